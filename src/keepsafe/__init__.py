@@ -1,0 +1,1 @@
+"""Keepsafe: case and risk management for probation services."""

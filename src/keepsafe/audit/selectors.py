@@ -1,0 +1,30 @@
+"""Searching the audit trail: for auditors only."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+
+from keepsafe.audit.models import AuditEvent
+from keepsafe.core import clock
+from keepsafe.core.actor import Actor, Role
+from keepsafe.core.errors import PermissionDeniedError
+
+AUDIT_READERS = {Role.AUDITOR, Role.ADMINISTRATOR, Role.SYSTEM}
+
+
+def audit_search(*, viewer: Actor, crn: str | None = None, actor: str | None = None,
+                 date_from: date | None = None, date_to: date | None = None) -> QuerySet[AuditEvent]:
+    if viewer.role not in AUDIT_READERS:
+        raise PermissionDeniedError("Only auditors may search the audit trail")
+    events = AuditEvent.objects.all()
+    if crn:
+        events = events.filter(crn=crn.strip().upper())
+    if actor:
+        events = events.filter(actor__iexact=actor.strip()) | events.filter(actor_staff_code__iexact=actor.strip())
+    if date_from:
+        events = events.filter(at__gte=clock.start_of(date_from))
+    if date_to:
+        events = events.filter(at__lt=clock.start_of(date_to + timedelta(days=1)))
+    return events.order_by("-at", "-id")

@@ -1,0 +1,188 @@
+"""The case bundle format, version 1 (shared/specs/bundle-format.md), as strict pydantic models.
+
+Unknown keys are errors; types are strict (a number is not a string); dates are YYYY-MM-DD and instants carry an
+offset. Extensions beyond the spec (documented in docs/bundle-format.md): registrations[].end_reason and
+registrations[].last_reviewed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from keepsafe.core.ids import is_crn
+from keepsafe.people.rules.vocabulary import (
+    ContactOutcome,
+    ContactType,
+    Gender,
+    LicenceConditionType,
+    OffenceCategory,
+    RecordSource,
+    RequirementType,
+    SentenceType,
+)
+from keepsafe.records.rules.kinds import kind_problem
+from keepsafe.workforce.rules.grades import Grade
+
+FORMAT = "keepsafe-bundle/1"
+
+
+def _crn(value: str) -> str:
+    if not is_crn(value):
+        raise ValueError(f"{value!r} is not a CRN (one capital letter and six digits, e.g. X123456)")
+    return value
+
+
+def _kind(value: str) -> str:
+    if (problem := kind_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+Code = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+LocalId = Annotated[str, Field(min_length=1, max_length=64)]
+Crn = Annotated[str, AfterValidator(_crn)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class RegionIn(Strict):
+    code: Code
+    name: Text
+
+
+class PduIn(Strict):
+    code: Code
+    name: Text
+    region: Code
+
+
+class TeamIn(Strict):
+    code: Annotated[str, Field(min_length=1, max_length=30)]
+    name: Text
+    pdu: Code
+
+
+class StaffIn(Strict):
+    code: Code
+    forename: Text
+    surname: Text
+    grade: Grade
+    team: str | None = None
+    line_manager: str | None = None
+    qualified_on: date | None = None
+    contracted_hours: Annotated[Decimal, Field(ge=0, le=60, max_digits=4, decimal_places=1)] = Decimal("37.0")
+    email: Annotated[str, Field(max_length=254)] = ""
+
+
+class CriminalHistoryIn(Strict):
+    first_sanction_date: date | None = None
+    sanctions: Annotated[int, Field(ge=0, le=500)]
+    violent_sanctions: Annotated[int, Field(ge=0, le=500)]
+
+
+class SentenceIn(Strict):
+    type: SentenceType
+    date: date
+    length_months: Annotated[int, Field(ge=0, le=1200)] | None = None
+
+
+class DatesIn(Strict):
+    release: date | None = None
+    conditional_release: date | None = None
+    parole_eligibility: date | None = None
+    licence_expiry: date | None = None
+    sentence_expiry: date | None = None
+    pss_end: date | None = None
+
+
+class RequirementIn(Strict):
+    id: LocalId
+    type: RequirementType
+    detail: Annotated[str, Field(max_length=300)] = ""
+    start: date | None = None
+
+
+class LicenceConditionIn(Strict):
+    id: LocalId
+    type: LicenceConditionType
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class EventIn(Strict):
+    id: LocalId
+    offence: Text
+    offence_category: OffenceCategory
+    offence_date: date | None = None
+    sentence: SentenceIn
+    dates: DatesIn = DatesIn()
+    requirements: list[RequirementIn] = []
+    licence_conditions: list[LicenceConditionIn] = []
+    terminated: date | None = None
+
+
+class RegistrationIn(Strict):
+    id: LocalId
+    type: Code
+    start: date
+    end: date | None = None
+    level: str | None = None
+    category: str | None = None
+    notes: Annotated[str, Field(max_length=5000)] = ""
+    end_reason: Annotated[str, Field(max_length=300)] = ""
+    last_reviewed: date | None = None
+
+
+class ContactIn(Strict):
+    id: LocalId
+    type: ContactType
+    at: AwareDatetime
+    staff: str | None = None
+    outcome: ContactOutcome | None = None
+    notes: Annotated[str, Field(max_length=20000)] = ""
+
+
+class RecordIn(Strict):
+    id: Annotated[str, Field(min_length=1, max_length=100)]
+    source: RecordSource
+    kind: Annotated[str, AfterValidator(_kind)]
+    occurred_at: AwareDatetime
+    received_at: AwareDatetime
+    author: Annotated[str, Field(min_length=1, max_length=200)]
+    text: Annotated[str, Field(min_length=1, max_length=100_000)]
+
+
+class PersonIn(Strict):
+    crn: Crn
+    forename: Text
+    surname: Text
+    date_of_birth: date
+    gender: Gender
+    ethnicity: Annotated[str, Field(max_length=100)] | None = None
+    disability: bool | None = None
+    pnc: Annotated[str, Field(max_length=20)] | None = None
+    pdu: Code
+    practitioner: str | None = None
+    prison_offender_manager: str | None = None
+    restricted_to: list[str] = []
+    excluded: list[str] = []
+    criminal_history: CriminalHistoryIn | None = None
+    events: list[EventIn] = []
+    registrations: list[RegistrationIn] = []
+    contacts: list[ContactIn] = []
+    records: list[RecordIn] = []
+
+
+class BundleIn(Strict):
+    format: Literal["keepsafe-bundle/1"]
+    regions: list[RegionIn] = []
+    pdus: list[PduIn] = []
+    teams: list[TeamIn] = []
+    staff: list[StaffIn] = []
+    people: list[PersonIn] = []

@@ -1,0 +1,211 @@
+"""Validate a bundle completely before anything is written: shape, then references, then consistency."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pydantic
+
+from keepsafe.bundles.schema import BundleIn, PersonIn
+from keepsafe.core.errors import ValidationError
+from keepsafe.people.models import Person, RegistrationType
+from keepsafe.people.rules.key_dates import SentenceDates, date_problems
+from keepsafe.people.services import mappa_problems
+from keepsafe.records.models import Record
+from keepsafe.records.rules.immutability import changed_fields
+from keepsafe.workforce.models import Pdu, Region, Staff, Team
+
+
+def _path(loc: Iterable[object]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(bundle)"
+
+
+def _message(error: dict) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        return "unknown key (not in the bundle format; check the spelling)"
+    if error["type"] == "missing":
+        return "required key is missing"
+    return message
+
+
+def parse(raw: bytes | str) -> BundleIn:
+    """Shape errors for every field at once, each with its JSON path."""
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValidationError([(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")]) from exc
+    try:
+        return BundleIn.model_validate_json(raw, strict=True)
+    except pydantic.ValidationError as exc:
+        raise ValidationError([(_path(e["loc"]), _message(e)) for e in exc.errors(include_url=False)]) from exc
+
+
+@dataclass
+class _Known:
+    regions: set[str]
+    pdus: set[str]
+    teams: set[str]
+    staff: set[str]
+    registration_types: set[str]
+
+
+def _duplicates(values: Iterable[str]) -> set[str]:
+    return {value for value, count in Counter(values).items() if count > 1}
+
+
+def _known(bundle: BundleIn) -> _Known:
+    return _Known(
+        regions={r.code for r in bundle.regions} | set(Region.objects.values_list("code", flat=True)),
+        pdus={p.code for p in bundle.pdus} | set(Pdu.objects.values_list("code", flat=True)),
+        teams={t.code for t in bundle.teams} | set(Team.objects.values_list("code", flat=True)),
+        staff={s.code for s in bundle.staff} | set(Staff.objects.values_list("code", flat=True)),
+        registration_types=set(RegistrationType.objects.values_list("code", flat=True)),
+    )
+
+
+def check_references(bundle: BundleIn) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    known = _known(bundle)
+
+    for section, items, attr in (("regions", bundle.regions, "code"), ("pdus", bundle.pdus, "code"),
+                                 ("teams", bundle.teams, "code"), ("staff", bundle.staff, "code"),
+                                 ("people", bundle.people, "crn")):
+        dupes = _duplicates(getattr(item, attr) for item in items)
+        for index, item in enumerate(items):
+            if getattr(item, attr) in dupes:
+                problems.append((f"{section}[{index}].{attr}", f"{getattr(item, attr)!r} appears more than once"))
+
+    def need(path: str, value: str | None, pool: set[str], what: str) -> None:
+        if value is not None and value not in pool:
+            problems.append((path, f"no {what} with code {value!r} in the bundle or the database"))
+
+    for i, pdu in enumerate(bundle.pdus):
+        need(f"pdus[{i}].region", pdu.region, known.regions, "region")
+    for i, team in enumerate(bundle.teams):
+        need(f"teams[{i}].pdu", team.pdu, known.pdus, "PDU")
+    for i, staff in enumerate(bundle.staff):
+        need(f"staff[{i}].team", staff.team, known.teams, "team")
+        need(f"staff[{i}].line_manager", staff.line_manager, known.staff, "staff member")
+        if staff.line_manager == staff.code:
+            problems.append((f"staff[{i}].line_manager", "a member of staff cannot be their own line manager"))
+    for i, person in enumerate(bundle.people):
+        problems += _person_problems(f"people[{i}]", person, known)
+    problems += _record_conflicts(bundle)
+    return problems
+
+
+def _person_problems(at: str, person: PersonIn, known: _Known) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+
+    def need(path: str, value: str | None, pool: set[str], what: str) -> None:
+        if value is not None and value not in pool:
+            problems.append((path, f"no {what} with code {value!r} in the bundle or the database"))
+
+    need(f"{at}.pdu", person.pdu, known.pdus, "PDU")
+    need(f"{at}.practitioner", person.practitioner, known.staff, "staff member")
+    need(f"{at}.prison_offender_manager", person.prison_offender_manager, known.staff, "staff member")
+    for key in ("restricted_to", "excluded"):
+        codes = getattr(person, key)
+        for j, code in enumerate(codes):
+            need(f"{at}.{key}[{j}]", code, known.staff, "staff member")
+        for code in _duplicates(codes):
+            problems.append((f"{at}.{key}", f"{code!r} is listed more than once"))
+    both = set(person.restricted_to) & set(person.excluded)
+    if both:
+        problems.append((f"{at}.excluded", f"{', '.join(sorted(both))} cannot be both restricted-to and excluded"))
+
+    history = person.criminal_history
+    if history is not None:
+        if history.violent_sanctions > history.sanctions:
+            problems.append((f"{at}.criminal_history.violent_sanctions",
+                             f"{history.violent_sanctions} violent sanctions is more than "
+                             f"{history.sanctions} sanctions in all"))
+        if history.first_sanction_date and history.first_sanction_date <= person.date_of_birth:
+            problems.append((f"{at}.criminal_history.first_sanction_date",
+                             f"first sanction {history.first_sanction_date} is not after the date of birth"))
+
+    for section, items in (("events", person.events), ("registrations", person.registrations),
+                           ("contacts", person.contacts), ("records", person.records)):
+        dupes = _duplicates(item.id for item in items)
+        for j, item in enumerate(items):
+            if item.id in dupes:
+                problems.append((f"{at}.{section}[{j}].id", f"{item.id!r} appears more than once in {section}"))
+
+    for j, event in enumerate(person.events):
+        ev = f"{at}.events[{j}]"
+        d = event.dates
+        dates = SentenceDates(sentence_date=event.sentence.date, release=d.release,
+                              conditional_release=d.conditional_release, parole_eligibility=d.parole_eligibility,
+                              licence_expiry=d.licence_expiry, sentence_expiry=d.sentence_expiry,
+                              pss_end=d.pss_end, offence_date=event.offence_date)
+        problems += [(f"{ev}.{field}", reason) for field, reason in date_problems(dates)]
+        if event.sentence.date < person.date_of_birth:
+            problems.append((f"{ev}.sentence.date", "the sentence date is before the date of birth"))
+        if event.terminated and event.terminated < event.sentence.date:
+            problems.append((f"{ev}.terminated", f"terminated {event.terminated} before the sentence date"))
+        for section, items in (("requirements", event.requirements),
+                               ("licence_conditions", event.licence_conditions)):
+            for dupe in _duplicates(item.id for item in items):
+                problems.append((f"{ev}.{section}", f"id {dupe!r} appears more than once"))
+
+    for j, reg in enumerate(person.registrations):
+        rp = f"{at}.registrations[{j}]"
+        if reg.type not in known.registration_types:
+            problems.append((f"{rp}.type", f"unknown registration type {reg.type!r} "
+                                           "(see shared/reference/registration-types.csv)"))
+        problems += [(f"{rp}.{field}", reason) for field, reason in mappa_problems(reg.type, reg.level, reg.category)]
+        if reg.end is not None and reg.end < reg.start:
+            problems.append((f"{rp}.end", f"end {reg.end} is before start {reg.start}"))
+        if reg.last_reviewed is not None and reg.last_reviewed < reg.start:
+            problems.append((f"{rp}.last_reviewed", f"review {reg.last_reviewed} is before start {reg.start}"))
+
+    for j, contact in enumerate(person.contacts):
+        need(f"{at}.contacts[{j}].staff", contact.staff, known.staff, "staff member")
+    return problems
+
+
+def _record_conflicts(bundle: BundleIn) -> list[tuple[str, str]]:
+    """Records are immutable: the same id arriving again with different content is rejected, never applied."""
+    wanted = {(p.crn, r.id): r for p in bundle.people for r in p.records}
+    if not wanted:
+        return []
+    paths = {(p.crn, r.id): f"people[{i}].records[{j}]"
+             for i, p in enumerate(bundle.people) for j, r in enumerate(p.records)}
+    crns = sorted({crn for crn, _ in wanted})
+    problems = []
+    for start in range(0, len(crns), 500):
+        chunk = crns[start:start + 500]
+        if not Person.objects.filter(crn__in=chunk).exists():
+            continue
+        stored = Record.objects.filter(person__crn__in=chunk).values(
+            "person__crn", "external_id", "source", "kind", "occurred_at", "received_at", "author", "text")
+        for row in stored.iterator(chunk_size=2000):
+            key = (row["person__crn"], row["external_id"])
+            if key not in wanted:
+                continue
+            record = wanted[key]
+            differing = changed_fields(row, {"source": record.source.value, "kind": record.kind,
+                                             "occurred_at": record.occurred_at, "received_at": record.received_at,
+                                             "author": record.author, "text": record.text})
+            if differing:
+                problems.append((f"{paths[key]}.id", f"record {record.id!r} is already stored with different "
+                                                     f"{', '.join(differing)}; records are immutable"))
+    return problems
+
+
+def validate(raw: bytes | str) -> BundleIn:
+    bundle = parse(raw)
+    problems = check_references(bundle)
+    if problems:
+        raise ValidationError(problems)
+    return bundle

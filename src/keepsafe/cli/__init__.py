@@ -1,0 +1,24 @@
+"""The `keepsafe` command: Django management commands under the probation service's own names."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# keepsafe NAME → management command. Python keywords (import) cannot be command module names.
+ALIASES = {
+    "import": "bundle_import",
+    "export": "bundle_export",
+    "case": "case_summary",
+    "audit": "audit_search",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keepsafe.config.settings.local")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ALIASES:
+        args[0] = ALIASES[args[0]]
+    execute_from_command_line(["keepsafe", *args])

@@ -1,0 +1,64 @@
+"""The only module that reads the environment. Every variable is documented in the README."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+WORKDIR = Path.cwd()
+
+
+def database_url() -> str:
+    default = f"sqlite:///{WORKDIR / 'var' / 'keepsafe.sqlite3'}"
+    return os.environ.get("DATABASE_URL", default)
+
+
+def database_config() -> dict[str, object]:
+    url = database_url()
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the web service read while an import or the demo seeder writes.
+        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                             "transaction_mode": "IMMEDIATE", "timeout": 20}
+        config["CONN_MAX_AGE"] = 0
+    return config
+
+
+def secret_key(default: str | None = None) -> str:
+    value = os.environ.get("KEEPSAFE_SECRET_KEY", default)
+    if not value:
+        raise RuntimeError("KEEPSAFE_SECRET_KEY must be set (a long random string) in production.")
+    return value
+
+
+def allowed_hosts(default: str) -> list[str]:
+    return [h.strip() for h in os.environ.get("KEEPSAFE_ALLOWED_HOSTS", default).split(",") if h.strip()]
+
+
+def session_idle_minutes() -> int:
+    return int(os.environ.get("KEEPSAFE_SESSION_IDLE_MINUTES", "30"))
+
+
+def login_failure_limit() -> int:
+    return int(os.environ.get("KEEPSAFE_LOGIN_FAILURE_LIMIT", "5"))
+
+
+def login_cooloff_minutes() -> int:
+    return int(os.environ.get("KEEPSAFE_LOGIN_COOLOFF_MINUTES", "15"))
+
+
+def log_level() -> str:
+    return os.environ.get("KEEPSAFE_LOG_LEVEL", "INFO")
+
+
+def today_override() -> str | None:
+    """KEEPSAFE_TODAY pins the service's idea of today (demos and scenario tests); unset in production."""
+    return os.environ.get("KEEPSAFE_TODAY") or None
+
+
+def test_database() -> str:
+    return os.environ.get("KEEPSAFE_TEST_DB", "sqlite")

@@ -1,0 +1,19 @@
+"""Test settings. KEEPSAFE_TEST_DB=postgres makes the suite start its own PostgreSQL 15 server."""
+
+import os
+
+os.environ.setdefault("KEEPSAFE_SECRET_KEY", "test-only-secret-key-keepsafe-not-for-production-use")
+
+if os.environ.get("KEEPSAFE_TEST_DB", "sqlite") == "postgres" and not os.environ.get("DATABASE_URL"):
+    from keepsafe.testing.pgserver import start_test_server
+
+    os.environ["DATABASE_URL"] = start_test_server()
+elif os.environ.get("KEEPSAFE_TEST_DB", "sqlite") == "sqlite":
+    os.environ["DATABASE_URL"] = "sqlite:///" + os.path.join(os.getcwd(), "var", "test.sqlite3")
+
+from keepsafe.config.settings.base import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+AUTH_PASSWORD_VALIDATORS = []
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["*"]

@@ -1,0 +1,199 @@
+"""The case record: a person on probation, their events (conviction + sentence), registrations and contacts."""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from keepsafe.people.rules.vocabulary import (
+    ContactOutcome,
+    ContactType,
+    Gender,
+    LicenceConditionType,
+    OffenceCategory,
+    RequirementType,
+    SentenceType,
+)
+from keepsafe.workforce.models import Pdu, Staff
+
+
+def _choices(enum_cls):
+    return [(m.value, m.value.replace("_", " ").capitalize()) for m in enum_cls]
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, *, is_system: bool, staff_id: int | None):
+        """Queryset form of people.rules.visibility.may_see_case; the two are tested to agree."""
+        if is_system:
+            return self
+        any_restriction = Exists(CaseAccess.objects.filter(person=OuterRef("pk"), kind=CaseAccess.Kind.RESTRICTION))
+        any_exclusion = Exists(CaseAccess.objects.filter(person=OuterRef("pk"), kind=CaseAccess.Kind.EXCLUSION))
+        if staff_id is None:
+            return self.filter(~any_restriction & ~any_exclusion)
+        excluded_me = Exists(CaseAccess.objects.filter(person=OuterRef("pk"), kind=CaseAccess.Kind.EXCLUSION,
+                                                       staff_id=staff_id))
+        restricted_to_me = Exists(CaseAccess.objects.filter(person=OuterRef("pk"),
+                                                            kind=CaseAccess.Kind.RESTRICTION, staff_id=staff_id))
+        return self.filter(~excluded_me & (~any_restriction | restricted_to_me))
+
+
+class Person(models.Model):
+    crn = models.CharField("CRN", max_length=7, unique=True)
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=20, choices=_choices(Gender))
+    ethnicity = models.CharField(max_length=100, null=True, blank=True)
+    disability = models.BooleanField(null=True)
+    pnc = models.CharField("PNC number", max_length=20, null=True, blank=True)
+    pdu = models.ForeignKey(Pdu, on_delete=models.PROTECT, related_name="people")
+    practitioner = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="caseload")
+    prison_offender_manager = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT,
+                                                related_name="prison_caseload")
+    # Criminal history summary: the inputs of the criminal-history predictors (OGRS3 and friends).
+    has_criminal_history = models.BooleanField(default=False)
+    first_sanction_date = models.DateField(null=True, blank=True)
+    sanctions = models.PositiveIntegerField(null=True, blank=True)
+    violent_sanctions = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["surname", "forename"], name="person_name")]
+        constraints = [models.CheckConstraint(condition=Q(crn__regex=r"^[A-Z][0-9]{6}$"), name="person_crn_shape")]
+
+    @property
+    def name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    def __str__(self) -> str:
+        return self.crn
+
+
+class CaseAccess(models.Model):
+    """A restriction (only listed staff may see the case) or an exclusion (listed staff may never see it)."""
+
+    class Kind(models.TextChoices):
+        RESTRICTION = "RESTRICTION"
+        EXCLUSION = "EXCLUSION"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access_lists")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="case_access_lists")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "staff", "kind"], name="case_access_unique")]
+        indexes = [models.Index(fields=["staff", "kind"], name="case_access_staff")]
+
+
+class Event(models.Model):
+    """A conviction and its sentence."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
+    external_id = models.CharField(max_length=64)
+    offence = models.CharField(max_length=300)
+    offence_category = models.CharField(max_length=40, choices=[(c.value, c.value) for c in OffenceCategory])
+    offence_date = models.DateField(null=True, blank=True)
+    sentence_type = models.CharField(max_length=30, choices=_choices(SentenceType))
+    sentence_date = models.DateField()
+    length_months = models.PositiveIntegerField(null=True, blank=True)
+    release = models.DateField(null=True, blank=True)
+    conditional_release = models.DateField(null=True, blank=True)
+    parole_eligibility = models.DateField(null=True, blank=True)
+    licence_expiry = models.DateField(null=True, blank=True)
+    sentence_expiry = models.DateField(null=True, blank=True)
+    pss_end = models.DateField("post-sentence supervision end", null=True, blank=True)
+    terminated = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "external_id"], name="event_unique_id")]
+        ordering = ["-sentence_date", "external_id"]
+
+
+class Requirement(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="requirements")
+    external_id = models.CharField(max_length=64)
+    type = models.CharField(max_length=30, choices=_choices(RequirementType))
+    detail = models.CharField(max_length=300, blank=True, default="")
+    start = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "external_id"], name="requirement_unique_id")]
+        ordering = ["external_id"]
+
+
+class LicenceCondition(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="licence_conditions")
+    external_id = models.CharField(max_length=64)
+    type = models.CharField(max_length=20, choices=_choices(LicenceConditionType))
+    text = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "external_id"], name="licence_condition_unique_id")]
+        ordering = ["external_id"]
+
+
+class RegistrationType(models.Model):
+    """Reference data: shared/reference/registration-types.csv, synchronised on every migrate."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    review_months = models.PositiveIntegerField()
+    group = models.CharField(max_length=40)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Registration(models.Model):
+    """A registration ("flag") on a case: restraining order, MAPPA, domestic abuse perpetrator…"""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations")
+    external_id = models.CharField(max_length=64)
+    type = models.ForeignKey(RegistrationType, on_delete=models.PROTECT, related_name="registrations")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=300, blank=True, default="")
+    level = models.CharField(max_length=2, null=True, blank=True)  # MAPPA level M1–M3
+    category = models.CharField(max_length=2, null=True, blank=True)  # MAPPA category M1–M4
+    notes = models.TextField(blank=True, default="")
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review = models.DateField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "external_id"], name="registration_unique_id")]
+        ordering = ["-start", "external_id"]
+
+
+class RegistrationHistory(models.Model):
+    class Action(models.TextChoices):
+        ADDED = "ADDED"
+        UPDATED = "UPDATED"
+        REVIEWED = "REVIEWED"
+        REMOVED = "REMOVED"
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    at = models.DateTimeField()
+    by = models.CharField(max_length=150)  # staff code or username; "system" for imports
+    notes = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class Contact(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contacts")
+    external_id = models.CharField(max_length=64)
+    type = models.CharField(max_length=20, choices=_choices(ContactType))
+    at = models.DateTimeField()
+    staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts")
+    outcome = models.CharField(max_length=20, null=True, blank=True, choices=_choices(ContactOutcome))
+    notes = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "external_id"], name="contact_unique_id")]
+        indexes = [models.Index(fields=["person", "at"], name="contact_person_at")]
+        ordering = ["-at", "-id"]

@@ -1,0 +1,44 @@
+"""When a registration ("flag") is next due for review, and whether it is active."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months forward, clipped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month = month_index + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(f"cannot add {months} months to {day}")
+
+
+def next_review_date(*, review_months: int, start: date, last_reviewed: date | None,
+                     end: date | None) -> date | None:
+    """nDelius register review frequency — registration-types.csv `review_months` (0: never reviewed).
+
+    The next review falls one review period after the latest review, or after the start if never reviewed.
+    A registration that has ended is not reviewed again.
+    """
+    if review_months < 0:
+        raise ValueError(f"review_months must not be negative, got {review_months}")
+    if review_months == 0:
+        return None
+    base = last_reviewed if last_reviewed is not None and last_reviewed >= start else start
+    due = add_months(base, review_months)
+    if end is not None and due >= end:
+        return None
+    return due
+
+
+def is_active(*, start: date, end: date | None, today: date) -> bool:
+    """nDelius LAO/registration convention: active when started and (end is null or end > today)."""
+    return start <= today and (end is None or end > today)
+
+
+def is_review_overdue(next_review: date | None, today: date) -> bool:
+    return next_review is not None and next_review < today

@@ -1,0 +1,140 @@
+"""The coded values of the case record, in the probation service's own words."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Gender(enum.StrEnum):
+    MALE = "MALE"
+    FEMALE = "FEMALE"
+    OTHER = "OTHER"
+    NOT_STATED = "NOT_STATED"
+
+
+class SentenceType(enum.StrEnum):
+    DETERMINATE_CUSTODY = "DETERMINATE_CUSTODY"
+    EXTENDED = "EXTENDED"
+    INDETERMINATE = "INDETERMINATE"
+    COMMUNITY_ORDER = "COMMUNITY_ORDER"
+    SUSPENDED_SENTENCE_ORDER = "SUSPENDED_SENTENCE_ORDER"
+
+    @property
+    def is_custodial(self) -> bool:
+        return self in CUSTODIAL_SENTENCES
+
+
+CUSTODIAL_SENTENCES = frozenset(
+    {SentenceType.DETERMINATE_CUSTODY, SentenceType.EXTENDED, SentenceType.INDETERMINATE}
+)
+
+SENTENCE_LABELS = {
+    SentenceType.DETERMINATE_CUSTODY: "Determinate custody",
+    SentenceType.EXTENDED: "Extended determinate sentence",
+    SentenceType.INDETERMINATE: "Indeterminate sentence",
+    SentenceType.COMMUNITY_ORDER: "Community order",
+    SentenceType.SUSPENDED_SENTENCE_ORDER: "Suspended sentence order",
+}
+
+
+class OffenceCategory(enum.StrEnum):
+    """The twenty OGRS3 offence groups, in the order of the coefficient table (index 0–19).
+
+    OGRS3 — Howard, Francis, Soothill & Humphreys 2009, Table 4 (offence-type coefficients).
+    """
+
+    VIOLENCE = "violence"
+    ROBBERY = "robbery"
+    PUBLIC_ORDER = "public_order"
+    SEXUAL_NOT_CHILD = "sexual_not_child"
+    SEXUAL_CHILD = "sexual_child"
+    SOLICITING_PROSTITUTION = "soliciting_prostitution"
+    BURGLARY_DOMESTIC = "burglary_domestic"
+    BURGLARY_OTHER = "burglary_other"
+    THEFT_NON_MOTOR = "theft_non_motor"
+    HANDLING_STOLEN_GOODS = "handling_stolen_goods"
+    FRAUD_FORGERY = "fraud_forgery"
+    ABSCONDING_BAIL = "absconding_bail"
+    TAKING_DRIVING_AWAY = "taking_driving_away"
+    THEFT_FROM_VEHICLES = "theft_from_vehicles"
+    OTHER_MOTORING = "other_motoring"
+    DRINK_DRIVING = "drink_driving"
+    CRIMINAL_DAMAGE = "criminal_damage"
+    DRUG_IMPORT_EXPORT_PRODUCTION = "drug_import_export_production"
+    DRUG_POSSESSION_SUPPLY = "drug_possession_supply"
+    OTHER = "other"
+
+
+class RequirementType(enum.StrEnum):
+    UNPAID_WORK = "UNPAID_WORK"
+    ACCREDITED_PROGRAMME = "ACCREDITED_PROGRAMME"
+    REHABILITATION_ACTIVITY = "REHABILITATION_ACTIVITY"
+    DRUG_REHABILITATION = "DRUG_REHABILITATION"
+    ALCOHOL_TREATMENT = "ALCOHOL_TREATMENT"
+    MENTAL_HEALTH_TREATMENT = "MENTAL_HEALTH_TREATMENT"
+    CURFEW = "CURFEW"
+    EXCLUSION = "EXCLUSION"
+    PROHIBITED_ACTIVITY = "PROHIBITED_ACTIVITY"
+    RESIDENCE = "RESIDENCE"
+
+
+class LicenceConditionType(enum.StrEnum):
+    STANDARD = "STANDARD"
+    NO_CONTACT = "NO_CONTACT"
+    EXCLUSION_ZONE = "EXCLUSION_ZONE"
+    CURFEW = "CURFEW"
+    RESIDENCE = "RESIDENCE"
+    DRUG_TESTING = "DRUG_TESTING"
+    OTHER = "OTHER"
+
+
+# Conditions that protect a named person or place: shown prominently on the case overview.
+PROTECTIVE_LICENCE_CONDITIONS = frozenset({LicenceConditionType.NO_CONTACT, LicenceConditionType.EXCLUSION_ZONE})
+
+
+class ContactType(enum.StrEnum):
+    APPOINTMENT = "APPOINTMENT"
+    HOME_VISIT = "HOME_VISIT"
+    PHONE = "PHONE"
+    OFFICE_VISIT = "OFFICE_VISIT"
+    OTHER = "OTHER"
+
+
+class ContactOutcome(enum.StrEnum):
+    ATTENDED = "ATTENDED"
+    FAILED_TO_ATTEND = "FAILED_TO_ATTEND"
+    ACCEPTABLE_ABSENCE = "ACCEPTABLE_ABSENCE"
+    RESCHEDULED = "RESCHEDULED"
+
+
+class RecordSource(enum.StrEnum):
+    PRISON = "PRISON"
+    POLICE = "POLICE"
+    CHILDRENS_SERVICES = "CHILDRENS_SERVICES"
+    COURT = "COURT"
+    PARTNER = "PARTNER"
+    PRACTITIONER = "PRACTITIONER"
+    VICTIM_LIAISON = "VICTIM_LIAISON"
+    OTHER = "OTHER"
+
+
+SOURCE_LABELS = {
+    RecordSource.PRISON: "Prison",
+    RecordSource.POLICE: "Police",
+    RecordSource.CHILDRENS_SERVICES: "Children's services",
+    RecordSource.COURT: "Court",
+    RecordSource.PARTNER: "Partner agency",
+    RecordSource.PRACTITIONER: "Practitioner",
+    RecordSource.VICTIM_LIAISON: "Victim liaison",
+    RecordSource.OTHER: "Other",
+}
+
+MAPPA_LEVELS = ("M1", "M2", "M3")
+MAPPA_CATEGORIES = ("M1", "M2", "M3", "M4")
+
+# Flags that must never be missed: shown first in the case header, in a distinct style.
+# Seeds 001 (concern 5: the restraining order "globe" nobody saw), 004 (domestic abuse, safeguarding).
+SAFETY_CRITICAL_REGISTRATIONS = (
+    "RSTO", "MAPP", "ADVP", "REG30", "RCPR", "RCHD", "RCCO", "SPO", "AV2S", "WEAP",
+    "RVHR", "RHRH", "SOPS", "ARSO",
+)

@@ -1,0 +1,138 @@
+"""Writes to the case record. Each service runs in one transaction and writes its audit event in it."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from keepsafe.audit.services import audit_record
+from keepsafe.core import clock
+from keepsafe.core.actor import Actor
+from keepsafe.core.errors import ValidationError
+from keepsafe.people.models import Contact, Person, Registration, RegistrationHistory, RegistrationType
+from keepsafe.people.rules.registration_review import next_review_date
+from keepsafe.people.rules.vocabulary import MAPPA_CATEGORIES, MAPPA_LEVELS, ContactOutcome, ContactType
+
+
+def registration_types_csv() -> Path:
+    return Path(settings.KEEPSAFE_REFERENCE_DIR) / "registration-types.csv"
+
+
+def registration_types_sync(*, using: str = "default") -> int:
+    """Load shared/reference/registration-types.csv (shipped in the package) as reference data; idempotent."""
+    with registration_types_csv().open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        RegistrationType.objects.using(using).update_or_create(
+            code=row["code"],
+            defaults={"name": row["name"], "review_months": int(row["review_months"]), "group": row["group"]},
+        )
+    return len(rows)
+
+
+def mappa_problems(type_code: str, level: str | None, category: str | None) -> list[tuple[str, str]]:
+    """MAPPA level (M1–M3) and category (M1–M4) belong to MAPP registrations only (bundle format v1)."""
+    problems = []
+    if type_code == "MAPP":
+        if level not in MAPPA_LEVELS:
+            problems.append(("level", f"a MAPPA registration needs a level, one of {', '.join(MAPPA_LEVELS)}"))
+        if category not in MAPPA_CATEGORIES:
+            problems.append(("category",
+                             f"a MAPPA registration needs a category, one of {', '.join(MAPPA_CATEGORIES)}"))
+    else:
+        if level is not None:
+            problems.append(("level", f"only MAPP registrations have a level; {type_code} must have null"))
+        if category is not None:
+            problems.append(("category", f"only MAPP registrations have a category; {type_code} must have null"))
+    return problems
+
+
+def _by(actor: Actor) -> str:
+    return actor.staff_code or actor.username
+
+
+@transaction.atomic
+def registration_add(*, actor: Actor, person: Person, external_id: str, type_code: str, start: date,
+                     end: date | None = None, level: str | None = None, category: str | None = None,
+                     notes: str = "") -> Registration:
+    reg_type = RegistrationType.objects.filter(code=type_code).first()
+    problems = [] if reg_type else [("type", f"unknown registration type {type_code!r}")]
+    problems += mappa_problems(type_code, level, category)
+    if end is not None and end < start:
+        problems.append(("end", f"end {end} is before start {start}"))
+    if Registration.objects.filter(person=person, external_id=external_id).exists():
+        problems.append(("id", f"registration {external_id!r} already exists on {person.crn}"))
+    if problems:
+        raise ValidationError(problems)
+    assert reg_type is not None
+    registration = Registration.objects.create(
+        person=person, external_id=external_id, type=reg_type, start=start, end=end, level=level,
+        category=category, notes=notes,
+        next_review=next_review_date(review_months=reg_type.review_months, start=start, last_reviewed=None, end=end),
+    )
+    RegistrationHistory.objects.create(registration=registration, action=RegistrationHistory.Action.ADDED,
+                                       at=clock.now(), by=_by(actor), notes=notes)
+    audit_record(actor=actor, action="REGISTRATION_ADD", crn=person.crn,
+                 details={"registration": external_id, "type": type_code})
+    return registration
+
+
+@transaction.atomic
+def registration_review(*, actor: Actor, registration: Registration, reviewed_on: date, notes: str) -> Registration:
+    if not notes.strip():
+        raise ValidationError([("notes", "say what the review found")])
+    if reviewed_on < registration.start:
+        raise ValidationError([("reviewed_on", f"review date {reviewed_on} is before the start {registration.start}")])
+    old_next = registration.next_review
+    registration.last_reviewed = reviewed_on
+    registration.next_review = next_review_date(review_months=registration.type.review_months,
+                                                start=registration.start, last_reviewed=reviewed_on,
+                                                end=registration.end)
+    registration.save(update_fields=["last_reviewed", "next_review"])
+    RegistrationHistory.objects.create(registration=registration, action=RegistrationHistory.Action.REVIEWED,
+                                       at=clock.now(), by=_by(actor), notes=notes)
+    audit_record(actor=actor, action="REGISTRATION_REVIEW", crn=registration.person.crn,
+                 details={"registration": registration.external_id,
+                          "next_review": [str(old_next), str(registration.next_review)]})
+    return registration
+
+
+@transaction.atomic
+def registration_remove(*, actor: Actor, registration: Registration, ended_on: date, reason: str) -> Registration:
+    if not reason.strip():
+        raise ValidationError([("reason", "give the reason the registration is being removed")])
+    if ended_on < registration.start:
+        raise ValidationError([("ended_on", f"end {ended_on} is before the start {registration.start}")])
+    registration.end = ended_on
+    registration.end_reason = reason
+    registration.next_review = None
+    registration.save(update_fields=["end", "end_reason", "next_review"])
+    RegistrationHistory.objects.create(registration=registration, action=RegistrationHistory.Action.REMOVED,
+                                       at=clock.now(), by=_by(actor), notes=reason)
+    audit_record(actor=actor, action="REGISTRATION_REMOVE", crn=registration.person.crn,
+                 details={"registration": registration.external_id, "end": str(ended_on)})
+    return registration
+
+
+@transaction.atomic
+def contact_add(*, actor: Actor, person: Person, external_id: str, type: str, at, staff_id: int | None = None,
+                outcome: str | None = None, notes: str = "") -> Contact:
+    problems = []
+    if type not in ContactType.__members__:
+        problems.append(("type", f"unknown contact type {type!r}"))
+    if outcome is not None and outcome not in ContactOutcome.__members__:
+        problems.append(("outcome", f"unknown contact outcome {outcome!r}"))
+    if at.tzinfo is None:
+        problems.append(("at", "the time needs a time zone"))
+    if Contact.objects.filter(person=person, external_id=external_id).exists():
+        problems.append(("id", f"contact {external_id!r} already exists on {person.crn}"))
+    if problems:
+        raise ValidationError(problems)
+    contact = Contact.objects.create(person=person, external_id=external_id, type=type, at=at,
+                                     staff_id=staff_id, outcome=outcome, notes=notes)
+    audit_record(actor=actor, action="CONTACT_ADD", crn=person.crn, details={"contact": external_id})
+    return contact

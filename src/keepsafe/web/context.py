@@ -1,0 +1,23 @@
+"""Template context every page has: who is signed in, the CSP nonce as a string, the service name."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.middleware.csp import get_nonce
+
+from keepsafe.core.actor import Role
+
+
+def page_context(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    role = Role(user.role) if signed_in else None
+    nonce = get_nonce(request)
+    return {
+        "serviceName": "Keepsafe",
+        # The GOV.UK template tests `if cspNonce`; a lazy nonce is falsy until used, so pass a string.
+        "cspNonce": str(nonce) if nonce is not None else "",
+        "signed_in_user": user if signed_in else None,
+        "signed_in_role": role,
+        "assetPath": "/static/frontend/assets",
+    }

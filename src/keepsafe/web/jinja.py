@@ -1,0 +1,50 @@
+"""The Jinja2 environment: GOV.UK Frontend macros (govuk-frontend-jinja) plus Keepsafe's own templates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import jinja2
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+
+
+def _url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def _date(value: date | datetime | None, fmt: str = "%-d %B %Y") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return value.strftime(fmt)
+
+
+def _datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%-d %B %Y at %H:%M")
+
+
+def _label(value: str | None) -> str:
+    return (value or "").replace("_", " ").capitalize()
+
+
+def environment(**options: Any) -> jinja2.Environment:
+    file_loader = options.pop("loader", None) or jinja2.FileSystemLoader(options.pop("DIRS", []))
+    options["loader"] = jinja2.ChoiceLoader([
+        file_loader,
+        jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}),
+    ])
+    # Nunjucks-like undefined: the GOV.UK template calls macros without every parameter.
+    options["undefined"] = jinja2.ChainableUndefined
+    options.setdefault("autoescape", True)
+    env = jinja2.Environment(**options)  # noqa: S701 — autoescape is on (set above)
+    from keepsafe.web.navigation import nav_items
+
+    env.globals.update({"static": static, "url": _url, "nav_items": nav_items})
+    env.filters.update({"govdate": _date, "govdatetime": _datetime, "label": _label})
+    return env

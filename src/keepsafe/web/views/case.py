@@ -1,0 +1,115 @@
+"""Case pages: a case header on every tab, then overview, chronology, sentence, flags, personal details."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from keepsafe.cases.caseload import ROSH_BY_REGISTRATION
+from keepsafe.cases.selectors import case_detail, chronology
+from keepsafe.core import clock
+from keepsafe.core.errors import NotFoundError
+from keepsafe.people.models import Contact, Event, Person, Registration
+from keepsafe.people.rules.key_dates import days_until
+from keepsafe.people.rules.registration_review import is_active, is_review_overdue
+from keepsafe.people.rules.vocabulary import (
+    PROTECTIVE_LICENCE_CONDITIONS,
+    SAFETY_CRITICAL_REGISTRATIONS,
+    SENTENCE_LABELS,
+    SOURCE_LABELS,
+    RecordSource,
+    SentenceType,
+)
+from keepsafe.records.models import Record
+from keepsafe.web.views.common import actor_of
+
+TABS = [("case", "Overview"), ("case-chronology", "Chronology"), ("case-sentence", "Sentence"),
+        ("case-flags", "Flags"), ("case-personal", "Personal details")]
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _flags(person: Person, today: date) -> tuple[list[dict], list[Registration]]:
+    active, removed = [], []
+    for reg in person.registrations.all():
+        if is_active(start=reg.start, end=reg.end, today=today):
+            active.append({
+                "registration": reg,
+                "critical": reg.type.code in SAFETY_CRITICAL_REGISTRATIONS,
+                "overdue": is_review_overdue(reg.next_review, today),
+            })
+        else:
+            removed.append(reg)
+    order = {code: i for i, code in enumerate(SAFETY_CRITICAL_REGISTRATIONS)}
+    active.sort(key=lambda f: (not f["critical"], order.get(f["registration"].type.code, 99),
+                               f["registration"].type.name))
+    return active, removed
+
+
+def _case(request: HttpRequest, crn: str, tab: str) -> tuple[Person, dict]:
+    try:
+        person = case_detail(crn=crn, viewer=actor_of(request), tab=tab)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    today = clock.today()
+    active, removed = _flags(person, today)
+    rosh = next((ROSH_BY_REGISTRATION[f["registration"].type.code] for f in active
+                 if f["registration"].type.code in ROSH_BY_REGISTRATION), None)
+    return person, {
+        "person": person, "today": today, "age": _age(person.date_of_birth, today),
+        "active_flags": active, "removed_flags": removed, "rosh": rosh,
+        "tabs": TABS, "current_tab": tab, "sentence_labels": {s.value: SENTENCE_LABELS[s] for s in SentenceType},
+        "source_labels": {s.value: SOURCE_LABELS[s] for s in RecordSource},
+    }
+
+
+def overview(request: HttpRequest, crn: str) -> HttpResponse:
+    person, context = _case(request, crn, "case")
+    today = context["today"]
+    events = list(Event.objects.filter(person=person, terminated__isnull=True)
+                  .prefetch_related("licence_conditions", "requirements"))
+    key_dates = []
+    for event in events:
+        for label, value in (("Release", event.release), ("Licence expiry", event.licence_expiry),
+                             ("Sentence expiry", event.sentence_expiry),
+                             ("Post-sentence supervision ends", event.pss_end)):
+            if value:
+                key_dates.append({"event": event, "label": label, "date": value, "days": days_until(value, today)})
+    protective = [c for e in events for c in e.licence_conditions.all() if c.type in PROTECTIVE_LICENCE_CONDITIONS]
+    contacts = list(Contact.objects.filter(person=person).select_related("staff").order_by("-at")[:10])
+    context.update({"events": events, "key_dates": key_dates, "protective": protective, "contacts": contacts})
+    return render(request, "case/overview.html", context)
+
+
+def chronology_tab(request: HttpRequest, crn: str) -> HttpResponse:
+    person, context = _case(request, crn, "case-chronology")
+    source = request.GET.get("source") or None
+    kind = request.GET.get("kind") or None
+    items = chronology(person=person, source=source, kind=kind)
+    kinds = sorted({*Record.objects.filter(person=person).values_list("kind", flat=True).distinct(),
+                    "CONTACT", "REGISTRATION"})
+    context.update({"items": items, "source": source, "kind": kind, "kinds": kinds,
+                    "sources": [("PROBATION", "Probation (contacts and flags)"),
+                                *((s.value, SOURCE_LABELS[s]) for s in RecordSource)]})
+    return render(request, "case/chronology.html", context)
+
+
+def sentence(request: HttpRequest, crn: str) -> HttpResponse:
+    person, context = _case(request, crn, "case-sentence")
+    context["events"] = list(Event.objects.filter(person=person)
+                             .prefetch_related("requirements", "licence_conditions"))
+    return render(request, "case/sentence.html", context)
+
+
+def flags(request: HttpRequest, crn: str) -> HttpResponse:
+    _, context = _case(request, crn, "case-flags")
+    return render(request, "case/flags.html", context)
+
+
+def personal_details(request: HttpRequest, crn: str) -> HttpResponse:
+    _, context = _case(request, crn, "case-personal")
+    return render(request, "case/personal.html", context)

@@ -1,0 +1,95 @@
+"""Caseload pages: my caseload (practitioners), team and PDU caseloads (SPOs, heads of PDU)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from keepsafe.cases.caseload import ROSH_BY_REGISTRATION, CaseloadFilters, caseload, caseload_counts
+from keepsafe.core.actor import Role
+from keepsafe.people.rules.vocabulary import SENTENCE_LABELS, SentenceType
+from keepsafe.web.views.common import actor_of, require_role
+from keepsafe.workforce.models import Pdu, Team
+
+PAGE_SIZE = 200
+ROSH_LABELS = {"VERY_HIGH": "Very high", "HIGH": "High", "MEDIUM": "Medium", "LOW": "Low"}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    staff = request.user.staff  # type: ignore[union-attr]
+    if actor.role is Role.SPO and staff and staff.team_id:
+        return redirect("web:team", code=staff.team.code)
+    if actor.role is Role.HEAD_OF_PDU and staff and staff.team_id:
+        return redirect("web:pdu", code=staff.team.pdu.code)
+    if actor.role is Role.AUDITOR:
+        return redirect("web:audit")
+    if actor.role in (Role.PRACTITIONER, Role.POM):
+        return redirect("web:caseload")
+    return redirect("web:search")
+
+
+def _filters(request: HttpRequest) -> CaseloadFilters:
+    sort = request.GET.get("sort", "name")
+    return CaseloadFilters(
+        sentence_type=request.GET.get("sentence") or None,
+        rosh=request.GET.get("rosh") or None,
+        setting=request.GET.get("setting") or None,
+        sort=sort.lstrip("-"),
+        descending=sort.startswith("-"),
+    )
+
+
+def _page(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _render(request: HttpRequest, *, title: str, scope: str, code: str | None, show_practitioner: bool,
+            counts: list | None = None) -> HttpResponse:
+    actor = actor_of(request)
+    filters = _filters(request)
+    page = _page(request)
+    rows, total = caseload(viewer=actor, scope=scope, scope_code=code, filters=filters,
+                           offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    filter_query = query.copy()
+    filter_query.pop("sort", None)
+    return render(request, "pages/caseload.html", {
+        "title": title, "rows": rows, "total": total, "filters": filters, "counts": counts,
+        "show_practitioner": show_practitioner, "page": page, "pages": max(1, -(-total // PAGE_SIZE)),
+        "query": query.urlencode(), "filter_query": filter_query.urlencode(), "sort": request.GET.get("sort", "name"),
+        "sentence_options": [(s.value, SENTENCE_LABELS[s]) for s in SentenceType],
+        "rosh_options": [*ROSH_LABELS.items(), ("NOT_ASSESSED", "Not assessed")],
+        "rosh_labels": ROSH_LABELS, "sentence_labels": {s.value: SENTENCE_LABELS[s] for s in SentenceType},
+        "rosh_codes": ROSH_BY_REGISTRATION,
+    })
+
+
+def my_caseload(request: HttpRequest) -> HttpResponse:
+    return _render(request, title="My caseload", scope="MY", code=None, show_practitioner=False)
+
+
+def team_caseload(request: HttpRequest, code: str) -> HttpResponse:
+    actor = actor_of(request)
+    require_role(actor, Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER, Role.ADMINISTRATOR)
+    team = Team.objects.filter(code=code).first()
+    if team is None:
+        raise Http404
+    counts = caseload_counts(viewer=actor, scope="TEAM", scope_code=code)
+    return _render(request, title=f"{team.name}: caseload", scope="TEAM", code=code, show_practitioner=True,
+                   counts=counts)
+
+
+def pdu_caseload(request: HttpRequest, code: str) -> HttpResponse:
+    actor = actor_of(request)
+    require_role(actor, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER, Role.ADMINISTRATOR)
+    pdu = Pdu.objects.filter(code=code).first()
+    if pdu is None:
+        raise Http404
+    counts = caseload_counts(viewer=actor, scope="PDU", scope_code=code)
+    return _render(request, title=f"{pdu.name}: caseload", scope="PDU", code=code, show_practitioner=True,
+                   counts=counts)
