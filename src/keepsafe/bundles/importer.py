@@ -235,12 +235,13 @@ def _write_registrations(actor, people, person_ids, crn_of, type_ids, type_month
                      Registration.objects.filter(person_id__in=person_ids.values()))
     summary.add("registrations", len(regs.created), len(regs.changed))
     _note(changes, crn_of, "registrations", regs)
-    now, by = clock.now(), actor.staff_code or actor.username
+    now, today, by = clock.now(), clock.today(), actor.staff_code or actor.username
     history = [RegistrationHistory(registration=obj, action=RegistrationHistory.Action.ADDED, at=now, by=by,
                                    notes="Imported from a case bundle") for obj in regs.created]
     for key, diff in regs.changed.items():
         obj = regs.by_key[key]
-        if "end" in diff and diff["end"][0] is None and diff["end"][1] is not None:
+        was_active = diff.get("end", [None])[0] is None or str(diff["end"][0]) > today.isoformat()
+        if "end" in diff and obj.end is not None and obj.end <= today and was_active:
             action, note = RegistrationHistory.Action.REMOVED, obj.end_reason or "Ended by a case bundle import"
         elif set(diff) <= {"last_reviewed", "next_review"}:
             action, note = RegistrationHistory.Action.REVIEWED, "Review recorded by a case bundle import"

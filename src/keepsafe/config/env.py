@@ -62,3 +62,8 @@ def today_override() -> str | None:
 
 def test_database() -> str:
     return os.environ.get("KEEPSAFE_TEST_DB", "sqlite")
+
+
+def static_root() -> Path:
+    """Where `keepsafe collectstatic` puts the built front end in production."""
+    return Path(os.environ.get("KEEPSAFE_STATIC_ROOT", str(WORKDIR / "var" / "staticfiles")))

@@ -132,7 +132,6 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = env.WORKDIR / "var" / "staticfiles"
 STATICFILES_DIRS = [REPO_DIR / "build" / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False

@@ -1,5 +1,6 @@
 """Production: PostgreSQL, HTTPS only, secrets from the environment. Checked by `check --deploy` in the suite."""
 
+from keepsafe.config import env
 from keepsafe.config.settings.base import *  # noqa: F403
 
 SESSION_COOKIE_SECURE = True
@@ -11,6 +12,7 @@ SECURE_HSTS_SECONDS = 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STATIC_ROOT = env.static_root()
 WHITENOISE_USE_FINDERS = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

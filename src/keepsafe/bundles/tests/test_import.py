@@ -1,0 +1,235 @@
+"""Bundle import: validation before writing, precise paths, atomicity, idempotency, round trip."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from keepsafe.audit.models import AuditEvent
+from keepsafe.bundles.exporter import bundle_export
+from keepsafe.bundles.importer import bundle_import
+from keepsafe.core.errors import ValidationError
+from keepsafe.people.models import CaseAccess, Contact, Event, Person, Registration, RegistrationHistory
+from keepsafe.records.models import Record
+from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person, raw
+from keepsafe.workforce.models import Staff
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {m.__name__: m.objects.count() for m in (Person, Event, Registration, Contact, Record, Staff,
+                                                     CaseAccess, RegistrationHistory)}
+
+
+def problems_of(bundle) -> list[tuple[str, str]]:
+    with pytest.raises(ValidationError) as caught:
+        bundle_import(actor=SYSTEM, raw=raw(bundle) if not isinstance(bundle, str) else bundle)
+    return caught.value.problems
+
+
+def paths_of(bundle) -> set[str]:
+    return {path for path, _ in problems_of(bundle)}
+
+
+def test_the_spec_example_imports_and_every_section_lands():
+    summary = bundle_import(actor=SYSTEM, raw=raw(make_bundle()))
+    assert summary.as_dict()["people"] == {"created": 1, "updated": 0}
+    person = Person.objects.get(crn="X123456")
+    assert person.practitioner.code == "STF0001"
+    assert person.prison_offender_manager.code == "STF0200"
+    assert (person.sanctions, person.violent_sanctions) == (14, 6)
+    event = person.events.get()
+    assert event.licence_expiry.isoformat() == "2023-09-01"
+    assert event.requirements.get().detail == "Building Better Relationships"
+    assert event.licence_conditions.get().type == "NO_CONTACT"
+    reg = person.registrations.get()
+    assert reg.type.code == "RSTO"
+    assert reg.next_review.isoformat() == "2022-05-20"  # RSTO reviews every 6 months from the start
+    assert reg.history.get().action == "ADDED"
+    assert person.contacts.get().outcome == "FAILED_TO_ATTEND"
+    assert person.records.get().text.startswith("Improvised blade")
+    assert Staff.objects.get(code="STF0001").line_manager.code == "STF0100"
+
+
+def test_wrong_types_are_reported_with_their_paths_and_nothing_is_written():
+    bundle = make_bundle()
+    bundle["people"][0]["date_of_birth"] = 19930201
+    bundle["people"][0]["criminal_history"]["sanctions"] = "14"
+    bundle["people"][0]["events"][0]["sentence"]["length_months"] = 4.5
+    bundle["people"][0]["contacts"][0]["at"] = "2022-06-16T10:00:00"  # no offset
+    before = counts()
+    paths = paths_of(bundle)
+    assert {"people[0].date_of_birth", "people[0].criminal_history.sanctions",
+            "people[0].events[0].sentence.length_months", "people[0].contacts[0].at"} <= paths
+    assert counts() == before
+
+
+def test_unknown_keys_are_errors_not_silently_dropped():
+    bundle = make_bundle()
+    bundle["people"][0]["events"][0]["dates"]["licence_expiray"] = "2023-09-01"
+    bundle["staf"] = []
+    problems = dict(problems_of(bundle))
+    assert "people[0].events[0].dates.licence_expiray" in problems
+    assert "unknown key" in problems["people[0].events[0].dates.licence_expiray"]
+    assert "staf" in problems
+
+
+def test_dangling_references_name_the_missing_code():
+    bundle = make_bundle(make_person(practitioner="STF9999"))
+    bundle["people"][0]["registrations"][0]["type"] = "NOPE"
+    bundle["people"][0]["contacts"][0]["staff"] = "STF8888"
+    bundle["staff"][1]["line_manager"] = "STF7777"
+    bundle["people"][0]["pdu"] = "XX-NO"
+    problems = dict(problems_of(bundle))
+    assert "STF9999" in problems["people[0].practitioner"]
+    assert "NOPE" in problems["people[0].registrations[0].type"]
+    assert "STF8888" in problems["people[0].contacts[0].staff"]
+    assert "STF7777" in problems["staff[1].line_manager"]
+    assert "XX-NO" in problems["people[0].pdu"]
+
+
+@pytest.mark.parametrize("crn", ["x123456", "X12345", "X1234567", "12345678", "XX12345", " X123456"])
+def test_bad_crns_are_rejected(crn):
+    problems = dict(problems_of(make_bundle(make_person(crn=crn))))
+    assert "CRN" in problems["people[0].crn"]
+
+
+def test_licence_expiry_before_release_is_rejected_with_the_dates():
+    person = make_person()
+    person["events"][0]["dates"]["licence_expiry"] = "2022-01-01"
+    problems = dict(problems_of(make_bundle(person)))
+    assert problems["people[0].events[0].dates.licence_expiry"] == (
+        "licence expiry 2022-01-01 is before release 2022-06-15")
+
+
+def test_every_error_is_reported_not_just_the_first():
+    people = [make_person(crn="X000001", practitioner="NOBODY"), make_person(crn="X000002", pdu="NOWHERE")]
+    people[1]["events"][0]["dates"]["licence_expiry"] = "2000-01-01"
+    paths = paths_of(make_bundle(*people))
+    assert {"people[0].practitioner", "people[1].pdu", "people[1].events[0].dates.licence_expiry"} <= paths
+
+
+def test_a_bad_person_rejects_the_whole_bundle_including_good_people():
+    good, bad = make_person(crn="X000001"), make_person(crn="X000002", gender="MAN")
+    before = counts()
+    assert "people[1].gender" in paths_of(make_bundle(good, bad))
+    assert counts() == before
+    assert not Person.objects.filter(crn="X000001").exists()
+
+
+def test_invalid_json_names_line_and_column():
+    problems = problems_of('{"format": "keepsafe-bundle/1",\n "people": [}')
+    assert problems[0][0] == "line 2 column 13"
+
+
+def test_duplicate_ids_within_a_bundle_are_rejected():
+    person = make_person()
+    person["contacts"].append(dict(person["contacts"][0]))
+    assert "people[0].contacts[1].id" in paths_of(make_bundle(person, make_person()))
+
+
+def test_mappa_registrations_need_level_and_category_and_others_must_not_have_them():
+    person = make_person()
+    person["registrations"] = [
+        {"id": "M", "type": "MAPP", "start": "2022-01-01", "end": None, "level": None, "category": "M2"},
+        {"id": "R", "type": "RSTO", "start": "2022-01-01", "end": None, "level": "M1", "category": None},
+    ]
+    paths = paths_of(make_bundle(person))
+    assert {"people[0].registrations[0].level", "people[0].registrations[1].level"} <= paths
+
+
+def test_reimport_is_idempotent():
+    bundle = make_bundle()
+    bundle_import(actor=SYSTEM, raw=raw(bundle))
+    before, audits = counts(), AuditEvent.objects.filter(action__startswith="CASE_IMPORT").count()
+    summary = bundle_import(actor=SYSTEM, raw=raw(bundle))
+    assert not summary.changed_anything
+    assert counts() == before
+    assert AuditEvent.objects.filter(action__startswith="CASE_IMPORT").count() == audits
+
+
+def test_a_changed_object_is_updated_and_the_change_audited():
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle()))
+    person = make_person()
+    person["events"][0]["dates"]["licence_expiry"] = "2024-01-01"
+    person["practitioner"] = "STF0002"
+    summary = bundle_import(actor=SYSTEM, raw=raw(make_bundle(person)))
+    assert summary.as_dict()["events"]["updated"] == 1
+    assert Person.objects.get(crn="X123456").practitioner.code == "STF0002"
+    audit = AuditEvent.objects.filter(action="CASE_IMPORT_UPDATE", crn="X123456").get()
+    assert audit.details["changes"]["events"]["1"]["licence_expiry"] == ["2023-09-01", "2024-01-01"]
+    assert "practitioner_id" in audit.details["changes"]["person"]
+
+
+def test_ending_a_registration_by_import_records_its_removal():
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle()))
+    person = make_person()
+    person["registrations"][0].update(end="2022-01-01", end_reason="Order discharged by the court")
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle(person)))
+    actions = list(RegistrationHistory.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["ADDED", "REMOVED"]
+
+
+def test_records_are_immutable_a_changed_record_is_a_conflict():
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle()))
+    person = make_person()
+    person["records"][0]["text"] = "Nothing was found."
+    problems = dict(problems_of(make_bundle(person)))
+    assert "immutable" in problems["people[0].records[0].id"]
+    assert Record.objects.get().text.startswith("Improvised blade")
+
+
+def test_access_lists_follow_the_bundle():
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle(make_person(restricted_to=["STF0001"], excluded=["STF0002"]))))
+    assert CaseAccess.objects.count() == 2
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle(make_person(excluded=["STF0002"]))))
+    assert list(CaseAccess.objects.values_list("kind", flat=True)) == ["EXCLUSION"]
+
+
+def test_a_staff_code_cannot_be_both_restricted_to_and_excluded():
+    assert "people[0].excluded" in paths_of(make_bundle(make_person(restricted_to=["STF0001"],
+                                                                    excluded=["STF0001"])))
+
+
+def _export() -> dict:
+    out = io.StringIO()
+    bundle_export(viewer=SYSTEM, out=out)
+    return json.loads(out.getvalue())
+
+
+def test_export_then_import_round_trip_is_lossless():
+    source = make_bundle(make_person(), make_person(crn="Y654321", restricted_to=["STF0002"], criminal_history=None,
+                                                    practitioner=None, ethnicity=None, disability=None))
+    bundle_import(actor=SYSTEM, raw=raw(source))
+    first = _export()
+    # The export is the source in canonical form: every key present, sorted lists, UTC instants.
+    assert first["people"][0] == source["people"][0]
+    assert first["people"][1]["restricted_to"] == ["STF0002"]
+    assert first["people"][1]["criminal_history"] is None
+    assert {s["code"] for s in first["staff"]} == {s["code"] for s in source["staff"]}
+    summary = bundle_import(actor=SYSTEM, raw=json.dumps(first))
+    assert not summary.changed_anything
+    assert _export() == first
+
+
+def test_round_trip_into_an_empty_database(django_db_blocker):
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle()))
+    exported = _export()
+    Record.objects.all().delete()
+    Person.objects.all().delete()
+    Staff.objects.all().update(line_manager=None)
+    Staff.objects.all().delete()
+    bundle_import(actor=SYSTEM, raw=json.dumps(exported))
+    assert _export() == exported
+
+
+def test_export_audits_each_case_and_leaves_out_hidden_ones(staff_actor):
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle(make_person(), make_person(crn="Y000001", excluded=["STF0002"]))))
+    out = io.StringIO()
+    assert bundle_export(viewer=staff_actor("STF0002"), out=out) == 1
+    assert [p["crn"] for p in json.loads(out.getvalue())["people"]] == ["X123456"]
+    assert AuditEvent.objects.filter(action="CASE_EXPORT", crn="X123456").count() == 1
+    assert not AuditEvent.objects.filter(action="CASE_EXPORT", crn="Y000001").exists()

@@ -1,0 +1,54 @@
+"""The whole test suite, as `./dev test` and CI run it.
+
+1. ruff, mypy and import-linter (rules stay pure, layers stay in order);
+2. pytest on SQLite, including the browser tests (Debian's chromium through Playwright);
+3. pytest again on a PostgreSQL 15 server the tests start themselves (database tests only);
+4. a production settings deploy check.
+Extra arguments go to both pytest runs (e.g. `./dev test -k bundle`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+BIN = Path(sys.executable).parent
+
+
+def step(name: str, args: list[str], env: dict[str, str] | None = None) -> float:
+    print(f"\n=== {name}: {' '.join(args)}", flush=True)
+    started = time.monotonic()
+    done = subprocess.run(args, cwd=REPO, env={**os.environ, **(env or {})}, check=False)  # noqa: S603
+    if done.returncode != 0:
+        print(f"\n=== FAILED: {name} (exit {done.returncode})", flush=True)
+        sys.exit(done.returncode)
+    return time.monotonic() - started
+
+
+def main() -> None:
+    extra = sys.argv[1:]
+    timings = {}
+    if not extra:
+        timings["ruff"] = step("ruff", [str(BIN / "ruff"), "check", "src", "tests"])
+        timings["mypy"] = step("mypy", [str(BIN / "mypy")])
+        timings["import-linter"] = step("import-linter", [str(BIN / "lint-imports")])
+    timings["pytest (SQLite + browser)"] = step(
+        "pytest on SQLite", [str(BIN / "pytest"), *extra], {"KEEPSAFE_TEST_DB": "sqlite"})
+    timings["pytest (PostgreSQL 15)"] = step(
+        "pytest on PostgreSQL", [str(BIN / "pytest"), "-m", "not browser", *extra],
+        {"KEEPSAFE_TEST_DB": "postgres", "DATABASE_URL": ""})
+    if not extra:
+        timings["deploy check"] = step(
+            "production deploy check",
+            [str(BIN / "keepsafe"), "check", "--deploy", "--fail-level", "WARNING"],
+            {"DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.production",
+             "KEEPSAFE_SECRET_KEY": "deploy-check-" + "x" * 60, "DATABASE_URL": "sqlite:///:memory:"})
+    print("\n=== all passed: " + ", ".join(f"{k} {v:.0f}s" for k, v in timings.items()), flush=True)
+
+
+if __name__ == "__main__":
+    main()
