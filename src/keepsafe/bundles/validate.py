@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pydantic
 
-from keepsafe.bundles.schema import BundleIn, PersonIn
+from keepsafe.bundles.schema import BundleIn, PduIn, PersonIn, RegionIn, StaffIn, TeamIn
 from keepsafe.core.errors import ValidationError
 from keepsafe.people.models import Person, RegistrationType
 from keepsafe.people.rules.key_dates import SentenceDates, date_problems
@@ -38,16 +39,67 @@ def _message(error: dict) -> str:
     return message
 
 
-def parse(raw: bytes | str) -> BundleIn:
-    """Shape errors for every field at once, each with its JSON path."""
+SECTIONS = {"regions": RegionIn, "pdus": PduIn, "teams": TeamIn, "staff": StaffIn, "people": PersonIn}
+
+
+def _load(raw: bytes | str) -> object:
     try:
-        json.loads(raw)
+        return json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ValidationError([(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")]) from exc
+
+
+def parse(raw: bytes | str) -> BundleIn:
+    """Shape errors for every field at once, each with its JSON path."""
+    _load(raw)
     try:
         return BundleIn.model_validate_json(raw, strict=True)
     except pydantic.ValidationError as exc:
-        raise ValidationError([(_path(e["loc"]), _message(e)) for e in exc.errors(include_url=False)]) from exc
+        raise ValidationError(_shape_problems(exc)) from exc
+
+
+def _shape_problems(exc: pydantic.ValidationError) -> list[tuple[str, str]]:
+    return [(_path(e["loc"]), _message(e)) for e in exc.errors(include_url=False)]
+
+
+def _partial(data: object) -> tuple[BundleIn, dict[str, list[int]]] | None:
+    """The items that are well-formed, so their references can be checked too; maps new index → original."""
+    if not isinstance(data, dict):
+        return None
+    sections: dict[str, list] = {}
+    index_maps: dict[str, list[int]] = {}
+    for name, model in SECTIONS.items():
+        items = data.get(name)
+        sections[name], index_maps[name] = [], []
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            try:
+                sections[name].append(model.model_validate_json(json.dumps(item), strict=True))
+                index_maps[name].append(index)
+            except (pydantic.ValidationError, TypeError, ValueError):
+                continue
+    return BundleIn.model_construct(format="keepsafe-bundle/1", **sections), index_maps
+
+
+def _remap(problems: list[tuple[str, str]], index_maps: dict[str, list[int]]) -> list[tuple[str, str]]:
+    def fix(path: str) -> str:
+        match = re.match(r"^(\w+)\[(\d+)\]", path)
+        if match and match.group(1) in index_maps:
+            original = index_maps[match.group(1)][int(match.group(2))]
+            return f"{match.group(1)}[{original}]" + path[match.end():]
+        return path
+    return [(fix(path), reason) for path, reason in problems]
+
+
+def _raw_codes(data: object) -> dict[str, set[str]]:
+    """Codes of every item, well-formed or not, so a malformed item is not also reported as missing."""
+    codes: dict[str, set[str]] = {name: set() for name in SECTIONS}
+    if isinstance(data, dict):
+        for name in codes:
+            items = data.get(name)
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and isinstance(item.get("code"), str):
+                    codes[name].add(item["code"])
+    return codes
 
 
 @dataclass
@@ -63,19 +115,19 @@ def _duplicates(values: Iterable[str]) -> set[str]:
     return {value for value, count in Counter(values).items() if count > 1}
 
 
-def _known(bundle: BundleIn) -> _Known:
+def _known(bundle: BundleIn, extra: dict[str, set[str]]) -> _Known:
     return _Known(
-        regions={r.code for r in bundle.regions} | set(Region.objects.values_list("code", flat=True)),
-        pdus={p.code for p in bundle.pdus} | set(Pdu.objects.values_list("code", flat=True)),
-        teams={t.code for t in bundle.teams} | set(Team.objects.values_list("code", flat=True)),
-        staff={s.code for s in bundle.staff} | set(Staff.objects.values_list("code", flat=True)),
+        regions={r.code for r in bundle.regions} | extra["regions"] | set(Region.objects.values_list("code", flat=True)),
+        pdus={p.code for p in bundle.pdus} | extra["pdus"] | set(Pdu.objects.values_list("code", flat=True)),
+        teams={t.code for t in bundle.teams} | extra["teams"] | set(Team.objects.values_list("code", flat=True)),
+        staff={s.code for s in bundle.staff} | extra["staff"] | set(Staff.objects.values_list("code", flat=True)),
         registration_types=set(RegistrationType.objects.values_list("code", flat=True)),
     )
 
 
-def check_references(bundle: BundleIn) -> list[tuple[str, str]]:
+def check_references(bundle: BundleIn, extra_codes: dict[str, set[str]] | None = None) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
-    known = _known(bundle)
+    known = _known(bundle, extra_codes or {name: set() for name in SECTIONS})
 
     for section, items, attr in (("regions", bundle.regions, "code"), ("pdus", bundle.pdus, "code"),
                                  ("teams", bundle.teams, "code"), ("staff", bundle.staff, "code"),
@@ -204,7 +256,16 @@ def _record_conflicts(bundle: BundleIn) -> list[tuple[str, str]]:
 
 
 def validate(raw: bytes | str) -> BundleIn:
-    bundle = parse(raw)
+    """Every problem in the bundle, shape and references alike, or the parsed bundle if there are none."""
+    data = _load(raw)
+    try:
+        bundle = BundleIn.model_validate_json(raw, strict=True)
+    except pydantic.ValidationError as exc:
+        problems = _shape_problems(exc)
+        partial = _partial(data)
+        if partial is not None:
+            problems += _remap(check_references(partial[0], _raw_codes(data)), partial[1])
+        raise ValidationError(problems) from exc
     problems = check_references(bundle)
     if problems:
         raise ValidationError(problems)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from keepsafe.audit.models import AuditEvent
+from keepsafe.bundles.validate import validate
+from keepsafe.core.actor import Actor
+from keepsafe.demo import generator
+from keepsafe.demo.seed import DEMO_PASSWORD, seed
+from keepsafe.people.models import CaseAccess, Person, Registration
+from keepsafe.records.models import Record
+from keepsafe.workforce.models import Staff, User
+
+TODAY = date(2026, 11, 23)
+
+
+def test_generation_is_deterministic_and_valid():
+    org = generator.organisation(TODAY)
+    first = next(generator.people(300, TODAY, org))
+    again = next(generator.people(300, TODAY, org))
+    assert first == again
+    crns = [p["crn"] for p in first]
+    assert len(set(crns)) == 300
+    grades = {s["grade"] for s in org["staff"]}
+    assert grades == {"PSO", "PQIP", "PO", "SPO", "HEAD_OF_PDU", "ACO", "POM", "ADMIN"}
+    assert 55 <= len(org["staff"]) <= 70
+
+
+@pytest.mark.django_db
+def test_seed_builds_a_region_with_logins_and_is_idempotent():
+    summary = seed(actor=Actor.system(), today=TODAY, people=300, chunk=100)
+    assert summary.as_dict()["people"]["created"] == 300
+    assert Staff.objects.count() >= 55
+    assert Person.objects.filter(practitioner__code="DEMO001").count() >= 40
+    assert Registration.objects.filter(type__code="RSTO").exists()
+    assert Registration.objects.filter(type__code="MAPP").exists()
+    assert Registration.objects.filter(type__code="ADVP").exists()
+    assert Record.objects.filter(source="PRISON").exists() and Record.objects.filter(source="POLICE").exists()
+    assert CaseAccess.objects.filter(kind="RESTRICTION").exists() and CaseAccess.objects.filter(kind="EXCLUSION").exists()
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == {"PRACTITIONER", "SPO", "HEAD_OF_PDU", "REGIONAL_LEADER", "POM", "AUDITOR", "ADMINISTRATOR"}
+    assert User.objects.get(username="spo").check_password(DEMO_PASSWORD)
+    audits = AuditEvent.objects.count()
+    again = seed(actor=Actor.system(), today=TODAY, people=300, chunk=100)
+    assert not again.changed_anything
+    assert AuditEvent.objects.count() == audits + 1  # only the DEMO_SEED event itself
+
+
+@pytest.mark.django_db
+def test_every_demo_person_passes_full_bundle_validation():
+    org = generator.organisation(TODAY)
+    for batch in generator.people(600, TODAY, org, chunk=300):
+        bundle = validate(json.dumps({**org, "people": batch}))
+        assert len(bundle.people) == 300

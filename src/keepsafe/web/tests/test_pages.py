@@ -1,0 +1,197 @@
+"""Server-side page tests: sign-in, roles, hidden cases, audit of reads, bounded queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from keepsafe.audit.models import AuditEvent
+from keepsafe.people.models import Contact, Person
+from keepsafe.records.models import Record
+from keepsafe.testing.fixtures import make_bundle, make_person
+from keepsafe.workforce.models import Staff, User
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-test-password-for-keepsafe"
+
+
+@pytest.fixture
+def site(imported):
+    imported(make_bundle(
+        make_person("A000001"),
+        make_person("A000002", restricted_to=["STF0002"], forename="Hidden", surname="Restricted"),
+        make_person("A000003", excluded=["STF0001"], forename="Excluded", surname="Person"),
+        make_person("A000004", practitioner="STF0002", forename="Other", surname="Caseload"),
+    ))
+    for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("sara", "STF0100", "SPO"),
+                                 ("ben", "STF0002", "PRACTITIONER")):
+        user = User.objects.create(username=username, staff=Staff.objects.get(code=code), role=role)
+        user.set_password(PASSWORD)
+        user.save()
+    User.objects.create(username="audrey", role="AUDITOR").set_password(PASSWORD)
+
+
+def normalised(content: bytes) -> str:
+    """A page without the values that differ on every response (CSP nonce, masked CSRF token)."""
+    text = re.sub(r'nonce="[^"]+"', 'nonce=""', content.decode())
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", text)
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    return client
+
+
+def test_every_page_needs_sign_in(site):
+    for path in ("/", "/caseload", "/search?q=smith", "/case/A000001", "/case/A000001/chronology", "/audit",
+                 "/teams/GMR-MN-1"):
+        response = Client().get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/sign-in?next=")
+
+
+def test_sign_in_with_password_then_sign_out(site):
+    client = Client()
+    bad = client.post("/sign-in", {"username": "ada", "password": "wrong"})
+    assert bad.status_code == 400
+    assert b"The username or password is not right" in bad.content
+    good = client.post("/sign-in", {"username": "ada", "password": PASSWORD, "next": "/case/A000001"})
+    assert good["Location"] == "/case/A000001"
+    page = client.get("/caseload")
+    assert b"Signed in as" in page.content and b"Practitioner" in page.content
+    client.post("/sign-out")
+    assert client.get("/caseload").status_code == 302
+    assert set(AuditEvent.objects.filter(actor="ada").values_list("action", flat=True)) >= {"SIGN_IN", "SIGN_OUT"}
+
+
+def test_repeated_failures_lock_the_account_for_a_while(site, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/sign-in", {"username": "ben", "password": "wrong"})
+    locked = client.post("/sign-in", {"username": "ben", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert b"Too many attempts" in locked.content
+
+
+def test_sessions_expire_after_inactivity(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+def test_passwords_are_hashed_with_argon2(site, settings):
+    from keepsafe.config.settings import base
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS  # the suite uses a fast hasher; production does not
+    user = User.objects.get(username="ada")
+    user.set_password(PASSWORD)
+    assert user.password.startswith("argon2")
+
+
+def test_my_caseload_lists_only_my_visible_cases(site):
+    page = signed_in("ada").get("/caseload")
+    body = page.content.decode()
+    assert "A000001" in body
+    assert "A000004" not in body  # someone else's case
+    assert "Excluded" not in body and "A000003" not in body
+
+
+def test_hidden_case_is_the_same_not_found_as_a_wrong_crn(site):
+    client = signed_in("ada")
+    hidden = client.get("/case/A000003")
+    missing = client.get("/case/Z999999")
+    assert hidden.status_code == missing.status_code == 404
+    assert normalised(hidden.content) == normalised(missing.content)
+    restricted = client.get("/case/A000002/chronology")
+    assert restricted.status_code == 404 and b"Hidden" not in restricted.content
+
+
+def test_search_honours_restrictions(site):
+    body = signed_in("ada").get("/search?q=A000002").content.decode()
+    assert "0 results" in body and "Hidden" not in body
+    body = signed_in("ben").get("/search?q=Hidden").content.decode()
+    assert "A000002" in body
+
+
+def test_team_view_is_for_managers_and_counts_only_visible_cases(site):
+    assert signed_in("ada").get("/teams/GMR-MN-1").status_code == 403
+    body = signed_in("sara").get("/teams/GMR-MN-1").content.decode()
+    assert "Cases per practitioner" in body
+    assert "A000002" not in body  # restricted to Ben: Sara may not see it, nor count it
+    assert 'data-testid="caseload-total">3 cases' in body
+
+
+def test_case_pages_show_header_flags_and_every_tab(site):
+    client = signed_in("ada")
+    overview = client.get("/case/A000001").content.decode()
+    assert 'data-flag="RSTO" data-critical="true"' in overview
+    assert "Not to contact Jane Doe" in overview  # protective licence condition
+    for tab, text in (("chronology", "Improvised blade"), ("sentence", "Building Better Relationships"),
+                      ("flags", "Restraining order protecting"), ("personal-details", "2010/0012345A")):
+        page = client.get(f"/case/A000001/{tab}")
+        assert page.status_code == 200, tab
+        assert text in page.content.decode(), tab
+        assert 'data-testid="case-header"' in page.content.decode()
+
+
+def test_every_case_page_read_is_audited(site):
+    client = signed_in("ada")
+    client.get("/case/A000001/flags")
+    client.get("/case/A000003")
+    events = list(AuditEvent.objects.filter(actor="ada", action="CASE_VIEW").order_by("id")
+                  .values_list("crn", "outcome", "details"))
+    assert events == [("A000001", "OK", {"tab": "case-flags"}), ("A000003", "DENIED", {"tab": "case"})]
+
+
+def test_chronology_filters_by_source(site):
+    client = signed_in("ada")
+    prison = client.get("/case/A000001/chronology?source=PRISON").content.decode()
+    assert "Improvised blade" in prison and "Appointment" not in prison
+    police = client.get("/case/A000001/chronology?source=POLICE").content.decode()
+    assert "Improvised blade" not in police
+
+
+def test_auditor_page(site):
+    assert signed_in("ada").get("/audit").status_code == 403
+    body = signed_in("audrey").get("/audit?crn=A000001").content.decode()
+    assert "CASE_IMPORT_CREATE" in body
+
+
+def test_security_headers(site):
+    response = signed_in("ada").get("/caseload")
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Frame-Options"] == "DENY"
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
+
+
+def _grow(crn: str, contacts: int, records: int) -> None:
+    person = Person.objects.get(crn=crn)
+    base = datetime(2025, 1, 1, tzinfo=UTC)
+    Contact.objects.bulk_create([Contact(person=person, external_id=f"G{i}", type="APPOINTMENT",
+                                         at=base + timedelta(days=i), outcome="ATTENDED") for i in range(contacts)])
+    Record.objects.bulk_create([Record(person=person, external_id=f"GR{i}", source="POLICE", kind="CALL_OUT",
+                                       occurred_at=base + timedelta(hours=i), received_at=base + timedelta(hours=i),
+                                       author="Police", text="Attended.") for i in range(records)])
+
+
+@pytest.mark.parametrize("path", ["/case/A000001", "/case/A000001/chronology", "/case/A000001/sentence",
+                                  "/case/A000001/flags", "/case/A000001/personal-details", "/caseload"])
+def test_queries_do_not_grow_with_the_case(site, path):
+    client = signed_in("ada")
+    client.get(path)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(path).status_code == 200
+    _grow("A000001", contacts=300, records=300)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(path).status_code == 200
+    assert len(large) == len(small)
+    assert len(large) <= 25

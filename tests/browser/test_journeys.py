@@ -1,0 +1,175 @@
+"""Practitioners, SPOs and auditors walking the service in a real browser; every page axe-clean."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+
+import pytest
+
+from keepsafe.bundles.importer import bundle_import
+from keepsafe.core import clock
+from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person, raw
+from keepsafe.workforce.models import Staff, User
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a-long-browser-test-password"
+
+
+def _flagged_person() -> dict:
+    today = clock.today()
+    person = make_person("A000001", forename="Jordan", surname="Example")
+    person["events"][0]["dates"].update(release=(today - timedelta(days=40)).isoformat(),
+                                        conditional_release=(today - timedelta(days=40)).isoformat(),
+                                        licence_expiry=(today + timedelta(days=400)).isoformat(),
+                                        sentence_expiry=(today + timedelta(days=400)).isoformat())
+    person["events"][0]["sentence"]["date"] = (today - timedelta(days=900)).isoformat()
+    person["events"][0]["offence_date"] = (today - timedelta(days=1000)).isoformat()
+    person["registrations"] = [
+        {"id": "RO", "type": "RSTO", "start": (today - timedelta(days=100)).isoformat(),
+         "end": (today + timedelta(days=1700)).isoformat(), "level": None, "category": None,
+         "notes": "Restraining order protecting Jane Doe"},
+        {"id": "MAPPA", "type": "MAPP", "start": (today - timedelta(days=200)).isoformat(), "end": None,
+         "level": "M2", "category": "M1", "notes": "MAPPA level 2"},
+        {"id": "DA", "type": "ADVP", "start": (today - timedelta(days=30)).isoformat(), "end": None,
+         "level": None, "category": None, "notes": "Police call-outs to former partner"},
+        {"id": "ROSH", "type": "RHRH", "start": (today - timedelta(days=30)).isoformat(), "end": None,
+         "level": None, "category": None, "notes": ""},
+        {"id": "IOM", "type": "IIOM", "start": (today - timedelta(days=30)).isoformat(), "end": None,
+         "level": None, "category": None, "notes": "IOM cohort"},
+    ]
+    person["contacts"].append({"id": "C2", "type": "HOME_VISIT", "at": f"{(today + timedelta(days=3)).isoformat()}T10:00:00Z",
+                               "staff": "STF0001", "outcome": None, "notes": ""})
+    police = copy.deepcopy(person["records"][0])
+    police.update(id="POL-1", source="POLICE", kind="CALL_OUT", author="Police",
+                  text="Officers attended a domestic argument; former partner reported being pushed.")
+    person["records"].append(police)
+    return person
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle(
+        _flagged_person(),
+        make_person("A000002", forename="Hidden", surname="Restricted", restricted_to=["STF0002"]),
+        make_person("A000003", forename="Excluded", surname="Person", excluded=["STF0001"]),
+        make_person("A000004", forename="Other", surname="Caseload", practitioner="STF0002"),
+    )))
+    for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("sara", "STF0100", "SPO"),
+                                 ("ben", "STF0002", "PRACTITIONER")):
+        user = User(username=username, staff=Staff.objects.get(code=code), role=role, first_name=code)
+        user.set_password(PASSWORD)
+        user.save()
+    auditor = User(username="audrey", role="AUDITOR")
+    auditor.set_password(PASSWORD)
+    auditor.save()
+    return live_server.url
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/sign-in")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+
+
+def test_sign_in_page_and_its_errors_are_accessible(site, page, assert_accessible):
+    page.goto(f"{site}/caseload")
+    assert "/sign-in" in page.url
+    assert_accessible(page)
+    page.click("button:has-text('Sign in')")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+
+
+def test_practitioner_walks_caseload_to_every_case_tab(site, page, assert_accessible, screenshot):
+    sign_in(page, site, "ada")
+    page.wait_for_url(f"{site}/caseload")
+    assert "Practitioner" in page.inner_text("[data-testid=signed-in-as]")
+    table = page.inner_text("[data-testid=caseload-table]")
+    assert "Example, Jordan" in table and "A000001" in table
+    assert "Excluded" not in table and "Other" not in table
+    assert "high rosh" in table.lower()
+    assert_accessible(page)
+    screenshot(page, "caseload")
+
+    page.click("text=Example, Jordan")
+    page.wait_for_url(f"{site}/case/A000001")
+    header = page.locator("[data-testid=case-header]")
+    assert "A000001" in header.inner_text()
+    critical = page.locator("[data-critical=true]")
+    assert critical.count() == 4  # restraining order, MAPPA, domestic abuse, high RoSH; IOM is not critical
+    assert page.locator("[data-flag]").first.get_attribute("data-flag") == "RSTO"
+    assert page.locator("[data-flag=IIOM]").get_attribute("data-critical") is None
+    assert "Not to contact Jane Doe" in page.inner_text("[data-testid=protective-conditions]")
+    assert_accessible(page)
+    screenshot(page, "case-overview")
+
+    for tab, expected in (("Chronology", "Officers attended a domestic argument"),
+                          ("Sentence", "Building Better Relationships"),
+                          ("Flags", "MAPPA level 2"), ("Personal details", "2010/0012345A")):
+        page.click(f".moj-sub-navigation__link:has-text('{tab}')")
+        page.wait_for_load_state()
+        assert expected in page.inner_text("main"), tab
+        assert page.locator("[data-testid=case-header]").is_visible()
+        assert_accessible(page)
+    page.click(".moj-sub-navigation__link:has-text('Chronology')")
+    page.select_option("#source", "POLICE")
+    page.click("button:has-text('Filter')")
+    chronology = page.inner_text("[data-testid=chronology]")
+    assert "Officers attended" in chronology and "Improvised blade" not in chronology
+
+
+def test_hidden_cases_are_not_found_and_never_in_search(site, page, assert_accessible):
+    sign_in(page, site, "ada")
+    page.wait_for_url(f"{site}/caseload")
+    response = page.goto(f"{site}/case/A000003")
+    assert response.status == 404
+    assert "Page not found" in page.inner_text("h1")
+    assert "Excluded" not in page.content()
+    assert_accessible(page)
+    page.goto(f"{site}/search?q=Restricted")
+    assert page.inner_text("[data-testid=search-count]") == "0 results"
+    assert_accessible(page)
+    page.goto(f"{site}/search?q=Smith")
+    assert "A000002" not in page.inner_text("main")
+
+
+def test_spo_sees_the_team_view(site, page, assert_accessible):
+    sign_in(page, site, "sara")
+    page.wait_for_url(f"{site}/teams/GMR-MN-1")
+    assert "Cases per practitioner" in page.inner_text("main")
+    table = page.inner_text("[data-testid=caseload-table]")
+    assert "Ada Jones" in table and "Ben Other" in table
+    assert "Restricted" not in table
+    assert_accessible(page)
+    page.select_option("#setting", "COMMUNITY")
+    page.click("button:has-text('Apply filters')")
+    assert "setting=COMMUNITY" in page.url
+    assert_accessible(page)
+
+
+def test_auditor_searches_the_trail(site, page, assert_accessible):
+    sign_in(page, site, "audrey")
+    page.wait_for_url(f"{site}/audit")
+    page.fill("#crn", "A000001")
+    page.click("button:has-text('Search the audit trail')")
+    assert "CASE_IMPORT_CREATE" in page.inner_text("[data-testid=audit-table]")
+    assert_accessible(page)
+
+
+def test_keyboard_alone_reaches_a_case(site, page):
+    sign_in(page, site, "ada")
+    page.wait_for_url(f"{site}/caseload")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Example, Jordan":
+            break
+    else:
+        pytest.fail("the case link was not reachable with the Tab key")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site}/case/A000001")
+    assert "Jordan Example" in page.inner_text("h1")
