@@ -25,9 +25,18 @@ def chromium():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Debian's chromium is not installed at {CHROMIUM} (.ci/run installs it with apt-get)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -44,8 +53,10 @@ def axe_violations(page) -> list[dict]:
     """Run axe-core (npm package, pinned) in the page at WCAG 2.2 A/AA; return the violations."""
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"]]
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
 
 
 @pytest.fixture
@@ -53,6 +64,7 @@ def assert_accessible():
     def check(page) -> None:
         violations = axe_violations(page)
         assert violations == [], f"axe found WCAG 2.2 A/AA violations on {page.url}: {violations}"
+
     return check
 
 
@@ -63,4 +75,5 @@ def screenshot():
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
+
     return take

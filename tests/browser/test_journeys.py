@@ -19,44 +19,101 @@ PASSWORD = "a-long-browser-test-password"
 def _flagged_person() -> dict:
     today = clock.today()
     person = make_person("A000001", forename="Jordan", surname="Example")
-    person["events"][0]["dates"].update(release=(today - timedelta(days=40)).isoformat(),
-                                        conditional_release=(today - timedelta(days=40)).isoformat(),
-                                        licence_expiry=(today + timedelta(days=400)).isoformat(),
-                                        sentence_expiry=(today + timedelta(days=400)).isoformat())
+    person["events"][0]["dates"].update(
+        release=(today - timedelta(days=40)).isoformat(),
+        conditional_release=(today - timedelta(days=40)).isoformat(),
+        licence_expiry=(today + timedelta(days=400)).isoformat(),
+        sentence_expiry=(today + timedelta(days=400)).isoformat(),
+    )
     person["events"][0]["sentence"]["date"] = (today - timedelta(days=900)).isoformat()
     person["events"][0]["offence_date"] = (today - timedelta(days=1000)).isoformat()
     person["registrations"] = [
-        {"id": "RO", "type": "RSTO", "start": (today - timedelta(days=100)).isoformat(),
-         "end": (today + timedelta(days=1700)).isoformat(), "level": None, "category": None,
-         "notes": "Restraining order protecting Jane Doe"},
-        {"id": "MAPPA", "type": "MAPP", "start": (today - timedelta(days=200)).isoformat(), "end": None,
-         "level": "M2", "category": "M1", "notes": "MAPPA level 2"},
-        {"id": "DA", "type": "ADVP", "start": (today - timedelta(days=30)).isoformat(), "end": None,
-         "level": None, "category": None, "notes": "Police call-outs to former partner"},
-        {"id": "ROSH", "type": "RHRH", "start": (today - timedelta(days=30)).isoformat(), "end": None,
-         "level": None, "category": None, "notes": ""},
-        {"id": "IOM", "type": "IIOM", "start": (today - timedelta(days=30)).isoformat(), "end": None,
-         "level": None, "category": None, "notes": "IOM cohort"},
+        {
+            "id": "RO",
+            "type": "RSTO",
+            "start": (today - timedelta(days=100)).isoformat(),
+            "end": (today + timedelta(days=1700)).isoformat(),
+            "level": None,
+            "category": None,
+            "notes": "Restraining order protecting Jane Doe",
+        },
+        {
+            "id": "MAPPA",
+            "type": "MAPP",
+            "start": (today - timedelta(days=200)).isoformat(),
+            "end": None,
+            "level": "M2",
+            "category": "M1",
+            "notes": "MAPPA level 2",
+        },
+        {
+            "id": "DA",
+            "type": "ADVP",
+            "start": (today - timedelta(days=30)).isoformat(),
+            "end": None,
+            "level": None,
+            "category": None,
+            "notes": "Police call-outs to former partner",
+        },
+        {
+            "id": "ROSH",
+            "type": "RHRH",
+            "start": (today - timedelta(days=30)).isoformat(),
+            "end": None,
+            "level": None,
+            "category": None,
+            "notes": "",
+        },
+        {
+            "id": "IOM",
+            "type": "IIOM",
+            "start": (today - timedelta(days=30)).isoformat(),
+            "end": None,
+            "level": None,
+            "category": None,
+            "notes": "IOM cohort",
+        },
     ]
-    person["contacts"].append({"id": "C2", "type": "HOME_VISIT", "at": f"{(today + timedelta(days=3)).isoformat()}T10:00:00Z",
-                               "staff": "STF0001", "outcome": None, "notes": ""})
+    person["contacts"].append(
+        {
+            "id": "C2",
+            "type": "HOME_VISIT",
+            "at": f"{(today + timedelta(days=3)).isoformat()}T10:00:00Z",
+            "staff": "STF0001",
+            "outcome": None,
+            "notes": "",
+        }
+    )
     police = copy.deepcopy(person["records"][0])
-    police.update(id="POL-1", source="POLICE", kind="CALL_OUT", author="Police",
-                  text="Officers attended a domestic argument; former partner reported being pushed.")
+    police.update(
+        id="POL-1",
+        source="POLICE",
+        kind="CALL_OUT",
+        author="Police",
+        text="Officers attended a domestic argument; former partner reported being pushed.",
+    )
     person["records"].append(police)
     return person
 
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    bundle_import(actor=SYSTEM, raw=raw(make_bundle(
-        _flagged_person(),
-        make_person("A000002", forename="Hidden", surname="Restricted", restricted_to=["STF0002"]),
-        make_person("A000003", forename="Excluded", surname="Person", excluded=["STF0001"]),
-        make_person("A000004", forename="Other", surname="Caseload", practitioner="STF0002"),
-    )))
-    for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("sara", "STF0100", "SPO"),
-                                 ("ben", "STF0002", "PRACTITIONER")):
+    bundle_import(
+        actor=SYSTEM,
+        raw=raw(
+            make_bundle(
+                _flagged_person(),
+                make_person("A000002", forename="Hidden", surname="Restricted", restricted_to=["STF0002"]),
+                make_person("A000003", forename="Excluded", surname="Person", excluded=["STF0001"]),
+                make_person("A000004", forename="Other", surname="Caseload", practitioner="STF0002"),
+            )
+        ),
+    )
+    for username, code, role in (
+        ("ada", "STF0001", "PRACTITIONER"),
+        ("sara", "STF0100", "SPO"),
+        ("ben", "STF0002", "PRACTITIONER"),
+    ):
         user = User(username=username, staff=Staff.objects.get(code=code), role=role, first_name=code)
         user.set_password(PASSWORD)
         user.save()
@@ -87,8 +144,10 @@ def test_practitioner_walks_caseload_to_every_case_tab(site, page, assert_access
     page.wait_for_url(f"{site}/caseload")
     assert "Practitioner" in page.inner_text("[data-testid=signed-in-as]")
     table = page.inner_text("[data-testid=caseload-table]")
-    assert "Example, Jordan" in table and "A000001" in table
-    assert "Excluded" not in table and "Other" not in table
+    assert "Example, Jordan" in table
+    assert "A000001" in table
+    assert "Excluded" not in table
+    assert "Other" not in table
     assert "high rosh" in table.lower()
     assert_accessible(page)
     screenshot(page, "caseload")
@@ -105,9 +164,12 @@ def test_practitioner_walks_caseload_to_every_case_tab(site, page, assert_access
     assert_accessible(page)
     screenshot(page, "case-overview")
 
-    for tab, expected in (("Chronology", "Officers attended a domestic argument"),
-                          ("Sentence", "Building Better Relationships"),
-                          ("Flags", "MAPPA level 2"), ("Personal details", "2010/0012345A")):
+    for tab, expected in (
+        ("Chronology", "Officers attended a domestic argument"),
+        ("Sentence", "Building Better Relationships"),
+        ("Flags", "MAPPA level 2"),
+        ("Personal details", "2010/0012345A"),
+    ):
         page.click(f".moj-sub-navigation__link:has-text('{tab}')")
         page.wait_for_load_state()
         assert expected in page.inner_text("main"), tab
@@ -117,7 +179,8 @@ def test_practitioner_walks_caseload_to_every_case_tab(site, page, assert_access
     page.select_option("#source", "POLICE")
     page.click("button:has-text('Filter')")
     chronology = page.inner_text("[data-testid=chronology]")
-    assert "Officers attended" in chronology and "Improvised blade" not in chronology
+    assert "Officers attended" in chronology
+    assert "Improvised blade" not in chronology
 
 
 def test_hidden_cases_are_not_found_and_never_in_search(site, page, assert_accessible):
@@ -140,7 +203,8 @@ def test_spo_sees_the_team_view(site, page, assert_accessible):
     page.wait_for_url(f"{site}/teams/GMR-MN-1")
     assert "Cases per practitioner" in page.inner_text("main")
     table = page.inner_text("[data-testid=caseload-table]")
-    assert "Ada Jones" in table and "Ben Other" in table
+    assert "Ada Jones" in table
+    assert "Ben Other" in table
     assert "Restricted" not in table
     assert_accessible(page)
     page.select_option("#setting", "COMMUNITY")

@@ -14,8 +14,14 @@ from keepsafe.core.errors import PermissionDeniedError
 AUDIT_READERS = {Role.AUDITOR, Role.ADMINISTRATOR, Role.SYSTEM}
 
 
-def audit_search(*, viewer: Actor, crn: str | None = None, actor: str | None = None,
-                 date_from: date | None = None, date_to: date | None = None) -> QuerySet[AuditEvent]:
+def audit_search(
+    *,
+    viewer: Actor,
+    crn: str | None = None,
+    actor: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
     if viewer.role not in AUDIT_READERS:
         raise PermissionDeniedError("Only auditors may search the audit trail")
     events = AuditEvent.objects.all()

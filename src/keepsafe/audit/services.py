@@ -34,8 +34,15 @@ def _event(actor: Actor, entry: AuditEntry, correlation_id: str | None) -> Audit
     )
 
 
-def audit_record(*, actor: Actor, action: str, crn: str | None = None, outcome: str = Outcome.OK,
-                 details: dict[str, Any] | None = None, correlation_id: str | None = None) -> AuditEvent:
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    crn: str | None = None,
+    outcome: str = Outcome.OK,
+    details: dict[str, Any] | None = None,
+    correlation_id: str | None = None,
+) -> AuditEvent:
     event = _event(actor, AuditEntry(action, crn, outcome, details or {}), correlation_id)
     event.save()
     return event

@@ -21,73 +21,139 @@ from keepsafe.workforce.models import Pdu, Region, Staff, Team
 def organisation_sections() -> dict[str, list[dict[str, Any]]]:
     return {
         "regions": [{"code": r.code, "name": r.name} for r in Region.objects.order_by("code")],
-        "pdus": [{"code": p.code, "name": p.name, "region": p.region.code}
-                 for p in Pdu.objects.select_related("region").order_by("code")],
-        "teams": [{"code": t.code, "name": t.name, "pdu": t.pdu.code}
-                  for t in Team.objects.select_related("pdu").order_by("code")],
-        "staff": [{"code": s.code, "forename": s.forename, "surname": s.surname, "grade": s.grade,
-                   "team": s.team.code if s.team else None,
-                   "line_manager": s.line_manager.code if s.line_manager else None,
-                   "qualified_on": _d(s.qualified_on), "contracted_hours": float(s.contracted_hours),
-                   "email": s.email}
-                  for s in Staff.objects.select_related("team", "line_manager").order_by("code")],
+        "pdus": [
+            {"code": p.code, "name": p.name, "region": p.region.code}
+            for p in Pdu.objects.select_related("region").order_by("code")
+        ],
+        "teams": [
+            {"code": t.code, "name": t.name, "pdu": t.pdu.code}
+            for t in Team.objects.select_related("pdu").order_by("code")
+        ],
+        "staff": [
+            {
+                "code": s.code,
+                "forename": s.forename,
+                "surname": s.surname,
+                "grade": s.grade,
+                "team": s.team.code if s.team else None,
+                "line_manager": s.line_manager.code if s.line_manager else None,
+                "qualified_on": _d(s.qualified_on),
+                "contracted_hours": float(s.contracted_hours),
+                "email": s.email,
+            }
+            for s in Staff.objects.select_related("team", "line_manager").order_by("code")
+        ],
     }
 
 
 def person_bundle(p: Person) -> dict[str, Any]:
     """One person in bundle form. Expects the prefetches made by `people_for_export`."""
-    access = {CaseAccess.Kind.RESTRICTION: [], CaseAccess.Kind.EXCLUSION: []}
+    access: dict[str, list[str]] = {CaseAccess.Kind.RESTRICTION: [], CaseAccess.Kind.EXCLUSION: []}
     for entry in p.access_lists.all():
         access[entry.kind].append(entry.staff.code)
     return {
-        "crn": p.crn, "forename": p.forename, "surname": p.surname, "date_of_birth": _d(p.date_of_birth),
-        "gender": p.gender, "ethnicity": p.ethnicity, "disability": p.disability, "pnc": p.pnc,
+        "crn": p.crn,
+        "forename": p.forename,
+        "surname": p.surname,
+        "date_of_birth": _d(p.date_of_birth),
+        "gender": p.gender,
+        "ethnicity": p.ethnicity,
+        "disability": p.disability,
+        "pnc": p.pnc,
         "pdu": p.pdu.code,
         "practitioner": p.practitioner.code if p.practitioner else None,
         "prison_offender_manager": p.prison_offender_manager.code if p.prison_offender_manager else None,
         "restricted_to": sorted(access[CaseAccess.Kind.RESTRICTION]),
         "excluded": sorted(access[CaseAccess.Kind.EXCLUSION]),
-        "criminal_history": ({"first_sanction_date": _d(p.first_sanction_date), "sanctions": p.sanctions,
-                              "violent_sanctions": p.violent_sanctions} if p.has_criminal_history else None),
-        "events": [{
-            "id": e.external_id, "offence": e.offence, "offence_category": e.offence_category,
-            "offence_date": _d(e.offence_date),
-            "sentence": {"type": e.sentence_type, "date": _d(e.sentence_date), "length_months": e.length_months},
-            "dates": {"release": _d(e.release), "conditional_release": _d(e.conditional_release),
-                      "parole_eligibility": _d(e.parole_eligibility), "licence_expiry": _d(e.licence_expiry),
-                      "sentence_expiry": _d(e.sentence_expiry), "pss_end": _d(e.pss_end)},
-            "requirements": [{"id": r.external_id, "type": r.type, "detail": r.detail, "start": _d(r.start)}
-                             for r in e.requirements.all()],
-            "licence_conditions": [{"id": c.external_id, "type": c.type, "text": c.text}
-                                   for c in e.licence_conditions.all()],
-            "terminated": _d(e.terminated),
-        } for e in sorted(p.events.all(), key=lambda e: e.external_id)],
-        "registrations": [{
-            "id": r.external_id, "type": r.type.code, "start": _d(r.start), "end": _d(r.end),
-            "level": r.level, "category": r.category, "notes": r.notes, "end_reason": r.end_reason,
-            "last_reviewed": _d(r.last_reviewed),
-        } for r in sorted(p.registrations.all(), key=lambda r: r.external_id)],
-        "contacts": [{
-            "id": c.external_id, "type": c.type, "at": _instant(c.at),
-            "staff": c.staff.code if c.staff else None, "outcome": c.outcome, "notes": c.notes,
-        } for c in sorted(p.contacts.all(), key=lambda c: c.external_id)],
-        "records": [{
-            "id": r.external_id, "source": r.source, "kind": r.kind, "occurred_at": _instant(r.occurred_at),
-            "received_at": _instant(r.received_at), "author": r.author, "text": r.text,
-        } for r in sorted(p.records.all(), key=lambda r: r.external_id)],
+        "criminal_history": (
+            {
+                "first_sanction_date": _d(p.first_sanction_date),
+                "sanctions": p.sanctions,
+                "violent_sanctions": p.violent_sanctions,
+            }
+            if p.has_criminal_history
+            else None
+        ),
+        "events": [
+            {
+                "id": e.external_id,
+                "offence": e.offence,
+                "offence_category": e.offence_category,
+                "offence_date": _d(e.offence_date),
+                "sentence": {"type": e.sentence_type, "date": _d(e.sentence_date), "length_months": e.length_months},
+                "dates": {
+                    "release": _d(e.release),
+                    "conditional_release": _d(e.conditional_release),
+                    "parole_eligibility": _d(e.parole_eligibility),
+                    "licence_expiry": _d(e.licence_expiry),
+                    "sentence_expiry": _d(e.sentence_expiry),
+                    "pss_end": _d(e.pss_end),
+                },
+                "requirements": [
+                    {"id": r.external_id, "type": r.type, "detail": r.detail, "start": _d(r.start)}
+                    for r in e.requirements.all()
+                ],
+                "licence_conditions": [
+                    {"id": c.external_id, "type": c.type, "text": c.text} for c in e.licence_conditions.all()
+                ],
+                "terminated": _d(e.terminated),
+            }
+            for e in sorted(p.events.all(), key=lambda e: e.external_id)
+        ],
+        "registrations": [
+            {
+                "id": r.external_id,
+                "type": r.type.code,
+                "start": _d(r.start),
+                "end": _d(r.end),
+                "level": r.level,
+                "category": r.category,
+                "notes": r.notes,
+                "end_reason": r.end_reason,
+                "last_reviewed": _d(r.last_reviewed),
+            }
+            for r in sorted(p.registrations.all(), key=lambda r: r.external_id)
+        ],
+        "contacts": [
+            {
+                "id": c.external_id,
+                "type": c.type,
+                "at": _instant(c.at),
+                "staff": c.staff.code if c.staff else None,
+                "outcome": c.outcome,
+                "notes": c.notes,
+            }
+            for c in sorted(p.contacts.all(), key=lambda c: c.external_id)
+        ],
+        "records": [
+            {
+                "id": r.external_id,
+                "source": r.source,
+                "kind": r.kind,
+                "occurred_at": _instant(r.occurred_at),
+                "received_at": _instant(r.received_at),
+                "author": r.author,
+                "text": r.text,
+            }
+            for r in sorted(p.records.all(), key=lambda r: r.external_id)
+        ],
     }
 
 
 def people_for_export(*, viewer: Actor, crns: list[str] | None = None, chunk: int = 500) -> Iterator[Person]:
-    people = person_visible_queryset(viewer=viewer).select_related(
-        "pdu", "practitioner", "prison_offender_manager").order_by("crn")
+    people = (
+        person_visible_queryset(viewer=viewer)
+        .select_related("pdu", "practitioner", "prison_offender_manager")
+        .order_by("crn")
+    )
     if crns is not None:
         people = people.filter(crn__in=crns)
     return people.prefetch_related(
         Prefetch("access_lists", queryset=CaseAccess.objects.select_related("staff")),
         Prefetch("events", queryset=Event.objects.prefetch_related("requirements", "licence_conditions")),
         Prefetch("registrations", queryset=Registration.objects.select_related("type")),
-        "contacts__staff", "records",
+        "contacts__staff",
+        "records",
     ).iterator(chunk_size=chunk)
 
 

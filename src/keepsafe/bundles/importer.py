@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -53,9 +54,11 @@ def bundle_import(*, actor: Actor, raw: bytes | str, source_name: str = "bundle"
     bundle = validate(raw)
     with transaction.atomic():
         summary = bundle_write(actor=actor, bundle=bundle)
-        audit_record(actor=actor, action="BUNDLE_IMPORT",
-                     details={"source": source_name[-200:], "people": len(bundle.people),
-                              "summary": summary.as_dict()})
+        audit_record(
+            actor=actor,
+            action="BUNDLE_IMPORT",
+            details={"source": source_name[-200:], "people": len(bundle.people), "summary": summary.as_dict()},
+        )
     return summary
 
 
@@ -68,36 +71,58 @@ def bundle_write(*, actor: Actor, bundle: BundleIn, summary: ImportSummary | Non
     type_ids = dict(RegistrationType.objects.values_list("code", "id"))
     type_months = dict(RegistrationType.objects.values_list("code", "review_months"))
     for start in range(0, len(bundle.people), 1000):
-        _write_people(actor, bundle.people[start:start + 1000], summary, staff_ids, pdu_ids, type_ids, type_months)
+        _write_people(actor, bundle.people[start : start + 1000], summary, staff_ids, pdu_ids, type_ids, type_months)
     return summary
 
 
 def _write_organisation(bundle: BundleIn, summary: ImportSummary) -> None:
-    result = sync_rows(Region, ["code"], [{"code": r.code, "name": r.name} for r in bundle.regions],
-                       Region.objects.filter(code__in=[r.code for r in bundle.regions]))
-    summary.add("regions", len(result.created), len(result.changed))
+    regions = sync_rows(
+        Region,
+        ["code"],
+        [{"code": r.code, "name": r.name} for r in bundle.regions],
+        Region.objects.filter(code__in=[r.code for r in bundle.regions]),
+    )
+    summary.add("regions", len(regions.created), len(regions.changed))
     region_ids = dict(Region.objects.values_list("code", "id"))
-    result = sync_rows(Pdu, ["code"], [{"code": p.code, "name": p.name, "region_id": region_ids[p.region]}
-                                       for p in bundle.pdus],
-                       Pdu.objects.filter(code__in=[p.code for p in bundle.pdus]))
-    summary.add("pdus", len(result.created), len(result.changed))
+    pdus = sync_rows(
+        Pdu,
+        ["code"],
+        [{"code": p.code, "name": p.name, "region_id": region_ids[p.region]} for p in bundle.pdus],
+        Pdu.objects.filter(code__in=[p.code for p in bundle.pdus]),
+    )
+    summary.add("pdus", len(pdus.created), len(pdus.changed))
     pdu_ids = dict(Pdu.objects.values_list("code", "id"))
-    result = sync_rows(Team, ["code"], [{"code": t.code, "name": t.name, "pdu_id": pdu_ids[t.pdu]}
-                                        for t in bundle.teams],
-                       Team.objects.filter(code__in=[t.code for t in bundle.teams]))
-    summary.add("teams", len(result.created), len(result.changed))
+    teams = sync_rows(
+        Team,
+        ["code"],
+        [{"code": t.code, "name": t.name, "pdu_id": pdu_ids[t.pdu]} for t in bundle.teams],
+        Team.objects.filter(code__in=[t.code for t in bundle.teams]),
+    )
+    summary.add("teams", len(teams.created), len(teams.changed))
     team_ids = dict(Team.objects.values_list("code", "id"))
     codes = [s.code for s in bundle.staff]
     existing_managers = dict(Staff.objects.filter(code__in=codes).values_list("code", "line_manager_id"))
-    rows = [{"code": s.code, "forename": s.forename, "surname": s.surname, "grade": s.grade.value,
-             "team_id": team_ids[s.team] if s.team else None, "qualified_on": s.qualified_on,
-             "contracted_hours": Decimal(s.contracted_hours), "email": s.email,
-             "line_manager_id": existing_managers.get(s.code)} for s in bundle.staff]
+    rows = [
+        {
+            "code": s.code,
+            "forename": s.forename,
+            "surname": s.surname,
+            "grade": s.grade.value,
+            "team_id": team_ids[s.team] if s.team else None,
+            "qualified_on": s.qualified_on,
+            "contracted_hours": Decimal(s.contracted_hours),
+            "email": s.email,
+            "line_manager_id": existing_managers.get(s.code),
+        }
+        for s in bundle.staff
+    ]
     first = sync_rows(Staff, ["code"], rows, Staff.objects.filter(code__in=codes))
     # Line managers may be defined later in the same list, so they are linked once every code has an id.
     staff_ids = dict(Staff.objects.values_list("code", "id"))
-    rows = [{**row, "line_manager_id": staff_ids[s.line_manager] if s.line_manager else None}
-            for row, s in zip(rows, bundle.staff, strict=True)]
+    rows = [
+        {**row, "line_manager_id": staff_ids[s.line_manager] if s.line_manager else None}
+        for row, s in zip(rows, bundle.staff, strict=True)
+    ]
     second = sync_rows(Staff, ["code"], rows, Staff.objects.filter(code__in=codes))
     updated = (set(first.changed) | set(second.changed)) - {(o.code,) for o in first.created}
     summary.add("staff", len(first.created), len(updated))
@@ -106,8 +131,14 @@ def _write_organisation(bundle: BundleIn, summary: ImportSummary) -> None:
 def _person_row(p: PersonIn, staff_ids: dict[str, int], pdu_ids: dict[str, int]) -> dict:
     history = p.criminal_history
     return {
-        "crn": p.crn, "forename": p.forename, "surname": p.surname, "date_of_birth": p.date_of_birth,
-        "gender": p.gender.value, "ethnicity": p.ethnicity, "disability": p.disability, "pnc": p.pnc,
+        "crn": p.crn,
+        "forename": p.forename,
+        "surname": p.surname,
+        "date_of_birth": p.date_of_birth,
+        "gender": p.gender.value,
+        "ethnicity": p.ethnicity,
+        "disability": p.disability,
+        "pnc": p.pnc,
         "pdu_id": pdu_ids[p.pdu],
         "practitioner_id": staff_ids[p.practitioner] if p.practitioner else None,
         "prison_offender_manager_id": staff_ids[p.prison_offender_manager] if p.prison_offender_manager else None,
@@ -118,14 +149,22 @@ def _person_row(p: PersonIn, staff_ids: dict[str, int], pdu_ids: dict[str, int])
     }
 
 
-def _write_people(actor: Actor, people: list[PersonIn], summary: ImportSummary, staff_ids: dict[str, int],
-                  pdu_ids: dict[str, int], type_ids: dict[str, int], type_months: dict[str, int]) -> None:
+def _write_people(
+    actor: Actor,
+    people: list[PersonIn],
+    summary: ImportSummary,
+    staff_ids: dict[str, int],
+    pdu_ids: dict[str, int],
+    type_ids: dict[str, int],
+    type_months: dict[str, int],
+) -> None:
     crns = [p.crn for p in people]
-    changes: dict[str, dict[str, object]] = defaultdict(dict)
+    changes: dict[str, dict[str, Any]] = defaultdict(dict)
     created_crns: set[str] = set()
 
-    result = sync_rows(Person, ["crn"], [_person_row(p, staff_ids, pdu_ids) for p in people],
-                       Person.objects.filter(crn__in=crns))
+    result = sync_rows(
+        Person, ["crn"], [_person_row(p, staff_ids, pdu_ids) for p in people], Person.objects.filter(crn__in=crns)
+    )
     summary.add("people", len(result.created), len(result.changed))
     created_crns.update(o.crn for o in result.created)
     for (crn,), diff in result.changed.items():
@@ -134,13 +173,15 @@ def _write_people(actor: Actor, people: list[PersonIn], summary: ImportSummary, 
     crn_of = {pk: crn for crn, pk in person_ids.items()}
 
     # Access lists are a property of the person: the bundle's lists replace what was stored.
-    wanted = {(person_ids[p.crn], staff_ids[code], kind)
-              for p in people
-              for kind, codes in ((CaseAccess.Kind.RESTRICTION, p.restricted_to),
-                                  (CaseAccess.Kind.EXCLUSION, p.excluded))
-              for code in codes}
-    stored = {(a.person_id, a.staff_id, a.kind): a.pk
-              for a in CaseAccess.objects.filter(person_id__in=person_ids.values())}
+    wanted = {
+        (person_ids[p.crn], staff_ids[code], kind)
+        for p in people
+        for kind, codes in ((CaseAccess.Kind.RESTRICTION, p.restricted_to), (CaseAccess.Kind.EXCLUSION, p.excluded))
+        for code in codes
+    }
+    stored = {
+        (a.person_id, a.staff_id, a.kind): a.pk for a in CaseAccess.objects.filter(person_id__in=person_ids.values())
+    }
     removed = [pk for key, pk in stored.items() if key not in wanted]
     added = [CaseAccess(person_id=pid, staff_id=sid, kind=kind) for pid, sid, kind in wanted - set(stored)]
     CaseAccess.objects.filter(pk__in=removed).delete()
@@ -154,14 +195,28 @@ def _write_people(actor: Actor, people: list[PersonIn], summary: ImportSummary, 
     for p in people:
         for e in p.events:
             d = e.dates
-            rows.append({"person_id": person_ids[p.crn], "external_id": e.id, "offence": e.offence,
-                         "offence_category": e.offence_category.value, "offence_date": e.offence_date,
-                         "sentence_type": e.sentence.type.value, "sentence_date": e.sentence.date,
-                         "length_months": e.sentence.length_months, "release": d.release,
-                         "conditional_release": d.conditional_release, "parole_eligibility": d.parole_eligibility,
-                         "licence_expiry": d.licence_expiry, "sentence_expiry": d.sentence_expiry,
-                         "pss_end": d.pss_end, "terminated": e.terminated})
-    events = sync_rows(Event, ["person_id", "external_id"], rows, Event.objects.filter(person_id__in=person_ids.values()))
+            rows.append(
+                {
+                    "person_id": person_ids[p.crn],
+                    "external_id": e.id,
+                    "offence": e.offence,
+                    "offence_category": e.offence_category.value,
+                    "offence_date": e.offence_date,
+                    "sentence_type": e.sentence.type.value,
+                    "sentence_date": e.sentence.date,
+                    "length_months": e.sentence.length_months,
+                    "release": d.release,
+                    "conditional_release": d.conditional_release,
+                    "parole_eligibility": d.parole_eligibility,
+                    "licence_expiry": d.licence_expiry,
+                    "sentence_expiry": d.sentence_expiry,
+                    "pss_end": d.pss_end,
+                    "terminated": e.terminated,
+                }
+            )
+    events = sync_rows(
+        Event, ["person_id", "external_id"], rows, Event.objects.filter(person_id__in=person_ids.values())
+    )
     summary.add("events", len(events.created), len(events.changed))
     _note(changes, crn_of, "events", events)
     event_ids = {key: obj.pk for key, obj in events.by_key.items()}
@@ -170,15 +225,21 @@ def _write_people(actor: Actor, people: list[PersonIn], summary: ImportSummary, 
     for p in people:
         for e in p.events:
             event_id = event_ids[(person_ids[p.crn], e.id)]
-            req_rows += [{"event_id": event_id, "external_id": r.id, "type": r.type.value, "detail": r.detail,
-                          "start": r.start} for r in e.requirements]
-            lc_rows += [{"event_id": event_id, "external_id": c.id, "type": c.type.value, "text": c.text}
-                        for c in e.licence_conditions]
+            req_rows += [
+                {"event_id": event_id, "external_id": r.id, "type": r.type.value, "detail": r.detail, "start": r.start}
+                for r in e.requirements
+            ]
+            lc_rows += [
+                {"event_id": event_id, "external_id": c.id, "type": c.type.value, "text": c.text}
+                for c in e.licence_conditions
+            ]
     all_events = list(event_ids.values())
-    reqs = sync_rows(Requirement, ["event_id", "external_id"], req_rows,
-                     Requirement.objects.filter(event_id__in=all_events))
-    lcs = sync_rows(LicenceCondition, ["event_id", "external_id"], lc_rows,
-                    LicenceCondition.objects.filter(event_id__in=all_events))
+    reqs = sync_rows(
+        Requirement, ["event_id", "external_id"], req_rows, Requirement.objects.filter(event_id__in=all_events)
+    )
+    lcs = sync_rows(
+        LicenceCondition, ["event_id", "external_id"], lc_rows, LicenceCondition.objects.filter(event_id__in=all_events)
+    )
     summary.add("requirements", len(reqs.created), len(reqs.changed))
     summary.add("licence_conditions", len(lcs.created), len(lcs.changed))
     event_person = {pk: pid for (pid, _), pk in event_ids.items()}
@@ -188,21 +249,44 @@ def _write_people(actor: Actor, people: list[PersonIn], summary: ImportSummary, 
 
     _write_registrations(actor, people, person_ids, crn_of, type_ids, type_months, summary, changes)
 
-    contact_rows = [{"person_id": person_ids[p.crn], "external_id": c.id, "type": c.type.value, "at": c.at,
-                     "staff_id": staff_ids[c.staff] if c.staff else None,
-                     "outcome": c.outcome.value if c.outcome else None, "notes": c.notes}
-                    for p in people for c in p.contacts]
-    contacts = sync_rows(Contact, ["person_id", "external_id"], contact_rows,
-                         Contact.objects.filter(person_id__in=person_ids.values()))
+    contact_rows = [
+        {
+            "person_id": person_ids[p.crn],
+            "external_id": c.id,
+            "type": c.type.value,
+            "at": c.at,
+            "staff_id": staff_ids[c.staff] if c.staff else None,
+            "outcome": c.outcome.value if c.outcome else None,
+            "notes": c.notes,
+        }
+        for p in people
+        for c in p.contacts
+    ]
+    contacts = sync_rows(
+        Contact, ["person_id", "external_id"], contact_rows, Contact.objects.filter(person_id__in=person_ids.values())
+    )
     summary.add("contacts", len(contacts.created), len(contacts.changed))
     _note(changes, crn_of, "contacts", contacts)
 
     # Records never change (conflicts were rejected during validation), so only new ones are written.
-    stored_records = set(Record.objects.filter(person_id__in=person_ids.values())
-                         .values_list("person_id", "external_id"))
-    new_records = [Record(person_id=person_ids[p.crn], external_id=r.id, source=r.source.value, kind=r.kind,
-                          occurred_at=r.occurred_at, received_at=r.received_at, author=r.author, text=r.text)
-                   for p in people for r in p.records if (person_ids[p.crn], r.id) not in stored_records]
+    stored_records = set(
+        Record.objects.filter(person_id__in=person_ids.values()).values_list("person_id", "external_id")
+    )
+    new_records = [
+        Record(
+            person_id=person_ids[p.crn],
+            external_id=r.id,
+            source=r.source.value,
+            kind=r.kind,
+            occurred_at=r.occurred_at,
+            received_at=r.received_at,
+            author=r.author,
+            text=r.text,
+        )
+        for p in people
+        for r in p.records
+        if (person_ids[p.crn], r.id) not in stored_records
+    ]
     Record.objects.bulk_create(new_records, batch_size=1000)
     summary.add("records", len(new_records), 0)
     for record in new_records:
@@ -226,18 +310,39 @@ def _write_registrations(actor, people, person_ids, crn_of, type_ids, type_month
     rows = []
     for p in people:
         for r in p.registrations:
-            rows.append({"person_id": person_ids[p.crn], "external_id": r.id, "type_id": type_ids[r.type],
-                         "start": r.start, "end": r.end, "end_reason": r.end_reason, "level": r.level,
-                         "category": r.category, "notes": r.notes, "last_reviewed": r.last_reviewed,
-                         "next_review": next_review_date(review_months=type_months[r.type], start=r.start,
-                                                         last_reviewed=r.last_reviewed, end=r.end)})
-    regs = sync_rows(Registration, ["person_id", "external_id"], rows,
-                     Registration.objects.filter(person_id__in=person_ids.values()))
+            rows.append(
+                {
+                    "person_id": person_ids[p.crn],
+                    "external_id": r.id,
+                    "type_id": type_ids[r.type],
+                    "start": r.start,
+                    "end": r.end,
+                    "end_reason": r.end_reason,
+                    "level": r.level,
+                    "category": r.category,
+                    "notes": r.notes,
+                    "last_reviewed": r.last_reviewed,
+                    "next_review": next_review_date(
+                        review_months=type_months[r.type], start=r.start, last_reviewed=r.last_reviewed, end=r.end
+                    ),
+                }
+            )
+    regs = sync_rows(
+        Registration, ["person_id", "external_id"], rows, Registration.objects.filter(person_id__in=person_ids.values())
+    )
     summary.add("registrations", len(regs.created), len(regs.changed))
     _note(changes, crn_of, "registrations", regs)
     now, today, by = clock.now(), clock.today(), actor.staff_code or actor.username
-    history = [RegistrationHistory(registration=obj, action=RegistrationHistory.Action.ADDED, at=now, by=by,
-                                   notes="Imported from a case bundle") for obj in regs.created]
+    history = [
+        RegistrationHistory(
+            registration=obj,
+            action=RegistrationHistory.Action.ADDED,
+            at=now,
+            by=by,
+            notes="Imported from a case bundle",
+        )
+        for obj in regs.created
+    ]
     for key, diff in regs.changed.items():
         obj = regs.by_key[key]
         was_active = diff.get("end", [None])[0] is None or str(diff["end"][0]) > today.isoformat()
@@ -246,7 +351,9 @@ def _write_registrations(actor, people, person_ids, crn_of, type_ids, type_month
         elif set(diff) <= {"last_reviewed", "next_review"}:
             action, note = RegistrationHistory.Action.REVIEWED, "Review recorded by a case bundle import"
         else:
-            action, note = RegistrationHistory.Action.UPDATED, "Changed by a case bundle import: " + ", ".join(
-                sorted(diff))
+            action, note = (
+                RegistrationHistory.Action.UPDATED,
+                "Changed by a case bundle import: " + ", ".join(sorted(diff)),
+            )
         history.append(RegistrationHistory(registration=obj, action=action, at=now, by=by, notes=note))
     RegistrationHistory.objects.bulk_create(history, batch_size=1000)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pydantic
 
@@ -30,7 +31,7 @@ def _path(loc: Iterable[object]) -> str:
     return out or "(bundle)"
 
 
-def _message(error: dict) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         return "unknown key (not in the bundle format; check the spelling)"
@@ -39,7 +40,13 @@ def _message(error: dict) -> str:
     return message
 
 
-SECTIONS = {"regions": RegionIn, "pdus": PduIn, "teams": TeamIn, "staff": StaffIn, "people": PersonIn}
+SECTIONS: dict[str, type[pydantic.BaseModel]] = {
+    "regions": RegionIn,
+    "pdus": PduIn,
+    "teams": TeamIn,
+    "staff": StaffIn,
+    "people": PersonIn,
+}
 
 
 def _load(raw: bytes | str) -> object:
@@ -77,7 +84,8 @@ def _partial(data: object) -> tuple[BundleIn, dict[str, list[int]]] | None:
                 index_maps[name].append(index)
             except (pydantic.ValidationError, TypeError, ValueError):
                 continue
-    return BundleIn.model_construct(format="keepsafe-bundle/1", **sections), index_maps
+    fields: dict[str, Any] = {"format": "keepsafe-bundle/1", **sections}
+    return BundleIn.model_construct(**fields), index_maps
 
 
 def _remap(problems: list[tuple[str, str]], index_maps: dict[str, list[int]]) -> list[tuple[str, str]]:
@@ -85,8 +93,9 @@ def _remap(problems: list[tuple[str, str]], index_maps: dict[str, list[int]]) ->
         match = re.match(r"^(\w+)\[(\d+)\]", path)
         if match and match.group(1) in index_maps:
             original = index_maps[match.group(1)][int(match.group(2))]
-            return f"{match.group(1)}[{original}]" + path[match.end():]
+            return f"{match.group(1)}[{original}]" + path[match.end() :]
         return path
+
     return [(fix(path), reason) for path, reason in problems]
 
 
@@ -94,11 +103,11 @@ def _raw_codes(data: object) -> dict[str, set[str]]:
     """Codes of every item, well-formed or not, so a malformed item is not also reported as missing."""
     codes: dict[str, set[str]] = {name: set() for name in SECTIONS}
     if isinstance(data, dict):
-        for name in codes:
+        for name, found in codes.items():
             items = data.get(name)
             for item in items if isinstance(items, list) else []:
                 if isinstance(item, dict) and isinstance(item.get("code"), str):
-                    codes[name].add(item["code"])
+                    found.add(item["code"])
     return codes
 
 
@@ -117,7 +126,9 @@ def _duplicates(values: Iterable[str]) -> set[str]:
 
 def _known(bundle: BundleIn, extra: dict[str, set[str]]) -> _Known:
     return _Known(
-        regions={r.code for r in bundle.regions} | extra["regions"] | set(Region.objects.values_list("code", flat=True)),
+        regions={r.code for r in bundle.regions}
+        | extra["regions"]
+        | set(Region.objects.values_list("code", flat=True)),
         pdus={p.code for p in bundle.pdus} | extra["pdus"] | set(Pdu.objects.values_list("code", flat=True)),
         teams={t.code for t in bundle.teams} | extra["teams"] | set(Team.objects.values_list("code", flat=True)),
         staff={s.code for s in bundle.staff} | extra["staff"] | set(Staff.objects.values_list("code", flat=True)),
@@ -129,9 +140,13 @@ def check_references(bundle: BundleIn, extra_codes: dict[str, set[str]] | None =
     problems: list[tuple[str, str]] = []
     known = _known(bundle, extra_codes or {name: set() for name in SECTIONS})
 
-    for section, items, attr in (("regions", bundle.regions, "code"), ("pdus", bundle.pdus, "code"),
-                                 ("teams", bundle.teams, "code"), ("staff", bundle.staff, "code"),
-                                 ("people", bundle.people, "crn")):
+    for section, items, attr in (
+        ("regions", bundle.regions, "code"),
+        ("pdus", bundle.pdus, "code"),
+        ("teams", bundle.teams, "code"),
+        ("staff", bundle.staff, "code"),
+        ("people", bundle.people, "crn"),
+    ):
         dupes = _duplicates(getattr(item, attr) for item in items)
         for index, item in enumerate(items):
             if getattr(item, attr) in dupes:
@@ -179,15 +194,27 @@ def _person_problems(at: str, person: PersonIn, known: _Known) -> list[tuple[str
     history = person.criminal_history
     if history is not None:
         if history.violent_sanctions > history.sanctions:
-            problems.append((f"{at}.criminal_history.violent_sanctions",
-                             f"{history.violent_sanctions} violent sanctions is more than "
-                             f"{history.sanctions} sanctions in all"))
+            problems.append(
+                (
+                    f"{at}.criminal_history.violent_sanctions",
+                    f"{history.violent_sanctions} violent sanctions is more than {history.sanctions} sanctions in all",
+                )
+            )
         if history.first_sanction_date and history.first_sanction_date <= person.date_of_birth:
-            problems.append((f"{at}.criminal_history.first_sanction_date",
-                             f"first sanction {history.first_sanction_date} is not after the date of birth"))
+            problems.append(
+                (
+                    f"{at}.criminal_history.first_sanction_date",
+                    f"first sanction {history.first_sanction_date} is not after the date of birth",
+                )
+            )
 
-    for section, items in (("events", person.events), ("registrations", person.registrations),
-                           ("contacts", person.contacts), ("records", person.records)):
+    sections: tuple[tuple[str, Sequence[Any]], ...] = (
+        ("events", person.events),
+        ("registrations", person.registrations),
+        ("contacts", person.contacts),
+        ("records", person.records),
+    )
+    for section, items in sections:
         dupes = _duplicates(item.id for item in items)
         for j, item in enumerate(items):
             if item.id in dupes:
@@ -196,25 +223,35 @@ def _person_problems(at: str, person: PersonIn, known: _Known) -> list[tuple[str
     for j, event in enumerate(person.events):
         ev = f"{at}.events[{j}]"
         d = event.dates
-        dates = SentenceDates(sentence_date=event.sentence.date, release=d.release,
-                              conditional_release=d.conditional_release, parole_eligibility=d.parole_eligibility,
-                              licence_expiry=d.licence_expiry, sentence_expiry=d.sentence_expiry,
-                              pss_end=d.pss_end, offence_date=event.offence_date)
+        dates = SentenceDates(
+            sentence_date=event.sentence.date,
+            release=d.release,
+            conditional_release=d.conditional_release,
+            parole_eligibility=d.parole_eligibility,
+            licence_expiry=d.licence_expiry,
+            sentence_expiry=d.sentence_expiry,
+            pss_end=d.pss_end,
+            offence_date=event.offence_date,
+        )
         problems += [(f"{ev}.{field}", reason) for field, reason in date_problems(dates)]
         if event.sentence.date < person.date_of_birth:
             problems.append((f"{ev}.sentence.date", "the sentence date is before the date of birth"))
         if event.terminated and event.terminated < event.sentence.date:
             problems.append((f"{ev}.terminated", f"terminated {event.terminated} before the sentence date"))
-        for section, items in (("requirements", event.requirements),
-                               ("licence_conditions", event.licence_conditions)):
-            for dupe in _duplicates(item.id for item in items):
-                problems.append((f"{ev}.{section}", f"id {dupe!r} appears more than once"))
+        children: tuple[tuple[str, Sequence[Any]], ...] = (
+            ("requirements", event.requirements),
+            ("licence_conditions", event.licence_conditions),
+        )
+        for child, entries in children:
+            for dupe in _duplicates(entry.id for entry in entries):
+                problems.append((f"{ev}.{child}", f"id {dupe!r} appears more than once"))
 
     for j, reg in enumerate(person.registrations):
         rp = f"{at}.registrations[{j}]"
         if reg.type not in known.registration_types:
-            problems.append((f"{rp}.type", f"unknown registration type {reg.type!r} "
-                                           "(see shared/reference/registration-types.csv)"))
+            problems.append(
+                (f"{rp}.type", f"unknown registration type {reg.type!r} (see shared/reference/registration-types.csv)")
+            )
         problems += [(f"{rp}.{field}", reason) for field, reason in mappa_problems(reg.type, reg.level, reg.category)]
         if reg.end is not None and reg.end < reg.start:
             problems.append((f"{rp}.end", f"end {reg.end} is before start {reg.start}"))
@@ -231,27 +268,42 @@ def _record_conflicts(bundle: BundleIn) -> list[tuple[str, str]]:
     wanted = {(p.crn, r.id): r for p in bundle.people for r in p.records}
     if not wanted:
         return []
-    paths = {(p.crn, r.id): f"people[{i}].records[{j}]"
-             for i, p in enumerate(bundle.people) for j, r in enumerate(p.records)}
+    paths = {
+        (p.crn, r.id): f"people[{i}].records[{j}]" for i, p in enumerate(bundle.people) for j, r in enumerate(p.records)
+    }
     crns = sorted({crn for crn, _ in wanted})
     problems = []
     for start in range(0, len(crns), 500):
-        chunk = crns[start:start + 500]
+        chunk = crns[start : start + 500]
         if not Person.objects.filter(crn__in=chunk).exists():
             continue
         stored = Record.objects.filter(person__crn__in=chunk).values(
-            "person__crn", "external_id", "source", "kind", "occurred_at", "received_at", "author", "text")
+            "person__crn", "external_id", "source", "kind", "occurred_at", "received_at", "author", "text"
+        )
         for row in stored.iterator(chunk_size=2000):
             key = (row["person__crn"], row["external_id"])
             if key not in wanted:
                 continue
             record = wanted[key]
-            differing = changed_fields(row, {"source": record.source.value, "kind": record.kind,
-                                             "occurred_at": record.occurred_at, "received_at": record.received_at,
-                                             "author": record.author, "text": record.text})
+            differing = changed_fields(
+                row,
+                {
+                    "source": record.source.value,
+                    "kind": record.kind,
+                    "occurred_at": record.occurred_at,
+                    "received_at": record.received_at,
+                    "author": record.author,
+                    "text": record.text,
+                },
+            )
             if differing:
-                problems.append((f"{paths[key]}.id", f"record {record.id!r} is already stored with different "
-                                                     f"{', '.join(differing)}; records are immutable"))
+                problems.append(
+                    (
+                        f"{paths[key]}.id",
+                        f"record {record.id!r} is already stored with different "
+                        f"{', '.join(differing)}; records are immutable",
+                    )
+                )
     return problems
 
 

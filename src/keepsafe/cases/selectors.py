@@ -26,42 +26,85 @@ def case_summary(*, crn: str, viewer: Actor, today: date | None = None) -> dict[
     person = person_get(crn=crn, viewer=viewer, action="CASE_SUMMARY")
     today = today or clock.today()
     events = Event.objects.filter(person=person).prefetch_related("requirements", "licence_conditions")
-    registrations = [r for r in Registration.objects.filter(person=person).select_related("type")
-                     if is_active(start=r.start, end=r.end, today=today)]
+    registrations = [
+        r
+        for r in Registration.objects.filter(person=person).select_related("type")
+        if is_active(start=r.start, end=r.end, today=today)
+    ]
     contacts = Contact.objects.filter(person=person).select_related("staff").order_by("-at", "-id")[:SUMMARY_CONTACTS]
     records = Record.objects.filter(person=person).order_by("-occurred_at", "-id")[:SUMMARY_RECORDS]
     return {
         "crn": person.crn,
-        "person": {"forename": person.forename, "surname": person.surname,
-                   "date_of_birth": _d(person.date_of_birth), "gender": person.gender},
+        "person": {
+            "forename": person.forename,
+            "surname": person.surname,
+            "date_of_birth": _d(person.date_of_birth),
+            "gender": person.gender,
+        },
         "pdu": {"code": person.pdu.code, "name": person.pdu.name, "region": person.pdu.region.code},
         "practitioner": person.practitioner.code if person.practitioner else None,
-        "events": [{
-            "id": e.external_id,
-            "offence": e.offence,
-            "offence_category": e.offence_category,
-            "sentence": {"type": e.sentence_type, "date": _d(e.sentence_date), "length_months": e.length_months},
-            "dates": {"release": _d(e.release), "conditional_release": _d(e.conditional_release),
-                      "parole_eligibility": _d(e.parole_eligibility), "licence_expiry": _d(e.licence_expiry),
-                      "sentence_expiry": _d(e.sentence_expiry), "pss_end": _d(e.pss_end)},
-            "requirements": [{"id": r.external_id, "type": r.type, "detail": r.detail, "start": _d(r.start)}
-                             for r in e.requirements.all()],
-            "licence_conditions": [{"id": c.external_id, "type": c.type, "text": c.text}
-                                   for c in e.licence_conditions.all()],
-            "terminated": _d(e.terminated),
-        } for e in events],
-        "registrations": [{
-            "id": r.external_id, "type": r.type.code, "name": r.type.name, "start": _d(r.start), "end": _d(r.end),
-            "level": r.level, "category": r.category, "next_review": _d(r.next_review), "notes": r.notes,
-        } for r in registrations],
-        "contacts": [{
-            "id": c.external_id, "type": c.type, "at": _instant(c.at), "staff": c.staff.code if c.staff else None,
-            "outcome": c.outcome, "notes": c.notes,
-        } for c in contacts],
-        "records": [{
-            "id": r.external_id, "source": r.source, "kind": r.kind, "occurred_at": _instant(r.occurred_at),
-            "received_at": _instant(r.received_at), "author": r.author, "text": r.text,
-        } for r in records],
+        "events": [
+            {
+                "id": e.external_id,
+                "offence": e.offence,
+                "offence_category": e.offence_category,
+                "sentence": {"type": e.sentence_type, "date": _d(e.sentence_date), "length_months": e.length_months},
+                "dates": {
+                    "release": _d(e.release),
+                    "conditional_release": _d(e.conditional_release),
+                    "parole_eligibility": _d(e.parole_eligibility),
+                    "licence_expiry": _d(e.licence_expiry),
+                    "sentence_expiry": _d(e.sentence_expiry),
+                    "pss_end": _d(e.pss_end),
+                },
+                "requirements": [
+                    {"id": r.external_id, "type": r.type, "detail": r.detail, "start": _d(r.start)}
+                    for r in e.requirements.all()
+                ],
+                "licence_conditions": [
+                    {"id": c.external_id, "type": c.type, "text": c.text} for c in e.licence_conditions.all()
+                ],
+                "terminated": _d(e.terminated),
+            }
+            for e in events
+        ],
+        "registrations": [
+            {
+                "id": r.external_id,
+                "type": r.type.code,
+                "name": r.type.name,
+                "start": _d(r.start),
+                "end": _d(r.end),
+                "level": r.level,
+                "category": r.category,
+                "next_review": _d(r.next_review),
+                "notes": r.notes,
+            }
+            for r in registrations
+        ],
+        "contacts": [
+            {
+                "id": c.external_id,
+                "type": c.type,
+                "at": _instant(c.at),
+                "staff": c.staff.code if c.staff else None,
+                "outcome": c.outcome,
+                "notes": c.notes,
+            }
+            for c in contacts
+        ],
+        "records": [
+            {
+                "id": r.external_id,
+                "source": r.source,
+                "kind": r.kind,
+                "occurred_at": _instant(r.occurred_at),
+                "received_at": _instant(r.received_at),
+                "author": r.author,
+                "text": r.text,
+            }
+            for r in records
+        ],
     }
 
 
@@ -77,23 +120,45 @@ class ChronologyItem:
     anchor: str
 
 
-def chronology(*, person: Person, source: str | None = None, kind: str | None = None,
-               limit: int = 500) -> list[ChronologyItem]:
+def chronology(
+    *, person: Person, source: str | None = None, kind: str | None = None, limit: int = 500
+) -> list[ChronologyItem]:
     """One timeline, newest first, of everything on the case. Three queries, whatever the case's size."""
     items: list[ChronologyItem] = []
     if source in (None, "PROBATION") and kind in (None, "CONTACT"):
         for c in Contact.objects.filter(person=person).select_related("staff").order_by("-at")[:limit]:
             outcome = (c.outcome or "not yet happened").replace("_", " ").lower()
-            items.append(ChronologyItem(c.at, "CONTACT", "PROBATION", "CONTACT",
-                                        f"{c.get_type_display()}: {outcome}", c.notes,
-                                        c.staff.name if c.staff else "Probation", f"contact-{c.external_id}"))
+            items.append(
+                ChronologyItem(
+                    c.at,
+                    "CONTACT",
+                    "PROBATION",
+                    "CONTACT",
+                    f"{c.get_type_display()}: {outcome}",
+                    c.notes,
+                    c.staff.name if c.staff else "Probation",
+                    f"contact-{c.external_id}",
+                )
+            )
     if kind in (None, "REGISTRATION") and source in (None, "PROBATION"):
-        history = (RegistrationHistory.objects.filter(registration__person=person)
-                   .select_related("registration__type").order_by("-at")[:limit])
+        history = (
+            RegistrationHistory.objects.filter(registration__person=person)
+            .select_related("registration__type")
+            .order_by("-at")[:limit]
+        )
         for h in history:
-            items.append(ChronologyItem(h.at, "REGISTRATION", "PROBATION", "REGISTRATION",
-                                        f"Flag {h.action.lower()}: {h.registration.type.name}", h.notes, h.by,
-                                        f"flag-{h.registration.external_id}-{h.pk}"))
+            items.append(
+                ChronologyItem(
+                    h.at,
+                    "REGISTRATION",
+                    "PROBATION",
+                    "REGISTRATION",
+                    f"Flag {h.action.lower()}: {h.registration.type.name}",
+                    h.notes,
+                    h.by,
+                    f"flag-{h.registration.external_id}-{h.pk}",
+                )
+            )
     if kind not in ("CONTACT", "REGISTRATION") and source != "PROBATION":
         records = Record.objects.filter(person=person).order_by("-occurred_at")
         if source:
@@ -101,9 +166,18 @@ def chronology(*, person: Person, source: str | None = None, kind: str | None = 
         if kind:
             records = records.filter(kind=kind)
         for r in records[:limit]:
-            items.append(ChronologyItem(r.occurred_at, "RECORD", r.source, r.kind,
-                                        r.kind.replace("_", " ").capitalize(), r.text, r.author,
-                                        f"record-{r.external_id}"))
+            items.append(
+                ChronologyItem(
+                    r.occurred_at,
+                    "RECORD",
+                    r.source,
+                    r.kind,
+                    r.kind.replace("_", " ").capitalize(),
+                    r.text,
+                    r.author,
+                    f"record-{r.external_id}",
+                )
+            )
     items.sort(key=lambda i: i.at, reverse=True)
     return items[:limit]
 
@@ -111,6 +185,10 @@ def chronology(*, person: Person, source: str | None = None, kind: str | None = 
 def case_detail(*, crn: str, viewer: Actor, tab: str) -> Person:
     """Fetch and audit a case page read, with what every tab's header needs in a fixed number of queries."""
     person = person_get(crn=crn, viewer=viewer, action="CASE_VIEW", details={"tab": tab})
-    return Person.objects.prefetch_related(
-        Prefetch("registrations", queryset=Registration.objects.select_related("type").prefetch_related("history")),
-    ).select_related("pdu__region", "practitioner__team", "prison_offender_manager").get(pk=person.pk)
+    return (
+        Person.objects.prefetch_related(
+            Prefetch("registrations", queryset=Registration.objects.select_related("type").prefetch_related("history")),
+        )
+        .select_related("pdu__region", "practitioner__team", "prison_offender_manager")
+        .get(pk=person.pk)
+    )

@@ -9,8 +9,12 @@ from keepsafe.workforce.selectors import actor_for_staff_code
 
 
 def add_as_user(parser) -> None:
-    parser.add_argument("--as-user", metavar="CODE", default=None,
-                        help="act as this staff code or username (default: the system user, audited as such)")
+    parser.add_argument(
+        "--as-user",
+        metavar="CODE",
+        default=None,
+        help="act as this staff code or username (default: the system user, audited as such)",
+    )
 
 
 def cli_actor(code: str | None) -> Actor:

@@ -36,23 +36,51 @@ def organisation(today: date) -> dict[str, Any]:
     rng = random.Random(7)
     teams, staff = [], []
     n = 100
-    staff.append({"code": "DEMO004", "forename": "Rachel", "surname": "Okonjo", "grade": "ACO", "team": None,
-                  "line_manager": None, "contracted_hours": 37.0, "email": "aco@example.org"})
+    staff.append(
+        {
+            "code": "DEMO004",
+            "forename": "Rachel",
+            "surname": "Okonjo",
+            "grade": "ACO",
+            "team": None,
+            "line_manager": None,
+            "contracted_hours": 37.0,
+            "email": "aco@example.org",
+        }
+    )
     for p_index, (pdu_code, pdu_name) in enumerate(PDUS):
         head = "DEMO003" if p_index == 0 else f"STF{n:04d}"
         n += 1
         first_team = f"{pdu_code}-1"
-        staff.append({"code": head, "forename": rng.choice(texts.FORENAMES_F), "surname": rng.choice(texts.SURNAMES),
-                      "grade": "HEAD_OF_PDU", "team": first_team, "line_manager": "DEMO004",
-                      "contracted_hours": 37.0, "email": ""})
+        staff.append(
+            {
+                "code": head,
+                "forename": rng.choice(texts.FORENAMES_F),
+                "surname": rng.choice(texts.SURNAMES),
+                "grade": "HEAD_OF_PDU",
+                "team": first_team,
+                "line_manager": "DEMO004",
+                "contracted_hours": 37.0,
+                "email": "",
+            }
+        )
         for t in range(1, TEAMS_PER_PDU + 1):
             team_code = f"{pdu_code}-{t}"
             teams.append({"code": team_code, "name": f"{pdu_name} Team {t}", "pdu": pdu_code})
             spo = "DEMO002" if (p_index, t) == (0, 1) else f"STF{n:04d}"
             n += 1
-            staff.append({"code": spo, "forename": rng.choice(texts.FORENAMES_M + texts.FORENAMES_F),
-                          "surname": rng.choice(texts.SURNAMES), "grade": "SPO", "team": team_code,
-                          "line_manager": head, "contracted_hours": 37.0, "email": ""})
+            staff.append(
+                {
+                    "code": spo,
+                    "forename": rng.choice(texts.FORENAMES_M + texts.FORENAMES_F),
+                    "surname": rng.choice(texts.SURNAMES),
+                    "grade": "SPO",
+                    "team": team_code,
+                    "line_manager": head,
+                    "contracted_hours": 37.0,
+                    "email": "",
+                }
+            )
             grades = ["PO", "PO", "PO", "PQIP", "PSO"]
             for g_index, grade in enumerate(grades):
                 code = "DEMO001" if (p_index, t, g_index) == (0, 1, 0) else f"STF{n:04d}"
@@ -60,22 +88,65 @@ def organisation(today: date) -> dict[str, Any]:
                 qualified = None
                 if grade == "PO":
                     qualified = (today - timedelta(days=rng.choice([120, 300, 800, 2000, 4000]))).isoformat()
-                staff.append({"code": code, "forename": rng.choice(texts.FORENAMES_M + texts.FORENAMES_F),
-                              "surname": rng.choice(texts.SURNAMES), "grade": grade, "team": team_code,
-                              "line_manager": spo, "qualified_on": qualified,
-                              "contracted_hours": rng.choice([37.0, 37.0, 30.0, 22.5]), "email": ""})
+                staff.append(
+                    {
+                        "code": code,
+                        "forename": rng.choice(texts.FORENAMES_M + texts.FORENAMES_F),
+                        "surname": rng.choice(texts.SURNAMES),
+                        "grade": grade,
+                        "team": team_code,
+                        "line_manager": spo,
+                        "qualified_on": qualified,
+                        "contracted_hours": rng.choice([37.0, 37.0, 30.0, 22.5]),
+                        "email": "",
+                    }
+                )
     for index, code in enumerate(["DEMO005", f"STF{n:04d}", f"STF{n + 1:04d}"]):
-        staff.append({"code": code, "forename": rng.choice(texts.FORENAMES_F), "surname": rng.choice(texts.SURNAMES),
-                      "grade": "POM", "team": f"{PDUS[index][0]}-1", "line_manager": None,
-                      "contracted_hours": 37.0, "email": ""})
-    staff.append({"code": "DEMO006", "forename": "Priya", "surname": "Nair", "grade": "ADMIN", "team": None,
-                  "line_manager": None, "contracted_hours": 37.0, "email": ""})
-    staff.append({"code": "DEMO007", "forename": "Sam", "surname": "Fletcher", "grade": "ADMIN", "team": None,
-                  "line_manager": None, "contracted_hours": 37.0, "email": ""})
+        staff.append(
+            {
+                "code": code,
+                "forename": rng.choice(texts.FORENAMES_F),
+                "surname": rng.choice(texts.SURNAMES),
+                "grade": "POM",
+                "team": f"{PDUS[index][0]}-1",
+                "line_manager": None,
+                "contracted_hours": 37.0,
+                "email": "",
+            }
+        )
+    staff.append(
+        {
+            "code": "DEMO006",
+            "forename": "Priya",
+            "surname": "Nair",
+            "grade": "ADMIN",
+            "team": None,
+            "line_manager": None,
+            "contracted_hours": 37.0,
+            "email": "",
+        }
+    )
+    staff.append(
+        {
+            "code": "DEMO007",
+            "forename": "Sam",
+            "surname": "Fletcher",
+            "grade": "ADMIN",
+            "team": None,
+            "line_manager": None,
+            "contracted_hours": 37.0,
+            "email": "",
+        }
+    )
     staff.sort(key=lambda s: (s["line_manager"] is not None, s["code"]))
-    return {"format": "keepsafe-bundle/1", "regions": [REGION],
-            "pdus": [{"code": c, "name": n_, "region": REGION["code"]} for c, n_ in PDUS],
-            "teams": teams, "staff": staff, "people": []}
+    return {
+        "format": "keepsafe-bundle/1",
+        "regions": [REGION],
+        "pdus": [{"code": c, "name": n_, "region": REGION["code"]} for c, n_ in PDUS],
+        "teams": teams,
+        "staff": staff,
+        "people": [],
+    }
 
 
 def _practitioners(org: dict[str, Any]) -> dict[str, list[str]]:
@@ -103,14 +174,31 @@ def person(index: int, today: date, org: dict[str, Any], seed: int = 2026) -> di
     practitioner = rng.choice(practitioners[pdu]) if rng.random() > 0.03 else None
     if index < 40:  # the demo practitioner gets a recognisable caseload
         practitioner, pdu = "DEMO001", "N01-MN"
-    sentence_type = _weighted(rng, [("COMMUNITY_ORDER", 40), ("SUSPENDED_SENTENCE_ORDER", 15),
-                                    ("DETERMINATE_CUSTODY", 33), ("EXTENDED", 6), ("INDETERMINATE", 6)])
+    sentence_type = _weighted(
+        rng,
+        [
+            ("COMMUNITY_ORDER", 40),
+            ("SUSPENDED_SENTENCE_ORDER", 15),
+            ("DETERMINATE_CUSTODY", 33),
+            ("EXTENDED", 6),
+            ("INDETERMINATE", 6),
+        ],
+    )
     offence, category = rng.choice(texts.OFFENCES)
     sentenced = today - timedelta(days=rng.randint(30, 2200))
     sentenced = max(sentenced, dob + timedelta(days=18 * 365 + 10))
     length = rng.choice([12, 18, 24, 36, 48, 72, 96])
-    dates: dict[str, str | None] = {k: None for k in ("release", "conditional_release", "parole_eligibility",
-                                                       "licence_expiry", "sentence_expiry", "pss_end")}
+    dates: dict[str, str | None] = {
+        k: None
+        for k in (
+            "release",
+            "conditional_release",
+            "parole_eligibility",
+            "licence_expiry",
+            "sentence_expiry",
+            "pss_end",
+        )
+    }
     custodial = sentence_type in ("DETERMINATE_CUSTODY", "EXTENDED", "INDETERMINATE")
     requirements, conditions = [], []
     if custodial:
@@ -127,50 +215,121 @@ def person(index: int, today: date, org: dict[str, Any], seed: int = 2026) -> di
         conditions.append({"id": "L1", "type": "STANDARD", "text": "Standard licence conditions"})
     else:
         dates["sentence_expiry"] = (sentenced + timedelta(days=length * 30)).isoformat()
-        req_type = rng.choice(["UNPAID_WORK", "ACCREDITED_PROGRAMME", "REHABILITATION_ACTIVITY",
-                               "DRUG_REHABILITATION", "ALCOHOL_TREATMENT"])
+        req_type = rng.choice(
+            [
+                "UNPAID_WORK",
+                "ACCREDITED_PROGRAMME",
+                "REHABILITATION_ACTIVITY",
+                "DRUG_REHABILITATION",
+                "ALCOHOL_TREATMENT",
+            ]
+        )
         started = rng.random() < 0.7
-        requirements.append({"id": "R1", "type": req_type, "detail": req_type.replace("_", " ").title(),
-                             "start": (sentenced + timedelta(days=rng.randint(3, 40))).isoformat() if started
-                             else None})
+        requirements.append(
+            {
+                "id": "R1",
+                "type": req_type,
+                "detail": req_type.replace("_", " ").title(),
+                "start": (sentenced + timedelta(days=rng.randint(3, 40))).isoformat() if started else None,
+            }
+        )
 
     registrations = []
     rosh = _weighted(rng, [("RLRH", 25), ("RMRH", 45), ("RHRH", 25), ("RVHR", 5)])
     reg_start = sentenced + timedelta(days=rng.randint(0, 20))
-    registrations.append({"id": "REG-ROSH", "type": rosh, "start": reg_start.isoformat(), "end": None,
-                          "level": None, "category": None, "notes": "RoSH level from the latest assessment"})
+    registrations.append(
+        {
+            "id": "REG-ROSH",
+            "type": rosh,
+            "start": reg_start.isoformat(),
+            "end": None,
+            "level": None,
+            "category": None,
+            "notes": "RoSH level from the latest assessment",
+        }
+    )
     victim = f"{rng.choice(texts.FORENAMES_F)} {rng.choice(texts.SURNAMES)}"
-    domestic = category == "violence" and rng.random() < 0.5 or rng.random() < 0.1
+    domestic = (category == "violence" and rng.random() < 0.5) or rng.random() < 0.1
     if domestic:
-        registrations.append({"id": "REG-DA", "type": "ADVP", "start": reg_start.isoformat(), "end": None,
-                              "level": None, "category": None,
-                              "notes": "Domestic abuse perpetrator: police call-outs to previous partners"})
+        registrations.append(
+            {
+                "id": "REG-DA",
+                "type": "ADVP",
+                "start": reg_start.isoformat(),
+                "end": None,
+                "level": None,
+                "category": None,
+                "notes": "Domestic abuse perpetrator: police call-outs to previous partners",
+            }
+        )
         if rng.random() < 0.4:
             order_end = today + timedelta(days=rng.randint(-60, 1500))
-            registrations.append({"id": "REG-RO", "type": "RSTO", "start": (order_end - timedelta(days=1826)).isoformat(),
-                                  "end": order_end.isoformat(), "level": None, "category": None,
-                                  "notes": f"Restraining order protecting {victim}, former partner"})
+            registrations.append(
+                {
+                    "id": "REG-RO",
+                    "type": "RSTO",
+                    "start": (order_end - timedelta(days=1826)).isoformat(),
+                    "end": order_end.isoformat(),
+                    "level": None,
+                    "category": None,
+                    "notes": f"Restraining order protecting {victim}, former partner",
+                }
+            )
             if custodial:
-                conditions.append({"id": "L2", "type": "NO_CONTACT",
-                                   "text": f"Not to contact {victim} directly or indirectly"})
-                conditions.append({"id": "L3", "type": "EXCLUSION_ZONE",
-                                   "text": f"Not to enter {rng.choice(texts.PLACES)} without prior approval"})
+                conditions.append(
+                    {"id": "L2", "type": "NO_CONTACT", "text": f"Not to contact {victim} directly or indirectly"}
+                )
+                conditions.append(
+                    {
+                        "id": "L3",
+                        "type": "EXCLUSION_ZONE",
+                        "text": f"Not to enter {rng.choice(texts.PLACES)} without prior approval",
+                    }
+                )
     if rosh in ("RHRH", "RVHR") and rng.random() < 0.35:
-        registrations.append({"id": "REG-MAPP", "type": "MAPP", "start": reg_start.isoformat(), "end": None,
-                              "level": rng.choice(["M1", "M1", "M2", "M3"]), "category": rng.choice(["M1", "M2"]),
-                              "notes": "Managed under MAPPA"})
-    for code, chance, note in (("RCPR", 0.05, "Children subject to child protection plans"),
-                               ("WEAP", 0.05, "Known to carry bladed articles"),
-                               ("AV2S", 0.03, "Threatened staff at the office"),
-                               ("ALSH", 0.06, "History of self-harm"),
-                               ("IIOM", 0.05, "Integrated offender management cohort")):
+        registrations.append(
+            {
+                "id": "REG-MAPP",
+                "type": "MAPP",
+                "start": reg_start.isoformat(),
+                "end": None,
+                "level": rng.choice(["M1", "M1", "M2", "M3"]),
+                "category": rng.choice(["M1", "M2"]),
+                "notes": "Managed under MAPPA",
+            }
+        )
+    for code, chance, note in (
+        ("RCPR", 0.05, "Children subject to child protection plans"),
+        ("WEAP", 0.05, "Known to carry bladed articles"),
+        ("AV2S", 0.03, "Threatened staff at the office"),
+        ("ALSH", 0.06, "History of self-harm"),
+        ("IIOM", 0.05, "Integrated offender management cohort"),
+    ):
         if rng.random() < chance:
-            registrations.append({"id": f"REG-{code}", "type": code, "start": reg_start.isoformat(), "end": None,
-                                  "level": None, "category": None, "notes": note})
+            registrations.append(
+                {
+                    "id": f"REG-{code}",
+                    "type": code,
+                    "start": reg_start.isoformat(),
+                    "end": None,
+                    "level": None,
+                    "category": None,
+                    "notes": note,
+                }
+            )
     if rng.random() < 0.08:  # a removed flag, for the history view
-        registrations.append({"id": "REG-OLD", "type": "RCCO", "start": (reg_start - timedelta(days=400)).isoformat(),
-                              "end": (reg_start - timedelta(days=30)).isoformat(), "level": None, "category": None,
-                              "notes": "Child concerns", "end_reason": "Children's services closed the case"})
+        registrations.append(
+            {
+                "id": "REG-OLD",
+                "type": "RCCO",
+                "start": (reg_start - timedelta(days=400)).isoformat(),
+                "end": (reg_start - timedelta(days=30)).isoformat(),
+                "level": None,
+                "category": None,
+                "notes": "Child concerns",
+                "end_reason": "Children's services closed the case",
+            }
+        )
 
     contacts = []
     first_contact = (dates["release"] and date.fromisoformat(dates["release"])) if custodial else sentenced
@@ -178,25 +337,45 @@ def person(index: int, today: date, org: dict[str, Any], seed: int = 2026) -> di
         day = first_contact
         number = 1
         while day < today + timedelta(days=21) and number < 40:
-            outcome = None if day >= today else _weighted(rng, [("ATTENDED", 80), ("FAILED_TO_ATTEND", 10),
-                                                                  ("ACCEPTABLE_ABSENCE", 6), ("RESCHEDULED", 4)])
+            outcome = (
+                None
+                if day >= today
+                else _weighted(
+                    rng, [("ATTENDED", 80), ("FAILED_TO_ATTEND", 10), ("ACCEPTABLE_ABSENCE", 6), ("RESCHEDULED", 4)]
+                )
+            )
             kind = _weighted(rng, [("APPOINTMENT", 70), ("HOME_VISIT", 10), ("PHONE", 15), ("OFFICE_VISIT", 5)])
             notes = _fill(rng, rng.choice(texts.PRACTITIONER)) if outcome and rng.random() < 0.3 else ""
             if outcome == "FAILED_TO_ATTEND":
                 notes = "Failed to attend; no contact since. Warning letter to be considered."
-            contacts.append({"id": f"C{number}", "type": kind, "at": _at(day, rng.choice([9, 10, 11, 14, 15])),
-                             "staff": practitioner, "outcome": outcome, "notes": notes})
+            contacts.append(
+                {
+                    "id": f"C{number}",
+                    "type": kind,
+                    "at": _at(day, rng.choice([9, 10, 11, 14, 15])),
+                    "staff": practitioner,
+                    "outcome": outcome,
+                    "notes": notes,
+                }
+            )
             number += 1
             day += timedelta(days=rng.choice([7, 7, 14, 14, 28]))
 
     records = []
-    pools = [("PRISON", "INTELLIGENCE_LOG", "Security department", texts.PRISON_INTELLIGENCE, custodial),
-             ("POLICE", "CALL_OUT", "Greater Manchester Police (demo)", texts.POLICE, True),
-             ("CHILDRENS_SERVICES", "SAFEGUARDING_RESPONSE", "Children's services (demo)",
-              texts.CHILDRENS_SERVICES, domestic),
-             ("PRACTITIONER", "CASE_NOTE", "Probation practitioner", texts.PRACTITIONER, True),
-             ("VICTIM_LIAISON", "VICTIM_CONTACT", "Victim liaison unit", texts.VICTIM_LIAISON, domestic),
-             ("COURT", "COURT_RESULT", "Magistrates' court (demo)", texts.COURT, rng.random() < 0.2)]
+    pools = [
+        ("PRISON", "INTELLIGENCE_LOG", "Security department", texts.PRISON_INTELLIGENCE, custodial),
+        ("POLICE", "CALL_OUT", "Greater Manchester Police (demo)", texts.POLICE, True),
+        (
+            "CHILDRENS_SERVICES",
+            "SAFEGUARDING_RESPONSE",
+            "Children's services (demo)",
+            texts.CHILDRENS_SERVICES,
+            domestic,
+        ),
+        ("PRACTITIONER", "CASE_NOTE", "Probation practitioner", texts.PRACTITIONER, True),
+        ("VICTIM_LIAISON", "VICTIM_CONTACT", "Victim liaison unit", texts.VICTIM_LIAISON, domestic),
+        ("COURT", "COURT_RESULT", "Magistrates' court (demo)", texts.COURT, rng.random() < 0.2),
+    ]
     number = 1
     for source, kind, author, pool, applies in pools:
         if not applies:
@@ -204,34 +383,63 @@ def person(index: int, today: date, org: dict[str, Any], seed: int = 2026) -> di
         for _ in range(rng.randint(0, 3)):
             occurred = sentenced - timedelta(days=200) + timedelta(days=rng.randint(0, (today - sentenced).days + 199))
             received = occurred + timedelta(days=rng.choice([0, 0, 1, 3, 14]))
-            records.append({"id": f"{source[:3]}-{index}-{number}", "source": source, "kind": kind,
-                            "occurred_at": _at(occurred, rng.randint(7, 22), rng.choice([0, 15, 30, 45])),
-                            "received_at": _at(received, rng.randint(7, 22) if received > occurred else 23, 59),
-                            "author": author, "text": _fill(rng, rng.choice(pool))})
+            records.append(
+                {
+                    "id": f"{source[:3]}-{index}-{number}",
+                    "source": source,
+                    "kind": kind,
+                    "occurred_at": _at(occurred, rng.randint(7, 22), rng.choice([0, 15, 30, 45])),
+                    "received_at": _at(received, rng.randint(7, 22) if received > occurred else 23, 59),
+                    "author": author,
+                    "text": _fill(rng, rng.choice(pool)),
+                }
+            )
             number += 1
 
     sanctions = rng.randint(1, 40)
     return {
-        "crn": crn, "forename": rng.choice(texts.FORENAMES_M if male else texts.FORENAMES_F),
-        "surname": rng.choice(texts.SURNAMES), "date_of_birth": dob.isoformat(),
-        "gender": "MALE" if male else "FEMALE", "ethnicity": _weighted(rng, texts.ETHNICITIES),
-        "disability": rng.random() < 0.18, "pnc": None, "pdu": pdu, "practitioner": practitioner,
+        "crn": crn,
+        "forename": rng.choice(texts.FORENAMES_M if male else texts.FORENAMES_F),
+        "surname": rng.choice(texts.SURNAMES),
+        "date_of_birth": dob.isoformat(),
+        "gender": "MALE" if male else "FEMALE",
+        "ethnicity": _weighted(rng, texts.ETHNICITIES),
+        "disability": rng.random() < 0.18,
+        "pnc": None,
+        "pdu": pdu,
+        "practitioner": practitioner,
         "prison_offender_manager": rng.choice(poms) if custodial else None,
-        "restricted_to": [], "excluded": [],
-        "criminal_history": {"first_sanction_date": (dob + timedelta(days=rng.randint(15, 30) * 365)).isoformat()
-                             if dob + timedelta(days=30 * 365) < sentenced else None,
-                             "sanctions": sanctions, "violent_sanctions": rng.randint(0, sanctions)},
-        "events": [{"id": "1", "offence": offence, "offence_category": category,
-                    "offence_date": (sentenced - timedelta(days=rng.randint(30, 300))).isoformat(),
-                    "sentence": {"type": sentence_type, "date": sentenced.isoformat(), "length_months": length},
-                    "dates": dates, "requirements": requirements, "licence_conditions": conditions,
-                    "terminated": None}],
-        "registrations": registrations, "contacts": contacts, "records": records,
+        "restricted_to": [],
+        "excluded": [],
+        "criminal_history": {
+            "first_sanction_date": (dob + timedelta(days=rng.randint(15, 30) * 365)).isoformat()
+            if dob + timedelta(days=30 * 365) < sentenced
+            else None,
+            "sanctions": sanctions,
+            "violent_sanctions": rng.randint(0, sanctions),
+        },
+        "events": [
+            {
+                "id": "1",
+                "offence": offence,
+                "offence_category": category,
+                "offence_date": (sentenced - timedelta(days=rng.randint(30, 300))).isoformat(),
+                "sentence": {"type": sentence_type, "date": sentenced.isoformat(), "length_months": length},
+                "dates": dates,
+                "requirements": requirements,
+                "licence_conditions": conditions,
+                "terminated": None,
+            }
+        ],
+        "registrations": registrations,
+        "contacts": contacts,
+        "records": records,
     }
 
 
-def people(count: int, today: date, org: dict[str, Any], chunk: int = 1000,
-           seed: int = 2026) -> Iterator[list[dict[str, Any]]]:
+def people(
+    count: int, today: date, org: dict[str, Any], chunk: int = 1000, seed: int = 2026
+) -> Iterator[list[dict[str, Any]]]:
     """Bundles' people lists in chunks, for bulk import at any scale."""
     for start in range(0, count, chunk):
         batch = [person(i, today, org, seed) for i in range(start, min(count, start + chunk))]

@@ -39,8 +39,10 @@ def demo_logins() -> list[tuple[str, str]]:
     logins = []
     for username, (staff_code, role) in generator.ROLE_LOGINS.items():
         staff = Staff.objects.get(code=staff_code)
-        user, created = User.objects.get_or_create(username=username, defaults={
-            "staff": staff, "role": role, "first_name": staff.forename, "last_name": staff.surname})
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"staff": staff, "role": role, "first_name": staff.forename, "last_name": staff.surname},
+        )
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.staff, user.role = staff, role

@@ -28,10 +28,12 @@ class PersonQuerySet(models.QuerySet):
         any_exclusion = Exists(CaseAccess.objects.filter(person=OuterRef("pk"), kind=CaseAccess.Kind.EXCLUSION))
         if staff_id is None:
             return self.filter(~any_restriction & ~any_exclusion)
-        excluded_me = Exists(CaseAccess.objects.filter(person=OuterRef("pk"), kind=CaseAccess.Kind.EXCLUSION,
-                                                       staff_id=staff_id))
-        restricted_to_me = Exists(CaseAccess.objects.filter(person=OuterRef("pk"),
-                                                            kind=CaseAccess.Kind.RESTRICTION, staff_id=staff_id))
+        excluded_me = Exists(
+            CaseAccess.objects.filter(person=OuterRef("pk"), kind=CaseAccess.Kind.EXCLUSION, staff_id=staff_id)
+        )
+        restricted_to_me = Exists(
+            CaseAccess.objects.filter(person=OuterRef("pk"), kind=CaseAccess.Kind.RESTRICTION, staff_id=staff_id)
+        )
         return self.filter(~excluded_me & (~any_restriction | restricted_to_me))
 
 
@@ -45,10 +47,10 @@ class Person(models.Model):
     disability = models.BooleanField(null=True)
     pnc = models.CharField("PNC number", max_length=20, null=True, blank=True)
     pdu = models.ForeignKey(Pdu, on_delete=models.PROTECT, related_name="people")
-    practitioner = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="caseload")
-    prison_offender_manager = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT,
-                                                related_name="prison_caseload")
+    practitioner = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="caseload")
+    prison_offender_manager = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="prison_caseload"
+    )
     # Criminal history summary: the inputs of the criminal-history predictors (OGRS3 and friends).
     has_criminal_history = models.BooleanField(default=False)
     first_sanction_date = models.DateField(null=True, blank=True)

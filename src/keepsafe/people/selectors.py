@@ -20,14 +20,21 @@ def person_get(*, crn: str, viewer: Actor, action: str = "CASE_VIEW", details: d
     """Fetch one case and audit the read. A hidden case raises the same NotFoundError as a missing one;
     the audit trail (visible to auditors only) tells them apart."""
     canonical = normalise_crn(crn) or crn
-    person = (person_visible_queryset(viewer=viewer)
-              .select_related("pdu__region", "practitioner__team", "prison_offender_manager")
-              .filter(crn=canonical).first())
+    person = (
+        person_visible_queryset(viewer=viewer)
+        .select_related("pdu__region", "practitioner__team", "prison_offender_manager")
+        .filter(crn=canonical)
+        .first()
+    )
     if person is None:
         exists = Person.objects.filter(crn=canonical).exists()
-        audit_record(actor=viewer, action=action, crn=canonical if exists else None,
-                     outcome=Outcome.DENIED if exists else Outcome.NOT_FOUND,
-                     details={**(details or {}), **({} if exists else {"requested": canonical[:20]})})
+        audit_record(
+            actor=viewer,
+            action=action,
+            crn=canonical if exists else None,
+            outcome=Outcome.DENIED if exists else Outcome.NOT_FOUND,
+            details={**(details or {}), **({} if exists else {"requested": canonical[:20]})},
+        )
         raise NotFoundError(canonical)
     audit_record(actor=viewer, action=action, crn=person.crn, details=details or {})
     return person

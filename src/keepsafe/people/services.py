@@ -41,8 +41,9 @@ def mappa_problems(type_code: str, level: str | None, category: str | None) -> l
         if level not in MAPPA_LEVELS:
             problems.append(("level", f"a MAPPA registration needs a level, one of {', '.join(MAPPA_LEVELS)}"))
         if category not in MAPPA_CATEGORIES:
-            problems.append(("category",
-                             f"a MAPPA registration needs a category, one of {', '.join(MAPPA_CATEGORIES)}"))
+            problems.append(
+                ("category", f"a MAPPA registration needs a category, one of {', '.join(MAPPA_CATEGORIES)}")
+            )
     else:
         if level is not None:
             problems.append(("level", f"only MAPP registrations have a level; {type_code} must have null"))
@@ -56,9 +57,18 @@ def _by(actor: Actor) -> str:
 
 
 @transaction.atomic
-def registration_add(*, actor: Actor, person: Person, external_id: str, type_code: str, start: date,
-                     end: date | None = None, level: str | None = None, category: str | None = None,
-                     notes: str = "") -> Registration:
+def registration_add(
+    *,
+    actor: Actor,
+    person: Person,
+    external_id: str,
+    type_code: str,
+    start: date,
+    end: date | None = None,
+    level: str | None = None,
+    category: str | None = None,
+    notes: str = "",
+) -> Registration:
     reg_type = RegistrationType.objects.filter(code=type_code).first()
     problems = [] if reg_type else [("type", f"unknown registration type {type_code!r}")]
     problems += mappa_problems(type_code, level, category)
@@ -70,14 +80,22 @@ def registration_add(*, actor: Actor, person: Person, external_id: str, type_cod
         raise ValidationError(problems)
     assert reg_type is not None
     registration = Registration.objects.create(
-        person=person, external_id=external_id, type=reg_type, start=start, end=end, level=level,
-        category=category, notes=notes,
+        person=person,
+        external_id=external_id,
+        type=reg_type,
+        start=start,
+        end=end,
+        level=level,
+        category=category,
+        notes=notes,
         next_review=next_review_date(review_months=reg_type.review_months, start=start, last_reviewed=None, end=end),
     )
-    RegistrationHistory.objects.create(registration=registration, action=RegistrationHistory.Action.ADDED,
-                                       at=clock.now(), by=_by(actor), notes=notes)
-    audit_record(actor=actor, action="REGISTRATION_ADD", crn=person.crn,
-                 details={"registration": external_id, "type": type_code})
+    RegistrationHistory.objects.create(
+        registration=registration, action=RegistrationHistory.Action.ADDED, at=clock.now(), by=_by(actor), notes=notes
+    )
+    audit_record(
+        actor=actor, action="REGISTRATION_ADD", crn=person.crn, details={"registration": external_id, "type": type_code}
+    )
     return registration
 
 
@@ -89,15 +107,29 @@ def registration_review(*, actor: Actor, registration: Registration, reviewed_on
         raise ValidationError([("reviewed_on", f"review date {reviewed_on} is before the start {registration.start}")])
     old_next = registration.next_review
     registration.last_reviewed = reviewed_on
-    registration.next_review = next_review_date(review_months=registration.type.review_months,
-                                                start=registration.start, last_reviewed=reviewed_on,
-                                                end=registration.end)
+    registration.next_review = next_review_date(
+        review_months=registration.type.review_months,
+        start=registration.start,
+        last_reviewed=reviewed_on,
+        end=registration.end,
+    )
     registration.save(update_fields=["last_reviewed", "next_review"])
-    RegistrationHistory.objects.create(registration=registration, action=RegistrationHistory.Action.REVIEWED,
-                                       at=clock.now(), by=_by(actor), notes=notes)
-    audit_record(actor=actor, action="REGISTRATION_REVIEW", crn=registration.person.crn,
-                 details={"registration": registration.external_id,
-                          "next_review": [str(old_next), str(registration.next_review)]})
+    RegistrationHistory.objects.create(
+        registration=registration,
+        action=RegistrationHistory.Action.REVIEWED,
+        at=clock.now(),
+        by=_by(actor),
+        notes=notes,
+    )
+    audit_record(
+        actor=actor,
+        action="REGISTRATION_REVIEW",
+        crn=registration.person.crn,
+        details={
+            "registration": registration.external_id,
+            "next_review": [str(old_next), str(registration.next_review)],
+        },
+    )
     return registration
 
 
@@ -111,16 +143,34 @@ def registration_remove(*, actor: Actor, registration: Registration, ended_on: d
     registration.end_reason = reason
     registration.next_review = None
     registration.save(update_fields=["end", "end_reason", "next_review"])
-    RegistrationHistory.objects.create(registration=registration, action=RegistrationHistory.Action.REMOVED,
-                                       at=clock.now(), by=_by(actor), notes=reason)
-    audit_record(actor=actor, action="REGISTRATION_REMOVE", crn=registration.person.crn,
-                 details={"registration": registration.external_id, "end": str(ended_on)})
+    RegistrationHistory.objects.create(
+        registration=registration,
+        action=RegistrationHistory.Action.REMOVED,
+        at=clock.now(),
+        by=_by(actor),
+        notes=reason,
+    )
+    audit_record(
+        actor=actor,
+        action="REGISTRATION_REMOVE",
+        crn=registration.person.crn,
+        details={"registration": registration.external_id, "end": str(ended_on)},
+    )
     return registration
 
 
 @transaction.atomic
-def contact_add(*, actor: Actor, person: Person, external_id: str, type: str, at, staff_id: int | None = None,
-                outcome: str | None = None, notes: str = "") -> Contact:
+def contact_add(
+    *,
+    actor: Actor,
+    person: Person,
+    external_id: str,
+    type: str,
+    at,
+    staff_id: int | None = None,
+    outcome: str | None = None,
+    notes: str = "",
+) -> Contact:
     problems = []
     if type not in ContactType.__members__:
         problems.append(("type", f"unknown contact type {type!r}"))
@@ -132,7 +182,8 @@ def contact_add(*, actor: Actor, person: Person, external_id: str, type: str, at
         problems.append(("id", f"contact {external_id!r} already exists on {person.crn}"))
     if problems:
         raise ValidationError(problems)
-    contact = Contact.objects.create(person=person, external_id=external_id, type=type, at=at,
-                                     staff_id=staff_id, outcome=outcome, notes=notes)
+    contact = Contact.objects.create(
+        person=person, external_id=external_id, type=type, at=at, staff_id=staff_id, outcome=outcome, notes=notes
+    )
     audit_record(actor=actor, action="CONTACT_ADD", crn=person.crn, details={"contact": external_id})
     return contact

@@ -17,8 +17,18 @@ from keepsafe.records.rules.kinds import kind_problem
 
 
 @transaction.atomic
-def record_add(*, actor: Actor, person: Person, external_id: str, source: str, kind: str, occurred_at: datetime,
-               received_at: datetime, author: str, text: str) -> tuple[Record, bool]:
+def record_add(
+    *,
+    actor: Actor,
+    person: Person,
+    external_id: str,
+    source: str,
+    kind: str,
+    occurred_at: datetime,
+    received_at: datetime,
+    author: str,
+    text: str,
+) -> tuple[Record, bool]:
     """Store a record; returns (record, created). The same id with the same content is accepted once."""
     problems: list[tuple[str, str]] = []
     if source not in RecordSource.__members__:
@@ -32,17 +42,34 @@ def record_add(*, actor: Actor, person: Person, external_id: str, source: str, k
         problems.append(("text", "a record needs some text"))
     if problems:
         raise ValidationError(problems)
-    incoming = {"source": source, "kind": kind, "occurred_at": occurred_at, "received_at": received_at,
-                "author": author, "text": text}
+    incoming = {
+        "source": source,
+        "kind": kind,
+        "occurred_at": occurred_at,
+        "received_at": received_at,
+        "author": author,
+        "text": text,
+    }
     existing = Record.objects.filter(person=person, external_id=external_id).first()
     if existing is not None:
         stored = {name: getattr(existing, name) for name in incoming}
         differing = changed_fields(stored, incoming)
         if differing:
-            raise ValidationError([("id", f"record {external_id!r} is already stored with different "
-                                          f"{', '.join(differing)}; records cannot be changed")])
+            raise ValidationError(
+                [
+                    (
+                        "id",
+                        f"record {external_id!r} is already stored with different "
+                        f"{', '.join(differing)}; records cannot be changed",
+                    )
+                ]
+            )
         return existing, False
     record = Record.objects.create(person=person, external_id=external_id, **incoming)
-    audit_record(actor=actor, action="RECORD_ADD", crn=person.crn,
-                 details={"record": external_id, "source": source, "kind": kind})
+    audit_record(
+        actor=actor,
+        action="RECORD_ADD",
+        crn=person.crn,
+        details={"record": external_id, "source": source, "kind": kind},
+    )
     return record, True

@@ -16,44 +16,126 @@ ORG: dict[str, Any] = {
     "pdus": [{"code": "GMR-MN", "name": "Manchester North", "region": "GMR"}],
     "teams": [{"code": "GMR-MN-1", "name": "Manchester North Team 1", "pdu": "GMR-MN"}],
     "staff": [
-        {"code": "STF0100", "forename": "Sara", "surname": "Senior", "grade": "SPO", "team": "GMR-MN-1",
-         "line_manager": None, "qualified_on": None, "contracted_hours": 37.0, "email": "spo@example.org"},
-        {"code": "STF0001", "forename": "Ada", "surname": "Jones", "grade": "PO", "team": "GMR-MN-1",
-         "line_manager": "STF0100", "qualified_on": "2024-07-31", "contracted_hours": 37.0,
-         "email": "ada.jones@example.org"},
-        {"code": "STF0002", "forename": "Ben", "surname": "Other", "grade": "PO", "team": "GMR-MN-1",
-         "line_manager": "STF0100", "qualified_on": None, "contracted_hours": 22.5, "email": ""},
-        {"code": "STF0200", "forename": "Pat", "surname": "Prison", "grade": "POM", "team": None,
-         "line_manager": None, "qualified_on": None, "contracted_hours": 37.0, "email": ""},
+        {
+            "code": "STF0100",
+            "forename": "Sara",
+            "surname": "Senior",
+            "grade": "SPO",
+            "team": "GMR-MN-1",
+            "line_manager": None,
+            "qualified_on": None,
+            "contracted_hours": 37.0,
+            "email": "spo@example.org",
+        },
+        {
+            "code": "STF0001",
+            "forename": "Ada",
+            "surname": "Jones",
+            "grade": "PO",
+            "team": "GMR-MN-1",
+            "line_manager": "STF0100",
+            "qualified_on": "2024-07-31",
+            "contracted_hours": 37.0,
+            "email": "ada.jones@example.org",
+        },
+        {
+            "code": "STF0002",
+            "forename": "Ben",
+            "surname": "Other",
+            "grade": "PO",
+            "team": "GMR-MN-1",
+            "line_manager": "STF0100",
+            "qualified_on": None,
+            "contracted_hours": 22.5,
+            "email": "",
+        },
+        {
+            "code": "STF0200",
+            "forename": "Pat",
+            "surname": "Prison",
+            "grade": "POM",
+            "team": None,
+            "line_manager": None,
+            "qualified_on": None,
+            "contracted_hours": 37.0,
+            "email": "",
+        },
     ],
 }
 
 PERSON: dict[str, Any] = {
-    "crn": "X123456", "forename": "John", "surname": "Smith", "date_of_birth": "1993-02-01",
-    "gender": "MALE", "ethnicity": "White: British", "disability": False, "pnc": "2010/0012345A",
-    "pdu": "GMR-MN", "practitioner": "STF0001", "prison_offender_manager": "STF0200",
-    "restricted_to": [], "excluded": [],
+    "crn": "X123456",
+    "forename": "John",
+    "surname": "Smith",
+    "date_of_birth": "1993-02-01",
+    "gender": "MALE",
+    "ethnicity": "White: British",
+    "disability": False,
+    "pnc": "2010/0012345A",
+    "pdu": "GMR-MN",
+    "practitioner": "STF0001",
+    "prison_offender_manager": "STF0200",
+    "restricted_to": [],
+    "excluded": [],
     "criminal_history": {"first_sanction_date": "2009-05-01", "sanctions": 14, "violent_sanctions": 6},
-    "events": [{
-        "id": "1", "offence": "Wounding with intent", "offence_category": "violence",
-        "offence_date": "2019-03-02",
-        "sentence": {"type": "DETERMINATE_CUSTODY", "date": "2019-09-01", "length_months": 48},
-        "dates": {"release": "2022-06-15", "conditional_release": "2022-06-15", "parole_eligibility": None,
-                  "licence_expiry": "2023-09-01", "sentence_expiry": "2023-09-01", "pss_end": None},
-        "requirements": [{"id": "R1", "type": "ACCREDITED_PROGRAMME", "detail": "Building Better Relationships",
-                          "start": None}],
-        "licence_conditions": [{"id": "L1", "type": "NO_CONTACT",
-                                "text": "Not to contact Jane Doe directly or indirectly"}],
-        "terminated": None,
-    }],
-    "registrations": [{"id": "REG1", "type": "RSTO", "start": "2021-11-20", "end": "2030-11-20",
-                       "level": None, "category": None, "notes": "Restraining order protecting a former partner",
-                       "end_reason": "", "last_reviewed": None}],
-    "contacts": [{"id": "C1", "type": "APPOINTMENT", "at": "2022-06-16T10:00:00Z", "staff": "STF0001",
-                  "outcome": "FAILED_TO_ATTEND", "notes": ""}],
-    "records": [{"id": "PRISON-INTEL-881", "source": "PRISON", "kind": "INTELLIGENCE_LOG",
-                 "occurred_at": "2021-08-03T09:00:00Z", "received_at": "2021-08-03T12:00:00Z",
-                 "author": "Security department", "text": "Improvised blade found in cell during search."}],
+    "events": [
+        {
+            "id": "1",
+            "offence": "Wounding with intent",
+            "offence_category": "violence",
+            "offence_date": "2019-03-02",
+            "sentence": {"type": "DETERMINATE_CUSTODY", "date": "2019-09-01", "length_months": 48},
+            "dates": {
+                "release": "2022-06-15",
+                "conditional_release": "2022-06-15",
+                "parole_eligibility": None,
+                "licence_expiry": "2023-09-01",
+                "sentence_expiry": "2023-09-01",
+                "pss_end": None,
+            },
+            "requirements": [
+                {"id": "R1", "type": "ACCREDITED_PROGRAMME", "detail": "Building Better Relationships", "start": None}
+            ],
+            "licence_conditions": [
+                {"id": "L1", "type": "NO_CONTACT", "text": "Not to contact Jane Doe directly or indirectly"}
+            ],
+            "terminated": None,
+        }
+    ],
+    "registrations": [
+        {
+            "id": "REG1",
+            "type": "RSTO",
+            "start": "2021-11-20",
+            "end": "2030-11-20",
+            "level": None,
+            "category": None,
+            "notes": "Restraining order protecting a former partner",
+            "end_reason": "",
+            "last_reviewed": None,
+        }
+    ],
+    "contacts": [
+        {
+            "id": "C1",
+            "type": "APPOINTMENT",
+            "at": "2022-06-16T10:00:00Z",
+            "staff": "STF0001",
+            "outcome": "FAILED_TO_ATTEND",
+            "notes": "",
+        }
+    ],
+    "records": [
+        {
+            "id": "PRISON-INTEL-881",
+            "source": "PRISON",
+            "kind": "INTELLIGENCE_LOG",
+            "occurred_at": "2021-08-03T09:00:00Z",
+            "received_at": "2021-08-03T12:00:00Z",
+            "author": "Security department",
+            "text": "Improvised blade found in cell during search.",
+        }
+    ],
 }
 
 
@@ -65,7 +147,7 @@ def make_person(crn: str = "X123456", **changes: Any) -> dict[str, Any]:
 
 
 def make_bundle(*people: dict[str, Any], org: bool = True) -> dict[str, Any]:
-    bundle = copy.deepcopy(ORG) if org else {"format": "keepsafe-bundle/1"}
+    bundle: dict[str, Any] = copy.deepcopy(ORG) if org else {"format": "keepsafe-bundle/1"}
     bundle["people"] = list(people) if people else [make_person()]
     return bundle
 

@@ -22,8 +22,10 @@ def _bin_dir() -> Path:
     for candidate in candidates:
         if candidate and (Path(candidate) / "initdb").exists():
             return Path(candidate)
-    raise RuntimeError("PostgreSQL server binaries not found (install Debian's postgresql-15, "
-                       "or set KEEPSAFE_PG_BIN to the folder holding initdb)")
+    raise RuntimeError(
+        "PostgreSQL server binaries not found (install Debian's postgresql-15, "
+        "or set KEEPSAFE_PG_BIN to the folder holding initdb)"
+    )
 
 
 def _free_port() -> int:
@@ -38,6 +40,18 @@ def _as_postgres(args: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *args]
 
 
+def _run(args: list[str]) -> None:
+    done = subprocess.run(  # noqa: S603 — fixed argument lists built above, no user input
+        args,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{args[-1]} failed starting the test PostgreSQL server: {done.stderr.strip()}")
+
+
 def start_test_server() -> str:
     bin_dir = _bin_dir()
     root = Path(tempfile.mkdtemp(prefix="keepsafe-pg-"))
@@ -46,17 +60,47 @@ def start_test_server() -> str:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
         os.chmod(root, 0o700)
-    run = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
-    subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "keepsafe", "--auth=trust",  # noqa: S603
-                                 "--encoding=UTF8", "--locale=C.UTF-8"]), **run)
-    options = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} "
-               "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50")
-    subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,  # noqa: S603
-                                 "-l", str(root / "server.log"), "-w", "start"]), **run)
+    _run(
+        _as_postgres(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "keepsafe",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+    )
+    options = (
+        f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+    )
+    _run(
+        _as_postgres(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(root / "server.log"),
+                "-w",
+                "start",
+            ]
+        )
+    )
 
     def stop() -> None:
-        subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),  # noqa: S603
-                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(  # noqa: S603
+            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
     atexit.register(stop)

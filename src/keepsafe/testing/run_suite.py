@@ -37,16 +37,23 @@ def main() -> None:
         timings["mypy"] = step("mypy", [str(BIN / "mypy")])
         timings["import-linter"] = step("import-linter", [str(BIN / "lint-imports")])
     timings["pytest (SQLite + browser)"] = step(
-        "pytest on SQLite", [str(BIN / "pytest"), *extra], {"KEEPSAFE_TEST_DB": "sqlite"})
+        "pytest on SQLite", [str(BIN / "pytest"), *extra], {"KEEPSAFE_TEST_DB": "sqlite"}
+    )
     timings["pytest (PostgreSQL 15)"] = step(
-        "pytest on PostgreSQL", [str(BIN / "pytest"), "-m", "not browser", *extra],
-        {"KEEPSAFE_TEST_DB": "postgres", "DATABASE_URL": ""})
+        "pytest on PostgreSQL",
+        [str(BIN / "pytest"), "-m", "not browser", *extra],
+        {"KEEPSAFE_TEST_DB": "postgres", "DATABASE_URL": ""},
+    )
     if not extra:
         timings["deploy check"] = step(
             "production deploy check",
             [str(BIN / "keepsafe"), "check", "--deploy", "--fail-level", "WARNING"],
-            {"DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.production",
-             "KEEPSAFE_SECRET_KEY": "deploy-check-" + "x" * 60, "DATABASE_URL": "sqlite:///:memory:"})
+            {
+                "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.production",
+                "KEEPSAFE_SECRET_KEY": "deploy-check-" + "x" * 60,
+                "DATABASE_URL": "sqlite:///:memory:",
+            },
+        )
     print("\n=== all passed: " + ", ".join(f"{k} {v:.0f}s" for k, v in timings.items()), flush=True)
 
 

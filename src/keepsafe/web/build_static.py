@@ -41,9 +41,19 @@ def build() -> None:
     for script in OWN_JS.glob("*.js"):
         shutil.copy2(script, OUT / "keepsafe" / script.name)
     done = subprocess.run(  # noqa: S603
-        [str(NODE / ".bin" / "sass"), "--no-source-map", "--style=compressed", "--quiet-deps",
-         f"--load-path={REPO}", str(SCSS), str(css)],
-        check=False, cwd=REPO, capture_output=True, text=True,
+        [
+            str(NODE / ".bin" / "sass"),
+            "--no-source-map",
+            "--style=compressed",
+            "--quiet-deps",
+            f"--load-path={REPO}",
+            str(SCSS),
+            str(css),
+        ],
+        check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         sys.exit(f"keepsafe: Sass failed to compile {SCSS}:\n{done.stderr}")

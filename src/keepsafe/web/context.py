@@ -11,7 +11,7 @@ from keepsafe.core.actor import Role
 def page_context(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
-    role = Role(user.role) if signed_in else None
+    role = Role(user.role) if signed_in and user is not None else None
     nonce = get_nonce(request)
     return {
         "serviceName": "Keepsafe",

@@ -35,10 +35,12 @@ def _label(value: str | None) -> str:
 
 def environment(**options: Any) -> jinja2.Environment:
     file_loader = options.pop("loader", None) or jinja2.FileSystemLoader(options.pop("DIRS", []))
-    options["loader"] = jinja2.ChoiceLoader([
-        file_loader,
-        jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}),
-    ])
+    options["loader"] = jinja2.ChoiceLoader(
+        [
+            file_loader,
+            jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
     # Nunjucks-like undefined: the GOV.UK template calls macros without every parameter.
     options["undefined"] = jinja2.ChainableUndefined
     options.setdefault("autoescape", True)

@@ -46,8 +46,7 @@ class Staff(models.Model):
     grade = models.CharField(max_length=20, choices=GRADE_CHOICES)
     # Optional: regional staff (an ACO, say) may sit above any one team.
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
-    line_manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="reports")
+    line_manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     qualified_on = models.DateField(null=True, blank=True)
     contracted_hours = models.DecimalField(max_digits=4, decimal_places=1, default=37)
     email = models.EmailField(blank=True, default="")

@@ -19,8 +19,10 @@ def actor_for_user(user: User, channel: Channel = Channel.WEB) -> Actor:
 
 def actor_for_staff_code(code: str, channel: Channel = Channel.CLI) -> Actor | None:
     """The actor a CLI caller names with --as-user: a staff code, or a username."""
-    user = (User.objects.select_related("staff").filter(staff__code__iexact=code).first()
-            or User.objects.select_related("staff").filter(username__iexact=code).first())
+    user = (
+        User.objects.select_related("staff").filter(staff__code__iexact=code).first()
+        or User.objects.select_related("staff").filter(username__iexact=code).first()
+    )
     if user is not None:
         return actor_for_user(user, channel)
     from keepsafe.workforce.models import Staff
@@ -29,5 +31,10 @@ def actor_for_staff_code(code: str, channel: Channel = Channel.CLI) -> Actor | N
     staff = Staff.objects.filter(code__iexact=code).first()
     if staff is None:
         return None
-    return Actor(username=staff.code, role=default_role(Grade(staff.grade)), staff_id=staff.pk,
-                 staff_code=staff.code, channel=channel)
+    return Actor(
+        username=staff.code,
+        role=default_role(Grade(staff.grade)),
+        staff_id=staff.pk,
+        staff_code=staff.code,
+        channel=channel,
+    )

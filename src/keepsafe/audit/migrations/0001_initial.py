@@ -44,7 +44,14 @@ class Migration(migrations.Migration):
                 ("channel", models.CharField(max_length=10)),
                 ("action", models.CharField(max_length=60)),
                 ("crn", models.CharField(max_length=7, null=True)),
-                ("outcome", models.CharField(choices=[("OK", "Ok"), ("DENIED", "Denied"), ("NOT_FOUND", "Not Found")], default="OK", max_length=10)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("OK", "Ok"), ("DENIED", "Denied"), ("NOT_FOUND", "Not Found")],
+                        default="OK",
+                        max_length=10,
+                    ),
+                ),
                 ("details", models.JSONField(default=dict)),
                 ("correlation_id", models.CharField(max_length=36, null=True)),
             ],

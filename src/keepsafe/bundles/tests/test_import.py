@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def counts() -> dict[str, int]:
-    return {m.__name__: m.objects.count() for m in (Person, Event, Registration, Contact, Record, Staff,
-                                                     CaseAccess, RegistrationHistory)}
+    return {
+        m.__name__: m.objects.count()
+        for m in (Person, Event, Registration, Contact, Record, Staff, CaseAccess, RegistrationHistory)
+    }
 
 
 def problems_of(bundle) -> list[tuple[str, str]]:
@@ -62,8 +64,12 @@ def test_wrong_types_are_reported_with_their_paths_and_nothing_is_written():
     bundle["people"][0]["contacts"][0]["at"] = "2022-06-16T10:00:00"  # no offset
     before = counts()
     paths = paths_of(bundle)
-    assert {"people[0].date_of_birth", "people[0].criminal_history.sanctions",
-            "people[0].events[0].sentence.length_months", "people[0].contacts[0].at"} <= paths
+    assert {
+        "people[0].date_of_birth",
+        "people[0].criminal_history.sanctions",
+        "people[0].events[0].sentence.length_months",
+        "people[0].contacts[0].at",
+    } <= paths
     assert counts() == before
 
 
@@ -102,7 +108,8 @@ def test_licence_expiry_before_release_is_rejected_with_the_dates():
     person["events"][0]["dates"]["licence_expiry"] = "2022-01-01"
     problems = dict(problems_of(make_bundle(person)))
     assert problems["people[0].events[0].dates.licence_expiry"] == (
-        "licence expiry 2022-01-01 is before release 2022-06-15")
+        "licence expiry 2022-01-01 is before release 2022-06-15"
+    )
 
 
 def test_every_error_is_reported_not_just_the_first():
@@ -190,8 +197,7 @@ def test_access_lists_follow_the_bundle():
 
 
 def test_a_staff_code_cannot_be_both_restricted_to_and_excluded():
-    assert "people[0].excluded" in paths_of(make_bundle(make_person(restricted_to=["STF0001"],
-                                                                    excluded=["STF0001"])))
+    assert "people[0].excluded" in paths_of(make_bundle(make_person(restricted_to=["STF0001"], excluded=["STF0001"])))
 
 
 def _export() -> dict:
@@ -201,8 +207,17 @@ def _export() -> dict:
 
 
 def test_export_then_import_round_trip_is_lossless():
-    source = make_bundle(make_person(), make_person(crn="Y654321", restricted_to=["STF0002"], criminal_history=None,
-                                                    practitioner=None, ethnicity=None, disability=None))
+    source = make_bundle(
+        make_person(),
+        make_person(
+            crn="Y654321",
+            restricted_to=["STF0002"],
+            criminal_history=None,
+            practitioner=None,
+            ethnicity=None,
+            disability=None,
+        ),
+    )
     bundle_import(actor=SYSTEM, raw=raw(source))
     first = _export()
     # The export is the source in canonical form: every key present, sorted lists, UTC instants.

@@ -16,13 +16,25 @@ from keepsafe.testing.fixtures import make_bundle, make_person
 @pytest.fixture
 def cli(tmp_path: Path):
     """Run `keepsafe ...` in a subprocess against a fresh SQLite file (as an operator would)."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-           "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local", "KEEPSAFE_TEST_DB": "external"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local",
+        "KEEPSAFE_TEST_DB": "external",
+    }
     keepsafe = str(Path(sys.executable).with_name("keepsafe"))
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([keepsafe, *args], env=env, cwd=tmp_path, input=stdin, capture_output=True,  # noqa: S603
-                              text=True, check=False, timeout=120)
+        return subprocess.run(
+            [keepsafe, *args],
+            env=env,
+            cwd=tmp_path,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
 
     assert run("migrate", "--no-input").returncode == 0
     return run
@@ -44,8 +56,12 @@ def test_import_case_export_cycle(cli, tmp_path):
 
     summary = json.loads(cli("case", "X123456", "--json").stdout)
     assert list(summary) == ["crn", "person", "pdu", "practitioner", "events", "registrations", "contacts", "records"]
-    assert summary["person"] == {"forename": "John", "surname": "Smith", "date_of_birth": "1993-02-01",
-                                 "gender": "MALE"}
+    assert summary["person"] == {
+        "forename": "John",
+        "surname": "Smith",
+        "date_of_birth": "1993-02-01",
+        "gender": "MALE",
+    }
     assert summary["practitioner"] == "STF0001"
     event = summary["events"][0]
     assert {"id", "sentence", "dates", "requirements", "licence_conditions"} <= set(event)

@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("KEEPSAFE_SECRET_KEY", "insecure-local-only-keepsafe-demo-key-do-not-use-in-production")
 
-from keepsafe.config.settings.base import *  # noqa: E402, F403
+from keepsafe.config.settings.base import *  # noqa: F403

@@ -11,7 +11,7 @@ if os.environ.get("KEEPSAFE_TEST_DB", "sqlite") == "postgres" and not os.environ
 elif os.environ.get("KEEPSAFE_TEST_DB", "sqlite") == "sqlite":
     os.environ["DATABASE_URL"] = "sqlite:///" + os.path.join(os.getcwd(), "var", "test.sqlite3")
 
-from keepsafe.config.settings.base import *  # noqa: E402, F403
+from keepsafe.config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 AUTH_PASSWORD_VALIDATORS = []

@@ -38,8 +38,10 @@ def test_seed_builds_a_region_with_logins_and_is_idempotent():
     assert Registration.objects.filter(type__code="RSTO").exists()
     assert Registration.objects.filter(type__code="MAPP").exists()
     assert Registration.objects.filter(type__code="ADVP").exists()
-    assert Record.objects.filter(source="PRISON").exists() and Record.objects.filter(source="POLICE").exists()
-    assert CaseAccess.objects.filter(kind="RESTRICTION").exists() and CaseAccess.objects.filter(kind="EXCLUSION").exists()
+    assert Record.objects.filter(source="PRISON").exists()
+    assert Record.objects.filter(source="POLICE").exists()
+    assert CaseAccess.objects.filter(kind="RESTRICTION").exists()
+    assert CaseAccess.objects.filter(kind="EXCLUSION").exists()
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == {"PRACTITIONER", "SPO", "HEAD_OF_PDU", "REGIONAL_LEADER", "POM", "AUDITOR", "ADMINISTRATOR"}
     assert User.objects.get(username="spo").check_password(DEMO_PASSWORD)

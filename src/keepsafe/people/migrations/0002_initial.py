@@ -5,118 +5,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('workforce', '0001_initial'),
+        ("people", "0001_initial"),
+        ("workforce", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseaccess',
-            name='staff',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_access_lists', to='workforce.staff'),
+            model_name="caseaccess",
+            name="staff",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="case_access_lists", to="workforce.staff"
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='staff',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='workforce.staff'),
+            model_name="contact",
+            name="staff",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="contacts",
+                to="workforce.staff",
+            ),
         ),
         migrations.AddField(
-            model_name='licencecondition',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='licence_conditions', to='people.event'),
+            model_name="licencecondition",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="licence_conditions", to="people.event"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='pdu',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='workforce.pdu'),
+            model_name="person",
+            name="pdu",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="people", to="workforce.pdu"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='practitioner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='caseload', to='workforce.staff'),
+            model_name="person",
+            name="practitioner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="caseload",
+                to="workforce.staff",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='prison_offender_manager',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='prison_caseload', to='workforce.staff'),
+            model_name="person",
+            name="prison_offender_manager",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="prison_caseload",
+                to="workforce.staff",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='people.person'),
+            model_name="event",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="events", to="people.person"
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='people.person'),
+            model_name="contact",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="people.person"
+            ),
         ),
         migrations.AddField(
-            model_name='caseaccess',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_lists', to='people.person'),
+            model_name="caseaccess",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="access_lists", to="people.person"
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='people.person'),
+            model_name="registration",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="registrations", to="people.person"
+            ),
         ),
         migrations.AddField(
-            model_name='registrationhistory',
-            name='registration',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='people.registration'),
+            model_name="registrationhistory",
+            name="registration",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="history", to="people.registration"
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='people.registrationtype'),
+            model_name="registration",
+            name="type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="registrations", to="people.registrationtype"
+            ),
         ),
         migrations.AddField(
-            model_name='requirement',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='people.event'),
+            model_name="requirement",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="requirements", to="people.event"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='licencecondition',
-            constraint=models.UniqueConstraint(fields=('event', 'external_id'), name='licence_condition_unique_id'),
+            model_name="licencecondition",
+            constraint=models.UniqueConstraint(fields=("event", "external_id"), name="licence_condition_unique_id"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['surname', 'forename'], name='person_name'),
+            model_name="person",
+            index=models.Index(fields=["surname", "forename"], name="person_name"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('crn__regex', '^[A-Z][0-9]{6}$')), name='person_crn_shape'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("crn__regex", "^[A-Z][0-9]{6}$")), name="person_crn_shape"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.UniqueConstraint(fields=('person', 'external_id'), name='event_unique_id'),
+            model_name="event",
+            constraint=models.UniqueConstraint(fields=("person", "external_id"), name="event_unique_id"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['person', 'at'], name='contact_person_at'),
+            model_name="contact",
+            index=models.Index(fields=["person", "at"], name="contact_person_at"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(fields=('person', 'external_id'), name='contact_unique_id'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(fields=("person", "external_id"), name="contact_unique_id"),
         ),
         migrations.AddIndex(
-            model_name='caseaccess',
-            index=models.Index(fields=['staff', 'kind'], name='case_access_staff'),
+            model_name="caseaccess",
+            index=models.Index(fields=["staff", "kind"], name="case_access_staff"),
         ),
         migrations.AddConstraint(
-            model_name='caseaccess',
-            constraint=models.UniqueConstraint(fields=('person', 'staff', 'kind'), name='case_access_unique'),
+            model_name="caseaccess",
+            constraint=models.UniqueConstraint(fields=("person", "staff", "kind"), name="case_access_unique"),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(fields=('person', 'external_id'), name='registration_unique_id'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(fields=("person", "external_id"), name="registration_unique_id"),
         ),
         migrations.AddConstraint(
-            model_name='requirement',
-            constraint=models.UniqueConstraint(fields=('event', 'external_id'), name='requirement_unique_id'),
+            model_name="requirement",
+            constraint=models.UniqueConstraint(fields=("event", "external_id"), name="requirement_unique_id"),
         ),
     ]

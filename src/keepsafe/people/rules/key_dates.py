@@ -27,22 +27,24 @@ def date_problems(d: SentenceDates) -> list[tuple[str, str]]:
     if d.offence_date and d.offence_date > d.sentence_date:
         problems.append(("offence_date", f"offence date {d.offence_date} is after the sentence date {d.sentence_date}"))
     named = {
-        "release": d.release, "conditional_release": d.conditional_release,
-        "parole_eligibility": d.parole_eligibility, "licence_expiry": d.licence_expiry,
-        "sentence_expiry": d.sentence_expiry, "pss_end": d.pss_end,
+        "release": d.release,
+        "conditional_release": d.conditional_release,
+        "parole_eligibility": d.parole_eligibility,
+        "licence_expiry": d.licence_expiry,
+        "sentence_expiry": d.sentence_expiry,
+        "pss_end": d.pss_end,
     }
     for name, value in named.items():
         if value is not None and value < d.sentence_date:
             problems.append((f"dates.{name}", f"{value} is before the sentence date {d.sentence_date}"))
     if d.release and d.licence_expiry and d.licence_expiry < d.release:
-        problems.append(("dates.licence_expiry",
-                         f"licence expiry {d.licence_expiry} is before release {d.release}"))
+        problems.append(("dates.licence_expiry", f"licence expiry {d.licence_expiry} is before release {d.release}"))
     if d.release and d.sentence_expiry and d.sentence_expiry < d.release:
-        problems.append(("dates.sentence_expiry",
-                         f"sentence expiry {d.sentence_expiry} is before release {d.release}"))
+        problems.append(("dates.sentence_expiry", f"sentence expiry {d.sentence_expiry} is before release {d.release}"))
     if d.licence_expiry and d.pss_end and d.pss_end < d.licence_expiry:
-        problems.append(("dates.pss_end",
-                         f"post-sentence supervision end {d.pss_end} is before licence expiry {d.licence_expiry}"))
+        problems.append(
+            ("dates.pss_end", f"post-sentence supervision end {d.pss_end} is before licence expiry {d.licence_expiry}")
+        )
     return problems
 
 

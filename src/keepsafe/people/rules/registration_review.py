@@ -17,8 +17,7 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(f"cannot add {months} months to {day}")
 
 
-def next_review_date(*, review_months: int, start: date, last_reviewed: date | None,
-                     end: date | None) -> date | None:
+def next_review_date(*, review_months: int, start: date, last_reviewed: date | None, end: date | None) -> date | None:
     """nDelius register review frequency — registration-types.csv `review_months` (0: never reviewed).
 
     The next review falls one review period after the latest review, or after the start if never reviewed.

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 
 
-def may_see_case(*, is_system: bool, viewer_staff_id: int | None,
-                 restricted_to: Collection[int], excluded: Collection[int]) -> bool:
+def may_see_case(
+    *, is_system: bool, viewer_staff_id: int | None, restricted_to: Collection[int], excluded: Collection[int]
+) -> bool:
     """nDelius LAO — hmpps-probation-integration-services, libs/limited-access UserAccessService.
 
     Staff see cases nationally, except: an exclusion (deny-list) names staff who may never see the case;

@@ -24,9 +24,7 @@ class SentenceType(enum.StrEnum):
         return self in CUSTODIAL_SENTENCES
 
 
-CUSTODIAL_SENTENCES = frozenset(
-    {SentenceType.DETERMINATE_CUSTODY, SentenceType.EXTENDED, SentenceType.INDETERMINATE}
-)
+CUSTODIAL_SENTENCES = frozenset({SentenceType.DETERMINATE_CUSTODY, SentenceType.EXTENDED, SentenceType.INDETERMINATE})
 
 SENTENCE_LABELS = {
     SentenceType.DETERMINATE_CUSTODY: "Determinate custody",
@@ -135,6 +133,18 @@ MAPPA_CATEGORIES = ("M1", "M2", "M3", "M4")
 # Flags that must never be missed: shown first in the case header, in a distinct style.
 # Seeds 001 (concern 5: the restraining order "globe" nobody saw), 004 (domestic abuse, safeguarding).
 SAFETY_CRITICAL_REGISTRATIONS = (
-    "RSTO", "MAPP", "ADVP", "REG30", "RCPR", "RCHD", "RCCO", "SPO", "AV2S", "WEAP",
-    "RVHR", "RHRH", "SOPS", "ARSO",
+    "RSTO",
+    "MAPP",
+    "ADVP",
+    "REG30",
+    "RCPR",
+    "RCHD",
+    "RCCO",
+    "SPO",
+    "AV2S",
+    "WEAP",
+    "RVHR",
+    "RHRH",
+    "SOPS",
+    "ARSO",
 )

@@ -8,19 +8,27 @@ from hypothesis import strategies as st
 
 from keepsafe.core.ids import is_crn, normalise_crn
 from keepsafe.people.rules.key_dates import SentenceDates, date_problems, days_until
-from keepsafe.people.rules.registration_review import add_months, is_active, is_review_overdue, next_review_date
+from keepsafe.people.rules.registration_review import (
+    add_months,
+    is_active,
+    is_review_overdue,
+    next_review_date,
+)
 from keepsafe.people.rules.visibility import may_see_case
 
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31))
 
 
-@pytest.mark.parametrize(("start", "months", "expected"), [
-    (date(2024, 1, 31), 1, date(2024, 2, 29)),
-    (date(2023, 1, 31), 1, date(2023, 2, 28)),
-    (date(2024, 8, 31), 6, date(2025, 2, 28)),
-    (date(2024, 11, 20), 3, date(2025, 2, 20)),
-    (date(2024, 12, 15), 12, date(2025, 12, 15)),
-])
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2023, 1, 31), 1, date(2023, 2, 28)),
+        (date(2024, 8, 31), 6, date(2025, 2, 28)),
+        (date(2024, 11, 20), 3, date(2025, 2, 20)),
+        (date(2024, 12, 15), 12, date(2025, 12, 15)),
+    ],
+)
 def test_add_months_clips_to_month_end(start, months, expected):
     assert add_months(start, months) == expected
 
@@ -33,9 +41,12 @@ def test_add_months_always_moves_forward_less_than_a_month_per_month_over(day, m
 
 
 def test_review_dates():
-    assert next_review_date(review_months=6, start=date(2021, 11, 20), last_reviewed=None, end=None) == date(2022, 5, 20)
-    assert next_review_date(review_months=3, start=date(2021, 1, 1), last_reviewed=date(2022, 6, 10),
-                            end=None) == date(2022, 9, 10)
+    assert next_review_date(review_months=6, start=date(2021, 11, 20), last_reviewed=None, end=None) == date(
+        2022, 5, 20
+    )
+    assert next_review_date(review_months=3, start=date(2021, 1, 1), last_reviewed=date(2022, 6, 10), end=None) == date(
+        2022, 9, 10
+    )
     assert next_review_date(review_months=0, start=date(2021, 1, 1), last_reviewed=None, end=None) is None
     # A registration ending before its review falls due is not reviewed.
     assert next_review_date(review_months=6, start=date(2021, 1, 1), last_reviewed=None, end=date(2021, 3, 1)) is None
@@ -49,7 +60,9 @@ def test_a_review_always_pushes_the_next_review_later(months, start, reviewed):
         start, reviewed = reviewed, start
     before = next_review_date(review_months=months, start=start, last_reviewed=None, end=None)
     after = next_review_date(review_months=months, start=start, last_reviewed=reviewed, end=None)
-    assert before is not None and after is not None and after >= before > start
+    assert before is not None
+    assert after is not None
+    assert after >= before > start
 
 
 def test_active_and_overdue():
@@ -64,16 +77,35 @@ def test_active_and_overdue():
 
 
 def test_key_date_orderings():
-    ok = SentenceDates(sentence_date=date(2019, 9, 1), release=date(2022, 6, 15), conditional_release=None,
-                       parole_eligibility=None, licence_expiry=date(2023, 9, 1), sentence_expiry=date(2023, 9, 1),
-                       pss_end=None, offence_date=date(2019, 3, 2))
+    ok = SentenceDates(
+        sentence_date=date(2019, 9, 1),
+        release=date(2022, 6, 15),
+        conditional_release=None,
+        parole_eligibility=None,
+        licence_expiry=date(2023, 9, 1),
+        sentence_expiry=date(2023, 9, 1),
+        pss_end=None,
+        offence_date=date(2019, 3, 2),
+    )
     assert date_problems(ok) == []
-    bad = SentenceDates(sentence_date=date(2019, 9, 1), release=date(2022, 6, 15), conditional_release=None,
-                        parole_eligibility=date(2018, 1, 1), licence_expiry=date(2022, 1, 1),
-                        sentence_expiry=date(2022, 1, 1), pss_end=date(2021, 1, 1), offence_date=date(2020, 1, 1))
+    bad = SentenceDates(
+        sentence_date=date(2019, 9, 1),
+        release=date(2022, 6, 15),
+        conditional_release=None,
+        parole_eligibility=date(2018, 1, 1),
+        licence_expiry=date(2022, 1, 1),
+        sentence_expiry=date(2022, 1, 1),
+        pss_end=date(2021, 1, 1),
+        offence_date=date(2020, 1, 1),
+    )
     fields = [f for f, _ in date_problems(bad)]
-    assert fields == ["offence_date", "dates.parole_eligibility", "dates.licence_expiry",
-                      "dates.sentence_expiry", "dates.pss_end"]
+    assert fields == [
+        "offence_date",
+        "dates.parole_eligibility",
+        "dates.licence_expiry",
+        "dates.sentence_expiry",
+        "dates.pss_end",
+    ]
     assert days_until(date(2026, 12, 1), date(2026, 11, 23)) == 8
     assert days_until(None, date(2026, 11, 23)) is None
 
@@ -83,8 +115,15 @@ def test_licence_expiry_before_release_is_always_a_problem(release, gap):
     sentence = release - timedelta(days=10) if release > date.min + timedelta(days=10) else release
     if gap == 0 or release - timedelta(days=gap) < date.min + timedelta(days=20):
         return
-    d = SentenceDates(sentence_date=sentence, release=release, conditional_release=None, parole_eligibility=None,
-                      licence_expiry=release - timedelta(days=gap), sentence_expiry=None, pss_end=None)
+    d = SentenceDates(
+        sentence_date=sentence,
+        release=release,
+        conditional_release=None,
+        parole_eligibility=None,
+        licence_expiry=release - timedelta(days=gap),
+        sentence_expiry=None,
+        pss_end=None,
+    )
     assert "dates.licence_expiry" in [f for f, _ in date_problems(d)]
 
 

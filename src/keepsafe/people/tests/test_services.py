@@ -21,13 +21,23 @@ def person(imported):
 
 def test_registration_history_records_who_added_reviewed_and_removed(person, staff_actor):
     actor = staff_actor("STF0001")
-    reg = registration_add(actor=actor, person=person, external_id="W1", type_code="WEAP", start=date(2026, 1, 10),
-                           notes="Known to carry a knife")
+    reg = registration_add(
+        actor=actor,
+        person=person,
+        external_id="W1",
+        type_code="WEAP",
+        start=date(2026, 1, 10),
+        notes="Known to carry a knife",
+    )
     assert reg.next_review == date(2026, 4, 10)
     registration_review(actor=actor, registration=reg, reviewed_on=date(2026, 4, 1), notes="Still carrying")
     assert Registration.objects.get(pk=reg.pk).next_review == date(2026, 7, 1)
-    registration_remove(actor=staff_actor("STF0100"), registration=reg, ended_on=date(2026, 6, 1),
-                        reason="Intelligence no longer current")
+    registration_remove(
+        actor=staff_actor("STF0100"),
+        registration=reg,
+        ended_on=date(2026, 6, 1),
+        reason="Intelligence no longer current",
+    )
     history = list(reg.history.order_by("id").values_list("action", "by"))
     assert history == [("ADDED", "STF0001"), ("REVIEWED", "STF0001"), ("REMOVED", "STF0100")]
     actions = set(AuditEvent.objects.filter(crn="X123456").values_list("action", flat=True))
@@ -48,9 +58,21 @@ def test_registration_rules_are_enforced(person, staff_actor):
 
 def test_contacts_need_known_types_and_aware_times(person, staff_actor):
     actor = staff_actor("STF0001")
-    contact_add(actor=actor, person=person, external_id="C9", type="HOME_VISIT",
-                at=datetime(2026, 11, 1, 10, tzinfo=UTC), outcome="ATTENDED")
+    contact_add(
+        actor=actor,
+        person=person,
+        external_id="C9",
+        type="HOME_VISIT",
+        at=datetime(2026, 11, 1, 10, tzinfo=UTC),
+        outcome="ATTENDED",
+    )
     with pytest.raises(ValidationError) as caught:
-        contact_add(actor=actor, person=person, external_id="C10", type="VISIT", at=datetime(2026, 11, 1, 10),  # noqa: DTZ001
-                    outcome="MAYBE")
+        contact_add(
+            actor=actor,
+            person=person,
+            external_id="C10",
+            type="VISIT",
+            at=datetime(2026, 11, 1, 10),  # noqa: DTZ001
+            outcome="MAYBE",
+        )
     assert {p for p, _ in caught.value.problems} == {"type", "outcome", "at"}

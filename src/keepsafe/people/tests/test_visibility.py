@@ -20,12 +20,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cases(imported):
-    imported(make_bundle(
-        make_person("A000001"),
-        make_person("A000002", restricted_to=["STF0001"]),
-        make_person("A000003", excluded=["STF0001"]),
-        make_person("A000004", restricted_to=["STF0001", "STF0100"], excluded=["STF0002"]),
-    ))
+    imported(
+        make_bundle(
+            make_person("A000001"),
+            make_person("A000002", restricted_to=["STF0001"]),
+            make_person("A000003", excluded=["STF0001"]),
+            make_person("A000004", restricted_to=["STF0001", "STF0100"], excluded=["STF0002"]),
+        )
+    )
 
 
 def visible(actor: Actor) -> set[str]:
@@ -59,8 +61,9 @@ def test_denied_reads_are_audited_for_auditors_not_shown_to_the_reader(cases, st
         person_get(crn="A000002", viewer=actor)
     with pytest.raises(NotFoundError):
         person_get(crn="Z999999", viewer=actor)
-    outcomes = list(AuditEvent.objects.filter(actor="stf0002", action="CASE_VIEW").order_by("id")
-                    .values_list("crn", "outcome"))
+    outcomes = list(
+        AuditEvent.objects.filter(actor="stf0002", action="CASE_VIEW").order_by("id").values_list("crn", "outcome")
+    )
     assert outcomes == [("A000002", "DENIED"), (None, "NOT_FOUND")]
 
 
@@ -69,7 +72,10 @@ def test_search_never_matches_a_hidden_case(cases, staff_actor):
     assert [p.crn for p in person_search(viewer=actor, query="A000002")] == []
     assert {p.crn for p in person_search(viewer=actor, query="john smith")} == {"A000001", "A000003"}
     assert {p.crn for p in person_search(viewer=staff_actor("STF0001"), query="Smith")} == {
-        "A000001", "A000002", "A000004"}
+        "A000001",
+        "A000002",
+        "A000004",
+    }
 
 
 def test_search_by_lower_case_crn(cases, staff_actor):
@@ -80,17 +86,21 @@ class TestRuleMatchesQueryset(HypothesisTestCase):
     """The pure rule and the database filter are two forms of one rule: they must always agree."""
 
     @settings(max_examples=40, deadline=None)
-    @given(restricted=st.sets(st.sampled_from(["STF0001", "STF0002", "STF0100"])),
-           excluded=st.sets(st.sampled_from(["STF0001", "STF0002", "STF0100"])),
-           viewer=st.sampled_from(["STF0001", "STF0002", "STF0100", None, "SYSTEM"]))
+    @given(
+        restricted=st.sets(st.sampled_from(["STF0001", "STF0002", "STF0100"])),
+        excluded=st.sets(st.sampled_from(["STF0001", "STF0002", "STF0100"])),
+        viewer=st.sampled_from(["STF0001", "STF0002", "STF0100", None, "SYSTEM"]),
+    )
     def test_agree(self, restricted, excluded, viewer):
         from keepsafe.bundles.importer import bundle_import
         from keepsafe.testing.fixtures import raw
         from keepsafe.workforce.models import Staff
 
         excluded -= restricted
-        bundle_import(actor=SYSTEM, raw=raw(make_bundle(make_person(
-            "B000001", restricted_to=sorted(restricted), excluded=sorted(excluded)))))
+        bundle_import(
+            actor=SYSTEM,
+            raw=raw(make_bundle(make_person("B000001", restricted_to=sorted(restricted), excluded=sorted(excluded)))),
+        )
         person = Person.objects.get(crn="B000001")
         ids = dict(Staff.objects.values_list("code", "id"))
         if viewer == "SYSTEM":
@@ -101,7 +111,9 @@ class TestRuleMatchesQueryset(HypothesisTestCase):
             actor = Actor(username=viewer, role=Role.PRACTITIONER, staff_id=ids[viewer], staff_code=viewer)
         lists = CaseAccess.objects.filter(person=person)
         expected = may_see_case(
-            is_system=actor.is_system, viewer_staff_id=actor.staff_id,
+            is_system=actor.is_system,
+            viewer_staff_id=actor.staff_id,
             restricted_to={a.staff_id for a in lists if a.kind == "RESTRICTION"},
-            excluded={a.staff_id for a in lists if a.kind == "EXCLUSION"})
+            excluded={a.staff_id for a in lists if a.kind == "EXCLUSION"},
+        )
         assert (person_visible_queryset(viewer=actor).filter(pk=person.pk).exists()) is expected

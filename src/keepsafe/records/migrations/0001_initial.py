@@ -5,32 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Record',
+            name="Record",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=100)),
-                ('source', models.CharField(choices=[('PRISON', 'Prison'), ('POLICE', 'Police'), ('CHILDRENS_SERVICES', "Children's services"), ('COURT', 'Court'), ('PARTNER', 'Partner agency'), ('PRACTITIONER', 'Practitioner'), ('VICTIM_LIAISON', 'Victim liaison'), ('OTHER', 'Other')], max_length=20)),
-                ('kind', models.CharField(max_length=60)),
-                ('occurred_at', models.DateTimeField()),
-                ('received_at', models.DateTimeField()),
-                ('author', models.CharField(max_length=200)),
-                ('text', models.TextField()),
-                ('stored_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("external_id", models.CharField(max_length=100)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("PRISON", "Prison"),
+                            ("POLICE", "Police"),
+                            ("CHILDRENS_SERVICES", "Children's services"),
+                            ("COURT", "Court"),
+                            ("PARTNER", "Partner agency"),
+                            ("PRACTITIONER", "Practitioner"),
+                            ("VICTIM_LIAISON", "Victim liaison"),
+                            ("OTHER", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("kind", models.CharField(max_length=60)),
+                ("occurred_at", models.DateTimeField()),
+                ("received_at", models.DateTimeField()),
+                ("author", models.CharField(max_length=200)),
+                ("text", models.TextField()),
+                ("stored_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="records", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['person', 'occurred_at'], name='record_person_occurred'), models.Index(fields=['person', 'received_at'], name='record_person_received')],
-                'constraints': [models.UniqueConstraint(fields=('person', 'external_id'), name='record_unique_id')],
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["person", "occurred_at"], name="record_person_occurred"),
+                    models.Index(fields=["person", "received_at"], name="record_person_received"),
+                ],
+                "constraints": [models.UniqueConstraint(fields=("person", "external_id"), name="record_unique_id")],
             },
         ),
     ]

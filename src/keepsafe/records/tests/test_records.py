@@ -23,8 +23,15 @@ def person(imported):
 
 
 def add(person, **changes):
-    fields = {"external_id": "POL-1", "source": "POLICE", "kind": "CALL_OUT", "occurred_at": AT,
-              "received_at": AT, "author": "Police", "text": "Called to a domestic argument."}
+    fields = {
+        "external_id": "POL-1",
+        "source": "POLICE",
+        "kind": "CALL_OUT",
+        "occurred_at": AT,
+        "received_at": AT,
+        "author": "Police",
+        "text": "Called to a domestic argument.",
+    }
     fields.update(changes)
     return record_add(actor=SYSTEM, person=person, **fields)
 

@@ -22,14 +22,19 @@ PASSWORD = "a-long-test-password-for-keepsafe"
 
 @pytest.fixture
 def site(imported):
-    imported(make_bundle(
-        make_person("A000001"),
-        make_person("A000002", restricted_to=["STF0002"], forename="Hidden", surname="Restricted"),
-        make_person("A000003", excluded=["STF0001"], forename="Excluded", surname="Person"),
-        make_person("A000004", practitioner="STF0002", forename="Other", surname="Caseload"),
-    ))
-    for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("sara", "STF0100", "SPO"),
-                                 ("ben", "STF0002", "PRACTITIONER")):
+    imported(
+        make_bundle(
+            make_person("A000001"),
+            make_person("A000002", restricted_to=["STF0002"], forename="Hidden", surname="Restricted"),
+            make_person("A000003", excluded=["STF0001"], forename="Excluded", surname="Person"),
+            make_person("A000004", practitioner="STF0002", forename="Other", surname="Caseload"),
+        )
+    )
+    for username, code, role in (
+        ("ada", "STF0001", "PRACTITIONER"),
+        ("sara", "STF0100", "SPO"),
+        ("ben", "STF0002", "PRACTITIONER"),
+    ):
         user = User.objects.create(username=username, staff=Staff.objects.get(code=code), role=role)
         user.set_password(PASSWORD)
         user.save()
@@ -50,8 +55,15 @@ def signed_in(username: str) -> Client:
 
 
 def test_every_page_needs_sign_in(site):
-    for path in ("/", "/caseload", "/search?q=smith", "/case/A000001", "/case/A000001/chronology", "/audit",
-                 "/teams/GMR-MN-1"):
+    for path in (
+        "/",
+        "/caseload",
+        "/search?q=smith",
+        "/case/A000001",
+        "/case/A000001/chronology",
+        "/audit",
+        "/teams/GMR-MN-1",
+    ):
         response = Client().get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/sign-in?next=")
@@ -65,7 +77,8 @@ def test_sign_in_with_password_then_sign_out(site):
     good = client.post("/sign-in", {"username": "ada", "password": PASSWORD, "next": "/case/A000001"})
     assert good["Location"] == "/case/A000001"
     page = client.get("/caseload")
-    assert b"Signed in as" in page.content and b"Practitioner" in page.content
+    assert b"Signed in as" in page.content
+    assert b"Practitioner" in page.content
     client.post("/sign-out")
     assert client.get("/caseload").status_code == 302
     assert set(AuditEvent.objects.filter(actor="ada").values_list("action", flat=True)) >= {"SIGN_IN", "SIGN_OUT"}
@@ -99,7 +112,8 @@ def test_my_caseload_lists_only_my_visible_cases(site):
     body = page.content.decode()
     assert "A000001" in body
     assert "A000004" not in body  # someone else's case
-    assert "Excluded" not in body and "A000003" not in body
+    assert "Excluded" not in body
+    assert "A000003" not in body
 
 
 def test_hidden_case_is_the_same_not_found_as_a_wrong_crn(site):
@@ -109,12 +123,14 @@ def test_hidden_case_is_the_same_not_found_as_a_wrong_crn(site):
     assert hidden.status_code == missing.status_code == 404
     assert normalised(hidden.content) == normalised(missing.content)
     restricted = client.get("/case/A000002/chronology")
-    assert restricted.status_code == 404 and b"Hidden" not in restricted.content
+    assert restricted.status_code == 404
+    assert b"Hidden" not in restricted.content
 
 
 def test_search_honours_restrictions(site):
     body = signed_in("ada").get("/search?q=A000002").content.decode()
-    assert "0 results" in body and "Hidden" not in body
+    assert "0 results" in body
+    assert "Hidden" not in body
     body = signed_in("ben").get("/search?q=Hidden").content.decode()
     assert "A000002" in body
 
@@ -132,8 +148,12 @@ def test_case_pages_show_header_flags_and_every_tab(site):
     overview = client.get("/case/A000001").content.decode()
     assert 'data-flag="RSTO" data-critical="true"' in overview
     assert "Not to contact Jane Doe" in overview  # protective licence condition
-    for tab, text in (("chronology", "Improvised blade"), ("sentence", "Building Better Relationships"),
-                      ("flags", "Restraining order protecting"), ("personal-details", "2010/0012345A")):
+    for tab, text in (
+        ("chronology", "Improvised blade"),
+        ("sentence", "Building Better Relationships"),
+        ("flags", "Restraining order protecting"),
+        ("personal-details", "2010/0012345A"),
+    ):
         page = client.get(f"/case/A000001/{tab}")
         assert page.status_code == 200, tab
         assert text in page.content.decode(), tab
@@ -144,15 +164,19 @@ def test_every_case_page_read_is_audited(site):
     client = signed_in("ada")
     client.get("/case/A000001/flags")
     client.get("/case/A000003")
-    events = list(AuditEvent.objects.filter(actor="ada", action="CASE_VIEW").order_by("id")
-                  .values_list("crn", "outcome", "details"))
+    events = list(
+        AuditEvent.objects.filter(actor="ada", action="CASE_VIEW")
+        .order_by("id")
+        .values_list("crn", "outcome", "details")
+    )
     assert events == [("A000001", "OK", {"tab": "case-flags"}), ("A000003", "DENIED", {"tab": "case"})]
 
 
 def test_chronology_filters_by_source(site):
     client = signed_in("ada")
     prison = client.get("/case/A000001/chronology?source=PRISON").content.decode()
-    assert "Improvised blade" in prison and "Appointment" not in prison
+    assert "Improvised blade" in prison
+    assert "Appointment" not in prison
     police = client.get("/case/A000001/chronology?source=POLICE").content.decode()
     assert "Improvised blade" not in police
 
@@ -176,15 +200,42 @@ def test_security_headers(site):
 def _grow(crn: str, contacts: int, records: int) -> None:
     person = Person.objects.get(crn=crn)
     base = datetime(2025, 1, 1, tzinfo=UTC)
-    Contact.objects.bulk_create([Contact(person=person, external_id=f"G{i}", type="APPOINTMENT",
-                                         at=base + timedelta(days=i), outcome="ATTENDED") for i in range(contacts)])
-    Record.objects.bulk_create([Record(person=person, external_id=f"GR{i}", source="POLICE", kind="CALL_OUT",
-                                       occurred_at=base + timedelta(hours=i), received_at=base + timedelta(hours=i),
-                                       author="Police", text="Attended.") for i in range(records)])
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                person=person, external_id=f"G{i}", type="APPOINTMENT", at=base + timedelta(days=i), outcome="ATTENDED"
+            )
+            for i in range(contacts)
+        ]
+    )
+    Record.objects.bulk_create(
+        [
+            Record(
+                person=person,
+                external_id=f"GR{i}",
+                source="POLICE",
+                kind="CALL_OUT",
+                occurred_at=base + timedelta(hours=i),
+                received_at=base + timedelta(hours=i),
+                author="Police",
+                text="Attended.",
+            )
+            for i in range(records)
+        ]
+    )
 
 
-@pytest.mark.parametrize("path", ["/case/A000001", "/case/A000001/chronology", "/case/A000001/sentence",
-                                  "/case/A000001/flags", "/case/A000001/personal-details", "/caseload"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/case/A000001",
+        "/case/A000001/chronology",
+        "/case/A000001/sentence",
+        "/case/A000001/flags",
+        "/case/A000001/personal-details",
+        "/caseload",
+    ],
+)
 def test_queries_do_not_grow_with_the_case(site, path):
     client = signed_in("ada")
     client.get(path)

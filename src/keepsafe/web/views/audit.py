@@ -31,11 +31,15 @@ def audit(request: HttpRequest) -> HttpResponse:
     date_from = _date(request.GET.get("from", "").strip(), errors, "from")
     date_to = _date(request.GET.get("to", "").strip(), errors, "to")
     try:
-        events = audit_search(viewer=actor, crn=crn or None, actor=who or None, date_from=date_from,
-                              date_to=date_to)
+        events = audit_search(viewer=actor, crn=crn or None, actor=who or None, date_from=date_from, date_to=date_to)
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
-    return render(request, "pages/audit.html", {
-        "events": list(events[:200]) if not errors else [], "errors": errors,
-        "form": {"crn": crn, "actor": who, "from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
-    })
+    return render(
+        request,
+        "pages/audit.html",
+        {
+            "events": list(events[:200]) if not errors else [],
+            "errors": errors,
+            "form": {"crn": crn, "actor": who, "from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
+        },
+    )

@@ -25,7 +25,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if not username:
             errors["username"] = "Enter your username"
         if not password:
-            errors["password"] = "Enter your password"
+            errors["password"] = "Enter your password"  # noqa: S105 — a message, not a secret
         if not errors:
             user = authenticate(request, username=username, password=password)
             if user is None:
@@ -37,8 +37,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                     next_url = ""
                 return redirect(next_url or "web:home")
     status = 400 if errors else 200
-    return render(request, "pages/sign_in.html", {"errors": errors, "username": username, "next": next_url},
-                  status=status)
+    return render(
+        request, "pages/sign_in.html", {"errors": errors, "username": username, "next": next_url}, status=status
+    )
 
 
 def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,28 +26,37 @@ from keepsafe.people.rules.vocabulary import (
 from keepsafe.records.models import Record
 from keepsafe.web.views.common import actor_of
 
-TABS = [("case", "Overview"), ("case-chronology", "Chronology"), ("case-sentence", "Sentence"),
-        ("case-flags", "Flags"), ("case-personal", "Personal details")]
+TABS = [
+    ("case", "Overview"),
+    ("case-chronology", "Chronology"),
+    ("case-sentence", "Sentence"),
+    ("case-flags", "Flags"),
+    ("case-personal", "Personal details"),
+]
 
 
 def _age(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _flags(person: Person, today: date) -> tuple[list[dict], list[Registration]]:
-    active, removed = [], []
+def _flags(person: Person, today: date) -> tuple[list[dict[str, Any]], list[Registration]]:
+    active: list[dict[str, Any]] = []
+    removed: list[Registration] = []
     for reg in person.registrations.all():
         if is_active(start=reg.start, end=reg.end, today=today):
-            active.append({
-                "registration": reg,
-                "critical": reg.type.code in SAFETY_CRITICAL_REGISTRATIONS,
-                "overdue": is_review_overdue(reg.next_review, today),
-            })
+            active.append(
+                {
+                    "registration": reg,
+                    "critical": reg.type.code in SAFETY_CRITICAL_REGISTRATIONS,
+                    "overdue": is_review_overdue(reg.next_review, today),
+                }
+            )
         else:
             removed.append(reg)
     order = {code: i for i, code in enumerate(SAFETY_CRITICAL_REGISTRATIONS)}
-    active.sort(key=lambda f: (not f["critical"], order.get(f["registration"].type.code, 99),
-                               f["registration"].type.name))
+    active.sort(
+        key=lambda f: (not f["critical"], order.get(f["registration"].type.code, 99), f["registration"].type.name)
+    )
     return active, removed
 
 
@@ -57,12 +67,24 @@ def _case(request: HttpRequest, crn: str, tab: str) -> tuple[Person, dict]:
         raise Http404 from exc
     today = clock.today()
     active, removed = _flags(person, today)
-    rosh = next((ROSH_BY_REGISTRATION[f["registration"].type.code] for f in active
-                 if f["registration"].type.code in ROSH_BY_REGISTRATION), None)
+    rosh = next(
+        (
+            ROSH_BY_REGISTRATION[f["registration"].type.code]
+            for f in active
+            if f["registration"].type.code in ROSH_BY_REGISTRATION
+        ),
+        None,
+    )
     return person, {
-        "person": person, "today": today, "age": _age(person.date_of_birth, today),
-        "active_flags": active, "removed_flags": removed, "rosh": rosh,
-        "tabs": TABS, "current_tab": tab, "sentence_labels": {s.value: SENTENCE_LABELS[s] for s in SentenceType},
+        "person": person,
+        "today": today,
+        "age": _age(person.date_of_birth, today),
+        "active_flags": active,
+        "removed_flags": removed,
+        "rosh": rosh,
+        "tabs": TABS,
+        "current_tab": tab,
+        "sentence_labels": {s.value: SENTENCE_LABELS[s] for s in SentenceType},
         "source_labels": {s.value: SOURCE_LABELS[s] for s in RecordSource},
     }
 
@@ -70,13 +92,19 @@ def _case(request: HttpRequest, crn: str, tab: str) -> tuple[Person, dict]:
 def overview(request: HttpRequest, crn: str) -> HttpResponse:
     person, context = _case(request, crn, "case")
     today = context["today"]
-    events = list(Event.objects.filter(person=person, terminated__isnull=True)
-                  .prefetch_related("licence_conditions", "requirements"))
+    events = list(
+        Event.objects.filter(person=person, terminated__isnull=True).prefetch_related(
+            "licence_conditions", "requirements"
+        )
+    )
     key_dates = []
     for event in events:
-        for label, value in (("Release", event.release), ("Licence expiry", event.licence_expiry),
-                             ("Sentence expiry", event.sentence_expiry),
-                             ("Post-sentence supervision ends", event.pss_end)):
+        for label, value in (
+            ("Release", event.release),
+            ("Licence expiry", event.licence_expiry),
+            ("Sentence expiry", event.sentence_expiry),
+            ("Post-sentence supervision ends", event.pss_end),
+        ):
             if value:
                 key_dates.append({"event": event, "label": label, "date": value, "days": days_until(value, today)})
     protective = [c for e in events for c in e.licence_conditions.all() if c.type in PROTECTIVE_LICENCE_CONDITIONS]
@@ -90,18 +118,27 @@ def chronology_tab(request: HttpRequest, crn: str) -> HttpResponse:
     source = request.GET.get("source") or None
     kind = request.GET.get("kind") or None
     items = chronology(person=person, source=source, kind=kind)
-    kinds = sorted({*Record.objects.filter(person=person).values_list("kind", flat=True).distinct(),
-                    "CONTACT", "REGISTRATION"})
-    context.update({"items": items, "source": source, "kind": kind, "kinds": kinds,
-                    "sources": [("PROBATION", "Probation (contacts and flags)"),
-                                *((s.value, SOURCE_LABELS[s]) for s in RecordSource)]})
+    kinds = sorted(
+        {*Record.objects.filter(person=person).values_list("kind", flat=True).distinct(), "CONTACT", "REGISTRATION"}
+    )
+    context.update(
+        {
+            "items": items,
+            "source": source,
+            "kind": kind,
+            "kinds": kinds,
+            "sources": [
+                ("PROBATION", "Probation (contacts and flags)"),
+                *((s.value, SOURCE_LABELS[s]) for s in RecordSource),
+            ],
+        }
+    )
     return render(request, "case/chronology.html", context)
 
 
 def sentence(request: HttpRequest, crn: str) -> HttpResponse:
     person, context = _case(request, crn, "case-sentence")
-    context["events"] = list(Event.objects.filter(person=person)
-                             .prefetch_related("requirements", "licence_conditions"))
+    context["events"] = list(Event.objects.filter(person=person).prefetch_related("requirements", "licence_conditions"))
     return render(request, "case/sentence.html", context)
 
 

@@ -18,10 +18,11 @@ ROSH_LABELS = {"VERY_HIGH": "Very high", "HIGH": "High", "MEDIUM": "Medium", "LO
 def home(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     staff = request.user.staff  # type: ignore[union-attr]
-    if actor.role is Role.SPO and staff and staff.team_id:
-        return redirect("web:team", code=staff.team.code)
-    if actor.role is Role.HEAD_OF_PDU and staff and staff.team_id:
-        return redirect("web:pdu", code=staff.team.pdu.code)
+    team = staff.team if staff else None
+    if actor.role is Role.SPO and team is not None:
+        return redirect("web:team", code=team.code)
+    if actor.role is Role.HEAD_OF_PDU and team is not None:
+        return redirect("web:pdu", code=team.pdu.code)
     if actor.role is Role.AUDITOR:
         return redirect("web:audit")
     if actor.role in (Role.PRACTITIONER, Role.POM):
@@ -47,26 +48,47 @@ def _page(request: HttpRequest) -> int:
         return 1
 
 
-def _render(request: HttpRequest, *, title: str, scope: str, code: str | None, show_practitioner: bool,
-            counts: list | None = None) -> HttpResponse:
+def _render(
+    request: HttpRequest,
+    *,
+    title: str,
+    scope: str,
+    code: str | None,
+    show_practitioner: bool,
+    counts: list | None = None,
+) -> HttpResponse:
     actor = actor_of(request)
     filters = _filters(request)
     page = _page(request)
-    rows, total = caseload(viewer=actor, scope=scope, scope_code=code, filters=filters,
-                           offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    rows, total = caseload(
+        viewer=actor, scope=scope, scope_code=code, filters=filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
     query = request.GET.copy()
     query.pop("page", None)
     filter_query = query.copy()
     filter_query.pop("sort", None)
-    return render(request, "pages/caseload.html", {
-        "title": title, "rows": rows, "total": total, "filters": filters, "counts": counts,
-        "show_practitioner": show_practitioner, "page": page, "pages": max(1, -(-total // PAGE_SIZE)),
-        "query": query.urlencode(), "filter_query": filter_query.urlencode(), "sort": request.GET.get("sort", "name"),
-        "sentence_options": [(s.value, SENTENCE_LABELS[s]) for s in SentenceType],
-        "rosh_options": [*ROSH_LABELS.items(), ("NOT_ASSESSED", "Not assessed")],
-        "rosh_labels": ROSH_LABELS, "sentence_labels": {s.value: SENTENCE_LABELS[s] for s in SentenceType},
-        "rosh_codes": ROSH_BY_REGISTRATION,
-    })
+    return render(
+        request,
+        "pages/caseload.html",
+        {
+            "title": title,
+            "rows": rows,
+            "total": total,
+            "filters": filters,
+            "counts": counts,
+            "show_practitioner": show_practitioner,
+            "page": page,
+            "pages": max(1, -(-total // PAGE_SIZE)),
+            "query": query.urlencode(),
+            "filter_query": filter_query.urlencode(),
+            "sort": request.GET.get("sort", "name"),
+            "sentence_options": [(s.value, SENTENCE_LABELS[s]) for s in SentenceType],
+            "rosh_options": [*ROSH_LABELS.items(), ("NOT_ASSESSED", "Not assessed")],
+            "rosh_labels": ROSH_LABELS,
+            "sentence_labels": {s.value: SENTENCE_LABELS[s] for s in SentenceType},
+            "rosh_codes": ROSH_BY_REGISTRATION,
+        },
+    )
 
 
 def my_caseload(request: HttpRequest) -> HttpResponse:
@@ -80,8 +102,9 @@ def team_caseload(request: HttpRequest, code: str) -> HttpResponse:
     if team is None:
         raise Http404
     counts = caseload_counts(viewer=actor, scope="TEAM", scope_code=code)
-    return _render(request, title=f"{team.name}: caseload", scope="TEAM", code=code, show_practitioner=True,
-                   counts=counts)
+    return _render(
+        request, title=f"{team.name}: caseload", scope="TEAM", code=code, show_practitioner=True, counts=counts
+    )
 
 
 def pdu_caseload(request: HttpRequest, code: str) -> HttpResponse:
@@ -91,5 +114,6 @@ def pdu_caseload(request: HttpRequest, code: str) -> HttpResponse:
     if pdu is None:
         raise Http404
     counts = caseload_counts(viewer=actor, scope="PDU", scope_code=code)
-    return _render(request, title=f"{pdu.name}: caseload", scope="PDU", code=code, show_practitioner=True,
-                   counts=counts)
+    return _render(
+        request, title=f"{pdu.name}: caseload", scope="PDU", code=code, show_practitioner=True, counts=counts
+    )

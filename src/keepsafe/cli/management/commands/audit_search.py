@@ -23,11 +23,28 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         actor = cli_actor(options["as_user"])
         try:
-            events = audit_search(viewer=actor, crn=options["crn"], actor=options["actor"],
-                                  date_from=options["date_from"], date_to=options["date_to"])
+            events = audit_search(
+                viewer=actor,
+                crn=options["crn"],
+                actor=options["actor"],
+                date_from=options["date_from"],
+                date_to=options["date_to"],
+            )
         except PermissionDeniedError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         for e in events[: options["limit"]]:
-            self.stdout.write(json.dumps({"at": iso_instant(e.at), "actor": e.actor, "staff": e.actor_staff_code,
-                                          "role": e.actor_role, "channel": e.channel, "action": e.action,
-                                          "crn": e.crn, "outcome": e.outcome, "details": e.details}))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "at": iso_instant(e.at),
+                        "actor": e.actor,
+                        "staff": e.actor_staff_code,
+                        "role": e.actor_role,
+                        "channel": e.channel,
+                        "action": e.action,
+                        "crn": e.crn,
+                        "outcome": e.outcome,
+                        "details": e.details,
+                    }
+                )
+            )

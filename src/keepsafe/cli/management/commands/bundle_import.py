@@ -8,8 +8,10 @@ from keepsafe.core.errors import ValidationError
 
 
 class Command(BaseCommand):
-    help = ("Import a case bundle (shared/specs/bundle-format.md). Everything is validated first; "
-            "any error rejects the whole file and nothing is written.")
+    help = (
+        "Import a case bundle (shared/specs/bundle-format.md). Everything is validated first; "
+        "any error rejects the whole file and nothing is written."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the bundle, a JSON file ('-' reads standard input)")
@@ -32,8 +34,9 @@ class Command(BaseCommand):
         except ValidationError as exc:
             for path_, reason in exc.problems:
                 self.stderr.write(f"{name}: {path_}: {reason}")
-            raise CommandError(f"{name}: rejected with {len(exc.problems)} error(s); nothing was imported",
-                               returncode=1) from exc
+            raise CommandError(
+                f"{name}: rejected with {len(exc.problems)} error(s); nothing was imported", returncode=1
+            ) from exc
         if not summary.changed_anything:
             self.stdout.write(f"{name}: nothing to change (already imported)")
             return

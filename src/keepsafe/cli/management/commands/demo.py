@@ -7,8 +7,10 @@ from keepsafe.demo.seed import DEMO_PASSWORD, seed
 
 
 class Command(BaseCommand):
-    help = ("Seed a deterministic synthetic probation region (1 region, 3 PDUs, ~60 staff, people, flags, "
-            "contacts, records) and one login per role. Idempotent: running it again changes nothing.")
+    help = (
+        "Seed a deterministic synthetic probation region (1 region, 3 PDUs, ~60 staff, people, flags, "
+        "contacts, records) and one login per role. Idempotent: running it again changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--people", type=int, default=2000, help="how many people on probation (default 2000)")
