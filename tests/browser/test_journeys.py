@@ -109,10 +109,18 @@ def site(transactional_db, live_server):
             )
         ),
     )
+    Staff.objects.create(
+        code="STF0300",
+        forename="Hope",
+        surname="Head",
+        grade="HEAD_OF_PDU",
+        team=Staff.objects.get(code="STF0100").team,
+    )
     for username, code, role in (
         ("ada", "STF0001", "PRACTITIONER"),
         ("sara", "STF0100", "SPO"),
         ("ben", "STF0002", "PRACTITIONER"),
+        ("hope", "STF0300", "HEAD_OF_PDU"),
     ):
         user = User(username=username, staff=Staff.objects.get(code=code), role=role, first_name=code)
         user.set_password(PASSWORD)
@@ -194,8 +202,8 @@ def test_hidden_cases_are_not_found_and_never_in_search(site, page, assert_acces
     page.goto(f"{site}/search?q=Restricted")
     assert page.inner_text("[data-testid=search-count]") == "0 results"
     assert_accessible(page)
-    page.goto(f"{site}/search?q=Smith")
-    assert "A000002" not in page.inner_text("main")
+    page.goto(f"{site}/search?q=Excluded")
+    assert page.inner_text("[data-testid=search-count]") == "0 results"
 
 
 def test_spo_sees_the_team_view(site, page, assert_accessible):
@@ -237,3 +245,45 @@ def test_keyboard_alone_reaches_a_case(site, page):
     page.keyboard.press("Enter")
     page.wait_for_url(f"{site}/case/A000001")
     assert "Jordan Example" in page.inner_text("h1")
+
+
+def test_head_of_pdu_sees_the_pdu_and_sorts_it(site, page, assert_accessible):
+    sign_in(page, site, "hope")
+    page.wait_for_url(f"{site}/pdus/GMR-MN")
+    assert "Manchester North: caseload" in page.inner_text("h1")
+    assert "Cases per practitioner" in page.inner_text("main")
+    assert "Restricted" not in page.inner_text("main")
+    assert_accessible(page)
+    page.click("th a:has-text('CRN')")
+    assert page.locator("th[aria-sort=ascending]").inner_text() == "CRN"
+    page.click("th a:has-text('CRN')")
+    first = page.locator("[data-testid=caseload-table] tbody tr").first.inner_text()
+    assert "A000004" in first  # descending: the highest CRN visible to them comes first
+    assert_accessible(page)
+
+
+def test_search_results_and_role_refusals_are_accessible(site, page, assert_accessible):
+    sign_in(page, site, "ada")
+    page.wait_for_url(f"{site}/caseload")
+    page.click(".govuk-service-navigation__link:has-text('Search')")
+    page.fill("#q", "other")
+    page.click("button:has-text('Search')")
+    results = page.inner_text("main")
+    assert "A000004" in results
+    assert "A000002" not in results and "A000003" not in results
+    assert_accessible(page)
+    response = page.goto(f"{site}/teams/GMR-MN-1")
+    assert response.status == 403
+    assert "You cannot use this page" in page.inner_text("h1")
+    assert_accessible(page)
+
+
+def test_lock_out_after_repeated_failures(site, page, assert_accessible, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.goto(f"{site}/sign-in")
+        page.fill("#username", "ben")
+        page.fill("#password", "not-the-password")
+        page.click("button:has-text('Sign in')")
+    sign_in(page, site, "ben")
+    assert "Too many attempts to sign in" in page.inner_text("h1")
+    assert_accessible(page)

@@ -142,7 +142,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_crn": {"()": "keepsafe.core.logging.RedactCrnFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_crn"]}},
     "root": {"handlers": ["console"], "level": env.log_level()},
     "loggers": {
         "axes": {"level": "WARNING"},
