@@ -33,7 +33,7 @@ def main() -> None:
     extra = sys.argv[1:]
     timings = {}
     if not extra:
-        timings["ruff"] = step("ruff", [str(BIN / "ruff"), "check", "src", "tests"])
+        timings["ruff"] = step("ruff", [str(BIN / "ruff"), "check", "src", "tests", "bench"])
         timings["mypy"] = step("mypy", [str(BIN / "mypy")])
         timings["import-linter"] = step("import-linter", [str(BIN / "lint-imports")])
     timings["pytest (SQLite + browser)"] = step(
