@@ -1,0 +1,85 @@
+"""`keepsafe predict ogrs3` on the published reference cases, as analysts use it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from keepsafe.people.rules.vocabulary import OffenceCategory
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "risk" / "tests" / "data" / "ogrs3-examples.csv"
+
+
+def predict(name: str, lines: list[str]) -> subprocess.CompletedProcess[str]:
+    keepsafe = str(Path(sys.executable).with_name("keepsafe"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local"}
+    return subprocess.run(
+        [keepsafe, "predict", name],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_every_reference_case_through_the_command():
+    with EXAMPLES.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    categories = list(OffenceCategory)
+    lines = [
+        json.dumps(
+            {
+                "id": r["case"],
+                "sex": r["sex"],
+                "age": int(r["age_at_assessment"]),
+                "age_at_conviction": int(r["age_at_conviction"]),
+                "age_at_first_sanction": int(r["age_at_first_sanction"]),
+                "previous_sanctions": int(r["previous_sanctions"]),
+                "offence_category": categories[int(r["ogrs3_offence_index"])].value,
+            }
+        )
+        for r in rows
+    ]
+    done = predict("ogrs3", lines)
+    assert done.returncode == 0, done.stderr
+    outputs = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["id"] for o in outputs] == [r["case"] for r in rows]
+    for row, out in zip(rows, outputs, strict=True):
+        assert out["ogrs3_1y"] == pytest.approx(float(row["expected_1yr"]), abs=1e-9)
+        assert out["ogrs3_2y"] == pytest.approx(float(row["expected_2yr"]), abs=1e-9)
+        assert out["band"] in {"LOW", "MEDIUM", "HIGH", "VERY_HIGH"}
+
+
+def test_bad_lines_are_reported_per_line_and_good_ones_still_scored():
+    good = {
+        "id": "ok",
+        "sex": "F",
+        "age": 43,
+        "age_at_conviction": 37,
+        "age_at_first_sanction": 14,
+        "previous_sanctions": 5,
+        "offence_category": "criminal_damage",
+    }
+    done = predict(
+        "ogrs3",
+        [
+            json.dumps(good),
+            json.dumps({**good, "id": "bad", "offence_category": "shoplifting"}),
+            json.dumps({**good, "id": "nocode", "offence_category": None} | {"offence_code": "00000"}),
+            "{not json",
+        ],
+    )
+    assert done.returncode == 1
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert round(out[0]["ogrs3_2y"], 5) == 0.29572
+    assert (out[1]["id"], out[1]["field"]) == ("bad", "offence_category")
+    assert out[2]["field"] == "offence_category"
+    assert out[3]["line"] == 4
