@@ -246,3 +246,41 @@ def test_queries_do_not_grow_with_the_case(site, path):
         assert client.get(path).status_code == 200
     assert len(large) == len(small)
     assert len(large) <= 25
+
+
+def test_a_session_ends_after_thirty_idle_minutes(site):
+    import time_machine
+
+    client = Client()
+    with time_machine.travel("2026-11-23 09:00:00+00:00", tick=False) as traveller:
+        client.post("/sign-in", {"username": "ada", "password": PASSWORD})
+        assert client.get("/caseload").status_code == 200
+        traveller.shift(timedelta(minutes=29))
+        assert client.get("/caseload").status_code == 200  # activity renews the session
+        traveller.shift(timedelta(minutes=31))
+        expired = client.get("/caseload")
+    assert expired.status_code == 302
+    assert expired["Location"].startswith("/sign-in")
+
+
+def test_caseload_filters_and_sorting(site, imported):
+    person = make_person("A000009", forename="Community", surname="Order")
+    person["events"][0]["sentence"]["type"] = "COMMUNITY_ORDER"
+    person["events"][0]["dates"] = {"sentence_expiry": "2027-09-01"}
+    person["registrations"] = [
+        {"id": "R", "type": "RVHR", "start": "2024-01-01", "end": None, "level": None, "category": None, "notes": ""}
+    ]
+    imported(make_bundle(person))
+    client = signed_in("ada")
+
+    def crns(query: str) -> list[str]:
+        return re.findall(r'href="/case/(A\d{6})"', client.get(f"/caseload?{query}").content.decode())
+
+    assert crns("") == ["A000009", "A000001"]  # by surname: Order, Smith
+    assert crns("sort=-name") == ["A000001", "A000009"]
+    assert crns("sentence=COMMUNITY_ORDER") == ["A000009"]
+    assert crns("sentence=DETERMINATE_CUSTODY") == ["A000001"]
+    assert crns("rosh=VERY_HIGH") == ["A000009"]
+    assert crns("rosh=NOT_ASSESSED") == ["A000001"]
+    assert crns("setting=COMMUNITY") == ["A000009", "A000001"]  # A000001 was released in 2022
+    assert crns("setting=CUSTODY") == []
