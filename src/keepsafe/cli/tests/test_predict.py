@@ -83,3 +83,35 @@ def test_bad_lines_are_reported_per_line_and_good_ones_still_scored():
     assert (out[1]["id"], out[1]["field"]) == ("bad", "offence_category")
     assert out[2]["field"] == "offence_category"
     assert out[3]["line"] == 4
+
+
+def test_snsv_reference_cases_through_the_command():
+    from keepsafe.risk.rules.predictors.snsv import RsrOffenceCategory, ViolenceSubtype
+
+    path = EXAMPLES.with_name("snsv-examples.csv")
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    categories = list(RsrOffenceCategory)
+    lines = []
+    for r in rows:
+        line = {
+            "id": r["case"],
+            "sex": r["sex"],
+            "age": int(r["age_at_sentence"]),
+            "age_at_conviction": int(r["age_at_conviction"]),
+            "age_at_first_sanction": int(r["age_at_first_sanction"]),
+            "previous_sanctions": int(r["previous_sanctions"]),
+            "violent_sanctions": int(r["violent_sanctions"]),
+            "offence_category": categories[int(r["rsr_offence_index"])].value,
+            "offence_free_months": int(r["offence_free_months"]),
+        }
+        if r["violent_offence_category"]:
+            line["violence_subtype"] = ViolenceSubtype(int(r["violent_offence_category"])).name
+        lines.append(json.dumps(line))
+    done = predict("snsv", lines)
+    assert done.returncode == 0, done.stderr
+    outputs = [json.loads(line) for line in done.stdout.splitlines()]
+    for row, out in zip(rows, outputs, strict=True):
+        assert out["id"] == row["case"]
+        assert out["static"] is True
+        assert out["snsv_2y"] == pytest.approx(float(row["expected_snsv_static_2yr"]), abs=1e-9)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.predictors.snsv import RsrOffenceCategory, ViolenceSubtype
 
 MAPPING_CSV = Path(__file__).resolve().parents[1] / "reference" / "offence-code-actuarial-mapping.csv"
 
@@ -40,11 +41,60 @@ OASYS_LABELS = {
 }
 
 
+# The table's RSR/SNSV labels → the twenty RSR categories (predictors.md §2.2, rsr-svc register.js order).
+RSR_LABELS = {
+    "Absconding/bail": RsrOffenceCategory.ABSCONDING_BAIL,
+    "Acquisitive violence": RsrOffenceCategory.ACQUISITIVE_VIOLENCE,
+    "Burglary (domestic)": RsrOffenceCategory.BURGLARY_DOMESTIC,
+    "Burglary (other)": RsrOffenceCategory.BURGLARY_OTHER,
+    "Criminal damage": RsrOffenceCategory.CRIMINAL_DAMAGE,
+    "Drink driving": RsrOffenceCategory.DRINK_DRIVING,
+    "Drug import/export/production": RsrOffenceCategory.DRUG_IMPORT_EXPORT_PRODUCTION,
+    "Drug possession/supply": RsrOffenceCategory.DRUG_POSSESSION_SUPPLY,
+    "Drunkenness": RsrOffenceCategory.DRUNKENNESS,
+    "Fraud and forgery": RsrOffenceCategory.FRAUD_FORGERY_MISREPRESENTATION,
+    "Handling stolen goods": RsrOffenceCategory.HANDLING_STOLEN_GOODS,
+    "Motoring offences": RsrOffenceCategory.MOTORING_NOT_DRINK_DRIVING,
+    "Other offences": RsrOffenceCategory.OTHER,
+    "Public order and harassment": RsrOffenceCategory.PUBLIC_ORDER_HARASSMENT,
+    "Sexual (against child)": RsrOffenceCategory.SEXUAL_CHILD,
+    "Sexual (not against child)": RsrOffenceCategory.SEXUAL_NOT_CHILD,
+    "Theft (non-motor)": RsrOffenceCategory.THEFT_NOT_VEHICLE,
+    "Vehicle-related theft": RsrOffenceCategory.VEHICLE_THEFT,
+    "Violence against the person": RsrOffenceCategory.VIOLENCE,
+    "Welfare fraud": RsrOffenceCategory.WELFARE_FRAUD,
+}
+VATP_LABELS = {
+    "Violence against the person (sub-ABH)": ViolenceSubtype.SUMMARY,
+    "Firearms (most serious)": ViolenceSubtype.FIREARMS_USE,
+    "Firearms (other)": ViolenceSubtype.FIREARMS_OTHER,
+    "Weapons (non-firearm)": ViolenceSubtype.WEAPONS_NON_FIREARM,
+    "Violence against the person (ABH+)": ViolenceSubtype.INDICTABLE_ABH_PLUS,
+}
+
+
 @cache
+def load_table(path: Path = MAPPING_CSV) -> Mapping[str, Mapping[str, str]]:
+    """code → its row of the OASys offence table, for every Home Office offence code."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row["ho_offence_code"]: row for row in csv.DictReader(handle)}
+
+
 def load_mapping(path: Path = MAPPING_CSV) -> Mapping[str, tuple[str, str]]:
     """code → (OASys OGRS3 label, OASys error) for every Home Office offence code in the table."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        return {row["ho_offence_code"]: (row["ogrs3_category"], row["ogrs3_error"]) for row in csv.DictReader(handle)}
+    return {code: (row["ogrs3_category"], row["ogrs3_error"]) for code, row in load_table(path).items()}
+
+
+def rsr_category(code: str) -> tuple[RsrOffenceCategory, ViolenceSubtype | None]:
+    """The RSR/SNSV offence category of a Home Office offence code, and its VATP subtype for violence."""
+    row = load_table().get(code)
+    if row is None:
+        raise PredictorInputError("offence_code", f"unknown Home Office offence code {code!r}")
+    category = RSR_LABELS.get(row["rsr_snsv_category"])
+    if category is None:
+        raise PredictorInputError("offence_code", f"offence code {code} has no RSR category in the OASys table")
+    subtype = VATP_LABELS.get(row["rsr_vatp_category"]) if category is RsrOffenceCategory.VIOLENCE else None
+    return category, subtype
 
 
 def ogrs3_category(code: str, mapping: Mapping[str, tuple[str, str]] | None = None) -> OffenceCategory:
