@@ -115,3 +115,73 @@ def test_snsv_reference_cases_through_the_command():
         assert out["id"] == row["case"]
         assert out["static"] is True
         assert out["snsv_2y"] == pytest.approx(float(row["expected_snsv_static_2yr"]), abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "expected"),
+    [
+        (
+            "ogp",
+            {
+                "ogrs3_2y_percent": 81,
+                "unemployed": True,
+                "regular_activities_encourage_offending": 1,
+                "problem_solving": 1,
+                "awareness_of_consequences": 1,
+                "pro_criminal_attitudes": 1,
+            },
+            {"points": 62, "percent_1y": 53, "percent_2y": 68, "band": "HIGH"},
+        ),
+        (
+            "ovp",
+            {
+                "sex": "M",
+                "age": 63,
+                "total_sanctions": 30,
+                "violent_sanctions": 10,
+                "no_fixed_abode": True,
+                "unemployed": True,
+            },
+            {"points": 39, "percent_1y": 15, "percent_2y": 26, "band": "LOW"},
+        ),
+        (
+            "osp_i",
+            {
+                "sex": "M",
+                "age": 57,
+                "total_sanctions": 5,
+                "contact_child": 1,
+                "indecent_images": 1,
+                "age_at_last_sexual_offence": 56,
+            },
+            {"osp_i_1y": 0.018237, "osp_i_2y": 0.02805},
+        ),
+        (
+            "osp_iic",
+            {
+                "sex": "M",
+                "age": 57,
+                "total_sanctions": 5,
+                "contact_child": 1,
+                "indecent_images": 1,
+                "age_at_last_sexual_offence": 56,
+            },
+            {"applicable": True, "osp_iic": 0.03328, "band": "MEDIUM"},
+        ),
+        ("osp_dc", {"sex": "F", "age": 30, "total_sanctions": 1}, {"applicable": False}),
+    ],
+)
+def test_points_predictors_through_the_command(name, line, expected):
+    done = predict(name, [json.dumps({"id": name, **line})])
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["id"] == name
+    assert {k: out[k] for k in expected} == expected
+
+
+def test_wrong_types_are_named():
+    done = predict(
+        "ovp", [json.dumps({"id": "x", "sex": "M", "age": 40, "total_sanctions": "3", "violent_sanctions": 1})]
+    )
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["field"] == "total_sanctions"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.offence_codes import ogrs3_category, rsr_category
 from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.predictors.ogp_ovp import OgpInput, OvpInput, PointsScore, ogp, ovp
 from keepsafe.risk.rules.predictors.ogrs3 import Ogrs3Input, ogrs3
+from keepsafe.risk.rules.predictors.osp import SexualHistory, osp_c, osp_dc, osp_i, osp_iic
 from keepsafe.risk.rules.predictors.snsv import (
     GRADED_ITEMS,
     PAST_OFFENCES,
@@ -143,4 +146,87 @@ def snsv_line(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-PREDICTORS = {"ogrs3": ogrs3_line, "snsv": snsv_line}
+def _build[T](cls: type[T], data: dict[str, Any], extra: tuple[str, ...] = ()) -> T:
+    """A predictor's input dataclass from one JSON object: unknown and missing keys are named, types checked."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = set(data) - set(fields) - {"id", *extra}
+    if unknown:
+        raise PredictorInputError(sorted(unknown)[0], "unknown input (check the spelling)")
+    values: dict[str, Any] = {}
+    for name, spec in fields.items():
+        if name in data:
+            value = data[name]
+            wanted = bool if spec.type in ("bool",) else int if spec.type in ("int",) else None
+            if wanted is int and (not isinstance(value, int) or isinstance(value, bool)):
+                raise PredictorInputError(name, f"must be a whole number, got {value!r}")
+            if wanted is bool and not isinstance(value, bool):
+                raise PredictorInputError(name, f"must be true or false, got {value!r}")
+            values[name] = value
+        elif spec.default is dataclasses.MISSING:
+            raise PredictorInputError(name, "required input is missing")
+    return cls(**values)
+
+
+def _points(score: PointsScore) -> dict[str, Any]:
+    return {"points": score.points, "percent_1y": score.percent_1y, "percent_2y": score.percent_2y, "band": score.band}
+
+
+def osp_c_line(data: dict[str, Any]) -> dict[str, Any]:
+    p1, p2 = osp_c(_build(SexualHistory, data))
+    return {"osp_c_1y": p1, "osp_c_2y": p2, "source": "OSP/C v1 — rsr-calculator (predictors.md §3.1)"}
+
+
+def osp_i_line(data: dict[str, Any]) -> dict[str, Any]:
+    p1, p2 = osp_i(_build(SexualHistory, data))
+    return {"osp_i_1y": p1, "osp_i_2y": p2, "source": "OSP/I v1 — rsr-calculator (predictors.md §3.1)"}
+
+
+DC_OPTIONS = (
+    "non_contact_excluding_images",
+    "in_custody",
+    "years_since_last_offence",
+    "years_since_last_sexual_offence",
+    "years_since_follow_up_start",
+)
+
+
+def osp_dc_line(data: dict[str, Any]) -> dict[str, Any]:
+    options = {k: data[k] for k in DC_OPTIONS if k in data}
+    score = osp_dc(_build(SexualHistory, data, DC_OPTIONS), **options)
+    if score is None:
+        return {"applicable": False, "source": "OSP/DC — ARNS (predictors.md §3.2): men with a sexual history only"}
+    return {
+        "applicable": True,
+        "points": score.points,
+        "osp_dc": score.probability,
+        "band": score.band,
+        "risk_reduction_applied": score.reduced,
+        "source": "OSP/DC — ARNS (predictors.md §3.2)",
+    }
+
+
+def osp_iic_line(data: dict[str, Any]) -> dict[str, Any]:
+    result = osp_iic(_build(SexualHistory, data))
+    if result is None:
+        return {"applicable": False, "source": "OSP/IIC — ARNS (predictors.md §3.3): men with a sexual history only"}
+    return {"applicable": True, "osp_iic": result[0], "band": result[1], "source": "OSP/IIC — ARNS (§3.3)"}
+
+
+def ogp_line(data: dict[str, Any]) -> dict[str, Any]:
+    return {**_points(ogp(_build(OgpInput, data))), "source": "OGP v1 — ARNS OGPTransformationHelper (§4.1)"}
+
+
+def ovp_line(data: dict[str, Any]) -> dict[str, Any]:
+    return {**_points(ovp(_build(OvpInput, data))), "source": "OVP v1 — ARNS OVPTransformationHelper (§4.2)"}
+
+
+PREDICTORS = {
+    "ogrs3": ogrs3_line,
+    "snsv": snsv_line,
+    "osp_c": osp_c_line,
+    "osp_i": osp_i_line,
+    "osp_dc": osp_dc_line,
+    "osp_iic": osp_iic_line,
+    "ogp": ogp_line,
+    "ovp": ovp_line,
+}
