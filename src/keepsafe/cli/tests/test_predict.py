@@ -185,3 +185,40 @@ def test_wrong_types_are_named():
     )
     assert done.returncode == 1
     assert json.loads(done.stdout)["field"] == "total_sanctions"
+
+
+def test_arp_examples_through_the_command():
+    person = {
+        "sex": "M",
+        "age": 36,
+        "age_at_conviction": 34,
+        "age_at_first_sanction": 18,
+        "total_sanctions": 2,
+        "violent_sanctions": 0,
+        "offence": "CRIMINAL_DAMAGE",
+    }
+    dynamic = {
+        "S3Q4": 1,
+        "S6Q4": 1,
+        "S7Q2": 1,
+        "S9Q1": 1,
+        "S9Q2": 1,
+        "S11Q2": 1,
+        "S12Q1": 1,
+        "S4Q2": 2,
+        "S8Q8": 1,
+        "flags": ["cannabis", "steroid"],
+    }
+    done = predict(
+        "arp",
+        [
+            json.dumps({"id": "s", **person}),
+            json.dumps({"id": "d", **person, "dynamic": dynamic}),
+            json.dumps({"id": "x", **person, "dynamic": {"S99": 1}}),
+        ],
+    )
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert (out[0]["arp_percent"], out[0]["static"]) == (13.66, True)
+    assert (out[1]["arp_percent"], out[1]["static"]) == (24.32, False)
+    assert out[2]["field"] == "dynamic.S99"
+    assert done.returncode == 1

@@ -112,3 +112,14 @@ def ogrs3_category(code: str, mapping: Mapping[str, tuple[str, str]] | None = No
     if label not in OASYS_LABELS:
         raise PredictorInputError("offence_code", f"offence code {code} has no OGRS3 category in the OASys table")
     return OASYS_LABELS[label]
+
+
+def actuarial_category(code: str) -> str:
+    """The v4.1.2 ActuarialCategory of a Home Office offence code (v4_actuarial_category column)."""
+    row = load_table().get(code)
+    if row is None:
+        raise PredictorInputError("offence_code", f"unknown Home Office offence code {code!r}")
+    category = row["v4_actuarial_category"]
+    if not category or category == "UNKNOWN":
+        raise PredictorInputError("offence_code", f"offence code {code} has no actuarial category in the OASys table")
+    return category

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from keepsafe.people.rules.vocabulary import OffenceCategory
-from keepsafe.risk.rules.offence_codes import ogrs3_category, rsr_category
+from keepsafe.risk.rules.offence_codes import actuarial_category, ogrs3_category, rsr_category
 from keepsafe.risk.rules.predictors import PredictorInputError
 from keepsafe.risk.rules.predictors.ogp_ovp import OgpInput, OvpInput, PointsScore, ogp, ovp
 from keepsafe.risk.rules.predictors.ogrs3 import Ogrs3Input, ogrs3
@@ -20,6 +20,8 @@ from keepsafe.risk.rules.predictors.snsv import (
     ViolenceSubtype,
     snsv,
 )
+from keepsafe.risk.rules.predictors.v4 import FLAGS, Dynamic, Model, V4Input, csrp, score
+from keepsafe.risk.rules.predictors.v4 import GRADED_ITEMS as V4_GRADED
 
 OGRS3_FIELDS = ("sex", "age", "age_at_conviction", "age_at_first_sanction", "previous_sanctions")
 
@@ -220,7 +222,55 @@ def ovp_line(data: dict[str, Any]) -> dict[str, Any]:
     return {**_points(ovp(_build(OvpInput, data))), "source": "OVP v1 — ARNS OVPTransformationHelper (§4.2)"}
 
 
+def _v4_line(model: Model, data: dict[str, Any]) -> dict[str, Any]:
+    extra = ("offence_code", "dynamic")
+    values = {k: v for k, v in data.items() if k not in extra}
+    if "offence" not in values and "offence_code" in data:
+        values["offence"] = actuarial_category(str(data["offence_code"]))
+    dynamic_data = data.get("dynamic")
+    dynamic: Dynamic | None = None
+    if dynamic_data is not None:
+        if not isinstance(dynamic_data, dict):
+            raise PredictorInputError("dynamic", "must be an object of OASys answers, or null for the static version")
+        unknown = set(dynamic_data) - {*V4_GRADED, "flags"}
+        if unknown:
+            raise PredictorInputError(f"dynamic.{sorted(unknown)[0]}", "unknown OASys item")
+        flags = dynamic_data.get("flags", [])
+        if not isinstance(flags, list) or not set(flags) <= set(FLAGS):
+            raise PredictorInputError("dynamic.flags", f"a list drawn from {', '.join(FLAGS)}")
+        dynamic = Dynamic(graded={k: v for k, v in dynamic_data.items() if k != "flags"}, flags=frozenset(flags))
+    base = _build(V4Input, {**values, "dynamic": None}, extra)
+    result = score(model, V4Input(**{**base.__dict__, "dynamic": dynamic}))
+    return {
+        f"{model.value.lower()}_percent": result.percent,
+        "band": result.band,
+        "static": result.static,
+        "offence": base.offence,
+        "source": f"{model.value} — OASys v4.1.2 as implemented by ARNS (predictors.md §5.2)",
+    }
+
+
+def csrp_line(data: dict[str, Any]) -> dict[str, Any]:
+    allowed = {"id", "svrp_percent", "dc_srp_percent", "iic_srp_percent", "female_sexual_offender"}
+    unknown = set(data) - allowed
+    if unknown:
+        raise PredictorInputError(sorted(unknown)[0], "unknown input (check the spelling)")
+    if not isinstance(data.get("svrp_percent"), (int, float)):
+        raise PredictorInputError("svrp_percent", "required: the SVRP percentage")
+    percent, csrp_band = csrp(
+        svrp_percent=float(data["svrp_percent"]),
+        dc_srp_percent=float(data.get("dc_srp_percent", 0.0)),
+        iic_srp_percent=float(data.get("iic_srp_percent", 0.0)),
+        female_sexual_offender=bool(data.get("female_sexual_offender", False)),
+    )
+    return {"csrp_percent": percent, "band": csrp_band, "source": "CSRP — ARNS (predictors.md §5.2)"}
+
+
 PREDICTORS = {
+    "arp": lambda data: _v4_line(Model.ARP, data),
+    "vrp": lambda data: _v4_line(Model.VRP, data),
+    "svrp": lambda data: _v4_line(Model.SVRP, data),
+    "csrp": csrp_line,
     "ogrs3": ogrs3_line,
     "snsv": snsv_line,
     "osp_c": osp_c_line,
