@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "keepsafe.workforce",
     "keepsafe.people",
     "keepsafe.records",
+    "keepsafe.risk",
     "keepsafe.web",
     "keepsafe.cli",
 ]

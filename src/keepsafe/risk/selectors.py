@@ -1,0 +1,278 @@
+"""Reading risk: the evidence an assessor gathers, the predictors in use, the tiers, the case's risk summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from keepsafe.core import clock
+from keepsafe.core.formats import iso_date, iso_instant
+from keepsafe.people.models import Event, Person, Registration
+from keepsafe.people.rules.registration_review import is_active
+from keepsafe.people.rules.vocabulary import CUSTODIAL_SENTENCES, OffenceCategory, SentenceType
+from keepsafe.records.models import Record
+from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange
+from keepsafe.risk.rules.case_inputs import CaseFacts, ogrs3_from_case
+from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.prompts import Evidence
+from keepsafe.risk.rules.rosh import LEVEL_FOR_REGISTRATION, Level
+from keepsafe.risk.rules.tier import Reason
+from keepsafe.risk.rules.tier.v2 import TierV2Input, tier_v2
+from keepsafe.risk.rules.tier.v3 import TierV3Input, tier_v3
+
+VALID_ASSESSMENT_WEEKS = 55  # hmpps-tier / ARNS tierPredicate: an assessment completed within 55 weeks
+
+
+def active_registrations(person: Person) -> list[Registration]:
+    today = clock.today()
+    return [
+        r
+        for r in Registration.objects.filter(person=person).select_related("type")
+        if is_active(start=r.start, end=r.end, today=today)
+    ]
+
+
+def current_event(person: Person) -> Event | None:
+    return Event.objects.filter(person=person, terminated__isnull=True).order_by("-sentence_date", "-id").first()
+
+
+def latest_complete(person: Person) -> Assessment | None:
+    return (
+        Assessment.objects.filter(person=person, status=Assessment.Status.COMPLETE)
+        .order_by("-completed_at", "-id")
+        .first()
+    )
+
+
+def current_level(person: Person) -> Level | None:
+    """The case's RoSH: the level set by assessments, else the active RoSH registration (nDelius), else none."""
+    risk = CaseRisk.objects.filter(person=person).first()
+    if risk is not None and risk.level:
+        return Level(risk.level)
+    for reg in active_registrations(person):
+        if reg.type.code in LEVEL_FOR_REGISTRATION:
+            return LEVEL_FOR_REGISTRATION[reg.type.code]
+    return None
+
+
+@dataclass(frozen=True)
+class PredictorView:
+    name: str
+    value: float
+    band: str | None
+    static: bool | None
+    source: str
+    inputs: dict[str, Any]
+
+
+def predictors(person: Person, assessment: Assessment | None = None) -> dict[str, PredictorView]:
+    """Predictors in use: imported scores win over Keepsafe's own computation from less information (issue 4 §7)."""
+    assessment = assessment or latest_complete(person)
+    found: dict[str, PredictorView] = {}
+    event = current_event(person)
+    if event is not None:
+        try:
+            score = ogrs3_from_case(
+                CaseFacts(
+                    gender=person.gender,
+                    date_of_birth=person.date_of_birth,
+                    first_sanction_date=person.first_sanction_date,
+                    sanctions=person.sanctions,
+                    sentence_type=SentenceType(event.sentence_type),
+                    sentence_date=event.sentence_date,
+                    release=event.release,
+                    offence_category=OffenceCategory(event.offence_category),
+                )
+            )
+            inputs = {k: str(v) for k, v in score.inputs.__dict__.items()}
+            found["ogrs3_1y"] = PredictorView(
+                "ogrs3_1y",
+                score.percent_1y,
+                score.band,
+                True,
+                "computed by Keepsafe from the case record: " + score.source,
+                inputs,
+            )
+            found["ogrs3_2y"] = PredictorView(
+                "ogrs3_2y",
+                score.percent_2y,
+                score.band,
+                True,
+                "computed by Keepsafe from the case record: " + score.source,
+                inputs,
+            )
+        except PredictorInputError:
+            pass
+    if assessment is not None:
+        for name, value in (assessment.predictors or {}).items():
+            found[name] = PredictorView(
+                name,
+                float(value["score"]),
+                value.get("band"),
+                value.get("static"),
+                f"imported with assessment {assessment.external_id}",
+                {},
+            )
+    return found
+
+
+def assessment_evidence(person: Person, relevant_indicators: frozenset[str]) -> Evidence:
+    regs = active_registrations(person)
+    mappa = next((r for r in regs if r.type.code == "MAPP"), None)
+    bands = {
+        name: p.band
+        for name, p in predictors(person).items()
+        if p.band and name in ("rsr", "csrp", "ovp2", "ovp", "osp_dc", "ogp2")
+    }
+    return Evidence(
+        today=clock.today(),
+        relevant_indicators=relevant_indicators,
+        registrations=frozenset(r.type.code for r in regs),
+        mappa_level=int(mappa.level[1]) if mappa and mappa.level else None,
+        predictor_bands=bands,
+        in_custody=_in_custody(person),
+    )
+
+
+def _in_custody(person: Person) -> bool:
+    event = current_event(person)
+    today = clock.today()
+    return bool(
+        event
+        and event.sentence_type in {s.value for s in CUSTODIAL_SENTENCES}
+        and (event.release is None or event.release > today)
+    )
+
+
+def tiers(person: Person) -> dict[str, Any]:
+    """Tier v2 and v3 from the case's current inputs, each with the reasons that produced it."""
+    today = clock.today()
+    regs = active_registrations(person)
+    codes = frozenset(r.type.code for r in regs)
+    mappa = next((r for r in regs if r.type.code == "MAPP"), None)
+    mappa_level = int(mappa.level[1]) if mappa and mappa.level else None
+    level = current_level(person)
+    assessment = latest_complete(person)
+    found = predictors(person, assessment)
+    events = list(Event.objects.filter(person=person, terminated__isnull=True).prefetch_related("requirements"))
+    custodial = {s.value for s in CUSTODIAL_SENTENCES}
+    mandate = any(
+        e.sentence_type in custodial or any(r.type != "UNPAID_WORK" for r in e.requirements.all()) for e in events
+    )
+    valid = bool(
+        assessment
+        and assessment.completed_at
+        and assessment.completed_at >= clock.now() - timedelta(weeks=VALID_ASSESSMENT_WEEKS)
+    )
+    rsr = found.get("rsr") or found.get("csrp")
+    ogrs = found.get("ogrs3_2y")
+    v2 = tier_v2(
+        TierV2Input(
+            rsr=rsr.value if rsr else None,
+            rosh=level.value if level else None,
+            mappa_level=mappa_level,
+            registrations=codes,
+            female=person.gender == "FEMALE",
+            mandate_for_change=mandate,
+            valid_assessment=valid,
+            needs=dict(assessment.needs) if valid and assessment else {},
+            ogrs3_2y_percent=int(ogrs.value) if ogrs else None,
+        )
+    )
+    arp = found.get("ogp2") or found.get("ogrs4g")
+    dc = found.get("osp_dc")
+    lifer_release = max((e.release for e in events if e.release and e.release <= today), default=None)
+    v3 = tier_v3(
+        TierV3Input(
+            today=today,
+            has_active_event=bool(events),
+            arp=arp.value if arp else None,
+            arp_static=bool(arp.static) if arp else False,
+            csrp=rsr.value if rsr else None,
+            csrp_static=bool(rsr.static) if rsr else False,
+            dc_srp_band=dc.band if dc and dc.band in ("LOW", "MEDIUM", "HIGH", "VERY_HIGH") else None,  # type: ignore[arg-type]
+            dc_srp_score=dc.value if dc else None,
+            mappa=mappa is not None,
+            rosh=level.value if level else None,
+            registrations=codes,
+            lifer_latest_release=lifer_release,
+            ever_sexual_offence=Event.objects.filter(person=person, offence_category__startswith="sexual").exists(),
+        )
+    )
+
+    def reasons(items: tuple[Reason, ...]) -> list[dict[str, str]]:
+        return [{"step": r.step, "detail": r.detail, "result": r.result} for r in items]
+
+    return {
+        "v2": v2.tier,
+        "v3": v3.tier,
+        "provisional": v3.provisional,
+        "explanation": {"v2": reasons(v2.reasons), "v3": reasons(v3.reasons)},
+    }
+
+
+def gather(person: Person) -> dict[str, Any]:
+    """Step 1 of the RoSH guidance: everything relevant in one place, grouped and short, each with its source."""
+    regs = active_registrations(person)
+    return {
+        "events": list(Event.objects.filter(person=person).prefetch_related("licence_conditions")),
+        "predictors": predictors(person),
+        "registrations": regs,
+        "civil_orders": [r for r in regs if r.type.code in ("RSTO", "SPO", "SOPS")],
+        "checks": list(
+            Record.objects.filter(person=person, source__in=["POLICE", "CHILDRENS_SERVICES"]).order_by("-occurred_at")[
+                :20
+            ]
+        ),
+        "previous": list(Assessment.objects.filter(person=person, status=Assessment.Status.COMPLETE)[:5]),
+        "history": list(RiskLevelChange.objects.filter(person=person)[:10]),
+    }
+
+
+def risk_summary(person: Person) -> dict[str, Any]:
+    """The `risk` key of `keepsafe case CRN --json` (docs/case-json.md)."""
+    risk = CaseRisk.objects.filter(person=person).first()
+    assessment = latest_complete(person)
+    draft = Assessment.objects.filter(person=person, status=Assessment.Status.DRAFT).first()
+    level = current_level(person)
+    rosh = (assessment.rosh if assessment else {}) or {}
+    return {
+        "rosh": {
+            "overall": level.value if level else None,
+            "community": rosh.get("community", {}),
+            "custody": rosh.get("custody", {}),
+            "pending_lower_to": risk.pending_level if risk and risk.pending_level else None,
+        },
+        "predictors": {
+            name: {"value": p.value, "band": p.band, "static": p.static, "inputs": p.inputs, "source": p.source}
+            for name, p in predictors(person, assessment).items()
+        },
+        "tier": tiers(person),
+        "assessment": (
+            {
+                "id": assessment.external_id,
+                "completed_at": iso_instant(assessment.completed_at),
+                "status": assessment.status,
+                "source": assessment.source,
+                "countersigned": assessment.countersign_agreed is True,
+                "countersign_required": assessment.countersign_required,
+                "assessor": assessment.assessor_code,
+            }
+            if assessment
+            else None
+        ),
+        "prompts": [p for p in (draft.prompts if draft else []) if not p.get("response")],
+        "history": [
+            {
+                "at": iso_instant(c.at),
+                "by": c.by,
+                "previous": c.previous,
+                "new": c.new,
+                "effective": c.effective,
+                "reason": c.reason,
+            }
+            for c in RiskLevelChange.objects.filter(person=person)[:20]
+        ],
+        "as_of": iso_date(clock.today()),
+    }

@@ -1,0 +1,448 @@
+"""Writing risk: the assessment's steps, completing it (raise now, lower on countersign), countersigning, plans.
+
+Every service runs in one transaction with its audit event. The RoSH registration follows the effective level.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from keepsafe.audit.services import audit_record
+from keepsafe.core import clock
+from keepsafe.core.actor import Actor, Role
+from keepsafe.core.errors import PermissionDeniedError, ValidationError
+from keepsafe.people.models import Person, Registration
+from keepsafe.people.services import registration_add, registration_remove
+from keepsafe.records.rules.indicators import INDICATORS
+from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange, RiskManagementPlan
+from keepsafe.risk.rules.countersign import Change, on_completion
+from keepsafe.risk.rules.plan import SECTIONS, plan_problems
+from keepsafe.risk.rules.prompts import thresholding_prompts
+from keepsafe.risk.rules.rosh import (
+    COMMUNITY_GROUPS,
+    CUSTODY_GROUPS,
+    LEVEL_FOR_REGISTRATION,
+    REGISTRATION_FOR_LEVEL,
+    Group,
+    Level,
+    overall,
+    rationale_problem,
+)
+from keepsafe.risk.selectors import assessment_evidence, current_level, tiers
+from keepsafe.workforce.models import Staff
+from keepsafe.workforce.rules.grades import Grade, is_newly_qualified
+
+COUNTERSIGNERS = {Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER}
+RISK_TO_SELF_ITEMS = ("suicide", "self_harm", "custody_coping", "hostel_coping", "vulnerability")
+OTHER_RISK_ITEMS = ("escape_abscond", "control_breach_of_trust", "breach_of_trust")
+ANSWERS = ("YES", "NO", "DONT_KNOW")
+
+
+def _who(actor: Actor) -> str:
+    return actor.staff_code or actor.username
+
+
+@transaction.atomic
+def assessment_start(*, actor: Actor, person: Person) -> Assessment:
+    """Start (or return the open draft of) a RoSH assessment."""
+    draft = Assessment.objects.filter(person=person, status=Assessment.Status.DRAFT).first()
+    if draft is not None:
+        return draft
+    now = clock.now()
+    assessment = Assessment.objects.create(
+        person=person,
+        external_id=f"KS-{now.strftime('%Y%m%d%H%M%S%f')}",
+        source=Assessment.Source.KEEPSAFE,
+        assessor=Staff.objects.filter(pk=actor.staff_id).first() if actor.staff_id else None,
+        assessor_code=_who(actor),
+        started_at=now,
+    )
+    audit_record(actor=actor, action="ASSESSMENT_START", crn=person.crn, details={"assessment": assessment.external_id})
+    return assessment
+
+
+def _editable(assessment: Assessment) -> None:
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError([("assessment", "a completed assessment cannot be changed; start a new one")])
+
+
+@transaction.atomic
+def assessment_save_analysis(
+    *, actor: Actor, assessment: Assessment, analysis: dict[str, str], indicator_answers: dict[str, dict[str, Any]]
+) -> Assessment:
+    """Step 2: nature of harm, imminence, what increases and reduces it, and an answer for every indicator."""
+    _editable(assessment)
+    problems: list[tuple[str, str]] = []
+    for name in ("nature", "imminence", "increases", "reduces"):
+        if not str(analysis.get(name, "")).strip():
+            problems.append((f"analysis.{name}", f"describe the {name.replace('_', ' ')} of the risk"))
+    for code, label in INDICATORS.items():
+        answer = indicator_answers.get(code)
+        if not answer or answer.get("relevant") not in (True, False):
+            problems.append((f"indicator.{code}", f"say whether “{label}” is relevant"))
+        elif answer["relevant"] is False and not str(answer.get("reason", "")).strip():
+            problems.append((f"indicator.{code}.reason", f"say why “{label}” is not relevant"))
+    if problems:
+        raise ValidationError(problems)
+    assessment.analysis = {k: str(analysis[k]).strip() for k in ("nature", "imminence", "increases", "reduces")}
+    assessment.indicator_answers = {
+        c: {"relevant": indicator_answers[c]["relevant"], "reason": str(indicator_answers[c].get("reason", "")).strip()}
+        for c in INDICATORS
+    }
+    assessment.save(update_fields=["analysis", "indicator_answers"])
+    audit_record(
+        actor=actor,
+        action="ASSESSMENT_ANALYSE",
+        crn=assessment.person.crn,
+        details={"assessment": assessment.external_id},
+    )
+    return assessment
+
+
+def _levels(
+    raw: dict[str, str], groups: tuple[Group, ...], prefix: str
+) -> tuple[dict[Group, Level], list[tuple[str, str]]]:
+    levels: dict[Group, Level] = {}
+    problems: list[tuple[str, str]] = []
+    for group in groups:
+        value = raw.get(group.value) or ""
+        if value not in Level.__members__:
+            problems.append((f"{prefix}.{group.value}", f"choose a level for the risk to {_words(group.value)}"))
+        else:
+            levels[group] = Level(value)
+    return levels, problems
+
+
+def _words(code: str) -> str:
+    return code.replace("_", " ").lower()
+
+
+def assessment_save_judgement(
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    community: dict[str, str],
+    custody: dict[str, str] | None,
+    rationales: dict[str, str],
+    prompt_responses: dict[str, str],
+    risk_to_self: dict[str, str],
+    other_risks: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Step 3: a level and rationale per group; every thresholding prompt answered.
+
+    The judgement is saved even when prompts are still open (they are what the assessor must answer next); the
+    ValidationError raised afterwards lists them. A response that is not a rationale is not accepted.
+    """
+    with transaction.atomic():
+        prompts, problems = _save_judgement(
+            actor, assessment, community, custody, rationales, prompt_responses, risk_to_self, other_risks
+        )
+    if problems:
+        raise ValidationError(problems)
+    return prompts
+
+
+def _save_judgement(
+    actor: Actor,
+    assessment: Assessment,
+    community: dict[str, str],
+    custody: dict[str, str] | None,
+    rationales: dict[str, str],
+    prompt_responses: dict[str, str],
+    risk_to_self: dict[str, str],
+    other_risks: dict[str, str],
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    _editable(assessment)
+    if not assessment.indicator_answers:
+        raise ValidationError([("analysis", "complete the analysis step first: every indicator needs an answer")])
+    levels, problems = _levels(community, COMMUNITY_GROUPS, "community")
+    custody_levels: dict[Group, Level] = {}
+    if custody is not None:
+        custody_levels, more = _levels(custody, CUSTODY_GROUPS, "custody")
+        problems += more
+    for group in COMMUNITY_GROUPS:
+        reason = rationale_problem(rationales.get(group.value, ""))
+        if reason:
+            problems.append((f"rationale.{group.value}", reason))
+    for item in RISK_TO_SELF_ITEMS:
+        if risk_to_self.get(item) not in ANSWERS:
+            problems.append((f"risk_to_self.{item}", "answer yes, no or don't know"))
+    if problems:
+        raise ValidationError(problems)
+    relevant = frozenset(c for c, a in assessment.indicator_answers.items() if a["relevant"])
+    evidence = assessment_evidence(assessment.person, relevant)
+    chosen = {
+        g: max(levels.get(g, Level.LOW), custody_levels.get(g, Level.LOW), key=lambda lv: lv.rank)
+        for g in CUSTODY_GROUPS
+    }
+    prompts = []
+    problems = []
+    for prompt in thresholding_prompts(evidence, chosen):
+        response = " ".join(prompt_responses.get(prompt.code, "").split())
+        if not response:
+            problems.append(
+                (
+                    f"prompt.{prompt.code}",
+                    f"the evidence suggests {_words(prompt.suggested)} for "
+                    f"{_words(prompt.group)}: raise the level or say why not",
+                )
+            )
+        elif (why := rationale_problem(response)) is not None:
+            problems.append((f"prompt.{prompt.code}", why))
+            response = ""
+        prompts.append(
+            {
+                "code": prompt.code,
+                "group": prompt.group.value,
+                "suggested": prompt.suggested.value,
+                "message": prompt.message,
+                "evidence": list(prompt.evidence),
+                "source": prompt.source,
+                "response": response,
+                "responded_by": _who(actor) if response else "",
+            }
+        )
+    assessment.rosh = {
+        "community": {g.value: lv.value for g, lv in levels.items()},
+        "custody": {g.value: lv.value for g, lv in custody_levels.items()},
+    }
+    assessment.rationales = {g.value: " ".join(rationales[g.value].split()) for g in COMMUNITY_GROUPS}
+    assessment.prompts = prompts
+    assessment.risk_to_self = {k: risk_to_self[k] for k in RISK_TO_SELF_ITEMS}
+    assessment.other_risks = {k: str(other_risks.get(k, "")).strip() for k in OTHER_RISK_ITEMS}
+    assessment.overall = overall({**levels, **custody_levels}).value
+    assessment.save(update_fields=["rosh", "rationales", "prompts", "risk_to_self", "other_risks", "overall"])
+    audit_record(
+        actor=actor,
+        action="ASSESSMENT_JUDGE",
+        crn=assessment.person.crn,
+        details={
+            "assessment": assessment.external_id,
+            "overall": assessment.overall,
+            "prompts": [p["code"] for p in prompts],
+        },
+    )
+    return prompts, problems
+
+
+def _assessor_flags(assessment: Assessment) -> tuple[bool, bool]:
+    staff = assessment.assessor
+    if staff is None:
+        return False, False
+    grade = Grade(staff.grade)
+    return grade is Grade.PQIP, is_newly_qualified(grade, staff.qualified_on, clock.today())
+
+
+def _apply_level(actor: Actor, person: Person, level: Level, assessment: Assessment, reason: str) -> None:
+    risk, _ = CaseRisk.objects.get_or_create(person=person)
+    previous = risk.level
+    risk.level, risk.assessment = level.value, assessment
+    if risk.pending_assessment_id == assessment.pk:
+        risk.pending_level, risk.pending_assessment = None, None
+    risk.save()
+    RiskLevelChange.objects.create(
+        person=person,
+        assessment=assessment,
+        at=clock.now(),
+        by=_who(actor),
+        previous=previous,
+        new=level.value,
+        effective=True,
+        reason=reason,
+    )
+    _follow_registration(actor, person, level, assessment)
+
+
+def _follow_registration(actor: Actor, person: Person, level: Level, assessment: Assessment) -> None:
+    """The RoSH registration (RLRH/RMRH/RHRH/RVHR) always mirrors the effective level."""
+    today = clock.today()
+    wanted = REGISTRATION_FOR_LEVEL[level]
+    active = [
+        r
+        for r in Registration.objects.filter(person=person, type__code__in=LEVEL_FOR_REGISTRATION).select_related(
+            "type"
+        )
+        if r.end is None or r.end > today
+    ]
+    if any(r.type.code == wanted for r in active):
+        return
+    for reg in active:
+        registration_remove(
+            actor=actor,
+            registration=reg,
+            ended_on=max(today, reg.start),
+            reason=f"RoSH level now {level.label.lower()} (assessment {assessment.external_id})",
+        )
+    registration_add(
+        actor=actor,
+        person=person,
+        external_id=f"ROSH-{assessment.external_id}",
+        type_code=wanted,
+        start=today,
+        notes=f"Set by assessment {assessment.external_id}",
+    )
+
+
+@transaction.atomic
+def assessment_complete(*, actor: Actor, assessment: Assessment) -> Assessment:
+    """Complete: a raise (or first level) takes effect now; a lowering waits for an SPO's countersignature."""
+    _editable(assessment)
+    if not assessment.indicator_answers or not assessment.rosh or not assessment.overall:
+        raise ValidationError([("assessment", "complete the analysis and judgement steps first")])
+    open_prompts = [p["code"] for p in assessment.prompts if not p.get("response")]
+    if open_prompts:
+        raise ValidationError([(f"prompt.{code}", "answer this prompt before completing") for code in open_prompts])
+    person = assessment.person
+    new = Level(str(assessment.overall))
+    trainee, nqo = _assessor_flags(assessment)
+    outcome = on_completion(
+        current=current_level(person), new=new, assessor_is_trainee=trainee, assessor_is_newly_qualified=nqo
+    )
+    assessment.status, assessment.completed_at = Assessment.Status.COMPLETE, clock.now()
+    assessment.countersign_required, assessment.countersign_reasons = (
+        outcome.countersign_required,
+        list(outcome.reasons),
+    )
+    assessment.save()
+    reason = f"Assessment {assessment.external_id}: {outcome.change.value.lower()}"
+    if outcome.change in (Change.FIRST, Change.RAISED):
+        _apply_level(actor, person, new, assessment, reason)
+    elif outcome.change is Change.UNCHANGED:
+        # Same level confirmed: nothing changes, but the level now rests on this assessment.
+        CaseRisk.objects.update_or_create(person=person, defaults={"level": new.value, "assessment": assessment})
+        _follow_registration(actor, person, new, assessment)
+    else:
+        risk, _ = CaseRisk.objects.get_or_create(person=person)
+        risk.pending_level, risk.pending_assessment = new.value, assessment
+        risk.save()
+        RiskLevelChange.objects.create(
+            person=person,
+            assessment=assessment,
+            at=clock.now(),
+            by=_who(actor),
+            previous=risk.level,
+            new=new.value,
+            effective=False,
+            reason=reason + " — waiting for countersignature",
+        )
+    risk_recalculate(person=person)
+    audit_record(
+        actor=actor,
+        action="ASSESSMENT_COMPLETE",
+        crn=person.crn,
+        details={
+            "assessment": assessment.external_id,
+            "overall": new.value,
+            "change": outcome.change.value,
+            "countersign_required": outcome.countersign_required,
+        },
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_countersign(*, actor: Actor, assessment: Assessment, agree: bool, comments: str) -> Assessment:
+    """An SPO (or more senior) countersigns; agreeing to a lowering makes it take effect. Disagreeing with a raise
+    leaves the raised level in force: lowering it again needs a new assessment."""
+    if actor.role not in COUNTERSIGNERS:
+        raise PermissionDeniedError("Only a senior probation officer or above may countersign")
+    if actor.staff_code and actor.staff_code == assessment.assessor_code:
+        raise PermissionDeniedError("An assessor cannot countersign their own assessment")
+    if not assessment.countersign_required or assessment.countersigned_at is not None:
+        raise ValidationError([("assessment", "this assessment is not waiting for countersignature")])
+    if not comments.strip():
+        raise ValidationError([("comments", "record what you checked and why you agree or disagree")])
+    assessment.countersigned_at, assessment.countersigned_by = clock.now(), _who(actor)
+    assessment.countersign_agreed, assessment.countersign_comments = agree, comments.strip()
+    assessment.save()
+    person = assessment.person
+    risk = CaseRisk.objects.filter(person=person).first()
+    if risk is not None and risk.pending_assessment_id == assessment.pk:
+        if agree:
+            _apply_level(
+                actor,
+                person,
+                Level(str(assessment.overall)),
+                assessment,
+                f"Lowering countersigned by {_who(actor)}: {comments.strip()}",
+            )
+        else:
+            risk.pending_level, risk.pending_assessment = None, None
+            risk.save()
+            RiskLevelChange.objects.create(
+                person=person,
+                assessment=assessment,
+                at=clock.now(),
+                by=_who(actor),
+                previous=risk.level,
+                new=risk.level or str(assessment.overall),
+                effective=True,
+                reason=f"Lowering not agreed: {comments.strip()}",
+            )
+    risk_recalculate(person=person)
+    audit_record(
+        actor=actor,
+        action="ASSESSMENT_COUNTERSIGN",
+        crn=person.crn,
+        details={"assessment": assessment.external_id, "agreed": agree},
+    )
+    return assessment
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    sections: dict[str, str],
+    covered_groups: list[str],
+    answered_factors: list[str],
+    finalise: bool,
+) -> RiskManagementPlan:
+    """Step 4: the plan answers each risk; it is finalised only once its assessment is complete and it covers
+    every group rated MEDIUM or above and every indicator found relevant."""
+    plan, _ = RiskManagementPlan.objects.get_or_create(assessment=assessment)
+    if plan.status == RiskManagementPlan.Status.FINAL:
+        raise ValidationError([("plan", "a final plan cannot be changed; review it with a new assessment")])
+    plan.sections = {s: str(sections.get(s, "")).strip() for s in SECTIONS}
+    plan.covered_groups = sorted(set(covered_groups) & {g.value for g in Group})
+    plan.answered_factors = sorted(set(answered_factors))
+    if finalise:
+        levels = {
+            Group(g): Level(lv)
+            for scope in ("community", "custody")
+            for g, lv in (assessment.rosh or {}).get(scope, {}).items()
+        }
+        factors = frozenset(c for c, a in (assessment.indicator_answers or {}).items() if a.get("relevant"))
+        problems = plan_problems(
+            assessment_complete=assessment.status == Assessment.Status.COMPLETE,
+            levels=levels,
+            sections=plan.sections,
+            covered_groups=frozenset(Group(g) for g in plan.covered_groups),
+            risk_factors=factors,
+            answered_factors=frozenset(plan.answered_factors),
+        )
+        if problems:
+            plan.save()
+            raise ValidationError(problems)
+        plan.status, plan.finalised_at, plan.finalised_by = RiskManagementPlan.Status.FINAL, clock.now(), _who(actor)
+    plan.save()
+    audit_record(
+        actor=actor,
+        action="PLAN_FINALISE" if finalise else "PLAN_SAVE",
+        crn=assessment.person.crn,
+        details={"assessment": assessment.external_id},
+    )
+    return plan
+
+
+def risk_recalculate(*, person: Person) -> CaseRisk:
+    """Store the tiers computed from the case's current inputs (caseload tables read the stored values)."""
+    result = tiers(person)
+    risk, _ = CaseRisk.objects.get_or_create(person=person)
+    risk.tier_v2, risk.tier_v3 = result["v2"], result["v3"]
+    risk.tier_provisional, risk.tier_explanation = result["provisional"], result["explanation"]
+    risk.save()
+    return risk
