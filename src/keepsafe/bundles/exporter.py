@@ -137,6 +137,21 @@ def person_bundle(p: Person) -> dict[str, Any]:
             }
             for r in sorted(p.records.all(), key=lambda r: r.external_id)
         ],
+        # Assessments completed elsewhere travel in bundles; Keepsafe's own carry their working and stay here.
+        "assessments": [
+            {
+                "id": a.external_id,
+                "completed_at": _instant(a.completed_at),
+                "assessor": a.assessor_code,
+                "status": a.status,
+                "rosh": {"community": a.rosh.get("community", {}), "custody": a.rosh.get("custody") or None},
+                "predictors": a.predictors,
+                "needs": a.needs,
+                "risk_to_self": a.risk_to_self,
+            }
+            for a in sorted(p.assessments.all(), key=lambda a: a.external_id)
+            if a.status == "COMPLETE" and a.source == "IMPORTED"
+        ],
     }
 
 
@@ -154,6 +169,7 @@ def people_for_export(*, viewer: Actor, crns: list[str] | None = None, chunk: in
         Prefetch("registrations", queryset=Registration.objects.select_related("type")),
         "contacts__staff",
         "records",
+        "assessments",
     ).iterator(chunk_size=chunk)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -28,6 +28,9 @@ from keepsafe.people.models import (
 )
 from keepsafe.people.rules.registration_review import next_review_date
 from keepsafe.records.models import Record
+from keepsafe.risk.models import Assessment
+from keepsafe.risk.rules.rosh import Group, Level, overall
+from keepsafe.risk.services import assessment_import_apply
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
 
@@ -292,6 +295,10 @@ def _write_people(
     for record in new_records:
         changes[crn_of[record.person_id]].setdefault("records_added", []).append(record.external_id)
 
+    assessed = _write_assessments(people, person_ids, summary)
+    for person_id in assessed:
+        changes[crn_of[person_id]]["assessments"] = "changed"
+
     entries = []
     for crn in crns:
         if crn in created_crns:
@@ -357,3 +364,42 @@ def _write_registrations(actor, people, person_ids, crn_of, type_ids, type_month
             )
         history.append(RegistrationHistory(registration=obj, action=action, at=now, by=by, notes=note))
     RegistrationHistory.objects.bulk_create(history, batch_size=1000)
+
+
+def _write_assessments(people: list[PersonIn], person_ids: dict[str, int], summary: ImportSummary) -> set[int]:
+    """Imported assessments (OASys) are complete; the latest sets the case's RoSH level, and tiers are refreshed."""
+    rows = []
+    for p in people:
+        for a in p.assessments:
+            community = a.rosh.community.model_dump()
+            custody = a.rosh.custody.model_dump() if a.rosh.custody else {}
+            rows.append(
+                {
+                    "person_id": person_ids[p.crn],
+                    "external_id": a.id,
+                    "source": Assessment.Source.IMPORTED,
+                    "status": Assessment.Status.COMPLETE,
+                    "assessor_code": a.assessor,
+                    "started_at": a.completed_at,
+                    "completed_at": a.completed_at,
+                    "rosh": {"community": community, "custody": custody},
+                    "predictors": {k: v.model_dump() for k, v in a.predictors.items()},
+                    "needs": dict(a.needs),
+                    "risk_to_self": dict(a.risk_to_self),
+                    "overall": overall({Group(g): Level(lv) for g, lv in {**community, **custody}.items()}).value,
+                }
+            )
+    if not rows:
+        return set()
+    ids: set[int] = {cast(int, r["person_id"]) for r in rows}
+    result = sync_rows(
+        Assessment,
+        ["person_id", "external_id"],
+        rows,
+        Assessment.objects.filter(person_id__in=ids, source=Assessment.Source.IMPORTED),
+    )
+    summary.add("assessments", len(result.created), len(result.changed))
+    touched = {o.person_id for o in result.created} | {key[0] for key in result.changed}
+    for person in Person.objects.filter(pk__in=touched):
+        assessment_import_apply(person=person)
+    return touched

@@ -158,6 +158,60 @@ class RecordIn(Strict):
     text: Annotated[str, Field(min_length=1, max_length=100_000)]
 
 
+Level = Literal["LOW", "MEDIUM", "HIGH", "VERY_HIGH"]
+PREDICTOR_NAMES = ("ogrs3_1y", "ogrs3_2y", "ogrs4g", "ogrs4v", "ogp2", "ovp2", "rsr", "osp_dc", "osp_iic")
+NEED_AREAS = (
+    "accommodation",
+    "education_training_employment",
+    "relationships",
+    "lifestyle",
+    "drugs",
+    "alcohol",
+    "thinking_behaviour",
+    "attitudes",
+    "finance",
+    "emotional_wellbeing",
+)
+
+
+class CommunityRoshIn(Strict):
+    children: Level
+    public: Level
+    known_adult: Level
+    staff: Level
+
+
+class CustodyRoshIn(CommunityRoshIn):
+    prisoners: Level
+
+
+class RoshIn(Strict):
+    community: CommunityRoshIn
+    custody: CustodyRoshIn | None = None
+
+
+class PredictorScoreIn(Strict):
+    score: Annotated[float, Field(ge=0, le=100)]
+    band: Level
+    static: bool
+
+
+class AssessmentIn(Strict):
+    """Issue 4 §7: an assessment completed elsewhere (OASys), with the scores it computed."""
+
+    id: LocalId
+    completed_at: AwareDatetime
+    assessor: Annotated[str, Field(min_length=1, max_length=150)]
+    status: Literal["COMPLETE"]
+    rosh: RoshIn
+    predictors: dict[Literal[PREDICTOR_NAMES], PredictorScoreIn] = {}  # type: ignore[valid-type]
+    needs: dict[Literal[NEED_AREAS], Literal["NO_NEED", "STANDARD", "SEVERE"]] = {}  # type: ignore[valid-type]
+    risk_to_self: dict[
+        Literal["suicide", "self_harm", "custody_coping", "hostel_coping", "vulnerability"],  # type: ignore[valid-type]
+        Literal["YES", "NO", "DONT_KNOW"],
+    ] = {}
+
+
 class PersonIn(Strict):
     crn: Crn
     forename: Text
@@ -177,6 +231,7 @@ class PersonIn(Strict):
     registrations: list[RegistrationIn] = []
     contacts: list[ContactIn] = []
     records: list[RecordIn] = []
+    assessments: list[AssessmentIn] = []
 
 
 class BundleIn(Strict):

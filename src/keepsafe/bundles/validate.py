@@ -213,6 +213,7 @@ def _person_problems(at: str, person: PersonIn, known: _Known) -> list[tuple[str
         ("registrations", person.registrations),
         ("contacts", person.contacts),
         ("records", person.records),
+        ("assessments", person.assessments),
     )
     for section, items in sections:
         dupes = _duplicates(item.id for item in items)

@@ -16,6 +16,7 @@ from keepsafe.people.models import Contact, Event, Person, Registration, Registr
 from keepsafe.people.rules.registration_review import is_active
 from keepsafe.people.selectors import person_get
 from keepsafe.records.models import Record
+from keepsafe.risk.selectors import risk_summary
 
 SUMMARY_CONTACTS = 50
 SUMMARY_RECORDS = 50
@@ -105,6 +106,7 @@ def case_summary(*, crn: str, viewer: Actor, today: date | None = None) -> dict[
             }
             for r in records
         ],
+        "risk": risk_summary(person),
     }
 
 

@@ -446,3 +446,35 @@ def risk_recalculate(*, person: Person) -> CaseRisk:
     risk.tier_provisional, risk.tier_explanation = result["provisional"], result["explanation"]
     risk.save()
     return risk
+
+
+def assessment_import_apply(*, person: Person) -> None:
+    """After an import: the latest completed assessment, if newer than the one in force, sets the level (it was
+    countersigned where it was done). Registrations in the bundle are left as they came; tiers are refreshed."""
+    latest = (
+        Assessment.objects.filter(person=person, status=Assessment.Status.COMPLETE)
+        .order_by("-completed_at", "-id")
+        .first()
+    )
+    risk, _ = CaseRisk.objects.get_or_create(person=person)
+    in_force = risk.assessment
+    if (
+        latest is not None
+        and latest.overall
+        and (in_force is None or (latest.completed_at or clock.now()) > (in_force.completed_at or clock.now()))
+    ):
+        previous = risk.level
+        risk.level, risk.assessment = latest.overall, latest
+        risk.save()
+        if previous != latest.overall:
+            RiskLevelChange.objects.create(
+                person=person,
+                assessment=latest,
+                at=clock.now(),
+                by="import",
+                previous=previous,
+                new=latest.overall,
+                effective=True,
+                reason=f"Imported assessment {latest.external_id}",
+            )
+    risk_recalculate(person=person)

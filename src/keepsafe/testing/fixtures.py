@@ -138,6 +138,26 @@ PERSON: dict[str, Any] = {
     ],
 }
 
+# Issue 4 §7: an assessment completed elsewhere, carried in the bundle.
+PERSON["assessments"] = [
+    {
+        "id": "OASYS-1",
+        "completed_at": "2022-05-01T10:00:00Z",
+        "assessor": "STF0200",
+        "status": "COMPLETE",
+        "rosh": {
+            "community": {"children": "LOW", "public": "MEDIUM", "known_adult": "HIGH", "staff": "LOW"},
+            "custody": None,
+        },
+        "predictors": {
+            "ogrs3_2y": {"score": 61.0, "band": "MEDIUM", "static": True},
+            "rsr": {"score": 4.2, "band": "MEDIUM", "static": True},
+        },
+        "needs": {"accommodation": "STANDARD", "relationships": "SEVERE", "thinking_behaviour": "STANDARD"},
+        "risk_to_self": {"suicide": "NO", "self_harm": "DONT_KNOW"},
+    }
+]
+
 
 def make_person(crn: str = "X123456", **changes: Any) -> dict[str, Any]:
     person = copy.deepcopy(PERSON)

@@ -248,3 +248,33 @@ def test_export_audits_each_case_and_leaves_out_hidden_ones(staff_actor):
     assert [p["crn"] for p in json.loads(out.getvalue())["people"]] == ["X123456"]
     assert AuditEvent.objects.filter(action="CASE_EXPORT", crn="X123456").count() == 1
     assert not AuditEvent.objects.filter(action="CASE_EXPORT", crn="Y000001").exists()
+
+
+def test_imported_assessments_set_the_rosh_level_and_feed_the_tiers():
+    from keepsafe.cases.selectors import case_summary
+    from keepsafe.risk.models import CaseRisk
+
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle()))
+    risk = CaseRisk.objects.get(person__crn="X123456")
+    assert risk.level == "HIGH"  # the highest group (known adult) of the imported assessment
+    summary = case_summary(crn="X123456", viewer=SYSTEM)["risk"]
+    assert summary["rosh"]["overall"] == "HIGH"
+    assert summary["rosh"]["community"]["known_adult"] == "HIGH"
+    assert summary["assessment"]["id"] == "OASYS-1"
+    # The imported OGRS3 wins over the one Keepsafe computes, and the summary says which was used.
+    assert summary["predictors"]["ogrs3_2y"]["value"] == 61.0
+    assert summary["predictors"]["ogrs3_2y"]["source"] == "imported with assessment OASYS-1"
+    assert summary["predictors"]["ogrs3_1y"]["source"].startswith("computed by Keepsafe")
+    assert summary["tier"]["v2"] == risk.tier_v2
+    assert {r["detail"] for r in summary["tier"]["explanation"]["v2"]} >= {"RoSH HIGH", "RSR 4.2"}
+
+
+def test_bad_assessments_are_rejected_with_paths():
+    person = make_person()
+    person["assessments"][0]["rosh"]["community"]["public"] = "SEVERE"
+    person["assessments"][0]["predictors"]["ogrs9"] = {"score": 1.0, "band": "LOW", "static": True}
+    person["assessments"][0]["needs"]["housing"] = "SEVERE"
+    paths = paths_of(make_bundle(person))
+    assert {"people[0].assessments[0].rosh.community.public"} <= paths
+    assert any(p.startswith("people[0].assessments[0].predictors") for p in paths)
+    assert any(p.startswith("people[0].assessments[0].needs") for p in paths)

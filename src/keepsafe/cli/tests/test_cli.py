@@ -55,7 +55,17 @@ def test_import_case_export_cycle(cli, tmp_path):
     assert "nothing to change" in again.stdout
 
     summary = json.loads(cli("case", "X123456", "--json").stdout)
-    assert list(summary) == ["crn", "person", "pdu", "practitioner", "events", "registrations", "contacts", "records"]
+    assert list(summary) == [
+        "crn",
+        "person",
+        "pdu",
+        "practitioner",
+        "events",
+        "registrations",
+        "contacts",
+        "records",
+        "risk",
+    ]
     assert summary["person"] == {
         "forename": "John",
         "surname": "Smith",

@@ -68,6 +68,7 @@ def assess(actor, person, level: str, relevant: set[str] = frozenset(), response
 @pytest.fixture
 def person(imported):
     p = make_person(
+        assessments=[],
         registrations=[
             {
                 "id": "R1",
@@ -78,7 +79,7 @@ def person(imported):
                 "category": None,
                 "notes": "",
             }
-        ]
+        ],
     )
     imported(make_bundle(p))
     Staff.objects.create(code="PQ01", forename="Tara", surname="Trainee", grade="PQIP")
