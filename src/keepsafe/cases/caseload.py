@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     IntegerField,
@@ -20,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, NullIf
 
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
@@ -72,6 +74,11 @@ def _annotated(people: QuerySet[Person], today: date) -> QuerySet[Any]:
         .filter(Q(end__isnull=True) | Q(end__gt=today))
         .order_by("-start", "-id")
     )
+    from_registration = Case(
+        *[When(rosh_code=code, then=Value(level)) for code, level in ROSH_BY_REGISTRATION.items()],
+        default=Value(None),
+        output_field=CharField(),
+    )
     return (
         people.annotate(
             current_sentence=Subquery(current.values("sentence_type")[:1]),
@@ -81,8 +88,14 @@ def _annotated(people: QuerySet[Person], today: date) -> QuerySet[Any]:
             last_contact=Max("contacts__at", filter=Q(contacts__at__lt=now)),
         )
         .annotate(
+            # The level set by assessments wins; otherwise the nDelius RoSH registration; otherwise not assessed.
+            rosh=Coalesce(NullIf(F("risk__level"), Value("")), from_registration),
+            tier=F("risk__tier_v3"),
+            tier_v2=F("risk__tier_v2"),
+        )
+        .annotate(
             rosh_rank=Case(
-                *[When(rosh_code=code, then=Value(ROSH_ORDER[level])) for code, level in ROSH_BY_REGISTRATION.items()],
+                *[When(rosh=level, then=Value(rank)) for level, rank in ROSH_ORDER.items() if level],
                 default=Value(0),
                 output_field=IntegerField(),
             ),
@@ -95,10 +108,9 @@ def _filtered(people: QuerySet[Any], filters: CaseloadFilters, today: date) -> Q
     if filters.sentence_type in SentenceType.__members__:
         people = people.filter(current_sentence=filters.sentence_type)
     if filters.rosh == "NOT_ASSESSED":
-        people = people.filter(rosh_code__isnull=True)
+        people = people.filter(rosh__isnull=True)
     elif filters.rosh:
-        codes = [code for code, level in ROSH_BY_REGISTRATION.items() if level == filters.rosh]
-        people = people.filter(rosh_code__in=codes)
+        people = people.filter(rosh=filters.rosh)
     custodial = [s.value for s in CUSTODIAL_SENTENCES]
     in_custody = Q(current_sentence__in=custodial) & (Q(current_release__isnull=True) | Q(current_release__gt=today))
     if filters.setting == "CUSTODY":
@@ -119,8 +131,8 @@ def _row(p: Any, today: date) -> CaseloadRow:
         practitioner_code=p.practitioner.code if p.practitioner else None,
         sentence_type=p.current_sentence,
         in_custody=custodial and (p.current_release is None or p.current_release > today),
-        rosh=ROSH_BY_REGISTRATION.get(p.rosh_code or ""),
-        tier=None,
+        rosh=p.rosh,
+        tier=(f"{p.tier} / {p.tier_v2}" if p.tier and p.tier_v2 else None),
         next_appointment=p.next_appointment,
         last_contact=p.last_contact,
     )

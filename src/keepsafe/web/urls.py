@@ -1,6 +1,6 @@
 from django.urls import path
 
-from keepsafe.web.views import audit, auth, case, caseload, search
+from keepsafe.web.views import audit, auth, case, caseload, risk, search
 
 app_name = "web"
 
@@ -17,5 +17,13 @@ urlpatterns = [
     path("case/<str:crn>/sentence", case.sentence, name="case-sentence"),
     path("case/<str:crn>/flags", case.flags, name="case-flags"),
     path("case/<str:crn>/personal-details", case.personal_details, name="case-personal"),
+    path("case/<str:crn>/risk", risk.risk_tab, name="case-risk"),
+    path("case/<str:crn>/assessments/start", risk.start, name="assessment-start"),
+    path("case/<str:crn>/assessments/<str:aid>/gather", risk.gather_step, name="assessment-gather"),
+    path("case/<str:crn>/assessments/<str:aid>/analyse", risk.analyse_step, name="assessment-analyse"),
+    path("case/<str:crn>/assessments/<str:aid>/judge", risk.judge_step, name="assessment-judge"),
+    path("case/<str:crn>/assessments/<str:aid>/complete", risk.complete, name="assessment-complete"),
+    path("case/<str:crn>/assessments/<str:aid>/plan", risk.plan_step, name="assessment-plan"),
+    path("case/<str:crn>/assessments/<str:aid>/countersign", risk.countersign, name="assessment-countersign"),
     path("audit", audit.audit, name="audit"),
 ]

@@ -264,7 +264,7 @@ def test_a_session_ends_after_thirty_idle_minutes(site):
 
 
 def test_caseload_filters_and_sorting(site, imported):
-    person = make_person("A000009", forename="Community", surname="Order")
+    person = make_person("A000009", forename="Community", surname="Order", assessments=[])
     person["events"][0]["sentence"]["type"] = "COMMUNITY_ORDER"
     person["events"][0]["dates"] = {"sentence_expiry": "2027-09-01"}
     person["registrations"] = [
@@ -281,6 +281,7 @@ def test_caseload_filters_and_sorting(site, imported):
     assert crns("sentence=COMMUNITY_ORDER") == ["A000009"]
     assert crns("sentence=DETERMINATE_CUSTODY") == ["A000001"]
     assert crns("rosh=VERY_HIGH") == ["A000009"]
-    assert crns("rosh=NOT_ASSESSED") == ["A000001"]
+    assert crns("rosh=HIGH") == ["A000001"]  # set by its imported assessment
+    assert crns("rosh=NOT_ASSESSED") == []
     assert crns("setting=COMMUNITY") == ["A000009", "A000001"]  # A000001 was released in 2022
     assert crns("setting=CUSTODY") == []

@@ -24,10 +24,12 @@ from keepsafe.people.rules.vocabulary import (
     SentenceType,
 )
 from keepsafe.records.models import Record
+from keepsafe.risk.models import CaseRisk
 from keepsafe.web.views.common import actor_of
 
 TABS = [
     ("case", "Overview"),
+    ("case-risk", "Risk"),
     ("case-chronology", "Chronology"),
     ("case-sentence", "Sentence"),
     ("case-flags", "Flags"),
@@ -67,7 +69,9 @@ def _case(request: HttpRequest, crn: str, tab: str) -> tuple[Person, dict]:
         raise Http404 from exc
     today = clock.today()
     active, removed = _flags(person, today)
-    rosh = next(
+    # The level set by assessments wins; before any, the nDelius RoSH registration shows.
+    risk = CaseRisk.objects.filter(person=person).first()
+    rosh = (risk.level if risk and risk.level else None) or next(
         (
             ROSH_BY_REGISTRATION[f["registration"].type.code]
             for f in active
@@ -82,6 +86,7 @@ def _case(request: HttpRequest, crn: str, tab: str) -> tuple[Person, dict]:
         "active_flags": active,
         "removed_flags": removed,
         "rosh": rosh,
+        "case_risk": risk,
         "tabs": TABS,
         "current_tab": tab,
         "sentence_labels": {s.value: SENTENCE_LABELS[s] for s in SentenceType},

@@ -1,0 +1,85 @@
+"""The Risk tab and the assessment pages, server-side: each step saves, errors link to their fields."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from keepsafe.records.rules.indicators import INDICATORS
+from keepsafe.risk.models import Assessment, CaseRisk
+from keepsafe.testing.fixtures import make_bundle, make_person
+from keepsafe.workforce.models import Staff, User
+
+pytestmark = pytest.mark.django_db
+RATIONALE = "Threats to his former partner and a knife found in August: serious harm is likely if he drinks."
+
+
+@pytest.fixture
+def site(imported):
+    imported(make_bundle(make_person("A000001")))
+    users = {}
+    for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("sara", "STF0100", "SPO")):
+        users[username] = User.objects.create(username=username, staff=Staff.objects.get(code=code), role=role)
+    return users
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def analysis_form(relevant=()) -> dict[str, str]:
+    data = {"analysis-nature": "Violence to a partner", "analysis-imminence": "Any time",
+            "analysis-increases": "Drink", "analysis-reduces": "Work"}
+    for code in INDICATORS:
+        data[f"ind-{code}"] = "yes" if code in relevant else "no"
+        data[f"reason-{code}"] = "" if code in relevant else "Nothing in the records"
+    return data
+
+
+def judge_form(level: str, **extra: str) -> dict[str, str]:
+    data = {"in_custody": "no"}
+    for group in ("children", "public", "known_adult", "staff"):
+        data[f"community-{group}"] = level
+        data[f"rationale-{group}"] = RATIONALE
+    for item in ("suicide", "self_harm", "custody_coping", "hostel_coping", "vulnerability"):
+        data[f"rts-{item}"] = "NO"
+    return {**data, **extra}
+
+
+def test_a_lowering_through_the_pages_then_countersigned(site):
+    ada = client_for(site["ada"])
+    assert b"Start a RoSH assessment" in ada.get("/case/A000001/risk").content
+    started = ada.post("/case/A000001/assessments/start")
+    aid = re.search(r"/assessments/([^/]+)/gather", started["Location"]).group(1)
+    assert ada.get(started["Location"]).status_code == 200
+    bad = ada.post(f"/case/A000001/assessments/{aid}/analyse", {"analysis-nature": ""})
+    assert bad.status_code == 400
+    assert b'href="#ind-weapons"' in bad.content and b'id="ind-weapons"' in bad.content
+    ada.post(f"/case/A000001/assessments/{aid}/analyse", analysis_form({"domestic_abuse"}))
+    prompted = ada.post(f"/case/A000001/assessments/{aid}/judge", judge_form("MEDIUM"))
+    assert prompted.status_code == 400
+    assert b"The evidence points higher" in prompted.content  # the imported RSTO with domestic abuse
+    answered = ada.post(f"/case/A000001/assessments/{aid}/judge", judge_form(
+        "MEDIUM", **{"prompt-DOMESTIC_ABUSE_WITH_ORDER": "The order ended contact in 2022 and she has moved away; "
+                                                          "no contact attempts since, police confirm."}))
+    assert answered.status_code == 302
+    page = ada.get(f"/case/A000001/assessments/{aid}/judge").content.decode()
+    assert "Complete the assessment" in page
+    ada.post(f"/case/A000001/assessments/{aid}/complete")
+    risk = CaseRisk.objects.get(person__crn="A000001")
+    assert (risk.level, risk.pending_level) == ("HIGH", "MEDIUM")
+    assert "waiting for countersignature" in ada.get("/case/A000001").content.decode()
+    sara = client_for(site["sara"])
+    assert sara.get(f"/case/A000001/assessments/{aid}/countersign").status_code == 200
+    assert ada.get(f"/case/A000001/assessments/{aid}/countersign").status_code == 403
+    sara.post(f"/case/A000001/assessments/{aid}/countersign",
+              {"decision": "agree", "comments": "Checked the police update and the victim liaison notes."})
+    assert CaseRisk.objects.get(person__crn="A000001").level == "MEDIUM"
+    plan = ada.post(f"/case/A000001/assessments/{aid}/plan", {"action": "finalise"})
+    assert plan.status_code == 400
+    assert b'href="#section-supervision"' in plan.content
+    assert Assessment.objects.get(external_id=aid).status == "COMPLETE"

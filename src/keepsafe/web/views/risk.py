@@ -1,0 +1,308 @@
+"""The Risk tab and the RoSH assessment in four steps: gather, analyse, judge, plan; and countersigning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from keepsafe.core.actor import Role
+from keepsafe.core.errors import PermissionDeniedError, ValidationError
+from keepsafe.records.rules.indicators import INDICATORS
+from keepsafe.risk.models import Assessment, RiskManagementPlan
+from keepsafe.risk.rules.plan import SECTIONS
+from keepsafe.risk.rules.rosh import COMMUNITY_GROUPS, CUSTODY_GROUPS, LEVEL_ORDER
+from keepsafe.risk.selectors import gather, risk_summary
+from keepsafe.risk.services import (
+    ANSWERS,
+    COUNTERSIGNERS,
+    OTHER_RISK_ITEMS,
+    RISK_TO_SELF_ITEMS,
+    assessment_complete,
+    assessment_countersign,
+    assessment_save_analysis,
+    assessment_save_judgement,
+    assessment_start,
+    plan_save,
+)
+from keepsafe.web.views.case import _case
+from keepsafe.web.views.common import actor_of
+
+ASSESSORS = {Role.PRACTITIONER, Role.SPO, Role.POM, Role.HEAD_OF_PDU}
+STEPS = [
+    ("assessment-gather", "1. Gather"),
+    ("assessment-analyse", "2. Analyse"),
+    ("assessment-judge", "3. Judge"),
+    ("assessment-plan", "4. Plan"),
+]
+GROUP_LABELS = {
+    "children": "Children",
+    "public": "Public",
+    "known_adult": "Known adult",
+    "staff": "Staff",
+    "prisoners": "Prisoners (in custody)",
+}
+RISK_TO_SELF_LABELS = {
+    "suicide": "Suicide",
+    "self_harm": "Self-harm",
+    "custody_coping": "Coping in custody",
+    "hostel_coping": "Coping in a hostel",
+    "vulnerability": "Vulnerability",
+}
+OTHER_RISK_LABELS = {
+    "escape_abscond": "Escape or abscond",
+    "control_breach_of_trust": "Control issues and disruptive behaviour",
+    "breach_of_trust": "Breach of trust",
+}
+ANSWER_LABELS = {"YES": "Yes", "NO": "No", "DONT_KNOW": "Don't know"}
+PREFIXES = {
+    "indicator": "ind",
+    "risk_to_self": "rts",
+    "analysis": "analysis",
+    "community": "community",
+    "custody": "custody",
+    "rationale": "rationale",
+    "prompt": "prompt",
+    "group": "group",
+    "factor": "factor",
+}
+
+
+def field_id(path: str) -> str:
+    """The id of the form field a problem path points at, for the error summary's links."""
+    parts = path.split(".")
+    if parts[0] in PREFIXES:
+        if parts[0] == "indicator" and parts[-1] == "reason":
+            return f"reason-{parts[1]}"
+        return f"{PREFIXES[parts[0]]}-{parts[1]}" if len(parts) > 1 else PREFIXES[parts[0]]
+    if parts[0] in SECTIONS:
+        return f"section-{parts[0]}"
+    return "main-content" if parts[0] in ("assessment", "analysis", "plan") else parts[0]
+
+
+def _errors(exc: ValidationError) -> tuple[list[dict[str, str]], dict[str, str]]:
+    summary = [{"text": reason, "href": f"#{field_id(path)}"} for path, reason in exc.problems]
+    return summary, {field_id(path): reason for path, reason in exc.problems}
+
+
+def _assessment(person: Any, aid: str) -> Assessment:
+    found = Assessment.objects.filter(person=person, external_id=aid).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _context(request: HttpRequest, crn: str, aid: str, step: str) -> tuple[Any, Assessment, dict[str, Any]]:
+    person, context = _case(request, crn, "case-risk")
+    assessment = _assessment(person, aid)
+    context.update(
+        {
+            "assessment": assessment,
+            "steps": STEPS,
+            "step": step,
+            "group_labels": GROUP_LABELS,
+            "levels": [(lv.value, lv.label) for lv in LEVEL_ORDER],
+            "indicators": INDICATORS,
+            "errors": {},
+            "page_errors": [],
+            "can_edit": assessment.status == Assessment.Status.DRAFT and actor_of(request).role in ASSESSORS,
+        }
+    )
+    return person, assessment, context
+
+
+def risk_tab(request: HttpRequest, crn: str) -> HttpResponse:
+    person, context = _case(request, crn, "case-risk")
+    actor = actor_of(request)
+    context.update(
+        {
+            "summary": risk_summary(person),
+            "group_labels": GROUP_LABELS,
+            "assessments": list(Assessment.objects.filter(person=person).select_related("plan")[:10]),
+            "draft": Assessment.objects.filter(person=person, status=Assessment.Status.DRAFT).first(),
+            "can_assess": actor.role in ASSESSORS,
+            "can_countersign": actor.role in COUNTERSIGNERS,
+        }
+    )
+    return render(request, "case/risk.html", context)
+
+
+@require_POST
+def start(request: HttpRequest, crn: str) -> HttpResponse:
+    person, _ = _case(request, crn, "case-risk")
+    actor = actor_of(request)
+    if actor.role not in ASSESSORS:
+        raise PermissionDenied
+    assessment = assessment_start(actor=actor, person=person)
+    return redirect("web:assessment-gather", crn=person.crn, aid=assessment.external_id)
+
+
+def gather_step(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
+    person, _, context = _context(request, crn, aid, "assessment-gather")
+    context["gathered"] = gather(person)
+    return render(request, "case/assessment_gather.html", context)
+
+
+def analyse_step(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
+    person, assessment, context = _context(request, crn, aid, "assessment-analyse")
+    form: dict[str, Any] = {"analysis": assessment.analysis or {}, "answers": assessment.indicator_answers or {}}
+    if request.method == "POST":
+        if not context["can_edit"]:
+            raise PermissionDenied
+        analysis = {k: request.POST.get(f"analysis-{k}", "") for k in ("nature", "imminence", "increases", "reduces")}
+        answers = {
+            code: {
+                "relevant": {"yes": True, "no": False}.get(request.POST.get(f"ind-{code}", "")),
+                "reason": request.POST.get(f"reason-{code}", ""),
+            }
+            for code in INDICATORS
+        }
+        form = {"analysis": analysis, "answers": answers}
+        try:
+            assessment_save_analysis(
+                actor=actor_of(request), assessment=assessment, analysis=analysis, indicator_answers=answers
+            )
+            return redirect("web:assessment-judge", crn=person.crn, aid=aid)
+        except ValidationError as exc:
+            context["page_errors"], context["errors"] = _errors(exc)
+    context["form"] = form
+    return render(request, "case/assessment_analyse.html", context, status=400 if context["errors"] else 200)
+
+
+def judge_step(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
+    person, assessment, context = _context(request, crn, aid, "assessment-judge")
+    in_custody = bool(assessment.rosh.get("custody")) if assessment.rosh else False
+    form: dict[str, Any] = {
+        "community": (assessment.rosh or {}).get("community", {}),
+        "custody": (assessment.rosh or {}).get("custody", {}),
+        "rationales": assessment.rationales or {},
+        "rts": assessment.risk_to_self or {},
+        "other": assessment.other_risks or {},
+        "responses": {p["code"]: p.get("response", "") for p in assessment.prompts or []},
+    }
+    if request.method == "POST":
+        if not context["can_edit"]:
+            raise PermissionDenied
+        in_custody = request.POST.get("in_custody") == "yes"
+        form = {
+            "community": {g.value: request.POST.get(f"community-{g.value}", "") for g in COMMUNITY_GROUPS},
+            "custody": {g.value: request.POST.get(f"custody-{g.value}", "") for g in CUSTODY_GROUPS},
+            "rationales": {g.value: request.POST.get(f"rationale-{g.value}", "") for g in COMMUNITY_GROUPS},
+            "rts": {k: request.POST.get(f"rts-{k}", "") for k in RISK_TO_SELF_ITEMS},
+            "other": {k: request.POST.get(f"other-{k}", "") for k in OTHER_RISK_ITEMS},
+            "responses": {k.removeprefix("prompt-"): v for k, v in request.POST.items() if k.startswith("prompt-")},
+        }
+        try:
+            assessment_save_judgement(
+                actor=actor_of(request),
+                assessment=assessment,
+                community=form["community"],
+                custody=form["custody"] if in_custody else None,
+                rationales=form["rationales"],
+                prompt_responses=form["responses"],
+                risk_to_self=form["rts"],
+                other_risks=form["other"],
+            )
+            return redirect("web:assessment-judge", crn=person.crn, aid=aid)
+        except ValidationError as exc:
+            context["page_errors"], context["errors"] = _errors(exc)
+            assessment.refresh_from_db()
+    context.update(
+        {
+            "form": form,
+            "in_custody": in_custody,
+            "community_groups": COMMUNITY_GROUPS,
+            "custody_groups": CUSTODY_GROUPS,
+            "rts_labels": RISK_TO_SELF_LABELS,
+            "answers": ANSWERS,
+            "answer_labels": ANSWER_LABELS,
+            "other_labels": OTHER_RISK_LABELS,
+            "open_prompts": [p for p in assessment.prompts or [] if not p.get("response")],
+            "ready": bool(assessment.overall) and not any(not p.get("response") for p in assessment.prompts),
+        }
+    )
+    return render(request, "case/assessment_judge.html", context, status=400 if context["errors"] else 200)
+
+
+@require_POST
+def complete(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
+    person, assessment, context = _context(request, crn, aid, "assessment-judge")
+    if not context["can_edit"]:
+        raise PermissionDenied
+    try:
+        assessment_complete(actor=actor_of(request), assessment=assessment)
+    except ValidationError:
+        return redirect("web:assessment-judge", crn=person.crn, aid=aid)
+    return redirect("web:assessment-plan", crn=person.crn, aid=aid)
+
+
+def plan_step(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
+    person, assessment, context = _context(request, crn, aid, "assessment-plan")
+    plan = RiskManagementPlan.objects.filter(assessment=assessment).first()
+    form: dict[str, Any] = {
+        "sections": plan.sections if plan else {},
+        "groups": plan.covered_groups if plan else [],
+        "factors": plan.answered_factors if plan else [],
+    }
+    actor = actor_of(request)
+    if request.method == "POST":
+        if actor.role not in ASSESSORS:
+            raise PermissionDenied
+        form = {
+            "sections": {s: request.POST.get(f"section-{s}", "") for s in SECTIONS},
+            "groups": request.POST.getlist("group"),
+            "factors": request.POST.getlist("factor"),
+        }
+        try:
+            plan_save(
+                actor=actor,
+                assessment=assessment,
+                sections=form["sections"],
+                covered_groups=form["groups"],
+                answered_factors=form["factors"],
+                finalise=request.POST.get("action") == "finalise",
+            )
+            return redirect("web:assessment-plan", crn=person.crn, aid=aid)
+        except ValidationError as exc:
+            context["page_errors"], context["errors"] = _errors(exc)
+            plan = RiskManagementPlan.objects.filter(assessment=assessment).first()
+    factors = [c for c, a in (assessment.indicator_answers or {}).items() if a.get("relevant")]
+    context.update(
+        {
+            "form": form,
+            "plan": plan,
+            "sections": SECTIONS,
+            "factors": factors,
+            "rated_groups": [g for scope in ("community", "custody") for g in (assessment.rosh or {}).get(scope, {})],
+            "can_plan": actor.role in ASSESSORS and not (plan and plan.status == "FINAL"),
+        }
+    )
+    return render(request, "case/assessment_plan.html", context, status=400 if context["errors"] else 200)
+
+
+def countersign(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
+    person, assessment, context = _context(request, crn, aid, "assessment-countersign")
+    actor = actor_of(request)
+    if actor.role not in COUNTERSIGNERS:
+        raise PermissionDenied
+    form = {"decision": "", "comments": ""}
+    if request.method == "POST":
+        form = {"decision": request.POST.get("decision", ""), "comments": request.POST.get("comments", "")}
+        if form["decision"] not in ("agree", "disagree"):
+            context["page_errors"] = [{"text": "Say whether you agree", "href": "#decision"}]
+            context["errors"] = {"decision": "Say whether you agree"}
+        else:
+            try:
+                assessment_countersign(
+                    actor=actor, assessment=assessment, agree=form["decision"] == "agree", comments=form["comments"]
+                )
+                return redirect("web:case-risk", crn=person.crn)
+            except ValidationError as exc:
+                context["page_errors"], context["errors"] = _errors(exc)
+            except PermissionDeniedError as exc:
+                raise PermissionDenied from exc
+    context["form"] = form
+    return render(request, "case/assessment_countersign.html", context, status=400 if context["errors"] else 200)
