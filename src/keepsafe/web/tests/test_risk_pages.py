@@ -32,8 +32,12 @@ def client_for(user) -> Client:
 
 
 def analysis_form(relevant=()) -> dict[str, str]:
-    data = {"analysis-nature": "Violence to a partner", "analysis-imminence": "Any time",
-            "analysis-increases": "Drink", "analysis-reduces": "Work"}
+    data = {
+        "analysis-nature": "Violence to a partner",
+        "analysis-imminence": "Any time",
+        "analysis-increases": "Drink",
+        "analysis-reduces": "Work",
+    }
     for code in INDICATORS:
         data[f"ind-{code}"] = "yes" if code in relevant else "no"
         data[f"reason-{code}"] = "" if code in relevant else "Nothing in the records"
@@ -58,14 +62,22 @@ def test_a_lowering_through_the_pages_then_countersigned(site):
     assert ada.get(started["Location"]).status_code == 200
     bad = ada.post(f"/case/A000001/assessments/{aid}/analyse", {"analysis-nature": ""})
     assert bad.status_code == 400
-    assert b'href="#ind-weapons"' in bad.content and b'id="ind-weapons"' in bad.content
+    assert b'href="#ind-weapons"' in bad.content
+    assert b'id="ind-weapons"' in bad.content
     ada.post(f"/case/A000001/assessments/{aid}/analyse", analysis_form({"domestic_abuse"}))
     prompted = ada.post(f"/case/A000001/assessments/{aid}/judge", judge_form("MEDIUM"))
     assert prompted.status_code == 400
     assert b"The evidence points higher" in prompted.content  # the imported RSTO with domestic abuse
-    answered = ada.post(f"/case/A000001/assessments/{aid}/judge", judge_form(
-        "MEDIUM", **{"prompt-DOMESTIC_ABUSE_WITH_ORDER": "The order ended contact in 2022 and she has moved away; "
-                                                          "no contact attempts since, police confirm."}))
+    answered = ada.post(
+        f"/case/A000001/assessments/{aid}/judge",
+        judge_form(
+            "MEDIUM",
+            **{
+                "prompt-DOMESTIC_ABUSE_WITH_ORDER": "The order ended contact in 2022 and she has moved away; "
+                "no contact attempts since, police confirm."
+            },
+        ),
+    )
     assert answered.status_code == 302
     page = ada.get(f"/case/A000001/assessments/{aid}/judge").content.decode()
     assert "Complete the assessment" in page
@@ -76,8 +88,10 @@ def test_a_lowering_through_the_pages_then_countersigned(site):
     sara = client_for(site["sara"])
     assert sara.get(f"/case/A000001/assessments/{aid}/countersign").status_code == 200
     assert ada.get(f"/case/A000001/assessments/{aid}/countersign").status_code == 403
-    sara.post(f"/case/A000001/assessments/{aid}/countersign",
-              {"decision": "agree", "comments": "Checked the police update and the victim liaison notes."})
+    sara.post(
+        f"/case/A000001/assessments/{aid}/countersign",
+        {"decision": "agree", "comments": "Checked the police update and the victim liaison notes."},
+    )
     assert CaseRisk.objects.get(person__crn="A000001").level == "MEDIUM"
     plan = ada.post(f"/case/A000001/assessments/{aid}/plan", {"action": "finalise"})
     assert plan.status_code == 400

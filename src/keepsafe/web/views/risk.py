@@ -84,8 +84,11 @@ def field_id(path: str) -> str:
 
 
 def _errors(exc: ValidationError) -> tuple[list[dict[str, str]], dict[str, str]]:
-    summary = [{"text": reason, "href": f"#{field_id(path)}"} for path, reason in exc.problems]
-    return summary, {field_id(path): reason for path, reason in exc.problems}
+    def sentence(text: str) -> str:
+        return text[:1].upper() + text[1:]
+
+    summary = [{"text": sentence(reason), "href": f"#{field_id(path)}"} for path, reason in exc.problems]
+    return summary, {field_id(path): sentence(reason) for path, reason in exc.problems}
 
 
 def _assessment(person: Any, aid: str) -> Assessment:
