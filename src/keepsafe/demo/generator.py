@@ -397,6 +397,9 @@ def person(index: int, today: date, org: dict[str, Any], seed: int = 2026) -> di
             number += 1
 
     sanctions = rng.randint(1, 40)
+    assessments = []
+    if rng.random() < 0.75:
+        assessments.append(_assessment(rng, index, today, rosh, domestic, "RCPR" in {r["type"] for r in registrations}))
     return {
         "crn": crn,
         "forename": rng.choice(texts.FORENAMES_M if male else texts.FORENAMES_F),
@@ -434,6 +437,60 @@ def person(index: int, today: date, org: dict[str, Any], seed: int = 2026) -> di
         "registrations": registrations,
         "contacts": contacts,
         "records": records,
+        "assessments": assessments,
+    }
+
+
+LEVEL_OF = {"RLRH": "LOW", "RMRH": "MEDIUM", "RHRH": "HIGH", "RVHR": "VERY_HIGH"}
+LEVELS = ("LOW", "MEDIUM", "HIGH", "VERY_HIGH")
+RSR_RANGE = {"LOW": (0.2, 2.9), "MEDIUM": (1.0, 6.8), "HIGH": (3.0, 12.0), "VERY_HIGH": (6.9, 25.0)}
+
+
+def _band(score: float, cuts: tuple[float, float, float]) -> str:
+    return LEVELS[sum(score >= c for c in cuts)]
+
+
+def _assessment(
+    rng: random.Random, index: int, today: date, rosh_code: str, domestic: bool, child_protection: bool
+) -> dict[str, Any]:
+    """An OASys assessment consistent with the case's RoSH registration: its highest group is that level."""
+    level = LEVEL_OF[rosh_code]
+    lower = LEVELS[max(0, LEVELS.index(level) - 1)]
+    community = {
+        "children": level if child_protection else "LOW",
+        "public": level if not domestic else lower,
+        "known_adult": level if domestic else lower,
+        "staff": "LOW",
+    }
+    rsr = round(rng.uniform(*RSR_RANGE[level]), 2)
+    arp = round(rng.uniform(5, 95), 2)
+    ogrs = round(rng.uniform(10, 95), 1)
+    areas = (
+        "accommodation",
+        "education_training_employment",
+        "relationships",
+        "lifestyle",
+        "drugs",
+        "alcohol",
+        "thinking_behaviour",
+        "attitudes",
+        "finance",
+        "emotional_wellbeing",
+    )
+    completed = today - timedelta(days=rng.randint(20, 420))
+    return {
+        "id": f"OASYS-{index}",
+        "completed_at": _at(completed, 11),
+        "assessor": "OASys",
+        "status": "COMPLETE",
+        "rosh": {"community": community, "custody": None},
+        "predictors": {
+            "rsr": {"score": rsr, "band": _band(rsr, (3.0, 6.9, 99.0)), "static": False},
+            "ogrs4g": {"score": arp, "band": _band(arp, (50, 75, 90)), "static": True},
+            "ogrs3_2y": {"score": ogrs, "band": _band(ogrs, (50, 75, 90)), "static": True},
+        },
+        "needs": {area: rng.choice(["NO_NEED", "NO_NEED", "STANDARD", "SEVERE"]) for area in areas},
+        "risk_to_self": {"suicide": rng.choice(["NO", "NO", "NO", "YES", "DONT_KNOW"]), "self_harm": "NO"},
     }
 
 
