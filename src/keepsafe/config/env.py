@@ -70,3 +70,19 @@ def test_database() -> str:
 def static_root() -> Path:
     """Where `keepsafe collectstatic` puts the built front end in production."""
     return Path(os.environ.get("KEEPSAFE_STATIC_ROOT", str(WORKDIR / "var" / "staticfiles")))
+
+
+def contact_expectations() -> dict[str, int]:
+    """KEEPSAFE_CONTACT_EXPECTATIONS: tier → days between contacts, as JSON or the path of a JSON file."""
+    import json
+
+    from keepsafe.risk.rules.tier.contact import parse_expectations
+
+    raw = os.environ.get("KEEPSAFE_CONTACT_EXPECTATIONS", "").strip()
+    if not raw:
+        return {}
+    text = Path(raw).read_text(encoding="utf-8") if not raw.startswith("{") else raw
+    try:
+        return parse_expectations(json.loads(text))
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise RuntimeError(f"KEEPSAFE_CONTACT_EXPECTATIONS is not valid: {exc}") from exc

@@ -154,4 +154,5 @@ LOGGING = {
 }
 
 KEEPSAFE_TODAY = env.today_override()
+KEEPSAFE_CONTACT_EXPECTATIONS = env.contact_expectations()
 KEEPSAFE_REFERENCE_DIR = PACKAGE_DIR / "people" / "reference"

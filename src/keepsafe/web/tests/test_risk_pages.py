@@ -18,7 +18,9 @@ RATIONALE = "Threats to his former partner and a knife found in August: serious 
 
 @pytest.fixture
 def site(imported):
-    imported(make_bundle(make_person("A000001")))
+    person = make_person("A000001")
+    person["assessments"][0]["predictors"]["ogrs4g"] = {"score": 80.0, "band": "HIGH", "static": True}
+    imported(make_bundle(person))
     users = {}
     for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("sara", "STF0100", "SPO")):
         users[username] = User.objects.create(username=username, staff=Staff.objects.get(code=code), role=role)
@@ -97,3 +99,18 @@ def test_a_lowering_through_the_pages_then_countersigned(site):
     assert plan.status_code == 400
     assert b'href="#section-supervision"' in plan.content
     assert Assessment.objects.get(external_id=aid).status == "COMPLETE"
+
+
+def test_risk_tab_shows_tier_explanation_and_the_configured_contact_expectation(site, settings):
+    from keepsafe.risk.models import CaseRisk
+
+    tier = CaseRisk.objects.get(person__crn="A000001").tier_v3
+    ada = client_for(site["ada"])
+    page = ada.get("/case/A000001/risk").content.decode()
+    assert "No minimum contact expectation is configured" in page
+    assert "RoSH HIGH" in page  # the v2 explanation lists its inputs
+    assert tier == "B"  # CSRP 4.2 against ARP 80 (static: provisional)
+    settings.KEEPSAFE_CONTACT_EXPECTATIONS = {"B": 7}
+    page = ada.get("/case/A000001/risk").content.decode()
+    assert "Minimum contact for tier B: every 7 days." in page
+    assert "Contact overdue" in page  # the fixture's last contact was in 2022

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
+from keepsafe.people.models import Contact
 from keepsafe.records.rules.indicators import INDICATORS
 from keepsafe.risk.models import Assessment, RiskManagementPlan
 from keepsafe.risk.rules.plan import SECTIONS
 from keepsafe.risk.rules.rosh import COMMUNITY_GROUPS, CUSTODY_GROUPS, LEVEL_ORDER
+from keepsafe.risk.rules.tier.contact import next_contact_due
 from keepsafe.risk.selectors import gather, risk_summary
 from keepsafe.risk.services import (
     ANSWERS,
@@ -120,9 +124,19 @@ def _context(request: HttpRequest, crn: str, aid: str, step: str) -> tuple[Any, 
 def risk_tab(request: HttpRequest, crn: str) -> HttpResponse:
     person, context = _case(request, crn, "case-risk")
     actor = actor_of(request)
+    summary = risk_summary(person)
+    last = (
+        Contact.objects.filter(person=person, at__lt=clock.now()).order_by("-at").values_list("at", flat=True).first()
+    )
+    tier = summary["tier"]["v3"]
+    expectations = settings.KEEPSAFE_CONTACT_EXPECTATIONS
+    due, overdue = next_contact_due(
+        tier=tier, last_contact=last.date() if last else None, expectations=expectations, today=clock.today()
+    )
     context.update(
         {
-            "summary": risk_summary(person),
+            "summary": summary,
+            "contact": {"tier": tier, "days": expectations.get(tier), "due": due, "overdue": overdue, "last": last},
             "group_labels": GROUP_LABELS,
             "assessments": list(Assessment.objects.filter(person=person).select_related("plan")[:10]),
             "draft": Assessment.objects.filter(person=person, status=Assessment.Status.DRAFT).first(),
