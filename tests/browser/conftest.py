@@ -77,3 +77,20 @@ def screenshot():
         return path
 
     return take
+
+
+PASSWORD = "a-long-browser-test-password"
+
+
+@pytest.fixture
+def sign_in():
+    """Sign in through the real form, as a person would."""
+
+    def go(page, base: str, username: str) -> None:
+        page.goto(f"{base}/sign-in")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.click("button:has-text('Sign in')")
+        page.wait_for_load_state()
+
+    return go

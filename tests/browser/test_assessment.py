@@ -10,7 +10,7 @@ from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person, raw
 from keepsafe.workforce.models import Staff, User
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a-long-browser-test-password"
+PASSWORD = "a-long-browser-test-password"  # the sign_in fixture (conftest.py) uses the same
 RATIONALE = "He threatened his former partner in October and carried a knife in August; harm would be serious."
 
 
@@ -28,14 +28,6 @@ def site(transactional_db, live_server):
         user.set_password(PASSWORD)
         user.save()
     return live_server.url
-
-
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_load_state()
 
 
 def analyse(page, relevant: set[str]) -> None:
@@ -70,7 +62,7 @@ def start(page, base: str) -> None:
     page.wait_for_load_state()
 
 
-def test_po_lowering_waits_for_the_spo_and_prompts_must_be_answered(site, page, assert_accessible, screenshot):
+def test_po_lowering_waits_for_the_spo_and_prompts_must_be_answered(site, page, sign_in, assert_accessible, screenshot):
     sign_in(page, site, "ada")
     page.goto(f"{site}/case/A000001/risk")
     assert "high rosh" in page.inner_text("[data-testid=risk-overall]").lower()  # from the imported assessment
@@ -122,7 +114,7 @@ def test_po_lowering_waits_for_the_spo_and_prompts_must_be_answered(site, page, 
     assert_accessible(page)
 
 
-def test_raising_takes_effect_the_moment_the_po_completes(site, page, assert_accessible):
+def test_raising_takes_effect_the_moment_the_po_completes(site, page, sign_in, assert_accessible):
     sign_in(page, site, "ada")
     start(page, site)
     page.click("text=Continue to analysis")
@@ -137,7 +129,7 @@ def test_raising_takes_effect_the_moment_the_po_completes(site, page, assert_acc
     assert_accessible(page)
 
 
-def test_a_trainee_assessment_always_waits_for_countersignature(site, page, assert_accessible):
+def test_a_trainee_assessment_always_waits_for_countersignature(site, page, sign_in, assert_accessible):
     sign_in(page, site, "tara")
     start(page, site)
     page.click("text=Continue to analysis")

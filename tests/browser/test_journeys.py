@@ -13,7 +13,7 @@ from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person, raw
 from keepsafe.workforce.models import Staff, User
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a-long-browser-test-password"
+PASSWORD = "a-long-browser-test-password"  # the sign_in fixture (conftest.py) uses the same
 
 
 def _flagged_person() -> dict:
@@ -131,14 +131,7 @@ def site(transactional_db, live_server):
     return live_server.url
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-
-
-def test_sign_in_page_and_its_errors_are_accessible(site, page, assert_accessible):
+def test_sign_in_page_and_its_errors_are_accessible(site, page, sign_in, assert_accessible):
     page.goto(f"{site}/caseload")
     assert "/sign-in" in page.url
     assert_accessible(page)
@@ -147,7 +140,7 @@ def test_sign_in_page_and_its_errors_are_accessible(site, page, assert_accessibl
     assert_accessible(page)
 
 
-def test_practitioner_walks_caseload_to_every_case_tab(site, page, assert_accessible, screenshot):
+def test_practitioner_walks_caseload_to_every_case_tab(site, page, sign_in, assert_accessible, screenshot):
     sign_in(page, site, "ada")
     page.wait_for_url(f"{site}/caseload")
     assert "Practitioner" in page.inner_text("[data-testid=signed-in-as]")
@@ -191,7 +184,7 @@ def test_practitioner_walks_caseload_to_every_case_tab(site, page, assert_access
     assert "Improvised blade" not in chronology
 
 
-def test_hidden_cases_are_not_found_and_never_in_search(site, page, assert_accessible):
+def test_hidden_cases_are_not_found_and_never_in_search(site, page, sign_in, assert_accessible):
     sign_in(page, site, "ada")
     page.wait_for_url(f"{site}/caseload")
     response = page.goto(f"{site}/case/A000003")
@@ -206,7 +199,7 @@ def test_hidden_cases_are_not_found_and_never_in_search(site, page, assert_acces
     assert page.inner_text("[data-testid=search-count]") == "0 results"
 
 
-def test_spo_sees_the_team_view(site, page, assert_accessible):
+def test_spo_sees_the_team_view(site, page, sign_in, assert_accessible):
     sign_in(page, site, "sara")
     page.wait_for_url(f"{site}/teams/GMR-MN-1")
     assert "Cases per practitioner" in page.inner_text("main")
@@ -221,7 +214,7 @@ def test_spo_sees_the_team_view(site, page, assert_accessible):
     assert_accessible(page)
 
 
-def test_auditor_searches_the_trail(site, page, assert_accessible):
+def test_auditor_searches_the_trail(site, page, sign_in, assert_accessible):
     sign_in(page, site, "audrey")
     page.wait_for_url(f"{site}/audit")
     page.fill("#crn", "A000001")
@@ -230,7 +223,7 @@ def test_auditor_searches_the_trail(site, page, assert_accessible):
     assert_accessible(page)
 
 
-def test_keyboard_alone_reaches_a_case(site, page):
+def test_keyboard_alone_reaches_a_case(site, page, sign_in):
     sign_in(page, site, "ada")
     page.wait_for_url(f"{site}/caseload")
     page.keyboard.press("Tab")
@@ -247,7 +240,7 @@ def test_keyboard_alone_reaches_a_case(site, page):
     assert "Jordan Example" in page.inner_text("h1")
 
 
-def test_head_of_pdu_sees_the_pdu_and_sorts_it(site, page, assert_accessible):
+def test_head_of_pdu_sees_the_pdu_and_sorts_it(site, page, sign_in, assert_accessible):
     sign_in(page, site, "hope")
     page.wait_for_url(f"{site}/pdus/GMR-MN")
     assert "Manchester North: caseload" in page.inner_text("h1")
@@ -262,7 +255,7 @@ def test_head_of_pdu_sees_the_pdu_and_sorts_it(site, page, assert_accessible):
     assert_accessible(page)
 
 
-def test_search_results_and_role_refusals_are_accessible(site, page, assert_accessible):
+def test_search_results_and_role_refusals_are_accessible(site, page, sign_in, assert_accessible):
     sign_in(page, site, "ada")
     page.wait_for_url(f"{site}/caseload")
     page.click(".govuk-service-navigation__link:has-text('Search')")
@@ -279,7 +272,7 @@ def test_search_results_and_role_refusals_are_accessible(site, page, assert_acce
     assert_accessible(page)
 
 
-def test_lock_out_after_repeated_failures(site, page, assert_accessible, settings):
+def test_lock_out_after_repeated_failures(site, page, sign_in, assert_accessible, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         page.goto(f"{site}/sign-in")
         page.fill("#username", "ben")

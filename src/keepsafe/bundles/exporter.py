@@ -46,6 +46,33 @@ def organisation_sections() -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def event_bundle(e: Event) -> dict[str, Any]:
+    """One event in bundle form (and in `keepsafe case --json`). Expects requirements and conditions prefetched."""
+    return {
+        "id": e.external_id,
+        "offence": e.offence,
+        "offence_category": e.offence_category,
+        "offence_date": _d(e.offence_date),
+        "sentence": {"type": e.sentence_type, "date": _d(e.sentence_date), "length_months": e.length_months},
+        "dates": {
+            "release": _d(e.release),
+            "conditional_release": _d(e.conditional_release),
+            "parole_eligibility": _d(e.parole_eligibility),
+            "licence_expiry": _d(e.licence_expiry),
+            "sentence_expiry": _d(e.sentence_expiry),
+            "pss_end": _d(e.pss_end),
+        },
+        "requirements": [
+            {"id": r.external_id, "type": r.type, "detail": r.detail, "start": _d(r.start)}
+            for r in e.requirements.all()
+        ],
+        "licence_conditions": [
+            {"id": c.external_id, "type": c.type, "text": c.text} for c in e.licence_conditions.all()
+        ],
+        "terminated": _d(e.terminated),
+    }
+
+
 def person_bundle(p: Person) -> dict[str, Any]:
     """One person in bundle form. Expects the prefetches made by `people_for_export`."""
     access: dict[str, list[str]] = {CaseAccess.Kind.RESTRICTION: [], CaseAccess.Kind.EXCLUSION: []}
@@ -74,32 +101,7 @@ def person_bundle(p: Person) -> dict[str, Any]:
             if p.has_criminal_history
             else None
         ),
-        "events": [
-            {
-                "id": e.external_id,
-                "offence": e.offence,
-                "offence_category": e.offence_category,
-                "offence_date": _d(e.offence_date),
-                "sentence": {"type": e.sentence_type, "date": _d(e.sentence_date), "length_months": e.length_months},
-                "dates": {
-                    "release": _d(e.release),
-                    "conditional_release": _d(e.conditional_release),
-                    "parole_eligibility": _d(e.parole_eligibility),
-                    "licence_expiry": _d(e.licence_expiry),
-                    "sentence_expiry": _d(e.sentence_expiry),
-                    "pss_end": _d(e.pss_end),
-                },
-                "requirements": [
-                    {"id": r.external_id, "type": r.type, "detail": r.detail, "start": _d(r.start)}
-                    for r in e.requirements.all()
-                ],
-                "licence_conditions": [
-                    {"id": c.external_id, "type": c.type, "text": c.text} for c in e.licence_conditions.all()
-                ],
-                "terminated": _d(e.terminated),
-            }
-            for e in sorted(p.events.all(), key=lambda e: e.external_id)
-        ],
+        "events": [event_bundle(e) for e in sorted(p.events.all(), key=lambda e: e.external_id)],
         "registrations": [
             {
                 "id": r.external_id,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from keepsafe.bundles.exporter import event_bundle
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_date as _d
@@ -44,31 +45,7 @@ def case_summary(*, crn: str, viewer: Actor, today: date | None = None) -> dict[
         },
         "pdu": {"code": person.pdu.code, "name": person.pdu.name, "region": person.pdu.region.code},
         "practitioner": person.practitioner.code if person.practitioner else None,
-        "events": [
-            {
-                "id": e.external_id,
-                "offence": e.offence,
-                "offence_category": e.offence_category,
-                "sentence": {"type": e.sentence_type, "date": _d(e.sentence_date), "length_months": e.length_months},
-                "dates": {
-                    "release": _d(e.release),
-                    "conditional_release": _d(e.conditional_release),
-                    "parole_eligibility": _d(e.parole_eligibility),
-                    "licence_expiry": _d(e.licence_expiry),
-                    "sentence_expiry": _d(e.sentence_expiry),
-                    "pss_end": _d(e.pss_end),
-                },
-                "requirements": [
-                    {"id": r.external_id, "type": r.type, "detail": r.detail, "start": _d(r.start)}
-                    for r in e.requirements.all()
-                ],
-                "licence_conditions": [
-                    {"id": c.external_id, "type": c.type, "text": c.text} for c in e.licence_conditions.all()
-                ],
-                "terminated": _d(e.terminated),
-            }
-            for e in events
-        ],
+        "events": [event_bundle(e) for e in events],
         "registrations": [
             {
                 "id": r.external_id,

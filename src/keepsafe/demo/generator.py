@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from keepsafe.bundles.schema import NEED_AREAS
 from keepsafe.demo import texts
 
 REGION = {"code": "N01", "name": "North West (demo)"}
@@ -465,18 +466,6 @@ def _assessment(
     rsr = round(rng.uniform(*RSR_RANGE[level]), 2)
     arp = round(rng.uniform(5, 95), 2)
     ogrs = round(rng.uniform(10, 95), 1)
-    areas = (
-        "accommodation",
-        "education_training_employment",
-        "relationships",
-        "lifestyle",
-        "drugs",
-        "alcohol",
-        "thinking_behaviour",
-        "attitudes",
-        "finance",
-        "emotional_wellbeing",
-    )
     completed = today - timedelta(days=rng.randint(20, 420))
     return {
         "id": f"OASYS-{index}",
@@ -489,7 +478,7 @@ def _assessment(
             "ogrs4g": {"score": arp, "band": _band(arp, (50, 75, 90)), "static": True},
             "ogrs3_2y": {"score": ogrs, "band": _band(ogrs, (50, 75, 90)), "static": True},
         },
-        "needs": {area: rng.choice(["NO_NEED", "NO_NEED", "STANDARD", "SEVERE"]) for area in areas},
+        "needs": {area: rng.choice(["NO_NEED", "NO_NEED", "STANDARD", "SEVERE"]) for area in NEED_AREAS},
         "risk_to_self": {"suicide": rng.choice(["NO", "NO", "NO", "YES", "DONT_KNOW"]), "self_harm": "NO"},
     }
 
