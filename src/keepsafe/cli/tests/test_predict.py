@@ -222,3 +222,22 @@ def test_arp_examples_through_the_command():
     assert (out[1]["arp_percent"], out[1]["static"]) == (24.32, False)
     assert out[2]["field"] == "dynamic.S99"
     assert done.returncode == 1
+
+
+def test_rsr_historic_case_through_the_command():
+    line = {
+        "id": "h3",
+        "sex": "M",
+        "age": 24,
+        "age_at_conviction": 14,
+        "age_at_first_sanction": 14,
+        "previous_sanctions": 21,
+        "violent_sanctions": 6,
+        "offence_category": "theft_not_vehicle",
+        "offence_free_months": 1,
+    }
+    done = predict("rsr", [json.dumps(line), json.dumps({**line, "id": "bad", "sexual": {"contact_kids": 1}})])
+    out = [json.loads(x) for x in done.stdout.splitlines()]
+    assert (out[0]["rsr_1y_percent"], out[0]["rsr_2y_percent"], out[0]["band"]) == (3.69, 6.56, "MEDIUM")
+    assert out[1]["field"] == "sexual.contact_kids"
+    assert done.returncode == 1

@@ -92,3 +92,38 @@ def test_historic_case_003():
     score = snsv(SnsvInput("M", 24, 14, 14, 21, 6, RsrOffenceCategory.THEFT_NOT_VEHICLE, offence_free_months=1))
     assert round(score.snsv_1y, 7) == 0.0368537
     assert round(score.snsv_2y, 7) == 0.0655510
+
+
+def test_rsr_historic_case_003_is_medium():
+    """rsr-calc historic case 003: RSR 3.69 % (1 yr) / 6.56 % (2 yr) → Medium (predictors.md §2.3)."""
+    from keepsafe.risk.rules.predictors.rsr import rsr
+
+    score = rsr(SnsvInput("M", 24, 14, 14, 21, 6, RsrOffenceCategory.THEFT_NOT_VEHICLE, offence_free_months=1))
+    assert (score.percent_1y, score.percent_2y, score.band) == (3.69, 6.56, "MEDIUM")
+
+
+def test_rsr_historic_cases_001_and_002():
+    """Male, 48, absconding, first sanction, static → RSR 0.12 % / 0.22 % (predictors.md §2.3)."""
+    from keepsafe.risk.rules.predictors.rsr import rsr
+
+    score = rsr(SnsvInput("M", 48, 48, 48, 0, 0, RsrOffenceCategory.ABSCONDING_BAIL))
+    assert (score.percent_1y, score.percent_2y, score.band) == (0.12, 0.22, "LOW")
+
+
+def test_rsr_adds_the_sexual_parts():
+    from keepsafe.risk.rules.predictors.osp import SexualHistory
+    from keepsafe.risk.rules.predictors.rsr import band, rsr
+
+    base = SnsvInput("M", 57, 56, 20, 4, 0, RsrOffenceCategory.SEXUAL_CHILD)
+    history = SexualHistory(
+        sex="M", age=57, total_sanctions=5, contact_child=1, indecent_images=1, age_at_last_sexual_offence=56
+    )
+    with_sexual = rsr(base, history)
+    assert with_sexual.rsr_2y == pytest.approx(with_sexual.snsv_2y + 0.004422668592483823 + 0.02805, abs=1e-12)
+    woman = rsr(
+        SnsvInput("F", 40, 40, 30, 2, 0, RsrOffenceCategory.SEXUAL_NOT_CHILD),
+        SexualHistory(sex="F", age=40, total_sanctions=3, contact_adult=1, age_at_last_sexual_offence=39),
+    )
+    assert woman.osp_c_2y == pytest.approx(1 / 193)
+    assert woman.osp_i_2y == 0.0
+    assert [band(p) for p in (0, 2.99, 3.0, 6.89, 6.9, 50)] == ["LOW", "LOW", "MEDIUM", "MEDIUM", "HIGH", "HIGH"]

@@ -11,6 +11,7 @@ from keepsafe.risk.rules.predictors import PredictorInputError
 from keepsafe.risk.rules.predictors.ogp_ovp import OgpInput, OvpInput, PointsScore, ogp, ovp
 from keepsafe.risk.rules.predictors.ogrs3 import Ogrs3Input, ogrs3
 from keepsafe.risk.rules.predictors.osp import SexualHistory, osp_c, osp_dc, osp_i, osp_iic
+from keepsafe.risk.rules.predictors.rsr import rsr
 from keepsafe.risk.rules.predictors.snsv import (
     GRADED_ITEMS,
     PAST_OFFENCES,
@@ -98,6 +99,64 @@ def _dynamic(data: object) -> DynamicItems | None:
 
 def snsv_line(data: dict[str, Any]) -> dict[str, Any]:
     """`keepsafe predict snsv`: the static version, or the dynamic one when `dynamic` holds OASys answers."""
+    inputs = _snsv_input(data)
+    score = snsv(inputs)
+    return {
+        "snsv_1y": score.snsv_1y,
+        "snsv_2y": score.snsv_2y,
+        "static": score.static,
+        "offence_category": inputs.offence.value,
+        "violence_subtype": inputs.violence_subtype.name if inputs.violence_subtype is not None else None,
+        "source": score.source,
+    }
+
+
+SEXUAL_FIELDS = (
+    "contact_adult",
+    "contact_child",
+    "paraphilia",
+    "indecent_images",
+    "age_at_last_sexual_offence",
+    "stranger_victim",
+)
+
+
+def rsr_line(data: dict[str, Any]) -> dict[str, Any]:
+    """`keepsafe predict rsr`: SNSV inputs, plus an optional `sexual` object for the OSP/C and OSP/I parts."""
+    sexual_data = data.get("sexual")
+    inputs = _snsv_input({k: v for k, v in data.items() if k != "sexual"})
+    sexual = None
+    if sexual_data is not None:
+        if not isinstance(sexual_data, dict):
+            raise PredictorInputError("sexual", "must be an object (contact_adult, contact_child, ...) or null")
+        unknown = set(sexual_data) - set(SEXUAL_FIELDS)
+        if unknown:
+            raise PredictorInputError(f"sexual.{sorted(unknown)[0]}", "unknown input (check the spelling)")
+        sexual = _build(
+            SexualHistory,
+            {
+                "sex": inputs.sex,
+                "age": inputs.age_at_sentence,
+                "total_sanctions": inputs.previous_sanctions + 1,
+                **sexual_data,
+            },
+        )
+    score = rsr(inputs, sexual)
+    return {
+        "rsr_1y": score.rsr_1y,
+        "rsr_2y": score.rsr_2y,
+        "rsr_1y_percent": score.percent_1y,
+        "rsr_2y_percent": score.percent_2y,
+        "band": score.band,
+        "snsv_2y": score.snsv_2y,
+        "osp_c_2y": score.osp_c_2y,
+        "osp_i_2y": score.osp_i_2y,
+        "static": score.static,
+        "source": "RSR v1 = SNSV + OSP/C + OSP/I — rsr-calculator (predictors.md §2)",
+    }
+
+
+def _snsv_input(data: dict[str, Any]) -> SnsvInput:
     unknown = set(data) - {*SNSV_FIELDS, *SNSV_OPTIONAL}
     if unknown:
         raise PredictorInputError(sorted(unknown)[0], "unknown input (check the spelling)")
@@ -124,28 +183,18 @@ def snsv_line(data: dict[str, Any]) -> dict[str, Any]:
             raise PredictorInputError(
                 "violence_subtype", f"one of {', '.join(v.name for v in ViolenceSubtype)}"
             ) from exc
-    score = snsv(
-        SnsvInput(
-            sex=data["sex"],
-            age_at_sentence=data["age"],
-            age_at_conviction=data["age_at_conviction"],
-            age_at_first_sanction=data["age_at_first_sanction"],
-            previous_sanctions=data["previous_sanctions"],
-            violent_sanctions=data["violent_sanctions"],
-            offence=category,
-            violence_subtype=subtype,
-            offence_free_months=data.get("offence_free_months", 0),
-            dynamic=_dynamic(data.get("dynamic")),
-        )
+    return SnsvInput(
+        sex=data["sex"],
+        age_at_sentence=data["age"],
+        age_at_conviction=data["age_at_conviction"],
+        age_at_first_sanction=data["age_at_first_sanction"],
+        previous_sanctions=data["previous_sanctions"],
+        violent_sanctions=data["violent_sanctions"],
+        offence=category,
+        violence_subtype=subtype,
+        offence_free_months=data.get("offence_free_months", 0),
+        dynamic=_dynamic(data.get("dynamic")),
     )
-    return {
-        "snsv_1y": score.snsv_1y,
-        "snsv_2y": score.snsv_2y,
-        "static": score.static,
-        "offence_category": category.value,
-        "violence_subtype": subtype.name if subtype is not None else None,
-        "source": score.source,
-    }
 
 
 def _build[T](cls: type[T], data: dict[str, Any], extra: tuple[str, ...] = ()) -> T:
@@ -272,6 +321,7 @@ PREDICTORS = {
     "svrp": lambda data: _v4_line(Model.SVRP, data),
     "csrp": csrp_line,
     "ogrs3": ogrs3_line,
+    "rsr": rsr_line,
     "snsv": snsv_line,
     "osp_c": osp_c_line,
     "osp_i": osp_i_line,
