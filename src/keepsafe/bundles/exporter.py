@@ -15,6 +15,7 @@ from keepsafe.core.formats import iso_date as _d
 from keepsafe.core.formats import iso_instant as _instant
 from keepsafe.people.models import CaseAccess, Event, Person, Registration
 from keepsafe.people.selectors import person_visible_queryset
+from keepsafe.records.models import Record
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
 
@@ -73,6 +74,19 @@ def event_bundle(e: Event) -> dict[str, Any]:
     }
 
 
+def record_bundle(r: Record) -> dict[str, Any]:
+    """One record in bundle form (and in `keepsafe case --json`)."""
+    return {
+        "id": r.external_id,
+        "source": r.source,
+        "kind": r.kind,
+        "occurred_at": _instant(r.occurred_at),
+        "received_at": _instant(r.received_at),
+        "author": r.author,
+        "text": r.text,
+    }
+
+
 def person_bundle(p: Person) -> dict[str, Any]:
     """One person in bundle form. Expects the prefetches made by `people_for_export`."""
     access: dict[str, list[str]] = {CaseAccess.Kind.RESTRICTION: [], CaseAccess.Kind.EXCLUSION: []}
@@ -127,18 +141,7 @@ def person_bundle(p: Person) -> dict[str, Any]:
             }
             for c in sorted(p.contacts.all(), key=lambda c: c.external_id)
         ],
-        "records": [
-            {
-                "id": r.external_id,
-                "source": r.source,
-                "kind": r.kind,
-                "occurred_at": _instant(r.occurred_at),
-                "received_at": _instant(r.received_at),
-                "author": r.author,
-                "text": r.text,
-            }
-            for r in sorted(p.records.all(), key=lambda r: r.external_id)
-        ],
+        "records": [record_bundle(r) for r in sorted(p.records.all(), key=lambda r: r.external_id)],
         # Assessments completed elsewhere travel in bundles; Keepsafe's own carry their working and stay here.
         "assessments": [
             {

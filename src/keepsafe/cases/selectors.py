@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from keepsafe.bundles.exporter import event_bundle
+from keepsafe.bundles.exporter import event_bundle, record_bundle
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_date as _d
@@ -71,18 +71,7 @@ def case_summary(*, crn: str, viewer: Actor, today: date | None = None) -> dict[
             }
             for c in contacts
         ],
-        "records": [
-            {
-                "id": r.external_id,
-                "source": r.source,
-                "kind": r.kind,
-                "occurred_at": _instant(r.occurred_at),
-                "received_at": _instant(r.received_at),
-                "author": r.author,
-                "text": r.text,
-            }
-            for r in records
-        ],
+        "records": [record_bundle(r) for r in records],
         "risk": risk_summary(person),
     }
 
