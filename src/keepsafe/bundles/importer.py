@@ -30,7 +30,7 @@ from keepsafe.people.rules.registration_review import next_review_date
 from keepsafe.records.models import Record
 from keepsafe.risk.models import Assessment
 from keepsafe.risk.rules.rosh import Group, Level, overall
-from keepsafe.risk.services import assessment_import_apply, risk_recalculate
+from keepsafe.risk.services import assessment_import_apply, risk_recalculate_many
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
 
@@ -299,11 +299,8 @@ def _write_people(
     for person_id in assessed:
         changes[crn_of[person_id]]["assessments"] = "changed"
     # Tiers follow their inputs (registrations, events, criminal history): refresh every case this import changed.
-    stale = [
-        pid for crn, pid in person_ids.items() if (crn in created_crns or changes.get(crn)) and pid not in assessed
-    ]
-    for person in Person.objects.filter(pk__in=stale):
-        risk_recalculate(person=person)
+    stale = [pid for crn, pid in person_ids.items() if crn in created_crns or changes.get(crn) or pid in assessed]
+    risk_recalculate_many(people=list(Person.objects.filter(pk__in=stale)))
 
     entries = []
     for crn in crns:

@@ -47,10 +47,13 @@ def latest_complete(person: Person) -> Assessment | None:
 
 def current_level(person: Person) -> Level | None:
     """The case's RoSH: the level set by assessments, else the active RoSH registration (nDelius), else none."""
-    risk = CaseRisk.objects.filter(person=person).first()
+    return level_from(CaseRisk.objects.filter(person=person).first(), active_registrations(person))
+
+
+def level_from(risk: CaseRisk | None, registrations: list[Registration]) -> Level | None:
     if risk is not None and risk.level:
         return Level(risk.level)
-    for reg in active_registrations(person):
+    for reg in registrations:
         if reg.type.code in LEVEL_FOR_REGISTRATION:
             return LEVEL_FOR_REGISTRATION[reg.type.code]
     return None
@@ -68,9 +71,11 @@ class PredictorView:
 
 def predictors(person: Person, assessment: Assessment | None = None) -> dict[str, PredictorView]:
     """Predictors in use: imported scores win over Keepsafe's own computation from less information (issue 4 §7)."""
-    assessment = assessment or latest_complete(person)
+    return predictors_from(person, assessment or latest_complete(person), current_event(person))
+
+
+def predictors_from(person: Person, assessment: Assessment | None, event: Event | None) -> dict[str, PredictorView]:
     found: dict[str, PredictorView] = {}
-    event = current_event(person)
     if event is not None:
         try:
             score = ogrs3_from_case(
@@ -86,22 +91,9 @@ def predictors(person: Person, assessment: Assessment | None = None) -> dict[str
                 )
             )
             inputs = {k: str(v) for k, v in score.inputs.__dict__.items()}
-            found["ogrs3_1y"] = PredictorView(
-                "ogrs3_1y",
-                score.percent_1y,
-                score.band,
-                True,
-                "computed by Keepsafe from the case record: " + score.source,
-                inputs,
-            )
-            found["ogrs3_2y"] = PredictorView(
-                "ogrs3_2y",
-                score.percent_2y,
-                score.band,
-                True,
-                "computed by Keepsafe from the case record: " + score.source,
-                inputs,
-            )
+            source = "computed by Keepsafe from the case record: " + score.source
+            found["ogrs3_1y"] = PredictorView("ogrs3_1y", score.percent_1y, score.band, True, source, inputs)
+            found["ogrs3_2y"] = PredictorView("ogrs3_2y", score.percent_2y, score.band, True, source, inputs)
         except PredictorInputError:
             pass
     if assessment is not None:
@@ -145,17 +137,60 @@ def _in_custody(person: Person) -> bool:
     )
 
 
+@dataclass
+class TierInputs:
+    """Everything the tiers read about one case, loaded in bulk for many cases at once."""
+
+    person: Person
+    registrations: list[Registration]
+    risk: CaseRisk | None
+    assessment: Assessment | None
+    events: list[Event]  # current (not terminated), newest sentence first, requirements prefetched
+    sexual_offence: bool
+
+
+def load_tier_inputs(people: list[Person]) -> list[TierInputs]:
+    """A fixed number of queries for any number of people (imports recompute tiers for whole chunks)."""
+    ids = [p.pk for p in people]
+    today = clock.today()
+    regs: dict[int, list[Registration]] = {pk: [] for pk in ids}
+    for reg in Registration.objects.filter(person_id__in=ids).select_related("type"):
+        if is_active(start=reg.start, end=reg.end, today=today):
+            regs[reg.person_id].append(reg)
+    risks = {r.person_id: r for r in CaseRisk.objects.filter(person_id__in=ids)}
+    latest: dict[int, Assessment] = {}
+    for a in Assessment.objects.filter(person_id__in=ids, status=Assessment.Status.COMPLETE).order_by(
+        "-completed_at", "-id"
+    ):
+        latest.setdefault(a.person_id, a)
+    events: dict[int, list[Event]] = {pk: [] for pk in ids}
+    for e in (
+        Event.objects.filter(person_id__in=ids, terminated__isnull=True)
+        .order_by("-sentence_date", "-id")
+        .prefetch_related("requirements")
+    ):
+        events[e.person_id].append(e)
+    sexual = set(
+        Event.objects.filter(person_id__in=ids, offence_category__startswith="sexual").values_list(
+            "person_id", flat=True
+        )
+    )
+    return [TierInputs(p, regs[p.pk], risks.get(p.pk), latest.get(p.pk), events[p.pk], p.pk in sexual) for p in people]
+
+
 def tiers(person: Person) -> dict[str, Any]:
     """Tier v2 and v3 from the case's current inputs, each with the reasons that produced it."""
+    return tiers_from(load_tier_inputs([person])[0])
+
+
+def tiers_from(inputs: TierInputs) -> dict[str, Any]:
     today = clock.today()
-    regs = active_registrations(person)
+    person, regs, assessment, events = inputs.person, inputs.registrations, inputs.assessment, inputs.events
     codes = frozenset(r.type.code for r in regs)
     mappa = next((r for r in regs if r.type.code == "MAPP"), None)
     mappa_level = int(mappa.level[1]) if mappa and mappa.level else None
-    level = current_level(person)
-    assessment = latest_complete(person)
-    found = predictors(person, assessment)
-    events = list(Event.objects.filter(person=person, terminated__isnull=True).prefetch_related("requirements"))
+    level = level_from(inputs.risk, regs)
+    found = predictors_from(person, assessment, events[0] if events else None)
     custodial = {s.value for s in CUSTODIAL_SENTENCES}
     mandate = any(
         e.sentence_type in custodial or any(r.type != "UNPAID_WORK" for r in e.requirements.all()) for e in events
@@ -197,7 +232,7 @@ def tiers(person: Person) -> dict[str, Any]:
             rosh=level.value if level else None,
             registrations=codes,
             lifer_latest_release=lifer_release,
-            ever_sexual_offence=Event.objects.filter(person=person, offence_category__startswith="sexual").exists(),
+            ever_sexual_offence=inputs.sexual_offence,
         )
     )
 

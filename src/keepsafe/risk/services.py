@@ -30,7 +30,7 @@ from keepsafe.risk.rules.rosh import (
     overall,
     rationale_problem,
 )
-from keepsafe.risk.selectors import assessment_evidence, current_level, tiers
+from keepsafe.risk.selectors import assessment_evidence, current_level, load_tier_inputs, tiers_from
 from keepsafe.workforce.models import Staff
 from keepsafe.workforce.rules.grades import Grade, is_newly_qualified
 
@@ -440,17 +440,33 @@ def plan_save(
 
 def risk_recalculate(*, person: Person) -> CaseRisk:
     """Store the tiers computed from the case's current inputs (caseload tables read the stored values)."""
-    result = tiers(person)
-    risk, _ = CaseRisk.objects.get_or_create(person=person)
-    risk.tier_v2, risk.tier_v3 = result["v2"], result["v3"]
-    risk.tier_provisional, risk.tier_explanation = result["provisional"], result["explanation"]
-    risk.save()
-    return risk
+    risk_recalculate_many(people=[person])
+    return CaseRisk.objects.get(person=person)
+
+
+def risk_recalculate_many(*, people: list[Person]) -> int:
+    """The same for many cases in a fixed number of queries: bundle imports refresh whole chunks at once."""
+    loaded = load_tier_inputs(people)
+    existing = {i.person.pk: i.risk for i in loaded if i.risk is not None}
+    new: list[CaseRisk] = []
+    changed: list[CaseRisk] = []
+    for inputs in loaded:
+        result = tiers_from(inputs)
+        risk = existing.get(inputs.person.pk) or CaseRisk(person=inputs.person)
+        risk.tier_v2, risk.tier_v3 = result["v2"], result["v3"]
+        risk.tier_provisional, risk.tier_explanation = result["provisional"], result["explanation"]
+        (changed if risk.pk else new).append(risk)
+    CaseRisk.objects.bulk_create(new, batch_size=1000)
+    CaseRisk.objects.bulk_update(
+        changed, ["tier_v2", "tier_v3", "tier_provisional", "tier_explanation"], batch_size=500
+    )
+    return len(loaded)
 
 
 def assessment_import_apply(*, person: Person) -> None:
     """After an import: the latest completed assessment, if newer than the one in force, sets the level (it was
-    countersigned where it was done). Registrations in the bundle are left as they came; tiers are refreshed."""
+    countersigned where it was done). Registrations in the bundle are left as they came; the caller refreshes the
+    tiers (in bulk, with `risk_recalculate_many`)."""
     latest = (
         Assessment.objects.filter(person=person, status=Assessment.Status.COMPLETE)
         .order_by("-completed_at", "-id")
@@ -477,4 +493,3 @@ def assessment_import_apply(*, person: Person) -> None:
                 effective=True,
                 reason=f"Imported assessment {latest.external_id}",
             )
-    risk_recalculate(person=person)
