@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from keepsafe.bundles.exporter import event_bundle, record_bundle
 from keepsafe.core import clock
@@ -153,10 +153,8 @@ def chronology(
 def case_detail(*, crn: str, viewer: Actor, tab: str) -> Person:
     """Fetch and audit a case page read, with what every tab's header needs in a fixed number of queries."""
     person = person_get(crn=crn, viewer=viewer, action="CASE_VIEW", details={"tab": tab})
-    return (
-        Person.objects.prefetch_related(
-            Prefetch("registrations", queryset=Registration.objects.select_related("type").prefetch_related("history")),
-        )
-        .select_related("pdu__region", "practitioner__team", "prison_offender_manager")
-        .get(pk=person.pk)
+    prefetch_related_objects(
+        [person],
+        Prefetch("registrations", queryset=Registration.objects.select_related("type").prefetch_related("history")),
     )
+    return person

@@ -99,6 +99,21 @@ def registration_add(
     return registration
 
 
+def _registration_changed(
+    actor: Actor, registration: Registration, action: str, notes: str, audit_action: str, details: dict[str, object]
+) -> None:
+    """Every change to a flag goes into its history and the audit trail, in the caller's transaction."""
+    RegistrationHistory.objects.create(
+        registration=registration, action=action, at=clock.now(), by=_by(actor), notes=notes
+    )
+    audit_record(
+        actor=actor,
+        action=audit_action,
+        crn=registration.person.crn,
+        details={"registration": registration.external_id, **details},
+    )
+
+
 @transaction.atomic
 def registration_review(*, actor: Actor, registration: Registration, reviewed_on: date, notes: str) -> Registration:
     if not notes.strip():
@@ -114,21 +129,13 @@ def registration_review(*, actor: Actor, registration: Registration, reviewed_on
         end=registration.end,
     )
     registration.save(update_fields=["last_reviewed", "next_review"])
-    RegistrationHistory.objects.create(
-        registration=registration,
-        action=RegistrationHistory.Action.REVIEWED,
-        at=clock.now(),
-        by=_by(actor),
-        notes=notes,
-    )
-    audit_record(
-        actor=actor,
-        action="REGISTRATION_REVIEW",
-        crn=registration.person.crn,
-        details={
-            "registration": registration.external_id,
-            "next_review": [str(old_next), str(registration.next_review)],
-        },
+    _registration_changed(
+        actor,
+        registration,
+        RegistrationHistory.Action.REVIEWED,
+        notes,
+        "REGISTRATION_REVIEW",
+        {"next_review": [str(old_next), str(registration.next_review)]},
     )
     return registration
 
@@ -143,18 +150,8 @@ def registration_remove(*, actor: Actor, registration: Registration, ended_on: d
     registration.end_reason = reason
     registration.next_review = None
     registration.save(update_fields=["end", "end_reason", "next_review"])
-    RegistrationHistory.objects.create(
-        registration=registration,
-        action=RegistrationHistory.Action.REMOVED,
-        at=clock.now(),
-        by=_by(actor),
-        notes=reason,
-    )
-    audit_record(
-        actor=actor,
-        action="REGISTRATION_REMOVE",
-        crn=registration.person.crn,
-        details={"registration": registration.external_id, "end": str(ended_on)},
+    _registration_changed(
+        actor, registration, RegistrationHistory.Action.REMOVED, reason, "REGISTRATION_REMOVE", {"end": str(ended_on)}
     )
     return registration
 

@@ -135,96 +135,81 @@ def assessment_save_judgement(
     The judgement is saved even when prompts are still open (they are what the assessor must answer next); the
     ValidationError raised afterwards lists them. A response that is not a rationale is not accepted.
     """
+    # The judgement is committed before open prompts are reported, so they stay visible until answered.
     with transaction.atomic():
-        prompts, problems = _save_judgement(
-            actor, assessment, community, custody, rationales, prompt_responses, risk_to_self, other_risks
+        _editable(assessment)
+        if not assessment.indicator_answers:
+            raise ValidationError([("analysis", "complete the analysis step first: every indicator needs an answer")])
+        levels, problems = _levels(community, COMMUNITY_GROUPS, "community")
+        custody_levels: dict[Group, Level] = {}
+        if custody is not None:
+            custody_levels, more = _levels(custody, CUSTODY_GROUPS, "custody")
+            problems += more
+        for group in COMMUNITY_GROUPS:
+            reason = rationale_problem(rationales.get(group.value, ""))
+            if reason:
+                problems.append((f"rationale.{group.value}", reason))
+        for item in RISK_TO_SELF_ITEMS:
+            if risk_to_self.get(item) not in ANSWERS:
+                problems.append((f"risk_to_self.{item}", "answer yes, no or don't know"))
+        if problems:
+            raise ValidationError(problems)
+        relevant = frozenset(c for c, a in assessment.indicator_answers.items() if a["relevant"])
+        evidence = assessment_evidence(assessment.person, relevant)
+        chosen = {
+            g: max(levels.get(g, Level.LOW), custody_levels.get(g, Level.LOW), key=lambda lv: lv.rank)
+            for g in CUSTODY_GROUPS
+        }
+        prompts = []
+        problems = []
+        for prompt in thresholding_prompts(evidence, chosen):
+            response = " ".join(prompt_responses.get(prompt.code, "").split())
+            if not response:
+                problems.append(
+                    (
+                        f"prompt.{prompt.code}",
+                        f"the evidence suggests {_words(prompt.suggested)} for "
+                        f"{_words(prompt.group)}: raise the level or say why not",
+                    )
+                )
+            elif (why := rationale_problem(response)) is not None:
+                problems.append((f"prompt.{prompt.code}", why))
+                response = ""
+            prompts.append(
+                {
+                    "code": prompt.code,
+                    "group": prompt.group.value,
+                    "suggested": prompt.suggested.value,
+                    "message": prompt.message,
+                    "evidence": list(prompt.evidence),
+                    "source": prompt.source,
+                    "response": response,
+                    "responded_by": _who(actor) if response else "",
+                }
+            )
+        assessment.rosh = {
+            "community": {g.value: lv.value for g, lv in levels.items()},
+            "custody": {g.value: lv.value for g, lv in custody_levels.items()},
+        }
+        assessment.rationales = {g.value: " ".join(rationales[g.value].split()) for g in COMMUNITY_GROUPS}
+        assessment.prompts = prompts
+        assessment.risk_to_self = {k: risk_to_self[k] for k in RISK_TO_SELF_ITEMS}
+        assessment.other_risks = {k: str(other_risks.get(k, "")).strip() for k in OTHER_RISK_ITEMS}
+        assessment.overall = overall({**levels, **custody_levels}).value
+        assessment.save(update_fields=["rosh", "rationales", "prompts", "risk_to_self", "other_risks", "overall"])
+        audit_record(
+            actor=actor,
+            action="ASSESSMENT_JUDGE",
+            crn=assessment.person.crn,
+            details={
+                "assessment": assessment.external_id,
+                "overall": assessment.overall,
+                "prompts": [p["code"] for p in prompts],
+            },
         )
     if problems:
         raise ValidationError(problems)
     return prompts
-
-
-def _save_judgement(
-    actor: Actor,
-    assessment: Assessment,
-    community: dict[str, str],
-    custody: dict[str, str] | None,
-    rationales: dict[str, str],
-    prompt_responses: dict[str, str],
-    risk_to_self: dict[str, str],
-    other_risks: dict[str, str],
-) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
-    _editable(assessment)
-    if not assessment.indicator_answers:
-        raise ValidationError([("analysis", "complete the analysis step first: every indicator needs an answer")])
-    levels, problems = _levels(community, COMMUNITY_GROUPS, "community")
-    custody_levels: dict[Group, Level] = {}
-    if custody is not None:
-        custody_levels, more = _levels(custody, CUSTODY_GROUPS, "custody")
-        problems += more
-    for group in COMMUNITY_GROUPS:
-        reason = rationale_problem(rationales.get(group.value, ""))
-        if reason:
-            problems.append((f"rationale.{group.value}", reason))
-    for item in RISK_TO_SELF_ITEMS:
-        if risk_to_self.get(item) not in ANSWERS:
-            problems.append((f"risk_to_self.{item}", "answer yes, no or don't know"))
-    if problems:
-        raise ValidationError(problems)
-    relevant = frozenset(c for c, a in assessment.indicator_answers.items() if a["relevant"])
-    evidence = assessment_evidence(assessment.person, relevant)
-    chosen = {
-        g: max(levels.get(g, Level.LOW), custody_levels.get(g, Level.LOW), key=lambda lv: lv.rank)
-        for g in CUSTODY_GROUPS
-    }
-    prompts = []
-    problems = []
-    for prompt in thresholding_prompts(evidence, chosen):
-        response = " ".join(prompt_responses.get(prompt.code, "").split())
-        if not response:
-            problems.append(
-                (
-                    f"prompt.{prompt.code}",
-                    f"the evidence suggests {_words(prompt.suggested)} for "
-                    f"{_words(prompt.group)}: raise the level or say why not",
-                )
-            )
-        elif (why := rationale_problem(response)) is not None:
-            problems.append((f"prompt.{prompt.code}", why))
-            response = ""
-        prompts.append(
-            {
-                "code": prompt.code,
-                "group": prompt.group.value,
-                "suggested": prompt.suggested.value,
-                "message": prompt.message,
-                "evidence": list(prompt.evidence),
-                "source": prompt.source,
-                "response": response,
-                "responded_by": _who(actor) if response else "",
-            }
-        )
-    assessment.rosh = {
-        "community": {g.value: lv.value for g, lv in levels.items()},
-        "custody": {g.value: lv.value for g, lv in custody_levels.items()},
-    }
-    assessment.rationales = {g.value: " ".join(rationales[g.value].split()) for g in COMMUNITY_GROUPS}
-    assessment.prompts = prompts
-    assessment.risk_to_self = {k: risk_to_self[k] for k in RISK_TO_SELF_ITEMS}
-    assessment.other_risks = {k: str(other_risks.get(k, "")).strip() for k in OTHER_RISK_ITEMS}
-    assessment.overall = overall({**levels, **custody_levels}).value
-    assessment.save(update_fields=["rosh", "rationales", "prompts", "risk_to_self", "other_risks", "overall"])
-    audit_record(
-        actor=actor,
-        action="ASSESSMENT_JUDGE",
-        crn=assessment.person.crn,
-        details={
-            "assessment": assessment.external_id,
-            "overall": assessment.overall,
-            "prompts": [p["code"] for p in prompts],
-        },
-    )
-    return prompts, problems
 
 
 def _assessor_flags(assessment: Assessment) -> tuple[bool, bool]:
