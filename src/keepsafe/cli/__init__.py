@@ -11,6 +11,7 @@ ALIASES = {
     "export": "bundle_export",
     "case": "case_summary",
     "audit": "audit_search",
+    "scan-corpus": "scan_corpus",
 }
 
 

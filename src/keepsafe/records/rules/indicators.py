@@ -23,3 +23,21 @@ INDICATORS = {
     "accommodation_loss": "Loss of accommodation",
     "mental_health": "Deteriorating mental health",
 }
+
+# How the risk picture and the corpus figures group the indicators.
+GROUPS = {
+    "Weapons and violence": (
+        "weapons",
+        "threats",
+        "violence",
+        "violence_escalation",
+        "pro_violence_attitudes",
+        "callousness",
+    ),
+    "Domestic abuse, stalking and orders": ("domestic_abuse", "stalking", "order_breach"),
+    "Children and sexual harm": ("child_safeguarding", "sexual_harm"),
+    "Needs and engagement": ("substance_misuse", "disengagement", "accommodation_loss", "mental_health"),
+}
+# Found across a person's records rather than in one text.
+CROSS_RECORD = frozenset({"violence_escalation"})
+GROUP_OF = {indicator: group for group, members in GROUPS.items() for indicator in members}

@@ -1,0 +1,220 @@
+"""Find serious-harm indicators in free text, with the exact span and the rule that matched.
+
+spaCy (blank English: tokenizer and sentencizer, no model download) runs the lexicon's token patterns through its
+rule `Matcher`; a NegEx-style pass (Chapman et al. 2001) drops findings that are negated ("no weapons were found"),
+hypothetical ("if he were to...") or where the person is the one harmed ("assaulted by another resident").
+Everything is explainable: each finding names its rule and why the rule exists.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import spacy
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from keepsafe.records.rules import lexicon as lx
+
+TokenSpec = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Finding:
+    indicator: str
+    start: int  # character offsets into the scanned text
+    end: int
+    text: str
+    rule: str
+    why: str
+
+
+class PatternError(ValueError):
+    pass
+
+
+class Scanner:
+    def __init__(self, rules: Sequence[lx.Rule] = lx.RULES) -> None:
+        self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("sentencizer")
+        self.rules = {rule.id: rule for rule in rules}
+        self.matcher = Matcher(self.nlp.vocab)
+        for rule in rules:
+            self.matcher.add(rule.id, [spec for p in rule.patterns for spec in self._compile(p)])
+        self.cues = Matcher(self.nlp.vocab)
+        for indicator, patterns in lx.EXCLUSIONS.items():
+            self.cues.add(f"EXCLUDE:{indicator}", [spec for p in patterns for spec in self._compile(p)])
+        for name, patterns in (
+            ("NEG_AFTER_FAR", lx.NEGATION_AFTER_FAR),
+            ("NEG_BEFORE", lx.NEGATION_BEFORE),
+            ("NEG_AFTER", lx.NEGATION_AFTER),
+            ("PSEUDO", lx.PSEUDO_NEGATION),
+            ("HYPO_BEFORE", lx.HYPOTHETICAL_BEFORE),
+            ("HYPO_AFTER", lx.HYPOTHETICAL_AFTER),
+            ("EXP_BEFORE", lx.EXPERIENCER_BEFORE),
+            ("EXP_AFTER", lx.EXPERIENCER_AFTER),
+        ):
+            self.cues.add(name, [spec for p in patterns for spec in self._compile(p)])
+
+    def _compile(self, pattern: str) -> list[list[TokenSpec]]:
+        """One lexicon pattern to spaCy token patterns (several when an alternative spans more than one token)."""
+        positions: list[list[list[TokenSpec]]] = []
+        for raw in pattern.split():
+            optional = raw.endswith("?") and len(raw) > 1
+            word = raw[:-1] if optional else raw
+            op: TokenSpec = {"OP": "?"} if optional else {}
+            if gap := re.fullmatch(r"_\{(\d+),(\d+)\}", word):
+                positions.append([[{"OP": f"{{{gap[1]},{gap[2]}}}"}]])
+            elif word == "_":
+                positions.append([[dict(op)]])
+            elif word == "#":
+                positions.append([[{"LIKE_NUM": True, **op}]])
+            elif word.startswith("!"):
+                positions.append([[{"LOWER": {"NOT_IN": word[1:].split("|")}, **op}]])
+            else:
+                positions.append(self._alternatives(word.split("|"), op, pattern))
+        return [[spec for seq in combo for spec in seq] for combo in itertools.product(*positions)]
+
+    def _alternatives(self, alternatives: list[str], op: TokenSpec, pattern: str) -> list[list[TokenSpec]]:
+        single: list[str] = []
+        prefixes: list[str] = []
+        variants: list[list[TokenSpec]] = []
+        for alt in alternatives:
+            if not alt:
+                raise PatternError(f"empty alternative in lexicon pattern {pattern!r}")
+            if alt.endswith("*"):
+                prefixes.append(alt[:-1].lower())
+                continue
+            pieces = [t.lower_ for t in self.nlp.tokenizer(alt.replace("+", " "))]
+            if len(pieces) == 1:
+                single.append(pieces[0])
+            elif op:
+                raise PatternError(f"optional {alt!r} in {pattern!r} must be a single token")
+            else:
+                variants.append([{"LOWER": piece} for piece in pieces])
+        if prefixes:
+            words = [re.escape(w) for w in single] + [re.escape(p) + ".*" for p in prefixes]
+            variants.append([{"LOWER": {"REGEX": f"^(?:{'|'.join(words)})$"}, **op}])
+        elif single:
+            variants.append([{"LOWER": {"IN": single}, **op}])
+        return variants
+
+    def scan(self, text: str) -> list[Finding]:
+        return self._findings(self.nlp(text))
+
+    def scan_many(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[list[Finding]]:
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            yield self._findings(doc)
+
+    def _findings(self, doc: Doc) -> list[Finding]:
+        matches = self.matcher(doc)
+        if not matches:
+            return []
+        cues: dict[str, list[Span]] = {}
+        for match_id, start, end in self.cues(doc):
+            cues.setdefault(self.nlp.vocab.strings[match_id], []).append(Span(doc, start, end))
+        found: list[Finding] = []
+        for sent in doc.sents:
+            in_sentence = [
+                (self.rules[self.nlp.vocab.strings[m]], Span(doc, s, e))
+                for m, s, e in matches
+                if sent.start <= s and e <= sent.end
+            ]
+            if in_sentence:
+                found += self._sentence(doc, sent, in_sentence, cues)
+        return sorted(found, key=lambda f: (f.start, f.indicator))
+
+    def _sentence(
+        self, doc: Doc, sent: Span, candidates: list[tuple[lx.Rule, Span]], cues: dict[str, list[Span]]
+    ) -> list[Finding]:
+        def within(name: str) -> list[Span]:
+            return [c for c in cues.get(name, []) if sent.start <= c.start and c.end <= sent.end]
+
+        pseudo = within("PSEUDO")
+        matched = [span for _, span in candidates]
+
+        def live(cue_list: list[Span]) -> list[Span]:
+            # A cue inside a finding is part of it ("no remorse", "without emotion"), not a negation of others;
+            # a cue overlapping a pseudo-negation ("no further action") is not a cue at all.
+            return [
+                c
+                for c in cue_list
+                if not any(s.start <= c.start and c.end <= s.end for s in matched)
+                and not any(c.start < p.end and p.start < c.end for p in pseudo)
+            ]
+
+        neg_before, neg_after = live(within("NEG_BEFORE")), live(within("NEG_AFTER"))
+        neg_far = live(within("NEG_AFTER_FAR"))
+        hypo_before, hypo_after = live(within("HYPO_BEFORE")), live(within("HYPO_AFTER"))
+        exp_before, exp_after = within("EXP_BEFORE"), within("EXP_AFTER")
+
+        def clear(start: int, end: int) -> bool:
+            return not any(t.lower_ in lx.TERMINATORS for t in doc[start:end])
+
+        def before(cue_list: list[Span], span: Span, window: int) -> bool:
+            return any(
+                c.end <= span.start and span.start - c.end <= window and clear(c.end, span.start) for c in cue_list
+            )
+
+        def after(cue_list: list[Span], span: Span, window: int) -> bool:
+            return any(
+                c.start >= span.end and c.start - span.end <= window and clear(span.end, c.start) for c in cue_list
+            )
+
+        kept: list[tuple[lx.Rule, Span]] = []
+        for rule, span in candidates:
+            if any(c.start < span.end and span.start < c.end for c in within(f"EXCLUDE:{rule.indicator}")):
+                continue
+            if before(neg_before, span, lx.NEGATION_WINDOW) or after(neg_after, span, lx.POST_WINDOW):
+                continue
+            if after(neg_far, span, lx.NEGATION_AFTER_FAR_WINDOW):
+                continue
+            if before(hypo_before, span, lx.HYPOTHETICAL_WINDOW) or after(hypo_after, span, lx.POST_WINDOW):
+                continue
+            if rule.indicator in lx.EXPERIENCER_INDICATORS and (
+                before(exp_before, span, lx.EXPERIENCER_WINDOW) or after(exp_after, span, 0)
+            ):
+                continue
+            kept.append((rule, span))
+        kept = [
+            (rule, span)
+            for rule, span in kept
+            if not any(
+                other.indicator == lx.SUBSUMED_BY.get(rule.indicator)
+                and other_span.start <= span.start
+                and span.end <= other_span.end
+                for other, other_span in kept
+            )
+        ]
+        present = {rule.indicator for rule, _ in kept if not rule.requires}
+        kept = [(rule, span) for rule, span in kept if not rule.requires or rule.requires & present]
+        findings: list[Finding] = []
+        for indicator, group in itertools.groupby(
+            sorted(kept, key=lambda k: k[0].indicator), key=lambda k: k[0].indicator
+        ):
+            pairs = list(group)
+            rule_of = {(s.start, s.end): r for r, s in pairs}
+            for span in filter_spans([s for _, s in pairs]):
+                rule = rule_of[(span.start, span.end)]
+                findings.append(Finding(indicator, span.start_char, span.end_char, span.text, rule.id, rule.why))
+        return findings
+
+
+@cache
+def scanner() -> Scanner:
+    """The shared scanner: building the matchers takes about a second, so it is built once per process."""
+    return Scanner()
+
+
+def scan(text: str) -> list[Finding]:
+    return scanner().scan(text)
+
+
+def scan_many(texts: Iterable[str]) -> Iterator[list[Finding]]:
+    return scanner().scan_many(texts)
