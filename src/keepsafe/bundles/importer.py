@@ -28,6 +28,7 @@ from keepsafe.people.models import (
 )
 from keepsafe.people.rules.registration_review import next_review_date
 from keepsafe.records.models import Record
+from keepsafe.records.services import findings_store
 from keepsafe.risk.models import Assessment
 from keepsafe.risk.rules.rosh import Group, Level, overall
 from keepsafe.risk.services import assessment_import_apply, risk_recalculate_many
@@ -292,6 +293,10 @@ def _write_people(
     ]
     Record.objects.bulk_create(new_records, batch_size=1000)
     summary.add("records", len(new_records), 0)
+    rescanned = list(contacts.created) + [
+        contacts.by_key[key] for key, diff in contacts.changed.items() if "notes" in diff or "at" in diff
+    ]
+    summary.add("indicator_findings", findings_store(records=new_records, contacts=rescanned), 0)
     for record in new_records:
         changes[crn_of[record.person_id]].setdefault("records_added", []).append(record.external_id)
 

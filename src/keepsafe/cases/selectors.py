@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
 
 from keepsafe.bundles.exporter import event_bundle, record_bundle
 from keepsafe.core import clock
@@ -17,25 +18,38 @@ from keepsafe.people.models import Contact, Event, Person, Registration, Registr
 from keepsafe.people.rules.registration_review import is_active
 from keepsafe.people.selectors import person_get
 from keepsafe.records.models import Record
-from keepsafe.risk.selectors import risk_summary
+from keepsafe.records.selectors import indicator_picture
+from keepsafe.risk.selectors import review_signals, risk_summary
 
 SUMMARY_CONTACTS = 50
 SUMMARY_RECORDS = 50
 
 
-def case_summary(*, crn: str, viewer: Actor, today: date | None = None) -> dict[str, Any]:
-    """`keepsafe case CRN --json`: keys documented in docs/case-json.md. Raises NotFoundError if hidden."""
-    person = person_get(crn=crn, viewer=viewer, action="CASE_SUMMARY")
-    today = today or clock.today()
+def case_summary(*, crn: str, viewer: Actor, as_of: datetime | None = None) -> dict[str, Any]:
+    """`keepsafe case CRN --json`: keys documented in docs/case-json.md. Raises NotFoundError if hidden.
+
+    `as_of` shows the case as it was known at that instant: records received later, contacts after it and flags
+    added after it are left out, and risk is as assessed by then.
+    """
+    details = {"as_of": _instant(as_of)} if as_of is not None else None
+    person = person_get(crn=crn, viewer=viewer, action="CASE_SUMMARY", details=details)
+    instant = as_of or clock.now()
+    today = timezone.localdate(as_of) if as_of is not None else clock.today()
     events = Event.objects.filter(person=person).prefetch_related("requirements", "licence_conditions")
-    registrations = [
-        r
-        for r in Registration.objects.filter(person=person).select_related("type")
-        if is_active(start=r.start, end=r.end, today=today)
-    ]
-    contacts = Contact.objects.filter(person=person).select_related("staff").order_by("-at", "-id")[:SUMMARY_CONTACTS]
-    records = Record.objects.filter(person=person).order_by("-occurred_at", "-id")[:SUMMARY_RECORDS]
-    return {
+    registration_rows = Registration.objects.filter(person=person).select_related("type")
+    contact_rows = Contact.objects.filter(person=person).select_related("staff")
+    record_rows = Record.objects.filter(person=person)
+    if as_of is not None:
+        known_flags = RegistrationHistory.objects.filter(registration__person=person, at__lte=as_of)
+        registration_rows = registration_rows.filter(
+            Q(pk__in=known_flags.values("registration_id")) | Q(history__isnull=True)
+        ).distinct()
+        contact_rows = contact_rows.filter(at__lte=as_of)
+        record_rows = record_rows.filter(received_at__lte=as_of)
+    registrations = [r for r in registration_rows if is_active(start=r.start, end=r.end, today=today)]
+    contacts = contact_rows.order_by("-at", "-id")[:SUMMARY_CONTACTS]
+    records = record_rows.order_by("-occurred_at", "-id")[:SUMMARY_RECORDS]
+    summary = {
         "crn": person.crn,
         "person": {
             "forename": person.forename,
@@ -72,8 +86,13 @@ def case_summary(*, crn: str, viewer: Actor, today: date | None = None) -> dict[
             for c in contacts
         ],
         "records": [record_bundle(r) for r in records],
-        "risk": risk_summary(person),
+        "risk": risk_summary(person, as_of),
+        "indicators": {s.indicator: s.as_json() for s in indicator_picture(person, instant)},
+        "signals": review_signals(person, instant),
     }
+    if as_of is not None:
+        summary["as_of"] = _instant(as_of)
+    return summary
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.management import CommandError
 
 from keepsafe.core.actor import Actor, Channel
@@ -24,3 +26,16 @@ def cli_actor(code: str | None) -> Actor:
     if actor is None:
         raise CommandError(f"no staff member or user {code!r}", returncode=2)
     return actor
+
+
+def parse_instant_option(option: str, value: str | None) -> datetime | None:
+    """An ISO 8601 instant with an offset or Z; a date or a naive time is refused rather than guessed."""
+    if value is None:
+        return None
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"{option}: {value!r} is not an ISO 8601 instant such as 2022-06-30T12:00:00Z") from exc
+    if instant.tzinfo is None:
+        raise CommandError(f"{option}: {value!r} needs an offset or Z, for example {value}Z")
+    return instant

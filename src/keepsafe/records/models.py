@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from keepsafe.people.models import Person
+from keepsafe.people.models import Contact, Person
 from keepsafe.people.rules.vocabulary import SOURCE_LABELS, RecordSource
 
 
@@ -29,3 +29,35 @@ class Record(models.Model):
         if self.pk is not None:
             raise RuntimeError("Records are immutable once stored")
         super().save(*args, **kwargs)
+
+
+class IndicatorFinding(models.Model):
+    """A serious-harm indicator found in a record's text or a contact's notes: derived, rebuilt by a rescan.
+
+    `received_at` is when the information reached probation, so a case can be shown as it was known at any instant.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="indicator_findings")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, null=True, blank=True, related_name="findings")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="findings")
+    indicator = models.CharField(max_length=40)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=500)
+    rule = models.CharField(max_length=80)
+    why = models.CharField(max_length=300)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    lexicon = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(record__isnull=False) & models.Q(contact__isnull=True))
+                | (models.Q(record__isnull=True) & models.Q(contact__isnull=False)),
+                name="finding_has_one_source",
+            ),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="finding_span_not_empty"),
+        ]
+        indexes = [models.Index(fields=["person", "received_at"], name="finding_person_received")]
+        ordering = ["occurred_at", "id"]

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 
 from keepsafe.audit.services import audit_record
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
-from keepsafe.people.models import Person
+from keepsafe.people import services as people_services
+from keepsafe.people.models import Contact, Person
 from keepsafe.people.rules.vocabulary import RecordSource
-from keepsafe.records.models import Record
+from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.records.rules.immutability import changed_fields
 from keepsafe.records.rules.kinds import kind_problem
+from keepsafe.records.rules.lexicon import LEXICON_VERSION
+from keepsafe.records.rules.scanner import Finding, scan_many
 
 
 @transaction.atomic
@@ -66,6 +71,7 @@ def record_add(
             )
         return existing, False
     record = Record.objects.create(person=person, external_id=external_id, **incoming)
+    findings_store(records=[record])
     audit_record(
         actor=actor,
         action="RECORD_ADD",
@@ -73,3 +79,87 @@ def record_add(
         details={"record": external_id, "source": source, "kind": kind},
     )
     return record, True
+
+
+def findings_store(*, records: Sequence[Record] = (), contacts: Sequence[Contact] = ()) -> int:
+    """Scan new records and new or changed contact notes; returns how many findings were stored.
+
+    Every path that stores a record or a contact calls this in the same transaction, so a text is never stored
+    unscanned. A contact's earlier findings are replaced, because its notes may be corrected.
+    """
+    IndicatorFinding.objects.filter(contact__in=[c.pk for c in contacts]).delete()
+    rows: list[IndicatorFinding] = []
+    for record, findings in zip(records, scan_many(r.text for r in records), strict=True):
+        rows += [
+            IndicatorFinding(
+                person_id=record.person_id,
+                record=record,
+                occurred_at=record.occurred_at,
+                received_at=record.received_at,
+                **_finding_fields(f),
+            )
+            for f in findings
+        ]
+    noted = [c for c in contacts if c.notes.strip()]
+    for contact, findings in zip(noted, scan_many(c.notes for c in noted), strict=True):
+        # A contact note is probation's own record: known from the moment of the contact.
+        rows += [
+            IndicatorFinding(
+                person_id=contact.person_id,
+                contact=contact,
+                occurred_at=contact.at,
+                received_at=contact.at,
+                **_finding_fields(f),
+            )
+            for f in findings
+        ]
+    IndicatorFinding.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _finding_fields(f: Finding) -> dict[str, object]:
+    return {
+        "indicator": f.indicator,
+        "start": f.start,
+        "end": f.end,
+        "text": f.text[:500],
+        "rule": f.rule,
+        "why": f.why[:300],
+        "lexicon": LEXICON_VERSION,
+    }
+
+
+@transaction.atomic
+def contact_add(*, actor: Actor, person: Person, **fields: Any) -> Contact:
+    """Add a contact and scan its notes (people.services.contact_add cannot: scanning sits above it)."""
+    contact = people_services.contact_add(actor=actor, person=person, **fields)
+    findings_store(contacts=[contact])
+    return contact
+
+
+@transaction.atomic
+def findings_rescan(*, actor: Actor, person_ids: Sequence[int] | None = None, chunk: int = 2000) -> int:
+    """Rebuild every finding with the current lexicon (after the lexicon changes); returns the number stored."""
+    records = Record.objects.order_by("pk")
+    contacts = Contact.objects.order_by("pk")
+    if person_ids is not None:
+        records, contacts = records.filter(person_id__in=person_ids), contacts.filter(person_id__in=person_ids)
+        IndicatorFinding.objects.filter(person_id__in=person_ids).delete()
+    else:
+        IndicatorFinding.objects.all().delete()
+    stored = 0
+    for queryset, kind in ((records, "records"), (contacts, "contacts")):
+        batch: list[Any] = []
+        for obj in queryset.iterator(chunk_size=chunk):
+            batch.append(obj)
+            if len(batch) >= chunk:
+                stored += findings_store(**{kind: batch})
+                batch = []
+        stored += findings_store(**{kind: batch})
+    audit_record(
+        actor=actor,
+        action="INDICATORS_RESCAN",
+        crn=None,
+        details={"lexicon": LEXICON_VERSION, "people": len(person_ids) if person_ids is not None else "all"},
+    )
+    return stored

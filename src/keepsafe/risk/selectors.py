@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from keepsafe.core import clock
@@ -11,11 +11,12 @@ from keepsafe.core.formats import iso_date, iso_instant
 from keepsafe.people.models import Event, Person, Registration
 from keepsafe.people.rules.registration_review import is_active
 from keepsafe.people.rules.vocabulary import CUSTODIAL_SENTENCES, OffenceCategory, SentenceType
-from keepsafe.records.models import Record
+from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange
 from keepsafe.risk.rules.case_inputs import CaseFacts, ogrs3_from_case
 from keepsafe.risk.rules.predictors import PredictorInputError
 from keepsafe.risk.rules.prompts import Evidence
+from keepsafe.risk.rules.review_signal import LatestAssessment, NewInformation, risk_review_signal
 from keepsafe.risk.rules.rosh import LEVEL_FOR_REGISTRATION, Level
 from keepsafe.risk.rules.tier import Reason
 from keepsafe.risk.rules.tier.v2 import TierV2Input, tier_v2
@@ -37,12 +38,44 @@ def current_event(person: Person) -> Event | None:
     return Event.objects.filter(person=person, terminated__isnull=True).order_by("-sentence_date", "-id").first()
 
 
-def latest_complete(person: Person) -> Assessment | None:
-    return (
-        Assessment.objects.filter(person=person, status=Assessment.Status.COMPLETE)
-        .order_by("-completed_at", "-id")
-        .first()
+def latest_complete(person: Person, as_of: datetime | None = None) -> Assessment | None:
+    """The latest completed assessment (completed by `as_of`, when given)."""
+    rows = Assessment.objects.filter(person=person, status=Assessment.Status.COMPLETE)
+    if as_of is not None:
+        rows = rows.filter(completed_at__lte=as_of)
+    return rows.order_by("-completed_at", "-id").first()
+
+
+def review_signals(person: Person, as_of: datetime) -> list[dict[str, Any]]:
+    """Open signals (`signals` in docs/case-json.md): today a RISK_REVIEW when indicator records are unanswered."""
+    latest = latest_complete(person, as_of)
+    by_record: dict[int, NewInformation] = {}
+    findings = IndicatorFinding.objects.filter(person=person, record__isnull=False, received_at__lte=as_of)
+    if latest is not None and latest.completed_at is not None:
+        findings = findings.filter(received_at__gt=latest.completed_at)
+    for record_id, external_id, received_at, indicator in findings.values_list(
+        "record_id", "record__external_id", "received_at", "indicator"
+    ):
+        seen = by_record.get(record_id)
+        indicators = (seen.indicators if seen else frozenset()) | {indicator}
+        by_record[record_id] = NewInformation(external_id, received_at, indicators)
+    signal = risk_review_signal(
+        list(by_record.values()),
+        LatestAssessment(latest.external_id, latest.completed_at) if latest and latest.completed_at else None,
+        as_of,
     )
+    if signal is None:
+        return []
+    return [
+        {
+            "id": signal.id,
+            "type": signal.type,
+            "raised_at": iso_instant(signal.raised_at),
+            "since_assessment": signal.since_assessment,
+            "records": list(signal.records),
+            "indicators": list(signal.indicators),
+        }
+    ]
 
 
 def current_level(person: Person) -> Level | None:
@@ -265,8 +298,10 @@ def gather(person: Person) -> dict[str, Any]:
     }
 
 
-def risk_summary(person: Person) -> dict[str, Any]:
-    """The `risk` key of `keepsafe case CRN --json` (docs/case-json.md)."""
+def risk_summary(person: Person, as_of: datetime | None = None) -> dict[str, Any]:
+    """The `risk` key of `keepsafe case CRN --json` (docs/case-json.md); `as_of` gives it as known then."""
+    if as_of is not None:
+        return _risk_summary_as_of(person, as_of)
     risk = CaseRisk.objects.filter(person=person).first()
     assessment = latest_complete(person)
     draft = Assessment.objects.filter(person=person, status=Assessment.Status.DRAFT).first()
@@ -284,30 +319,71 @@ def risk_summary(person: Person) -> dict[str, Any]:
             for name, p in predictors(person, assessment).items()
         },
         "tier": tiers(person),
-        "assessment": (
-            {
-                "id": assessment.external_id,
-                "completed_at": iso_instant(assessment.completed_at),
-                "status": assessment.status,
-                "source": assessment.source,
-                "countersigned": assessment.countersign_agreed is True,
-                "countersign_required": assessment.countersign_required,
-                "assessor": assessment.assessor_code,
-            }
-            if assessment
-            else None
-        ),
+        "assessment": _assessment_json(assessment),
         "prompts": [p for p in (draft.prompts if draft else []) if not p.get("response")],
-        "history": [
-            {
-                "at": iso_instant(c.at),
-                "by": c.by,
-                "previous": c.previous,
-                "new": c.new,
-                "effective": c.effective,
-                "reason": c.reason,
-            }
-            for c in RiskLevelChange.objects.filter(person=person)[:20]
-        ],
+        "history": _history_json(RiskLevelChange.objects.filter(person=person)),
         "as_of": iso_date(clock.today()),
+    }
+
+
+def _assessment_json(assessment: Assessment | None) -> dict[str, Any] | None:
+    if assessment is None:
+        return None
+    return {
+        "id": assessment.external_id,
+        "completed_at": iso_instant(assessment.completed_at),
+        "status": assessment.status,
+        "source": assessment.source,
+        "countersigned": assessment.countersign_agreed is True,
+        "countersign_required": assessment.countersign_required,
+        "assessor": assessment.assessor_code,
+    }
+
+
+def _history_json(changes) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": iso_instant(c.at),
+            "by": c.by,
+            "previous": c.previous,
+            "new": c.new,
+            "effective": c.effective,
+            "reason": c.reason,
+        }
+        for c in changes[:20]
+    ]
+
+
+def _risk_summary_as_of(person: Person, as_of: datetime) -> dict[str, Any]:
+    """Point in time: what had been assessed and decided by `as_of`. Tiers and computed predictors are left out
+    (null and empty) because their inputs (sentences, registrations, criminal history) are not versioned."""
+    assessment = latest_complete(person, as_of)
+    changes = RiskLevelChange.objects.filter(person=person, at__lte=as_of)
+    effective = changes.filter(effective=True).first()
+    pending = changes.first()
+    overall = effective.new if effective else (assessment.overall if assessment else None)
+    rosh = (assessment.rosh if assessment else {}) or {}
+    imported = (assessment.predictors if assessment else {}) or {}
+    return {
+        "rosh": {
+            "overall": overall,
+            "community": rosh.get("community", {}),
+            "custody": rosh.get("custody", {}),
+            "pending_lower_to": pending.new if pending is not None and not pending.effective else None,
+        },
+        "predictors": {
+            name: {
+                "value": p["score"],
+                "band": p["band"],
+                "static": p["static"],
+                "inputs": {},
+                "source": f"imported with assessment {assessment.external_id}" if assessment else "",
+            }
+            for name, p in sorted(imported.items())
+        },
+        "tier": None,
+        "assessment": _assessment_json(assessment),
+        "prompts": [],
+        "history": _history_json(changes),
+        "as_of": iso_instant(as_of),
     }

@@ -65,6 +65,8 @@ def test_import_case_export_cycle(cli, tmp_path):
         "contacts",
         "records",
         "risk",
+        "indicators",
+        "signals",
     ]
     assert summary["person"] == {
         "forename": "John",
