@@ -200,8 +200,14 @@ class Scanner:
         ):
             pairs = list(group)
             rule_of = {(s.start, s.end): r for r, s in pairs}
-            for span in filter_spans([s for _, s in pairs]):
-                rule = rule_of[(span.start, span.end)]
+            merged: list[tuple[lx.Rule, Span]] = []
+            for span in sorted(filter_spans([s for _, s in pairs]), key=lambda s: s.start):
+                # Touching spans of one indicator are one finding ("crack" + "cocaine" is "crack cocaine").
+                if merged and merged[-1][1].end == span.start:
+                    merged[-1] = (merged[-1][0], doc[merged[-1][1].start : span.end])
+                else:
+                    merged.append((rule_of[(span.start, span.end)], span))
+            for rule, span in merged:
                 findings.append(Finding(indicator, span.start_char, span.end_char, span.text, rule.id, rule.why))
         return findings
 
