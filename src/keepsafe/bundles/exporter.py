@@ -84,6 +84,7 @@ def record_bundle(r: Record) -> dict[str, Any]:
         "received_at": _instant(r.received_at),
         "author": r.author,
         "text": r.text,
+        "order": r.order,
     }
 
 

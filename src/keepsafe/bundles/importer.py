@@ -28,7 +28,8 @@ from keepsafe.people.models import (
 )
 from keepsafe.people.rules.registration_review import next_review_date
 from keepsafe.records.models import Record
-from keepsafe.records.services import findings_store
+from keepsafe.records.rules.civil_orders import order_json
+from keepsafe.records.services import civil_orders_apply, findings_store
 from keepsafe.risk.models import Assessment
 from keepsafe.risk.rules.rosh import Group, Level, overall
 from keepsafe.risk.services import assessment_import_apply, risk_recalculate_many
@@ -286,6 +287,7 @@ def _write_people(
             received_at=r.received_at,
             author=r.author,
             text=r.text,
+            order=order_json(r.order.as_order()) if r.order else None,
         )
         for p in people
         for r in p.records
@@ -297,6 +299,12 @@ def _write_people(
         contacts.by_key[key] for key, diff in contacts.changed.items() if "notes" in diff or "at" in diff
     ]
     summary.add("indicator_findings", findings_store(records=new_records, contacts=rescanned), 0)
+    orders = [r for r in new_records if r.order is not None]
+    if orders:
+        person_of = Person.objects.in_bulk([r.person_id for r in orders])
+        for r in orders:
+            r.person = person_of[r.person_id]
+        summary.add("registrations_from_orders", len(civil_orders_apply(actor=actor, records=orders)), 0)
     for record in new_records:
         changes[crn_of[record.person_id]].setdefault("records_added", []).append(record.external_id)
 

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from keepsafe.core.ids import is_crn
 from keepsafe.people.rules.vocabulary import (
@@ -24,6 +24,7 @@ from keepsafe.people.rules.vocabulary import (
     RequirementType,
     SentenceType,
 )
+from keepsafe.records.rules.civil_orders import CivilOrder, OrderType, order_problems
 from keepsafe.records.rules.kinds import kind_problem
 from keepsafe.workforce.rules.grades import Grade
 
@@ -148,6 +149,18 @@ class ContactIn(Strict):
     notes: Annotated[str, Field(max_length=20000)] = ""
 
 
+class CivilOrderIn(Strict):
+    """Issue 5 §5: the order a CIVIL_ORDER record carries."""
+
+    type: OrderType
+    start: date
+    end: date | None = None
+    protected_person: Annotated[str, Field(min_length=1, max_length=200)]
+
+    def as_order(self) -> CivilOrder:
+        return CivilOrder(self.type, self.start, self.end, self.protected_person)
+
+
 class RecordIn(Strict):
     id: Annotated[str, Field(min_length=1, max_length=100)]
     source: RecordSource
@@ -156,6 +169,14 @@ class RecordIn(Strict):
     received_at: AwareDatetime
     author: Annotated[str, Field(min_length=1, max_length=200)]
     text: Annotated[str, Field(min_length=1, max_length=100_000)]
+    order: CivilOrderIn | None = None
+
+    @model_validator(mode="after")
+    def _order_matches_kind(self) -> RecordIn:
+        problems = order_problems(self.kind, self.order.as_order() if self.order else None)
+        if problems:
+            raise ValueError("; ".join(f"{field}: {reason}" for field, reason in problems))
+        return self
 
 
 Level = Literal["LOW", "MEDIUM", "HIGH", "VERY_HIGH"]

@@ -17,6 +17,7 @@ from keepsafe.people.models import Person, RegistrationType
 from keepsafe.people.rules.key_dates import SentenceDates, date_problems
 from keepsafe.people.services import mappa_problems
 from keepsafe.records.models import Record
+from keepsafe.records.rules.civil_orders import order_json
 from keepsafe.records.rules.immutability import changed_fields
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
@@ -279,7 +280,7 @@ def _record_conflicts(bundle: BundleIn) -> list[tuple[str, str]]:
         if not Person.objects.filter(crn__in=chunk).exists():
             continue
         stored = Record.objects.filter(person__crn__in=chunk).values(
-            "person__crn", "external_id", "source", "kind", "occurred_at", "received_at", "author", "text"
+            "person__crn", "external_id", "source", "kind", "occurred_at", "received_at", "author", "text", "order"
         )
         for row in stored.iterator(chunk_size=2000):
             key = (row["person__crn"], row["external_id"])
@@ -295,6 +296,7 @@ def _record_conflicts(bundle: BundleIn) -> list[tuple[str, str]]:
                     "received_at": record.received_at,
                     "author": record.author,
                     "text": record.text,
+                    "order": order_json(record.order.as_order()) if record.order else None,
                 },
             )
             if differing:

@@ -141,6 +141,36 @@ def registration_review(*, actor: Actor, registration: Registration, reviewed_on
 
 
 @transaction.atomic
+def registration_amend(
+    *, actor: Actor, registration: Registration, start: date, end: date | None, notes: str, reason: str
+) -> bool:
+    """Change a flag's dates and notes (a varied or renewed order); returns whether anything changed."""
+    if end is not None and end < start:
+        raise ValidationError([("end", f"end {end} is before start {start}")])
+    before = {"start": registration.start, "end": registration.end, "notes": registration.notes}
+    after = {"start": start, "end": end, "notes": notes}
+    if before == after:
+        return False
+    registration.start, registration.end, registration.notes = start, end, notes
+    registration.next_review = next_review_date(
+        review_months=registration.type.review_months,
+        start=start,
+        last_reviewed=registration.last_reviewed,
+        end=end,
+    )
+    registration.save(update_fields=["start", "end", "notes", "next_review"])
+    _registration_changed(
+        actor,
+        registration,
+        RegistrationHistory.Action.UPDATED,
+        reason,
+        "REGISTRATION_UPDATE",
+        {k: [str(before[k]), str(after[k])] for k in before if before[k] != after[k]},
+    )
+    return True
+
+
+@transaction.atomic
 def registration_remove(*, actor: Actor, registration: Registration, ended_on: date, reason: str) -> Registration:
     if not reason.strip():
         raise ValidationError([("reason", "give the reason the registration is being removed")])

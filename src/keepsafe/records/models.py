@@ -15,6 +15,8 @@ class Record(models.Model):
     received_at = models.DateTimeField()
     author = models.CharField(max_length=200)
     text = models.TextField()
+    # CIVIL_ORDER records only: {"type", "start", "end", "protected_person"} (records/rules/civil_orders.py).
+    order = models.JSONField(null=True, blank=True)
     stored_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,9 +12,18 @@ from keepsafe.audit.services import audit_record
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
 from keepsafe.people import services as people_services
-from keepsafe.people.models import Contact, Person
+from keepsafe.people.models import Contact, Person, Registration
 from keepsafe.people.rules.vocabulary import RecordSource
 from keepsafe.records.models import IndicatorFinding, Record
+from keepsafe.records.rules.civil_orders import (
+    CIVIL_ORDER_KIND,
+    CivilOrder,
+    order_from_json,
+    order_json,
+    order_problems,
+    registration_plan,
+    should_update,
+)
 from keepsafe.records.rules.immutability import changed_fields
 from keepsafe.records.rules.kinds import kind_problem
 from keepsafe.records.rules.lexicon import LEXICON_VERSION
@@ -33,8 +42,11 @@ def record_add(
     received_at: datetime,
     author: str,
     text: str,
+    order: CivilOrder | None = None,
 ) -> tuple[Record, bool]:
-    """Store a record; returns (record, created). The same id with the same content is accepted once."""
+    """Store a record; returns (record, created). The same id with the same content is accepted once.
+
+    A CIVIL_ORDER record carries its order, which creates or updates the matching flag."""
     problems: list[tuple[str, str]] = []
     if source not in RecordSource.__members__:
         problems.append(("source", f"unknown source {source!r}; one of {', '.join(RecordSource)}"))
@@ -45,6 +57,7 @@ def record_add(
             problems.append((name, "the instant needs an offset or Z"))
     if not text.strip():
         problems.append(("text", "a record needs some text"))
+    problems += order_problems(kind, order)
     if problems:
         raise ValidationError(problems)
     incoming = {
@@ -54,6 +67,7 @@ def record_add(
         "received_at": received_at,
         "author": author,
         "text": text,
+        "order": order_json(order),
     }
     existing = Record.objects.filter(person=person, external_id=external_id).first()
     if existing is not None:
@@ -72,6 +86,7 @@ def record_add(
         return existing, False
     record = Record.objects.create(person=person, external_id=external_id, **incoming)
     findings_store(records=[record])
+    civil_orders_apply(actor=actor, records=[record])
     audit_record(
         actor=actor,
         action="RECORD_ADD",
@@ -163,3 +178,35 @@ def findings_rescan(*, actor: Actor, person_ids: Sequence[int] | None = None, ch
         details={"lexicon": LEXICON_VERSION, "people": len(person_ids) if person_ids is not None else "all"},
     )
     return stored
+
+
+def civil_orders_apply(*, actor: Actor, records: Sequence[Record]) -> list[str]:
+    """Create or update the flag each CIVIL_ORDER record's order calls for; returns the flags touched."""
+    touched: list[str] = []
+    for record in records:
+        order = order_from_json(record.order) if record.kind == CIVIL_ORDER_KIND else None
+        if order is None:
+            continue
+        plan = registration_plan(order, record.external_id)
+        existing = Registration.objects.filter(person_id=record.person_id, external_id=plan.external_id).first()
+        if existing is None:
+            people_services.registration_add(
+                actor=actor,
+                person=record.person,
+                external_id=plan.external_id,
+                type_code=plan.type_code,
+                start=plan.start,
+                end=plan.end,
+                notes=plan.notes,
+            )
+            touched.append(plan.external_id)
+        elif should_update(existing.start, order) and people_services.registration_amend(
+            actor=actor,
+            registration=existing,
+            start=plan.start,
+            end=plan.end,
+            notes=plan.notes,
+            reason=f"Order varied or renewed (record {record.external_id})",
+        ):
+            touched.append(plan.external_id)
+    return touched

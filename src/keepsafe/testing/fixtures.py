@@ -134,6 +134,7 @@ PERSON: dict[str, Any] = {
             "received_at": "2021-08-03T12:00:00Z",
             "author": "Security department",
             "text": "Improvised blade found in cell during search.",
+            "order": None,
         }
     ],
 }

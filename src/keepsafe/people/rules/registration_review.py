@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 
 def add_months(day: date, months: int) -> date:
@@ -17,11 +17,17 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(f"cannot add {months} months to {day}")
 
 
+# Keepsafe policy (issue 5 §5): an order or flag with an end date is reviewed this long before it ends, so the
+# practitioner decides in time whether protection must continue (for example by asking for the order to be renewed).
+REVIEW_BEFORE_END = timedelta(days=28)
+
+
 def next_review_date(*, review_months: int, start: date, last_reviewed: date | None, end: date | None) -> date | None:
     """nDelius register review frequency — registration-types.csv `review_months` (0: never reviewed).
 
-    The next review falls one review period after the latest review, or after the start if never reviewed.
-    A registration that has ended is not reviewed again.
+    The next review falls one review period after the latest review, or after the start if never reviewed. When
+    the registration ends before that, the review falls REVIEW_BEFORE_END before the end instead (not before the
+    start, and not again once reviewed in that time).
     """
     if review_months < 0:
         raise ValueError(f"review_months must not be negative, got {review_months}")
@@ -30,7 +36,10 @@ def next_review_date(*, review_months: int, start: date, last_reviewed: date | N
     base = last_reviewed if last_reviewed is not None and last_reviewed >= start else start
     due = add_months(base, review_months)
     if end is not None and due >= end:
-        return None
+        before_end = max(end - REVIEW_BEFORE_END, start)
+        if last_reviewed is not None and last_reviewed >= before_end:
+            return None
+        return before_end
     return due
 
 

@@ -49,7 +49,17 @@ def test_review_dates():
     )
     assert next_review_date(review_months=0, start=date(2021, 1, 1), last_reviewed=None, end=None) is None
     # A registration ending before its review falls due is not reviewed.
-    assert next_review_date(review_months=6, start=date(2021, 1, 1), last_reviewed=None, end=date(2021, 3, 1)) is None
+    # Ending before the regular review: reviewed 28 days before the end, once.
+    assert next_review_date(review_months=6, start=date(2021, 1, 1), last_reviewed=None, end=date(2021, 3, 1)) == date(
+        2021, 2, 1
+    )
+    assert (
+        next_review_date(review_months=6, start=date(2021, 1, 1), last_reviewed=date(2021, 2, 2), end=date(2021, 3, 1))
+        is None
+    )
+    assert next_review_date(review_months=6, start=date(2021, 1, 1), last_reviewed=None, end=date(2021, 1, 10)) == date(
+        2021, 1, 1
+    )
     with pytest.raises(ValueError, match="negative"):
         next_review_date(review_months=-1, start=date(2021, 1, 1), last_reviewed=None, end=None)
 

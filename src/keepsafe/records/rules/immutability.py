@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-IMMUTABLE_FIELDS = ("source", "kind", "occurred_at", "received_at", "author", "text")
+IMMUTABLE_FIELDS = ("source", "kind", "occurred_at", "received_at", "author", "text", "order")
 
 
 def changed_fields(stored: Mapping[str, object], incoming: Mapping[str, object]) -> list[str]:
