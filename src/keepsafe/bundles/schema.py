@@ -24,8 +24,9 @@ from keepsafe.people.rules.vocabulary import (
     RequirementType,
     SentenceType,
 )
-from keepsafe.records.rules.civil_orders import CivilOrder, OrderType, order_problems
+from keepsafe.records.rules.civil_orders import order_problems
 from keepsafe.records.rules.kinds import kind_problem
+from keepsafe.records.schemas import CivilOrderIn
 from keepsafe.workforce.rules.grades import Grade
 
 FORMAT = "keepsafe-bundle/1"
@@ -147,18 +148,6 @@ class ContactIn(Strict):
     staff: str | None = None
     outcome: ContactOutcome | None = None
     notes: Annotated[str, Field(max_length=20000)] = ""
-
-
-class CivilOrderIn(Strict):
-    """Issue 5 §5: the order a CIVIL_ORDER record carries."""
-
-    type: OrderType
-    start: date
-    end: date | None = None
-    protected_person: Annotated[str, Field(min_length=1, max_length=200)]
-
-    def as_order(self) -> CivilOrder:
-        return CivilOrder(self.type, self.start, self.end, self.protected_person)
 
 
 class RecordIn(Strict):

@@ -14,6 +14,7 @@ class Role(enum.StrEnum):
     POM = "POM"
     AUDITOR = "AUDITOR"
     ADMINISTRATOR = "ADMINISTRATOR"
+    PARTNER = "PARTNER"  # a partner organisation's system, through the API under its agreement
     SYSTEM = "SYSTEM"
 
     @property
@@ -29,6 +30,7 @@ ROLE_LABELS = {
     Role.POM: "Prison offender manager",
     Role.AUDITOR: "Auditor",
     Role.ADMINISTRATOR: "Administrator",
+    Role.PARTNER: "Partner organisation",
     Role.SYSTEM: "System",
 }
 

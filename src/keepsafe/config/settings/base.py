@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "keepsafe.people",
     "keepsafe.records",
     "keepsafe.risk",
+    "keepsafe.sharing",
     "keepsafe.web",
     "keepsafe.cli",
 ]

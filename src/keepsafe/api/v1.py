@@ -1,0 +1,252 @@
+"""The partner API, version 1: partners send records and answer checks under their information sharing agreement.
+
+Served at /api/v1/ with its OpenAPI schema at /api/v1/openapi.json (docs/api.md). Partners authenticate with
+`Authorization: Bearer <key>`; everything a key can reach is bounded by its agreement.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+from pydantic import Field
+
+from keepsafe.audit.services import audit_record
+from keepsafe.core.errors import NotFoundError, ValidationError
+from keepsafe.core.formats import iso_instant
+from keepsafe.sharing.models import PartnerSubmission
+from keepsafe.sharing.rules.agreements import MAX_BATCH
+from keepsafe.sharing.schemas import CheckAnswerIn
+from keepsafe.sharing.selectors import KeyRejectedError, api_client
+from keepsafe.sharing.services import ApiClient, check_answer, check_requests_open, partner_records_submit
+
+
+class PartnerKey(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiClient:
+        try:
+            return api_client(token)
+        except KeyRejectedError as exc:
+            raise HttpError(exc.status, exc.reason) from exc
+
+
+api = NinjaAPI(
+    title="Keepsafe partner API",
+    version="1",
+    description=(
+        "Partner organisations send records about people on probation and answer domestic abuse and safeguarding "
+        "checks, under an information sharing agreement. See docs/api.md."
+    ),
+    auth=PartnerKey(),
+    docs_url=None,  # Swagger UI would load scripts from a CDN; the schema itself is served.
+    urls_namespace="api-v1",
+)
+
+
+class Error(Schema):
+    detail: str
+
+
+class InvalidRequest(Schema):
+    detail: list[dict[str, Any]]
+
+
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 422: InvalidRequest}
+
+
+class RecordBatchIn(Schema):
+    records: Annotated[
+        list[Any],
+        Field(
+            min_length=1,
+            max_length=MAX_BATCH,
+            description=(
+                "Up to 1,000 records. Each: external_id (your id), crn, kind (a kind your agreement covers), "
+                "occurred_at (ISO 8601 with offset), author, text, and for kind CIVIL_ORDER an order {type, start, "
+                "end, protected_person}. Items are checked one by one: a bad item is reported in its result and "
+                "the others are still stored."
+            ),
+        ),
+    ]
+
+
+class ItemError(Schema):
+    field: str
+    reason: str
+
+
+class ItemResultOut(Schema):
+    index: int
+    external_id: str | None
+    status: Literal["CREATED", "DUPLICATE", "CONFLICT", "REJECTED"]
+    record_id: str | None
+    errors: list[ItemError]
+
+
+class BatchOut(Schema):
+    created: int
+    duplicates: int
+    conflicts: int
+    rejected: int
+    results: list[ItemResultOut]
+
+
+class OrderOut(Schema):
+    type: str
+    start: str
+    end: str | None
+    protected_person: str
+
+
+class RecordOut(Schema):
+    external_id: str
+    record_id: str
+    crn: str
+    kind: str
+    occurred_at: str
+    received_at: str
+    author: str
+    text: str
+    order: OrderOut | None
+
+
+class CheckOut(Schema):
+    id: UUID
+    kind: Literal["DOMESTIC_ABUSE", "SAFEGUARDING"]
+    crn: str
+    forename: str
+    surname: str
+    date_of_birth: date
+    pnc: str | None
+    requested_at: datetime
+    question: str
+
+
+class AnswerBody(Schema):
+    external_id: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
+    occurred_at: datetime
+    author: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=100_000)
+
+
+class AnswerOut(Schema):
+    check: UUID
+    record_id: str
+    status: Literal["CREATED", "DUPLICATE"]
+
+
+class AgreementOut(Schema):
+    reference: str
+    partner: str
+    purpose: str
+    send_kinds: list[str]
+    answers: list[str]
+    valid_from: date
+    valid_until: date
+
+
+def _client(request: HttpRequest) -> ApiClient:
+    client = request.auth  # type: ignore[attr-defined]
+    assert isinstance(client, ApiClient)
+    return client
+
+
+@api.get("/agreement", response={200: AgreementOut, **ERRORS}, summary="What your agreement allows")
+def agreement(request: HttpRequest):
+    c = _client(request)
+    return AgreementOut(
+        reference=c.terms.reference,
+        partner=c.partner.code,
+        purpose=c.agreement.purpose,
+        send_kinds=sorted(c.terms.send_kinds),
+        answers=sorted(a.value for a in c.terms.answers),
+        valid_from=c.terms.valid_from,
+        valid_until=c.terms.valid_until,
+    )
+
+
+@api.post("/records", response={200: BatchOut, **ERRORS}, summary="Send records (idempotent by external_id)")
+def records_submit(request: HttpRequest, body: RecordBatchIn):
+    results = partner_records_submit(client=_client(request), items=body.records)
+    count = {s: sum(1 for r in results if r.status == s) for s in ("CREATED", "DUPLICATE", "CONFLICT", "REJECTED")}
+    return BatchOut(
+        created=count["CREATED"],
+        duplicates=count["DUPLICATE"],
+        conflicts=count["CONFLICT"],
+        rejected=count["REJECTED"],
+        results=[
+            ItemResultOut(
+                index=r.index,
+                external_id=r.external_id,
+                status=r.status,  # type: ignore[arg-type]
+                record_id=r.record_id,
+                errors=[ItemError(**e) for e in r.errors],
+            )
+            for r in results
+        ],
+    )
+
+
+@api.get("/records/{external_id}", response={200: RecordOut, 404: Error, **ERRORS}, summary="A record you sent")
+def record_get(request: HttpRequest, external_id: str):
+    c = _client(request)
+    submission = (
+        PartnerSubmission.objects.select_related("record__person")
+        .filter(partner=c.partner, external_id=external_id, record__person__pdu_id__in=c.pdu_ids)
+        .first()
+    )
+    if submission is None:
+        raise HttpError(404, f"no record {external_id!r} from {c.partner.code}")
+    r = submission.record
+    audit_record(actor=c.actor, action="PARTNER_RECORD_READ", crn=r.person.crn, details={"record": r.external_id})
+    return RecordOut(
+        external_id=external_id,
+        record_id=r.external_id,
+        crn=r.person.crn,
+        kind=r.kind,
+        occurred_at=iso_instant(r.occurred_at) or "",
+        received_at=iso_instant(r.received_at) or "",
+        author=r.author,
+        text=r.text,
+        order=OrderOut(**r.order) if r.order else None,
+    )
+
+
+@api.get("/checks", response={200: list[CheckOut], **ERRORS}, summary="Open checks addressed to you")
+def checks_open(request: HttpRequest):
+    return [
+        CheckOut(
+            id=c.public_id,
+            kind=c.kind,  # type: ignore[arg-type]
+            crn=c.person.crn,
+            forename=c.person.forename,
+            surname=c.person.surname,
+            date_of_birth=c.person.date_of_birth,
+            pnc=c.person.pnc or None,
+            requested_at=c.requested_at,
+            question=c.question,
+        )
+        for c in check_requests_open(client=_client(request))
+    ]
+
+
+@api.post(
+    "/checks/{check_id}/answer",
+    response={200: AnswerOut, 404: Error, 409: Error, **ERRORS},
+    summary="Answer a check (the same answer again is accepted once)",
+)
+def check_answer_post(request: HttpRequest, check_id: UUID, body: AnswerBody):
+    try:
+        answer = CheckAnswerIn.model_validate_json(body.model_dump_json())
+        result = check_answer(client=_client(request), public_id=str(check_id), answer=answer)
+    except NotFoundError as exc:
+        raise HttpError(404, str(exc)) from exc
+    except ValidationError as exc:
+        raise HttpError(409, "; ".join(f"{f}: {r}" for f, r in exc.problems)) from exc
+    return AnswerOut(
+        check=result.request.public_id, record_id=result.record_id, status="CREATED" if result.created else "DUPLICATE"
+    )

@@ -1,0 +1,88 @@
+"""Partner organisations, their information sharing agreements and API keys, and checks requested of them."""
+
+import uuid
+
+from django.db import models
+
+from keepsafe.people.models import Person
+from keepsafe.records.models import Record
+from keepsafe.sharing.rules.agreements import CheckKind, PartnerKind
+from keepsafe.workforce.models import Pdu
+
+
+class PartnerOrganisation(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=[(k.value, k.value) for k in PartnerKind])
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class SharingAgreement(models.Model):
+    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="agreements")
+    reference = models.CharField(max_length=40, unique=True)
+    purpose = models.TextField()
+    send_kinds = models.JSONField(default=list)  # record kinds the partner may send
+    answers = models.JSONField(default=list)  # CheckKind values the partner answers
+    pdus = models.ManyToManyField(Pdu, related_name="sharing_agreements")  # the cases it covers
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_until__gte=models.F("valid_from")), name="agreement_dates")
+        ]
+
+
+class ApiKey(models.Model):
+    """Only the hash of the secret is kept; the key is shown once when issued."""
+
+    agreement = models.ForeignKey(SharingAgreement, on_delete=models.PROTECT, related_name="keys")
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=150)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.CharField(max_length=150, blank=True, default="")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+
+class PartnerSubmission(models.Model):
+    """Which partner sent which record under its own id, and a fingerprint of what it sent (idempotency)."""
+
+    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="submissions")
+    external_id = models.CharField(max_length=100)
+    record = models.OneToOneField(Record, on_delete=models.PROTECT, related_name="submission")
+    fingerprint = models.CharField(max_length=64)
+    agreement = models.ForeignKey(SharingAgreement, on_delete=models.PROTECT, related_name="submissions")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partner", "external_id"], name="submission_unique_id")]
+
+
+class CheckRequest(models.Model):
+    """Probation asks a partner for a domestic abuse or safeguarding check on a person."""
+
+    class Status(models.TextChoices):
+        OPEN = "OPEN"
+        ANSWERED = "ANSWERED"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="check_requests")
+    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="check_requests")
+    kind = models.CharField(max_length=20, choices=[(k.value, k.value) for k in CheckKind])
+    question = models.TextField(blank=True, default="")
+    requested_at = models.DateTimeField()
+    requested_by = models.CharField(max_length=150)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    response_record = models.OneToOneField(
+        Record, null=True, blank=True, on_delete=models.PROTECT, related_name="answers_request"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["partner", "status"], name="check_partner_status")]

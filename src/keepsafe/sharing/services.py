@@ -1,0 +1,371 @@
+"""Partner agreements and keys, records sent by partners, and checks requested of and answered by partners."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from pydantic import ValidationError as PydanticError
+
+from keepsafe.audit.services import audit_record
+from keepsafe.core import clock
+from keepsafe.core.actor import Actor, Channel, Role
+from keepsafe.core.errors import NotFoundError, ValidationError
+from keepsafe.people.models import Person
+from keepsafe.records.services import record_add
+from keepsafe.sharing.models import ApiKey, CheckRequest, PartnerOrganisation, PartnerSubmission, SharingAgreement
+from keepsafe.sharing.rules.agreements import (
+    ANSWERED_BY,
+    CHECK_LABELS,
+    RESPONSE_KIND,
+    SOURCE_FOR_PARTNER,
+    AgreementTerms,
+    CheckKind,
+    PartnerKind,
+    agreement_problem,
+    fingerprint,
+    new_key,
+    send_problem,
+)
+from keepsafe.sharing.schemas import CheckAnswerIn, PartnerRecordIn
+from keepsafe.workforce.models import Pdu
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    """The partner behind an API key, and what its agreement lets it do today."""
+
+    key: ApiKey
+    agreement: SharingAgreement
+    partner: PartnerOrganisation
+    terms: AgreementTerms
+    pdu_ids: frozenset[int]
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(username=f"partner:{self.partner.code}", role=Role.PARTNER, channel=Channel.API)
+
+
+def terms_of(agreement: SharingAgreement) -> AgreementTerms:
+    return AgreementTerms(
+        reference=agreement.reference,
+        valid_from=agreement.valid_from,
+        valid_until=agreement.valid_until,
+        send_kinds=frozenset(agreement.send_kinds),
+        answers=frozenset(CheckKind(a) for a in agreement.answers),
+    )
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: Actor,
+    partner_code: str,
+    partner_name: str,
+    partner_kind: str,
+    reference: str,
+    purpose: str,
+    send_kinds: list[str],
+    answers: list[str],
+    pdu_codes: list[str],
+    valid_from: date,
+    valid_until: date,
+) -> SharingAgreement:
+    problems: list[tuple[str, str]] = []
+    if partner_kind not in PartnerKind.__members__:
+        problems.append(("partner_kind", f"unknown partner kind {partner_kind!r}; one of {', '.join(PartnerKind)}"))
+    for answer in answers:
+        if answer not in CheckKind.__members__:
+            problems.append(("answers", f"unknown check {answer!r}; one of {', '.join(CheckKind)}"))
+        elif partner_kind in PartnerKind.__members__ and ANSWERED_BY[CheckKind(answer)] != PartnerKind(partner_kind):
+            problems.append(
+                ("answers", f"{CHECK_LABELS[CheckKind(answer)]}s are answered by {ANSWERED_BY[CheckKind(answer)]}")
+            )
+    pdus = list(Pdu.objects.filter(code__in=pdu_codes))
+    missing = sorted(set(pdu_codes) - {p.code for p in pdus})
+    if missing:
+        problems.append(("pdus", f"unknown PDU {', '.join(missing)}"))
+    if not pdu_codes:
+        problems.append(("pdus", "an agreement must name the PDUs whose cases it covers"))
+    if valid_until < valid_from:
+        problems.append(("valid_until", f"{valid_until} is before {valid_from}"))
+    if not purpose.strip():
+        problems.append(("purpose", "say what the information is shared for"))
+    if SharingAgreement.objects.filter(reference=reference).exists():
+        problems.append(("reference", f"agreement {reference!r} already exists"))
+    if problems:
+        raise ValidationError(problems)
+    partner, _ = PartnerOrganisation.objects.get_or_create(
+        code=partner_code, defaults={"name": partner_name, "kind": partner_kind}
+    )
+    if partner.kind != partner_kind:
+        raise ValidationError([("partner_kind", f"{partner_code} is already registered as {partner.kind}")])
+    agreement = SharingAgreement.objects.create(
+        partner=partner,
+        reference=reference,
+        purpose=purpose,
+        send_kinds=sorted(set(send_kinds)),
+        answers=sorted(set(answers)),
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    agreement.pdus.set(pdus)
+    audit_record(actor=actor, action="AGREEMENT_CREATE", details={"agreement": reference, "partner": partner_code})
+    return agreement
+
+
+@transaction.atomic
+def api_key_issue(*, actor: Actor, agreement: SharingAgreement, name: str) -> tuple[ApiKey, str]:
+    """Returns the key record and the key itself, which is never stored and cannot be shown again."""
+    full, prefix, secret_hash = new_key()
+    key = ApiKey.objects.create(
+        agreement=agreement,
+        prefix=prefix,
+        secret_hash=secret_hash,
+        name=name,
+        created_at=clock.now(),
+        created_by=actor.staff_code or actor.username,
+    )
+    audit_record(actor=actor, action="API_KEY_ISSUE", details={"agreement": agreement.reference, "key": prefix})
+    return key, full
+
+
+@transaction.atomic
+def api_key_revoke(*, actor: Actor, prefix: str) -> ApiKey:
+    key = ApiKey.objects.select_for_update().filter(prefix=prefix).first()
+    if key is None:
+        raise NotFoundError(f"no API key {prefix!r}")
+    if key.revoked_at is None:
+        key.revoked_at = clock.now()
+        key.revoked_by = actor.staff_code or actor.username
+        key.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(actor=actor, action="API_KEY_REVOKE", details={"key": prefix})
+    return key
+
+
+@dataclass
+class ItemResult:
+    index: int
+    external_id: str | None
+    status: str  # CREATED | DUPLICATE | CONFLICT | REJECTED
+    record_id: str | None = None
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def _covered_person(client: ApiClient, crn: str) -> Person | None:
+    """A case outside the agreement is reported exactly like one that does not exist."""
+    return Person.objects.filter(crn=crn, pdu_id__in=client.pdu_ids).first()
+
+
+def _not_covered(client: ApiClient, crn: str) -> str:
+    return f"no case {crn} is covered by agreement {client.terms.reference}"
+
+
+def partner_records_submit(*, client: ApiClient, items: list[Any]) -> list[ItemResult]:
+    """Each item is stored or refused on its own; a refused item never leaves anything half-written."""
+    results: list[ItemResult] = []
+    for index, raw in enumerate(items):
+        external_id = raw.get("external_id") if isinstance(raw, dict) else None
+        external_id = external_id if isinstance(external_id, str) else None
+        try:
+            item = PartnerRecordIn.model_validate_json(json.dumps(raw))
+        except PydanticError as exc:
+            errors = [
+                {"field": ".".join(str(p) for p in e["loc"]) or "(item)", "reason": e["msg"]} for e in exc.errors()
+            ]
+            results.append(ItemResult(index, external_id, "REJECTED", errors=errors))
+            continue
+        results.append(_submit_one(client, index, item))
+    audit_record(
+        actor=client.actor,
+        action="PARTNER_RECORDS_SUBMIT",
+        details={
+            "agreement": client.terms.reference,
+            "items": len(items),
+            "by_status": {s: sum(1 for r in results if r.status == s) for s in sorted({r.status for r in results})},
+        },
+    )
+    return results
+
+
+def _submit_one(client: ApiClient, index: int, item: PartnerRecordIn) -> ItemResult:
+    if (problem := send_problem(client.terms, item.kind)) is not None:
+        return ItemResult(index, item.external_id, "REJECTED", errors=[{"field": "kind", "reason": problem}])
+    person = _covered_person(client, item.crn)
+    if person is None:
+        return ItemResult(
+            index, item.external_id, "REJECTED", errors=[{"field": "crn", "reason": _not_covered(client, item.crn)}]
+        )
+    content = item.content()
+    with transaction.atomic():
+        existing = (
+            PartnerSubmission.objects.select_for_update()
+            .select_related("record")
+            .filter(partner=client.partner, external_id=item.external_id)
+            .first()
+        )
+        if existing is not None:
+            if existing.fingerprint == fingerprint(content):
+                return ItemResult(index, item.external_id, "DUPLICATE", existing.record.external_id)
+            return ItemResult(
+                index,
+                item.external_id,
+                "CONFLICT",
+                existing.record.external_id,
+                errors=[
+                    {
+                        "field": "external_id",
+                        "reason": f"{item.external_id!r} was already received with different content; "
+                        "records cannot be changed and the stored one is kept",
+                    }
+                ],
+            )
+        try:
+            record, _ = record_add(
+                actor=client.actor,
+                person=person,
+                external_id=f"{client.partner.code}-{item.external_id}",
+                source=SOURCE_FOR_PARTNER[PartnerKind(client.partner.kind)],
+                kind=item.kind,
+                occurred_at=item.occurred_at,
+                received_at=clock.now(),
+                author=item.author,
+                text=item.text,
+                order=item.order.as_order() if item.order else None,
+            )
+        except ValidationError as exc:
+            return ItemResult(
+                index, item.external_id, "REJECTED", errors=[{"field": f, "reason": r} for f, r in exc.problems]
+            )
+        PartnerSubmission.objects.create(
+            partner=client.partner,
+            external_id=item.external_id,
+            record=record,
+            fingerprint=fingerprint(content),
+            agreement=client.agreement,
+        )
+    return ItemResult(index, item.external_id, "CREATED", record.external_id)
+
+
+@transaction.atomic
+def check_request_create(*, actor: Actor, person: Person, kind: str, partner_code: str, question: str) -> CheckRequest:
+    """Ask a partner for a check on a person: only a partner whose current agreement covers the case and the check."""
+    if kind not in CheckKind.__members__:
+        raise ValidationError([("kind", f"unknown check {kind!r}; one of {', '.join(CheckKind)}")])
+    partner = PartnerOrganisation.objects.filter(code=partner_code).first()
+    today = clock.today()
+    # Agreements are few per partner; JSON containment is not portable to SQLite, so the check is made here.
+    agreements = [
+        a
+        for a in SharingAgreement.objects.filter(partner=partner, pdus=person.pdu_id)
+        if kind in a.answers and agreement_problem(terms_of(a), today) is None
+    ]
+    if partner is None or not agreements:
+        raise ValidationError(
+            [
+                (
+                    "partner",
+                    f"no current agreement lets {partner_code} answer a "
+                    f"{CHECK_LABELS[CheckKind(kind)].lower()} for {person.crn}",
+                )
+            ]
+        )
+    request = CheckRequest.objects.create(
+        person=person,
+        partner=partner,
+        kind=kind,
+        question=question.strip(),
+        requested_at=clock.now(),
+        requested_by=actor.staff_code or actor.username,
+    )
+    audit_record(
+        actor=actor,
+        action="CHECK_REQUEST",
+        crn=person.crn,
+        details={"check": str(request.public_id), "kind": kind, "partner": partner_code},
+    )
+    return request
+
+
+def check_requests_open(*, client: ApiClient) -> list[CheckRequest]:
+    """Open requests addressed to this partner, for checks and cases its agreement covers."""
+    rows = CheckRequest.objects.filter(
+        partner=client.partner,
+        status=CheckRequest.Status.OPEN,
+        kind__in=[k.value for k in client.terms.answers],
+        person__pdu_id__in=client.pdu_ids,
+    ).select_related("person")
+    audit_record(
+        actor=client.actor,
+        action="PARTNER_CHECKS_LIST",
+        details={"agreement": client.terms.reference, "open": len(rows)},
+    )
+    return list(rows)
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    request: CheckRequest
+    record_id: str
+    created: bool
+
+
+def check_answer(*, client: ApiClient, public_id: str, answer: CheckAnswerIn) -> AnswerResult:
+    """Store the partner's answer as a record linked to the request; the same answer again is accepted once."""
+    with transaction.atomic():
+        request = (
+            CheckRequest.objects.select_for_update()
+            .select_related("person", "response_record")
+            .filter(
+                public_id=public_id,
+                partner=client.partner,
+                kind__in=[k.value for k in client.terms.answers],
+                person__pdu_id__in=client.pdu_ids,
+            )
+            .first()
+        )
+        if request is None:
+            raise NotFoundError(f"no check request {public_id} for {client.partner.code}")
+        content = answer.model_dump(mode="json")
+        if request.status == CheckRequest.Status.ANSWERED:
+            submission = PartnerSubmission.objects.filter(record=request.response_record).first()
+            if submission is not None and submission.fingerprint == fingerprint(content):
+                assert request.response_record is not None
+                return AnswerResult(request, request.response_record.external_id, False)
+            raise ValidationError(
+                [("external_id", "this check was already answered with different content; the stored answer is kept")]
+            )
+        if PartnerSubmission.objects.filter(partner=client.partner, external_id=answer.external_id).exists():
+            raise ValidationError([("external_id", f"{answer.external_id!r} is already used by another record")])
+        record, _ = record_add(
+            actor=client.actor,
+            person=request.person,
+            external_id=f"{client.partner.code}-{answer.external_id}",
+            source=SOURCE_FOR_PARTNER[PartnerKind(client.partner.kind)],
+            kind=RESPONSE_KIND[CheckKind(request.kind)],
+            occurred_at=answer.occurred_at,
+            received_at=clock.now(),
+            author=answer.author,
+            text=answer.text,
+        )
+        PartnerSubmission.objects.create(
+            partner=client.partner,
+            external_id=answer.external_id,
+            record=record,
+            fingerprint=fingerprint(content),
+            agreement=client.agreement,
+        )
+        request.status = CheckRequest.Status.ANSWERED
+        request.response_record = record
+        request.answered_at = record.received_at
+        request.save(update_fields=["status", "response_record", "answered_at"])
+        audit_record(
+            actor=client.actor,
+            action="CHECK_ANSWER",
+            crn=request.person.crn,
+            details={"check": public_id, "record": record.external_id},
+        )
+    return AnswerResult(request, record.external_id, True)
