@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,8 @@ from keepsafe.people.models import Contact, Event, Person, Registration, Registr
 from keepsafe.people.rules.registration_review import is_active
 from keepsafe.people.selectors import person_get
 from keepsafe.records.models import Record
-from keepsafe.records.selectors import indicator_picture
+from keepsafe.records.rules.indicators import INDICATORS
+from keepsafe.records.selectors import findings_known, indicator_picture
 from keepsafe.risk.selectors import review_signals, risk_summary
 
 SUMMARY_CONTACTS = 50
@@ -105,6 +106,7 @@ class ChronologyItem:
     text: str
     by: str
     anchor: str
+    marks: tuple[tuple[int, int, str], ...] = ()  # indicator findings in `text`: (start, end, indicator label)
 
 
 def chronology(
@@ -166,7 +168,11 @@ def chronology(
                 )
             )
     items.sort(key=lambda i: i.at, reverse=True)
-    return items[:limit]
+    items = items[:limit]
+    marks: dict[str, list[tuple[int, int, str]]] = {}
+    for e in findings_known(person):
+        marks.setdefault(e.anchor, []).append((e.start, e.end, INDICATORS[e.indicator]))
+    return [replace(i, marks=tuple(marks[i.anchor])) if i.anchor in marks else i for i in items]
 
 
 def case_detail(*, crn: str, viewer: Actor, tab: str) -> Person:

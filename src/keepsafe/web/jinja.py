@@ -9,6 +9,7 @@ import jinja2
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from markupsafe import Markup, escape
 
 
 def _url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -27,6 +28,20 @@ def _datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return timezone.localtime(value).strftime("%-d %B %Y at %H:%M")
+
+
+def _highlight(text: str, marks: tuple[tuple[int, int, str], ...] = ()) -> Markup:
+    """Text with each indicator finding marked; everything escaped. Overlapping marks keep the earliest."""
+    out: list[str] = []
+    position = 0
+    for start, end, label in sorted(marks):
+        if start < position:
+            continue
+        out.append(str(escape(text[position:start])))
+        out.append(f'<mark class="ks-finding" title="{escape(label)}">{escape(text[start:end])}</mark>')
+        position = end
+    out.append(str(escape(text[position:])))
+    return Markup("".join(out))  # noqa: S704 — every piece above is escaped
 
 
 def _label(value: str | None) -> str:
@@ -48,5 +63,5 @@ def environment(**options: Any) -> jinja2.Environment:
     from keepsafe.web.navigation import nav_items
 
     env.globals.update({"static": static, "url": _url, "nav_items": nav_items})
-    env.filters.update({"govdate": _date, "govdatetime": _datetime, "label": _label})
+    env.filters.update({"govdate": _date, "govdatetime": _datetime, "label": _label, "highlight": _highlight})
     return env

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from keepsafe.web.views import audit, auth, case, caseload, risk, search
+from keepsafe.web.views import audit, auth, case, caseload, risk, search, sharing
 
 app_name = "web"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("case/<str:crn>/flags", case.flags, name="case-flags"),
     path("case/<str:crn>/personal-details", case.personal_details, name="case-personal"),
     path("case/<str:crn>/risk", risk.risk_tab, name="case-risk"),
+    path("case/<str:crn>/checks/new", sharing.check_new, name="check-new"),
+    path("case/<str:crn>/prison-information", sharing.prison_information, name="prison-information"),
     path("case/<str:crn>/assessments/start", risk.start, name="assessment-start"),
     path("case/<str:crn>/assessments/<str:aid>/gather", risk.gather_step, name="assessment-gather"),
     path("case/<str:crn>/assessments/<str:aid>/analyse", risk.analyse_step, name="assessment-analyse"),

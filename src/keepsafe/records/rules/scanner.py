@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 import spacy
+from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -39,9 +40,19 @@ class PatternError(ValueError):
     pass
 
 
+@Language.component("keepsafe_line_breaks")
+def _line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: notes and forms are often lines without full stops ("None known")."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 class Scanner:
     def __init__(self, rules: Sequence[lx.Rule] = lx.RULES) -> None:
         self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("keepsafe_line_breaks")
         self.nlp.add_pipe("sentencizer")
         self.rules = {rule.id: rule for rule in rules}
         self.matcher = Matcher(self.nlp.vocab)

@@ -215,3 +215,8 @@ def test_holdout_is_measured_too():
     done = keepsafe("scan-corpus", str(HOLDOUT), "--report-only")
     assert done.returncode == 0
     assert "sentences" in done.stdout
+
+
+def test_a_line_break_ends_a_sentence():
+    text = "Visits: None known\n\nSentence plan: Refused to attend the programme."
+    assert ("disengagement", "Refused to attend") in found(text)

@@ -2,6 +2,7 @@
 
 import pytest
 import time_machine
+from django.core.management import CommandError
 from django.utils import timezone
 
 from keepsafe.audit.models import AuditEvent
@@ -170,3 +171,63 @@ def test_api_activity_is_audited_as_the_partner(partners, api):
     api("POST", "/records", partners["police_key"], {"records": [CALL_OUT]})
     actions = set(AuditEvent.objects.filter(actor="partner:GMP").values_list("action", flat=True))
     assert {"PARTNER_RECORDS_SUBMIT", "RECORD_ADD"} <= actions
+
+
+def test_agreements_and_keys_from_the_command_line(imported, capsys):
+    from django.core.management import call_command
+
+    imported()
+    call_command(
+        "agreement",
+        "add",
+        "--partner",
+        "LHA",
+        "--partner-name",
+        "Leeds housing",
+        "--partner-kind",
+        "HOUSING",
+        "--reference",
+        "ISA-LHA-1",
+        "--purpose",
+        "Tenancy and eviction notices",
+        "--send-kinds",
+        "EVICTION_NOTICE",
+        "--pdus",
+        "GMR-MN",
+        "--valid-from",
+        "2026-01-01",
+        "--valid-until",
+        "2027-12-31",
+    )
+    call_command("agreement", "issue-key", "ISA-LHA-1", "--name", "Housing system")
+    out = capsys.readouterr().out
+    key = out.strip().splitlines()[-1]
+    assert key.startswith("ksk_")
+    prefix = key.split("_")[1]
+    call_command("agreement", "list")
+    assert "ISA-LHA-1  LHA  2026-01-01..2027-12-31" in capsys.readouterr().out
+    call_command("agreement", "revoke-key", prefix)
+    assert "revoked" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="answers: Domestic abuse checks are answered by POLICE"):
+        call_command(
+            "agreement",
+            "add",
+            "--partner",
+            "LHA",
+            "--partner-name",
+            "x",
+            "--partner-kind",
+            "HOUSING",
+            "--reference",
+            "ISA-LHA-2",
+            "--purpose",
+            "x",
+            "--answers",
+            "DOMESTIC_ABUSE",
+            "--pdus",
+            "GMR-MN",
+            "--valid-from",
+            "2026-01-01",
+            "--valid-until",
+            "2027-12-31",
+        )

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from keepsafe.cases.caseload import ROSH_BY_REGISTRATION
 from keepsafe.cases.selectors import case_detail, chronology
 from keepsafe.core import clock
+from keepsafe.core.actor import Role
 from keepsafe.core.errors import NotFoundError
 from keepsafe.people.models import Contact, Event, Person, Registration
 from keepsafe.people.rules.key_dates import days_until
@@ -24,8 +25,16 @@ from keepsafe.people.rules.vocabulary import (
     SentenceType,
 )
 from keepsafe.records.models import Record
+from keepsafe.records.rules.indicators import GROUPS
+from keepsafe.records.selectors import indicator_picture
 from keepsafe.risk.models import CaseRisk
+from keepsafe.risk.selectors import review_signals
+from keepsafe.sharing.rules.agreements import CHECK_LABELS
+from keepsafe.sharing.selectors import checks_for_case
 from keepsafe.web.views.common import actor_of
+
+# Who may ask a partner for a check (an auditor reads; a partner answers).
+REQUESTERS = {Role.PRACTITIONER, Role.SPO, Role.HEAD_OF_PDU, Role.POM}
 
 TABS = [
     ("case", "Overview"),
@@ -114,7 +123,24 @@ def overview(request: HttpRequest, crn: str) -> HttpResponse:
                 key_dates.append({"event": event, "label": label, "date": value, "days": days_until(value, today)})
     protective = [c for e in events for c in e.licence_conditions.all() if c.type in PROTECTIVE_LICENCE_CONDITIONS]
     contacts = list(Contact.objects.filter(person=person).select_related("staff").order_by("-at")[:10])
-    context.update({"events": events, "key_dates": key_dates, "protective": protective, "contacts": contacts})
+    picture = indicator_picture(person, clock.now())
+    role = actor_of(request).role
+    context.update(
+        {
+            "events": events,
+            "key_dates": key_dates,
+            "protective": protective,
+            "contacts": contacts,
+            "indicator_groups": [
+                (group, [s for s in picture if s.indicator in members]) for group, members in GROUPS.items()
+            ],
+            "signals": review_signals(person, clock.now()),
+            "checks": list(checks_for_case(person)),
+            "check_labels": {k.value: v for k, v in CHECK_LABELS.items()},
+            "can_request_checks": role in REQUESTERS,
+            "is_pom": role is Role.POM,
+        }
+    )
     return render(request, "case/overview.html", context)
 
 

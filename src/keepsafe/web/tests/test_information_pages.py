@@ -1,0 +1,124 @@
+"""Risk information on the overview, highlighted findings in the chronology, checks and the POM form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from keepsafe.records.models import IndicatorFinding, Record
+from keepsafe.sharing.models import CheckRequest
+from keepsafe.sharing.services import agreement_create
+from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person
+from keepsafe.workforce.models import Staff, User
+
+pytestmark = pytest.mark.django_db
+
+CALL_OUT = {
+    "id": "POLICE-9",
+    "source": "POLICE",
+    "kind": "CALL_OUT",
+    "occurred_at": "2026-10-01T22:00:00Z",
+    "received_at": "2026-10-02T09:00:00Z",
+    "author": "Police",
+    "text": "Domestic call-out: <b>his partner</b> says he threatened her with a knife.",
+    "order": None,
+}
+
+
+@pytest.fixture
+def site(imported):
+    person = make_person()
+    person["records"] = person["records"] + [CALL_OUT]
+    imported(make_bundle(person))
+    agreement_create(
+        actor=SYSTEM,
+        partner_code="GMP",
+        partner_name="Greater Manchester Police",
+        partner_kind="POLICE",
+        reference="ISA-GMP-1",
+        purpose="Domestic abuse checks",
+        send_kinds=["CALL_OUT"],
+        answers=["DOMESTIC_ABUSE"],
+        pdu_codes=["GMR-MN"],
+        valid_from=date(2020, 1, 1),
+        valid_until=date(2099, 1, 1),
+    )
+    users = {}
+    for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("pat", "STF0200", "POM")):
+        users[username] = User.objects.create(username=username, staff=Staff.objects.get(code=code), role=role)
+    return users
+
+
+def as_user(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_overview_groups_indicators_links_evidence_and_warns_of_new_information(site):
+    page = as_user(site["ada"]).get("/case/X123456").content.decode()
+    assert "Risk information" in page
+    assert 'data-indicator="weapons"' in page
+    assert "In 2 records" in page  # the prison intelligence and the police call-out
+    assert "/case/X123456/chronology#record-POLICE-9" in page
+    assert 'data-testid="risk-review-signal"' in page
+    assert "New information since the last risk assessment (OASYS-1)" in page
+
+
+def test_chronology_marks_each_finding_and_escapes_the_text(site):
+    page = as_user(site["ada"]).get("/case/X123456/chronology").content.decode()
+    assert (
+        '<mark class="ks-finding" title="Weapons: possession, use, threats with, improvised weapons">knife</mark>'
+        in page
+    )
+    assert "&lt;b&gt;" in page  # record text is escaped, never rendered as markup
+    assert "<b>his partner</b>" not in page
+
+
+def test_a_practitioner_requests_a_domestic_abuse_check(site):
+    ada = as_user(site["ada"])
+    form = ada.get("/case/X123456/checks/new?kind=DOMESTIC_ABUSE").content.decode()
+    assert "Greater Manchester Police" in form
+    missing = ada.post("/case/X123456/checks/new", {"kind": "DOMESTIC_ABUSE", "partner": ""})
+    assert missing.status_code == 200
+    assert "There is a problem" in missing.content.decode()
+    done = ada.post("/case/X123456/checks/new", {"kind": "DOMESTIC_ABUSE", "partner": "GMP", "question": "Call-outs?"})
+    assert done.status_code == 302
+    check = CheckRequest.objects.get()
+    assert (check.kind, check.partner.code, check.requested_by, check.status) == (
+        "DOMESTIC_ABUSE",
+        "GMP",
+        "STF0001",
+        "OPEN",
+    )
+    assert "Waiting" in ada.get("/case/X123456").content.decode()
+    none = ada.get("/case/X123456/checks/new?kind=SAFEGUARDING").content.decode()
+    assert "No partner has a current information sharing agreement" in none
+
+
+def test_the_pom_shares_prison_information_which_is_stored_and_scanned(site):
+    pat = as_user(site["pat"])
+    sections = {
+        "behaviour": "Enhanced, but hostile to female staff.",
+        "adjudications": "Two proven for fighting.",
+        "intelligence": "Intelligence suggests he has access to a firearm in the community.",
+        "weapons_drugs": "None known",
+        "threats": "He told his cellmate he would kill his ex-partner.",
+        "visits_contact": "None known",
+        "sentence_plan": "Refused to attend the Thinking Skills Programme.",
+    }
+    incomplete = pat.post("/case/X123456/prison-information", {**sections, "weapons_drugs": ""})
+    assert "Enter weapons and drugs finds, or &#39;None known&#39;" in incomplete.content.decode()
+    assert not Record.objects.filter(kind="PRISON_INFORMATION_SHARING").exists()
+    assert pat.post("/case/X123456/prison-information", sections).status_code == 302
+    record = Record.objects.get(kind="PRISON_INFORMATION_SHARING")
+    assert (record.source, record.author) == ("PRISON", "Prison offender manager STF0200")
+    assert "Security intelligence: Intelligence suggests" in record.text
+    found = set(IndicatorFinding.objects.filter(record=record).values_list("indicator", flat=True))
+    assert {"weapons", "threats", "violence", "domestic_abuse", "disengagement"} <= found
+
+
+def test_only_a_pom_may_use_the_prison_form(site):
+    assert as_user(site["ada"]).get("/case/X123456/prison-information").status_code == 403
