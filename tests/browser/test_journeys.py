@@ -281,3 +281,65 @@ def test_lock_out_after_repeated_failures(site, page, sign_in, assert_accessible
     sign_in(page, site, "ben")
     assert "Too many attempts to sign in" in page.inner_text("h1")
     assert_accessible(page)
+
+
+def test_risk_information_checks_and_prison_form_are_accessible(site, page, sign_in, assert_accessible, screenshot):
+    from datetime import date
+
+    from keepsafe.sharing.services import agreement_create
+
+    agreement_create(
+        actor=SYSTEM,
+        partner_code="GMP",
+        partner_name="Greater Manchester Police",
+        partner_kind="POLICE",
+        reference="ISA-GMP-1",
+        purpose="Domestic abuse checks",
+        send_kinds=["CALL_OUT"],
+        answers=["DOMESTIC_ABUSE"],
+        pdu_codes=["GMR-MN"],
+        valid_from=date(2020, 1, 1),
+        valid_until=date(2099, 1, 1),
+    )
+    sign_in(page, site, "ada")
+    page.goto(f"{site}/case/A000001")
+    panel = page.get_by_test_id("risk-information")
+    assert panel.get_by_role("heading", name="Risk information").is_visible()
+    assert_accessible(page)
+    screenshot(page, "risk-information")
+    # Evidence links to the record in the chronology, where the span is marked.
+    panel.locator("a[href*='chronology#record-']").first.click()
+    assert page.locator("mark.ks-finding").count() >= 1
+    assert_accessible(page)
+    screenshot(page, "chronology-marked")
+    page.goto(f"{site}/case/A000001")
+    page.get_by_role("link", name="Request a domestic abuse check").click()
+    page.get_by_role("button", name="Send request").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Greater Manchester Police").check()
+    page.get_by_role("button", name="Send request").click()
+    assert page.get_by_test_id("checks").get_by_text("Waiting").is_visible()
+
+    pom = User(username="pat", staff=Staff.objects.get(code="STF0200"), role="POM")
+    pom.set_password(PASSWORD)
+    pom.save()
+    page.context.clear_cookies()  # sign out by ending the session
+    sign_in(page, site, "pat")
+    page.goto(f"{site}/case/A000001/prison-information")
+    page.get_by_role("button", name="Share with the community offender manager").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+    for label in (
+        "Custodial behaviour",
+        "Adjudications",
+        "Security intelligence",
+        "Weapons and drugs finds",
+        "Threats",
+        "Visits and contact concerns",
+        "Engagement with the sentence plan",
+    ):
+        page.get_by_label(label).fill("None known")
+    page.get_by_label("Security intelligence").fill("Intelligence suggests he has access to a firearm.")
+    page.get_by_role("button", name="Share with the community offender manager").click()
+    assert page.locator("mark.ks-finding", has_text="firearm").count() == 1

@@ -362,7 +362,7 @@ def person(index: int, today: date, org: dict[str, Any], seed: int = 2026) -> di
             number += 1
             day += timedelta(days=rng.choice([7, 7, 14, 14, 28]))
 
-    records = []
+    records: list[dict[str, Any]] = []
     pools = [
         ("PRISON", "INTELLIGENCE_LOG", "Security department", texts.PRISON_INTELLIGENCE, custodial),
         ("POLICE", "CALL_OUT", "Greater Manchester Police (demo)", texts.POLICE, True),
@@ -396,6 +396,28 @@ def person(index: int, today: date, org: dict[str, Any], seed: int = 2026) -> di
                 }
             )
             number += 1
+    if domestic and rng.random() < 0.3:
+        # Issue 5 §5: a civil order arrives as a record and raises its flag; nobody adds it by hand.
+        made = sentenced - timedelta(days=rng.randint(30, 400))
+        protected = f"{rng.choice(texts.FORENAMES_F)} {rng.choice(texts.SURNAMES)}"
+        order_type = rng.choice(["RESTRAINING_ORDER", "NON_MOLESTATION_ORDER", "DOMESTIC_ABUSE_PROTECTION_ORDER"])
+        records.append(
+            {
+                "id": f"COU-{index}-ORDER",
+                "source": "COURT",
+                "kind": "CIVIL_ORDER",
+                "occurred_at": _at(made, 10, 0),
+                "received_at": _at(made + timedelta(days=1), 9, 0),
+                "author": "Family court (demo)",
+                "text": f"{order_type.replace('_', ' ').capitalize()} made protecting {protected}.",
+                "order": {
+                    "type": order_type,
+                    "start": made.isoformat(),
+                    "end": (made + timedelta(days=rng.choice([365, 730, 1825]))).isoformat(),
+                    "protected_person": protected,
+                },
+            }
+        )
 
     sanctions = rng.randint(1, 40)
     assessments = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
@@ -12,7 +12,9 @@ from keepsafe.bundles.importer import ImportSummary, bundle_write
 from keepsafe.bundles.validate import validate
 from keepsafe.core.actor import Actor
 from keepsafe.demo import generator
-from keepsafe.workforce.models import Staff, User
+from keepsafe.sharing.models import SharingAgreement
+from keepsafe.sharing.services import agreement_create
+from keepsafe.workforce.models import Pdu, Staff, User
 
 DEMO_PASSWORD = "keepsafe-demo-only-password"  # noqa: S105 — demo accounts only, printed for the person running it
 
@@ -31,8 +33,53 @@ def seed(*, actor: Actor, today: date, people: int, chunk: int = 1000, progress=
         if progress:
             progress(done)
     demo_logins()
+    demo_partners(actor=actor, today=today)
     audit_record(actor=actor, action="DEMO_SEED", details={"people": people, "summary": summary.as_dict()})
     return summary
+
+
+DEMO_AGREEMENTS = (
+    (
+        "DEMO-POLICE",
+        "Greater Manchester Police (demo)",
+        "POLICE",
+        "ISA-DEMO-POLICE",
+        ["CALL_OUT", "INTELLIGENCE_LOG", "CIVIL_ORDER"],
+        ["DOMESTIC_ABUSE"],
+    ),
+    (
+        "DEMO-CS",
+        "Manchester children's services (demo)",
+        "CHILDRENS_SERVICES",
+        "ISA-DEMO-CS",
+        ["SAFEGUARDING_RESPONSE"],
+        ["SAFEGUARDING"],
+    ),
+)
+
+
+def demo_partners(*, actor: Actor, today: date) -> list[str]:
+    """A police force and a children's services department with agreements covering every demo PDU."""
+    made = []
+    pdus = list(Pdu.objects.values_list("code", flat=True))
+    for code, name, kind, reference, sends, answers in DEMO_AGREEMENTS:
+        if SharingAgreement.objects.filter(reference=reference).exists():
+            continue
+        agreement_create(
+            actor=actor,
+            partner_code=code,
+            partner_name=name,
+            partner_kind=kind,
+            reference=reference,
+            purpose="Demonstration: information for risk assessment and pre-release checks",
+            send_kinds=sends,
+            answers=answers,
+            pdu_codes=pdus,
+            valid_from=today - timedelta(days=365),
+            valid_until=today + timedelta(days=730),
+        )
+        made.append(reference)
+    return made
 
 
 def demo_logins() -> list[tuple[str, str]]:

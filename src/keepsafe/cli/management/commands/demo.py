@@ -31,3 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, (_, role) in ROLE_LOGINS.items():
             self.stdout.write(f"  {username:<16} {role}")
+        self.stdout.write(
+            "Partner API: schema at /api/v1/openapi.json; agreements ISA-DEMO-POLICE and ISA-DEMO-CS. "
+            "Issue a key with: keepsafe agreement issue-key ISA-DEMO-POLICE --name demo"
+        )
