@@ -55,9 +55,16 @@ class Scanner:
         self.nlp.add_pipe("keepsafe_line_breaks")
         self.nlp.add_pipe("sentencizer")
         self.rules = {rule.id: rule for rule in rules}
-        self.matcher = Matcher(self.nlp.vocab)
+        # spaCy's Matcher tries every pattern at every token, so each rule gets its own matcher, run only on texts
+        # containing a word one of its patterns can start with (None: a pattern can start anywhere).
+        self.rule_matchers: list[tuple[frozenset[str] | None, Matcher]] = []
         for rule in rules:
-            self.matcher.add(rule.id, [spec for p in rule.patterns for spec in self._compile(p)])
+            specs = [spec for p in rule.patterns for spec in self._compile(p)]
+            matcher = Matcher(self.nlp.vocab)
+            matcher.add(rule.id, specs)
+            starts = [_first_words(s) for s in specs]
+            anchors = None if any(s is None for s in starts) else frozenset().union(*(s for s in starts if s))
+            self.rule_matchers.append((anchors, matcher))
         self.cues = Matcher(self.nlp.vocab)
         for indicator, patterns in lx.EXCLUSIONS.items():
             self.cues.add(f"EXCLUDE:{indicator}", [spec for p in patterns for spec in self._compile(p)])
@@ -90,7 +97,8 @@ class Scanner:
                 positions.append([[{"LOWER": {"NOT_IN": word[1:].split("|")}, **op}]])
             else:
                 positions.append(self._alternatives(word.split("|"), op, pattern))
-        return [[spec for seq in combo for spec in seq] for combo in itertools.product(*positions)]
+        combos = [[spec for seq in combo for spec in seq] for combo in itertools.product(*positions)]
+        return [variant for specs in combos for variant in _exact_start(specs)]
 
     def _alternatives(self, alternatives: list[str], op: TokenSpec, pattern: str) -> list[list[TokenSpec]]:
         single: list[str] = []
@@ -124,7 +132,10 @@ class Scanner:
             yield self._findings(doc)
 
     def _findings(self, doc: Doc) -> list[Finding]:
-        matches = self.matcher(doc)
+        words = {t.lower_ for t in doc}
+        matches = [
+            m for anchors, matcher in self.rule_matchers if anchors is None or anchors & words for m in matcher(doc)
+        ]
         if not matches:
             return []
         cues: dict[str, list[Span]] = {}
@@ -221,6 +232,38 @@ class Scanner:
             for rule, span in merged:
                 findings.append(Finding(indicator, span.start_char, span.end_char, span.text, rule.id, rule.why))
         return findings
+
+
+def _exact_start(specs: list[TokenSpec]) -> list[list[TokenSpec]]:
+    """One pattern per first word. spaCy tries every pattern's first token at every token: an exact word is a C
+    comparison, a word list a Python call, so starting exactly makes the scanner several times faster."""
+    if not specs:
+        return [specs]
+    first, rest = specs[0], specs[1:]
+    lower = first.get("LOWER")
+    if not (isinstance(lower, dict) and set(lower) == {"IN"}):
+        return [specs]
+    optional = first.get("OP") == "?"
+    variants = [[{"LOWER": word}, *rest] for word in lower["IN"]]
+    if optional:
+        variants += _exact_start(rest) if rest else []
+    return variants
+
+
+def _first_words(specs: list[TokenSpec]) -> frozenset[str] | None:
+    """The words a token pattern can start with, or None when its start is not a fixed word."""
+    words: set[str] = set()
+    for spec in specs:
+        lower = spec.get("LOWER")
+        if isinstance(lower, str):
+            words.add(lower)
+        elif isinstance(lower, dict) and "IN" in lower:
+            words.update(lower["IN"])
+        else:
+            return None
+        if spec.get("OP") != "?":
+            return frozenset(words)
+    return None
 
 
 @cache

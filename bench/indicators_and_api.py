@@ -1,0 +1,116 @@
+"""Serious-harm scanning and partner API ingestion throughput, each at two sizes, measured in one run.
+
+    .venv/bin/python bench/indicators_and_api.py [--small 2000] [--large 20000] [--api-batches 5]
+
+1. Scanning: the demo's synthetic record texts (prison intelligence, call-outs, replies, notes) through the
+   scanner alone; prints texts per second at both sizes and their ratio (near 1.0: cost is linear in texts).
+2. Ingestion: POST /api/v1/records in batches of 1,000 through the full WSGI stack (key check, per-item validation,
+   idempotency, storage, scanning, audit) into a fresh SQLite file, or the PostgreSQL DATABASE_URL names; prints
+   records per second for the first and the last batch and their ratio (near 1.0: no slowdown as records grow).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import date
+
+
+def scan_rate(texts: list[str]) -> float:
+    from keepsafe.records.rules.scanner import scan_many
+
+    started = time.perf_counter()
+    found = sum(len(f) for f in scan_many(texts))
+    elapsed = time.perf_counter() - started
+    print(f"  {len(texts):>7} texts: {len(texts) / elapsed:>9.0f} texts/s ({found} findings)")
+    return len(texts) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--small", type=int, default=2000)
+    parser.add_argument("--large", type=int, default=20000)
+    parser.add_argument("--api-batches", type=int, default=5)
+    args = parser.parse_args()
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='keepsafe-bench-')}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keepsafe.config.settings.local")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from keepsafe.core.actor import Actor
+    from keepsafe.demo import generator, texts
+    from keepsafe.demo.seed import seed
+    from keepsafe.records.rules.scanner import scanner
+    from keepsafe.sharing.models import SharingAgreement
+    from keepsafe.sharing.services import api_key_issue
+
+    rng = random.Random(2026)  # noqa: S311 — reproducible synthetic data, not security
+    pool = [
+        *texts.PRISON_INTELLIGENCE,
+        *texts.POLICE,
+        *texts.CHILDRENS_SERVICES,
+        *texts.PRACTITIONER,
+        *texts.VICTIM_LIAISON,
+        *texts.COURT,
+    ]
+
+    def synthetic(n: int) -> list[str]:
+        return [generator._fill(rng, rng.choice(pool)) for _ in range(n)]
+
+    scanner()  # build the matchers outside the timing
+    print("Scanning (scanner only):")
+    small, large = scan_rate(synthetic(args.small)), scan_rate(synthetic(args.large))
+    print(f"  throughput ratio large/small: {large / small:.2f}")
+
+    call_command("migrate", verbosity=0)
+    today = date(2026, 11, 23)
+    actor = Actor.system()
+    seed(actor=actor, today=today, people=1000)
+    _, key = api_key_issue(
+        actor=actor, agreement=SharingAgreement.objects.get(reference="ISA-DEMO-POLICE"), name="bench"
+    )
+    from keepsafe.people.models import Person
+
+    crns = list(Person.objects.values_list("crn", flat=True))
+    client = Client(HTTP_HOST="127.0.0.1")
+    rates = []
+    print(f"Partner API ingestion ({os.environ['DATABASE_URL'].split(':')[0]}), batches of 1,000:")
+    for batch in range(args.api_batches):
+        items = [
+            {
+                "external_id": f"BENCH-{batch}-{i}",
+                "crn": rng.choice(crns),
+                "kind": "CALL_OUT",
+                "occurred_at": "2026-11-01T22:00:00Z",
+                "author": "Bench",
+                "text": generator._fill(rng, rng.choice(texts.POLICE)),
+            }
+            for i in range(1000)
+        ]
+        started = time.perf_counter()
+        response = client.post(
+            "/api/v1/records",
+            data=json.dumps({"records": items}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        elapsed = time.perf_counter() - started
+        body = response.json()
+        if response.status_code != 200 or body["created"] != 1000:
+            sys.exit(f"batch {batch} failed: {response.status_code} {str(body)[:300]}")
+        rates.append(1000 / elapsed)
+        print(f"  batch {batch + 1}: {rates[-1]:>7.0f} records/s")
+    print(f"  throughput ratio last/first batch: {rates[-1] / rates[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
