@@ -114,3 +114,13 @@ def test_risk_tab_shows_tier_explanation_and_the_configured_contact_expectation(
     page = ada.get("/case/A000001/risk").content.decode()
     assert "Minimum contact for tier B: every 7 days." in page
     assert "Contact overdue" in page  # the fixture's last contact was in 2022
+
+
+def test_the_analysis_step_shows_what_the_records_say_for_each_indicator(site):
+    ada = client_for(site["ada"])
+    ada.post("/case/A000001/assessments/start")
+    aid = Assessment.objects.get(status="DRAFT").external_id
+    page = ada.get(f"/case/A000001/assessments/{aid}/analyse").content.decode()
+    assert 'data-testid="found-weapons"' in page
+    assert '<mark class="ks-finding">Improvised blade</mark>' in page
+    assert 'data-testid="found-sexual_harm"' not in page

@@ -15,6 +15,7 @@ from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.people.models import Contact
 from keepsafe.records.rules.indicators import INDICATORS
+from keepsafe.records.selectors import indicator_picture
 from keepsafe.risk.models import Assessment, RiskManagementPlan
 from keepsafe.risk.rules.plan import SECTIONS
 from keepsafe.risk.rules.rosh import COMMUNITY_GROUPS, CUSTODY_GROUPS, LEVEL_ORDER
@@ -186,6 +187,8 @@ def analyse_step(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
         except ValidationError as exc:
             context["page_errors"], context["errors"] = _errors(exc)
     context["form"] = form
+    # What the records say, next to each question: information that exists must reach the assessor (seeds/001).
+    context["found"] = {s.indicator: s for s in indicator_picture(person, clock.now())}
     return render(request, "case/assessment_analyse.html", context, status=400 if context["errors"] else 200)
 
 
