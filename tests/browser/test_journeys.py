@@ -9,7 +9,7 @@ import pytest
 
 from keepsafe.bundles.importer import bundle_import
 from keepsafe.core import clock
-from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person, raw
+from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person, partner_agreement, raw
 from keepsafe.workforce.models import Staff, User
 
 pytestmark = pytest.mark.browser
@@ -284,23 +284,7 @@ def test_lock_out_after_repeated_failures(site, page, sign_in, assert_accessible
 
 
 def test_risk_information_checks_and_prison_form_are_accessible(site, page, sign_in, assert_accessible, screenshot):
-    from datetime import date
-
-    from keepsafe.sharing.services import agreement_create
-
-    agreement_create(
-        actor=SYSTEM,
-        partner_code="GMP",
-        partner_name="Greater Manchester Police",
-        partner_kind="POLICE",
-        reference="ISA-GMP-1",
-        purpose="Domestic abuse checks",
-        send_kinds=["CALL_OUT"],
-        answers=["DOMESTIC_ABUSE"],
-        pdu_codes=["GMR-MN"],
-        valid_from=date(2020, 1, 1),
-        valid_until=date(2099, 1, 1),
-    )
+    partner_agreement()
     sign_in(page, site, "ada")
     page.goto(f"{site}/case/A000001")
     panel = page.get_by_test_id("risk-information")

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Path, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from pydantic import Field
@@ -45,6 +45,9 @@ api = NinjaAPI(
     docs_url=None,  # Swagger UI would load scripts from a CDN; the schema itself is served.
     urls_namespace="api-v1",
 )
+
+
+EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$"
 
 
 class Error(Schema):
@@ -126,11 +129,14 @@ class CheckOut(Schema):
     question: str
 
 
+NoNul = Annotated[str, Field(pattern=r"^[^\x00]*$")]  # PostgreSQL cannot store U+0000
+
+
 class AnswerBody(Schema):
-    external_id: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
+    external_id: str = Field(min_length=1, max_length=80, pattern=EXTERNAL_ID)
     occurred_at: datetime
-    author: str = Field(min_length=1, max_length=200)
-    text: str = Field(min_length=1, max_length=100_000)
+    author: NoNul = Field(min_length=1, max_length=200)
+    text: NoNul = Field(min_length=1, max_length=100_000)
 
 
 class AnswerOut(Schema):
@@ -192,7 +198,7 @@ def records_submit(request: HttpRequest, body: RecordBatchIn):
 
 
 @api.get("/records/{external_id}", response={200: RecordOut, 404: Error, **ERRORS}, summary="A record you sent")
-def record_get(request: HttpRequest, external_id: str):
+def record_get(request: HttpRequest, external_id: Annotated[str, Path(max_length=80, pattern=EXTERNAL_ID)]):
     c = _client(request)
     submission = (
         PartnerSubmission.objects.select_related("record__person")

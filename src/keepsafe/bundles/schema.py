@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from keepsafe.core.ids import is_crn
 from keepsafe.people.rules.vocabulary import (
@@ -24,9 +24,7 @@ from keepsafe.people.rules.vocabulary import (
     RequirementType,
     SentenceType,
 )
-from keepsafe.records.rules.civil_orders import order_problems
-from keepsafe.records.rules.kinds import kind_problem
-from keepsafe.records.schemas import CivilOrderIn
+from keepsafe.records.schemas import CarriesOrder, RecordKind
 from keepsafe.workforce.rules.grades import Grade
 
 FORMAT = "keepsafe-bundle/1"
@@ -35,12 +33,6 @@ FORMAT = "keepsafe-bundle/1"
 def _crn(value: str) -> str:
     if not is_crn(value):
         raise ValueError(f"{value!r} is not a CRN (one capital letter and six digits, e.g. X123456)")
-    return value
-
-
-def _kind(value: str) -> str:
-    if (problem := kind_problem(value)) is not None:
-        raise ValueError(problem)
     return value
 
 
@@ -150,22 +142,14 @@ class ContactIn(Strict):
     notes: Annotated[str, Field(max_length=20000)] = ""
 
 
-class RecordIn(Strict):
+class RecordIn(Strict, CarriesOrder):
     id: Annotated[str, Field(min_length=1, max_length=100)]
     source: RecordSource
-    kind: Annotated[str, AfterValidator(_kind)]
+    kind: RecordKind
     occurred_at: AwareDatetime
     received_at: AwareDatetime
     author: Annotated[str, Field(min_length=1, max_length=200)]
     text: Annotated[str, Field(min_length=1, max_length=100_000)]
-    order: CivilOrderIn | None = None
-
-    @model_validator(mode="after")
-    def _order_matches_kind(self) -> RecordIn:
-        problems = order_problems(self.kind, self.order.as_order() if self.order else None)
-        if problems:
-            raise ValueError("; ".join(f"{field}: {reason}" for field, reason in problems))
-        return self
 
 
 Level = Literal["LOW", "MEDIUM", "HIGH", "VERY_HIGH"]

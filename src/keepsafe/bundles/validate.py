@@ -13,6 +13,7 @@ import pydantic
 
 from keepsafe.bundles.schema import BundleIn, PduIn, PersonIn, RegionIn, StaffIn, TeamIn
 from keepsafe.core.errors import ValidationError
+from keepsafe.core.json_paths import nul_paths
 from keepsafe.people.models import Person, RegistrationType
 from keepsafe.people.rules.key_dates import SentenceDates, date_problems
 from keepsafe.people.services import mappa_problems
@@ -313,6 +314,10 @@ def _record_conflicts(bundle: BundleIn) -> list[tuple[str, str]]:
 def validate(raw: bytes | str) -> BundleIn:
     """Every problem in the bundle, shape and references alike, or the parsed bundle if there are none."""
     data = _load(raw)
+    nul = list(nul_paths(data))
+    if nul:
+        # PostgreSQL cannot store U+0000 in text; refuse it here, with where it is, rather than fail on write.
+        raise ValidationError([(path, "contains a NUL character (\\u0000), which cannot be stored") for path in nul])
     try:
         bundle = BundleIn.model_validate_json(raw, strict=True)
     except pydantic.ValidationError as exc:

@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from keepsafe.records.rules.civil_orders import CivilOrder, OrderType
+from keepsafe.records.rules.civil_orders import CivilOrder, OrderType, order_problems
+from keepsafe.records.rules.kinds import kind_problem
+
+
+def _kind(value: str) -> str:
+    if (problem := kind_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+# An upper-case record kind code (records/rules/kinds.py).
+RecordKind = Annotated[str, AfterValidator(_kind)]
 
 
 class CivilOrderIn(BaseModel):
@@ -22,3 +33,17 @@ class CivilOrderIn(BaseModel):
 
     def as_order(self) -> CivilOrder:
         return CivilOrder(self.type, self.start, self.end, self.protected_person)
+
+
+class CarriesOrder(BaseModel):
+    """A record as it arrives: a CIVIL_ORDER carries its order, no other kind does (records/rules/civil_orders.py)."""
+
+    kind: str
+    order: CivilOrderIn | None = None
+
+    @model_validator(mode="after")
+    def _order_matches_kind(self) -> CarriesOrder:
+        problems = order_problems(self.kind, self.order.as_order() if self.order else None)
+        if problems:
+            raise ValueError("; ".join(f"{field}: {reason}" for field, reason in problems))
+        return self

@@ -27,7 +27,7 @@ from keepsafe.records.rules.civil_orders import (
 from keepsafe.records.rules.immutability import changed_fields
 from keepsafe.records.rules.kinds import kind_problem
 from keepsafe.records.rules.lexicon import LEXICON_VERSION
-from keepsafe.records.rules.scanner import Finding, scan_many
+from keepsafe.records.rules.scanner import scan_many
 
 
 @transaction.atomic
@@ -57,6 +57,9 @@ def record_add(
             problems.append((name, "the instant needs an offset or Z"))
     if not text.strip():
         problems.append(("text", "a record needs some text"))
+    for field, words in (("id", external_id), ("author", author), ("text", text)):
+        if "\x00" in words:
+            problems.append((field, "contains a NUL character, which cannot be stored"))
     problems += order_problems(kind, order)
     if problems:
         raise ValidationError(problems)
@@ -96,6 +99,10 @@ def record_add(
     return record, True
 
 
+# What a finding is made from: (record or contact, its text, the link to it, when it happened, when probation had it).
+ScannedText = tuple[Record | Contact, str, dict[str, Any], datetime, datetime]
+
+
 def findings_store(*, records: Sequence[Record] = (), contacts: Sequence[Contact] = ()) -> int:
     """Scan new records and new or changed contact notes; returns how many findings were stored.
 
@@ -103,45 +110,30 @@ def findings_store(*, records: Sequence[Record] = (), contacts: Sequence[Contact
     unscanned. A contact's earlier findings are replaced, because its notes may be corrected.
     """
     IndicatorFinding.objects.filter(contact__in=[c.pk for c in contacts]).delete()
-    rows: list[IndicatorFinding] = []
-    for record, findings in zip(records, scan_many(r.text for r in records), strict=True):
-        rows += [
-            IndicatorFinding(
-                person_id=record.person_id,
-                record=record,
-                occurred_at=record.occurred_at,
-                received_at=record.received_at,
-                **_finding_fields(f),
-            )
-            for f in findings
-        ]
-    noted = [c for c in contacts if c.notes.strip()]
-    for contact, findings in zip(noted, scan_many(c.notes for c in noted), strict=True):
-        # A contact note is probation's own record: known from the moment of the contact.
-        rows += [
-            IndicatorFinding(
-                person_id=contact.person_id,
-                contact=contact,
-                occurred_at=contact.at,
-                received_at=contact.at,
-                **_finding_fields(f),
-            )
-            for f in findings
-        ]
+    # A contact note is probation's own record: known from the moment of the contact.
+    sources: list[ScannedText] = [(r, r.text, {"record": r}, r.occurred_at, r.received_at) for r in records]
+    sources += [(c, c.notes, {"contact": c}, c.at, c.at) for c in contacts if c.notes.strip()]
+    rows = [
+        IndicatorFinding(
+            person_id=source.person_id,
+            occurred_at=occurred,
+            received_at=received,
+            indicator=f.indicator,
+            start=f.start,
+            end=f.end,
+            text=f.text[:500],
+            rule=f.rule,
+            why=f.why[:300],
+            lexicon=LEXICON_VERSION,
+            **link,
+        )
+        for (source, _, link, occurred, received), findings in zip(
+            sources, scan_many(text for _, text, _, _, _ in sources), strict=True
+        )
+        for f in findings
+    ]
     IndicatorFinding.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
-
-
-def _finding_fields(f: Finding) -> dict[str, object]:
-    return {
-        "indicator": f.indicator,
-        "start": f.start,
-        "end": f.end,
-        "text": f.text[:500],
-        "rule": f.rule,
-        "why": f.why[:300],
-        "lexicon": LEXICON_VERSION,
-    }
 
 
 @transaction.atomic

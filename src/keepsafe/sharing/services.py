@@ -14,7 +14,9 @@ from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Channel, Role
 from keepsafe.core.errors import NotFoundError, ValidationError
+from keepsafe.core.json_paths import nul_paths
 from keepsafe.people.models import Person
+from keepsafe.records.models import Record
 from keepsafe.records.services import record_add
 from keepsafe.sharing.models import ApiKey, CheckRequest, PartnerOrganisation, PartnerSubmission, SharingAgreement
 from keepsafe.sharing.rules.agreements import (
@@ -169,7 +171,12 @@ def partner_records_submit(*, client: ApiClient, items: list[Any]) -> list[ItemR
     results: list[ItemResult] = []
     for index, raw in enumerate(items):
         external_id = raw.get("external_id") if isinstance(raw, dict) else None
-        external_id = external_id if isinstance(external_id, str) else None
+        external_id = external_id if isinstance(external_id, str) and "\x00" not in external_id else None
+        nul = list(nul_paths(raw))
+        if nul:
+            errors = [{"field": path, "reason": "contains a NUL character, which cannot be stored"} for path in nul]
+            results.append(ItemResult(index, external_id, "REJECTED", errors=errors))
+            continue
         try:
             item = PartnerRecordIn.model_validate_json(json.dumps(raw))
         except PydanticError as exc:
@@ -202,7 +209,7 @@ def _submit_one(client: ApiClient, index: int, item: PartnerRecordIn) -> ItemRes
     content = item.content()
     with transaction.atomic():
         existing = (
-            PartnerSubmission.objects.select_for_update()
+            PartnerSubmission.objects.select_for_update(of=("self",))
             .select_related("record")
             .filter(partner=client.partner, external_id=item.external_id)
             .first()
@@ -224,14 +231,13 @@ def _submit_one(client: ApiClient, index: int, item: PartnerRecordIn) -> ItemRes
                 ],
             )
         try:
-            record, _ = record_add(
-                actor=client.actor,
-                person=person,
-                external_id=f"{client.partner.code}-{item.external_id}",
-                source=SOURCE_FOR_PARTNER[PartnerKind(client.partner.kind)],
+            record = _store(
+                client,
+                person,
+                item.external_id,
+                content,
                 kind=item.kind,
                 occurred_at=item.occurred_at,
-                received_at=clock.now(),
                 author=item.author,
                 text=item.text,
                 order=item.order.as_order() if item.order else None,
@@ -240,14 +246,27 @@ def _submit_one(client: ApiClient, index: int, item: PartnerRecordIn) -> ItemRes
             return ItemResult(
                 index, item.external_id, "REJECTED", errors=[{"field": f, "reason": r} for f, r in exc.problems]
             )
-        PartnerSubmission.objects.create(
-            partner=client.partner,
-            external_id=item.external_id,
-            record=record,
-            fingerprint=fingerprint(content),
-            agreement=client.agreement,
-        )
     return ItemResult(index, item.external_id, "CREATED", record.external_id)
+
+
+def _store(client: ApiClient, person: Person, external_id: str, content: dict[str, Any], **record: Any) -> Record:
+    """Store what a partner sent as a record received now, and remember its id and fingerprint (idempotency)."""
+    stored, _ = record_add(
+        actor=client.actor,
+        person=person,
+        external_id=f"{client.partner.code}-{external_id}",
+        source=SOURCE_FOR_PARTNER[PartnerKind(client.partner.kind)],
+        received_at=clock.now(),
+        **record,
+    )
+    PartnerSubmission.objects.create(
+        partner=client.partner,
+        external_id=external_id,
+        record=stored,
+        fingerprint=fingerprint(content),
+        agreement=client.agreement,
+    )
+    return stored
 
 
 @transaction.atomic
@@ -317,7 +336,7 @@ def check_answer(*, client: ApiClient, public_id: str, answer: CheckAnswerIn) ->
     """Store the partner's answer as a record linked to the request; the same answer again is accepted once."""
     with transaction.atomic():
         request = (
-            CheckRequest.objects.select_for_update()
+            CheckRequest.objects.select_for_update(of=("self",))
             .select_related("person", "response_record")
             .filter(
                 public_id=public_id,
@@ -340,23 +359,15 @@ def check_answer(*, client: ApiClient, public_id: str, answer: CheckAnswerIn) ->
             )
         if PartnerSubmission.objects.filter(partner=client.partner, external_id=answer.external_id).exists():
             raise ValidationError([("external_id", f"{answer.external_id!r} is already used by another record")])
-        record, _ = record_add(
-            actor=client.actor,
-            person=request.person,
-            external_id=f"{client.partner.code}-{answer.external_id}",
-            source=SOURCE_FOR_PARTNER[PartnerKind(client.partner.kind)],
+        record = _store(
+            client,
+            request.person,
+            answer.external_id,
+            content,
             kind=RESPONSE_KIND[CheckKind(request.kind)],
             occurred_at=answer.occurred_at,
-            received_at=clock.now(),
             author=answer.author,
             text=answer.text,
-        )
-        PartnerSubmission.objects.create(
-            partner=client.partner,
-            external_id=answer.external_id,
-            record=record,
-            fingerprint=fingerprint(content),
-            agreement=client.agreement,
         )
         request.status = CheckRequest.Status.ANSWERED
         request.response_record = record

@@ -208,3 +208,34 @@ def staff_actor(db):
         return Actor(username=code.lower(), role=role, staff_id=staff.pk, staff_code=code)
 
     return _actor
+
+
+PARTNER_NAMES = {"POLICE": "Greater Manchester Police", "CHILDRENS_SERVICES": "Manchester children's services"}
+
+
+def partner_agreement(
+    partner_code: str = "GMP",
+    *,
+    kind: str = "POLICE",
+    answers: tuple[str, ...] = ("DOMESTIC_ABUSE",),
+    send_kinds: tuple[str, ...] = ("CALL_OUT",),
+    pdus: tuple[str, ...] = ("GMR-MN",),
+):
+    """A current information sharing agreement (valid 2020 to 2099) for a partner; the partner is made if new."""
+    from datetime import date
+
+    from keepsafe.sharing.services import agreement_create
+
+    return agreement_create(
+        actor=SYSTEM,
+        partner_code=partner_code,
+        partner_name=PARTNER_NAMES.get(kind, partner_code),
+        partner_kind=kind,
+        reference=f"ISA-{partner_code}-1",
+        purpose="Information for risk assessment and checks",
+        send_kinds=list(send_kinds),
+        answers=list(answers),
+        pdu_codes=list(pdus),
+        valid_from=date(2020, 1, 1),
+        valid_until=date(2099, 12, 31),
+    )

@@ -278,3 +278,13 @@ def test_bad_assessments_are_rejected_with_paths():
     assert {"people[0].assessments[0].rosh.community.public"} <= paths
     assert any(p.startswith("people[0].assessments[0].predictors") for p in paths)
     assert any(p.startswith("people[0].assessments[0].needs") for p in paths)
+
+
+def test_nul_characters_are_refused_with_their_path():
+    person = make_person()
+    person["records"][0]["text"] = "Knife\u0000found"
+    person["contacts"][0]["notes"] = "x\u0000"
+    assert problems_of(make_bundle(person)) == [
+        ("people[0].contacts[0].notes", "contains a NUL character (\\u0000), which cannot be stored"),
+        ("people[0].records[0].text", "contains a NUL character (\\u0000), which cannot be stored"),
+    ]

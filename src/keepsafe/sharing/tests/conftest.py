@@ -1,11 +1,9 @@
 """Two partners with keys: Greater Manchester Police (domestic abuse checks) and children's services."""
 
-from datetime import date
-
 import pytest
 
-from keepsafe.sharing.services import agreement_create, api_key_issue
-from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person
+from keepsafe.sharing.services import api_key_issue
+from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person, partner_agreement
 
 
 @pytest.fixture
@@ -16,31 +14,13 @@ def partners(imported):
 
     other_pdu = Pdu.objects.create(code="GMR-MS", name="Manchester South", region=Region.objects.get(code="GMR"))
     Person.objects.filter(crn="Y000001").update(pdu=other_pdu)
-    police = agreement_create(
-        actor=SYSTEM,
-        partner_code="GMP",
-        partner_name="Greater Manchester Police",
-        partner_kind="POLICE",
-        reference="ISA-GMP-1",
-        purpose="Domestic abuse call-outs and intelligence for risk assessment",
-        send_kinds=["CALL_OUT", "INTELLIGENCE_LOG", "CIVIL_ORDER"],
-        answers=["DOMESTIC_ABUSE"],
-        pdu_codes=["GMR-MN"],
-        valid_from=date(2020, 1, 1),
-        valid_until=date(2099, 12, 31),
-    )
-    council = agreement_create(
-        actor=SYSTEM,
-        partner_code="MCC-CS",
-        partner_name="Manchester children's services",
-        partner_kind="CHILDRENS_SERVICES",
-        reference="ISA-MCC-1",
-        purpose="Safeguarding checks",
-        send_kinds=["SAFEGUARDING_REPLY"],
-        answers=["SAFEGUARDING"],
-        pdu_codes=["GMR-MN", "GMR-MS"],
-        valid_from=date(2020, 1, 1),
-        valid_until=date(2099, 12, 31),
+    police = partner_agreement(send_kinds=("CALL_OUT", "INTELLIGENCE_LOG", "CIVIL_ORDER"))
+    council = partner_agreement(
+        "MCC",
+        kind="CHILDRENS_SERVICES",
+        answers=("SAFEGUARDING",),
+        send_kinds=("SAFEGUARDING_REPLY",),
+        pdus=("GMR-MN", "GMR-MS"),
     )
     _, police_key = api_key_issue(actor=SYSTEM, agreement=police, name="GMP case management")
     _, council_key = api_key_issue(actor=SYSTEM, agreement=council, name="MCC")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.test import Client
 
 from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.sharing.models import CheckRequest
-from keepsafe.sharing.services import agreement_create
-from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person
+from keepsafe.testing.fixtures import make_bundle, make_person, partner_agreement
 from keepsafe.workforce.models import Staff, User
 
 pytestmark = pytest.mark.django_db
@@ -32,19 +29,7 @@ def site(imported):
     person = make_person()
     person["records"] = person["records"] + [CALL_OUT]
     imported(make_bundle(person))
-    agreement_create(
-        actor=SYSTEM,
-        partner_code="GMP",
-        partner_name="Greater Manchester Police",
-        partner_kind="POLICE",
-        reference="ISA-GMP-1",
-        purpose="Domestic abuse checks",
-        send_kinds=["CALL_OUT"],
-        answers=["DOMESTIC_ABUSE"],
-        pdu_codes=["GMR-MN"],
-        valid_from=date(2020, 1, 1),
-        valid_until=date(2099, 1, 1),
-    )
+    partner_agreement()
     users = {}
     for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("pat", "STF0200", "POM")):
         users[username] = User.objects.create(username=username, staff=Staff.objects.get(code=code), role=role)
