@@ -198,6 +198,8 @@ def contact_add(
     outcome: str | None = None,
     notes: str = "",
 ) -> Contact:
+    """Store a contact. Call `records.services.contact_add` instead: it also scans the notes for serious-harm
+    indicators, which this layer cannot (scanning sits above it)."""
     problems = []
     if type not in ContactType.__members__:
         problems.append(("type", f"unknown contact type {type!r}"))
