@@ -21,7 +21,7 @@ from keepsafe.core.errors import NotFoundError, ValidationError
 from keepsafe.core.formats import iso_instant
 from keepsafe.sharing.models import PartnerSubmission
 from keepsafe.sharing.rules.agreements import MAX_BATCH
-from keepsafe.sharing.schemas import CheckAnswerIn
+from keepsafe.sharing.schemas import EXTERNAL_ID_PATTERN, CheckAnswerIn
 from keepsafe.sharing.selectors import KeyRejectedError, api_client
 from keepsafe.sharing.services import ApiClient, check_answer, check_requests_open, partner_records_submit
 
@@ -45,9 +45,6 @@ api = NinjaAPI(
     docs_url=None,  # Swagger UI would load scripts from a CDN; the schema itself is served.
     urls_namespace="api-v1",
 )
-
-
-EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$"
 
 
 class Error(Schema):
@@ -129,16 +126,6 @@ class CheckOut(Schema):
     question: str
 
 
-NoNul = Annotated[str, Field(pattern=r"^[^\x00]*$")]  # PostgreSQL cannot store U+0000
-
-
-class AnswerBody(Schema):
-    external_id: str = Field(min_length=1, max_length=80, pattern=EXTERNAL_ID)
-    occurred_at: datetime
-    author: NoNul = Field(min_length=1, max_length=200)
-    text: NoNul = Field(min_length=1, max_length=100_000)
-
-
 class AnswerOut(Schema):
     check: UUID
     record_id: str
@@ -198,7 +185,7 @@ def records_submit(request: HttpRequest, body: RecordBatchIn):
 
 
 @api.get("/records/{external_id}", response={200: RecordOut, 404: Error, **ERRORS}, summary="A record you sent")
-def record_get(request: HttpRequest, external_id: Annotated[str, Path(max_length=80, pattern=EXTERNAL_ID)]):
+def record_get(request: HttpRequest, external_id: Annotated[str, Path(max_length=80, pattern=EXTERNAL_ID_PATTERN)]):
     c = _client(request)
     submission = (
         PartnerSubmission.objects.select_related("record__person")
@@ -245,10 +232,9 @@ def checks_open(request: HttpRequest):
     response={200: AnswerOut, 404: Error, 409: Error, **ERRORS},
     summary="Answer a check (the same answer again is accepted once)",
 )
-def check_answer_post(request: HttpRequest, check_id: UUID, body: AnswerBody):
+def check_answer_post(request: HttpRequest, check_id: UUID, body: CheckAnswerIn):
     try:
-        answer = CheckAnswerIn.model_validate_json(body.model_dump_json())
-        result = check_answer(client=_client(request), public_id=str(check_id), answer=answer)
+        result = check_answer(client=_client(request), public_id=str(check_id), answer=body)
     except NotFoundError as exc:
         raise HttpError(404, str(exc)) from exc
     except ValidationError as exc:

@@ -13,7 +13,7 @@ from keepsafe.bundles.schema import FORMAT
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_date as _d
 from keepsafe.core.formats import iso_instant as _instant
-from keepsafe.people.models import CaseAccess, Event, Person, Registration
+from keepsafe.people.models import CaseAccess, Contact, Event, Person, Registration
 from keepsafe.people.selectors import person_visible_queryset
 from keepsafe.records.models import Record
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
@@ -74,6 +74,18 @@ def event_bundle(e: Event) -> dict[str, Any]:
     }
 
 
+def contact_bundle(c: Contact) -> dict[str, Any]:
+    """One contact in bundle form (and in `keepsafe case --json`)."""
+    return {
+        "id": c.external_id,
+        "type": c.type,
+        "at": _instant(c.at),
+        "staff": c.staff.code if c.staff else None,
+        "outcome": c.outcome,
+        "notes": c.notes,
+    }
+
+
 def record_bundle(r: Record) -> dict[str, Any]:
     """One record in bundle form (and in `keepsafe case --json`)."""
     return {
@@ -131,17 +143,7 @@ def person_bundle(p: Person) -> dict[str, Any]:
             }
             for r in sorted(p.registrations.all(), key=lambda r: r.external_id)
         ],
-        "contacts": [
-            {
-                "id": c.external_id,
-                "type": c.type,
-                "at": _instant(c.at),
-                "staff": c.staff.code if c.staff else None,
-                "outcome": c.outcome,
-                "notes": c.notes,
-            }
-            for c in sorted(p.contacts.all(), key=lambda c: c.external_id)
-        ],
+        "contacts": [contact_bundle(c) for c in sorted(p.contacts.all(), key=lambda c: c.external_id)],
         "records": [record_bundle(r) for r in sorted(p.records.all(), key=lambda r: r.external_id)],
         # Assessments completed elsewhere travel in bundles; Keepsafe's own carry their working and stay here.
         "assessments": [

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
-from keepsafe.bundles.exporter import event_bundle, record_bundle
+from keepsafe.bundles.exporter import contact_bundle, event_bundle, record_bundle
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_date as _d
@@ -75,17 +75,7 @@ def case_summary(*, crn: str, viewer: Actor, as_of: datetime | None = None) -> d
             }
             for r in registrations
         ],
-        "contacts": [
-            {
-                "id": c.external_id,
-                "type": c.type,
-                "at": _instant(c.at),
-                "staff": c.staff.code if c.staff else None,
-                "outcome": c.outcome,
-                "notes": c.notes,
-            }
-            for c in contacts
-        ],
+        "contacts": [contact_bundle(c) for c in contacts],
         "records": [record_bundle(r) for r in records],
         "risk": risk_summary(person, as_of),
         "indicators": {s.indicator: s.as_json() for s in indicator_picture(person, instant)},

@@ -220,6 +220,22 @@ def _assessor_flags(assessment: Assessment) -> tuple[bool, bool]:
     return grade is Grade.PQIP, is_newly_qualified(grade, staff.qualified_on, clock.today())
 
 
+def _level_change(
+    person: Person, assessment: Assessment, *, by: str, previous: str | None, new: str, effective: bool, reason: str
+) -> None:
+    """Every change of the RoSH level, made or waiting for countersignature, goes into the level's history."""
+    RiskLevelChange.objects.create(
+        person=person,
+        assessment=assessment,
+        at=clock.now(),
+        by=by,
+        previous=previous,
+        new=new,
+        effective=effective,
+        reason=reason,
+    )
+
+
 def _apply_level(actor: Actor, person: Person, level: Level, assessment: Assessment, reason: str) -> None:
     risk, _ = CaseRisk.objects.get_or_create(person=person)
     previous = risk.level
@@ -227,10 +243,9 @@ def _apply_level(actor: Actor, person: Person, level: Level, assessment: Assessm
     if risk.pending_assessment_id == assessment.pk:
         risk.pending_level, risk.pending_assessment = None, None
     risk.save()
-    RiskLevelChange.objects.create(
-        person=person,
-        assessment=assessment,
-        at=clock.now(),
+    _level_change(
+        person,
+        assessment,
         by=_who(actor),
         previous=previous,
         new=level.value,
@@ -302,10 +317,9 @@ def assessment_complete(*, actor: Actor, assessment: Assessment) -> Assessment:
         risk, _ = CaseRisk.objects.get_or_create(person=person)
         risk.pending_level, risk.pending_assessment = new.value, assessment
         risk.save()
-        RiskLevelChange.objects.create(
-            person=person,
-            assessment=assessment,
-            at=clock.now(),
+        _level_change(
+            person,
+            assessment,
             by=_who(actor),
             previous=risk.level,
             new=new.value,
@@ -356,10 +370,9 @@ def assessment_countersign(*, actor: Actor, assessment: Assessment, agree: bool,
         else:
             risk.pending_level, risk.pending_assessment = None, None
             risk.save()
-            RiskLevelChange.objects.create(
-                person=person,
-                assessment=assessment,
-                at=clock.now(),
+            _level_change(
+                person,
+                assessment,
                 by=_who(actor),
                 previous=risk.level,
                 new=risk.level or str(assessment.overall),
@@ -468,10 +481,9 @@ def assessment_import_apply(*, person: Person) -> None:
         risk.level, risk.assessment = latest.overall, latest
         risk.save()
         if previous != latest.overall:
-            RiskLevelChange.objects.create(
-                person=person,
-                assessment=latest,
-                at=clock.now(),
+            _level_change(
+                person,
+                latest,
                 by="import",
                 previous=previous,
                 new=latest.overall,

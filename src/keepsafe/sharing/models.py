@@ -66,10 +66,6 @@ class PartnerSubmission(models.Model):
 class CheckRequest(models.Model):
     """Probation asks a partner for a domestic abuse or safeguarding check on a person."""
 
-    class Status(models.TextChoices):
-        OPEN = "OPEN"
-        ANSWERED = "ANSWERED"
-
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="check_requests")
     partner = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="check_requests")
@@ -77,12 +73,20 @@ class CheckRequest(models.Model):
     question = models.TextField(blank=True, default="")
     requested_at = models.DateTimeField()
     requested_by = models.CharField(max_length=150)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The partner's answer; the request is open until there is one.
     response_record = models.OneToOneField(
         Record, null=True, blank=True, on_delete=models.PROTECT, related_name="answers_request"
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at", "id"]
-        indexes = [models.Index(fields=["partner", "status"], name="check_partner_status")]
+        indexes = [models.Index(fields=["partner", "response_record"], name="check_partner_answer")]
+
+    @property
+    def status(self) -> str:
+        return "ANSWERED" if self.response_record_id is not None else "OPEN"
+
+    @property
+    def answered_at(self):
+        """When the answer reached probation."""
+        return self.response_record.received_at if self.response_record is not None else None

@@ -9,11 +9,15 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from keepsafe.records.rules.civil_orders import order_json
 from keepsafe.records.schemas import CarriesOrder, RecordKind
 
+# A partner's own id for what it sends (stored prefixed by the partner's code).
+EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$"
+ExternalId = Annotated[str, Field(min_length=1, max_length=80, pattern=EXTERNAL_ID_PATTERN)]
+
 
 class PartnerRecordIn(CarriesOrder):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    external_id: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")]
+    external_id: ExternalId
     crn: Annotated[str, Field(pattern=r"^[A-Z][0-9]{6}$")]
     kind: RecordKind
     occurred_at: AwareDatetime
@@ -32,9 +36,12 @@ class PartnerRecordIn(CarriesOrder):
 
 
 class CheckAnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    """A partner's answer to a check: the body of `POST /api/v1/checks/{id}/answer`."""
 
-    external_id: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")]
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: ExternalId
     occurred_at: AwareDatetime
-    author: Annotated[str, Field(min_length=1, max_length=200)]
-    text: Annotated[str, Field(min_length=1, max_length=100_000)]
+    # PostgreSQL cannot store U+0000.
+    author: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+    text: Annotated[str, Field(min_length=1, max_length=100_000, pattern=r"^[^\x00]*$")]

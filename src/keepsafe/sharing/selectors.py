@@ -6,9 +6,9 @@ from django.db.models import QuerySet
 
 from keepsafe.core import clock
 from keepsafe.people.models import Person
-from keepsafe.sharing.models import ApiKey, CheckRequest, SharingAgreement
+from keepsafe.sharing.models import ApiKey, CheckRequest
 from keepsafe.sharing.rules.agreements import CheckKind, agreement_problem, key_hash, split_key
-from keepsafe.sharing.services import ApiClient, terms_of
+from keepsafe.sharing.services import ApiClient, agreements_answering, terms_of
 
 
 class KeyRejectedError(Exception):
@@ -39,12 +39,7 @@ def api_client(key: str) -> ApiClient:
 
 def partners_for_check(person: Person, kind: CheckKind) -> list[tuple[str, str]]:
     """(code, name) of partners whose current agreement lets them answer this check for this case."""
-    today = clock.today()
-    found = {}
-    for agreement in SharingAgreement.objects.filter(pdus=person.pdu_id).select_related("partner"):
-        if kind.value in agreement.answers and agreement_problem(terms_of(agreement), today) is None:
-            found[agreement.partner.code] = agreement.partner.name
-    return sorted(found.items())
+    return sorted({a.partner.code: a.partner.name for a in agreements_answering(person, kind)}.items())
 
 
 def checks_for_case(person: Person) -> QuerySet[CheckRequest]:

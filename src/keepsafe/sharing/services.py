@@ -157,11 +157,6 @@ class ItemResult:
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
-def _covered_person(client: ApiClient, crn: str) -> Person | None:
-    """A case outside the agreement is reported exactly like one that does not exist."""
-    return Person.objects.filter(crn=crn, pdu_id__in=client.pdu_ids).first()
-
-
 def _not_covered(client: ApiClient, crn: str) -> str:
     return f"no case {crn} is covered by agreement {client.terms.reference}"
 
@@ -169,6 +164,9 @@ def _not_covered(client: ApiClient, crn: str) -> str:
 def partner_records_submit(*, client: ApiClient, items: list[Any]) -> list[ItemResult]:
     """Each item is stored or refused on its own; a refused item never leaves anything half-written."""
     results: list[ItemResult] = []
+    # One query for the batch's cases. A case outside the agreement is treated exactly like one that does not exist.
+    crns = {raw["crn"] for raw in items if isinstance(raw, dict) and isinstance(raw.get("crn"), str)}
+    covered = {p.crn: p for p in Person.objects.filter(crn__in=crns, pdu_id__in=client.pdu_ids)}
     for index, raw in enumerate(items):
         external_id = raw.get("external_id") if isinstance(raw, dict) else None
         external_id = external_id if isinstance(external_id, str) and "\x00" not in external_id else None
@@ -185,7 +183,7 @@ def partner_records_submit(*, client: ApiClient, items: list[Any]) -> list[ItemR
             ]
             results.append(ItemResult(index, external_id, "REJECTED", errors=errors))
             continue
-        results.append(_submit_one(client, index, item))
+        results.append(_submit_one(client, index, item, covered.get(item.crn)))
     audit_record(
         actor=client.actor,
         action="PARTNER_RECORDS_SUBMIT",
@@ -198,10 +196,9 @@ def partner_records_submit(*, client: ApiClient, items: list[Any]) -> list[ItemR
     return results
 
 
-def _submit_one(client: ApiClient, index: int, item: PartnerRecordIn) -> ItemResult:
+def _submit_one(client: ApiClient, index: int, item: PartnerRecordIn, person: Person | None) -> ItemResult:
     if (problem := send_problem(client.terms, item.kind)) is not None:
         return ItemResult(index, item.external_id, "REJECTED", errors=[{"field": "kind", "reason": problem}])
-    person = _covered_person(client, item.crn)
     if person is None:
         return ItemResult(
             index, item.external_id, "REJECTED", errors=[{"field": "crn", "reason": _not_covered(client, item.crn)}]
@@ -269,20 +266,24 @@ def _store(client: ApiClient, person: Person, external_id: str, content: dict[st
     return stored
 
 
+def agreements_answering(person: Person, kind: CheckKind) -> list[SharingAgreement]:
+    """Agreements in force today that cover the person's PDU and let their partner answer this check."""
+    today = clock.today()
+    # Agreements are few per PDU; JSON containment is not portable to SQLite, so the check is made here.
+    return [
+        a
+        for a in SharingAgreement.objects.filter(pdus=person.pdu_id).select_related("partner")
+        if kind.value in a.answers and agreement_problem(terms_of(a), today) is None
+    ]
+
+
 @transaction.atomic
 def check_request_create(*, actor: Actor, person: Person, kind: str, partner_code: str, question: str) -> CheckRequest:
     """Ask a partner for a check on a person: only a partner whose current agreement covers the case and the check."""
     if kind not in CheckKind.__members__:
         raise ValidationError([("kind", f"unknown check {kind!r}; one of {', '.join(CheckKind)}")])
-    partner = PartnerOrganisation.objects.filter(code=partner_code).first()
-    today = clock.today()
-    # Agreements are few per partner; JSON containment is not portable to SQLite, so the check is made here.
-    agreements = [
-        a
-        for a in SharingAgreement.objects.filter(partner=partner, pdus=person.pdu_id)
-        if kind in a.answers and agreement_problem(terms_of(a), today) is None
-    ]
-    if partner is None or not agreements:
+    agreements = [a for a in agreements_answering(person, CheckKind(kind)) if a.partner.code == partner_code]
+    if not agreements:
         raise ValidationError(
             [
                 (
@@ -294,7 +295,7 @@ def check_request_create(*, actor: Actor, person: Person, kind: str, partner_cod
         )
     request = CheckRequest.objects.create(
         person=person,
-        partner=partner,
+        partner=agreements[0].partner,
         kind=kind,
         question=question.strip(),
         requested_at=clock.now(),
@@ -313,7 +314,7 @@ def check_requests_open(*, client: ApiClient) -> list[CheckRequest]:
     """Open requests addressed to this partner, for checks and cases its agreement covers."""
     rows = CheckRequest.objects.filter(
         partner=client.partner,
-        status=CheckRequest.Status.OPEN,
+        response_record__isnull=True,
         kind__in=[k.value for k in client.terms.answers],
         person__pdu_id__in=client.pdu_ids,
     ).select_related("person")
@@ -349,10 +350,9 @@ def check_answer(*, client: ApiClient, public_id: str, answer: CheckAnswerIn) ->
         if request is None:
             raise NotFoundError(f"no check request {public_id} for {client.partner.code}")
         content = answer.model_dump(mode="json")
-        if request.status == CheckRequest.Status.ANSWERED:
+        if request.response_record is not None:
             submission = PartnerSubmission.objects.filter(record=request.response_record).first()
             if submission is not None and submission.fingerprint == fingerprint(content):
-                assert request.response_record is not None
                 return AnswerResult(request, request.response_record.external_id, False)
             raise ValidationError(
                 [("external_id", "this check was already answered with different content; the stored answer is kept")]
@@ -369,10 +369,8 @@ def check_answer(*, client: ApiClient, public_id: str, answer: CheckAnswerIn) ->
             author=answer.author,
             text=answer.text,
         )
-        request.status = CheckRequest.Status.ANSWERED
         request.response_record = record
-        request.answered_at = record.received_at
-        request.save(update_fields=["status", "response_record", "answered_at"])
+        request.save(update_fields=["response_record"])
         audit_record(
             actor=client.actor,
             action="CHECK_ANSWER",
