@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from django.db.models import Prefetch
 
+from keepsafe.actions.models import Recall
 from keepsafe.audit.services import AuditEntry, audit_record, audit_record_many
 from keepsafe.bundles.schema import FORMAT
 from keepsafe.core.actor import Actor
@@ -16,6 +17,7 @@ from keepsafe.core.formats import iso_instant as _instant
 from keepsafe.people.models import CaseAccess, Contact, Event, Person, Registration
 from keepsafe.people.selectors import person_visible_queryset
 from keepsafe.records.models import Record
+from keepsafe.sharing.models import CheckRequest
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
 
@@ -160,6 +162,36 @@ def person_bundle(p: Person) -> dict[str, Any]:
             for a in sorted(p.assessments.all(), key=lambda a: a.external_id)
             if a.status == "COMPLETE" and a.source == "IMPORTED"
         ],
+        "recalls": [
+            {
+                "id": r.external_id,
+                "event": r.event.external_id if r.event else None,
+                "considered_at": _instant(r.considered_at),
+                "decided_at": _instant(r.decided_at),
+                "decision": r.decision,
+                "type": r.recall_type,
+                "emergency": r.emergency,
+                "decided_by": r.decided_by or None,
+                "revoked_at": _instant(r.revoked_at),
+                "executed_at": _instant(r.executed_at),
+                "cancelled_at": _instant(r.cancelled_at),
+                "cancelled_by": r.cancelled_by or None,
+            }
+            for r in sorted(p.recalls.all(), key=lambda r: r.external_id)
+            if r.event is not None
+        ],
+        "checks": [
+            {
+                "id": c.external_id,
+                "kind": c.kind,
+                "requested_at": _instant(c.requested_at),
+                "response_record": c.response_record.external_id if c.response_record else None,
+                "acted_on_at": _instant(c.acted_on_at),
+                "acted_on_by": c.acted_on_by or None,
+            }
+            for c in sorted(p.check_requests.all(), key=lambda c: c.external_id or "")
+            if c.external_id
+        ],
     }
 
 
@@ -178,6 +210,8 @@ def people_for_export(*, viewer: Actor, crns: list[str] | None = None, chunk: in
         "contacts__staff",
         "records",
         "assessments",
+        Prefetch("recalls", queryset=Recall.objects.select_related("event")),
+        Prefetch("check_requests", queryset=CheckRequest.objects.select_related("response_record")),
     ).iterator(chunk_size=chunk)
 
 

@@ -9,6 +9,8 @@ from typing import Any, cast
 
 from django.db import transaction
 
+from keepsafe.actions.models import Recall
+from keepsafe.actions.services.worker import reconcile_later
 from keepsafe.audit.services import AuditEntry, audit_record, audit_record_many
 from keepsafe.bundles.schema import BundleIn, PersonIn
 from keepsafe.bundles.sync import sync_rows
@@ -33,6 +35,7 @@ from keepsafe.records.services import civil_orders_apply, findings_store
 from keepsafe.risk.models import Assessment
 from keepsafe.risk.rules.rosh import Group, Level, overall
 from keepsafe.risk.services import assessment_import_apply, risk_recalculate_many
+from keepsafe.sharing.models import CheckRequest
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
 
@@ -40,6 +43,7 @@ from keepsafe.workforce.models import Pdu, Region, Staff, Team
 class ImportSummary:
     created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    people_touched: set[int] = field(default_factory=set)
 
     def add(self, section: str, created: int, updated: int) -> None:
         self.created[section] += created
@@ -54,11 +58,19 @@ class ImportSummary:
         return {s: {"created": self.created[s], "updated": self.updated[s]} for s in sections}
 
 
-def bundle_import(*, actor: Actor, raw: bytes | str, source_name: str = "bundle") -> ImportSummary:
-    """Validate everything first (raises ValidationError listing every problem), then write atomically."""
+def bundle_import(
+    *, actor: Actor, raw: bytes | str, source_name: str = "bundle", reconcile: bool = True
+) -> ImportSummary:
+    """Validate everything first (raises ValidationError listing every problem), then write atomically. Afterwards
+    the imported cases' actions are re-evaluated by the worker (`reconcile=False` for point-in-time replays, which
+    sweep at the instants they choose)."""
     bundle = validate(raw)
     with transaction.atomic():
         summary = bundle_write(actor=actor, bundle=bundle)
+        if reconcile and summary.changed_anything:
+            people = sorted(summary.people_touched)
+            for start in range(0, len(people), 500):
+                reconcile_later(people[start : start + 500])
         audit_record(
             actor=actor,
             action="BUNDLE_IMPORT",
@@ -311,6 +323,9 @@ def _write_people(
     assessed = _write_assessments(people, person_ids, summary)
     for person_id in assessed:
         changes[crn_of[person_id]]["assessments"] = "changed"
+    for person_id in _write_recalls_and_checks(people, person_ids, summary):
+        changes[crn_of[person_id]]["recalls_and_checks"] = "changed"
+    summary.people_touched.update(person_ids.values())
     # Tiers follow their inputs (registrations, events, criminal history): refresh every case this import changed.
     stale = [pid for crn, pid in person_ids.items() if crn in created_crns or changes.get(crn) or pid in assessed]
     risk_recalculate_many(people=list(Person.objects.filter(pk__in=stale)))
@@ -322,6 +337,68 @@ def _write_people(
         elif changes.get(crn):
             entries.append(AuditEntry("CASE_IMPORT_UPDATE", crn, details={"changes": changes[crn]}))
     audit_record_many(actor=actor, entries=entries)
+
+
+def _write_recalls_and_checks(people: list[PersonIn], person_ids: dict[str, int], summary: ImportSummary) -> set[int]:
+    """Issue 6 §5 sections. Events and records were written above, so their references resolve here."""
+    ids = [person_ids[p.crn] for p in people if p.recalls or p.checks]
+    if not ids:
+        return set()
+    event_ids = {
+        (pid, ext): pk
+        for pk, pid, ext in Event.objects.filter(person_id__in=ids).values_list("pk", "person_id", "external_id")
+    }
+    record_ids = {
+        (pid, ext): pk
+        for pk, pid, ext in Record.objects.filter(person_id__in=ids).values_list("pk", "person_id", "external_id")
+    }
+    recall_rows, check_rows = [], []
+    for p in people:
+        pid = person_ids[p.crn]
+        for r in p.recalls:
+            recall_rows.append(
+                {
+                    "person_id": pid,
+                    "external_id": r.id,
+                    "event_id": event_ids[(pid, r.event)],
+                    "considered_at": r.considered_at,
+                    "considered_by": "import",
+                    "decided_at": r.decided_at,
+                    "decision": r.decision,
+                    "recall_type": r.type,
+                    "emergency": r.emergency,
+                    "decided_by": r.decided_by or "",
+                    "revoked_at": r.revoked_at,
+                    "executed_at": r.executed_at,
+                    "cancelled_at": r.cancelled_at,
+                    "cancelled_by": r.cancelled_by or "",
+                }
+            )
+        for c in p.checks:
+            check_rows.append(
+                {
+                    "person_id": pid,
+                    "external_id": c.id,
+                    "kind": c.kind,
+                    "requested_at": c.requested_at,
+                    "requested_by": "import",
+                    "response_record_id": record_ids[(pid, c.response_record)] if c.response_record else None,
+                    "acted_on_at": c.acted_on_at,
+                    "acted_on_by": c.acted_on_by or "",
+                }
+            )
+    recalls = sync_rows(Recall, ["person_id", "external_id"], recall_rows, Recall.objects.filter(person_id__in=ids))
+    checks = sync_rows(
+        CheckRequest, ["person_id", "external_id"], check_rows, CheckRequest.objects.filter(person_id__in=ids)
+    )
+    summary.add("recalls", len(recalls.created), len(recalls.changed))
+    summary.add("checks", len(checks.created), len(checks.changed))
+    return (
+        {o.person_id for o in recalls.created}
+        | {k[0] for k in recalls.changed}
+        | {o.person_id for o in checks.created}
+        | {k[0] for k in checks.changed}
+    )
 
 
 def _note(changes, crn_of, section: str, res) -> None:

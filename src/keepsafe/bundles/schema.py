@@ -206,6 +206,34 @@ class AssessmentIn(Strict):
     ] = {}
 
 
+class RecallIn(Strict):
+    """Issue 6 §5: a recall from consideration to execution (docs/bundle-format.md)."""
+
+    id: LocalId
+    event: LocalId
+    considered_at: AwareDatetime
+    decided_at: AwareDatetime | None = None
+    decision: Literal["RECALL", "NO_RECALL"] | None = None
+    type: Literal["STANDARD", "FIXED_TERM"] | None = None
+    emergency: bool | None = None
+    decided_by: str | None = None
+    revoked_at: AwareDatetime | None = None
+    executed_at: AwareDatetime | None = None
+    cancelled_at: AwareDatetime | None = None
+    cancelled_by: str | None = None
+
+
+class CheckIn(Strict):
+    """Issue 6 §5: a domestic abuse or safeguarding check, its answer (a record) and what was done with it."""
+
+    id: LocalId
+    kind: Literal["DOMESTIC_ABUSE", "SAFEGUARDING"]
+    requested_at: AwareDatetime
+    response_record: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    acted_on_at: AwareDatetime | None = None
+    acted_on_by: str | None = None
+
+
 class PersonIn(Strict):
     crn: Crn
     forename: Text
@@ -226,6 +254,8 @@ class PersonIn(Strict):
     contacts: list[ContactIn] = []
     records: list[RecordIn] = []
     assessments: list[AssessmentIn] = []
+    recalls: list[RecallIn] = []
+    checks: list[CheckIn] = []
 
 
 class BundleIn(Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -11,10 +12,11 @@ from typing import Any
 
 import pydantic
 
-from keepsafe.bundles.schema import BundleIn, PduIn, PersonIn, RegionIn, StaffIn, TeamIn
+from keepsafe.actions.rules.recall import decision_problems
+from keepsafe.bundles.schema import BundleIn, PduIn, PersonIn, RecallIn, RegionIn, StaffIn, TeamIn
 from keepsafe.core.errors import ValidationError
 from keepsafe.core.json_paths import nul_paths
-from keepsafe.people.models import Person, RegistrationType
+from keepsafe.people.models import Event, Person, RegistrationType
 from keepsafe.people.rules.key_dates import SentenceDates, date_problems
 from keepsafe.people.services import mappa_problems
 from keepsafe.records.models import Record
@@ -170,6 +172,73 @@ def check_references(bundle: BundleIn, extra_codes: dict[str, set[str]] | None =
     for i, person in enumerate(bundle.people):
         problems += _person_problems(f"people[{i}]", person, known)
     problems += _record_conflicts(bundle)
+    problems += _recall_and_check_problems(bundle)
+    return problems
+
+
+def _recall_and_check_problems(bundle: BundleIn) -> list[tuple[str, str]]:
+    """Recalls: a decision with its time and maker, options valid for the sentence, steps in order, cancelled only
+    by an ACO. Checks: the answer is one of the person's records; acting on it needs the answer and who acted."""
+    if not any(p.recalls or p.checks for p in bundle.people):
+        return []
+    grades = dict(Staff.objects.values_list("code", "grade")) | {s.code: s.grade.value for s in bundle.staff}
+    crns = [p.crn for p in bundle.people if p.recalls or p.checks]
+    stored_events: dict[str, dict[str, str]] = {}
+    for crn, external_id, sentence_type in Event.objects.filter(person__crn__in=crns).values_list(
+        "person__crn", "external_id", "sentence_type"
+    ):
+        stored_events.setdefault(crn, {})[external_id] = sentence_type
+    stored_records: dict[str, set[str]] = {}
+    for crn, external_id in Record.objects.filter(person__crn__in=crns).values_list("person__crn", "external_id"):
+        stored_records.setdefault(crn, set()).add(external_id)
+    problems: list[tuple[str, str]] = []
+    for i, person in enumerate(bundle.people):
+        events = stored_events.get(person.crn, {}) | {e.id: e.sentence.type.value for e in person.events}
+        records = stored_records.get(person.crn, set()) | {r.id for r in person.records}
+        for j, recall in enumerate(person.recalls):
+            problems += [(f"people[{i}].recalls[{j}].{f}", why) for f, why in _recall_problems(recall, events, grades)]
+        for j, check in enumerate(person.checks):
+            at = f"people[{i}].checks[{j}]"
+            if check.response_record is not None and check.response_record not in records:
+                problems.append((f"{at}.response_record", f"no record {check.response_record!r} for {person.crn}"))
+            if check.acted_on_at is not None:
+                if check.response_record is None:
+                    problems.append((f"{at}.acted_on_at", "a check can only be acted on once it has an answer"))
+                if not check.acted_on_by:
+                    problems.append((f"{at}.acted_on_by", "say who acted on the answer"))
+                elif check.acted_on_by not in grades:
+                    problems.append((f"{at}.acted_on_by", f"no staff member with code {check.acted_on_by!r}"))
+                if check.acted_on_at < check.requested_at:
+                    problems.append((f"{at}.acted_on_at", "is before the check was requested"))
+    return problems
+
+
+def _recall_problems(recall: RecallIn, events: dict[str, str], grades: dict[str, str]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    if recall.event not in events:
+        return [("event", f"no event {recall.event!r} for this person")]
+    if (recall.decision is None) != (recall.decided_at is None):
+        problems.append(("decided_at", "a decision and its time go together"))
+    if recall.decision is not None:
+        if not recall.decided_by:
+            problems.append(("decided_by", "say which SPO or manager decided"))
+        elif grades.get(recall.decided_by) not in {"SPO", "HEAD_OF_PDU", "ACO"}:
+            problems.append(("decided_by", f"{recall.decided_by!r} is not an SPO, head of PDU or ACO"))
+        problems += decision_problems(events[recall.event], recall.decision, recall.type, recall.emergency)
+    if recall.decision != "RECALL":
+        for name in ("revoked_at", "executed_at"):
+            if getattr(recall, name) is not None:
+                problems.append((name, "only a decision to recall is revoked or executed"))
+    steps = [("considered_at", recall.considered_at), ("decided_at", recall.decided_at)]
+    steps += [("revoked_at", recall.revoked_at), ("executed_at", recall.executed_at)]
+    known = [(name, value) for name, value in steps if value is not None]
+    for (before, earlier), (name, later) in itertools.pairwise(known):
+        if later < earlier:
+            problems.append((name, f"is before {before} ({earlier.isoformat()})"))
+    if (recall.cancelled_at is None) != (recall.cancelled_by is None):
+        problems.append(("cancelled_by", "a cancellation needs both its time and the ACO who cancelled"))
+    elif recall.cancelled_by is not None and grades.get(recall.cancelled_by) != "ACO":
+        problems.append(("cancelled_by", f"only an ACO may cancel a recall; {recall.cancelled_by!r} is not one"))
     return problems
 
 
@@ -216,6 +285,8 @@ def _person_problems(at: str, person: PersonIn, known: _Known) -> list[tuple[str
         ("contacts", person.contacts),
         ("records", person.records),
         ("assessments", person.assessments),
+        ("recalls", person.recalls),
+        ("checks", person.checks),
     )
     for section, items in sections:
         dupes = _duplicates(item.id for item in items)

@@ -86,3 +86,45 @@ def contact_expectations() -> dict[str, int]:
         return parse_expectations(json.loads(text))
     except (ValueError, json.JSONDecodeError) as exc:
         raise RuntimeError(f"KEEPSAFE_CONTACT_EXPECTATIONS is not valid: {exc}") from exc
+
+
+def actions_policy() -> dict[str, int]:
+    """KEEPSAFE_ACTIONS: overrides of the action durations (actions/rules/policy.py), as JSON or a JSON file path."""
+    import json
+
+    from keepsafe.actions.rules.policy import policy_from
+
+    raw = os.environ.get("KEEPSAFE_ACTIONS", "").strip()
+    if not raw:
+        return {}
+    text = Path(raw).read_text(encoding="utf-8") if not raw.startswith("{") else raw
+    try:
+        overrides = json.loads(text)
+        if not isinstance(overrides, dict):
+            raise ValueError("expected a JSON object of setting: number")
+        policy_from(overrides)
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise RuntimeError(f"KEEPSAFE_ACTIONS is not valid: {exc}") from exc
+    return overrides
+
+
+def email_backend() -> str:
+    """Where reminders go: the console (demo and development) unless KEEPSAFE_EMAIL_BACKEND names another backend."""
+    return os.environ.get("KEEPSAFE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+
+def int_setting(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < 0:
+        raise RuntimeError(f"{name} must not be negative, got {value}")
+    return value
+
+
+def from_email() -> str:
+    return os.environ.get("KEEPSAFE_FROM_EMAIL", "keepsafe@localhost")

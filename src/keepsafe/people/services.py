@@ -13,6 +13,7 @@ from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
+from keepsafe.core.signals import announce_case_changed
 from keepsafe.people.models import Contact, Person, Registration, RegistrationHistory, RegistrationType
 from keepsafe.people.rules.registration_review import next_review_date
 from keepsafe.people.rules.vocabulary import MAPPA_CATEGORIES, MAPPA_LEVELS, ContactOutcome, ContactType
@@ -112,6 +113,7 @@ def _registration_changed(
         crn=registration.person.crn,
         details={"registration": registration.external_id, **details},
     )
+    announce_case_changed([registration.person_id], "registration")
 
 
 @transaction.atomic

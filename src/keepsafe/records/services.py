@@ -11,6 +11,7 @@ from django.db import transaction
 from keepsafe.audit.services import audit_record
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
+from keepsafe.core.signals import announce_case_changed
 from keepsafe.people import services as people_services
 from keepsafe.people.models import Contact, Person, Registration
 from keepsafe.people.rules.vocabulary import RecordSource
@@ -96,6 +97,7 @@ def record_add(
         crn=person.crn,
         details={"record": external_id, "source": source, "kind": kind},
     )
+    announce_case_changed([person.pk], "record")
     return record, True
 
 
@@ -141,6 +143,7 @@ def contact_add(*, actor: Actor, person: Person, **fields: Any) -> Contact:
     """Add a contact and scan its notes (people.services.contact_add cannot: scanning sits above it)."""
     contact = people_services.contact_add(actor=actor, person=person, **fields)
     findings_store(contacts=[contact])
+    announce_case_changed([person.pk], "contact")
     return contact
 
 

@@ -13,6 +13,7 @@ from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
+from keepsafe.core.signals import announce_case_changed
 from keepsafe.people.models import Person, Registration
 from keepsafe.people.services import registration_add, registration_remove
 from keepsafe.records.rules.indicators import INDICATORS
@@ -338,6 +339,7 @@ def assessment_complete(*, actor: Actor, assessment: Assessment) -> Assessment:
             "countersign_required": outcome.countersign_required,
         },
     )
+    announce_case_changed([person.pk], "assessment")
     return assessment
 
 
@@ -386,6 +388,7 @@ def assessment_countersign(*, actor: Actor, assessment: Assessment, agree: bool,
         crn=person.crn,
         details={"assessment": assessment.external_id, "agreed": agree},
     )
+    announce_case_changed([person.pk], "countersign")
     return assessment
 
 

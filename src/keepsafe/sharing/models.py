@@ -68,7 +68,11 @@ class CheckRequest(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="check_requests")
-    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="check_requests")
+    # None: a check made outside Keepsafe's partner API (imported from a bundle's `checks`).
+    partner = models.ForeignKey(
+        PartnerOrganisation, null=True, blank=True, on_delete=models.PROTECT, related_name="check_requests"
+    )
+    external_id = models.CharField(max_length=64, null=True, blank=True)
     kind = models.CharField(max_length=20, choices=[(k.value, k.value) for k in CheckKind])
     question = models.TextField(blank=True, default="")
     requested_at = models.DateTimeField()
@@ -77,10 +81,21 @@ class CheckRequest(models.Model):
     response_record = models.OneToOneField(
         Record, null=True, blank=True, on_delete=models.PROTECT, related_name="answers_request"
     )
+    # What the practitioner did with the answer: a check is done only once this is recorded (issue 6 §3).
+    acted_on_at = models.DateTimeField(null=True, blank=True)
+    acted_on_by = models.CharField(max_length=150, blank=True, default="")
+    acted_on_notes = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["requested_at", "id"]
         indexes = [models.Index(fields=["partner", "response_record"], name="check_partner_answer")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "external_id"], name="check_unique_external_id"),
+            models.CheckConstraint(
+                condition=models.Q(acted_on_at__isnull=True) | models.Q(response_record__isnull=False),
+                name="check_acted_on_needs_answer",
+            ),
+        ]
 
     @property
     def status(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Channel, Role
 from keepsafe.core.errors import NotFoundError, ValidationError
 from keepsafe.core.json_paths import nul_paths
+from keepsafe.core.signals import announce_case_changed
 from keepsafe.people.models import Person
 from keepsafe.records.models import Record
 from keepsafe.records.services import record_add
@@ -293,11 +295,14 @@ def check_request_create(*, actor: Actor, person: Person, kind: str, partner_cod
                 )
             ]
         )
+    public_id = uuid.uuid4()
     request = CheckRequest.objects.create(
         person=person,
         partner=agreements[0].partner,
         kind=kind,
         question=question.strip(),
+        external_id=str(public_id),
+        public_id=public_id,
         requested_at=clock.now(),
         requested_by=actor.staff_code or actor.username,
     )
@@ -307,6 +312,7 @@ def check_request_create(*, actor: Actor, person: Person, kind: str, partner_cod
         crn=person.crn,
         details={"check": str(request.public_id), "kind": kind, "partner": partner_code},
     )
+    announce_case_changed([person.pk], "check")
     return request
 
 
@@ -377,4 +383,5 @@ def check_answer(*, client: ApiClient, public_id: str, answer: CheckAnswerIn) ->
             crn=request.person.crn,
             details={"check": public_id, "record": record.external_id},
         )
+        announce_case_changed([request.person_id], "check")
     return AnswerResult(request, record.external_id, True)

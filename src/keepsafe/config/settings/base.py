@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "keepsafe.records",
     "keepsafe.risk",
     "keepsafe.sharing",
+    "keepsafe.actions",
+    "django_tasks_db",
     "keepsafe.web",
     "keepsafe.cli",
 ]
@@ -157,3 +159,12 @@ LOGGING = {
 KEEPSAFE_TODAY = env.today_override()
 KEEPSAFE_CONTACT_EXPECTATIONS = env.contact_expectations()
 KEEPSAFE_REFERENCE_DIR = PACKAGE_DIR / "people" / "reference"
+
+# Safety actions (docs/actions.md): durations, the durable task queue and the worker's schedule.
+KEEPSAFE_ACTIONS = env.actions_policy()
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+KEEPSAFE_SWEEP_EVERY_MINUTES = env.int_setting("KEEPSAFE_SWEEP_EVERY_MINUTES", 60)
+KEEPSAFE_TASK_LEASE_SECONDS = env.int_setting("KEEPSAFE_TASK_LEASE_SECONDS", 900)
+KEEPSAFE_DIGEST_HOUR = env.int_setting("KEEPSAFE_DIGEST_HOUR", 7)
+MAILERS = {"default": {"BACKEND": env.email_backend()}}
+DEFAULT_FROM_EMAIL = env.from_email()

@@ -16,3 +16,6 @@ from keepsafe.config.settings.base import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 AUTH_PASSWORD_VALIDATORS = []
 ALLOWED_HOSTS = ["*"]
+# Tasks run in-process when the enqueuing transaction commits; the worker tests use the database queue themselves.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+KEEPSAFE_TASK_LEASE_SECONDS = 1

@@ -15,6 +15,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the bundle, a JSON file ('-' reads standard input)")
+        parser.add_argument(
+            "--no-reconcile",
+            action="store_true",
+            help="do not queue the imported cases' actions for re-evaluation (for point-in-time replays with sweep)",
+        )
         add_as_user(parser)
 
     def handle(self, *args, **options):
@@ -30,7 +35,7 @@ class Command(BaseCommand):
             raw = path.read_bytes()
         actor = cli_actor(options["as_user"])
         try:
-            summary = bundle_import(actor=actor, raw=raw, source_name=name)
+            summary = bundle_import(actor=actor, raw=raw, source_name=name, reconcile=not options["no_reconcile"])
         except ValidationError as exc:
             for path_, reason in exc.problems:
                 self.stderr.write(f"{name}: {path_}: {reason}")

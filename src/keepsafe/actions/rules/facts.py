@@ -1,0 +1,156 @@
+"""A case's facts as known at one instant: the only input the action rules see.
+
+The reconciler builds these from the database keeping only what was known at the instant (records by when they
+were received, decisions by when they were made), so `keepsafe sweep --as-of` replays any moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+CUSTODIAL = frozenset({"DETERMINATE_CUSTODY", "EXTENDED", "INDETERMINATE"})
+COMMUNITY = frozenset({"COMMUNITY_ORDER", "SUSPENDED_SENTENCE_ORDER"})
+
+
+@dataclass(frozen=True)
+class RequirementFacts:
+    id: str
+    type: str
+    start: date | None
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    id: str
+    sentence_type: str
+    sentence_date: date
+    release: date | None = None
+    conditional_release: date | None = None
+    parole_eligibility: date | None = None
+    licence_expiry: date | None = None
+    sentence_expiry: date | None = None
+    pss_end: date | None = None
+    terminated: date | None = None
+    requirements: tuple[RequirementFacts, ...] = ()
+    licence_conditions: int = 0
+    early_allocation: bool = False
+
+    @property
+    def custodial(self) -> bool:
+        return self.sentence_type in CUSTODIAL
+
+    @property
+    def earliest_release(self) -> date | None:
+        """OMiC ERD (hmpps.md §4): the parole eligibility date if there is one, else the earlier of release and CRD."""
+        if self.parole_eligibility is not None:
+            return self.parole_eligibility
+        candidates = [d for d in (self.release, self.conditional_release) if d is not None]
+        return min(candidates) if candidates else None
+
+    @property
+    def expiry(self) -> date | None:
+        """When supervision ends: the latest of sentence expiry, licence expiry and post-sentence supervision."""
+        candidates = [d for d in (self.sentence_expiry, self.licence_expiry, self.pss_end) if d is not None]
+        return max(candidates) if candidates else None
+
+
+@dataclass(frozen=True)
+class ContactFacts:
+    id: str
+    type: str
+    at: datetime
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class EnforcementFacts:
+    contact: str
+    decision: str  # WARNING | BREACH | RECALL_CONSIDERATION
+    at: datetime
+    ref: str
+
+
+@dataclass(frozen=True)
+class RecallFacts:
+    id: str
+    event: str | None
+    considered_at: datetime
+    decided_at: datetime | None
+    decision: str | None  # RECALL | NO_RECALL
+    emergency: bool
+    revoked_at: datetime | None
+    executed_at: datetime | None
+    cancelled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CheckFacts:
+    id: str
+    kind: str  # DOMESTIC_ABUSE | SAFEGUARDING
+    requested_at: datetime
+    answered_at: datetime | None
+    acted_on_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AssessmentFacts:
+    id: str
+    completed_at: datetime
+    countersign_required: bool
+    countersigned_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RegistrationFacts:
+    id: str
+    type: str
+    name: str
+    start: date
+    end: date | None
+    next_review: date | None
+    reviews: tuple[datetime, ...] = ()  # when it was reviewed (its history)
+
+
+@dataclass(frozen=True)
+class SignificantRecord:
+    """A record that calls for a risk review by its nature: a new charge, a change of address, a DA call-out."""
+
+    id: str
+    kind: str
+    received_at: datetime
+    why: str
+
+
+@dataclass(frozen=True)
+class SignalFacts:
+    id: str
+    raised_at: datetime
+    records: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReleasePlanItem:
+    event: str
+    item: str
+    at: datetime
+    ref: str
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    crn: str
+    as_of: datetime
+    com_allocated: bool
+    events: tuple[EventFacts, ...] = ()
+    contacts: tuple[ContactFacts, ...] = ()
+    enforcement: tuple[EnforcementFacts, ...] = ()
+    recalls: tuple[RecallFacts, ...] = ()
+    checks: tuple[CheckFacts, ...] = ()
+    assessments: tuple[AssessmentFacts, ...] = ()
+    registrations: tuple[RegistrationFacts, ...] = ()
+    significant: tuple[SignificantRecord, ...] = ()
+    signals: tuple[SignalFacts, ...] = ()
+    release_plan: tuple[ReleasePlanItem, ...] = ()
+    victim_registered: bool = False
+    open_keys: frozenset[str] = field(default_factory=frozenset)  # keys of this case's actions still open

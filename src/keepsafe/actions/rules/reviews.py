@@ -1,0 +1,222 @@
+"""Reviews: the risk assessment after new information and key moments, registrations by their review dates, and
+countersignature of assessments that need a senior officer.
+
+Why: seeds/001 concerns 3-4 (new information never led to a review), 6 (a restraining order flag nobody reviewed);
+the risk issue decides which assessments need countersigning (risk/rules/countersign.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from keepsafe.actions.rules.calendar import end_of_day, start_of_day, working_days_after
+from keepsafe.actions.rules.checks import release_date
+from keepsafe.actions.rules.common import default_escalations, default_reminders, in_view, terminated_by
+from keepsafe.actions.rules.facts import CaseFacts
+from keepsafe.actions.rules.policy import Policy
+from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRole
+
+# Significant events that call for a risk review (issue 6 §3 RISK_REVIEW): record kinds, and police call-outs that
+# carry a domestic abuse indicator (seeds/001 concern 7: call-outs never reached the assessor).
+SIGNIFICANT_KINDS = {
+    "NEW_CHARGE": "New charge",
+    "CHARGE": "New charge",
+    "ARREST": "Arrested",
+    "CHANGE_OF_ADDRESS": "Change of address",
+    "ADDRESS_CHANGE": "Change of address",
+}
+
+
+def significance(kind: str, indicators: frozenset[str]) -> str | None:
+    """Why a record calls for a risk review by its nature, or None."""
+    if kind in SIGNIFICANT_KINDS:
+        return SIGNIFICANT_KINDS[kind]
+    if kind == "CALL_OUT" and "domestic_abuse" in indicators:
+        return "Domestic abuse call-out"
+    return None
+
+
+def _assessed_since(facts: CaseFacts, since: datetime) -> Evidence | None:
+    done = sorted(
+        (a for a in facts.assessments if since <= a.completed_at <= facts.as_of), key=lambda a: a.completed_at
+    )
+    if not done:
+        return None
+    return Evidence("assessment", done[0].id, done[0].completed_at, "risk assessment completed")
+
+
+def risk_review_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
+    """A completed risk assessment after: new indicator information (the records issue's signals); a community
+    sentence starting; a release; a significant event (a new charge, a recall, a change of address, a domestic abuse
+    call-out)."""
+    triggers: list[
+        tuple[str, str, datetime, datetime, datetime, str | None]
+    ] = []  # key, title, opens, due, since, event
+    named_by_signal: set[str] = set()
+    for signal in facts.signals:
+        named_by_signal.update(signal.records)
+        due = working_days_after(signal.raised_at, policy.risk_review_signal_working_days)
+        count = len(signal.records)
+        title = f"New information with risk indicators ({count} record{'s' if count != 1 else ''})"
+        triggers.append((f"signal:{signal.id}", title, signal.raised_at, due, signal.raised_at, None))
+    for record in facts.significant:
+        if record.id in named_by_signal:
+            continue
+        due = working_days_after(record.received_at, policy.risk_review_event_working_days)
+        triggers.append((f"record:{record.id}", record.why, record.received_at, due, record.received_at, None))
+    for recall in facts.recalls:
+        if recall.decision == "RECALL" and recall.decided_at is not None:
+            due = working_days_after(recall.decided_at, policy.risk_review_event_working_days)
+            triggers.append(
+                (f"recall:{recall.id}", "Recall decided", recall.decided_at, due, recall.decided_at, recall.event)
+            )
+    for event in facts.events:
+        if terminated_by(event, facts):
+            continue
+        if event.custodial:
+            release = release_date(event)
+            if release is not None:
+                opens = start_of_day(release)
+                since = opens - timedelta(days=policy.risk_review_release_lookback_days)
+                due = working_days_after(opens, policy.risk_review_release_working_days)
+                triggers.append(
+                    (
+                        f"event:{event.id}:release:{release.isoformat()}",
+                        "Released on licence",
+                        opens,
+                        due,
+                        since,
+                        event.id,
+                    )
+                )
+        else:
+            opens = start_of_day(event.sentence_date)
+            due = working_days_after(opens, policy.risk_review_sentence_working_days)
+            triggers.append((f"event:{event.id}:sentence", "Community sentence started", opens, due, opens, event.id))
+    out: list[Expected] = []
+    for subject, title, opens, due, since, event_id in triggers:
+        key = f"risk-review:{subject}"
+        if not in_view(opens, key, facts, policy):
+            continue
+        out.append(
+            Expected(
+                type=ActionType.RISK_REVIEW,
+                key=key,
+                title=title,
+                owner=OwnerRole.COM,
+                opens_at=opens,
+                due=due,
+                evidence_needed="A completed risk of serious harm assessment",
+                reminders=default_reminders(policy),
+                escalations=default_escalations(policy),
+                event=event_id,
+                satisfied=_assessed_since(facts, since),
+            )
+        )
+    return out
+
+
+def registration_review_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
+    """Each active registration by its next review date (nDelius frequency; a civil order 28 days before it ends).
+    An action for an earlier review date is done by the review that moved the date, or withdrawn if it ended."""
+    out: list[Expected] = []
+    lead = timedelta(days=policy.registration_review_lead_days)
+    as_of_day = facts.as_of.date()
+    for reg in facts.registrations:
+        if reg.start > as_of_day:
+            continue
+        ended = reg.end is not None and reg.end <= as_of_day
+        prefix = f"registration:{reg.id}:"
+        keys = {k for k in facts.open_keys if k.startswith(prefix)}
+        if reg.next_review is not None and not ended:
+            keys.add(prefix + reg.next_review.isoformat())
+        for key in sorted(keys):
+            review_day = datetime.fromisoformat(key.removeprefix(prefix)).date()
+            opens = start_of_day(review_day) - lead
+            if not in_view(opens, key, facts, policy):
+                continue
+            reviews = sorted(r for r in reg.reviews if opens <= r <= facts.as_of)
+            satisfied = Evidence("registration", reg.id, reviews[0], "registration reviewed") if reviews else None
+            withdrawn = None
+            if satisfied is None and ended:
+                withdrawn = "registration ended"
+            elif satisfied is None and review_day != reg.next_review:
+                withdrawn = f"review date changed to {reg.next_review}" if reg.next_review else "no review needed now"
+            out.append(
+                Expected(
+                    type=ActionType.REGISTRATION_REVIEW,
+                    key=key,
+                    title=f"Review the {reg.name} registration by {review_day:%-d %B %Y}",
+                    owner=OwnerRole.COM,
+                    opens_at=opens,
+                    due=end_of_day(review_day),
+                    evidence_needed="A recorded review of the registration (keep, amend or end it)",
+                    reminders=default_reminders(policy),
+                    escalations=default_escalations(policy),
+                    satisfied=satisfied,
+                    withdrawn=withdrawn,
+                    detail={"registration": reg.id, "type": reg.type},
+                )
+            )
+    return out
+
+
+def countersign_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
+    out: list[Expected] = []
+    for assessment in facts.assessments:
+        if not assessment.countersign_required:
+            continue
+        key = f"assessment:{assessment.id}:countersign"
+        if not in_view(assessment.completed_at, key, facts, policy):
+            continue
+        signed = assessment.countersigned_at is not None and assessment.countersigned_at <= facts.as_of
+        out.append(
+            Expected(
+                type=ActionType.COUNTERSIGN,
+                key=key,
+                title="Countersign a risk assessment",
+                owner=OwnerRole.SPO,
+                opens_at=assessment.completed_at,
+                due=working_days_after(assessment.completed_at, policy.countersign_working_days),
+                evidence_needed="The SPO's countersignature (agree, or disagree with comments)",
+                reminders=default_reminders(policy),
+                escalations=default_escalations(policy)[1:],
+                satisfied=Evidence("assessment", assessment.id, assessment.countersigned_at, "countersigned")
+                if signed and assessment.countersigned_at is not None
+                else None,
+                detail={"assessment": assessment.id},
+            )
+        )
+    return out
+
+
+def termination_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
+    """Before supervision ends: the termination assessment and closure, by the COM (also for recalled people)."""
+    out: list[Expected] = []
+    for event in facts.events:
+        expiry = event.expiry
+        if expiry is None:
+            continue
+        key = f"event:{event.id}:termination:{expiry.isoformat()}"
+        opens = start_of_day(expiry - timedelta(days=policy.termination_lead_days))
+        if not in_view(opens, key, facts, policy):
+            continue
+        satisfied = None
+        if terminated_by(event, facts) and event.terminated is not None:
+            satisfied = Evidence("event", event.id, start_of_day(event.terminated), "sentence terminated and closed")
+        out.append(
+            Expected(
+                type=ActionType.TERMINATION,
+                key=key,
+                title=f"Termination assessment before the sentence ends on {expiry:%-d %B %Y}",
+                owner=OwnerRole.COM,
+                opens_at=opens,
+                due=end_of_day(expiry),
+                evidence_needed="The termination assessment, then the sentence closed",
+                reminders=default_reminders(policy),
+                escalations=default_escalations(policy),
+                event=event.id,
+                satisfied=satisfied,
+            )
+        )
+    return out

@@ -1,0 +1,165 @@
+"""Starting and enforcing supervision: first appointment, enforcement after a failure to attend, requirements started.
+
+Why: seeds/002: enforcement not taken in 27 of 70 cases; sentence requirements not started promptly in 47% of cases.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import timedelta
+
+from keepsafe.actions.rules.calendar import local_date, start_of_day, working_days_after
+from keepsafe.actions.rules.checks import release_date
+from keepsafe.actions.rules.common import default_escalations, default_reminders, in_view, terminated_by
+from keepsafe.actions.rules.facts import CaseFacts, ContactFacts
+from keepsafe.actions.rules.policy import Policy
+from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRole
+
+FACE_TO_FACE = frozenset({"APPOINTMENT", "OFFICE_VISIT", "HOME_VISIT"})
+
+
+class EnforcementDecision(enum.StrEnum):
+    WARNING = "WARNING"
+    BREACH = "BREACH"
+    RECALL_CONSIDERATION = "RECALL_CONSIDERATION"
+
+
+def first_appointment_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
+    """After release (by the next working day) and at the start of a community sentence (within 5 working days):
+    Keepsafe defaults in actions/rules/policy.py. Satisfied by an attended face-to-face contact since."""
+    out: list[Expected] = []
+    today = local_date(facts.as_of)
+    for event in facts.events:
+        if event.custodial:
+            start = release_date(event)
+            days = policy.first_appointment_working_days_after_release
+            what = "after release"
+        else:
+            start = event.sentence_date
+            days = policy.first_appointment_working_days_after_start
+            what = "at the start of the sentence"
+        if start is None or start > today:
+            continue
+        opens = start_of_day(start)
+        key = f"event:{event.id}:first-appointment:{start.isoformat()}"
+        ended = terminated_by(event, facts)
+        if not in_view(opens, key, facts, policy) or (ended and key not in facts.open_keys):
+            continue
+        attended = sorted(
+            (
+                c
+                for c in facts.contacts
+                if c.type in FACE_TO_FACE and c.outcome == "ATTENDED" and opens <= c.at <= facts.as_of
+            ),
+            key=lambda c: c.at,
+        )
+        satisfied = Evidence("contact", attended[0].id, attended[0].at, "attended") if attended else None
+        out.append(
+            Expected(
+                type=ActionType.FIRST_APPOINTMENT,
+                key=key,
+                title=f"First appointment {what}",
+                owner=OwnerRole.COM,
+                opens_at=opens,
+                due=working_days_after(opens, days),
+                evidence_needed="An attended face-to-face appointment",
+                reminders=default_reminders(policy),
+                escalations=default_escalations(policy),
+                event=event.id,
+                satisfied=satisfied,
+                withdrawn="sentence terminated" if ended and satisfied is None else None,
+            )
+        )
+    return out
+
+
+def earlier_absences(contact: ContactFacts, contacts: tuple[ContactFacts, ...], days: int) -> list[ContactFacts]:
+    """Unacceptable absences in the `days` before this one."""
+    window = timedelta(days=days)
+    return [
+        c
+        for c in contacts
+        if c.outcome == "FAILED_TO_ATTEND" and contact.at - window <= c.at < contact.at and c.id != contact.id
+    ]
+
+
+def decision_allowed(decision: str, earlier_absences: int) -> str | None:
+    """A second unacceptable absence within 12 months requires breach or recall consideration (issue 6 §3)."""
+    if decision not in EnforcementDecision.__members__:
+        return "choose a warning, breach action or recall consideration"
+    if earlier_absences and decision == EnforcementDecision.WARNING:
+        return "this is a further unacceptable absence within 12 months: start breach action or consider recall"
+    return None
+
+
+def enforcement_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
+    """Every failure to attend without an acceptable absence needs a recorded decision within 2 working days."""
+    out: list[Expected] = []
+    decisions = {d.contact: d for d in facts.enforcement if d.at <= facts.as_of}
+    for contact in facts.contacts:
+        if contact.outcome != "FAILED_TO_ATTEND":
+            continue
+        key = f"contact:{contact.id}:enforcement"
+        if not in_view(contact.at, key, facts, policy):
+            continue
+        earlier = len(earlier_absences(contact, facts.contacts, policy.enforcement_second_absence_days))
+        decision = decisions.get(contact.id)
+        satisfied = None
+        if decision is not None and decision_allowed(decision.decision, earlier) is None:
+            satisfied = Evidence("decision", decision.ref, decision.at, f"enforcement decision: {decision.decision}")
+        needed = (
+            "A further unacceptable absence within 12 months: record breach action or a recall consideration"
+            if earlier
+            else "A recorded decision: warning, breach action, or recall consideration"
+        )
+        out.append(
+            Expected(
+                type=ActionType.ENFORCEMENT_DECISION,
+                key=key,
+                title=f"Failure to attend on {local_date(contact.at):%-d %B %Y}",
+                owner=OwnerRole.COM,
+                opens_at=contact.at,
+                due=working_days_after(contact.at, policy.enforcement_working_days),
+                evidence_needed=needed,
+                reminders=default_reminders(policy),
+                escalations=default_escalations(policy),
+                satisfied=satisfied,
+                detail={"contact": contact.id, "earlier_absences": str(earlier)},
+            )
+        )
+    return out
+
+
+def requirement_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
+    """Each sentence requirement started within the configured window of the sentence."""
+    out: list[Expected] = []
+    today = local_date(facts.as_of)
+    for event in facts.events:
+        ended = terminated_by(event, facts)
+        opens = start_of_day(event.sentence_date)
+        for requirement in event.requirements:
+            key = f"event:{event.id}:requirement:{requirement.id}"
+            if not in_view(opens, key, facts, policy) or (ended and key not in facts.open_keys):
+                continue
+            started = requirement.start is not None and requirement.start <= today
+            satisfied = None
+            if started and requirement.start is not None:
+                satisfied = Evidence("requirement", requirement.id, start_of_day(requirement.start), "started")
+            out.append(
+                Expected(
+                    type=ActionType.REQUIREMENT_START,
+                    key=key,
+                    title=f"Start the {requirement.type.replace('_', ' ').lower()} requirement",
+                    owner=OwnerRole.COM,
+                    opens_at=opens,
+                    due=working_days_after(opens, policy.requirement_start_working_days),
+                    evidence_needed="The date the requirement started",
+                    reminders=default_reminders(policy),
+                    escalations=default_escalations(policy),
+                    event=event.id,
+                    satisfied=satisfied,
+                    withdrawn="sentence terminated" if ended and satisfied is None else None,
+                    detail={"requirement": requirement.id},
+                )
+            )
+    return out

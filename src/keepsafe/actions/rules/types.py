@@ -1,0 +1,139 @@
+"""What an action is: its type, who owns it, what satisfies it, who may cancel it, how it reminds and escalates."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from keepsafe.core.actor import Role
+
+
+class ActionType(enum.StrEnum):
+    RECALL_DECISION = "RECALL_DECISION"  # the step before: an SPO decides a recall being considered
+    RECALL_EXECUTION = "RECALL_EXECUTION"
+    DOMESTIC_ABUSE_CHECK = "DOMESTIC_ABUSE_CHECK"
+    SAFEGUARDING_CHECK = "SAFEGUARDING_CHECK"
+    HANDOVER = "HANDOVER"
+    RELEASE_PLAN = "RELEASE_PLAN"
+    FIRST_APPOINTMENT = "FIRST_APPOINTMENT"
+    ENFORCEMENT_DECISION = "ENFORCEMENT_DECISION"
+    REQUIREMENT_START = "REQUIREMENT_START"
+    RISK_REVIEW = "RISK_REVIEW"
+    REGISTRATION_REVIEW = "REGISTRATION_REVIEW"
+    TERMINATION = "TERMINATION"
+    COUNTERSIGN = "COUNTERSIGN"
+
+
+LABELS = {
+    ActionType.RECALL_DECISION: "Recall being considered: SPO decision",
+    ActionType.RECALL_EXECUTION: "Recall: get the person back into custody",
+    ActionType.DOMESTIC_ABUSE_CHECK: "Domestic abuse check",
+    ActionType.SAFEGUARDING_CHECK: "Safeguarding check",
+    ActionType.HANDOVER: "Handover from prison to community offender manager",
+    ActionType.RELEASE_PLAN: "Release plan",
+    ActionType.FIRST_APPOINTMENT: "First appointment",
+    ActionType.ENFORCEMENT_DECISION: "Enforcement decision after a failure to attend",
+    ActionType.REQUIREMENT_START: "Start a sentence requirement",
+    ActionType.RISK_REVIEW: "Review the risk assessment",
+    ActionType.REGISTRATION_REVIEW: "Review a registration",
+    ActionType.TERMINATION: "Termination assessment and closure",
+    ActionType.COUNTERSIGN: "Countersign an assessment",
+}
+
+
+class OwnerRole(enum.StrEnum):
+    """Whose job it is, resolved to a member of staff by the reconciler."""
+
+    COM = "COM"  # community offender manager (the case's practitioner)
+    POM = "POM"  # prison offender manager
+    SPO = "SPO"  # the community offender manager's line manager
+
+
+class Step(enum.StrEnum):
+    """Who an action escalates to, in order: the owner's line manager, then the head of PDU, or the ACO for recall."""
+
+    LINE_MANAGER = "LINE_MANAGER"
+    HEAD_OF_PDU = "HEAD_OF_PDU"
+    ACO = "ACO"
+
+
+@dataclass(frozen=True)
+class Escalation:
+    after_due: timedelta
+    to: Step
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    """When to remind: at fixed offsets from the due instant, and/or every `every` from opening until closed."""
+
+    offsets: tuple[timedelta, ...] = ()
+    every: timedelta | None = None
+    every_overdue: timedelta | None = None
+    line_manager_too: bool = False
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What satisfied an action: a contact, record, decision, document, assessment, check or date."""
+
+    kind: str
+    ref: str
+    at: datetime
+    summary: str
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One action the facts call for at an instant. `key` names its subject, so re-evaluating finds the same action."""
+
+    type: ActionType
+    key: str
+    title: str
+    owner: OwnerRole
+    opens_at: datetime
+    due: datetime
+    evidence_needed: str
+    reminders: ReminderPlan
+    escalations: tuple[Escalation, ...]
+    event: str | None = None
+    satisfied: Evidence | None = None
+    withdrawn: str | None = None  # the reason it no longer applies (never for a recall execution)
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+# Who may cancel each type (issue 6 §1: "a recall execution only by an ACO"). Everything else: the line manager's
+# grades and above, because cancelling a safety action is a management decision, never the owner's alone.
+MANAGERS = frozenset({Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER})
+CANCEL_ROLES: dict[ActionType, frozenset[Role]] = {t: MANAGERS for t in ActionType} | {
+    ActionType.RECALL_EXECUTION: frozenset({Role.REGIONAL_LEADER}),
+    ActionType.HANDOVER: frozenset({Role.HEAD_OF_PDU, Role.REGIONAL_LEADER}),
+}
+
+# Types a person may complete by pointing at evidence; the rest close only when the facts show it (an answered and
+# acted-on check, a person back in custody, a decision recorded, an assessment completed or countersigned).
+MANUAL_COMPLETION = frozenset({ActionType.HANDOVER, ActionType.TERMINATION})
+
+
+def may_cancel(action_type: ActionType, role: Role) -> bool:
+    return role in CANCEL_ROLES[action_type]
+
+
+def escalation_level(escalations: tuple[Escalation, ...], due: datetime, at: datetime) -> int:
+    """How many escalation steps have been reached at `at` (0: still only the owner)."""
+    return sum(1 for step in escalations if at >= due + step.after_due)
+
+
+def reminder_slot(plan: ReminderPlan, opens_at: datetime, due: datetime, at: datetime) -> datetime | None:
+    """The latest reminder instant at or before `at` (None: no reminder yet). A sweep sends a reminder only for a slot
+    newer than the last one it recorded, so sweeping twice never reminds twice and a missed sweep is made up once."""
+    if at < opens_at:
+        return None
+    slots = [opens_at]
+    slots += [due + offset for offset in plan.offsets if opens_at <= due + offset <= at]
+    if plan.every is not None and plan.every > timedelta(0):
+        slots.append(opens_at + plan.every * ((at - opens_at) // plan.every))
+    if plan.every_overdue is not None and plan.every_overdue > timedelta(0) and at >= due:
+        slots.append(due + plan.every_overdue * ((at - due) // plan.every_overdue))
+    return max(slots)

@@ -1,0 +1,210 @@
+"""Reads for actions: a case's facts at an instant (the rules' input) and the action lists people see."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from keepsafe.actions.models import Action, ActionLog, EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
+from keepsafe.actions.rules import facts as f
+from keepsafe.actions.rules.policy import Policy
+from keepsafe.actions.rules.reviews import SIGNIFICANT_KINDS, significance
+from keepsafe.actions.rules.types import LABELS, ActionType
+from keepsafe.core.actor import Actor
+from keepsafe.core.formats import iso_instant
+from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory
+from keepsafe.records.models import IndicatorFinding, Record
+from keepsafe.risk.models import Assessment
+from keepsafe.risk.selectors import review_signals
+from keepsafe.sharing.models import CheckRequest
+
+VICTIM_REGISTRATION = "INVI"  # registration-types.csv: Victim Contact
+
+
+def open_at(as_of: datetime) -> Q:
+    """Actions the service had open at `as_of`: created by then and not closed by then."""
+    return Q(created_at__lte=as_of) & (Q(closed_at__isnull=True) | Q(closed_at__gt=as_of))
+
+
+def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: frozenset[str]) -> f.CaseFacts:
+    """Only what was known at `as_of`: records by received time, decisions and checks by when they were made.
+    Sentence dates and allocations are not versioned, so they are read as they stand (docs/actions.md)."""
+    since = as_of - timedelta(days=max(policy.trigger_lookback_days, policy.enforcement_second_absence_days) + 30)
+    events = []
+    for event in Event.objects.filter(person=person, sentence_date__lte=as_of.date()).prefetch_related(
+        "requirements", "licence_conditions"
+    ):
+        events.append(
+            f.EventFacts(
+                id=event.external_id,
+                sentence_type=event.sentence_type,
+                sentence_date=event.sentence_date,
+                release=event.release,
+                conditional_release=event.conditional_release,
+                parole_eligibility=event.parole_eligibility,
+                licence_expiry=event.licence_expiry,
+                sentence_expiry=event.sentence_expiry,
+                pss_end=event.pss_end,
+                terminated=event.terminated,
+                requirements=tuple(
+                    f.RequirementFacts(r.external_id, r.type, r.start) for r in event.requirements.all()
+                ),
+                licence_conditions=len(event.licence_conditions.all()),
+            )
+        )
+    contacts = tuple(
+        f.ContactFacts(external_id, type_, at, outcome)
+        for external_id, type_, at, outcome in Contact.objects.filter(
+            person=person, at__lte=as_of, at__gte=since, outcome__in=["ATTENDED", "FAILED_TO_ATTEND"]
+        ).values_list("external_id", "type", "at", "outcome")
+    )
+    enforcement = tuple(
+        f.EnforcementFacts(d.contact.external_id, d.decision, d.at, str(d.pk))
+        for d in EnforcementDecisionRecord.objects.filter(person=person, at__lte=as_of).select_related("contact")
+    )
+    recalls = tuple(
+        f.RecallFacts(
+            id=r.external_id,
+            event=r.event.external_id if r.event else None,
+            considered_at=r.considered_at,
+            decided_at=r.decided_at,
+            decision=r.decision,
+            emergency=bool(r.emergency),
+            revoked_at=r.revoked_at,
+            executed_at=r.executed_at,
+            cancelled_at=r.cancelled_at,
+        )
+        for r in Recall.objects.filter(person=person, considered_at__lte=as_of).select_related("event")
+    )
+    checks = tuple(
+        f.CheckFacts(
+            id=c.external_id or str(c.public_id),
+            kind=c.kind,
+            requested_at=c.requested_at,
+            answered_at=c.response_record.received_at if c.response_record else None,
+            acted_on_at=c.acted_on_at,
+        )
+        for c in CheckRequest.objects.filter(person=person, requested_at__lte=as_of).select_related("response_record")
+    )
+    assessments = tuple(
+        f.AssessmentFacts(a.external_id, a.completed_at, a.countersign_required, a.countersigned_at)
+        for a in Assessment.objects.filter(
+            person=person, status=Assessment.Status.COMPLETE, completed_at__lte=as_of
+        ).only("external_id", "completed_at", "countersign_required", "countersigned_at")
+        if a.completed_at is not None
+    )
+    reviews: dict[int, list[datetime]] = defaultdict(list)
+    for registration_id, at in RegistrationHistory.objects.filter(
+        registration__person=person, action=RegistrationHistory.Action.REVIEWED, at__lte=as_of
+    ).values_list("registration_id", "at"):
+        reviews[registration_id].append(at)
+    registrations = []
+    victim = False
+    for reg in Registration.objects.filter(person=person, start__lte=as_of.date()).select_related("type"):
+        active = reg.end is None or reg.end > as_of.date()
+        victim = victim or (reg.type.code == VICTIM_REGISTRATION and active)
+        registrations.append(
+            f.RegistrationFacts(
+                reg.external_id,
+                reg.type.code,
+                reg.type.name,
+                reg.start,
+                reg.end,
+                reg.next_review,
+                tuple(sorted(reviews[reg.pk])),
+            )
+        )
+    return f.CaseFacts(
+        crn=person.crn,
+        as_of=as_of,
+        com_allocated=person.practitioner_id is not None,
+        events=tuple(events),
+        contacts=contacts,
+        enforcement=enforcement,
+        recalls=recalls,
+        checks=checks,
+        assessments=assessments,
+        registrations=tuple(registrations),
+        significant=_significant(person, as_of, since),
+        signals=tuple(
+            f.SignalFacts(s["id"], datetime.fromisoformat(s["raised_at"]), tuple(s["records"]))
+            for s in review_signals(person, as_of)
+        ),
+        release_plan=tuple(
+            f.ReleasePlanItem(c.event.external_id, c.item, c.at, str(c.pk))
+            for c in ReleasePlanConfirmation.objects.filter(person=person, at__lte=as_of).select_related("event")
+        ),
+        victim_registered=victim,
+        open_keys=open_keys,
+    )
+
+
+def _significant(person: Person, as_of: datetime, since: datetime) -> tuple[f.SignificantRecord, ...]:
+    rows = Record.objects.filter(
+        person=person, received_at__lte=as_of, received_at__gte=since, kind__in=[*SIGNIFICANT_KINDS, "CALL_OUT"]
+    ).values_list("pk", "external_id", "kind", "received_at")
+    indicators: dict[int, set[str]] = defaultdict(set)
+    for record_id, indicator in IndicatorFinding.objects.filter(
+        record_id__in=[r[0] for r in rows], received_at__lte=as_of
+    ).values_list("record_id", "indicator"):
+        indicators[record_id].add(indicator)
+    out = []
+    for pk, external_id, kind, received_at in rows:
+        why = significance(kind, frozenset(indicators[pk]))
+        if why is not None:
+            out.append(f.SignificantRecord(external_id, kind, received_at, why))
+    return tuple(out)
+
+
+def action_dict(action: Action, as_of: datetime | None = None) -> dict[str, Any]:
+    """An action as `keepsafe actions --json` and the case JSON show it (docs/actions.md)."""
+    level = action.escalation_level
+    status = action.status
+    if as_of is not None:
+        level = max(
+            [e.level or 0 for e in action.log.all() if e.kind == ActionLog.Kind.ESCALATED and e.at <= as_of],
+            default=0,
+        )
+        status = Action.Status.OPEN if action.closed_at is None or action.closed_at > as_of else action.status
+    return {
+        "id": action.pk,
+        "type": action.type,
+        "label": LABELS[ActionType(action.type)],
+        "title": action.title,
+        "status": status,
+        "due": iso_instant(action.due),
+        "overdue": status == Action.Status.OPEN and (as_of or action.updated_at) >= action.due,
+        "owner": action.owner.code if action.owner else None,
+        "owner_role": action.owner_role,
+        "escalation_level": level,
+        "escalated_to": [link["staff"] for link in action.chain[:level]],
+        "evidence_needed": action.evidence_needed,
+        "event": action.event.external_id if action.event else None,
+        "key": action.key,
+        "created_at": iso_instant(action.created_at),
+    }
+
+
+def actions_for_case(person: Person, *, as_of: datetime, include_closed: bool = False) -> QuerySet[Action]:
+    rows = Action.objects.filter(person=person, created_at__lte=as_of)
+    if not include_closed:
+        rows = rows.filter(open_at(as_of))
+    return rows.select_related("owner", "event").prefetch_related("log").order_by("due", "id")
+
+
+def open_counts(person: Person, now: datetime) -> dict[str, int]:
+    rows = Action.objects.filter(person=person, status=Action.Status.OPEN)
+    return {"open": rows.count(), "overdue": rows.filter(due__lte=now).count()}
+
+
+def visible_actions(actor: Actor) -> QuerySet[Action]:
+    """Open actions on cases the actor may see."""
+    people = Person.objects.visible_to(is_system=actor.is_system, staff_id=actor.staff_id)
+    return (
+        Action.objects.filter(status=Action.Status.OPEN, person__in=people)
+        .select_related("person", "owner", "owner__team", "event")
+        .order_by("due", "id")
+    )

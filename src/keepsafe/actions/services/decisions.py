@@ -1,0 +1,157 @@
+"""Recording the facts that satisfy actions: enforcement decisions, release plan items, what was done with a check's
+answer, and a requirement's start. Each re-evaluates the case's actions at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from keepsafe.actions.models import EnforcementDecisionRecord, ReleasePlanConfirmation
+from keepsafe.actions.rules.facts import ContactFacts
+from keepsafe.actions.rules.release import ITEM_LABELS, Item, licence_conditions_problem
+from keepsafe.actions.rules.supervision import EnforcementDecision, decision_allowed, earlier_absences
+from keepsafe.actions.selectors import case_facts
+from keepsafe.actions.services.manage import refresh, who
+from keepsafe.actions.services.reconcile import policy
+from keepsafe.audit.services import audit_record
+from keepsafe.core import clock
+from keepsafe.core.actor import Actor, Role
+from keepsafe.core.errors import PermissionDeniedError, ValidationError
+from keepsafe.people.models import Contact, Event, Requirement
+from keepsafe.sharing.models import CheckRequest
+
+CASE_WORKERS = frozenset({Role.PRACTITIONER, Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER, Role.POM})
+
+
+def _may_work(actor: Actor) -> None:
+    if actor.role not in CASE_WORKERS and not actor.is_system:
+        raise PermissionDeniedError("Only probation staff working the case may record this")
+
+
+@transaction.atomic
+def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: str) -> EnforcementDecisionRecord:
+    """A decision after a failure to attend. A further unacceptable absence within 12 months cannot get a warning."""
+    _may_work(actor)
+    if contact.outcome != "FAILED_TO_ATTEND":
+        raise ValidationError([("contact", "enforcement decisions follow a failure to attend")])
+    if hasattr(contact, "enforcement_decision"):
+        raise ValidationError([("contact", "a decision is already recorded for this absence")])
+    now = clock.now()
+    facts = case_facts(contact.person, now, policy(), frozenset())
+    this = ContactFacts(contact.external_id, contact.type, contact.at, contact.outcome)
+    earlier = earlier_absences(this, facts.contacts, policy().enforcement_second_absence_days)
+    problems = []
+    if (problem := decision_allowed(decision, len(earlier))) is not None:
+        problems.append(("decision", problem))
+    if not notes.strip():
+        problems.append(("notes", "record the reasons for the decision"))
+    if problems:
+        raise ValidationError(problems)
+    record = EnforcementDecisionRecord.objects.create(
+        person=contact.person, contact=contact, decision=decision, at=now, by=who(actor), notes=notes.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="ENFORCEMENT_DECISION",
+        crn=contact.person.crn,
+        details={"contact": contact.external_id, "decision": decision},
+    )
+    if decision == EnforcementDecision.RECALL_CONSIDERATION:
+        from keepsafe.actions.services.recall import recall_consider
+
+        licence = Event.objects.filter(
+            person=contact.person,
+            terminated__isnull=True,
+            sentence_type__in=["DETERMINATE_CUSTODY", "EXTENDED", "INDETERMINATE"],
+        ).first()
+        if licence is not None:
+            recall_consider(
+                actor=actor,
+                person=contact.person,
+                event=licence,
+                reasons=["CONTACT_STOPPED"],
+                concerns=f"Failure to attend on {contact.at:%d %B %Y}: {notes.strip()}",
+            )
+    refresh(contact.person_id)
+    return record
+
+
+@transaction.atomic
+def release_plan_confirm(*, actor: Actor, event: Event, item: str, notes: str) -> ReleasePlanConfirmation:
+    _may_work(actor)
+    problems = []
+    if item not in Item.__members__:
+        problems.append(("item", "choose one of: " + ", ".join(ITEM_LABELS[i] for i in Item)))
+    elif ReleasePlanConfirmation.objects.filter(event=event, item=item).exists():
+        problems.append(("item", "already confirmed"))
+    now = clock.now()
+    if item == Item.LICENCE_CONDITIONS:
+        facts = case_facts(event.person, now, policy(), frozenset())
+        if (problem := licence_conditions_problem(facts.assessments, now)) is not None:
+            problems.append(("item", problem))
+    if not notes.strip():
+        problems.append(("notes", "say what was confirmed and with whom"))
+    if problems:
+        raise ValidationError(problems)
+    confirmation = ReleasePlanConfirmation.objects.create(
+        person=event.person, event=event, item=item, at=now, by=who(actor), notes=notes.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="RELEASE_PLAN_CONFIRM",
+        crn=event.person.crn,
+        details={"event": event.external_id, "item": item},
+    )
+    refresh(event.person_id)
+    return confirmation
+
+
+@transaction.atomic
+def check_acted_on(*, actor: Actor, check: CheckRequest, notes: str) -> CheckRequest:
+    """What the practitioner did with a partner's answer: until this is recorded the check is not done."""
+    _may_work(actor)
+    problems = []
+    if check.response_record_id is None:
+        problems.append(("check", "the partner has not answered yet"))
+    if check.acted_on_at is not None:
+        problems.append(("check", "what was done with this answer is already recorded"))
+    if not notes.strip():
+        problems.append(
+            (
+                "notes",
+                "say what was done with the information (for example: risk assessment reviewed, "
+                "licence condition requested, safeguarding referral made)",
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+    check.acted_on_at, check.acted_on_by, check.acted_on_notes = clock.now(), who(actor), notes.strip()
+    check.save(update_fields=["acted_on_at", "acted_on_by", "acted_on_notes"])
+    audit_record(actor=actor, action="CHECK_ACTED_ON", crn=check.person.crn, details={"check": str(check.public_id)})
+    refresh(check.person_id)
+    return check
+
+
+@transaction.atomic
+def requirement_started(*, actor: Actor, requirement: Requirement, start: date) -> Requirement:
+    _may_work(actor)
+    problems = []
+    if requirement.start is not None:
+        problems.append(("start", f"already started on {requirement.start}"))
+    if start < requirement.event.sentence_date:
+        problems.append(("start", f"{start} is before the sentence date {requirement.event.sentence_date}"))
+    if start > clock.today():
+        problems.append(("start", "a start date cannot be in the future"))
+    if problems:
+        raise ValidationError(problems)
+    requirement.start = start
+    requirement.save(update_fields=["start"])
+    audit_record(
+        actor=actor,
+        action="REQUIREMENT_START",
+        crn=requirement.event.person.crn,
+        details={"requirement": requirement.external_id},
+    )
+    refresh(requirement.event.person_id)
+    return requirement

@@ -1,0 +1,240 @@
+"""The reconciler: make a case's stored actions match what the rules expect at an instant.
+
+Idempotent by construction: each expected action has a key and (person, key) is unique; reminders are recorded per
+reminder instant and escalations per level, both unique. Each case is reconciled in one transaction, so a crash
+leaves a case either fully reconciled or untouched, and running again gives the same actions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+
+from keepsafe.actions.models import Action, ActionLog
+from keepsafe.actions.rules.expected import expected_actions
+from keepsafe.actions.rules.policy import Policy, policy_from
+from keepsafe.actions.rules.types import Expected, escalation_level, reminder_slot
+from keepsafe.actions.selectors import case_facts, open_at
+from keepsafe.actions.services.chain import Directory
+from keepsafe.actions.services.notify import notify, reminder_text
+from keepsafe.core.formats import iso_instant
+from keepsafe.people.models import Event, Person
+from keepsafe.workforce.models import Staff
+
+SYSTEM = "system"
+
+
+def policy() -> Policy:
+    return policy_from(getattr(settings, "KEEPSAFE_ACTIONS", None))
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    closed: int = 0
+    cancelled: int = 0
+    reminded: int = 0
+    escalated: int = 0
+    changed: list[str] = field(default_factory=list)
+
+    def add(self, other: Outcome) -> None:
+        self.created += other.created
+        self.closed += other.closed
+        self.cancelled += other.cancelled
+        self.reminded += other.reminded
+        self.escalated += other.escalated
+
+
+def reconcile_case(
+    person: Person, as_of: datetime, *, directory: Directory | None = None, rules: Policy | None = None
+) -> Outcome:
+    """Create what is missing, close what is satisfied or withdrawn, remind and escalate what is open."""
+    rules = rules or policy()
+    directory = directory or Directory.load([person])
+    outcome = Outcome()
+    with transaction.atomic():
+        # One reconciler per case at a time (PostgreSQL); SQLite serialises writers anyway.
+        person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
+        existing = {a.key: a for a in Action.objects.filter(person=person).select_related("owner")}
+        open_keys = frozenset(a.key for a in Action.objects.filter(person=person).filter(open_at(as_of)).only("key"))
+        facts = case_facts(person, as_of, rules, open_keys)
+        events = {e.external_id: e for e in Event.objects.filter(person=person).only("pk", "external_id")}
+        for expected in expected_actions(facts, rules):
+            action = existing.get(expected.key)
+            if action is None:
+                _create(person, expected, as_of, directory, events, outcome)
+            elif action.status == Action.Status.OPEN and action.created_at <= as_of:
+                _update(person, action, expected, as_of, directory, outcome)
+    return outcome
+
+
+def _owner(person: Person, expected: Expected, directory: Directory) -> Staff | None:
+    return directory.owner(person, expected.owner)
+
+
+def _create(
+    person: Person, e: Expected, as_of: datetime, directory: Directory, events: dict[str, Event], outcome: Outcome
+) -> None:
+    if e.withdrawn is not None:
+        return  # never needed by the time it was first seen
+    owner = _owner(person, e, directory)
+    action = Action.objects.create(
+        person=person,
+        event=events.get(e.event) if e.event else None,
+        type=e.type.value,
+        key=e.key,
+        title=e.title,
+        owner=owner,
+        owner_role=e.owner.value,
+        opens_at=e.opens_at,
+        due=e.due,
+        created_at=as_of,
+        evidence_needed=e.evidence_needed,
+        chain=directory.chain(person, owner, [s.to for s in e.escalations]),
+        reminders=_plan(e),
+        detail=e.detail,
+    )
+    ActionLog.objects.create(action=action, kind=ActionLog.Kind.CREATED, at=as_of, by=SYSTEM, to=_codes(owner))
+    outcome.created += 1
+    outcome.changed.append(e.key)
+    if e.satisfied is not None:
+        _close_done(action, e, as_of, outcome)
+        return
+    _escalate_and_remind(person, action, e, as_of, directory, outcome)
+
+
+def _plan(e: Expected) -> dict[str, object]:
+    plan = asdict(e.reminders)
+    return {
+        "offsets_hours": [o.total_seconds() / 3600 for o in e.reminders.offsets],
+        "every_hours": e.reminders.every.total_seconds() / 3600 if e.reminders.every else None,
+        "every_overdue_hours": e.reminders.every_overdue.total_seconds() / 3600 if e.reminders.every_overdue else None,
+        "line_manager_too": plan["line_manager_too"],
+        "escalations": [
+            {"after_due_hours": s.after_due.total_seconds() / 3600, "to": s.to.value} for s in e.escalations
+        ],
+    }
+
+
+def _codes(*staff: Staff | None) -> list[str]:
+    return [s.code for s in staff if s is not None]
+
+
+def _close_done(action: Action, e: Expected, as_of: datetime, outcome: Outcome) -> None:
+    assert e.satisfied is not None
+    action.status = Action.Status.DONE
+    action.closed_at = e.satisfied.at
+    action.closed_by = SYSTEM
+    action.evidence = {
+        "kind": e.satisfied.kind,
+        "ref": e.satisfied.ref,
+        "at": iso_instant(e.satisfied.at),
+        "summary": e.satisfied.summary,
+    }
+    action.evidence_needed = ""
+    action.save(update_fields=["status", "closed_at", "closed_by", "evidence", "evidence_needed", "updated_at"])
+    ActionLog.objects.create(
+        action=action, kind=ActionLog.Kind.DONE, at=action.closed_at, by=SYSTEM, notes=e.satisfied.summary
+    )
+    outcome.closed += 1
+
+
+def _update(
+    person: Person, action: Action, e: Expected, as_of: datetime, directory: Directory, outcome: Outcome
+) -> None:
+    if e.satisfied is not None:
+        _close_done(action, e, as_of, outcome)
+        outcome.changed.append(e.key)
+        return
+    if e.withdrawn is not None:
+        action.status = Action.Status.CANCELLED
+        action.closed_at = as_of
+        action.closed_by = SYSTEM
+        action.cancel_reason = f"No longer needed: {e.withdrawn}"
+        action.save(update_fields=["status", "closed_at", "closed_by", "cancel_reason", "updated_at"])
+        ActionLog.objects.create(
+            action=action, kind=ActionLog.Kind.CANCELLED, at=as_of, by=SYSTEM, notes=action.cancel_reason
+        )
+        outcome.cancelled += 1
+        outcome.changed.append(e.key)
+        return
+    fields: list[str] = []
+    if action.due != e.due:
+        ActionLog.objects.create(
+            action=action,
+            kind=ActionLog.Kind.DUE_CHANGED,
+            at=as_of,
+            by=SYSTEM,
+            notes=f"{iso_instant(action.due)} → {iso_instant(e.due)}",
+        )
+        action.due = e.due
+        fields.append("due")
+    if action.evidence_needed != e.evidence_needed or action.title != e.title:
+        action.evidence_needed, action.title = e.evidence_needed, e.title
+        fields += ["evidence_needed", "title"]
+    if not action.owner_set_by_hand:
+        owner = _owner(person, e, directory)
+        if owner is not None and owner.pk != action.owner_id:
+            ActionLog.objects.create(
+                action=action,
+                kind=ActionLog.Kind.REASSIGNED,
+                at=as_of,
+                by=SYSTEM,
+                to=_codes(owner),
+                notes=f"Case allocation changed: from {action.owner.code if action.owner else 'nobody'}",
+            )
+            action.owner = owner
+            action.chain = directory.chain(person, owner, [s.to for s in e.escalations])
+            fields += ["owner", "chain"]
+    if fields:
+        action.save(update_fields=[*fields, "updated_at"])
+    _escalate_and_remind(person, action, e, as_of, directory, outcome)
+
+
+def _escalate_and_remind(
+    person: Person, action: Action, e: Expected, as_of: datetime, directory: Directory, outcome: Outcome
+) -> None:
+    level = escalation_level(e.escalations, action.due, as_of)
+    told: list[Staff] = []
+    if level > action.escalation_level:
+        for reached in range(action.escalation_level + 1, level + 1):
+            link = action.chain[reached - 1] if reached - 1 < len(action.chain) else {"staff": None, "step": "?"}
+            target = directory.by_code.get(str(link["staff"])) if link["staff"] else None
+            ActionLog.objects.create(
+                action=action,
+                kind=ActionLog.Kind.ESCALATED,
+                at=as_of,
+                by=SYSTEM,
+                level=reached,
+                to=_codes(target),
+                notes=f"Overdue: escalated to the {str(link['step']).replace('_', ' ').lower()}"
+                + ("" if target else " (nobody in post: the head of PDU must allocate one)"),
+            )
+            if target is not None:
+                told.append(target)
+                subject, body = reminder_text(action, "Escalated to you: overdue safety action")
+                notify(recipients=[target], kind="ESCALATION", action=action, subject=subject, body=body, at=as_of)
+        action.escalation_level = level
+        action.save(update_fields=["escalation_level", "updated_at"])
+        outcome.escalated += 1
+    slot = reminder_slot(e.reminders, action.opens_at, action.due, as_of)
+    if slot is None or (action.last_reminded_slot is not None and slot <= action.last_reminded_slot):
+        return
+    recipients = [action.owner]
+    if e.reminders.line_manager_too:
+        recipients.append(directory.manager_of(action.owner))
+    escalated_to = {link["staff"] for link in action.chain[: action.escalation_level]}
+    recipients += [directory.by_code[c] for c in escalated_to if c and c in directory.by_code]
+    people = [r for r in recipients if r is not None and r not in told]
+    ActionLog.objects.create(
+        action=action, kind=ActionLog.Kind.REMINDED, at=as_of, by=SYSTEM, slot=slot, to=_codes(*people)
+    )
+    lead = "Overdue safety action" if as_of >= action.due else "Safety action due"
+    subject, body = reminder_text(action, lead)
+    notify(recipients=people, kind="REMINDER", action=action, subject=subject, body=body, at=as_of)
+    action.last_reminded_slot = slot
+    action.save(update_fields=["last_reminded_slot", "updated_at"])
+    outcome.reminded += 1

@@ -1,0 +1,75 @@
+"""The sweep: reconcile every case, resumably. A scheduled sweep happens once per period however many workers run."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+
+from keepsafe.actions.models import SweepRun
+from keepsafe.actions.services.chain import Directory
+from keepsafe.actions.services.reconcile import Outcome, policy, reconcile_case
+from keepsafe.core import clock
+from keepsafe.people.models import Person
+
+log = logging.getLogger(__name__)
+
+
+def sweep_start(*, as_of: datetime | None, period: str | None = None) -> SweepRun | None:
+    """A new sweep; None when the period already has one (another worker, or an earlier start, took it)."""
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            return SweepRun.objects.create(period=period, as_of=as_of, started_at=now, heartbeat_at=now)
+    except IntegrityError:
+        return None
+
+
+def sweep_run(run: SweepRun, *, batch: int = 200, progress: Callable[[int], None] | None = None) -> Outcome:
+    """Reconcile every case after the run's cursor, in id order, recording the cursor with each case. Restarting a
+    run that died half-way carries on from its cursor; cases already done are not repeated (and would give the same
+    result if they were)."""
+    total = Outcome()
+    directory = Directory.load()
+    rules = policy()
+    while True:
+        people = list(Person.objects.filter(pk__gt=run.cursor).order_by("pk")[:batch])
+        if not people:
+            break
+        for person in people:
+            as_of = run.as_of or clock.now()
+            with transaction.atomic():
+                outcome = reconcile_case(person, as_of, directory=directory, rules=rules)
+                SweepRun.objects.filter(pk=run.pk).update(
+                    cursor=person.pk, cases=run.cases + 1, heartbeat_at=clock.now()
+                )
+            run.cursor, run.cases = person.pk, run.cases + 1
+            total.add(outcome)
+            if progress is not None:
+                progress(run.cases)
+    SweepRun.objects.filter(pk=run.pk).update(finished_at=clock.now(), heartbeat_at=clock.now())
+    run.finished_at = clock.now()
+    log.info("sweep %s finished: %s cases", run.pk, run.cases)
+    return total
+
+
+def sweep_everything(*, as_of: datetime | None) -> tuple[SweepRun, Outcome]:
+    run = sweep_start(as_of=as_of)
+    assert run is not None  # no period: never a clash
+    return run, sweep_run(run)
+
+
+def period_of(now: datetime, every_minutes: int) -> str:
+    """The scheduling period `now` falls in, e.g. "sweep:2026-11-23T09:00" for hourly sweeps."""
+    minutes = max(every_minutes, 1)
+    start = now.replace(second=0, microsecond=0)
+    start -= timedelta(minutes=(start.hour * 60 + start.minute) % minutes)
+    return f"sweep:{start.isoformat(timespec='minutes')}"
+
+
+def stalled(lease_seconds: int) -> list[SweepRun]:
+    """Unfinished sweeps whose worker stopped reporting: to be carried on by whichever worker notices."""
+    cutoff = clock.now() - timedelta(seconds=lease_seconds)
+    return list(SweepRun.objects.filter(finished_at__isnull=True, heartbeat_at__lt=cutoff).order_by("pk"))

@@ -1,0 +1,77 @@
+"""The worker's housekeeping between tasks: schedule the periodic sweep and the SPOs' digest, recover tasks and
+sweeps whose worker died, and send waiting email. `keepsafe worker` runs this loop (docs/actions.md)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from keepsafe.actions.models import SweepRun
+from keepsafe.actions.rules.calendar import LONDON, is_working_day
+from keepsafe.actions.services.digest import digest_send
+from keepsafe.actions.services.notify import deliver
+from keepsafe.actions.services.sweep import period_of, sweep_start
+from keepsafe.core import clock
+
+log = logging.getLogger(__name__)
+SWEEP_TASK = "keepsafe.actions.tasks.sweep"
+
+
+def reconcile_later(person_ids: list[int]) -> None:
+    """Queue a reconcile for after the current transaction commits (never for a change that was rolled back)."""
+    from keepsafe.actions.tasks import reconcile_people
+
+    if person_ids:
+        transaction.on_commit(partial(reconcile_people.enqueue, sorted(set(person_ids))))
+
+
+def schedule_sweep(now: datetime) -> SweepRun | None:
+    """Start this period's sweep unless a worker already has: the period is unique, so it runs once."""
+    from keepsafe.actions.tasks import sweep
+
+    with transaction.atomic():
+        run = sweep_start(as_of=None, period=period_of(now, settings.KEEPSAFE_SWEEP_EVERY_MINUTES))
+        if run is not None:
+            sweep.enqueue(run.pk)
+    return run
+
+
+def reap(now: datetime) -> int:
+    """Tasks left RUNNING by a worker that died (django-tasks-db does not recover them): back to READY, once their
+    lease has passed. A sweep is reaped only when its own heartbeat has stopped too, so a long live sweep is left."""
+    lease = timedelta(seconds=settings.KEEPSAFE_TASK_LEASE_SECONDS)
+    reaped = 0
+    for row in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - lease):
+        if row.task_path == SWEEP_TASK:
+            run_id = (row.args_kwargs.get("args") or [None])[0]
+            if SweepRun.objects.filter(pk=run_id, heartbeat_at__gte=now - lease).exists():
+                continue
+        updated = DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.READY, started_at=None
+        )
+        reaped += updated
+        if updated:
+            log.warning("task %s was left running by a lost worker: queued again", row.pk)
+    return reaped
+
+
+def digest_due(now: datetime) -> bool:
+    local = now.astimezone(LONDON)
+    return is_working_day(local.date()) and local.hour >= settings.KEEPSAFE_DIGEST_HOUR
+
+
+def housekeeping(now: datetime | None = None) -> dict[str, int]:
+    now = now or clock.now()
+    done = {"reaped": reap(now), "scheduled": 0, "digests": 0, "sent": 0}
+    if schedule_sweep(now) is not None:
+        done["scheduled"] = 1
+    if digest_due(now):
+        done["digests"] = digest_send(day=now.astimezone(LONDON).date(), as_of=now)
+    done["sent"], _ = deliver()
+    return done

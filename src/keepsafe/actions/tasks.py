@@ -1,0 +1,32 @@
+"""Background tasks (django.tasks, durable in the database through django-tasks-db). Every task is idempotent, so a
+task re-run after a lost worker gives the same result."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from keepsafe.actions.models import SweepRun
+from keepsafe.actions.services.chain import Directory
+from keepsafe.actions.services.reconcile import reconcile_case
+from keepsafe.actions.services.sweep import sweep_run
+from keepsafe.core import clock
+from keepsafe.people.models import Person
+
+
+@task()
+def reconcile_people(person_ids: list[int]) -> int:
+    """After a change that came in without a person watching (an import, a partner's record): reconcile now."""
+    people = list(Person.objects.filter(pk__in=person_ids))
+    directory = Directory.load(people)
+    for person in people:
+        reconcile_case(person, clock.now(), directory=directory)
+    return len(people)
+
+
+@task()
+def sweep(run_id: int) -> int:
+    run = SweepRun.objects.get(pk=run_id)
+    if run.finished_at is not None:
+        return run.cases
+    sweep_run(run)
+    return run.cases

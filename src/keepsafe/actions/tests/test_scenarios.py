@@ -1,0 +1,220 @@
+"""Timelines from the seeds replayed through `keepsafe import`, `keepsafe sweep --as-of` and `keepsafe actions --json`:
+each action appears, reminds, escalates and closes as issue 6 describes.
+
+- A recall decided and not executed (Joseph McCann, seeds/003 rec. 5; Jordan McSweeney, seeds/001 concern 9, 004).
+- Checks before release answered but not acted on (seeds/004: 55% / 59%; seeds/002).
+- Failures to attend without enforcement (seeds/002: 27 of 70 cases).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from keepsafe.actions.models import Action, ActionLog, Notification
+from keepsafe.testing.fixtures import ORG, make_person
+
+pytestmark = pytest.mark.django_db
+
+STAFF = [
+    {"code": "STF0900", "forename": "Alex", "surname": "Chief", "grade": "ACO", "team": None, "line_manager": None},
+    {
+        "code": "STF0800",
+        "forename": "Hana",
+        "surname": "Head",
+        "grade": "HEAD_OF_PDU",
+        "team": "GMR-MN-1",
+        "line_manager": "STF0900",
+    },
+]
+
+
+def org() -> dict[str, Any]:
+    bundle = copy.deepcopy(ORG)
+    extra = [
+        {**s, "qualified_on": None, "contracted_hours": 37.0, "email": f"{s['code'].lower()}@example.org"}
+        for s in STAFF
+    ]
+    bundle["staff"] = extra + bundle["staff"]
+    for s in bundle["staff"]:
+        if s["code"] == "STF0100":
+            s["line_manager"] = "STF0800"
+    return bundle
+
+
+def licence_case(**changes: Any) -> dict[str, Any]:
+    person = make_person("X100001", contacts=[], records=[], assessments=[], registrations=[])
+    person["events"][0].update(
+        {
+            "sentence": {"type": "DETERMINATE_CUSTODY", "date": "2024-01-10", "length_months": 36},
+            "dates": {
+                "release": "2025-06-02",
+                "conditional_release": "2025-06-02",
+                "parole_eligibility": None,
+                "licence_expiry": "2027-01-10",
+                "sentence_expiry": "2027-01-10",
+                "pss_end": None,
+            },
+            "requirements": [],
+        }
+    )
+    person.update(changes)
+    return person
+
+
+def load(tmp_path, *people: dict[str, Any], name: str = "bundle.json") -> None:
+    bundle = org() | {"people": list(people)}
+    path = tmp_path / name
+    path.write_text(json.dumps(bundle))
+    call_command("bundle_import", str(path), "--no-reconcile", stdout=io.StringIO())
+
+
+def sweep(instant: str) -> dict[str, Any]:
+    out = io.StringIO()
+    call_command("sweep", "--as-of", instant, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def actions(crn: str, instant: str) -> dict[str, dict[str, Any]]:
+    out = io.StringIO()
+    call_command("actions", crn, "--json", "--as-of", instant, stdout=out)
+    rows = json.loads(out.getvalue())["actions"]
+    return {r["type"] + ("" if r["type"] != "ENFORCEMENT_DECISION" else ":" + r["key"]): r for r in rows}
+
+
+RECALL = {
+    "id": "R1",
+    "event": "1",
+    "considered_at": "2025-06-23T09:00:00Z",
+    "decided_at": "2025-06-23T11:00:00Z",
+    "decision": "RECALL",
+    "type": "STANDARD",
+    "emergency": True,
+    "decided_by": "STF0100",
+    "revoked_at": "2025-06-23T15:00:00Z",
+    "executed_at": None,
+    "cancelled_at": None,
+    "cancelled_by": None,
+}
+
+
+def test_a_recall_decided_but_not_executed_keeps_reminding_escalates_to_the_aco_and_closes_on_custody(tmp_path):
+    load(tmp_path, licence_case(recalls=[RECALL]))
+
+    first = sweep("2025-06-23T12:00:00Z")
+    assert first["created"] >= 2
+    now = actions("X100001", "2025-06-23T12:00:00Z")
+    recall = now["RECALL_EXECUTION"]
+    assert recall["status"] == "OPEN" and recall["owner"] == "STF0001" and recall["escalation_level"] == 0
+    assert recall["due"] == "2025-06-24T11:00:00Z" and "custody" in recall["evidence_needed"]
+    assert "RECALL_DECISION" not in now  # the SPO decided, so that step closed itself
+
+    # Idempotent: the same instant again changes nothing.
+    again = sweep("2025-06-23T12:00:00Z")
+    assert (again["created"], again["closed"], again["reminded"], again["escalated"]) == (0, 0, 0, 0)
+
+    # Emergency: reminded every 4 hours at any hour, to the owner and the line manager.
+    mail.outbox.clear()
+    sweep("2025-06-23T15:30:00Z")
+    sweep("2025-06-23T23:10:00Z")  # the evening reminder: emergency recall is not an office-hours process
+    execution = Action.objects.get(type="RECALL_EXECUTION")
+    reminders = execution.log.filter(kind=ActionLog.Kind.REMINDED).order_by("at")
+    assert [r.slot.isoformat() for r in reminders] == [
+        "2025-06-23T11:00:00+00:00",
+        "2025-06-23T15:00:00+00:00",
+        "2025-06-23T23:00:00+00:00",
+    ]
+    assert set(reminders.last().to) == {"STF0001", "STF0100"}
+    assert {m.to[0] for m in mail.outbox} >= {"ada.jones@example.org", "spo@example.org"}
+    assert all("X100001" in m.subject and "Smith" not in m.body for m in mail.outbox)
+
+    # Overdue: escalates to the ACO.
+    sweep("2025-06-24T12:00:00Z")
+    assert actions("X100001", "2025-06-24T12:00:00Z")["RECALL_EXECUTION"]["escalation_level"] == 1
+    assert actions("X100001", "2025-06-24T12:00:00Z")["RECALL_EXECUTION"]["escalated_to"] == ["STF0900"]
+    assert Notification.objects.filter(kind="ESCALATION", recipient__code="STF0900").count() == 1
+    # Looking back, the service's view at an earlier instant is unchanged.
+    assert actions("X100001", "2025-06-23T12:00:00Z")["RECALL_EXECUTION"]["escalation_level"] == 0
+
+    # The police arrest him; the prison's notice arrives; the action closes with the evidence.
+    load(tmp_path, licence_case(recalls=[RECALL | {"executed_at": "2025-06-25T08:00:00Z"}]), name="b2.json")
+    sweep("2025-06-25T09:00:00Z")
+    assert "RECALL_EXECUTION" not in actions("X100001", "2025-06-25T09:00:00Z")
+    execution.refresh_from_db()
+    assert execution.status == "DONE" and execution.evidence["kind"] == "recall"
+    assert execution.closed_at.isoformat() == "2025-06-25T08:00:00+00:00"
+    # Still shown open at instants before the return to custody.
+    assert actions("X100001", "2025-06-24T20:00:00Z")["RECALL_EXECUTION"]["status"] == "OPEN"
+    assert Action.objects.filter(key__startswith="recall:R1:").count() == 2  # decision + execution, no duplicates
+
+
+def test_checks_before_release_stay_open_until_the_answer_is_acted_on(tmp_path):
+    person = licence_case()
+    person["events"][0]["dates"].update({"release": "2025-09-01", "conditional_release": "2025-09-01"})
+    answer = {
+        "id": "CS-REPLY-1",
+        "source": "POLICE",
+        "kind": "DOMESTIC_ABUSE_CHECK",
+        "occurred_at": "2025-07-10T09:00:00Z",
+        "received_at": "2025-07-10T10:00:00Z",
+        "author": "Police DA unit",
+        "text": "Two call-outs in 2024 to a former partner.",
+        "order": None,
+    }
+    check = {
+        "id": "DA-1",
+        "kind": "DOMESTIC_ABUSE",
+        "requested_at": "2025-07-01T09:00:00Z",
+        "response_record": None,
+        "acted_on_at": None,
+        "acted_on_by": None,
+    }
+    load(tmp_path, person | {"checks": [check]})
+
+    sweep("2025-07-08T09:00:00Z")
+    now = actions("X100001", "2025-07-08T09:00:00Z")
+    assert now["DOMESTIC_ABUSE_CHECK"]["evidence_needed"].startswith("Requested")
+    assert now["DOMESTIC_ABUSE_CHECK"]["due"] == "2025-08-04T23:00:00Z"  # end of 4 Aug (London), 28 days before
+    assert now["SAFEGUARDING_CHECK"]["evidence_needed"].startswith("Request a safeguarding check")
+
+    answered = check | {"response_record": "CS-REPLY-1"}
+    load(tmp_path, person | {"records": [answer], "checks": [answered]}, name="b2.json")
+    sweep("2025-07-15T09:00:00Z")
+    da = actions("X100001", "2025-07-15T09:00:00Z")["DOMESTIC_ABUSE_CHECK"]
+    assert da["status"] == "OPEN" and "record what was done" in da["evidence_needed"]
+
+    acted = answered | {"acted_on_at": "2025-07-20T09:00:00Z", "acted_on_by": "STF0001"}
+    load(tmp_path, person | {"records": [answer], "checks": [acted]}, name="b3.json")
+    sweep("2025-07-21T09:00:00Z")
+    now = actions("X100001", "2025-07-21T09:00:00Z")
+    assert "DOMESTIC_ABUSE_CHECK" not in now and now["SAFEGUARDING_CHECK"]["status"] == "OPEN"
+
+    # The safeguarding check is never done: overdue, to the SPO, then the head of PDU two days later.
+    sweep("2025-08-05T09:00:00Z")
+    assert actions("X100001", "2025-08-05T09:00:00Z")["SAFEGUARDING_CHECK"]["escalated_to"] == ["STF0100"]
+    sweep("2025-08-07T09:00:00Z")
+    assert actions("X100001", "2025-08-07T09:00:00Z")["SAFEGUARDING_CHECK"]["escalated_to"] == ["STF0100", "STF0800"]
+
+
+def test_failures_to_attend_need_enforcement_and_a_second_needs_breach_or_recall(tmp_path):
+    fta = {"type": "APPOINTMENT", "staff": "STF0001", "outcome": "FAILED_TO_ATTEND", "notes": ""}
+    person = licence_case(contacts=[fta | {"id": "C1", "at": "2025-07-01T10:00:00Z"}])
+    load(tmp_path, person)
+    sweep("2025-07-01T12:00:00Z")
+    first = actions("X100001", "2025-07-01T12:00:00Z")["ENFORCEMENT_DECISION:contact:C1:enforcement"]
+    assert first["due"] == "2025-07-03T23:00:00Z" and "warning" in first["evidence_needed"].lower()
+
+    person["contacts"].append(fta | {"id": "C2", "at": "2025-08-01T10:00:00Z"})
+    load(tmp_path, person, name="b2.json")
+    sweep("2025-08-06T12:00:00Z")
+    now = actions("X100001", "2025-08-06T12:00:00Z")
+    second = now["ENFORCEMENT_DECISION:contact:C2:enforcement"]
+    assert "breach action or a recall consideration" in second["evidence_needed"]
+    assert second["escalated_to"] == ["STF0100"]  # due 5 Aug, so overdue and with the SPO
+    assert now["ENFORCEMENT_DECISION:contact:C1:enforcement"]["escalated_to"] == ["STF0100", "STF0800"]
