@@ -53,7 +53,8 @@ def of_type(expected, action_type):
 
 
 def test_bank_holidays_of_england_and_wales_are_not_working_days():
-    assert not is_working_day(date(2026, 12, 25)) and not is_working_day(date(2026, 12, 28))  # Boxing Day substitute
+    assert not is_working_day(date(2026, 12, 25))
+    assert not is_working_day(date(2026, 12, 28))
     assert not is_working_day(date(2026, 8, 31))  # summer bank holiday (England and Wales, not Scotland)
     assert is_working_day(date(2026, 8, 3))  # Scotland's summer holiday is a working day here
     assert not is_working_day(date(2026, 11, 21))  # Saturday
@@ -67,7 +68,8 @@ def test_two_working_days_after_christmas_eve_skip_the_holidays_and_weekend():
 @given(st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)), st.integers(min_value=0, max_value=30))
 def test_adding_working_days_lands_on_a_working_day_and_counts_exactly(day, n):
     result = add_working_days(day, n)
-    assert is_working_day(result) and result >= day
+    assert is_working_day(result)
+    assert result >= day
     between = [day + timedelta(days=i) for i in range(1, (result - day).days + 1)]
     first = day if is_working_day(day) else None
     counted = sum(1 for d in between if is_working_day(d)) - (0 if first else 1)
@@ -105,7 +107,9 @@ def test_handover_opens_eight_weeks_before_reminds_on_the_day_and_escalates_afte
     (e,) = of_type(
         expected_actions(case("2025-07-25T09:00:00", events=(event,), com_allocated=False), P), ActionType.HANDOVER
     )
-    assert e.detail["handover_date"] == handover.isoformat() and e.owner == "POM" and e.satisfied is None
+    assert e.detail["handover_date"] == handover.isoformat()
+    assert e.owner == "POM"
+    assert e.satisfied is None
     assert reminder_slot(e.reminders, e.opens_at, e.due, at("2025-09-17T12:00:00")) == e.due
     assert escalation_level(e.escalations, e.due, at("2025-09-30T12:00:00")) == 0
     assert escalation_level(e.escalations, e.due, at("2025-10-01T12:00:00")) == 1
@@ -145,16 +149,16 @@ def test_part_a_needs_every_section_and_the_arrest_section_says_why():
     assert set(problems) == (set(PART_A_SECTIONS) | set(ARREST_SECTIONS)) - {"circumstances"}
     assert "locate and arrest" in problems["last_known_address"]
     full = {k: "None known" for k in [*PART_A_SECTIONS, *ARREST_SECTIONS]}
-    assert part_a_problems(full) == [] and part_a_problems(full | {"colour": "x"}) == [
-        ("colour", "not a Part A section")
-    ]
+    assert part_a_problems(full) == []
+    assert part_a_problems(full | {"colour": "x"}) == [("colour", "not a Part A section")]
 
 
 def test_no_step_of_the_recall_workflow_suggests_emergency_recall_is_out_of_hours_only():
     for flags in range(2**7):
         bits = [bool(flags >> i & 1) for i in range(7)]
         text = next_step(Progress("RECALL", *bits)).lower()
-        assert "out of hours" not in text and "out-of-hours" not in text
+        assert "out of hours" not in text
+        assert "out-of-hours" not in text
 
 
 def recall(**kw) -> f.RecallFacts:
@@ -174,7 +178,8 @@ def recall(**kw) -> f.RecallFacts:
 
 def test_emergency_recall_reminds_every_four_hours_day_and_night_and_escalates_to_the_aco_when_overdue():
     (e,) = of_type(expected_actions(case("2026-03-03T02:30:00", recalls=(recall(),)), P), ActionType.RECALL_EXECUTION)
-    assert e.reminders.every == timedelta(hours=4) and e.reminders.line_manager_too
+    assert e.reminders.every == timedelta(hours=4)
+    assert e.reminders.line_manager_too
     assert reminder_slot(e.reminders, e.opens_at, e.due, at("2026-03-03T02:30:00")) == at("2026-03-03T02:00:00")
     assert e.escalations == (Escalation(timedelta(0), Step.ACO),)
     assert escalation_level(e.escalations, e.due, at("2026-03-03T13:59:00")) == 0
@@ -184,10 +189,12 @@ def test_emergency_recall_reminds_every_four_hours_day_and_night_and_escalates_t
 def test_standard_recall_reminds_daily_and_closes_only_when_back_in_custody():
     r = recall(emergency=False, revoked_at=at("2026-03-03T09:00:00"))
     (e,) = of_type(expected_actions(case("2026-03-10T00:00:00", recalls=(r,)), P), ActionType.RECALL_EXECUTION)
-    assert e.reminders.every == timedelta(hours=24) and e.satisfied is None  # revoked is not executed
+    assert e.reminders.every == timedelta(hours=24)
+    assert e.satisfied is None
     done = recall(executed_at=at("2026-03-11T06:00:00"))
     (e,) = of_type(expected_actions(case("2026-03-11T07:00:00", recalls=(done,)), P), ActionType.RECALL_EXECUTION)
-    assert e.satisfied is not None and e.satisfied.kind == "recall"
+    assert e.satisfied is not None
+    assert e.satisfied.kind == "recall"
     (before,) = of_type(expected_actions(case("2026-03-11T05:00:00", recalls=(done,)), P), ActionType.RECALL_EXECUTION)
     assert before.satisfied is None  # what was not yet known at the instant does not count
 
@@ -222,7 +229,8 @@ def test_a_check_answered_but_not_acted_on_stays_open():
     answered = check(answered_at=at("2026-04-03T09:00:00"))
     facts = case("2026-04-10T09:00:00", events=(event,), checks=(answered,))
     (da,) = of_type(expected_actions(facts, P), ActionType.DOMESTIC_ABUSE_CHECK)
-    assert da.satisfied is None and "record what was done" in da.evidence_needed
+    assert da.satisfied is None
+    assert "record what was done" in da.evidence_needed
     assert da.due == end_of_day(date(2026, 5, 4))  # 28 days before release
     acted = check(answered_at=at("2026-04-03T09:00:00"), acted_on_at=at("2026-04-04T09:00:00"))
     (da,) = of_type(
@@ -240,7 +248,8 @@ def test_a_check_answered_but_not_acted_on_stays_open():
 def test_community_sentences_need_checks_at_the_start():
     event = f.EventFacts(id="2", sentence_type="COMMUNITY_ORDER", sentence_date=date(2026, 4, 1))
     found = of_type(expected_actions(case("2026-04-01T12:00:00", events=(event,)), P), ActionType.SAFEGUARDING_CHECK)
-    assert found and found[0].due == working_days_after(at("2026-04-01T00:00:00+01:00"), 10)
+    assert found
+    assert found[0].due == working_days_after(at("2026-04-01T00:00:00+01:00"), 10)
 
 
 # --- supervision ------------------------------------------------------------------------------------------------
@@ -259,11 +268,13 @@ def test_a_failure_to_attend_needs_a_decision_in_two_working_days_and_a_second_o
     c1, c2 = contact("C1", "2026-07-01T10:00:00"), contact("C2", "2026-09-01T10:00:00")
     facts = case("2026-09-01T12:00:00", contacts=(c1, c2))
     first, second = of_type(expected_actions(facts, P), ActionType.ENFORCEMENT_DECISION)
-    assert "warning" in first.evidence_needed.lower() and "breach" in second.evidence_needed.lower()
+    assert "warning" in first.evidence_needed.lower()
+    assert "breach" in second.evidence_needed.lower()
     warning = f.EnforcementFacts("C2", "WARNING", at("2026-09-02T10:00:00"), "d2")
     facts = case("2026-09-03T12:00:00", contacts=(c1, c2), enforcement=(warning,))
     assert of_type(expected_actions(facts, P), ActionType.ENFORCEMENT_DECISION)[1].satisfied is None
-    assert decision_allowed("WARNING", 1) is not None and decision_allowed("BREACH", 1) is None
+    assert decision_allowed("WARNING", 1) is not None
+    assert decision_allowed("BREACH", 1) is None
     assert decision_allowed("WARNING", 0) is None
 
 
@@ -276,7 +287,8 @@ def test_first_appointment_after_release_and_requirements_started():
     event = custody(release=date(2026, 6, 1), requirements=(f.RequirementFacts("R1", "UNPAID_WORK", None),))
     facts = case("2026-06-01T18:00:00", events=(event,))
     (first,) = of_type(expected_actions(facts, P), ActionType.FIRST_APPOINTMENT)
-    assert first.due == end_of_day(date(2026, 6, 2)) and first.satisfied is None
+    assert first.due == end_of_day(date(2026, 6, 2))
+    assert first.satisfied is None
     seen = case("2026-06-02T12:00:00", events=(event,), contacts=(contact("A1", "2026-06-02T10:00:00", "ATTENDED"),))
     assert of_type(expected_actions(seen, P), ActionType.FIRST_APPOINTMENT)[0].satisfied is not None
 
@@ -308,7 +320,8 @@ def test_a_registration_review_moved_on_by_a_review_is_done_and_an_ended_one_is_
     reg = f.RegistrationFacts("REG1", "RSTO", "Restraining Order", date(2025, 1, 1), None, date(2026, 7, 1), ())
     facts = case("2026-06-26T00:00:00", registrations=(reg,), open_keys=frozenset({"registration:REG1:2026-07-01"}))
     (e,) = expected_actions(facts, P)
-    assert e.satisfied is None and e.key.endswith("2026-07-01")
+    assert e.satisfied is None
+    assert e.key.endswith("2026-07-01")
     reviewed = f.RegistrationFacts(
         "REG1", "RSTO", "Restraining Order", date(2025, 1, 1), None, date(2027, 1, 1), (at("2026-06-25T10:00:00"),)
     )
@@ -327,10 +340,12 @@ def test_termination_and_countersign():
         id="3", sentence_type="COMMUNITY_ORDER", sentence_date=date(2025, 1, 1), sentence_expiry=date(2026, 7, 1)
     )
     (t,) = of_type(expected_actions(case("2026-06-10T00:00:00", events=(event,)), P), ActionType.TERMINATION)
-    assert t.owner == "COM" and t.satisfied is None
+    assert t.owner == "COM"
+    assert t.satisfied is None
     a = f.AssessmentFacts("A1", at("2026-06-01T10:00:00"), True, None)
     (c,) = of_type(expected_actions(case("2026-06-02T00:00:00", assessments=(a,)), P), ActionType.COUNTERSIGN)
-    assert c.owner == "SPO" and c.due == end_of_day(date(2026, 6, 8))
+    assert c.owner == "SPO"
+    assert c.due == end_of_day(date(2026, 6, 8))
 
 
 def test_old_history_does_not_open_actions_but_open_ones_are_kept():
@@ -347,10 +362,13 @@ def test_reminder_slots_and_escalation_levels_are_monotonic():
     plan = ReminderPlan(offsets=(-timedelta(days=1), timedelta(0)), every_overdue=timedelta(hours=24))
     opens, due = at("2026-01-01T00:00:00"), at("2026-01-10T00:00:00")
     slots = [reminder_slot(plan, opens, due, opens + timedelta(hours=h)) for h in range(0, 24 * 15, 5)]
-    assert slots == sorted(slots) and slots[0] == opens
+    assert slots == sorted(slots)
+    assert slots[0] == opens
     steps = (Escalation(timedelta(0), Step.LINE_MANAGER), Escalation(timedelta(hours=48), Step.HEAD_OF_PDU))
     levels = [escalation_level(steps, due, due + timedelta(hours=h)) for h in range(-5, 60)]
-    assert levels == sorted(levels) and levels[0] == 0 and levels[-1] == 2
+    assert levels == sorted(levels)
+    assert levels[0] == 0
+    assert levels[-1] == 2
 
 
 def test_policy_overrides_are_checked_by_name():

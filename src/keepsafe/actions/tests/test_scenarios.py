@@ -111,8 +111,11 @@ def test_a_recall_decided_but_not_executed_keeps_reminding_escalates_to_the_aco_
     assert first["created"] >= 2
     now = actions("X100001", "2025-06-23T12:00:00Z")
     recall = now["RECALL_EXECUTION"]
-    assert recall["status"] == "OPEN" and recall["owner"] == "STF0001" and recall["escalation_level"] == 0
-    assert recall["due"] == "2025-06-24T11:00:00Z" and "custody" in recall["evidence_needed"]
+    assert recall["status"] == "OPEN"
+    assert recall["owner"] == "STF0001"
+    assert recall["escalation_level"] == 0
+    assert recall["due"] == "2025-06-24T11:00:00Z"
+    assert "custody" in recall["evidence_needed"]
     assert "RECALL_DECISION" not in now  # the SPO decided, so that step closed itself
 
     # Idempotent: the same instant again changes nothing.
@@ -147,7 +150,8 @@ def test_a_recall_decided_but_not_executed_keeps_reminding_escalates_to_the_aco_
     sweep("2025-06-25T09:00:00Z")
     assert "RECALL_EXECUTION" not in actions("X100001", "2025-06-25T09:00:00Z")
     execution.refresh_from_db()
-    assert execution.status == "DONE" and execution.evidence["kind"] == "recall"
+    assert execution.status == "DONE"
+    assert execution.evidence["kind"] == "recall"
     assert execution.closed_at.isoformat() == "2025-06-25T08:00:00+00:00"
     # Still shown open at instants before the return to custody.
     assert actions("X100001", "2025-06-24T20:00:00Z")["RECALL_EXECUTION"]["status"] == "OPEN"
@@ -187,13 +191,15 @@ def test_checks_before_release_stay_open_until_the_answer_is_acted_on(tmp_path):
     load(tmp_path, person | {"records": [answer], "checks": [answered]}, name="b2.json")
     sweep("2025-07-15T09:00:00Z")
     da = actions("X100001", "2025-07-15T09:00:00Z")["DOMESTIC_ABUSE_CHECK"]
-    assert da["status"] == "OPEN" and "record what was done" in da["evidence_needed"]
+    assert da["status"] == "OPEN"
+    assert "record what was done" in da["evidence_needed"]
 
     acted = answered | {"acted_on_at": "2025-07-20T09:00:00Z", "acted_on_by": "STF0001"}
     load(tmp_path, person | {"records": [answer], "checks": [acted]}, name="b3.json")
     sweep("2025-07-21T09:00:00Z")
     now = actions("X100001", "2025-07-21T09:00:00Z")
-    assert "DOMESTIC_ABUSE_CHECK" not in now and now["SAFEGUARDING_CHECK"]["status"] == "OPEN"
+    assert "DOMESTIC_ABUSE_CHECK" not in now
+    assert now["SAFEGUARDING_CHECK"]["status"] == "OPEN"
 
     # The safeguarding check is never done: overdue, to the SPO, then the head of PDU two days later.
     sweep("2025-08-05T09:00:00Z")
@@ -208,7 +214,8 @@ def test_failures_to_attend_need_enforcement_and_a_second_needs_breach_or_recall
     load(tmp_path, person)
     sweep("2025-07-01T12:00:00Z")
     first = actions("X100001", "2025-07-01T12:00:00Z")["ENFORCEMENT_DECISION:contact:C1:enforcement"]
-    assert first["due"] == "2025-07-03T23:00:00Z" and "warning" in first["evidence_needed"].lower()
+    assert first["due"] == "2025-07-03T23:00:00Z"
+    assert "warning" in first["evidence_needed"].lower()
 
     person["contacts"].append(fta | {"id": "C2", "at": "2025-08-01T10:00:00Z"})
     load(tmp_path, person, name="b2.json")
