@@ -16,6 +16,12 @@ def nav_items(user, role: Role) -> list[dict[str, str]]:
         items.append({"text": "Team caseload", "href": reverse("web:team", args=[staff.team.code])})
     if role is Role.HEAD_OF_PDU and staff and staff.team_id:
         items.append({"text": "PDU caseload", "href": reverse("web:pdu", args=[staff.team.pdu.code])})
+    if staff is not None and role in (Role.PRACTITIONER, Role.POM, Role.SPO, Role.HEAD_OF_PDU):
+        items.append({"text": "My actions", "href": reverse("web:actions-mine")})
+    if role in (Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER) and staff and staff.team_id:
+        items.append({"text": "Team actions", "href": reverse("web:actions-team")})
+    if role in (Role.HEAD_OF_PDU, Role.REGIONAL_LEADER):
+        items.append({"text": "PDU actions", "href": reverse("web:actions-pdu")})
     items.append({"text": "Search", "href": reverse("web:search")})
     if role in (Role.AUDITOR, Role.ADMINISTRATOR):
         items.append({"text": "Audit trail", "href": reverse("web:audit")})

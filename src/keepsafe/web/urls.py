@@ -1,6 +1,6 @@
 from django.urls import path
 
-from keepsafe.web.views import audit, auth, case, caseload, risk, search, sharing
+from keepsafe.web.views import actions, audit, auth, case, caseload, risk, search, sharing
 
 app_name = "web"
 
@@ -28,4 +28,12 @@ urlpatterns = [
     path("case/<str:crn>/assessments/<str:aid>/plan", risk.plan_step, name="assessment-plan"),
     path("case/<str:crn>/assessments/<str:aid>/countersign", risk.countersign, name="assessment-countersign"),
     path("audit", audit.audit, name="audit"),
+    path("actions", actions.actions_list, {"scope": "mine"}, name="actions-mine"),
+    path("actions/team", actions.actions_list, {"scope": "team"}, name="actions-team"),
+    path("actions/pdu", actions.actions_list, {"scope": "pdu"}, name="actions-pdu"),
+    path("case/<str:crn>/actions", actions.case_actions, name="case-actions"),
+    path("case/<str:crn>/actions/<int:action_id>/<str:verb>", actions.action_post, name="action-post"),
+    path("case/<str:crn>/checks/<str:public_id>/acted-on", actions.check_acted_on, name="check-acted-on"),
+    path("case/<str:crn>/recall", actions.recall_page, name="case-recall"),
+    path("case/<str:crn>/recall/<str:step>", actions.recall_post, name="recall-post"),
 ]

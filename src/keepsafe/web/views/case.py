@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from keepsafe.actions.selectors import open_counts
 from keepsafe.cases.caseload import ROSH_BY_REGISTRATION
 from keepsafe.cases.selectors import case_detail, chronology
 from keepsafe.core import clock
@@ -39,6 +40,7 @@ REQUESTERS = {Role.PRACTITIONER, Role.SPO, Role.HEAD_OF_PDU, Role.POM}
 TABS = [
     ("case", "Overview"),
     ("case-risk", "Risk"),
+    ("case-actions", "Actions"),
     ("case-chronology", "Chronology"),
     ("case-sentence", "Sentence"),
     ("case-flags", "Flags"),
@@ -96,6 +98,7 @@ def _case(request: HttpRequest, crn: str, tab: str) -> tuple[Person, dict]:
         "removed_flags": removed,
         "rosh": rosh,
         "case_risk": risk,
+        "action_counts": open_counts(person, clock.now()),
         "tabs": TABS,
         "current_tab": tab,
         "sentence_labels": {s.value: SENTENCE_LABELS[s] for s in SentenceType},

@@ -1,0 +1,245 @@
+"""Action pages: my/team/PDU actions, a case's actions with the forms that satisfy them, and the recall workflow
+from consideration to custody, with who may do what."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import time_machine
+from django.test import Client
+
+from keepsafe.actions.models import Action, Recall
+from keepsafe.actions.services.manage import refresh
+from keepsafe.people.models import Person
+from keepsafe.testing.fixtures import ORG, make_person
+from keepsafe.workforce.models import Staff, User
+
+pytestmark = pytest.mark.django_db
+NOW = "2026-11-23T10:00:00Z"
+
+
+def org_with_managers() -> dict:
+    bundle = copy.deepcopy(ORG)
+    bundle["staff"] = [
+        {
+            "code": "STF0900",
+            "forename": "Alex",
+            "surname": "Chief",
+            "grade": "ACO",
+            "team": None,
+            "line_manager": None,
+            "qualified_on": None,
+            "contracted_hours": 37.0,
+            "email": "aco@example.org",
+        },
+        {
+            "code": "STF0800",
+            "forename": "Hana",
+            "surname": "Head",
+            "grade": "HEAD_OF_PDU",
+            "team": "GMR-MN-1",
+            "line_manager": "STF0900",
+            "qualified_on": None,
+            "contracted_hours": 37.0,
+            "email": "head@example.org",
+        },
+        *bundle["staff"],
+    ]
+    return bundle
+
+
+@pytest.fixture
+def site(imported):
+    person = make_person()
+    event = person["events"][0]
+    event["dates"].update(
+        {
+            "release": "2026-10-01",
+            "conditional_release": "2026-10-01",
+            "licence_expiry": "2028-01-01",
+            "sentence_expiry": "2028-01-01",
+        }
+    )
+    event["sentence"] = {"type": "DETERMINATE_CUSTODY", "date": "2024-09-01", "length_months": 40}
+    person["contacts"] = [
+        {
+            "id": "C9",
+            "type": "APPOINTMENT",
+            "at": "2026-11-20T10:00:00Z",
+            "staff": "STF0001",
+            "outcome": "FAILED_TO_ATTEND",
+            "notes": "",
+        }
+    ]
+    imported(org_with_managers() | {"people": [person]})
+    users = {}
+    for username, code, role in (
+        ("ada", "STF0001", "PRACTITIONER"),
+        ("sara", "STF0100", "SPO"),
+        ("hana", "STF0800", "HEAD_OF_PDU"),
+        ("alex", "STF0900", "REGIONAL_LEADER"),
+    ):
+        users[username] = User.objects.create(username=username, staff=Staff.objects.get(code=code), role=role)
+    with time_machine.travel(NOW, tick=False):
+        refresh(Person.objects.get(crn="X123456").pk)
+    return users
+
+
+def as_user(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@time_machine.travel(NOW, tick=False)
+def test_my_team_and_pdu_actions_list_overdue_first(site):
+    mine = as_user(site["ada"]).get("/actions").content.decode()
+    assert 'data-testid="actions-table"' in mine and "ENFORCEMENT_DECISION" in mine
+    assert mine.index("Overdue") < mine.index("Failure to attend")
+    assert as_user(site["sara"]).get("/actions/team").status_code == 200
+    assert as_user(site["hana"]).get("/actions/pdu").status_code == 200
+    assert as_user(site["ada"]).get("/actions/team").status_code == 403
+    header = as_user(site["ada"]).get("/case/X123456").content.decode()
+    assert 'data-testid="case-actions-count"' in header and "overdue" in header
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_enforcement_decision_closes_the_action_and_a_blank_reason_is_refused(site):
+    action = Action.objects.get(type="ENFORCEMENT_DECISION")
+    url = f"/case/X123456/actions/{action.pk}/enforcement"
+    refused = as_user(site["ada"]).post(url, {f"decision-{action.pk}": "WARNING", f"notes-{action.pk}": ""})
+    assert refused.status_code == 400 and "record the reasons" in refused.content.decode()
+    done = as_user(site["ada"]).post(
+        url, {f"decision-{action.pk}": "WARNING", f"notes-{action.pk}": "First absence; warned by letter"}
+    )
+    assert done.status_code == 302
+    action.refresh_from_db()
+    assert action.status == "DONE" and action.evidence["kind"] == "decision"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_only_managers_cancel_and_only_an_aco_cancels_a_recall(site):
+    action = Action.objects.get(type="ENFORCEMENT_DECISION")
+    assert as_user(site["ada"]).post(f"/case/X123456/actions/{action.pk}/cancel", {"reason": "x"}).status_code == 403
+    assert as_user(site["sara"]).post(f"/case/X123456/actions/{action.pk}/cancel", {"reason": ""}).status_code == 400
+    assert (
+        as_user(site["sara"])
+        .post(f"/case/X123456/actions/{action.pk}/cancel", {"reason": "Duplicate record"})
+        .status_code
+        == 302
+    )
+    action.refresh_from_db()
+    assert action.status == "CANCELLED" and action.closed_by == "STF0100"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_reassigning_keeps_the_history(site):
+    action = Action.objects.get(type="ENFORCEMENT_DECISION")
+    response = as_user(site["sara"]).post(
+        f"/case/X123456/actions/{action.pk}/reassign", {"staff": "STF0002", "reason": "Ada on leave"}
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.owner.code == "STF0002" and action.owner_set_by_hand
+    assert action.log.filter(kind="REASSIGNED", to=["STF0002"]).exists()
+    refresh(action.person_id)  # the reconciler keeps a hand-made assignment
+    action.refresh_from_db()
+    assert action.owner.code == "STF0002"
+
+
+def test_the_recall_workflow_from_consideration_to_custody(site):
+    ada, sara, alex = (as_user(site[u]) for u in ("ada", "sara", "alex"))
+    with time_machine.travel("2026-11-23T10:00:00Z", tick=False):
+        page = ada.get("/case/X123456/recall").content.decode()
+        assert "including during normal working hours" in page and "out of hours only" not in page
+        assert (
+            ada.post(
+                "/case/X123456/recall/consider", {"event": "1", "reasons": ["RISK_INCREASED"], "concerns": ""}
+            ).status_code
+            == 400
+        )
+        assert (
+            ada.post(
+                "/case/X123456/recall/consider",
+                {"event": "1", "reasons": ["RISK_INCREASED"], "concerns": "Threats to ex-partner"},
+            ).status_code
+            == 302
+        )
+        assert Action.objects.get(type="RECALL_DECISION").status == "OPEN"
+        assert ada.post("/case/X123456/recall/decide", {"decision": "RECALL"}).status_code == 403
+        bad = sara.post(
+            "/case/X123456/recall/decide",
+            {"decision": "RECALL", "type": "FIXED_TERM", "emergency": "yes", "rationale": "r"},
+        )
+        assert bad.status_code == 400 and "cannot be an emergency recall" in bad.content.decode()
+        assert (
+            sara.post(
+                "/case/X123456/recall/decide",
+                {"decision": "RECALL", "type": "STANDARD", "emergency": "yes", "rationale": "Escalating threats"},
+            ).status_code
+            == 302
+        )
+    execution = Action.objects.get(type="RECALL_EXECUTION")
+    assert execution.status == "OPEN" and Action.objects.get(type="RECALL_DECISION").status == "DONE"
+    with time_machine.travel("2026-11-23T10:30:00Z", tick=False):
+        ada, sara, alex = (as_user(site[u]) for u in ("ada", "sara", "alex"))  # a new day's sign-in
+        missing = ada.post("/case/X123456/recall/part-a", {"circumstances": "Threats"})
+        assert missing.status_code == 400 and "locate and arrest" in missing.content.decode()
+        fields = [
+            "circumstances",
+            "licence_conditions_breached",
+            "alternatives_tried",
+            "current_rosh",
+            "mappa",
+            "victim_contact_scheme",
+            "last_known_address",
+            "associates",
+            "vehicles",
+            "risk_to_officers",
+        ]
+        assert ada.post("/case/X123456/recall/part-a", {f: "Set out in full" for f in fields}).status_code == 302
+        assert ada.post("/case/X123456/recall/countersign-spo").status_code == 403
+        assert sara.post("/case/X123456/recall/countersign-spo").status_code == 302
+        assert sara.post("/case/X123456/recall/countersign-aco").status_code == 403
+        assert alex.post("/case/X123456/recall/countersign-aco").status_code == 302
+        assert ada.post("/case/X123456/recall/send").status_code == 302
+        assert ada.post("/case/X123456/recall/revoked", {"at": "2026-11-23T10:20"}).status_code == 302
+        # Cancelling the execution: never the practitioner or SPO.
+        assert sara.post(f"/case/X123456/actions/{execution.pk}/cancel", {"reason": "x"}).status_code == 403
+    with time_machine.travel("2026-11-24T07:00:00Z", tick=False):
+        ada = as_user(site["ada"])
+        assert ada.post("/case/X123456/recall/executed", {"at": "2026-11-24T06:00", "notes": ""}).status_code == 400
+        assert (
+            ada.post(
+                "/case/X123456/recall/executed", {"at": "2026-11-24T06:00", "notes": "Police custody record"}
+            ).status_code
+            == 302
+        )
+    execution.refresh_from_db()
+    recall = Recall.objects.get()
+    assert execution.status == "DONE" and recall.executed_at is not None
+    assert [e.kind for e in execution.log.all()][:1] == ["CREATED"]
+    assert execution.log.filter(kind="REMINDED").exists()
+
+
+def test_a_decision_not_to_recall_produces_a_letter(site):
+    ada, sara = as_user(site["ada"]), as_user(site["sara"])
+    with time_machine.travel(NOW, tick=False):
+        ada.post(
+            "/case/X123456/recall/consider",
+            {"event": "1", "reasons": ["CONTACT_STOPPED"], "concerns": "Missed two appointments"},
+        )
+        sara.post(
+            "/case/X123456/recall/decide", {"decision": "NO_RECALL", "rationale": "Re-engaged; new address verified"}
+        )
+        assert (
+            ada.post(
+                "/case/X123456/recall/letter",
+                {"expectations": "Attend weekly", "next_appointment": "Monday 10:00, office"},
+            ).status_code
+            == 302
+        )
+        page = ada.get("/case/X123456/recall").content.decode()
+    assert 'data-testid="no-recall-letter"' in page and "Re-engaged; new address verified" in page
+    assert not Action.objects.filter(type="RECALL_EXECUTION").exists()

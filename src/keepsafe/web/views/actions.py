@@ -1,0 +1,325 @@
+"""Safety actions: my actions, team and PDU actions, a case's actions with what can be done about each, and the
+recall workflow."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from keepsafe.actions.models import Action, Recall
+from keepsafe.actions.rules.recall import ARREST_SECTIONS, PART_A_SECTIONS, next_step, options_for, stage
+from keepsafe.actions.rules.release import ITEM_LABELS, Item
+from keepsafe.actions.rules.types import LABELS, MANUAL_COMPLETION, ActionType, may_cancel
+from keepsafe.actions.selectors import visible_actions
+from keepsafe.actions.services import decisions, manage
+from keepsafe.actions.services import recall as recall_services
+from keepsafe.core import clock
+from keepsafe.core.actor import Role
+from keepsafe.core.errors import PermissionDeniedError, ValidationError
+from keepsafe.people.models import Contact, Event, Requirement
+from keepsafe.sharing.models import CheckRequest
+from keepsafe.web.views.case import _case
+from keepsafe.web.views.common import actor_of
+
+MANAGERS = {Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER}
+SCOPES = {"mine": "My actions", "team": "Team actions", "pdu": "PDU actions"}
+
+
+def _rows(actions: list[Action], now: datetime) -> list[dict[str, Any]]:
+    ordered = sorted(actions, key=lambda a: (a.due > now, a.due, a.pk))  # overdue first, then due soonest
+    return [{"action": a, "overdue": a.due <= now, "label": LABELS[ActionType(a.type)]} for a in ordered]
+
+
+def actions_list(request: HttpRequest, scope: str = "mine") -> HttpResponse:
+    actor = actor_of(request)
+    staff = getattr(request.user, "staff", None)
+    if scope not in SCOPES:
+        raise Http404
+    rows = visible_actions(actor)
+    if scope == "mine":
+        if actor.staff_id is None:
+            raise PermissionDenied
+        rows = rows.filter(owner_id=actor.staff_id)
+    elif scope == "team":
+        if actor.role not in MANAGERS or staff is None or staff.team_id is None:
+            raise PermissionDenied
+        rows = rows.filter(owner__team_id=staff.team_id)
+    else:
+        if actor.role not in {Role.HEAD_OF_PDU, Role.REGIONAL_LEADER}:
+            raise PermissionDenied
+        if staff is not None and staff.team_id is not None:
+            rows = rows.filter(person__pdu_id=staff.team.pdu_id)
+    now = clock.now()
+    listed = _rows(list(rows[:1000]), now)
+    by_type = Counter((r["label"], r["overdue"]) for r in listed)
+    chart = sorted(
+        (
+            {"label": label, "overdue": by_type[(label, True)], "open": by_type[(label, False)]}
+            for label in {lbl for lbl, _ in by_type}
+        ),
+        key=lambda c: (-c["overdue"], -c["open"], c["label"]),
+    )
+    widest = max((c["overdue"] + c["open"] for c in chart), default=1)
+    return render(
+        request,
+        "pages/actions.html",
+        {
+            "title": SCOPES[scope],
+            "scope": scope,
+            "rows": listed,
+            "overdue": sum(1 for r in listed if r["overdue"]),
+            "chart": chart,
+            "widest": widest,
+        },
+    )
+
+
+def _problems(exc: ValidationError) -> dict[str, str]:
+    return {field: reason for field, reason in exc.problems}
+
+
+def case_actions(
+    request: HttpRequest, crn: str, errors: dict[str, str] | None = None, failed: int | None = None
+) -> HttpResponse:
+    person, context = _case(request, crn, "case-actions")
+    actor = actor_of(request)
+    now = clock.now()
+    actions = list(
+        Action.objects.filter(person=person).select_related("owner", "event").prefetch_related("log").order_by("due")
+    )
+    open_rows = _rows([a for a in actions if a.status == Action.Status.OPEN], now)
+    contacts = {c.external_id: c for c in Contact.objects.filter(person=person, outcome="FAILED_TO_ATTEND")}
+    checks = list(CheckRequest.objects.filter(person=person).select_related("response_record", "partner"))
+    for row in open_rows:
+        a = row["action"]
+        row["can_cancel"] = may_cancel(ActionType(a.type), actor.role)
+        row["can_complete"] = ActionType(a.type) in MANUAL_COMPLETION
+        row["can_reassign"] = actor.role in MANAGERS
+        row["contact"] = contacts.get(a.detail.get("contact", ""))
+        if a.type in ("DOMESTIC_ABUSE_CHECK", "SAFEGUARDING_CHECK"):
+            kind = a.type.removesuffix("_CHECK")
+            row["checks"] = [c for c in checks if c.kind == kind]
+            row["check_kind"] = kind
+    context.update(
+        {
+            "open_rows": open_rows,
+            "closed": [a for a in actions if a.status != Action.Status.OPEN][-50:],
+            "release_items": [(i.value, ITEM_LABELS[i]) for i in Item],
+            "errors": errors or {},
+            "failed": failed,
+            "now": now,
+            "title": "Actions",
+        }
+    )
+    return render(request, "case/actions.html", context, status=400 if errors else 200)
+
+
+def _action(person_id: int, action_id: int) -> Action:
+    action = Action.objects.filter(pk=action_id, person_id=person_id).select_related("person", "owner").first()
+    if action is None:
+        raise Http404
+    return action
+
+
+def _value(form: Any, name: str) -> str:
+    """A field by name; forms that repeat per action suffix their field ids (notes-12) to keep them unique."""
+    for key in form:
+        if key == name or key.startswith(name + "-"):
+            return str(form.get(key, ""))
+    return ""
+
+
+def action_post(request: HttpRequest, crn: str, action_id: int, verb: str) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("web:case-actions", crn=crn)
+    person, _ = _case(request, crn, "case-actions")
+    actor = actor_of(request)
+    action = _action(person.pk, action_id)
+    form = request.POST
+    try:
+        match verb:
+            case "complete":
+                manage.action_complete(
+                    actor=actor,
+                    action=action,
+                    evidence_kind=_value(form, "evidence_kind"),
+                    evidence_ref=_value(form, "evidence_ref"),
+                    notes=_value(form, "notes"),
+                )
+            case "cancel":
+                manage.action_cancel(actor=actor, action=action, reason=_value(form, "reason"))
+            case "reassign":
+                manage.action_reassign(
+                    actor=actor, action=action, staff_code=_value(form, "staff"), reason=_value(form, "reason")
+                )
+            case "enforcement":
+                contact = Contact.objects.filter(person=person, external_id=action.detail.get("contact", "")).first()
+                if contact is None:
+                    raise Http404
+                decisions.enforcement_record(
+                    actor=actor, contact=contact, decision=_value(form, "decision"), notes=_value(form, "notes")
+                )
+            case "release-plan":
+                if action.event is None:
+                    raise Http404
+                decisions.release_plan_confirm(
+                    actor=actor, event=action.event, item=_value(form, "item"), notes=_value(form, "notes")
+                )
+            case "requirement-start":
+                requirement = (
+                    Requirement.objects.filter(
+                        event__person=person, event=action.event, external_id=action.detail.get("requirement", "")
+                    )
+                    .select_related("event", "event__person")
+                    .first()
+                )
+                if requirement is None:
+                    raise Http404
+                try:
+                    start = date.fromisoformat(_value(form, "start"))
+                except ValueError:
+                    raise ValidationError([("start", "enter the date as YYYY-MM-DD")]) from None
+                decisions.requirement_started(actor=actor, requirement=requirement, start=start)
+            case _:
+                raise Http404
+    except ValidationError as exc:
+        return case_actions(request, crn, errors=_problems(exc), failed=action.pk)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return redirect("web:case-actions", crn=person.crn)
+
+
+def check_acted_on(request: HttpRequest, crn: str, public_id: str) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("web:case-actions", crn=crn)
+    person, _ = _case(request, crn, "case-actions")
+    check = CheckRequest.objects.filter(person=person, public_id=public_id).select_related("person").first()
+    if check is None:
+        raise Http404
+    try:
+        decisions.check_acted_on(actor=actor_of(request), check=check, notes=_value(request.POST, "notes"))
+    except ValidationError as exc:
+        return case_actions(request, crn, errors=_problems(exc))
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return redirect("web:case-actions", crn=person.crn)
+
+
+# --- recall -------------------------------------------------------------------------------------------------------
+
+
+def recall_page(
+    request: HttpRequest, crn: str, errors: dict[str, str] | None = None, form: dict | None = None
+) -> HttpResponse:
+    person, context = _case(request, crn, "case-actions")
+    actor = actor_of(request)
+    recall = Recall.objects.filter(person=person).select_related("event").first()
+    events = [
+        e
+        for e in Event.objects.filter(person=person, terminated__isnull=True)
+        if e.sentence_type in recall_services.LICENCE_SENTENCES
+    ]
+    options = None
+    if recall is not None and recall.event is not None:
+        try:
+            options = options_for(recall.event.sentence_type)
+        except ValueError:
+            options = None
+    progress = recall_services.progress(recall) if recall else None
+    context.update(
+        {
+            "recall": recall,
+            "stage": stage(progress) if progress else None,
+            "next_step": next_step(progress) if progress else None,
+            "events": events,
+            "options": options,
+            "type_options": [(t.value, t.value.replace("_", " ").capitalize()) for t in options.types]
+            if options
+            else [],
+            "part_a_sections": list(PART_A_SECTIONS.items()),
+            "arrest_sections": list(ARREST_SECTIONS.items()),
+            "role": actor.role.value,
+            "errors": errors or {},
+            "form": form or {},
+            "title": "Recall",
+        }
+    )
+    return render(request, "case/recall.html", context, status=400 if errors else 200)
+
+
+def _instant(value: str, field: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError([(field, "enter the date and time, for example 2026-11-23T14:30")]) from None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def recall_post(request: HttpRequest, crn: str, step: str) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("web:case-recall", crn=crn)
+    person, _ = _case(request, crn, "case-actions")
+    actor = actor_of(request)
+    form = request.POST
+    recall = Recall.objects.filter(person=person).select_related("event", "person").first()
+    try:
+        if step == "consider":
+            event = Event.objects.filter(person=person, external_id=form.get("event", "")).first()
+            if event is None:
+                raise ValidationError([("event", "choose the sentence whose licence may be recalled")])
+            recall_services.recall_consider(
+                actor=actor,
+                person=person,
+                event=event,
+                reasons=form.getlist("reasons"),
+                concerns=form.get("concerns", ""),
+            )
+        elif recall is None:
+            raise Http404
+        elif step == "decide":
+            emergency = {"yes": True, "no": False}.get(form.get("emergency", ""))
+            recall_services.recall_decide(
+                actor=actor,
+                recall=recall,
+                decision=_value(form, "decision"),
+                recall_type=form.get("type") or None,
+                emergency=emergency,
+                rationale=form.get("rationale", ""),
+            )
+        elif step == "part-a":
+            names = [*PART_A_SECTIONS, *ARREST_SECTIONS]
+            missing = recall_services.recall_part_a_save(
+                actor=actor, recall=recall, part_a={n: form.get(n, "") for n in names}
+            )
+            if missing:
+                return recall_page(request, crn, errors=dict(missing), form=dict(form.items()))
+        elif step in ("countersign-spo", "countersign-aco"):
+            recall_services.recall_countersign(actor=actor, recall=recall, level=step.rsplit("-", 1)[1].upper())
+        elif step == "send":
+            recall_services.recall_send(actor=actor, recall=recall)
+        elif step == "revoked":
+            recall_services.recall_revoked(actor=actor, recall=recall, at=_instant(form.get("at", ""), "at"))
+        elif step == "executed":
+            recall_services.recall_executed(
+                actor=actor, recall=recall, at=_instant(form.get("at", ""), "at"), notes=_value(form, "notes")
+            )
+        elif step == "letter":
+            recall_services.recall_letter(
+                actor=actor,
+                recall=recall,
+                expectations=form.get("expectations", ""),
+                next_appointment=form.get("next_appointment", ""),
+            )
+        else:
+            raise Http404
+    except ValidationError as exc:
+        return recall_page(request, crn, errors=_problems(exc), form=dict(form.items()))
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return redirect("web:case-recall", crn=person.crn)
