@@ -95,13 +95,15 @@ def as_user(user) -> Client:
 @time_machine.travel(NOW, tick=False)
 def test_my_team_and_pdu_actions_list_overdue_first(site):
     mine = as_user(site["ada"]).get("/actions").content.decode()
-    assert 'data-testid="actions-table"' in mine and "ENFORCEMENT_DECISION" in mine
+    assert 'data-testid="actions-table"' in mine
+    assert "ENFORCEMENT_DECISION" in mine
     assert mine.index("Overdue") < mine.index("Failure to attend")
     assert as_user(site["sara"]).get("/actions/team").status_code == 200
     assert as_user(site["hana"]).get("/actions/pdu").status_code == 200
     assert as_user(site["ada"]).get("/actions/team").status_code == 403
     header = as_user(site["ada"]).get("/case/X123456").content.decode()
-    assert 'data-testid="case-actions-count"' in header and "overdue" in header
+    assert 'data-testid="case-actions-count"' in header
+    assert "overdue" in header
 
 
 @time_machine.travel(NOW, tick=False)
@@ -109,13 +111,15 @@ def test_an_enforcement_decision_closes_the_action_and_a_blank_reason_is_refused
     action = Action.objects.get(type="ENFORCEMENT_DECISION")
     url = f"/case/X123456/actions/{action.pk}/enforcement"
     refused = as_user(site["ada"]).post(url, {f"decision-{action.pk}": "WARNING", f"notes-{action.pk}": ""})
-    assert refused.status_code == 400 and "record the reasons" in refused.content.decode()
+    assert refused.status_code == 400
+    assert "record the reasons" in refused.content.decode()
     done = as_user(site["ada"]).post(
         url, {f"decision-{action.pk}": "WARNING", f"notes-{action.pk}": "First absence; warned by letter"}
     )
     assert done.status_code == 302
     action.refresh_from_db()
-    assert action.status == "DONE" and action.evidence["kind"] == "decision"
+    assert action.status == "DONE"
+    assert action.evidence["kind"] == "decision"
 
 
 @time_machine.travel(NOW, tick=False)
@@ -130,7 +134,8 @@ def test_only_managers_cancel_and_only_an_aco_cancels_a_recall(site):
         == 302
     )
     action.refresh_from_db()
-    assert action.status == "CANCELLED" and action.closed_by == "STF0100"
+    assert action.status == "CANCELLED"
+    assert action.closed_by == "STF0100"
 
 
 @time_machine.travel(NOW, tick=False)
@@ -141,7 +146,8 @@ def test_reassigning_keeps_the_history(site):
     )
     assert response.status_code == 302
     action.refresh_from_db()
-    assert action.owner.code == "STF0002" and action.owner_set_by_hand
+    assert action.owner.code == "STF0002"
+    assert action.owner_set_by_hand
     assert action.log.filter(kind="REASSIGNED", to=["STF0002"]).exists()
     refresh(action.person_id)  # the reconciler keeps a hand-made assignment
     action.refresh_from_db()
@@ -152,7 +158,8 @@ def test_the_recall_workflow_from_consideration_to_custody(site):
     ada, sara, alex = (as_user(site[u]) for u in ("ada", "sara", "alex"))
     with time_machine.travel("2026-11-23T10:00:00Z", tick=False):
         page = ada.get("/case/X123456/recall").content.decode()
-        assert "including during normal working hours" in page and "out of hours only" not in page
+        assert "including during normal working hours" in page
+        assert "out of hours only" not in page
         assert (
             ada.post(
                 "/case/X123456/recall/consider", {"event": "1", "reasons": ["RISK_INCREASED"], "concerns": ""}
@@ -172,7 +179,8 @@ def test_the_recall_workflow_from_consideration_to_custody(site):
             "/case/X123456/recall/decide",
             {"decision": "RECALL", "type": "FIXED_TERM", "emergency": "yes", "rationale": "r"},
         )
-        assert bad.status_code == 400 and "cannot be an emergency recall" in bad.content.decode()
+        assert bad.status_code == 400
+        assert "cannot be an emergency recall" in bad.content.decode()
         assert (
             sara.post(
                 "/case/X123456/recall/decide",
@@ -181,11 +189,13 @@ def test_the_recall_workflow_from_consideration_to_custody(site):
             == 302
         )
     execution = Action.objects.get(type="RECALL_EXECUTION")
-    assert execution.status == "OPEN" and Action.objects.get(type="RECALL_DECISION").status == "DONE"
+    assert execution.status == "OPEN"
+    assert Action.objects.get(type="RECALL_DECISION").status == "DONE"
     with time_machine.travel("2026-11-23T10:30:00Z", tick=False):
         ada, sara, alex = (as_user(site[u]) for u in ("ada", "sara", "alex"))  # a new day's sign-in
         missing = ada.post("/case/X123456/recall/part-a", {"circumstances": "Threats"})
-        assert missing.status_code == 400 and "locate and arrest" in missing.content.decode()
+        assert missing.status_code == 400
+        assert "locate and arrest" in missing.content.decode()
         fields = [
             "circumstances",
             "licence_conditions_breached",
@@ -218,7 +228,8 @@ def test_the_recall_workflow_from_consideration_to_custody(site):
         )
     execution.refresh_from_db()
     recall = Recall.objects.get()
-    assert execution.status == "DONE" and recall.executed_at is not None
+    assert execution.status == "DONE"
+    assert recall.executed_at is not None
     assert [e.kind for e in execution.log.all()][:1] == ["CREATED"]
     assert execution.log.filter(kind="REMINDED").exists()
 
@@ -241,5 +252,6 @@ def test_a_decision_not_to_recall_produces_a_letter(site):
             == 302
         )
         page = ada.get("/case/X123456/recall").content.decode()
-    assert 'data-testid="no-recall-letter"' in page and "Re-engaged; new address verified" in page
+    assert 'data-testid="no-recall-letter"' in page
+    assert "Re-engaged; new address verified" in page
     assert not Action.objects.filter(type="RECALL_EXECUTION").exists()
