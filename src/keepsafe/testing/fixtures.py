@@ -139,6 +139,9 @@ PERSON: dict[str, Any] = {
     ],
 }
 
+# Issue 6 §5: recalls and checks (empty here; the actions tests build their own).
+PERSON["recalls"] = []
+PERSON["checks"] = []
 # Issue 4 §7: an assessment completed elsewhere, carried in the bundle.
 PERSON["assessments"] = [
     {

@@ -1,0 +1,103 @@
+"""Safety actions in a real browser: my actions, team actions, a case's actions and the recall workflow, axe-clean."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from keepsafe.actions.services.sweep import sweep_everything
+from keepsafe.bundles.importer import bundle_import
+from keepsafe.core import clock
+from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person, raw
+from keepsafe.workforce.models import Staff, User
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a-long-browser-test-password"  # the sign_in fixture (conftest.py) uses the same
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    today = clock.today()
+    person = make_person("A000010")
+    event = person["events"][0]
+    event["sentence"] = {
+        "type": "DETERMINATE_CUSTODY",
+        "date": (today - timedelta(days=700)).isoformat(),
+        "length_months": 48,
+    }
+    release = today - timedelta(days=20)
+    event["dates"].update(
+        {
+            "release": release.isoformat(),
+            "conditional_release": release.isoformat(),
+            "licence_expiry": (today + timedelta(days=700)).isoformat(),
+            "sentence_expiry": (today + timedelta(days=700)).isoformat(),
+        }
+    )
+    person["contacts"] = [
+        {
+            "id": "C7",
+            "type": "APPOINTMENT",
+            "at": f"{(today - timedelta(days=6)).isoformat()}T10:00:00Z",
+            "staff": "STF0001",
+            "outcome": "FAILED_TO_ATTEND",
+            "notes": "",
+        }
+    ]
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle(person)), reconcile=False)
+    sweep_everything(as_of=None)
+    for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("sara", "STF0100", "SPO")):
+        user = User(username=username, staff=Staff.objects.get(code=code), role=role, first_name=code)
+        user.set_password(PASSWORD)
+        user.save()
+    return live_server.url
+
+
+def test_actions_pages_and_the_recall_workflow_are_accessible(site, page, sign_in, assert_accessible, screenshot):
+    sign_in(page, site, "ada")
+    page.get_by_role("link", name="My actions").click()
+    assert page.get_by_test_id("actions-table").is_visible()
+    assert page.get_by_test_id("actions-chart").is_visible()
+    assert_accessible(page)
+    screenshot(page, "my-actions")
+    page.get_by_role("link", name="A000010").first.click()
+    assert page.get_by_test_id("action").first.is_visible()
+    assert_accessible(page)
+    screenshot(page, "case-actions")
+    # An enforcement decision without reasons is refused, clearly.
+    section = page.locator("[data-action-type=ENFORCEMENT_DECISION]")
+    section.get_by_label("Warning").check()
+    section.get_by_role("button", name="Record decision").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+    section = page.locator("[data-action-type=ENFORCEMENT_DECISION]")
+    section.get_by_label("Warning").check()
+    section.get_by_label("Reasons").fill("First absence: warning letter sent")
+    section.get_by_role("button", name="Record decision").click()
+    assert page.locator("[data-action-type=ENFORCEMENT_DECISION]").count() == 0
+
+    page.goto(f"{site}/case/A000010/recall")
+    assert page.get_by_text("including during normal working hours").is_visible()
+    page.get_by_role("button", name="Ask the SPO for a decision").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Risk has increased").check()
+    page.get_by_label("What has happened?").fill("Threats to his former partner reported by police")
+    page.get_by_role("button", name="Ask the SPO for a decision").click()
+    assert page.get_by_test_id("recall-stage").inner_text() == "Considered"
+
+    page.context.clear_cookies()
+    sign_in(page, site, "sara")
+    page.get_by_role("link", name="Team actions").click()
+    assert page.locator("[data-action-type=RECALL_DECISION]").count() == 1
+    assert_accessible(page)
+    page.goto(f"{site}/case/A000010/recall")
+    page.get_by_label("Recall", exact=True).check()
+    page.get_by_label("Standard").check()
+    page.get_by_label("Yes").check()
+    page.get_by_label("Rationale").fill("Escalating threats; emergency recall now")
+    page.get_by_role("button", name="Record decision").click()
+    assert "Part A" in page.get_by_test_id("recall-next").inner_text()
+    assert_accessible(page)
+    screenshot(page, "recall-part-a")
