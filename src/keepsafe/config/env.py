@@ -108,9 +108,10 @@ def actions_policy() -> dict[str, int]:
     return overrides
 
 
-def email_backend() -> str:
-    """Where reminders go: the console (demo and development) unless KEEPSAFE_EMAIL_BACKEND names another backend."""
-    return os.environ.get("KEEPSAFE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+def email_backend(default: str = "django.core.mail.backends.console.EmailBackend") -> str:
+    """Where reminders go: the console in the demo and development, SMTP in production (Django's EMAIL_HOST…
+    settings), unless KEEPSAFE_EMAIL_BACKEND names another backend."""
+    return os.environ.get("KEEPSAFE_EMAIL_BACKEND", default)
 
 
 def int_setting(name: str, default: int) -> int:

@@ -18,3 +18,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Reminders and digests go out by SMTP in production (host and credentials from Django's EMAIL_* settings).
+MAILERS = {"default": {"BACKEND": env.email_backend("django.core.mail.backends.smtp.EmailBackend")}}
