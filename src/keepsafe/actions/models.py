@@ -67,6 +67,10 @@ class Action(models.Model):
         ]
         ordering = ["due", "id"]
 
+    def is_open_at(self, as_of) -> bool:
+        """Open as the service had it at `as_of` (the row-by-row form of actions.selectors.open_at)."""
+        return self.created_at <= as_of and (self.closed_at is None or self.closed_at > as_of)
+
 
 class ActionLog(models.Model):
     """What happened to an action, in order: the trail a manager or an inquiry reads."""

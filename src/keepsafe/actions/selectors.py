@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from keepsafe.actions.models import Action, ActionLog, EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
 from keepsafe.actions.rules import facts as f
@@ -89,13 +89,6 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
         )
         for c in CheckRequest.objects.filter(person=person, requested_at__lte=as_of).select_related("response_record")
     )
-    assessments = tuple(
-        f.AssessmentFacts(a.external_id, a.completed_at, a.countersign_required, a.countersigned_at)
-        for a in Assessment.objects.filter(
-            person=person, status=Assessment.Status.COMPLETE, completed_at__lte=as_of
-        ).only("external_id", "completed_at", "countersign_required", "countersigned_at")
-        if a.completed_at is not None
-    )
     reviews: dict[int, list[datetime]] = defaultdict(list)
     for registration_id, at in RegistrationHistory.objects.filter(
         registration__person=person, action=RegistrationHistory.Action.REVIEWED, at__lte=as_of
@@ -126,7 +119,7 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
         enforcement=enforcement,
         recalls=recalls,
         checks=checks,
-        assessments=assessments,
+        assessments=assessments_known(person, as_of),
         registrations=tuple(registrations),
         significant=_significant(person, as_of, since),
         signals=tuple(
@@ -140,6 +133,28 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
         victim_registered=victim,
         open_keys=open_keys,
     )
+
+
+def assessments_known(person: Person, as_of: datetime) -> tuple[f.AssessmentFacts, ...]:
+    """Risk assessments completed by `as_of`."""
+    return tuple(
+        f.AssessmentFacts(a.external_id, a.completed_at, a.countersign_required, a.countersigned_at)
+        for a in Assessment.objects.filter(
+            person=person, status=Assessment.Status.COMPLETE, completed_at__lte=as_of
+        ).only("external_id", "completed_at", "countersign_required", "countersigned_at")
+        if a.completed_at is not None
+    )
+
+
+def absences_before(contact: Contact, days: int) -> tuple[f.ContactFacts, ...]:
+    """Failures to attend in the `days` before this contact."""
+    rows = Contact.objects.filter(
+        person_id=contact.person_id,
+        outcome="FAILED_TO_ATTEND",
+        at__lt=contact.at,
+        at__gte=contact.at - timedelta(days=days),
+    ).values_list("external_id", "type", "at", "outcome")
+    return tuple(f.ContactFacts(*row) for row in rows)
 
 
 def _significant(person: Person, as_of: datetime, since: datetime) -> tuple[f.SignificantRecord, ...]:
@@ -159,16 +174,12 @@ def _significant(person: Person, as_of: datetime, since: datetime) -> tuple[f.Si
     return tuple(out)
 
 
-def action_dict(action: Action, as_of: datetime | None = None) -> dict[str, Any]:
-    """An action as `keepsafe actions --json` and the case JSON show it (docs/actions.md)."""
-    level = action.escalation_level
-    status = action.status
-    if as_of is not None:
-        level = max(
-            [e.level or 0 for e in action.log.all() if e.kind == ActionLog.Kind.ESCALATED and e.at <= as_of],
-            default=0,
-        )
-        status = Action.Status.OPEN if action.closed_at is None or action.closed_at > as_of else action.status
+def action_dict(action: Action, as_of: datetime) -> dict[str, Any]:
+    """An action as the service had it at `as_of`, as `keepsafe actions --json` shows it (docs/actions.md)."""
+    level = max(
+        [e.level or 0 for e in action.log.all() if e.kind == ActionLog.Kind.ESCALATED and e.at <= as_of], default=0
+    )
+    status = Action.Status.OPEN if action.closed_at is None or action.closed_at > as_of else action.status
     return {
         "id": action.pk,
         "type": action.type,
@@ -176,7 +187,7 @@ def action_dict(action: Action, as_of: datetime | None = None) -> dict[str, Any]
         "title": action.title,
         "status": status,
         "due": iso_instant(action.due),
-        "overdue": status == Action.Status.OPEN and (as_of or action.updated_at) >= action.due,
+        "overdue": status == Action.Status.OPEN and as_of >= action.due,
         "owner": action.owner.code if action.owner else None,
         "owner_role": action.owner_role,
         "escalation_level": level,
@@ -196,8 +207,9 @@ def actions_for_case(person: Person, *, as_of: datetime, include_closed: bool = 
 
 
 def open_counts(person: Person, now: datetime) -> dict[str, int]:
-    rows = Action.objects.filter(person=person, status=Action.Status.OPEN)
-    return {"open": rows.count(), "overdue": rows.filter(due__lte=now).count()}
+    return Action.objects.filter(person=person, status=Action.Status.OPEN).aggregate(
+        open=Count("id"), overdue=Count("id", filter=Q(due__lte=now))
+    )
 
 
 def visible_actions(actor: Actor) -> QuerySet[Action]:

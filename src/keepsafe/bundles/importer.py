@@ -432,7 +432,7 @@ def _write_registrations(actor, people, person_ids, crn_of, type_ids, type_month
     )
     summary.add("registrations", len(regs.created), len(regs.changed))
     _note(changes, crn_of, "registrations", regs)
-    now, today, by = clock.now(), clock.today(), actor.staff_code or actor.username
+    now, today, by = clock.now(), clock.today(), actor.code
     history = [
         RegistrationHistory(
             registration=obj,

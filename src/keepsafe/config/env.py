@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import cast
 
 import dj_database_url
 
@@ -72,40 +74,40 @@ def static_root() -> Path:
     return Path(os.environ.get("KEEPSAFE_STATIC_ROOT", str(WORKDIR / "var" / "staticfiles")))
 
 
-def contact_expectations() -> dict[str, int]:
-    """KEEPSAFE_CONTACT_EXPECTATIONS: tier → days between contacts, as JSON or the path of a JSON file."""
+def _json_setting[T](name: str, parse: Callable[[object], T], empty: T) -> T:
+    """A setting given as JSON, or as the path of a JSON file; `parse` checks it and says what is wrong."""
     import json
 
-    from keepsafe.risk.rules.tier.contact import parse_expectations
-
-    raw = os.environ.get("KEEPSAFE_CONTACT_EXPECTATIONS", "").strip()
+    raw = os.environ.get(name, "").strip()
     if not raw:
-        return {}
+        return empty
     text = Path(raw).read_text(encoding="utf-8") if not raw.startswith("{") else raw
     try:
-        return parse_expectations(json.loads(text))
+        return parse(json.loads(text))
     except (ValueError, json.JSONDecodeError) as exc:
-        raise RuntimeError(f"KEEPSAFE_CONTACT_EXPECTATIONS is not valid: {exc}") from exc
+        raise RuntimeError(f"{name} is not valid: {exc}") from exc
+
+
+def contact_expectations() -> dict[str, int]:
+    """KEEPSAFE_CONTACT_EXPECTATIONS: tier → days between contacts, as JSON or the path of a JSON file."""
+    from keepsafe.risk.rules.tier.contact import parse_expectations
+
+    return _json_setting(
+        "KEEPSAFE_CONTACT_EXPECTATIONS", lambda raw: parse_expectations(cast(Mapping[str, object], raw)), {}
+    )
 
 
 def actions_policy() -> dict[str, int]:
     """KEEPSAFE_ACTIONS: overrides of the action durations (actions/rules/policy.py), as JSON or a JSON file path."""
-    import json
-
     from keepsafe.actions.rules.policy import policy_from
 
-    raw = os.environ.get("KEEPSAFE_ACTIONS", "").strip()
-    if not raw:
-        return {}
-    text = Path(raw).read_text(encoding="utf-8") if not raw.startswith("{") else raw
-    try:
-        overrides = json.loads(text)
+    def parse(overrides: object) -> dict[str, int]:
         if not isinstance(overrides, dict):
             raise ValueError("expected a JSON object of setting: number")
         policy_from(overrides)
-    except (ValueError, json.JSONDecodeError) as exc:
-        raise RuntimeError(f"KEEPSAFE_ACTIONS is not valid: {exc}") from exc
-    return overrides
+        return overrides
+
+    return _json_setting("KEEPSAFE_ACTIONS", parse, {})
 
 
 def email_backend(default: str = "django.core.mail.backends.console.EmailBackend") -> str:

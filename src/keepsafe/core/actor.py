@@ -53,6 +53,11 @@ class Actor:
     channel: Channel = Channel.WEB
 
     @property
+    def code(self) -> str:
+        """How records name who did something: the staff code, or the username of an account without one."""
+        return self.staff_code or self.username
+
+    @property
     def is_system(self) -> bool:
         return self.role is Role.SYSTEM
 

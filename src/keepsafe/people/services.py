@@ -53,10 +53,6 @@ def mappa_problems(type_code: str, level: str | None, category: str | None) -> l
     return problems
 
 
-def _by(actor: Actor) -> str:
-    return actor.staff_code or actor.username
-
-
 @transaction.atomic
 def registration_add(
     *,
@@ -92,7 +88,7 @@ def registration_add(
         next_review=next_review_date(review_months=reg_type.review_months, start=start, last_reviewed=None, end=end),
     )
     RegistrationHistory.objects.create(
-        registration=registration, action=RegistrationHistory.Action.ADDED, at=clock.now(), by=_by(actor), notes=notes
+        registration=registration, action=RegistrationHistory.Action.ADDED, at=clock.now(), by=actor.code, notes=notes
     )
     audit_record(
         actor=actor, action="REGISTRATION_ADD", crn=person.crn, details={"registration": external_id, "type": type_code}
@@ -105,7 +101,7 @@ def _registration_changed(
 ) -> None:
     """Every change to a flag goes into its history and the audit trail, in the caller's transaction."""
     RegistrationHistory.objects.create(
-        registration=registration, action=action, at=clock.now(), by=_by(actor), notes=notes
+        registration=registration, action=action, at=clock.now(), by=actor.code, notes=notes
     )
     audit_record(
         actor=actor,

@@ -41,10 +41,6 @@ OTHER_RISK_ITEMS = ("escape_abscond", "control_breach_of_trust", "breach_of_trus
 ANSWERS = ("YES", "NO", "DONT_KNOW")
 
 
-def _who(actor: Actor) -> str:
-    return actor.staff_code or actor.username
-
-
 @transaction.atomic
 def assessment_start(*, actor: Actor, person: Person) -> Assessment:
     """Start (or return the open draft of) a RoSH assessment."""
@@ -57,7 +53,7 @@ def assessment_start(*, actor: Actor, person: Person) -> Assessment:
         external_id=f"KS-{now.strftime('%Y%m%d%H%M%S%f')}",
         source=Assessment.Source.KEEPSAFE,
         assessor=Staff.objects.filter(pk=actor.staff_id).first() if actor.staff_id else None,
-        assessor_code=_who(actor),
+        assessor_code=actor.code,
         started_at=now,
     )
     audit_record(actor=actor, action="ASSESSMENT_START", crn=person.crn, details={"assessment": assessment.external_id})
@@ -185,7 +181,7 @@ def assessment_save_judgement(
                     "evidence": list(prompt.evidence),
                     "source": prompt.source,
                     "response": response,
-                    "responded_by": _who(actor) if response else "",
+                    "responded_by": actor.code if response else "",
                 }
             )
         assessment.rosh = {
@@ -247,7 +243,7 @@ def _apply_level(actor: Actor, person: Person, level: Level, assessment: Assessm
     _level_change(
         person,
         assessment,
-        by=_who(actor),
+        by=actor.code,
         previous=previous,
         new=level.value,
         effective=True,
@@ -321,7 +317,7 @@ def assessment_complete(*, actor: Actor, assessment: Assessment) -> Assessment:
         _level_change(
             person,
             assessment,
-            by=_who(actor),
+            by=actor.code,
             previous=risk.level,
             new=new.value,
             effective=False,
@@ -355,7 +351,7 @@ def assessment_countersign(*, actor: Actor, assessment: Assessment, agree: bool,
         raise ValidationError([("assessment", "this assessment is not waiting for countersignature")])
     if not comments.strip():
         raise ValidationError([("comments", "record what you checked and why you agree or disagree")])
-    assessment.countersigned_at, assessment.countersigned_by = clock.now(), _who(actor)
+    assessment.countersigned_at, assessment.countersigned_by = clock.now(), actor.code
     assessment.countersign_agreed, assessment.countersign_comments = agree, comments.strip()
     assessment.save()
     person = assessment.person
@@ -367,7 +363,7 @@ def assessment_countersign(*, actor: Actor, assessment: Assessment, agree: bool,
                 person,
                 Level(str(assessment.overall)),
                 assessment,
-                f"Lowering countersigned by {_who(actor)}: {comments.strip()}",
+                f"Lowering countersigned by {actor.code}: {comments.strip()}",
             )
         else:
             risk.pending_level, risk.pending_assessment = None, None
@@ -375,7 +371,7 @@ def assessment_countersign(*, actor: Actor, assessment: Assessment, agree: bool,
             _level_change(
                 person,
                 assessment,
-                by=_who(actor),
+                by=actor.code,
                 previous=risk.level,
                 new=risk.level or str(assessment.overall),
                 effective=True,
@@ -428,7 +424,7 @@ def plan_save(
         if problems:
             plan.save()
             raise ValidationError(problems)
-        plan.status, plan.finalised_at, plan.finalised_by = RiskManagementPlan.Status.FINAL, clock.now(), _who(actor)
+        plan.status, plan.finalised_at, plan.finalised_by = RiskManagementPlan.Status.FINAL, clock.now(), actor.code
     plan.save()
     audit_record(
         actor=actor,

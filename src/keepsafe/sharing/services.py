@@ -131,7 +131,7 @@ def api_key_issue(*, actor: Actor, agreement: SharingAgreement, name: str) -> tu
         secret_hash=secret_hash,
         name=name,
         created_at=clock.now(),
-        created_by=actor.staff_code or actor.username,
+        created_by=actor.code,
     )
     audit_record(actor=actor, action="API_KEY_ISSUE", details={"agreement": agreement.reference, "key": prefix})
     return key, full
@@ -144,7 +144,7 @@ def api_key_revoke(*, actor: Actor, prefix: str) -> ApiKey:
         raise NotFoundError(f"no API key {prefix!r}")
     if key.revoked_at is None:
         key.revoked_at = clock.now()
-        key.revoked_by = actor.staff_code or actor.username
+        key.revoked_by = actor.code
         key.save(update_fields=["revoked_at", "revoked_by"])
         audit_record(actor=actor, action="API_KEY_REVOKE", details={"key": prefix})
     return key
@@ -304,7 +304,7 @@ def check_request_create(*, actor: Actor, person: Person, kind: str, partner_cod
         external_id=str(public_id),
         public_id=public_id,
         requested_at=clock.now(),
-        requested_by=actor.staff_code or actor.username,
+        requested_by=actor.code,
     )
     audit_record(
         actor=actor,

@@ -163,6 +163,34 @@ PERSON["assessments"] = [
 ]
 
 
+# An ACO and a head of PDU above the SPO: the whole escalation chain (safety actions, issue 6).
+MANAGERS: list[dict[str, Any]] = [
+    {"code": "STF0900", "forename": "Alex", "surname": "Chief", "grade": "ACO", "team": None, "line_manager": None},
+    {
+        "code": "STF0800",
+        "forename": "Hana",
+        "surname": "Head",
+        "grade": "HEAD_OF_PDU",
+        "team": "GMR-MN-1",
+        "line_manager": "STF0900",
+    },
+]
+
+
+def org_with_managers() -> dict[str, Any]:
+    """ORG with an ACO and a head of PDU, the SPO reporting to the head."""
+    bundle = copy.deepcopy(ORG)
+    extra = [
+        {**s, "qualified_on": None, "contracted_hours": 37.0, "email": f"{s['code'].lower()}@example.org"}
+        for s in MANAGERS
+    ]
+    bundle["staff"] = extra + bundle["staff"]
+    for s in bundle["staff"]:
+        if s["code"] == "STF0100":
+            s["line_manager"] = "STF0800"
+    return bundle
+
+
 def make_person(crn: str = "X123456", **changes: Any) -> dict[str, Any]:
     person = copy.deepcopy(PERSON)
     person["crn"] = crn

@@ -10,7 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from keepsafe.actions.rules.calendar import end_of_day, start_of_day, working_days_after
-from keepsafe.actions.rules.common import default_escalations, default_reminders, in_view, terminated_by
+from keepsafe.actions.rules.common import (
+    default_escalations,
+    default_reminders,
+    event_in_view,
+    withdrawn_if_ended,
+)
 from keepsafe.actions.rules.facts import CaseFacts, CheckFacts, EventFacts
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRole
@@ -49,7 +54,6 @@ def _state(kind: str, checks: list[CheckFacts], facts: CaseFacts) -> tuple[Evide
 def check_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
     out: list[Expected] = []
     for event in facts.events:
-        ended = terminated_by(event, facts)
         triggers: list[tuple[str, datetime, datetime, date | None]] = []
         if event.custodial and (release := release_date(event)) is not None:
             due_day = release - timedelta(days=policy.checks_days_before_release)
@@ -62,7 +66,7 @@ def check_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
             window_from = opens - timedelta(days=policy.checks_valid_days_before)
             for kind, action_type in KINDS.items():
                 key = f"event:{event.id}:{when}:{kind}"
-                if not in_view(opens, key, facts, policy) or (ended and key not in facts.open_keys):
+                if not event_in_view(event, opens, key, facts, policy):
                     continue
                 relevant = [c for c in facts.checks if c.kind == kind and c.requested_at >= window_from]
                 satisfied, missing = _state(kind, relevant, facts)
@@ -82,7 +86,7 @@ def check_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
                         escalations=default_escalations(policy),
                         event=event.id,
                         satisfied=satisfied,
-                        withdrawn="sentence terminated" if ended and satisfied is None else None,
+                        withdrawn=withdrawn_if_ended(event, facts, satisfied),
                     )
                 )
     return out

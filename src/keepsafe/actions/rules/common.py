@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from keepsafe.actions.rules.calendar import local_date
 from keepsafe.actions.rules.facts import CaseFacts, EventFacts
 from keepsafe.actions.rules.policy import Policy, hours
-from keepsafe.actions.rules.types import Escalation, ReminderPlan, Step
+from keepsafe.actions.rules.types import Escalation, Evidence, ReminderPlan, Step
 
 
 def default_reminders(policy: Policy) -> ReminderPlan:
@@ -32,3 +32,13 @@ def in_view(trigger: datetime, key: str, facts: CaseFacts, policy: Policy) -> bo
 
 def terminated_by(event: EventFacts, facts: CaseFacts) -> bool:
     return event.terminated is not None and event.terminated <= local_date(facts.as_of)
+
+
+def event_in_view(event: EventFacts, opens: datetime, key: str, facts: CaseFacts, policy: Policy) -> bool:
+    """In view, and not for a sentence that ended before its action was ever opened."""
+    return in_view(opens, key, facts, policy) and (not terminated_by(event, facts) or key in facts.open_keys)
+
+
+def withdrawn_if_ended(event: EventFacts, facts: CaseFacts, satisfied: Evidence | None) -> str | None:
+    """An open action whose sentence has since ended is withdrawn, unless the facts show it was done."""
+    return "sentence terminated" if satisfied is None and terminated_by(event, facts) else None

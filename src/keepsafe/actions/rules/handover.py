@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from keepsafe.actions.rules.calendar import local_date, start_of_day
-from keepsafe.actions.rules.common import in_view, terminated_by
+from keepsafe.actions.rules.common import event_in_view, withdrawn_if_ended
 from keepsafe.actions.rules.facts import CaseFacts, EventFacts
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Escalation, Evidence, Expected, OwnerRole, ReminderPlan, Step
@@ -55,10 +55,7 @@ def handover_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
             continue
         key = f"event:{event.id}:handover:{day.isoformat()}"
         opens = start_of_day(day - timedelta(days=policy.handover_reminder_days_before))
-        if not in_view(opens, key, facts, policy):
-            continue
-        ended = terminated_by(event, facts)
-        if ended and key not in facts.open_keys:
+        if not event_in_view(event, opens, key, facts, policy):
             continue
         satisfied = None
         if facts.com_allocated and today >= day:
@@ -82,7 +79,7 @@ def handover_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
                 escalations=(Escalation(after, Step.HEAD_OF_PDU),),
                 event=event.id,
                 satisfied=satisfied,
-                withdrawn="sentence terminated" if ended and satisfied is None else None,
+                withdrawn=withdrawn_if_ended(event, facts, satisfied),
                 detail={"handover_date": day.isoformat()},
             )
         )

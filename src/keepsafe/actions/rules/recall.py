@@ -192,6 +192,7 @@ def _decision_action(recall: RecallFacts, facts: CaseFacts, policy: Policy) -> E
         event=recall.event,
         satisfied=satisfied,
         withdrawn=_cancelled(recall, facts),
+        detail={"recall": recall.id},
     )
 
 
@@ -231,7 +232,7 @@ def recall_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
                 if executed and recall.executed_at is not None
                 else None,
                 withdrawn=_cancelled(recall, facts),
-                detail={"emergency": "yes" if recall.emergency else "no"},
+                detail={"recall": recall.id, "emergency": "yes" if recall.emergency else "no"},
             )
         )
     return out

@@ -12,7 +12,12 @@ from datetime import datetime, timedelta
 
 from keepsafe.actions.rules.calendar import end_of_day, start_of_day
 from keepsafe.actions.rules.checks import release_date
-from keepsafe.actions.rules.common import default_escalations, default_reminders, in_view, terminated_by
+from keepsafe.actions.rules.common import (
+    default_escalations,
+    default_reminders,
+    event_in_view,
+    withdrawn_if_ended,
+)
 from keepsafe.actions.rules.facts import AssessmentFacts, CaseFacts, ReleasePlanItem
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRole
@@ -52,8 +57,7 @@ def release_plan_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
             continue
         opens = start_of_day(release - timedelta(days=policy.release_plan_opens_days_before))
         key = f"event:{event.id}:release-plan:{release.isoformat()}"
-        ended = terminated_by(event, facts)
-        if not in_view(opens, key, facts, policy) or (ended and key not in facts.open_keys):
+        if not event_in_view(event, opens, key, facts, policy):
             continue
         confirmed: dict[str, ReleasePlanItem] = {}
         for item in facts.release_plan:
@@ -81,7 +85,7 @@ def release_plan_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
                 escalations=default_escalations(policy),
                 event=event.id,
                 satisfied=satisfied,
-                withdrawn="sentence terminated" if ended and satisfied is None else None,
+                withdrawn=withdrawn_if_ended(event, facts, satisfied),
                 detail={"missing": ",".join(missing)},
             )
         )

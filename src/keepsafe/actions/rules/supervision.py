@@ -10,7 +10,13 @@ from datetime import timedelta
 
 from keepsafe.actions.rules.calendar import local_date, start_of_day, working_days_after
 from keepsafe.actions.rules.checks import release_date
-from keepsafe.actions.rules.common import default_escalations, default_reminders, in_view, terminated_by
+from keepsafe.actions.rules.common import (
+    default_escalations,
+    default_reminders,
+    event_in_view,
+    in_view,
+    withdrawn_if_ended,
+)
 from keepsafe.actions.rules.facts import CaseFacts, ContactFacts
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRole
@@ -42,8 +48,7 @@ def first_appointment_actions(facts: CaseFacts, policy: Policy) -> list[Expected
             continue
         opens = start_of_day(start)
         key = f"event:{event.id}:first-appointment:{start.isoformat()}"
-        ended = terminated_by(event, facts)
-        if not in_view(opens, key, facts, policy) or (ended and key not in facts.open_keys):
+        if not event_in_view(event, opens, key, facts, policy):
             continue
         attended = sorted(
             (
@@ -67,7 +72,7 @@ def first_appointment_actions(facts: CaseFacts, policy: Policy) -> list[Expected
                 escalations=default_escalations(policy),
                 event=event.id,
                 satisfied=satisfied,
-                withdrawn="sentence terminated" if ended and satisfied is None else None,
+                withdrawn=withdrawn_if_ended(event, facts, satisfied),
             )
         )
     return out
@@ -135,11 +140,10 @@ def requirement_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
     out: list[Expected] = []
     today = local_date(facts.as_of)
     for event in facts.events:
-        ended = terminated_by(event, facts)
         opens = start_of_day(event.sentence_date)
         for requirement in event.requirements:
             key = f"event:{event.id}:requirement:{requirement.id}"
-            if not in_view(opens, key, facts, policy) or (ended and key not in facts.open_keys):
+            if not event_in_view(event, opens, key, facts, policy):
                 continue
             started = requirement.start is not None and requirement.start <= today
             satisfied = None
@@ -158,7 +162,7 @@ def requirement_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
                     escalations=default_escalations(policy),
                     event=event.id,
                     satisfied=satisfied,
-                    withdrawn="sentence terminated" if ended and satisfied is None else None,
+                    withdrawn=withdrawn_if_ended(event, facts, satisfied),
                     detail={"requirement": requirement.id},
                 )
             )

@@ -11,8 +11,9 @@ from keepsafe.actions.models import EnforcementDecisionRecord, ReleasePlanConfir
 from keepsafe.actions.rules.facts import ContactFacts
 from keepsafe.actions.rules.release import ITEM_LABELS, Item, licence_conditions_problem
 from keepsafe.actions.rules.supervision import EnforcementDecision, decision_allowed, earlier_absences
-from keepsafe.actions.selectors import case_facts
-from keepsafe.actions.services.manage import refresh, who
+from keepsafe.actions.selectors import absences_before, assessments_known
+from keepsafe.actions.services.manage import refresh
+from keepsafe.actions.services.recall import recall_consider
 from keepsafe.actions.services.reconcile import policy
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
@@ -38,9 +39,9 @@ def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: 
     if hasattr(contact, "enforcement_decision"):
         raise ValidationError([("contact", "a decision is already recorded for this absence")])
     now = clock.now()
-    facts = case_facts(contact.person, now, policy(), frozenset())
+    days = policy().enforcement_second_absence_days
     this = ContactFacts(contact.external_id, contact.type, contact.at, contact.outcome)
-    earlier = earlier_absences(this, facts.contacts, policy().enforcement_second_absence_days)
+    earlier = earlier_absences(this, absences_before(contact, days), days)
     problems = []
     if (problem := decision_allowed(decision, len(earlier))) is not None:
         problems.append(("decision", problem))
@@ -49,7 +50,7 @@ def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: 
     if problems:
         raise ValidationError(problems)
     record = EnforcementDecisionRecord.objects.create(
-        person=contact.person, contact=contact, decision=decision, at=now, by=who(actor), notes=notes.strip()
+        person=contact.person, contact=contact, decision=decision, at=now, by=actor.code, notes=notes.strip()
     )
     audit_record(
         actor=actor,
@@ -58,8 +59,6 @@ def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: 
         details={"contact": contact.external_id, "decision": decision},
     )
     if decision == EnforcementDecision.RECALL_CONSIDERATION:
-        from keepsafe.actions.services.recall import recall_consider
-
         licence = Event.objects.filter(
             person=contact.person,
             terminated__isnull=True,
@@ -87,15 +86,14 @@ def release_plan_confirm(*, actor: Actor, event: Event, item: str, notes: str) -
         problems.append(("item", "already confirmed"))
     now = clock.now()
     if item == Item.LICENCE_CONDITIONS:
-        facts = case_facts(event.person, now, policy(), frozenset())
-        if (problem := licence_conditions_problem(facts.assessments, now)) is not None:
+        if (problem := licence_conditions_problem(assessments_known(event.person, now), now)) is not None:
             problems.append(("item", problem))
     if not notes.strip():
         problems.append(("notes", "say what was confirmed and with whom"))
     if problems:
         raise ValidationError(problems)
     confirmation = ReleasePlanConfirmation.objects.create(
-        person=event.person, event=event, item=item, at=now, by=who(actor), notes=notes.strip()
+        person=event.person, event=event, item=item, at=now, by=actor.code, notes=notes.strip()
     )
     audit_record(
         actor=actor,
@@ -126,7 +124,7 @@ def check_acted_on(*, actor: Actor, check: CheckRequest, notes: str) -> CheckReq
         )
     if problems:
         raise ValidationError(problems)
-    check.acted_on_at, check.acted_on_by, check.acted_on_notes = clock.now(), who(actor), notes.strip()
+    check.acted_on_at, check.acted_on_by, check.acted_on_notes = clock.now(), actor.code, notes.strip()
     check.save(update_fields=["acted_on_at", "acted_on_by", "acted_on_notes"])
     audit_record(actor=actor, action="CHECK_ACTED_ON", crn=check.person.crn, details={"check": str(check.public_id)})
     refresh(check.person_id)

@@ -21,10 +21,6 @@ EVIDENCE_KINDS = ("contact", "record", "document")
 REASSIGNERS = frozenset({Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER})
 
 
-def who(actor: Actor) -> str:
-    return actor.staff_code or actor.username
-
-
 def _open(action: Action) -> None:
     if action.status != Action.Status.OPEN:
         raise ValidationError([("action", f"this action is already {action.status.lower()}")])
@@ -54,10 +50,10 @@ def action_complete(*, actor: Actor, action: Action, evidence_kind: str, evidenc
     if problems:
         raise ValidationError(problems)
     now = clock.now()
-    action.status, action.closed_at, action.closed_by = Action.Status.DONE, now, who(actor)
+    action.status, action.closed_at, action.closed_by = Action.Status.DONE, now, actor.code
     action.evidence = {"kind": evidence_kind, "ref": ref, "at": iso_instant(now), "summary": notes.strip()}
     action.save()
-    ActionLog.objects.create(action=action, kind=ActionLog.Kind.DONE, at=now, by=who(actor), notes=notes.strip())
+    ActionLog.objects.create(action=action, kind=ActionLog.Kind.DONE, at=now, by=actor.code, notes=notes.strip())
     audit_record(actor=actor, action="ACTION_COMPLETE", crn=action.person.crn, details={"action": action.pk})
     return action
 
@@ -75,14 +71,13 @@ def action_cancel(*, actor: Actor, action: Action, reason: str) -> Action:
     if not reason.strip():
         raise ValidationError([("reason", "say why this action is no longer needed")])
     now = clock.now()
-    action.status, action.closed_at, action.closed_by = Action.Status.CANCELLED, now, who(actor)
+    action.status, action.closed_at, action.closed_by = Action.Status.CANCELLED, now, actor.code
     action.cancel_reason = reason.strip()
     action.save()
-    ActionLog.objects.create(action=action, kind=ActionLog.Kind.CANCELLED, at=now, by=who(actor), notes=reason.strip())
+    ActionLog.objects.create(action=action, kind=ActionLog.Kind.CANCELLED, at=now, by=actor.code, notes=reason.strip())
     if action.type == ActionType.RECALL_EXECUTION:
-        recall_id = action.key.split(":")[1]
-        Recall.objects.filter(person=action.person, external_id=recall_id).update(
-            cancelled_at=now, cancelled_by=who(actor), cancel_reason=reason.strip()
+        Recall.objects.filter(person=action.person, external_id=action.detail["recall"]).update(
+            cancelled_at=now, cancelled_by=actor.code, cancel_reason=reason.strip()
         )
     audit_record(actor=actor, action="ACTION_CANCEL", crn=action.person.crn, details={"action": action.pk})
     return action
@@ -109,7 +104,7 @@ def action_reassign(*, actor: Actor, action: Action, staff_code: str, reason: st
         action=action,
         kind=ActionLog.Kind.REASSIGNED,
         at=now,
-        by=who(actor),
+        by=actor.code,
         to=[target.code],
         notes=f"From {action.owner.code if action.owner else 'nobody'}: {reason.strip()}",
     )

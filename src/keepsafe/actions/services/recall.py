@@ -13,7 +13,7 @@ from django.db import transaction
 
 from keepsafe.actions.models import Recall
 from keepsafe.actions.rules.recall import Decision, Progress, Reason, decision_problems, part_a_problems
-from keepsafe.actions.services.manage import refresh, who
+from keepsafe.actions.services.manage import refresh
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
@@ -81,7 +81,7 @@ def recall_consider(*, actor: Actor, person: Person, event: Event, reasons: list
         event=event,
         external_id=f"RECALL-{number}",
         considered_at=clock.now(),
-        considered_by=who(actor),
+        considered_by=actor.code,
         reasons=sorted(set(reasons)),
         concerns=concerns.strip(),
     )
@@ -109,7 +109,7 @@ def recall_decide(
     recall.recall_type = recall_type if decision == Decision.RECALL else None
     recall.emergency = emergency if decision == Decision.RECALL else None
     recall.rationale = rationale.strip()
-    recall.decided_at, recall.decided_by = clock.now(), who(actor)
+    recall.decided_at, recall.decided_by = clock.now(), actor.code
     recall.save()
     return _done(actor, recall, "DECIDE", decision=decision, emergency=recall.emergency)
 
@@ -140,7 +140,7 @@ def recall_letter(*, actor: Actor, recall: Recall, expectations: str, next_appoi
         "next_appointment": next_appointment.strip(),
         "text": text,
         "written_at": clock.now().isoformat(),
-        "written_by": who(actor),
+        "written_by": actor.code,
     }
     recall.save(update_fields=["letter"])
     return _done(actor, recall, "LETTER")
@@ -177,16 +177,16 @@ def recall_countersign(*, actor: Actor, recall: Recall, level: str) -> Recall:
         _require(actor, DECIDERS, "Only an SPO or above countersigns Part A")
         if recall.spo_signed_at is not None:
             raise ValidationError([("level", "the SPO has already countersigned")])
-        if who(actor) == recall.considered_by:
+        if actor.code == recall.considered_by:
             raise PermissionDeniedError("You cannot countersign a Part A you wrote")
-        recall.spo_signed_at, recall.spo_signed_by = clock.now(), who(actor)
+        recall.spo_signed_at, recall.spo_signed_by = clock.now(), actor.code
     elif level == "ACO":
         _require(actor, frozenset({Role.REGIONAL_LEADER}), "Only an ACO countersigns as senior manager")
         if recall.spo_signed_at is None:
             raise ValidationError([("level", "the SPO countersigns first")])
         if recall.aco_signed_at is not None:
             raise ValidationError([("level", "the ACO has already countersigned")])
-        recall.aco_signed_at, recall.aco_signed_by = clock.now(), who(actor)
+        recall.aco_signed_at, recall.aco_signed_by = clock.now(), actor.code
     else:
         raise ValidationError([("level", "countersign as SPO or ACO")])
     recall.save()
@@ -203,7 +203,7 @@ def recall_send(*, actor: Actor, recall: Recall) -> Recall:
         )
     if recall.sent_to_ppcs_at is not None:
         raise ValidationError([("recall", "already sent")])
-    recall.sent_to_ppcs_at, recall.sent_to_ppcs_by = clock.now(), who(actor)
+    recall.sent_to_ppcs_at, recall.sent_to_ppcs_by = clock.now(), actor.code
     recall.save()
     return _done(actor, recall, "SENT")
 

@@ -7,7 +7,7 @@ leaves a case either fully reconciled or untouched, and running again gives the 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from keepsafe.actions.models import Action, ActionLog
 from keepsafe.actions.rules.expected import expected_actions
 from keepsafe.actions.rules.policy import Policy, policy_from
 from keepsafe.actions.rules.types import Expected, escalation_level, reminder_slot
-from keepsafe.actions.selectors import case_facts, open_at
+from keepsafe.actions.selectors import case_facts
 from keepsafe.actions.services.chain import Directory
 from keepsafe.actions.services.notify import notify, reminder_text
 from keepsafe.core.formats import iso_instant
@@ -59,13 +59,12 @@ def reconcile_case(
         # One reconciler per case at a time (PostgreSQL); SQLite serialises writers anyway.
         person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
         existing = {a.key: a for a in Action.objects.filter(person=person).select_related("owner")}
-        open_keys = frozenset(a.key for a in Action.objects.filter(person=person).filter(open_at(as_of)).only("key"))
+        open_keys = frozenset(key for key, a in existing.items() if a.is_open_at(as_of))
         facts = case_facts(person, as_of, rules, open_keys)
-        events = {e.external_id: e for e in Event.objects.filter(person=person).only("pk", "external_id")}
         for expected in expected_actions(facts, rules):
             action = existing.get(expected.key)
             if action is None:
-                _create(person, expected, as_of, directory, events, outcome)
+                _create(person, expected, as_of, directory, outcome)
             elif action.status == Action.Status.OPEN and action.created_at <= as_of:
                 _update(person, action, expected, as_of, directory, outcome)
     return outcome
@@ -75,15 +74,13 @@ def _owner(person: Person, expected: Expected, directory: Directory) -> Staff | 
     return directory.owner(person, expected.owner)
 
 
-def _create(
-    person: Person, e: Expected, as_of: datetime, directory: Directory, events: dict[str, Event], outcome: Outcome
-) -> None:
+def _create(person: Person, e: Expected, as_of: datetime, directory: Directory, outcome: Outcome) -> None:
     if e.withdrawn is not None:
         return  # never needed by the time it was first seen
     owner = _owner(person, e, directory)
     action = Action.objects.create(
         person=person,
-        event=events.get(e.event) if e.event else None,
+        event=Event.objects.filter(person=person, external_id=e.event).first() if e.event else None,
         type=e.type.value,
         key=e.key,
         title=e.title,
@@ -107,12 +104,11 @@ def _create(
 
 
 def _plan(e: Expected) -> dict[str, object]:
-    plan = asdict(e.reminders)
     return {
         "offsets_hours": [o.total_seconds() / 3600 for o in e.reminders.offsets],
         "every_hours": e.reminders.every.total_seconds() / 3600 if e.reminders.every else None,
         "every_overdue_hours": e.reminders.every_overdue.total_seconds() / 3600 if e.reminders.every_overdue else None,
-        "line_manager_too": plan["line_manager_too"],
+        "line_manager_too": e.reminders.line_manager_too,
         "escalations": [
             {"after_due_hours": s.after_due.total_seconds() / 3600, "to": s.to.value} for s in e.escalations
         ],

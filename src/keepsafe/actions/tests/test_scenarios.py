@@ -8,7 +8,6 @@ each action appears, reminds, escalates and closes as issue 6 describes.
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 from typing import Any
@@ -18,34 +17,9 @@ from django.core import mail
 from django.core.management import call_command
 
 from keepsafe.actions.models import Action, ActionLog, Notification
-from keepsafe.testing.fixtures import ORG, make_person
+from keepsafe.testing.fixtures import make_person, org_with_managers
 
 pytestmark = pytest.mark.django_db
-
-STAFF = [
-    {"code": "STF0900", "forename": "Alex", "surname": "Chief", "grade": "ACO", "team": None, "line_manager": None},
-    {
-        "code": "STF0800",
-        "forename": "Hana",
-        "surname": "Head",
-        "grade": "HEAD_OF_PDU",
-        "team": "GMR-MN-1",
-        "line_manager": "STF0900",
-    },
-]
-
-
-def org() -> dict[str, Any]:
-    bundle = copy.deepcopy(ORG)
-    extra = [
-        {**s, "qualified_on": None, "contracted_hours": 37.0, "email": f"{s['code'].lower()}@example.org"}
-        for s in STAFF
-    ]
-    bundle["staff"] = extra + bundle["staff"]
-    for s in bundle["staff"]:
-        if s["code"] == "STF0100":
-            s["line_manager"] = "STF0800"
-    return bundle
 
 
 def licence_case(**changes: Any) -> dict[str, Any]:
@@ -69,7 +43,7 @@ def licence_case(**changes: Any) -> dict[str, Any]:
 
 
 def load(tmp_path, *people: dict[str, Any], name: str = "bundle.json") -> None:
-    bundle = org() | {"people": list(people)}
+    bundle = org_with_managers() | {"people": list(people)}
     path = tmp_path / name
     path.write_text(json.dumps(bundle))
     call_command("bundle_import", str(path), "--no-reconcile", stdout=io.StringIO())

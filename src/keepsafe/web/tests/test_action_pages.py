@@ -3,8 +3,6 @@ from consideration to custody, with who may do what."""
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 import time_machine
 from django.test import Client
@@ -12,41 +10,11 @@ from django.test import Client
 from keepsafe.actions.models import Action, Recall
 from keepsafe.actions.services.manage import refresh
 from keepsafe.people.models import Person
-from keepsafe.testing.fixtures import ORG, make_person
+from keepsafe.testing.fixtures import make_person, org_with_managers
 from keepsafe.workforce.models import Staff, User
 
 pytestmark = pytest.mark.django_db
 NOW = "2026-11-23T10:00:00Z"
-
-
-def org_with_managers() -> dict:
-    bundle = copy.deepcopy(ORG)
-    bundle["staff"] = [
-        {
-            "code": "STF0900",
-            "forename": "Alex",
-            "surname": "Chief",
-            "grade": "ACO",
-            "team": None,
-            "line_manager": None,
-            "qualified_on": None,
-            "contracted_hours": 37.0,
-            "email": "aco@example.org",
-        },
-        {
-            "code": "STF0800",
-            "forename": "Hana",
-            "surname": "Head",
-            "grade": "HEAD_OF_PDU",
-            "team": "GMR-MN-1",
-            "line_manager": "STF0900",
-            "qualified_on": None,
-            "contracted_hours": 37.0,
-            "email": "head@example.org",
-        },
-        *bundle["staff"],
-    ]
-    return bundle
 
 
 @pytest.fixture

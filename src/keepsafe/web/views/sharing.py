@@ -76,7 +76,7 @@ def prison_information(request: HttpRequest, crn: str) -> HttpResponse:
                     kind="PRISON_INFORMATION_SHARING",
                     occurred_at=now,
                     received_at=now,
-                    author=f"Prison offender manager {actor.staff_code or actor.username}",
+                    author=f"Prison offender manager {actor.code}",
                     text=compose(form),
                 )
             except ValidationError as exc:

@@ -3,7 +3,6 @@ import json
 from django.core.management import BaseCommand, CommandError
 
 from keepsafe.actions.selectors import action_dict, actions_for_case
-from keepsafe.audit.services import audit_record
 from keepsafe.cli.actors import add_as_user, cli_actor, parse_instant_option
 from keepsafe.core import clock
 from keepsafe.core.errors import NotFoundError
@@ -28,5 +27,4 @@ class Command(BaseCommand):
         except NotFoundError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         rows = [action_dict(a, as_of) for a in actions_for_case(person, as_of=as_of, include_closed=options["all"])]
-        audit_record(actor=actor, action="ACTIONS_LIST", crn=person.crn, details={"count": len(rows)})
         self.stdout.write(json.dumps({"crn": person.crn, "as_of": as_of.isoformat(), "actions": rows}, indent=2))

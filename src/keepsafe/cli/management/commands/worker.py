@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.management import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from keepsafe.actions.services.worker import housekeeping
 
@@ -43,8 +44,7 @@ class Command(BaseCommand):
             )
             tasks.run()
             if options["until_idle"]:
-                done_after = housekeeping()
-                if not any(done_after.values()) and not tasks._run_tasks:
+                if not any(housekeeping().values()) and not DBTaskResult.objects.ready().exists():
                     break
                 continue
             if done["reaped"] or done["scheduled"]:
