@@ -6,15 +6,21 @@ Sources live in ``raw/<style>.txt``. One entry per block, blocks separated by a 
     = V punched
     = W a bottle@2
     = DA punched
+    ! negation
 
 The first line is the text. Each ``= CODE span`` line is a label: CODE names the indicator (table below) and
 span is the exact text of the label, found in the text by this script; ``@n`` picks the n-th occurrence (1-based)
 when the span appears more than once. A block with no label lines is a text where nothing should be found.
+An optional ``! kind`` line says why the text is a negative on purpose (kinds in ``NEGATIVE_KINDS``;
+``benign`` marks an easy negative, every other kind a hard one). It is written to the .jsonl as
+``"negative"`` and may also sit on a text that has some labels (e.g. a threat to himself, which is
+labelled ``mental_health`` but must not be found as ``threats``).
 Lines starting with ``#`` are comments. A span that is not found, is ambiguous without ``@n``, or an unknown code
 stops the build with the file, line and reason; nothing is written then.
 
 Writes ``<style>.jsonl`` next to this script, one object per text:
-``{"id", "style", "source", "text", "labels": [{"indicator", "start", "end", "text"}]}``.
+``{"id", "style", "source", "text", "labels": [{"indicator", "start", "end", "text"}]}`` plus ``"negative"``
+when the entry carries a ``! kind`` line.
 
 Run: ``python tests/data/indicator-eval/build.py`` (``--check`` verifies the .jsonl files are up to date).
 """
@@ -55,6 +61,21 @@ STYLES: dict[str, str] = {
     "court": "COURT",
 }
 
+NEGATIVE_KINDS: dict[str, str] = {
+    "negation": "harm named and denied or stated absent (no threats made, never violent, no DA callouts)",
+    "form": "a form's headings answered None known / No",
+    "admin": "administrative text: checks requested or outstanding, no record held, wrong person",
+    "hypothetical": "conditional or hypothetical wording (if he were to..., would need to...)",
+    "victim": "he is the victim or a witness of the harm, not its author",
+    "order-made": "a protective order made, served, varied, refused or expired, with no breach",
+    "other-breach": "breach of licence, bail, a community or suspended sentence order or a CBO, not a civil order",
+    "property": "damage to property only, nobody harmed or threatened",
+    "cleared": "allegation not substantiated, acquitted, withdrawn, accidental or NFA",
+    "other-party": "harm by or among other people, he was not involved",
+    "self": "a threat or harm to himself only: mental_health at most, never threats or violence",
+    "benign": "routine text with no harm vocabulary (an easy negative)",
+}
+
 _OCCURRENCE = re.compile(r"^(?P<span>.*?)@(?P<n>[1-9][0-9]*)$")
 
 
@@ -77,21 +98,21 @@ class Entry:
     source: str
     text: str
     labels: tuple[Label, ...]
+    negative: str | None = None
 
     def as_json(self) -> str:
-        return json.dumps(
-            {
-                "id": self.id,
-                "style": self.style,
-                "source": self.source,
-                "text": self.text,
-                "labels": [
-                    {"indicator": lb.indicator, "start": lb.start, "end": lb.end, "text": lb.text}
-                    for lb in self.labels
-                ],
-            },
-            ensure_ascii=False,
-        )
+        obj: dict[str, object] = {
+            "id": self.id,
+            "style": self.style,
+            "source": self.source,
+            "text": self.text,
+            "labels": [
+                {"indicator": lb.indicator, "start": lb.start, "end": lb.end, "text": lb.text} for lb in self.labels
+            ],
+        }
+        if self.negative is not None:
+            obj["negative"] = self.negative
+        return json.dumps(obj, ensure_ascii=False)
 
 
 def _occurrences(text: str, span: str) -> list[int]:
@@ -151,8 +172,17 @@ def parse(style: str, path: Path) -> list[Entry]:
             raise CorpusError(f"{where}: same text as the entry at line {seen_texts[text]}")
         seen_texts[text] = first_line
         labels: list[Label] = []
+        negative: str | None = None
         for number, line in block[1:]:
             lwhere = f"{path.name}:{number}"
+            if line.startswith("! "):
+                kind = line[2:].strip()
+                if kind not in NEGATIVE_KINDS:
+                    raise CorpusError(f"{lwhere}: unknown negative kind {kind!r} (known: {', '.join(NEGATIVE_KINDS)})")
+                if negative is not None:
+                    raise CorpusError(f"{lwhere}: a second negative kind for the same text")
+                negative = kind
+                continue
             if not line.startswith("= "):
                 raise CorpusError(f"{lwhere}: expected a label line '= CODE span', got {line!r}")
             code, _, spec = line[2:].partition(" ")
@@ -164,9 +194,9 @@ def parse(style: str, path: Path) -> list[Entry]:
                 raise CorpusError(f"{lwhere}: duplicate label {code} {span!r}")
             labels.append(label)
         labels.sort(key=lambda lb: (lb.start, lb.end, lb.indicator))
-        entries.append(
-            Entry(f"{style}-{len(entries) + 1:04d}", style, source, text, tuple(labels))
-        )
+        if negative == "benign" and labels:
+            raise CorpusError(f"{where}: marked benign but has labels")
+        entries.append(Entry(f"{style}-{len(entries) + 1:04d}", style, source, text, tuple(labels), negative))
     return entries
 
 
@@ -191,23 +221,34 @@ def build(check: bool) -> int:
             per_ind.update(lb.indicator for lb in e.labels)
             texts_with.update({lb.indicator for lb in e.labels})
         negatives = sum(1 for e in entries if not e.labels)
+        hard = sum(1 for e in entries if e.negative not in (None, "benign"))
+        unmarked = sum(1 for e in entries if not e.labels and e.negative is None)
+        if unmarked:
+            raise CorpusError(f"{raw.name}: {unmarked} texts with no label carry no '! kind' line")
+        kinds: Counter[str] = Counter(e.negative for e in entries if e.negative is not None)
         paragraphs = sum(1 for e in entries if len(re.findall(r"[.!?](\s|$)", e.text)) >= 2)
         totals["texts"] += len(entries)
         totals["negatives"] += negatives
+        totals["hard"] += hard
+        for kind, n in kinds.items():
+            totals["kind:" + kind] += n
         totals["paragraphs"] += paragraphs
         for ind, n in texts_with.items():
             totals[ind] += n
         print(
             f"{style}: {len(entries)} texts, {paragraphs} of 2+ sentences, {negatives} with no label "
-            f"({negatives / max(len(entries), 1):.0%}), {sum(per_ind.values())} labels"
+            f"({negatives / max(len(entries), 1):.0%}), {hard} hard negatives "
+            f"({hard / max(len(entries), 1):.0%}), {sum(per_ind.values())} labels"
         )
+        print("    negatives by kind: " + ", ".join(f"{k} {kinds[k]}" for k in NEGATIVE_KINDS if kinds[k]))
         for ind in CODES.values():
             print(f"    {ind:24s} labels {per_ind[ind]:4d}  texts {texts_with[ind]:4d}")
     n = totals["texts"]
     print(
         f"all: {n} texts, {totals['paragraphs']} of 2+ sentences, {totals['negatives']} with no label "
-        f"({totals['negatives'] / max(n, 1):.0%})"
+        f"({totals['negatives'] / max(n, 1):.0%}), {totals['hard']} hard negatives ({totals['hard'] / max(n, 1):.0%})"
     )
+    print("    negatives by kind: " + ", ".join(f"{k} {totals['kind:' + k]}" for k in NEGATIVE_KINDS))
     for ind in CODES.values():
         print(f"    {ind:24s} texts {totals[ind]:4d}")
     if stale:
