@@ -67,7 +67,7 @@ NEGATIVE_KINDS: dict[str, str] = {
     "admin": "administrative text: checks requested or outstanding, no record held, wrong person",
     "hypothetical": "conditional or hypothetical wording (if he were to..., would need to...)",
     "victim": "he is the victim or a witness of the harm, not its author",
-    "order-made": "a protective order made, served, varied, refused or expired, with no breach",
+    "order-made": "a protective order or bail conditions made, served, varied, refused or expired, no breach",
     "other-breach": "breach of licence, bail, a community or suspended sentence order or a CBO, not a civil order",
     "property": "damage to property only, nobody harmed or threatened",
     "cleared": "allegation not substantiated, acquitted, withdrawn, accidental or NFA",

@@ -134,11 +134,13 @@ def test_located_spans_always_match_the_text(text: str, at: int, length: int) ->
     span = text[at : at + length].strip()
     if not span:
         return
-    count = text.count(span)
     hits = [i for i in range(len(text)) if text.startswith(span, i)]
     for n in range(1, len(hits) + 1):
         start, end, found = build.locate(text, f"{span}@{n}", "here")
         assert text[start:end] == found == span
         assert start == hits[n - 1]
-    if count == 1:
+    if len(hits) == 1:
         assert build.locate(text, span, "here")[0] == hits[0]
+    else:
+        with pytest.raises(build.CorpusError, match="say which with @n"):
+            build.locate(text, span, "here")
