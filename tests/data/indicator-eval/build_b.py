@@ -22,9 +22,20 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 STYLES = {"practitioner": "PRACTITIONER", "victim": "VICTIM_LIAISON", "hostel": "PARTNER", "health": "PARTNER"}
 INDICATORS = (
-    "weapons", "threats", "violence", "pro_violence_attitudes", "callousness", "domestic_abuse", "stalking",
-    "order_breach", "child_safeguarding", "sexual_harm", "substance_misuse", "disengagement",
-    "accommodation_loss", "mental_health",
+    "weapons",
+    "threats",
+    "violence",
+    "pro_violence_attitudes",
+    "callousness",
+    "domestic_abuse",
+    "stalking",
+    "order_breach",
+    "child_safeguarding",
+    "sexual_harm",
+    "substance_misuse",
+    "disengagement",
+    "accommodation_loss",
+    "mental_health",
 )
 
 
@@ -105,7 +116,7 @@ def main() -> None:
             labels = it["labels"]
             assert isinstance(labels, list)
             for lab in labels:
-                assert text[lab["start"]:lab["end"]] == lab["text"]
+                assert text[lab["start"] : lab["end"]] == lab["text"]
                 ind_labels[lab["indicator"]] += 1
             for ind in {lab["indicator"] for lab in labels}:
                 ind_texts[ind] += 1
