@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(args, capture_output=True, text=True, check=False, timeout=600, **kwargs)  # noqa: S603
+    done = subprocess.run(args, capture_output=True, text=True, check=False, timeout=600, **kwargs)
     assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
     return done
 
@@ -42,7 +42,20 @@ def _get(url: str) -> tuple[int, str, bytes]:
 def test_a_built_wheel_installed_elsewhere_serves_styled_pages(tmp_path):
     assert ASSET.exists(), "build the front end first (./dev setup runs keepsafe.web.build_static)"
     dist = tmp_path / "dist"
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(dist), str(REPO)])
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(dist),
+            str(REPO),
+        ]
+    )
     wheel = next(dist.glob("keepsafe-*.whl"))
 
     # Nothing of the checkout may leak in: no PYTHONPATH, no test database settings.
@@ -72,7 +85,7 @@ def test_a_built_wheel_installed_elsewhere_serves_styled_pages(tmp_path):
     _run([keepsafe, "demo", "--people", "20"], cwd=elsewhere, env=env)
 
     port = _free_port()
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [keepsafe, "serve", "--port", str(port), "--workers", "1"],
         cwd=elsewhere,
         env=env,

@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[3]
 NODE = REPO / "node_modules"
 OUT = Path(__file__).with_name("static")
-# The file `keepsafe serve` checks for before it starts (keepsafe.web.assets).
+# The file `keepsafe serve` checks for before it starts (keepsafe.config.assets).
 STYLESHEET = "keepsafe/app.css"
 BUILD_INFO = Path(__file__).resolve().parents[1] / "build-info.json"
 SCSS = Path(__file__).with_name("scss") / "app.scss"
@@ -34,7 +34,7 @@ def _write_build_info() -> None:
     import json
     from datetime import UTC, datetime
 
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         ["git", "rev-parse", "HEAD"],  # noqa: S607
         check=False,
         cwd=REPO,

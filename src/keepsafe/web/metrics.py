@@ -47,7 +47,9 @@ class DatabaseCollector(Collector):
 
         now = clock.now()
         open_ = GaugeMetricFamily("keepsafe_actions_open", "Open safety actions, by type.", labels=["type"])
-        overdue = GaugeMetricFamily("keepsafe_actions_overdue", "Open safety actions past due, by type.", labels=["type"])
+        overdue = GaugeMetricFamily(
+            "keepsafe_actions_overdue", "Open safety actions past due, by type.", labels=["type"]
+        )
         rows = (
             Action.objects.filter(status=Action.Status.OPEN)
             .values("type")
@@ -83,7 +85,9 @@ class DatabaseCollector(Collector):
         waiting = GaugeMetricFamily("keepsafe_notifications_waiting", "Emails in the outbox not yet sent.")
         waiting.add_metric([], mail["waiting"])
         yield waiting
-        failed = GaugeMetricFamily("keepsafe_notifications_failed", "Emails that could not be sent (see the worker log).")
+        failed = GaugeMetricFamily(
+            "keepsafe_notifications_failed", "Emails that could not be sent (see the worker log)."
+        )
         failed.add_metric([], mail["failed"])
         yield failed
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.utils.csp import CSP
 
@@ -141,41 +142,45 @@ STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 
+
 # No personal data in application logs: log lines carry staff ids, roles, route patterns and request ids at most,
 # never names, record text or paths (they carry CRNs). Audit events (who saw which CRN) live in the audit table.
 # KEEPSAFE_LOG_FORMAT: plain here, JSON lines in production (docs/operations.md).
-LOG_FORMAT = env.log_format()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
-            "rename_fields": {"asctime": "timestamp", "levelname": "level", "name": "logger"},
-            "timestamp": False,
+def logging_config(log_format: str) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+                "rename_fields": {"asctime": "timestamp", "levelname": "level", "name": "logger"},
+                "timestamp": False,
+            },
         },
-    },
-    "filters": {
-        "redact_crn": {"()": "keepsafe.core.logging.RedactCrnFilter"},
-        "request_context": {"()": "keepsafe.core.log_context.RequestContextFilter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["redact_crn", "request_context"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env.log_level()},
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
-    },
-}
+        "filters": {
+            "redact_crn": {"()": "keepsafe.core.logging.RedactCrnFilter"},
+            "request_context": {"()": "keepsafe.core.log_context.RequestContextFilter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["redact_crn", "request_context"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": env.log_level()},
+        "loggers": {
+            "axes": {"level": "WARNING"},
+            "django.request": {"level": "ERROR"},
+            "django.server": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_config(env.log_format())
 
 # Operations (docs/operations.md): who may read /metrics, how old the worker's heartbeat may be before /health says
 # DOWN, and whether a console email backend counts as "not configured" (production: it does).

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from keepsafe.web.assets import missing_assets
+from keepsafe.config.assets import missing_assets
 
 
 def test_the_built_front_end_is_found():

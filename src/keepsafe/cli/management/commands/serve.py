@@ -18,9 +18,8 @@ class Command(BaseCommand):
         from django.db.migrations.executor import MigrationExecutor
         from gunicorn.app.base import BaseApplication
 
+        from keepsafe.config.assets import missing_assets
         from keepsafe.config.wsgi import application
-
-        from keepsafe.web.assets import missing_assets
 
         problem = missing_assets()
         if problem:

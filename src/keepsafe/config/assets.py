@@ -19,7 +19,7 @@ def missing_assets() -> str | None:
             f"the compiled front end ({STYLESHEET}) is missing from the installed package: build it with "
             "`./dev setup` in a checkout, or install a wheel built by `./dev wheel`"
         )
-    root = Path(settings.STATIC_ROOT)
+    root = Path(settings.STATIC_ROOT or "")
     if (root / STYLESHEET).exists():
         return None
     return f"static files are not collected into {root}: run `keepsafe collectstatic --no-input` first"
