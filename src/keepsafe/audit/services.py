@@ -9,6 +9,7 @@ from typing import Any
 from keepsafe.audit.models import AuditEvent, Outcome
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
+from keepsafe.core.request_context import current_request_id
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ def _event(actor: Actor, entry: AuditEntry, correlation_id: str | None) -> Audit
         crn=entry.crn,
         outcome=entry.outcome,
         details=entry.details,
-        correlation_id=correlation_id,
+        # A web request's id (X-Request-ID) ties its audit events to its log lines (docs/operations.md).
+        correlation_id=correlation_id or current_request_id(),
     )
 
 

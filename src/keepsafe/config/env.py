@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -131,3 +132,33 @@ def int_setting(name: str, default: int) -> int:
 
 def from_email() -> str:
     return os.environ.get("KEEPSAFE_FROM_EMAIL", "keepsafe@localhost")
+
+
+def log_format(default: str = "plain") -> str:
+    """`plain` lines for people at a terminal, `json` lines (one object per line) for a log collector."""
+    value = os.environ.get("KEEPSAFE_LOG_FORMAT", default).strip().lower()
+    if value not in {"plain", "json"}:
+        raise RuntimeError(f"KEEPSAFE_LOG_FORMAT must be 'plain' or 'json', got {value!r}")
+    return value
+
+
+def metrics_token() -> str | None:
+    """A bearer token that may read /metrics from anywhere; unset: only KEEPSAFE_METRICS_NETWORKS may."""
+    value = os.environ.get("KEEPSAFE_METRICS_TOKEN", "").strip()
+    if value and len(value) < 24:
+        raise RuntimeError("KEEPSAFE_METRICS_TOKEN must be at least 24 characters (a long random string)")
+    return value or None
+
+
+def metrics_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Addresses that may read /metrics without a token: comma-separated networks (default: this machine only)."""
+    raw = os.environ.get("KEEPSAFE_METRICS_NETWORKS", "127.0.0.1/32,::1/128")
+    networks = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError as exc:
+            raise RuntimeError(f"KEEPSAFE_METRICS_NETWORKS: {part!r} is not a network (e.g. 10.0.0.0/8)") from exc
+    return networks

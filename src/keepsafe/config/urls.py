@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from keepsafe.api.v1 import api
+from keepsafe.web.views import health
 
 
 def _partner_api_urls():
@@ -12,6 +13,11 @@ def _partner_api_urls():
 
 
 urlpatterns = [
+    # Operations (docs/operations.md): no sign-in, no personal data.
+    path("health/ping", health.ping, name="health-ping"),
+    path("health", health.health, name="health"),
+    path("info", health.info, name="info"),
+    path("metrics", health.prometheus, name="metrics"),
     path("api/v1/", _partner_api_urls()),
     path("", include("keepsafe.web.urls")),
 ]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.utils.csp import CSP
 
 from keepsafe.config import env
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
-REPO_DIR = PACKAGE_DIR.parents[1]
 
 SECRET_KEY = env.secret_key()
 DEBUG = False
@@ -37,6 +37,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "keepsafe.web.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -136,25 +137,57 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [REPO_DIR / "build" / "static"]
+# The compiled front end lives inside the package (keepsafe/web/static/, built by keepsafe.web.build_static), found
+# by the app directories finder, so an installed wheel serves it without the checkout.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 
-# No personal data in application logs: log lines carry ids of staff and request paths at most,
-# never names or record text. Audit events (who saw which CRN) live in the audit table, not in logs.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact_crn": {"()": "keepsafe.core.logging.RedactCrnFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_crn"]}},
-    "root": {"handlers": ["console"], "level": env.log_level()},
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
-    },
-}
+
+# No personal data in application logs: log lines carry staff ids, roles, route patterns and request ids at most,
+# never names, record text or paths (they carry CRNs). Audit events (who saw which CRN) live in the audit table.
+# KEEPSAFE_LOG_FORMAT: plain here, JSON lines in production (docs/operations.md).
+def logging_config(log_format: str) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+                "rename_fields": {"asctime": "timestamp", "levelname": "level", "name": "logger"},
+                "timestamp": False,
+            },
+        },
+        "filters": {
+            "redact_crn": {"()": "keepsafe.core.logging.RedactCrnFilter"},
+            "request_context": {"()": "keepsafe.core.log_context.RequestContextFilter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["redact_crn", "request_context"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": env.log_level()},
+        "loggers": {
+            "axes": {"level": "WARNING"},
+            "django.request": {"level": "ERROR"},
+            "django.server": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_config(env.log_format())
+
+# Operations (docs/operations.md): who may read /metrics, how old the worker's heartbeat may be before /health says
+# DOWN, and whether a console email backend counts as "not configured" (production: it does).
+KEEPSAFE_METRICS_TOKEN = env.metrics_token()
+KEEPSAFE_METRICS_NETWORKS = env.metrics_networks()
+KEEPSAFE_WORKER_HEARTBEAT_MAX_SECONDS = env.int_setting("KEEPSAFE_WORKER_HEARTBEAT_MAX_SECONDS", 300)
+KEEPSAFE_REQUIRE_REAL_EMAIL = False
 
 KEEPSAFE_TODAY = env.today_override()
 KEEPSAFE_CONTACT_EXPECTATIONS = env.contact_expectations()

@@ -20,3 +20,7 @@ STORAGES = {
 }
 # Reminders and digests go out by SMTP in production (host and credentials from Django's EMAIL_* settings).
 MAILERS = {"default": {"BACKEND": env.email_backend("django.core.mail.backends.smtp.EmailBackend")}}
+# Operations: JSON log lines for the collector; load balancers probe /health over plain HTTP inside the network.
+LOGGING = logging_config(env.log_format("json"))  # noqa: F405
+SECURE_REDIRECT_EXEMPT = [r"^health(/ping)?$", r"^info$", r"^metrics$"]
+KEEPSAFE_REQUIRE_REAL_EMAIL = True

@@ -1,4 +1,6 @@
 import os
+import tempfile
+from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
@@ -16,13 +18,21 @@ class Command(BaseCommand):
         from django.db.migrations.executor import MigrationExecutor
         from gunicorn.app.base import BaseApplication
 
+        from keepsafe.config.assets import missing_assets
         from keepsafe.config.wsgi import application
 
+        problem = missing_assets()
+        if problem:
+            raise CommandError(problem, returncode=2)
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("the database needs migrating first: run `keepsafe migrate`", returncode=2)
         connection.close()
         bind = f"{options['host']}:{options['port']}"
+        # Request timings from every gunicorn worker process are summed on /metrics (prometheus-client multiprocess).
+        metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="keepsafe-metrics-"))
+        for stale in Path(metrics_dir).glob("*.db"):
+            stale.unlink()
 
         class Server(BaseApplication):
             def load_config(self):

@@ -8,6 +8,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from keepsafe.actions.services.worker import housekeeping
+from keepsafe.core import heartbeat
 
 
 class Command(BaseCommand):
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         worker_id = f"keepsafe-{uuid.uuid4().hex[:12]}"
         self.stdout.write(f"worker {worker_id}: sweeping every {settings.KEEPSAFE_SWEEP_EVERY_MINUTES} min")
         while not stopping["now"]:
+            # /health reports the worker DOWN when no worker has beaten for KEEPSAFE_WORKER_HEARTBEAT_MAX_SECONDS.
+            heartbeat.beat(heartbeat.WORKER, {"worker": worker_id})
             done = housekeeping()
             tasks = Worker(
                 queue_names=["default"],
