@@ -288,3 +288,26 @@ def test_nul_characters_are_refused_with_their_path():
         ("people[0].contacts[0].notes", "contains a NUL character (\\u0000), which cannot be stored"),
         ("people[0].records[0].text", "contains a NUL character (\\u0000), which cannot be stored"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("level", "category", "bad"),
+    [
+        ("M0", None, set()),  # nDelius records M0 without a category (hmpps-tier RegistrationEdgeCasesTest)
+        ("M0", "M2", set()),
+        ("M1", None, {"category"}),  # every level that scores still needs its category
+        ("M4", "M1", {"level"}),
+        ("0", None, {"level", "category"}),
+    ],
+)
+def test_mappa_level_m0_is_accepted_and_only_m0_may_leave_the_category_empty(level, category, bad):
+    person = make_person()
+    person["registrations"] = [
+        {"id": "M", "type": "MAPP", "start": "2022-01-01", "end": None, "level": level, "category": category}
+    ]
+    bundle = make_bundle(person)
+    if bad:
+        assert paths_of(bundle) == {f"people[0].registrations[0].{field}" for field in bad}
+    else:
+        bundle_import(actor=SYSTEM, raw=raw(bundle))
+        assert Registration.objects.get(person__crn="X123456", type__code="MAPP").level == "M0"

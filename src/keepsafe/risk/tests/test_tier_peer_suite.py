@@ -95,13 +95,13 @@ class Bdd:
         )
 
 
-def _needs(*pairs: str) -> tuple[tuple[str, str], ...]:
-    return tuple((pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2))
+def _severe(count: int) -> tuple[tuple[str, str], ...]:
+    """The first `count` needs in hmpps-tier's order (accommodation, ETE, relationships, lifestyle, drugs, alcohol)."""
+    return tuple((n, "SEVERE") for n in list(NEED)[:count])
 
 
-FIVE_SEVERE = _needs(*sum(([n, "SEVERE"] for n in list(NEED)[:5]), []))
-SIX_SEVERE = _needs(*sum(([n, "SEVERE"] for n in list(NEED)[:6]), []))
-FOUR_SEVERE_DRUGS_STANDARD = _needs(*sum(([n, "SEVERE"] for n in list(NEED)[:4]), []), "DRUG_MISUSE", "STANDARD")
+FIVE_SEVERE, SIX_SEVERE = _severe(5), _severe(6)
+FOUR_SEVERE_DRUGS_STANDARD = (*_severe(4), ("DRUG_MISUSE", "STANDARD"))
 ALL_TEN_FACTORS = ("RCCO", "RCPR", "RCHD", "RPIR", "RTAO", "RVAD", "STRG", "RMDO", "ALSH", "RVLN")
 COMMUNITY = CurrentEvent(custodial=False)
 
@@ -331,7 +331,7 @@ FEATURES: list[tuple[str, str, Bdd, dict[str, Any]]] = [
     *[
         (
             "criminogenicNeeds.8.4",
-            f"{ {'NO_NEED': 'NO NEED for', 'STANDARD': 'STANDARD need for', 'SEVERE': 'SEVERE need for'}[s]} {n}",
+            f"{ {'NO_NEED': 'NO NEED for', 'STANDARD': 'STANDARD need for', 'SEVERE': 'SEVERE need for'}[s] } {n}",
             Bdd(needs=((n, s),)),
             {"change_points": NEED_WEIGHTS[NEED[n]] * {"NO_NEED": 0, "STANDARD": 1, "SEVERE": 2}[s]},
         )
@@ -508,6 +508,7 @@ class Case:
     female: bool = False
     rsr: float | None = 23.0
     ogrs: float | None = 21.0
+    arp: float | None = None  # OGP2, for the v3 checks (their v2 tests have none)
     events: list[tuple[str, tuple[str, ...], bool]] = field(default_factory=lambda: [("NC", (), False)])
     registrations: list[dict[str, Any]] = field(default_factory=list)
     assessment: str = "none"  # "valid" (no needs), "old" (older than 55 weeks), "none"
@@ -541,14 +542,14 @@ def _person(case: Case) -> dict[str, Any]:
                 "terminated": (clock.today() - timedelta(days=1)).isoformat() if terminated else None,
             }
         )
-    registrations = [
-        {"id": f"G{n}", "start": "2021-02-01", "end": None, **r} for n, r in enumerate(case.registrations)
-    ]
+    registrations = [{"id": f"G{n}", "start": "2021-02-01", "end": None, **r} for n, r in enumerate(case.registrations)]
     predictors = {}
     if case.rsr is not None:
         predictors["rsr"] = {"score": case.rsr, "band": "HIGH", "static": False}
     if case.ogrs is not None:
         predictors["ogrs3_2y"] = {"score": case.ogrs, "band": "LOW", "static": False}
+    if case.arp is not None:
+        predictors["ogp2"] = {"score": case.arp, "band": "LOW", "static": False}
     assessments = []
     days = case.completed_days_ago
     if case.assessment != "none" or days is not None:
@@ -758,10 +759,11 @@ def test_curfew_only_high_protect_case_is_a0_with_the_reason() -> None:
 @pytest.mark.django_db
 def test_m0_registration_imports_scores_nothing_and_is_not_mappa_for_v3() -> None:
     """RegistrationEdgeCasesTest's M0 registration: imported (it could not be before), 0 points, no v3 MAPPA step."""
-    result = _tiers(Case(registrations=[_mappa("M0", category=None)], assessment="old"))
+    result = _tiers(Case(registrations=[_mappa("M0", category=None)], assessment="old", arp=10))
     assert result["v2"] == "B2"
     assert any("M0" in r["detail"] for r in result["explanation"]["v2"])
-    assert not any(r["step"] == "mappa_rosh" for r in result["explanation"]["v3"])
+    assert result["v3"] == "B"  # CSRP 23 against ARP 10; no MAPPA step (it would say E)
+    assert [r["step"] for r in result["explanation"]["v3"]] == ["reoffending"]
 
 
 @pytest.mark.django_db

@@ -57,7 +57,6 @@ def mandate_for_change(current: Iterable[CurrentEvent]) -> bool:
     """hmpps-tier MandateForChange.kt: a mandate when any current event is custodial, or has a requirement that is
     neither restrictive (curfew, exclusion, prohibited activity) nor unpaid work (tiering.md, change level)."""
     return any(
-        e.custodial
-        or any(r is not RequirementType.UNPAID_WORK and not r.is_restrictive for r in e.requirements)
+        e.custodial or any(r is not RequirementType.UNPAID_WORK and not r.is_restrictive for r in e.requirements)
         for e in current
     )
