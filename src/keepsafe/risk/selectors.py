@@ -19,7 +19,7 @@ from keepsafe.risk.rules.prompts import Evidence
 from keepsafe.risk.rules.review_signal import LatestAssessment, NewInformation, risk_review_signal
 from keepsafe.risk.rules.rosh import LEVEL_FOR_REGISTRATION, Level
 from keepsafe.risk.rules.tier import CurrentEvent, MappaRecord, Reason, mandate_for_change, mappa_for_tiers
-from keepsafe.risk.rules.tier.v2 import TierV2Input, tier_v2
+from keepsafe.risk.rules.tier.v2 import TierV2Input, tier_v2, women_factors
 from keepsafe.risk.rules.tier.v3 import TierV3Input, tier_v3
 
 VALID_ASSESSMENT_WEEKS = 55  # hmpps-tier / ARNS tierPredicate: an assessment completed within 55 weeks
@@ -239,6 +239,7 @@ def tiers_from(inputs: TierInputs) -> dict[str, Any]:
     )
     rsr = found.get("rsr") or found.get("csrp")
     ogrs = found.get("ogrs3_2y")
+    parenting, impulsivity_or_temper = women_factors(assessment.oasys_answers if valid and assessment else {})
     v2 = tier_v2(
         TierV2Input(
             rsr=rsr.value if rsr else None,
@@ -246,6 +247,8 @@ def tiers_from(inputs: TierInputs) -> dict[str, Any]:
             mappa_level=mappa_level,
             registrations=codes,
             female=person.gender == "FEMALE",
+            parenting_responsibilities=parenting,
+            impulsivity_or_temper=impulsivity_or_temper,
             mandate_for_change=mandate,
             valid_assessment=valid,
             needs=dict(assessment.needs) if valid and assessment else {},

@@ -311,3 +311,18 @@ def test_mappa_level_m0_is_accepted_and_only_m0_may_leave_the_category_empty(lev
     else:
         bundle_import(actor=SYSTEM, raw=raw(bundle))
         assert Registration.objects.get(person__crn="X123456", type__code="MAPP").level == "M0"
+
+
+def test_oasys_answers_are_validated_and_travel_back_out():
+    """Issue 18: OASys 6.9, 11.2 and 11.4 (tier v2's women's factors) — wrong answers named by path, good ones kept."""
+    person = make_person(gender="FEMALE")
+    person["assessments"][0]["oasys_answers"] = {"parenting_responsibilities": "MAYBE", "impulsivity": 3}
+    assert paths_of(make_bundle(person)) == {
+        "people[0].assessments[0].oasys_answers.parenting_responsibilities",
+        "people[0].assessments[0].oasys_answers.impulsivity",
+    }
+    person["assessments"][0]["oasys_answers"] = {"parenting_responsibilities": "YES", "temper_control": 1}
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle(person)))
+    exported = _export()["people"][0]["assessments"][0]["oasys_answers"]
+    assert exported == {"parenting_responsibilities": "YES", "temper_control": 1}
+    assert not bundle_import(actor=SYSTEM, raw=raw(make_bundle(person))).changed_anything

@@ -514,6 +514,7 @@ class Case:
     assessment: str = "none"  # "valid" (no needs), "old" (older than 55 weeks), "none"
     needs: dict[str, str] = field(default_factory=dict)
     completed_days_ago: int | None = None
+    answers: dict[str, Any] = field(default_factory=dict)  # OASys 6.9, 11.2, 11.4 (bundle `oasys_answers`)
 
 
 def _reg(code: str, *, level: str | None = None, category: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -570,6 +571,7 @@ def _person(case: Case) -> dict[str, Any]:
                 "rosh": rosh,
                 "predictors": predictors,
                 "needs": case.needs,
+                "oasys_answers": case.answers,
             }
         )
     return make_person(
@@ -772,3 +774,27 @@ def test_assessment_older_than_55_weeks_gives_change_level_2(days: int, expected
     """mandateForChange.9.5 "Sentence with out of date assessment has change level 2": 55 weeks and one day ago is
     out of date (B2: RSR 23 gives B, no valid assessment gives 2); a day inside 55 weeks is valid (B1)."""
     assert _tiers(replace(Case(), completed_days_ago=days))["v2"] == expected
+
+
+# --- the women's factors through an imported case (additionalFactorsFemaleComplexity.6.11.2 facts) -----------------
+NINE_POINTS = [_mappa("M1"), _reg("ALSH"), _reg("RVLN")]  # BddSteps.kt "an offender scores 9 protect points"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("female", "answers", "assessment", "expected"),
+    [
+        pytest.param(True, {"parenting_responsibilities": "YES"}, "valid", "C1", id="woman, parenting: 11 → C"),
+        pytest.param(True, {"impulsivity": 1}, "valid", "C1", id="woman, impulsivity 1: 11 → C"),
+        pytest.param(True, {"temper_control": 2}, "valid", "C1", id="woman, temper control 2: 11 → C"),
+        pytest.param(True, {"impulsivity": 0, "parenting_responsibilities": "NO"}, "valid", "D1", id="woman, none"),
+        pytest.param(False, {"impulsivity": 2, "parenting_responsibilities": "YES"}, "valid", "D1", id="man"),
+        pytest.param(True, {"parenting_responsibilities": "YES"}, "old", "D2", id="woman, assessment too old"),
+    ],
+)
+def test_women_factors_come_from_the_imported_oasys_answers(
+    female: bool, answers: dict[str, Any], assessment: str, expected: str
+) -> None:
+    """Before issue 18 a case's tiers never fed these factors (the assessment did not carry the answers)."""
+    case = Case(female=female, rsr=None, registrations=NINE_POINTS, assessment=assessment, answers=answers)
+    assert _tiers(case)["v2"] == expected

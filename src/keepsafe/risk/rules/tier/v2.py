@@ -5,6 +5,7 @@ hmpps-tier ProtectLevelCalculator.kt and ChangeLevelCalculator.kt, as published 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -57,6 +58,14 @@ class TierV2:
     change_points: int | None
     unsupervised: bool
     reasons: tuple[Reason, ...]
+
+
+def women_factors(answers: Mapping[str, object]) -> tuple[bool, bool]:
+    """(parenting responsibilities, impulsivity or temper control) from the OASys answers 6.9, 11.2 and 11.4:
+    "YES" to 6.9; some (1) or significant (2) problems with 11.2 or 11.4 (hmpps-tier AdditionalFactorsForWomen.kt,
+    SectionAnswer.kt; BDD additionalFactorsFemaleComplexity.6.11.2)."""
+    problems = (answers.get("impulsivity"), answers.get("temper_control"))
+    return answers.get("parenting_responsibilities") == "YES", any(a in (1, 2) for a in problems)
 
 
 def rsr_points(rsr: float | None) -> int:
