@@ -158,6 +158,7 @@ def person_bundle(p: Person) -> dict[str, Any]:
                 "predictors": a.predictors,
                 "needs": a.needs,
                 "risk_to_self": a.risk_to_self,
+                "oasys_answers": a.oasys_answers,
             }
             for a in sorted(p.assessments.all(), key=lambda a: a.external_id)
             if a.status == "COMPLETE" and a.source == "IMPORTED"

@@ -479,6 +479,7 @@ def _write_assessments(people: list[PersonIn], person_ids: dict[str, int], summa
                     "predictors": {k: v.model_dump() for k, v in a.predictors.items()},
                     "needs": dict(a.needs),
                     "risk_to_self": dict(a.risk_to_self),
+                    "oasys_answers": a.oasys_answers.model_dump(exclude_none=True),
                     "overall": overall({Group(g): Level(lv) for g, lv in {**community, **custody}.items()}).value,
                 }
             )

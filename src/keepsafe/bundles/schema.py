@@ -190,6 +190,14 @@ class PredictorScoreIn(Strict):
     static: bool
 
 
+class OasysAnswersIn(Strict):
+    """The OASys answers tier v2 counts for women (hmpps-tier AdditionalFactorForWomen.kt, SectionAnswer.kt)."""
+
+    parenting_responsibilities: Literal["YES", "NO"] | None = None  # 6.9
+    impulsivity: Literal[0, 1, 2] | None = None  # 11.2: 0 no problems, 1 some, 2 significant
+    temper_control: Literal[0, 1, 2] | None = None  # 11.4
+
+
 class AssessmentIn(Strict):
     """Issue 4 §7: an assessment completed elsewhere (OASys), with the scores it computed."""
 
@@ -204,6 +212,7 @@ class AssessmentIn(Strict):
         Literal["suicide", "self_harm", "custody_coping", "hostel_coping", "vulnerability"],  # type: ignore[valid-type]
         Literal["YES", "NO", "DONT_KNOW"],
     ] = {}
+    oasys_answers: OasysAnswersIn = OasysAnswersIn()
 
 
 class RecallIn(Strict):

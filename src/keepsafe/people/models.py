@@ -158,7 +158,7 @@ class Registration(models.Model):
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=300, blank=True, default="")
-    level = models.CharField(max_length=2, null=True, blank=True)  # MAPPA level M1–M3
+    level = models.CharField(max_length=2, null=True, blank=True)  # MAPPA level M0–M3
     category = models.CharField(max_length=2, null=True, blank=True)  # MAPPA category M1–M4
     notes = models.TextField(blank=True, default="")
     last_reviewed = models.DateField(null=True, blank=True)

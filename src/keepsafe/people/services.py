@@ -36,12 +36,15 @@ def registration_types_sync(*, using: str = "default") -> int:
 
 
 def mappa_problems(type_code: str, level: str | None, category: str | None) -> list[tuple[str, str]]:
-    """MAPPA level (M1–M3) and category (M1–M4) belong to MAPP registrations only (bundle format v1)."""
+    """MAPPA level (M0–M3) and category (M1–M4) belong to MAPP registrations only (bundle format v1).
+
+    nDelius records M0 registrations without a category (hmpps-tier RegistrationEdgeCasesTest), so a level-M0
+    registration may leave the category null; every other level needs one."""
     problems = []
     if type_code == "MAPP":
         if level not in MAPPA_LEVELS:
             problems.append(("level", f"a MAPPA registration needs a level, one of {', '.join(MAPPA_LEVELS)}"))
-        if category not in MAPPA_CATEGORIES:
+        if category not in MAPPA_CATEGORIES and not (level == "M0" and category is None):
             problems.append(
                 ("category", f"a MAPPA registration needs a category, one of {', '.join(MAPPA_CATEGORIES)}")
             )

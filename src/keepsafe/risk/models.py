@@ -16,7 +16,9 @@ class Assessment(models.Model):
     `rationales` {group: text}; `analysis` {nature, imminence, increases, reduces}; `indicator_answers`
     {indicator: {"relevant": bool, "reason": text}}; `prompts` [{code, group, suggested, message, evidence,
     source, response, responded_by}]; `predictors` {name: {"score", "band", "static"}}; `needs` {area: severity};
-    `risk_to_self` {item: "YES"|"NO"|"DONT_KNOW"}; `other_risks` {item: text}.
+    `risk_to_self` {item: "YES"|"NO"|"DONT_KNOW"}; `other_risks` {item: text}; `oasys_answers` (imported only)
+    {"parenting_responsibilities": "YES"|"NO", "impulsivity": 0–2, "temper_control": 0–2}, the OASys answers
+    6.9, 11.2 and 11.4 that tier v2 counts for women.
     """
 
     class Status(models.TextChoices):
@@ -43,6 +45,7 @@ class Assessment(models.Model):
     predictors = models.JSONField(default=dict)
     needs = models.JSONField(default=dict)
     risk_to_self = models.JSONField(default=dict)
+    oasys_answers = models.JSONField(default=dict)
     other_risks = models.JSONField(default=dict)
     overall = models.CharField(max_length=10, choices=LEVEL_CHOICES, null=True, blank=True)
     countersign_required = models.BooleanField(default=False)

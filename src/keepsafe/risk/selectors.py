@@ -10,7 +10,7 @@ from keepsafe.core import clock
 from keepsafe.core.formats import iso_date, iso_instant
 from keepsafe.people.models import Event, Person, Registration
 from keepsafe.people.rules.registration_review import is_active
-from keepsafe.people.rules.vocabulary import CUSTODIAL_SENTENCES, OffenceCategory, SentenceType
+from keepsafe.people.rules.vocabulary import CUSTODIAL_SENTENCES, OffenceCategory, RequirementType, SentenceType
 from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange
 from keepsafe.risk.rules.case_inputs import CaseFacts, ogrs3_from_case
@@ -18,8 +18,8 @@ from keepsafe.risk.rules.predictors import PredictorInputError
 from keepsafe.risk.rules.prompts import Evidence
 from keepsafe.risk.rules.review_signal import LatestAssessment, NewInformation, risk_review_signal
 from keepsafe.risk.rules.rosh import LEVEL_FOR_REGISTRATION, Level
-from keepsafe.risk.rules.tier import Reason
-from keepsafe.risk.rules.tier.v2 import TierV2Input, tier_v2
+from keepsafe.risk.rules.tier import CurrentEvent, MappaRecord, Reason, mandate_for_change, mappa_for_tiers
+from keepsafe.risk.rules.tier.v2 import TierV2Input, tier_v2, women_factors
 from keepsafe.risk.rules.tier.v3 import TierV3Input, tier_v3
 
 VALID_ASSESSMENT_WEEKS = 55  # hmpps-tier / ARNS tierPredicate: an assessment completed within 55 weeks
@@ -220,13 +220,17 @@ def tiers_from(inputs: TierInputs) -> dict[str, Any]:
     today = clock.today()
     person, regs, assessment, events = inputs.person, inputs.registrations, inputs.assessment, inputs.events
     codes = frozenset(r.type.code for r in regs)
-    mappa = next((r for r in regs if r.type.code == "MAPP"), None)
-    mappa_level = int(mappa.level[1]) if mappa and mappa.level else None
+    newest_first = sorted((r for r in regs if r.type.code == "MAPP"), key=lambda r: r.start, reverse=True)
+    mappa_level, mappa = mappa_for_tiers([MappaRecord(r.level, r.category) for r in newest_first])
     level = level_from(inputs.risk, regs)
     found = predictors_from(person, assessment, events[0] if events else None)
     custodial = {s.value for s in CUSTODIAL_SENTENCES}
-    mandate = any(
-        e.sentence_type in custodial or any(r.type != "UNPAID_WORK" for r in e.requirements.all()) for e in events
+    mandate = mandate_for_change(
+        CurrentEvent(
+            custodial=e.sentence_type in custodial,
+            requirements=tuple(RequirementType(r.type) for r in e.requirements.all()),
+        )
+        for e in events
     )
     valid = bool(
         assessment
@@ -235,6 +239,7 @@ def tiers_from(inputs: TierInputs) -> dict[str, Any]:
     )
     rsr = found.get("rsr") or found.get("csrp")
     ogrs = found.get("ogrs3_2y")
+    parenting, impulsivity_or_temper = women_factors(assessment.oasys_answers if valid and assessment else {})
     v2 = tier_v2(
         TierV2Input(
             rsr=rsr.value if rsr else None,
@@ -242,6 +247,8 @@ def tiers_from(inputs: TierInputs) -> dict[str, Any]:
             mappa_level=mappa_level,
             registrations=codes,
             female=person.gender == "FEMALE",
+            parenting_responsibilities=parenting,
+            impulsivity_or_temper=impulsivity_or_temper,
             mandate_for_change=mandate,
             valid_assessment=valid,
             needs=dict(assessment.needs) if valid and assessment else {},
@@ -261,7 +268,7 @@ def tiers_from(inputs: TierInputs) -> dict[str, Any]:
             csrp_static=bool(rsr.static) if rsr else False,
             dc_srp_band=dc.band if dc and dc.band in ("LOW", "MEDIUM", "HIGH", "VERY_HIGH") else None,  # type: ignore[arg-type]
             dc_srp_score=dc.value if dc else None,
-            mappa=mappa is not None,
+            mappa=mappa,
             rosh=level.value if level else None,
             registrations=codes,
             lifer_latest_release=lifer_release,

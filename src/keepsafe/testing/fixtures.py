@@ -159,6 +159,7 @@ PERSON["assessments"] = [
         },
         "needs": {"accommodation": "STANDARD", "relationships": "SEVERE", "thinking_behaviour": "STANDARD"},
         "risk_to_self": {"suicide": "NO", "self_harm": "DONT_KNOW"},
+        "oasys_answers": {},  # issue 18: OASys 6.9, 11.2, 11.4 (tier v2 women's factors); none recorded here
     }
 ]
 

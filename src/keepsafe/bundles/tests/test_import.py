@@ -288,3 +288,41 @@ def test_nul_characters_are_refused_with_their_path():
         ("people[0].contacts[0].notes", "contains a NUL character (\\u0000), which cannot be stored"),
         ("people[0].records[0].text", "contains a NUL character (\\u0000), which cannot be stored"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("level", "category", "bad"),
+    [
+        ("M0", None, set()),  # nDelius records M0 without a category (hmpps-tier RegistrationEdgeCasesTest)
+        ("M0", "M2", set()),
+        ("M1", None, {"category"}),  # every level that scores still needs its category
+        ("M4", "M1", {"level"}),
+        ("0", None, {"level", "category"}),
+    ],
+)
+def test_mappa_level_m0_is_accepted_and_only_m0_may_leave_the_category_empty(level, category, bad):
+    person = make_person()
+    person["registrations"] = [
+        {"id": "M", "type": "MAPP", "start": "2022-01-01", "end": None, "level": level, "category": category}
+    ]
+    bundle = make_bundle(person)
+    if bad:
+        assert paths_of(bundle) == {f"people[0].registrations[0].{field}" for field in bad}
+    else:
+        bundle_import(actor=SYSTEM, raw=raw(bundle))
+        assert Registration.objects.get(person__crn="X123456", type__code="MAPP").level == "M0"
+
+
+def test_oasys_answers_are_validated_and_travel_back_out():
+    """Issue 18: OASys 6.9, 11.2 and 11.4 (tier v2's women's factors) — wrong answers named by path, good ones kept."""
+    person = make_person(gender="FEMALE")
+    person["assessments"][0]["oasys_answers"] = {"parenting_responsibilities": "MAYBE", "impulsivity": 3}
+    assert paths_of(make_bundle(person)) == {
+        "people[0].assessments[0].oasys_answers.parenting_responsibilities",
+        "people[0].assessments[0].oasys_answers.impulsivity",
+    }
+    person["assessments"][0]["oasys_answers"] = {"parenting_responsibilities": "YES", "temper_control": 1}
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle(person)))
+    exported = _export()["people"][0]["assessments"][0]["oasys_answers"]
+    assert exported == {"parenting_responsibilities": "YES", "temper_control": 1}
+    assert not bundle_import(actor=SYSTEM, raw=raw(make_bundle(person))).changed_anything

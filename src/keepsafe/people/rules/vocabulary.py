@@ -75,6 +75,20 @@ class RequirementType(enum.StrEnum):
     PROHIBITED_ACTIVITY = "PROHIBITED_ACTIVITY"
     RESIDENCE = "RESIDENCE"
 
+    @property
+    def is_restrictive(self) -> bool:
+        return self in RESTRICTIVE_REQUIREMENTS
+
+
+# Requirements that restrict rather than rehabilitate: nDelius flags their main category `restrictive`, and a
+# community sentence with only these gives no mandate for change (hmpps-tier MandateForChange.kt;
+# shared/reference/tiering.md, corrected 2026-12-01: "curfew, exclusion and similar"). Prohibited activity is the
+# third prohibition of the same kind (Sentencing Act 2020 Sch. 9: curfew, exclusion, prohibited activity).
+# Residence is supervised by probation and is not marked restrictive here (docs/risk.md, "Peer suite").
+RESTRICTIVE_REQUIREMENTS = frozenset(
+    {RequirementType.CURFEW, RequirementType.EXCLUSION, RequirementType.PROHIBITED_ACTIVITY}
+)
+
 
 class LicenceConditionType(enum.StrEnum):
     STANDARD = "STANDARD"
@@ -127,7 +141,9 @@ SOURCE_LABELS = {
     RecordSource.OTHER: "Other",
 }
 
-MAPPA_LEVELS = ("M1", "M2", "M3")
+# nDelius records level M0 on some MAPPA registrations (hmpps-tier RegistrationEdgeCasesTest: a MAPP registration
+# at M0). hmpps-tier's MappaLevel knows only M1–M3, so M0 scores no protect points; see risk/rules/tier/v2.py.
+MAPPA_LEVELS = ("M0", "M1", "M2", "M3")
 MAPPA_CATEGORIES = ("M1", "M2", "M3", "M4")
 
 # Flags that must never be missed: shown first in the case header, in a distinct style.

@@ -5,6 +5,7 @@ hmpps-tier ProtectLevelCalculator.kt and ChangeLevelCalculator.kt, as published 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -36,13 +37,13 @@ UNSUPERVISED_REGISTRATION = "PRC"
 class TierV2Input:
     rsr: float | None = None  # RSR percentage
     rosh: RoshLevel | None = None
-    mappa_level: int | None = None  # 1, 2 or 3
+    mappa_level: int | None = None  # 0 (nDelius M0: no points), 1, 2 or 3
     registrations: frozenset[str] = frozenset()
     female: bool = False
     parenting_responsibilities: bool = False  # women only (OASys 6.9)
     impulsivity_or_temper: bool = False  # women only (OASys 11.2 or 11.4), counted once
     previous_enforcement: bool = False  # women only: breach or recall
-    mandate_for_change: bool = True  # a current custodial event, or a requirement other than unpaid work
+    mandate_for_change: bool = True  # rules.tier.mandate_for_change: custody, or a non-restrictive requirement
     valid_assessment: bool = False  # one completed in the last 55 weeks
     needs: dict[str, NeedSeverity] = field(default_factory=dict)
     ogrs3_2y_percent: int | None = None
@@ -57,6 +58,14 @@ class TierV2:
     change_points: int | None
     unsupervised: bool
     reasons: tuple[Reason, ...]
+
+
+def women_factors(answers: Mapping[str, object]) -> tuple[bool, bool]:
+    """(parenting responsibilities, impulsivity or temper control) from the OASys answers 6.9, 11.2 and 11.4:
+    "YES" to 6.9; some (1) or significant (2) problems with 11.2 or 11.4 (hmpps-tier AdditionalFactorsForWomen.kt,
+    SectionAnswer.kt; BDD additionalFactorsFemaleComplexity.6.11.2)."""
+    problems = (answers.get("impulsivity"), answers.get("temper_control"))
+    return answers.get("parenting_responsibilities") == "YES", any(a in (1, 2) for a in problems)
 
 
 def rsr_points(rsr: float | None) -> int:
@@ -93,8 +102,8 @@ def change_level(points: int) -> int:
 
 def tier_v2(i: TierV2Input) -> TierV2:
     """Tier v2 — hmpps-tier ProtectLevelCalculator/ChangeLevelCalculator; shared/reference/tiering.md."""
-    if i.mappa_level not in (None, 1, 2, 3):
-        raise TierInputError(f"MAPPA level must be 1, 2 or 3, got {i.mappa_level!r}")
+    if i.mappa_level not in (None, 0, 1, 2, 3):
+        raise TierInputError(f"MAPPA level must be 0, 1, 2 or 3, got {i.mappa_level!r}")
     unknown_needs = set(i.needs) - set(NEED_WEIGHTS)
     if unknown_needs:
         raise TierInputError(f"unknown need areas: {', '.join(sorted(unknown_needs))}")
@@ -110,6 +119,8 @@ def tier_v2(i: TierV2Input) -> TierV2:
     if mappa:
         reasons.append(Reason("protect", f"MAPPA level {i.mappa_level}", f"+{mappa}"))
         points += mappa
+    elif i.mappa_level == 0:
+        reasons.append(Reason("protect", "MAPPA level M0 scores no points (hmpps-tier MappaLevel: M1–M3)", "+0"))
     for code in COMPLEXITY_REGISTRATIONS:
         if code in i.registrations:
             reasons.append(Reason("protect", f"complexity registration {code}", "+2"))
@@ -129,7 +140,12 @@ def tier_v2(i: TierV2Input) -> TierV2:
     if not i.mandate_for_change:
         change = 0
         reasons.append(
-            Reason("change", "no mandate for change (no custodial event or rehabilitative requirement)", "0")
+            Reason(
+                "change",
+                "no mandate for change (no current custodial sentence, and no requirement other than unpaid work "
+                "or restrictive ones such as curfew, exclusion or prohibited activity)",
+                "0",
+            )
         )
     elif not i.valid_assessment:
         change = 2
