@@ -31,6 +31,12 @@ def database_config() -> dict[str, object]:
             "timeout": 20,
         }
         config["CONN_MAX_AGE"] = 0
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Keepsafe's queries are short OLTP reads; PostgreSQL's JIT spent 2-3 s compiling each caseload query at
+        # 20,000 people (issue 20) and never paid that back. Off for every connection the service opens.
+        options = dict(cast(Mapping[str, object], config.get("OPTIONS") or {}))
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        config["OPTIONS"] = options
     return config
 
 
