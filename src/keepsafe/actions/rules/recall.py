@@ -306,7 +306,7 @@ def _decision_action(recall: RecallFacts, facts: CaseFacts, policy: Policy) -> E
         escalations=(Escalation(hours(0), Step.HEAD_OF_PDU),),
         event=recall.event,
         satisfied=satisfied,
-        withdrawn=_cancelled(recall, facts),
+        withdrawn=_cancelled(recall, facts) if satisfied is None else None,
         detail={"recall": recall.id},
     )
 
@@ -346,7 +346,7 @@ def recall_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
                 satisfied=Evidence("recall", recall.id, recall.executed_at, "returned to custody")
                 if executed and recall.executed_at is not None
                 else None,
-                withdrawn=_cancelled(recall, facts),
+                withdrawn=None if executed else _cancelled(recall, facts),
                 detail={"recall": recall.id, "emergency": "yes" if recall.emergency else "no"},
             )
         )

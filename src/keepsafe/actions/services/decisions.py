@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 
 from keepsafe.actions.models import EnforcementDecisionRecord, ReleasePlanConfirmation
+from keepsafe.actions.rules.calendar import local_date
 from keepsafe.actions.rules.checks import acted_on_problems
 from keepsafe.actions.rules.facts import ContactFacts
 from keepsafe.actions.rules.recall import licence_problem
@@ -21,7 +22,7 @@ from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
-from keepsafe.people.models import Contact, Requirement, RegistrationHistory
+from keepsafe.people.models import Contact, Registration, RegistrationHistory, Requirement
 from keepsafe.sharing.models import CheckRequest
 
 CASE_WORKERS = frozenset({Role.PRACTITIONER, Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER, Role.POM})
@@ -118,11 +119,16 @@ def check_acted_on(*, actor: Actor, check: CheckRequest, outcome: str, notes: st
     answered = check.answered_at
     flag_since = plan_since = False
     if answered is not None:
-        flag_since = RegistrationHistory.objects.filter(
-            registration__person_id=check.person_id,
-            action__in=[RegistrationHistory.Action.ADDED, RegistrationHistory.Action.REVIEWED],
-            at__gte=answered,
-        ).exists()
+        # A flag added (its start, the date it took effect) or reviewed since the answer arrived. Not the history's
+        # ADDED stamp: an import writes that at import time, not when the flag was added.
+        flag_since = (
+            Registration.objects.filter(person_id=check.person_id, start__gte=local_date(answered)).exists()
+            or RegistrationHistory.objects.filter(
+                registration__person_id=check.person_id,
+                action=RegistrationHistory.Action.REVIEWED,
+                at__gte=answered,
+            ).exists()
+        )
         plan_since = any(a.completed_at >= answered for a in assessments_known(check.person, clock.now()))
     problems += acted_on_problems(outcome, notes, flag_since, plan_since)
     if problems:
