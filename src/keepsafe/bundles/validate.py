@@ -211,7 +211,8 @@ def _decision_problems(bundle: BundleIn) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     for i, person in people:
         contacts = stored_contacts.get(person.crn, {}) | {
-            c.id: ContactFacts(c.id, c.type.value, c.at, c.outcome.value if c.outcome else None) for c in person.contacts
+            c.id: ContactFacts(c.id, c.type.value, c.at, c.outcome.value if c.outcome else None)
+            for c in person.contacts
         }
         decided = _duplicates(d.contact for d in person.enforcement_decisions)
         for j, d in enumerate(person.enforcement_decisions):

@@ -22,7 +22,7 @@ from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
-from keepsafe.people.models import Contact, Registration, RegistrationHistory, Requirement
+from keepsafe.people.models import Contact, Event, Registration, RegistrationHistory, Requirement
 from keepsafe.sharing.models import CheckRequest
 
 CASE_WORKERS = frozenset({Role.PRACTITIONER, Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER, Role.POM})

@@ -5,7 +5,7 @@ re-running on the same facts, with the actions the first run opened now open, ch
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -46,7 +46,9 @@ maybe_instants = st.none() | instants
 @st.composite
 def events(draw: st.DrawFn, index: int) -> f.EventFacts:
     sentence_type = draw(
-        st.sampled_from(["DETERMINATE_CUSTODY", "EXTENDED", "INDETERMINATE", "COMMUNITY_ORDER", "SUSPENDED_SENTENCE_ORDER"])
+        st.sampled_from(
+            ["DETERMINATE_CUSTODY", "EXTENDED", "INDETERMINATE", "COMMUNITY_ORDER", "SUSPENDED_SENTENCE_ORDER"]
+        )
     )
     sentence = draw(days)
     requirements = tuple(
@@ -112,8 +114,9 @@ def case_facts(draw: st.DrawFn) -> f.CaseFacts:
         requested = draw(instants)
         answered = draw(st.none() | st.just(requested + timedelta(days=3)))
         acted = draw(st.none() | st.just(answered + timedelta(days=1))) if answered else None
-        checks.append(f.CheckFacts(f"K{i}", draw(st.sampled_from(["DOMESTIC_ABUSE", "SAFEGUARDING"])), requested,
-                                   answered, acted))  # fmt: skip
+        checks.append(
+            f.CheckFacts(f"K{i}", draw(st.sampled_from(["DOMESTIC_ABUSE", "SAFEGUARDING"])), requested, answered, acted)
+        )
     assessments = []
     for i in range(draw(st.integers(0, 3))):
         completed = draw(instants)
@@ -125,7 +128,9 @@ def case_facts(draw: st.DrawFn) -> f.CaseFacts:
         start = draw(days)
         reviews = tuple(sorted(draw(st.lists(instants, max_size=2))))
         registrations.append(
-            f.RegistrationFacts(f"G{i}", "RSTO", "Restraining Order", start, draw(maybe_days), draw(maybe_days), reviews)
+            f.RegistrationFacts(
+                f"G{i}", "RSTO", "Restraining Order", start, draw(maybe_days), draw(maybe_days), reviews
+            )
         )
     kinds = ["CHARGE", "ARREST", "NEW_CHARGE", "CHANGE_OF_ADDRESS", "CALL_OUT"]
     significant = tuple(
@@ -134,8 +139,9 @@ def case_facts(draw: st.DrawFn) -> f.CaseFacts:
     )
     indicators = ["weapons", "threats", "violence", "domestic_abuse", "substance_misuse", "disengagement"]
     findings = tuple(
-        f.FindingFacts(draw(st.sampled_from(["S0", "S1", "I1", "I2", "I3"])), draw(st.sampled_from(indicators)),
-                       draw(instants))  # fmt: skip
+        f.FindingFacts(
+            draw(st.sampled_from(["S0", "S1", "I1", "I2", "I3"])), draw(st.sampled_from(indicators)), draw(instants)
+        )
         for _ in range(draw(st.integers(0, 5)))
     )
     items = ["ACCOMMODATION", "LICENCE_CONDITIONS", "VICTIM_CONTACT", "MULTI_AGENCY"]
@@ -160,7 +166,21 @@ def case_facts(draw: st.DrawFn) -> f.CaseFacts:
         findings=findings,
         release_plan=release_plan,
         victim_registered=draw(st.booleans()),
-        open_keys=frozenset(draw(st.lists(st.sampled_from(["risk-review:signal:RISK_REVIEW:A0", "contact:C0:enforcement", "record:S0:recall-consideration", "registration:G0:2025-06-01"]), max_size=2))),  # fmt: skip
+        open_keys=frozenset(
+            draw(
+                st.lists(
+                    st.sampled_from(
+                        [
+                            "risk-review:signal:RISK_REVIEW:A0",
+                            "contact:C0:enforcement",
+                            "record:S0:recall-consideration",
+                            "registration:G0:2025-06-01",
+                        ]
+                    ),
+                    max_size=2,
+                )
+            )
+        ),
     )
 
 
@@ -176,8 +196,10 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 def test_every_expected_action_has_a_due_instant_and_a_unique_key(facts):
     expected = expected_actions(facts, DEFAULT_POLICY)
     for e in expected:
-        assert isinstance(e.due, datetime) and e.due.tzinfo is not None, e
-        assert isinstance(e.opens_at, datetime) and e.opens_at.tzinfo is not None, e
+        assert isinstance(e.due, datetime), e
+        assert e.due.tzinfo is not None, e
+        assert isinstance(e.opens_at, datetime), e
+        assert e.opens_at.tzinfo is not None, e
         assert e.opens_at <= facts.as_of, e  # nothing is expected before what calls for it happened
     assert len({e.key for e in expected}) == len(expected)
 
@@ -196,9 +218,13 @@ def test_an_action_closes_only_with_the_evidence_its_type_needs_known_at_the_ins
             # Done by an assessment completed at or after every record the review holds.
             assessment = assessments[e.satisfied.ref]
             records = set(e.detail.get("records", "").split(",")) - {""}
-            assert all(x.received_at <= assessment.completed_at for x in facts.findings if x.record in records
-                       and x.received_at <= facts.as_of and any(r.key == e.key and x.record in r.records
-                                                                 for r in risk_reviews(facts)))  # fmt: skip
+            assert all(
+                x.received_at <= assessment.completed_at
+                for x in facts.findings
+                if x.record in records
+                and x.received_at <= facts.as_of
+                and any(r.key == e.key and x.record in r.records for r in risk_reviews(facts))
+            )
         if e.type == ActionType.ENFORCEMENT_DECISION:
             assert e.satisfied.ref in {d.ref for d in facts.enforcement if d.at <= facts.as_of}
         if e.type in (ActionType.RECALL_CONSIDERATION, ActionType.RECALL_EXECUTION):
@@ -245,7 +271,5 @@ def test_the_generated_facts_reach_every_action_type():
     collect()
     reached = {t for t, _ in seen}
     assert reached >= set(ActionType) - {ActionType.HANDOVER}, set(ActionType) - reached
-    assert (ActionType.RISK_REVIEW, True) in seen and (ActionType.RISK_REVIEW, False) in seen
-
-
-_ = date  # dates arrive through `days`
+    assert (ActionType.RISK_REVIEW, True) in seen
+    assert (ActionType.RISK_REVIEW, False) in seen

@@ -53,7 +53,10 @@ LICENCE = f.EventFacts(
 
 def test_a_risk_review_closes_when_an_assessment_is_completed_after_its_newest_record():
     a1 = assessment("A1", "2026-01-05T09:00:00")
-    records = (finding("P-1", "substance_misuse", "2026-02-02T09:00:00"), finding("P-2", "threats", "2026-02-03T09:00:00"))
+    records = (
+        finding("P-1", "substance_misuse", "2026-02-02T09:00:00"),
+        finding("P-2", "threats", "2026-02-03T09:00:00"),
+    )
     (open_review,) = reviews(case("2026-02-04T09:00:00", assessments=(a1,), findings=records))
     assert open_review.satisfied is None
     assert open_review.key == "risk-review:signal:RISK_REVIEW:A1"
@@ -61,12 +64,11 @@ def test_a_risk_review_closes_when_an_assessment_is_completed_after_its_newest_r
     # The assessment that answers it: the review is still expected (so the reconciler can close it), and satisfied.
     # On the old code the signal vanished once answered, so its action was never closed.
     a2 = assessment("A2", "2026-02-05T09:00:00")
-    later = case(
-        "2026-02-06T09:00:00", assessments=(a1, a2), findings=records, open_keys=frozenset({open_review.key})
-    )
+    later = case("2026-02-06T09:00:00", assessments=(a1, a2), findings=records, open_keys=frozenset({open_review.key}))
     (answered,) = reviews(later)
     assert answered.key == open_review.key
-    assert answered.satisfied is not None and answered.satisfied.ref == "A2"
+    assert answered.satisfied is not None
+    assert answered.satisfied.ref == "A2"
 
 
 def test_information_after_the_answering_assessment_opens_a_new_review():
@@ -146,7 +148,8 @@ def test_a_more_serious_indicator_on_an_open_review_renotifies_and_escalates_it(
 )
 def test_recall_is_possible_only_while_on_licence(event, day, words):
     problem = licence_problem(event, (), day)
-    assert problem is not None and words in problem
+    assert problem is not None
+    assert words in problem
 
 
 def test_on_licence_means_released_and_not_yet_expired_nor_back_in_custody():
@@ -154,10 +157,20 @@ def test_on_licence_means_released_and_not_yet_expired_nor_back_in_custody():
     assert licence_problem(LICENCE, (), date(2027, 1, 10)) is None
     life = f.EventFacts("9", "INDETERMINATE", date(2010, 1, 1), release=date(2024, 1, 1))
     assert licence_problem(life, (), date(2040, 1, 1)) is None  # an indeterminate licence never expires
-    executed = f.RecallFacts("R1", "1", at("2025-07-01T09:00:00"), at("2025-07-01T10:00:00"), "RECALL", True, None,
-                             at("2025-07-02T09:00:00"), None)  # fmt: skip
+    executed = f.RecallFacts(
+        "R1",
+        "1",
+        at("2025-07-01T09:00:00"),
+        at("2025-07-01T10:00:00"),
+        "RECALL",
+        True,
+        None,
+        at("2025-07-02T09:00:00"),
+        None,
+    )
     problem = licence_problem(LICENCE, (executed,), date(2025, 7, 3))
-    assert problem is not None and "back in custody" in problem
+    assert problem is not None
+    assert "back in custody" in problem
 
 
 # --- §7 arrest or charge on licence ----------------------------------------------------------------------------------
@@ -174,14 +187,16 @@ def test_a_charge_on_licence_opens_a_recall_consideration_with_a_due_time_and_a_
     assert ActionType.RISK_REVIEW in expected
     # Recording the consideration (the SPO then decides) satisfies it; a consideration from before, already decided,
     # does not.
-    decided_before = f.RecallFacts("R0", "1", at("2025-07-01T09:00:00"), at("2025-07-01T10:00:00"), "NO_RECALL",
-                                   False, None, None, None)  # fmt: skip
+    decided_before = f.RecallFacts(
+        "R0", "1", at("2025-07-01T09:00:00"), at("2025-07-01T10:00:00"), "NO_RECALL", False, None, None, None
+    )
     stale = case("2025-08-01T12:00:00", events=(LICENCE,), significant=(charge,), recalls=(decided_before,))
     assert next(e for e in expected_actions(stale, P) if e.type == ActionType.RECALL_CONSIDERATION).satisfied is None
     considered = f.RecallFacts("R1", "1", at("2025-08-01T15:00:00"), None, None, False, None, None, None)
     later = case("2025-08-01T16:00:00", events=(LICENCE,), significant=(charge,), recalls=(considered,))
     done = next(e for e in expected_actions(later, P) if e.type == ActionType.RECALL_CONSIDERATION)
-    assert done.satisfied is not None and done.satisfied.ref == "R1"
+    assert done.satisfied is not None
+    assert done.satisfied.ref == "R1"
 
 
 def test_a_charge_while_in_custody_or_on_a_community_order_opens_no_recall_consideration():
@@ -205,7 +220,19 @@ def test_weapons_or_threats_since_release_are_grounds_for_emergency_recall():
 # --- §8 acted on -----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("notes", ["Noted.", "noted", "Seen and read.", "No action.", "NFA", "Noted - no further action required at this time.", "ok, noted, file", ""])  # fmt: skip
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "Noted.",
+        "noted",
+        "Seen and read.",
+        "No action.",
+        "NFA",
+        "Noted - no further action required at this time.",
+        "ok, noted, file",
+        "",
+    ],
+)
 def test_noted_is_not_a_reason(notes):
     assert substance_problem(notes) is not None
     assert acted_on_problems(ActedOn.REASON, notes, False, False)
@@ -233,10 +260,12 @@ def test_a_reason_of_substance_and_decisions_that_exist_are_accepted():
 def test_an_active_flag_overdue_for_review_for_years_gets_a_review_action_when_first_seen():
     mappa = f.RegistrationFacts("REG-M", "MAPP", "MAPPA", date(2016, 1, 1), None, date(2018, 3, 1), ())
     (review,) = [
-        e for e in expected_actions(case("2026-12-01T09:00:00", registrations=(mappa,)), P)
+        e
+        for e in expected_actions(case("2026-12-01T09:00:00", registrations=(mappa,)), P)
         if e.type == ActionType.REGISTRATION_REVIEW
-    ]  # fmt: skip
+    ]
     assert review.key == "registration:REG-M:2018-03-01"
-    assert review.satisfied is None and review.withdrawn is None
+    assert review.satisfied is None
+    assert review.withdrawn is None
     ended = f.RegistrationFacts("REG-M", "MAPP", "MAPPA", date(2016, 1, 1), date(2019, 1, 1), date(2018, 3, 1), ())
     assert not [e for e in expected_actions(case("2026-12-01T09:00:00", registrations=(ended,)), P)]

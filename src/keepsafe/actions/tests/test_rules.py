@@ -314,9 +314,7 @@ def test_risk_review_after_new_information_a_recall_and_a_domestic_abuse_call_ou
         "risk-review:recall:R1",
     }
     assessed = f.AssessmentFacts("A2", at("2026-02-05T09:00:00"), False, None)
-    facts = case(
-        "2026-02-06T09:00:00", findings=(finding,), significant=(call_out,), assessments=(before, assessed)
-    )
+    facts = case("2026-02-06T09:00:00", findings=(finding,), significant=(call_out,), assessments=(before, assessed))
     assert all(e.satisfied for e in of_type(expected_actions(facts, P), ActionType.RISK_REVIEW))
 
 

@@ -239,15 +239,34 @@ def test_a_licence_case_replayed_risk_reviews_open_raise_and_close_and_a_charge_
     from keepsafe.risk.models import Assessment
 
     fta = {"type": "APPOINTMENT", "staff": "STF0001", "outcome": "FAILED_TO_ATTEND", "notes": ""}
-    hostel = _record("AP-1", "OTHER", "HOSTEL_REPORT", "2025-06-04T10:00:00Z",
-                     "Hostel report: he failed to return to the approved premises last night; whereabouts unknown.")  # fmt: skip
-    intel = _record("INTEL-7", "PRISON", "INTELLIGENCE_LOG", "2025-06-05T10:00:00Z",
-                    "Security intelligence: he has a knife hidden and has threatened to kill his former partner "
-                    "when released.")  # fmt: skip
-    call_out = _record("POL-CO-1", "POLICE", "CALL_OUT", "2025-06-20T10:00:00Z",
-                       "Police called to the home of his former partner after he threatened to kill her.")  # fmt: skip
-    charge = _record("POL-CH-1", "POLICE", "CHARGE", "2025-06-24T10:00:00Z",
-                     "Charged with possession of a bladed article in a public place.")  # fmt: skip
+    hostel = _record(
+        "AP-1",
+        "OTHER",
+        "HOSTEL_REPORT",
+        "2025-06-04T10:00:00Z",
+        "Hostel report: he failed to return to the approved premises last night; whereabouts unknown.",
+    )
+    intel = _record(
+        "INTEL-7",
+        "PRISON",
+        "INTELLIGENCE_LOG",
+        "2025-06-05T10:00:00Z",
+        "Security intelligence: he has a knife hidden and has threatened to kill his former partner when released.",
+    )
+    call_out = _record(
+        "POL-CO-1",
+        "POLICE",
+        "CALL_OUT",
+        "2025-06-20T10:00:00Z",
+        "Police called to the home of his former partner after he threatened to kill her.",
+    )
+    charge = _record(
+        "POL-CH-1",
+        "POLICE",
+        "CHARGE",
+        "2025-06-24T10:00:00Z",
+        "Charged with possession of a bladed article in a public place.",
+    )
     person = licence_case(assessments=[_oasys("OASYS-1", "2025-05-20T10:00:00Z")])
     review_1 = "risk-review:signal:RISK_REVIEW:OASYS-1"
 
@@ -275,7 +294,8 @@ def test_a_licence_case_replayed_risk_reviews_open_raise_and_close_and_a_charge_
     assert review["status"] == "OPEN"
     assert review["escalated_to"] == ["STF0100"]
     action = Action.objects.get(key=review_1)
-    assert "weapons" in action.title and action.detail["severity"] == "weapons or threats"
+    assert "weapons" in action.title
+    assert action.detail["severity"] == "weapons or threats"
     assert action.log.filter(kind=ActionLog.Kind.REMINDED, slot__isnull=False).last().slot.isoformat() == (
         "2025-06-05T10:00:00+00:00"
     )
@@ -314,10 +334,16 @@ def test_a_licence_case_replayed_risk_reviews_open_raise_and_close_and_a_charge_
     assert review_2["status"] == "OPEN"
 
     # 25 June: recall considered and decided: the consideration is done by it; the execution is chased.
-    recall = RECALL | {"considered_at": "2025-06-25T09:00:00Z", "decided_at": "2025-06-25T11:00:00Z",
-                       "revoked_at": None}  # fmt: skip
-    load(tmp_path, person | {"records": records, "contacts": contacts, "assessments": assessed, "recalls": [recall]},
-         name="b6.json")  # fmt: skip
+    recall = RECALL | {
+        "considered_at": "2025-06-25T09:00:00Z",
+        "decided_at": "2025-06-25T11:00:00Z",
+        "revoked_at": None,
+    }
+    load(
+        tmp_path,
+        person | {"records": records, "contacts": contacts, "assessments": assessed, "recalls": [recall]},
+        name="b6.json",
+    )
     sweep("2025-06-25T12:00:00Z")
     now = actions("X100001", "2025-06-25T12:00:00Z")
     assert "RECALL_CONSIDERATION" not in now

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sharing', '0002_checkrequest_acted_on_at_checkrequest_acted_on_by_and_more'),
+        ("sharing", "0002_checkrequest_acted_on_at_checkrequest_acted_on_by_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='checkrequest',
-            name='acted_on_outcome',
-            field=models.CharField(blank=True, default='', max_length=20),
+            model_name="checkrequest",
+            name="acted_on_outcome",
+            field=models.CharField(blank=True, default="", max_length=20),
         ),
     ]

@@ -235,7 +235,11 @@ def test_a_decision_not_to_recall_produces_a_letter(site):
 def _in_custody(imported, sentence_type: str, dates: dict[str, str | None]) -> dict[str, User]:
     person = make_person(crn="Z100001", records=[], contacts=[], assessments=[])
     event = person["events"][0]
-    event["sentence"] = {"type": sentence_type, "date": "2024-09-01", "length_months": 96 if sentence_type != "INDETERMINATE" else None}  # fmt: skip
+    event["sentence"] = {
+        "type": sentence_type,
+        "date": "2024-09-01",
+        "length_months": 96 if sentence_type != "INDETERMINATE" else None,
+    }
     event["dates"] = {
         "release": None,
         "conditional_release": None,
@@ -254,8 +258,12 @@ def _in_custody(imported, sentence_type: str, dates: dict[str, str | None]) -> d
     [
         (
             "DETERMINATE_CUSTODY",
-            {"release": "2029-03-01", "conditional_release": "2029-03-01", "licence_expiry": "2032-09-01",
-             "sentence_expiry": "2032-09-01"},  # fmt: skip
+            {
+                "release": "2029-03-01",
+                "conditional_release": "2029-03-01",
+                "licence_expiry": "2032-09-01",
+                "sentence_expiry": "2032-09-01",
+            },
             "in custody until release on 1 March 2029",
         ),
         ("INDETERMINATE", {"release": "2028-05-01", "parole_eligibility": "2028-05-01"}, "in custody until release"),
@@ -267,7 +275,8 @@ def test_recall_is_not_offered_to_people_still_in_custody(imported, sentence_typ
     ada = as_user(users["ada"])
     page = ada.get("/case/Z100001/recall").content.decode()
     assert "Ask the SPO for a decision" not in page
-    assert 'data-testid="recall-not-on-licence"' in page and words in page
+    assert 'data-testid="recall-not-on-licence"' in page
+    assert words in page
     refused = ada.post("/case/Z100001/recall/consider", {"event": "1", "reasons": ["RISK_INCREASED"], "concerns": "x"})
     assert refused.status_code == 400
     assert "recall is possible only while on licence" in refused.content.decode()
@@ -292,8 +301,12 @@ def test_weapons_or_threats_since_release_make_the_recall_form_suggest_emergency
     )
     page = ada.get("/case/X123456/recall").content.decode()
     assert 'data-testid="emergency-suggested"' in page
-    assert "INTEL-12" in page and "weapons" in page and "threats" in page
-    ada.post("/case/X123456/recall/consider", {"event": "1", "reasons": ["RISK_INCREASED"], "concerns": "Knife, threats"})
+    assert "INTEL-12" in page
+    assert "weapons" in page
+    assert "threats" in page
+    ada.post(
+        "/case/X123456/recall/consider", {"event": "1", "reasons": ["RISK_INCREASED"], "concerns": "Knife, threats"}
+    )
     decide = as_user(site["sara"]).get("/case/X123456/recall").content.decode()
     assert 'value="yes" checked' in decide  # the emergency radio is preselected
 
@@ -330,7 +343,9 @@ def test_a_check_answer_cannot_be_closed_with_noted(site):
         assert refused.status_code == 400, (outcome, notes)
         check.refresh_from_db()
         assert check.acted_on_at is None
-    assert "is not a decision" in ada.post(url, {"outcome-check-1": "REASON", "notes-check-1": "Noted."}).content.decode()
+    assert (
+        "is not a decision" in ada.post(url, {"outcome-check-1": "REASON", "notes-check-1": "Noted."}).content.decode()
+    )
     # A flag reviewed since the answer arrived makes "flag" a recorded decision.
     RegistrationHistory.objects.create(
         registration=Registration.objects.get(person=person),
