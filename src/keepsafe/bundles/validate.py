@@ -206,7 +206,8 @@ def _decision_problems(bundle: BundleIn) -> list[tuple[str, str]]:
     for crn, external_id, completed_at in Assessment.objects.filter(
         person__crn__in=crns, status=Assessment.Status.COMPLETE, completed_at__isnull=False
     ).values_list("person__crn", "external_id", "completed_at"):
-        stored_assessments.setdefault(crn, []).append(AssessmentFacts(external_id, completed_at, False, None))
+        if completed_at is not None:
+            stored_assessments.setdefault(crn, []).append(AssessmentFacts(external_id, completed_at, False, None))
     days = policy().enforcement_second_absence_days
     problems: list[tuple[str, str]] = []
     for i, person in people:
@@ -216,39 +217,39 @@ def _decision_problems(bundle: BundleIn) -> list[tuple[str, str]]:
         }
         decided = _duplicates(d.contact for d in person.enforcement_decisions)
         for j, d in enumerate(person.enforcement_decisions):
-            at = f"people[{i}].enforcement_decisions[{j}]"
+            path = f"people[{i}].enforcement_decisions[{j}]"
             contact = contacts.get(d.contact)
             if contact is None:
-                problems.append((f"{at}.contact", f"no contact {d.contact!r} for {person.crn}"))
+                problems.append((f"{path}.contact", f"no contact {d.contact!r} for {person.crn}"))
                 continue
             if contact.outcome != "FAILED_TO_ATTEND":
-                problems.append((f"{at}.contact", f"contact {d.contact!r} is not a failure to attend"))
+                problems.append((f"{path}.contact", f"contact {d.contact!r} is not a failure to attend"))
             if d.contact in decided:
-                problems.append((f"{at}.contact", f"contact {d.contact!r} has more than one decision"))
+                problems.append((f"{path}.contact", f"contact {d.contact!r} has more than one decision"))
             if d.at < contact.at:
-                problems.append((f"{at}.at", f"is before the failure to attend ({contact.at.isoformat()})"))
+                problems.append((f"{path}.at", f"is before the failure to attend ({contact.at.isoformat()})"))
             earlier = earlier_absences(contact, tuple(contacts.values()), days)
             if (problem := decision_allowed(d.decision, len(earlier))) is not None:
-                problems.append((f"{at}.decision", problem))
+                problems.append((f"{path}.decision", problem))
             if d.by not in staff:
-                problems.append((f"{at}.by", f"no staff member with code {d.by!r}"))
+                problems.append((f"{path}.by", f"no staff member with code {d.by!r}"))
         events = stored_events.get(person.crn, {}) | {e.id: e.sentence.type.value for e in person.events}
         assessments = tuple(stored_assessments.get(person.crn, [])) + tuple(
             AssessmentFacts(a.id, a.completed_at, False, None) for a in person.assessments
         )
         items = _duplicates(f"{r.event}/{r.item}" for r in person.release_plan)
         for j, r in enumerate(person.release_plan):
-            at = f"people[{i}].release_plan[{j}]"
+            path = f"people[{i}].release_plan[{j}]"
             if r.event not in events:
-                problems.append((f"{at}.event", f"no event {r.event!r} for {person.crn}"))
+                problems.append((f"{path}.event", f"no event {r.event!r} for {person.crn}"))
             elif events[r.event] not in CUSTODIAL_SENTENCES:
-                problems.append((f"{at}.event", f"event {r.event!r} is not a custodial sentence: there is no release"))
+                problems.append((f"{path}.event", f"event {r.event!r} is not a custodial sentence: there is no release"))
             if f"{r.event}/{r.item}" in items:
-                problems.append((f"{at}.item", f"{r.item} is confirmed more than once for event {r.event!r}"))
+                problems.append((f"{path}.item", f"{r.item} is confirmed more than once for event {r.event!r}"))
             if r.item == "LICENCE_CONDITIONS" and (problem := licence_conditions_problem(assessments, r.at)):
-                problems.append((f"{at}.at", problem))
+                problems.append((f"{path}.at", problem))
             if r.by not in staff:
-                problems.append((f"{at}.by", f"no staff member with code {r.by!r}"))
+                problems.append((f"{path}.by", f"no staff member with code {r.by!r}"))
     return problems
 
 
