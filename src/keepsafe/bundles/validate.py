@@ -243,7 +243,9 @@ def _decision_problems(bundle: BundleIn) -> list[tuple[str, str]]:
             if r.event not in events:
                 problems.append((f"{path}.event", f"no event {r.event!r} for {person.crn}"))
             elif events[r.event] not in CUSTODIAL_SENTENCES:
-                problems.append((f"{path}.event", f"event {r.event!r} is not a custodial sentence: there is no release"))
+                problems.append(
+                    (f"{path}.event", f"event {r.event!r} is not a custodial sentence: there is no release")
+                )
             if f"{r.event}/{r.item}" in items:
                 problems.append((f"{path}.item", f"{r.item} is confirmed more than once for event {r.event!r}"))
             if r.item == "LICENCE_CONDITIONS" and (problem := licence_conditions_problem(assessments, r.at)):
