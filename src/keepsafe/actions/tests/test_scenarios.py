@@ -368,3 +368,26 @@ def test_a_licence_case_replayed_risk_reviews_open_raise_and_close_and_a_charge_
     # Nothing more to do for the reviews; sweeping again changes nothing.
     again = sweep("2025-06-26T12:00:00Z")
     assert (again["created"], again["closed"], again["reminded"], again["escalated"]) == (0, 0, 0, 0)
+
+
+def test_a_flag_review_overdue_for_years_at_import_is_chased(tmp_path):
+    """Issue 12 §9: a MAPPA registration imported with its review long overdue gets an open review action at once."""
+    mappa = {
+        "id": "M1",
+        "type": "MAPP",
+        "start": "2017-09-01",
+        "end": None,
+        "level": "M2",
+        "category": "M1",
+        "notes": "",
+        "end_reason": "",
+        "last_reviewed": None,
+    }
+    load(tmp_path, licence_case(registrations=[mappa]))
+    review_day = Person.objects.get(crn="X100001").registrations.get().next_review
+    assert review_day.year < 2019
+    sweep("2026-12-01T09:00:00Z")
+    (action,) = Action.objects.filter(type="REGISTRATION_REVIEW")
+    assert action.status == "OPEN"
+    assert action.key == f"registration:M1:{review_day.isoformat()}"
+    assert action.escalation_level == 2  # overdue for years: the line manager and the head of PDU know
