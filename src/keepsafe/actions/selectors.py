@@ -18,7 +18,6 @@ from keepsafe.core.formats import iso_instant
 from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory
 from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.risk.models import Assessment
-from keepsafe.risk.selectors import review_signals
 from keepsafe.sharing.models import CheckRequest
 
 VICTIM_REGISTRATION = "INVI"  # registration-types.csv: Victim Contact
@@ -122,10 +121,7 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
         assessments=assessments_known(person, as_of),
         registrations=tuple(registrations),
         significant=_significant(person, as_of, since),
-        signals=tuple(
-            f.SignalFacts(s["id"], datetime.fromisoformat(s["raised_at"]), tuple(s["records"]))
-            for s in review_signals(person, as_of)
-        ),
+        findings=findings_known(person, as_of),
         release_plan=tuple(
             f.ReleasePlanItem(c.event.external_id, c.item, c.at, str(c.pk))
             for c in ReleasePlanConfirmation.objects.filter(person=person, at__lte=as_of).select_related("event")
@@ -144,6 +140,55 @@ def assessments_known(person: Person, as_of: datetime) -> tuple[f.AssessmentFact
         ).only("external_id", "completed_at", "countersign_required", "countersigned_at")
         if a.completed_at is not None
     )
+
+
+def findings_known(person: Person, as_of: datetime) -> tuple[f.FindingFacts, ...]:
+    """Indicator findings in the person's records received by `as_of` (the risk reviews' input)."""
+    return tuple(
+        f.FindingFacts(record, indicator, received_at)
+        for record, indicator, received_at in IndicatorFinding.objects.filter(
+            person=person, record__isnull=False, received_at__lte=as_of
+        )
+        .values_list("record__external_id", "indicator", "received_at")
+        .distinct()
+    )
+
+
+def licence_facts(person: Person) -> tuple[list[tuple[Event, f.EventFacts]], tuple[f.RecallFacts, ...]]:
+    """The person's custodial sentences and recalls as they stand, for asking whether a licence is in force."""
+    events = [
+        (
+            e,
+            f.EventFacts(
+                id=e.external_id,
+                sentence_type=e.sentence_type,
+                sentence_date=e.sentence_date,
+                release=e.release,
+                conditional_release=e.conditional_release,
+                parole_eligibility=e.parole_eligibility,
+                licence_expiry=e.licence_expiry,
+                sentence_expiry=e.sentence_expiry,
+                pss_end=e.pss_end,
+                terminated=e.terminated,
+            ),
+        )
+        for e in Event.objects.filter(person=person).order_by("-sentence_date", "-id")
+    ]
+    recalls = tuple(
+        f.RecallFacts(
+            id=r.external_id,
+            event=r.event.external_id if r.event else None,
+            considered_at=r.considered_at,
+            decided_at=r.decided_at,
+            decision=r.decision,
+            emergency=bool(r.emergency),
+            revoked_at=r.revoked_at,
+            executed_at=r.executed_at,
+            cancelled_at=r.cancelled_at,
+        )
+        for r in Recall.objects.filter(person=person).select_related("event")
+    )
+    return events, recalls
 
 
 def absences_before(contact: Contact, days: int) -> tuple[f.ContactFacts, ...]:

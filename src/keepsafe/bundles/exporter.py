@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from django.db.models import Prefetch
 
-from keepsafe.actions.models import Recall
+from keepsafe.actions.models import EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
 from keepsafe.audit.services import AuditEntry, audit_record, audit_record_many
 from keepsafe.bundles.schema import FORMAT
 from keepsafe.core.actor import Actor
@@ -193,6 +193,26 @@ def person_bundle(p: Person) -> dict[str, Any]:
             for c in sorted(p.check_requests.all(), key=lambda c: c.external_id or "")
             if c.external_id
         ],
+        "enforcement_decisions": [
+            {
+                "contact": d.contact.external_id,
+                "decision": d.decision,
+                "at": _instant(d.at),
+                "by": d.by,
+                "notes": d.notes,
+            }
+            for d in sorted(p.enforcement_decisions.all(), key=lambda d: (d.contact.external_id, d.pk))
+        ],
+        "release_plan": [
+            {
+                "event": r.event.external_id,
+                "item": r.item,
+                "at": _instant(r.at),
+                "by": r.by,
+                "notes": r.notes,
+            }
+            for r in sorted(p.release_plan_confirmations.all(), key=lambda r: (r.event.external_id, r.item))
+        ],
     }
 
 
@@ -213,6 +233,8 @@ def people_for_export(*, viewer: Actor, crns: list[str] | None = None, chunk: in
         "assessments",
         Prefetch("recalls", queryset=Recall.objects.select_related("event")),
         Prefetch("check_requests", queryset=CheckRequest.objects.select_related("response_record")),
+        Prefetch("enforcement_decisions", queryset=EnforcementDecisionRecord.objects.select_related("contact")),
+        Prefetch("release_plan_confirmations", queryset=ReleasePlanConfirmation.objects.select_related("event")),
     ).iterator(chunk_size=chunk)
 
 

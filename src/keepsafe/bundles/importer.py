@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.db import transaction
 
-from keepsafe.actions.models import Recall
+from keepsafe.actions.models import EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
 from keepsafe.actions.services.worker import reconcile_later
 from keepsafe.audit.services import AuditEntry, audit_record, audit_record_many
 from keepsafe.bundles.schema import BundleIn, PersonIn
@@ -325,6 +325,8 @@ def _write_people(
         changes[crn_of[person_id]]["assessments"] = "changed"
     for person_id in _write_recalls_and_checks(people, person_ids, summary):
         changes[crn_of[person_id]]["recalls_and_checks"] = "changed"
+    for person_id in _write_decisions(people, person_ids, summary):
+        changes[crn_of[person_id]]["decisions"] = "changed"
     summary.people_touched.update(person_ids.values())
     # Tiers follow their inputs (registrations, events, criminal history): refresh every case this import changed.
     stale = [pid for crn, pid in person_ids.items() if crn in created_crns or changes.get(crn) or pid in assessed]
@@ -398,6 +400,67 @@ def _write_recalls_and_checks(people: list[PersonIn], person_ids: dict[str, int]
         | {k[0] for k in recalls.changed}
         | {o.person_id for o in checks.created}
         | {k[0] for k in checks.changed}
+    )
+
+
+def _write_decisions(people: list[PersonIn], person_ids: dict[str, int], summary: ImportSummary) -> set[int]:
+    """Issue 12 §10: enforcement decisions and release plan items made before the case came here, so the actions
+    they satisfy close. Contacts and events were written above, so their references resolve here."""
+    ids = [person_ids[p.crn] for p in people if p.enforcement_decisions or p.release_plan]
+    if not ids:
+        return set()
+    contact_ids = {
+        (pid, ext): pk
+        for pk, pid, ext in Contact.objects.filter(person_id__in=ids).values_list("pk", "person_id", "external_id")
+    }
+    event_ids = {
+        (pid, ext): pk
+        for pk, pid, ext in Event.objects.filter(person_id__in=ids).values_list("pk", "person_id", "external_id")
+    }
+    decision_rows, item_rows = [], []
+    for p in people:
+        pid = person_ids[p.crn]
+        for d in p.enforcement_decisions:
+            decision_rows.append(
+                {
+                    "person_id": pid,
+                    "contact_id": contact_ids[(pid, d.contact)],
+                    "decision": d.decision,
+                    "at": d.at,
+                    "by": d.by,
+                    "notes": d.notes,
+                }
+            )
+        for r in p.release_plan:
+            item_rows.append(
+                {
+                    "person_id": pid,
+                    "event_id": event_ids[(pid, r.event)],
+                    "item": r.item,
+                    "at": r.at,
+                    "by": r.by,
+                    "notes": r.notes,
+                }
+            )
+    decisions = sync_rows(
+        EnforcementDecisionRecord,
+        ["contact_id"],
+        decision_rows,
+        EnforcementDecisionRecord.objects.filter(person_id__in=ids),
+    )
+    items = sync_rows(
+        ReleasePlanConfirmation,
+        ["event_id", "item"],
+        item_rows,
+        ReleasePlanConfirmation.objects.filter(person_id__in=ids),
+    )
+    summary.add("enforcement_decisions", len(decisions.created), len(decisions.changed))
+    summary.add("release_plan", len(items.created), len(items.changed))
+    return (
+        {o.person_id for o in decisions.created}
+        | {decisions.by_key[k].person_id for k in decisions.changed}
+        | {o.person_id for o in items.created}
+        | {items.by_key[k].person_id for k in items.changed}
     )
 
 

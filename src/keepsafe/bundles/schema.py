@@ -243,6 +243,27 @@ class CheckIn(Strict):
     acted_on_by: str | None = None
 
 
+class EnforcementDecisionIn(Strict):
+    """Issue 12 §10: the decision recorded after a failure to attend (docs/bundle-format.md), so migrated history
+    closes the enforcement action it satisfies."""
+
+    contact: LocalId  # the contact (a failure to attend) it decides on
+    decision: Literal["WARNING", "BREACH", "RECALL_CONSIDERATION"]
+    at: AwareDatetime
+    by: Annotated[str, Field(min_length=1, max_length=150)]  # staff code
+    notes: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class ReleasePlanItemIn(Strict):
+    """Issue 12 §10: one release plan item confirmed before a release (docs/bundle-format.md)."""
+
+    event: LocalId
+    item: Literal["ACCOMMODATION", "LICENCE_CONDITIONS", "VICTIM_CONTACT", "MULTI_AGENCY"]
+    at: AwareDatetime
+    by: Annotated[str, Field(min_length=1, max_length=150)]  # staff code
+    notes: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
 class PersonIn(Strict):
     crn: Crn
     forename: Text
@@ -265,6 +286,8 @@ class PersonIn(Strict):
     assessments: list[AssessmentIn] = []
     recalls: list[RecallIn] = []
     checks: list[CheckIn] = []
+    enforcement_decisions: list[EnforcementDecisionIn] = []
+    release_plan: list[ReleasePlanItemIn] = []
 
 
 class BundleIn(Strict):

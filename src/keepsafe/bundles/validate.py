@@ -12,16 +12,22 @@ from typing import Any
 
 import pydantic
 
+from keepsafe.actions.rules.facts import CUSTODIAL as CUSTODIAL_SENTENCES
+from keepsafe.actions.rules.facts import AssessmentFacts, ContactFacts
 from keepsafe.actions.rules.recall import decision_problems
+from keepsafe.actions.rules.release import licence_conditions_problem
+from keepsafe.actions.rules.supervision import decision_allowed, earlier_absences
+from keepsafe.actions.services.reconcile import policy
 from keepsafe.bundles.schema import BundleIn, PduIn, PersonIn, RecallIn, RegionIn, StaffIn, TeamIn
 from keepsafe.core.errors import ValidationError
 from keepsafe.core.json_paths import nul_paths
-from keepsafe.people.models import Event, Person, RegistrationType
+from keepsafe.people.models import Contact, Event, Person, RegistrationType
 from keepsafe.people.rules.key_dates import SentenceDates, date_problems
 from keepsafe.people.services import mappa_problems
 from keepsafe.records.models import Record
 from keepsafe.records.rules.civil_orders import order_json
 from keepsafe.records.rules.immutability import changed_fields
+from keepsafe.risk.models import Assessment
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
 
@@ -173,6 +179,79 @@ def check_references(bundle: BundleIn, extra_codes: dict[str, set[str]] | None =
         problems += _person_problems(f"people[{i}]", person, known)
     problems += _record_conflicts(bundle)
     problems += _recall_and_check_problems(bundle)
+    problems += _decision_problems(bundle)
+    return problems
+
+
+def _decision_problems(bundle: BundleIn) -> list[tuple[str, str]]:
+    """Enforcement decisions: on one of the person's failures to attend, once each, not before it, a warning only for
+    a first absence in 12 months, by a known member of staff. Release plan items: on a custodial sentence, once each,
+    licence conditions only after a completed assessment, by a known member of staff (issue 12 §10)."""
+    people = [(i, p) for i, p in enumerate(bundle.people) if p.enforcement_decisions or p.release_plan]
+    if not people:
+        return []
+    crns = [p.crn for _, p in people]
+    staff = set(Staff.objects.values_list("code", flat=True)) | {s.code for s in bundle.staff}
+    stored_contacts: dict[str, dict[str, ContactFacts]] = {}
+    for crn, external_id, type_, at, outcome in Contact.objects.filter(person__crn__in=crns).values_list(
+        "person__crn", "external_id", "type", "at", "outcome"
+    ):
+        stored_contacts.setdefault(crn, {})[external_id] = ContactFacts(external_id, type_, at, outcome)
+    stored_events: dict[str, dict[str, str]] = {}
+    for crn, external_id, sentence_type in Event.objects.filter(person__crn__in=crns).values_list(
+        "person__crn", "external_id", "sentence_type"
+    ):
+        stored_events.setdefault(crn, {})[external_id] = sentence_type
+    stored_assessments: dict[str, list[AssessmentFacts]] = {}
+    for crn, external_id, completed_at in Assessment.objects.filter(
+        person__crn__in=crns, status=Assessment.Status.COMPLETE, completed_at__isnull=False
+    ).values_list("person__crn", "external_id", "completed_at"):
+        if completed_at is not None:
+            stored_assessments.setdefault(crn, []).append(AssessmentFacts(external_id, completed_at, False, None))
+    days = policy().enforcement_second_absence_days
+    problems: list[tuple[str, str]] = []
+    for i, person in people:
+        contacts = stored_contacts.get(person.crn, {}) | {
+            c.id: ContactFacts(c.id, c.type.value, c.at, c.outcome.value if c.outcome else None)
+            for c in person.contacts
+        }
+        decided = _duplicates(d.contact for d in person.enforcement_decisions)
+        for j, d in enumerate(person.enforcement_decisions):
+            path = f"people[{i}].enforcement_decisions[{j}]"
+            contact = contacts.get(d.contact)
+            if contact is None:
+                problems.append((f"{path}.contact", f"no contact {d.contact!r} for {person.crn}"))
+                continue
+            if contact.outcome != "FAILED_TO_ATTEND":
+                problems.append((f"{path}.contact", f"contact {d.contact!r} is not a failure to attend"))
+            if d.contact in decided:
+                problems.append((f"{path}.contact", f"contact {d.contact!r} has more than one decision"))
+            if d.at < contact.at:
+                problems.append((f"{path}.at", f"is before the failure to attend ({contact.at.isoformat()})"))
+            earlier = earlier_absences(contact, tuple(contacts.values()), days)
+            if (problem := decision_allowed(d.decision, len(earlier))) is not None:
+                problems.append((f"{path}.decision", problem))
+            if d.by not in staff:
+                problems.append((f"{path}.by", f"no staff member with code {d.by!r}"))
+        events = stored_events.get(person.crn, {}) | {e.id: e.sentence.type.value for e in person.events}
+        assessments = tuple(stored_assessments.get(person.crn, [])) + tuple(
+            AssessmentFacts(a.id, a.completed_at, False, None) for a in person.assessments
+        )
+        items = _duplicates(f"{r.event}/{r.item}" for r in person.release_plan)
+        for j, r in enumerate(person.release_plan):
+            path = f"people[{i}].release_plan[{j}]"
+            if r.event not in events:
+                problems.append((f"{path}.event", f"no event {r.event!r} for {person.crn}"))
+            elif events[r.event] not in CUSTODIAL_SENTENCES:
+                problems.append(
+                    (f"{path}.event", f"event {r.event!r} is not a custodial sentence: there is no release")
+                )
+            if f"{r.event}/{r.item}" in items:
+                problems.append((f"{path}.item", f"{r.item} is confirmed more than once for event {r.event!r}"))
+            if r.item == "LICENCE_CONDITIONS" and (problem := licence_conditions_problem(assessments, r.at)):
+                problems.append((f"{path}.at", problem))
+            if r.by not in staff:
+                problems.append((f"{path}.by", f"no staff member with code {r.by!r}"))
     return problems
 
 

@@ -85,6 +85,9 @@ class CheckRequest(models.Model):
     acted_on_at = models.DateTimeField(null=True, blank=True)
     acted_on_by = models.CharField(max_length=150, blank=True, default="")
     acted_on_notes = models.TextField(blank=True, default="")
+    # Which decision it was (actions.rules.checks.ActedOn: FLAG, PLAN_UPDATED, REFERRAL, REASON); "" for answers
+    # acted on before issue 12 §8 and for imported checks that do not say.
+    acted_on_outcome = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         ordering = ["requested_at", "id"]

@@ -142,6 +142,9 @@ PERSON: dict[str, Any] = {
 # Issue 6 §5: recalls and checks (empty here; the actions tests build their own).
 PERSON["recalls"] = []
 PERSON["checks"] = []
+# Issue 12 §10: enforcement decisions and release plan items made before the case came to Keepsafe.
+PERSON["enforcement_decisions"] = []
+PERSON["release_plan"] = []
 # Issue 4 §7: an assessment completed elsewhere, carried in the bundle.
 PERSON["assessments"] = [
     {

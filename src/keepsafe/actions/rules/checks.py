@@ -7,6 +7,8 @@ answer is recorded *and* the practitioner records what was done with it (issue 6
 
 from __future__ import annotations
 
+import enum
+import re
 from datetime import date, datetime, timedelta
 
 from keepsafe.actions.rules.calendar import end_of_day, start_of_day, working_days_after
@@ -22,6 +24,67 @@ from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRo
 
 KINDS = {"DOMESTIC_ABUSE": ActionType.DOMESTIC_ABUSE_CHECK, "SAFEGUARDING": ActionType.SAFEGUARDING_CHECK}
 WORDS = {"DOMESTIC_ABUSE": "domestic abuse", "SAFEGUARDING": "safeguarding"}
+
+
+class ActedOn(enum.StrEnum):
+    """What was done with a check's answer: a recorded decision (issue 12 §8), never just "noted"."""
+
+    FLAG = "FLAG"  # a flag (registration) added or reviewed since the answer arrived
+    PLAN_UPDATED = "PLAN_UPDATED"  # the risk assessment and its plan completed since the answer arrived
+    REFERRAL = "REFERRAL"  # a referral made (MARAC, children's services, IDVA, police): say to whom and why
+    REASON = "REASON"  # nothing changes, and why: a reason of substance
+
+
+ACTED_ON_LABELS = {
+    ActedOn.FLAG: "A flag added or reviewed because of it",
+    ActedOn.PLAN_UPDATED: "The risk assessment and plan updated because of it",
+    ActedOn.REFERRAL: "A referral made (say to whom and why)",
+    ActedOn.REASON: "No change, for a reason (say what the answer showed and why nothing changes)",
+}
+
+# "Noted." is not a decision (issue 12 §8; seeds/002: information received but not acted on). A reason of substance
+# is at least SUBSTANCE_MIN_CHARS characters and SUBSTANCE_MIN_WORDS different words that are not acknowledgement.
+SUBSTANCE_MIN_CHARS = 40
+SUBSTANCE_MIN_WORDS = 5
+STOCK_WORDS = frozenset(
+    "noted note notes seen read received receipt acknowledged acknowledge ack checked check ok okay fine thanks "
+    "thank you no nfa n/a na none nil action actions further needed required necessary taken at this time for now "
+    "the a an and of to on in it is was has have been be will i we this that as per see above below file filed "
+    "logged log info information update updated reviewed done nothing new same".split()
+)
+
+
+def substance_problem(notes: str) -> str | None:
+    """Why `notes` is not a reason of substance, or None. Acknowledgement and stock phrases carry no decision."""
+    text = " ".join(notes.split())
+    words = {w for w in re.findall(r"[a-z0-9][a-z0-9'/-]*", text.lower()) if w not in STOCK_WORDS}
+    if len(text) < SUBSTANCE_MIN_CHARS or len(words) < SUBSTANCE_MIN_WORDS:
+        return (
+            "say what the answer showed and what was decided because of it; 'noted', 'seen', 'read' or 'no action' "
+            f"is not a decision (at least {SUBSTANCE_MIN_CHARS} characters and {SUBSTANCE_MIN_WORDS} words of "
+            "substance)"
+        )
+    return None
+
+
+def acted_on_problems(outcome: str, notes: str, flag_since: bool, plan_since: bool) -> list[tuple[str, str]]:
+    """What is wrong with recording `outcome` as what was done with an answer. `flag_since` and `plan_since`: a flag
+    was added or reviewed, an assessment completed, after the answer arrived (the decision has to exist)."""
+    if outcome not in ActedOn.__members__:
+        return [("outcome", "choose what was done: " + "; ".join(ACTED_ON_LABELS.values()))]
+    problems: list[tuple[str, str]] = []
+    if outcome == ActedOn.FLAG and not flag_since:
+        problems.append(("outcome", "no flag has been added or reviewed since the answer arrived: do that first"))
+    if outcome == ActedOn.PLAN_UPDATED and not plan_since:
+        problems.append(
+            ("outcome", "no risk assessment has been completed since the answer arrived: complete it first")
+        )
+    if outcome in (ActedOn.REFERRAL, ActedOn.REASON):
+        if (problem := substance_problem(notes)) is not None:
+            problems.append(("notes", problem))
+    elif not notes.strip():
+        problems.append(("notes", "say what the flag or plan now says because of the answer"))
+    return problems
 
 
 def release_date(event: EventFacts) -> date | None:

@@ -6,7 +6,7 @@ from keepsafe.actions.rules.checks import check_actions
 from keepsafe.actions.rules.facts import CaseFacts
 from keepsafe.actions.rules.handover import handover_actions
 from keepsafe.actions.rules.policy import Policy
-from keepsafe.actions.rules.recall import recall_actions
+from keepsafe.actions.rules.recall import recall_actions, recall_consideration_actions
 from keepsafe.actions.rules.release import release_plan_actions
 from keepsafe.actions.rules.reviews import (
     countersign_actions,
@@ -18,6 +18,7 @@ from keepsafe.actions.rules.supervision import enforcement_actions, first_appoin
 from keepsafe.actions.rules.types import Expected
 
 RULES = (
+    recall_consideration_actions,
     recall_actions,
     check_actions,
     handover_actions,

@@ -123,10 +123,12 @@ class SignificantRecord:
 
 
 @dataclass(frozen=True)
-class SignalFacts:
-    id: str
-    raised_at: datetime
-    records: tuple[str, ...]
+class FindingFacts:
+    """A serious-harm indicator found in a record (docs/indicators.md), by when the finding was received."""
+
+    record: str
+    indicator: str
+    received_at: datetime
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ class CaseFacts:
     assessments: tuple[AssessmentFacts, ...] = ()
     registrations: tuple[RegistrationFacts, ...] = ()
     significant: tuple[SignificantRecord, ...] = ()
-    signals: tuple[SignalFacts, ...] = ()
+    findings: tuple[FindingFacts, ...] = ()  # indicator findings in records, received by the instant
     release_plan: tuple[ReleasePlanItem, ...] = ()
     victim_registered: bool = False
     open_keys: frozenset[str] = field(default_factory=frozenset)  # keys of this case's actions still open

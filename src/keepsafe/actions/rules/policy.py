@@ -58,6 +58,8 @@ class Policy:
     overdue_reminder_hours: int = 24
     # Keepsafe: recall consideration must reach an SPO decision within a day (issue 6 §3, the recall workflow).
     recall_decision_due_hours: int = 24
+    # Keepsafe default: an arrest or charge on licence gets a recall consideration recorded within a day (issue 12 §7).
+    recall_consideration_due_hours: int = 24
     # Checks count when requested up to this long before the release or sentence they are for.
     checks_valid_days_before: int = 182
     # Imported history: a trigger older than this when first evaluated does not open an action (one already open

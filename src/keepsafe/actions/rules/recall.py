@@ -9,10 +9,13 @@ was never arrested, with staff believing emergency recall was out-of-hours only 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
-from keepsafe.actions.rules.facts import CaseFacts, RecallFacts
+from keepsafe.actions.rules.calendar import local_date, start_of_day
+from keepsafe.actions.rules.common import default_escalations, default_reminders, in_view
+from keepsafe.actions.rules.facts import CaseFacts, EventFacts, FindingFacts, RecallFacts
 from keepsafe.actions.rules.policy import Policy, hours
 from keepsafe.actions.rules.types import ActionType, Escalation, Evidence, Expected, OwnerRole, ReminderPlan, Step
 
@@ -49,6 +52,118 @@ def options_for(sentence_type: str) -> Options:
         case "INDETERMINATE":
             return Options((RecallType.STANDARD,), emergency_forced=True)
     raise ValueError(f"a {sentence_type} sentence has no licence, so there is nothing to recall")
+
+
+def licence_problem(event: EventFacts, recalls: Sequence[RecallFacts], day: date) -> str | None:
+    """Why the person cannot be recalled on this sentence on `day`, or None while they are on licence.
+
+    Recall revokes a licence, so it needs one in force: released (the release date, else the conditional release
+    date, has come) and the licence not yet expired (an indeterminate licence has no expiry), and not back in custody
+    after an executed recall. Post-sentence supervision is not a licence: its breaches go to the magistrates' court
+    (Criminal Justice Act 2003 s.256AC), not recall. Why: issue 12 §6, recall offered to people still in prison."""
+    if not event.custodial:
+        return f"a {event.sentence_type.replace('_', ' ').lower()} has no licence to recall; consider breach instead"
+    if event.terminated is not None and event.terminated <= day:
+        return f"the sentence was terminated on {event.terminated:%-d %B %Y}"
+    released = event.release or event.conditional_release
+    if released is None:
+        return "the person is in custody: no release date is recorded, so there is no licence to recall"
+    if released > day:
+        return f"the person is in custody until release on {released:%-d %B %Y}: there is no licence to recall yet"
+    ends = max((d for d in (event.licence_expiry, event.sentence_expiry) if d is not None), default=None)
+    if event.sentence_type != "INDETERMINATE" and ends is not None and ends < day:
+        if event.pss_end is not None and event.pss_end >= day:
+            return (
+                f"the licence ended on {ends:%-d %B %Y}; post-sentence supervision is not recalled, its breaches go "
+                "to the magistrates' court"
+            )
+        return f"the licence ended on {ends:%-d %B %Y}"
+    back = [
+        r
+        for r in recalls
+        if r.event == event.id
+        and r.executed_at is not None
+        and local_date(r.executed_at) <= day
+        and local_date(r.executed_at) >= released
+    ]
+    if back:
+        last = max(r.executed_at for r in back if r.executed_at is not None)
+        return f"the person has been back in custody since {local_date(last):%-d %B %Y} after recall"
+    return None
+
+
+# Findings that make the recall form suggest an emergency recall on a licence case (issue 12 §7): intelligence of
+# weapons and threats was what preceded the murder in the Zara Aleena case (seeds/001 concerns 3-4).
+EMERGENCY_INDICATORS = frozenset({"weapons", "threats"})
+
+
+def emergency_grounds(findings: Sequence[FindingFacts], released: date) -> list[FindingFacts]:
+    """Weapons or threats findings received since release: grounds the recall form shows for emergency recall."""
+    since = start_of_day(released)
+    return sorted(
+        (x for x in findings if x.indicator in EMERGENCY_INDICATORS and x.received_at >= since),
+        key=lambda x: (x.received_at, x.record, x.indicator),
+    )
+
+
+# Records that call for a recall consideration when they arrive while the person is on licence (issue 12 §7: a
+# charged offence on licence is the classic recall trigger, Joseph McCann, seeds/003).
+RECALL_TRIGGERS = {"ARREST": "Arrested", "CHARGE": "Charged", "NEW_CHARGE": "Charged"}
+
+
+def _considered(recalls: Sequence[RecallFacts], since: datetime, as_of: datetime) -> RecallFacts | None:
+    """A recall consideration that takes in news from `since`: considered since, or still waiting for its decision."""
+    live = [
+        r
+        for r in recalls
+        if r.considered_at <= as_of
+        and (r.considered_at >= since or r.decided_at is None or r.decided_at >= since)
+        and (r.cancelled_at is None or r.cancelled_at >= since)
+    ]
+    return min(live, key=lambda r: r.considered_at) if live else None
+
+
+def recall_consideration_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
+    """An arrest or charge while on licence: the COM records a recall consideration (then the SPO decides) within
+    `recall_consideration_due_hours`; the line manager is reminded too."""
+    out: list[Expected] = []
+    for record in facts.significant:
+        if record.kind not in RECALL_TRIGGERS:
+            continue
+        day = local_date(record.received_at)
+        event = next((e for e in facts.events if licence_problem(e, facts.recalls, day) is None), None)
+        if event is None:
+            continue
+        key = f"record:{record.id}:recall-consideration"
+        if not in_view(record.received_at, key, facts, policy):
+            continue
+        recall = _considered([r for r in facts.recalls if r.event == event.id], record.received_at, facts.as_of)
+        satisfied = None
+        if recall is not None:
+            satisfied = Evidence(
+                "recall", recall.id, max(recall.considered_at, record.received_at), "recall consideration recorded"
+            )
+        withdrawn = None
+        if satisfied is None and licence_problem(event, facts.recalls, local_date(facts.as_of)) is not None:
+            withdrawn = "no longer on licence"
+        out.append(
+            Expected(
+                type=ActionType.RECALL_CONSIDERATION,
+                key=key,
+                title=f"{RECALL_TRIGGERS[record.kind]} on licence ({day:%-d %B %Y}): consider recall",
+                owner=OwnerRole.COM,
+                opens_at=record.received_at,
+                due=record.received_at + hours(policy.recall_consideration_due_hours),
+                evidence_needed="A recall consideration recorded for the SPO's decision (recall or no recall)",
+                reminders=replace(default_reminders(policy), line_manager_too=True),
+                escalations=default_escalations(policy),
+                event=event.id,
+                satisfied=satisfied,
+                withdrawn=withdrawn,
+                detail={"record": record.id},
+            )
+        )
+    return out
 
 
 def decision_problems(
@@ -191,7 +306,7 @@ def _decision_action(recall: RecallFacts, facts: CaseFacts, policy: Policy) -> E
         escalations=(Escalation(hours(0), Step.HEAD_OF_PDU),),
         event=recall.event,
         satisfied=satisfied,
-        withdrawn=_cancelled(recall, facts),
+        withdrawn=_cancelled(recall, facts) if satisfied is None else None,
         detail={"recall": recall.id},
     )
 
@@ -231,7 +346,7 @@ def recall_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
                 satisfied=Evidence("recall", recall.id, recall.executed_at, "returned to custody")
                 if executed and recall.executed_at is not None
                 else None,
-                withdrawn=_cancelled(recall, facts),
+                withdrawn=None if executed else _cancelled(recall, facts),
                 detail={"recall": recall.id, "emergency": "yes" if recall.emergency else "no"},
             )
         )

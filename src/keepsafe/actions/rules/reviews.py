@@ -7,12 +7,13 @@ the risk issue decides which assessments need countersigning (risk/rules/counter
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from keepsafe.actions.rules.calendar import end_of_day, start_of_day, working_days_after
 from keepsafe.actions.rules.checks import release_date
 from keepsafe.actions.rules.common import default_escalations, default_reminders, in_view, terminated_by
-from keepsafe.actions.rules.facts import CaseFacts
+from keepsafe.actions.rules.facts import AssessmentFacts, CaseFacts
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRole
 
@@ -36,6 +37,86 @@ def significance(kind: str, indicators: frozenset[str]) -> str | None:
     return None
 
 
+# How serious an indicator is for an open review (Keepsafe's ordering, docs/indicators.md groups): weapons and threats
+# first, as in the prison intelligence never acted on in the Zara Aleena case (seeds/001 concerns 3-4); then harm to
+# a person, a partner or a child; then needs and engagement.
+SEVERITY: dict[str, int] = {
+    "weapons": 3,
+    "threats": 3,
+    "violence": 2,
+    "violence_escalation": 2,
+    "domestic_abuse": 2,
+    "stalking": 2,
+    "order_breach": 2,
+    "sexual_harm": 2,
+    "child_safeguarding": 2,
+}
+SEVERITY_WORDS = {1: "needs or engagement", 2: "harm to others", 3: "weapons or threats"}
+
+
+def severity(indicator: str) -> int:
+    return SEVERITY.get(indicator, 1)
+
+
+@dataclass(frozen=True)
+class Review:
+    """The indicator records received after one completed assessment (or before any) and before the next: one review.
+    It closes when the next assessment is completed; it is raised each time a more serious indicator arrives."""
+
+    since: AssessmentFacts | None
+    answered_by: AssessmentFacts | None
+    records: tuple[str, ...]  # in the order received
+    indicators: frozenset[str]
+    first: datetime
+    newest: datetime
+    raised: tuple[datetime, ...]  # when a record more serious than any before it arrived on the open review
+
+    @property
+    def key(self) -> str:
+        # The signal's id in the risk issue's words (risk/rules/review_signal.py), so existing actions keep their key.
+        return f"risk-review:signal:RISK_REVIEW:{self.since.id if self.since else 'NO_ASSESSMENT'}"
+
+    @property
+    def severity(self) -> int:
+        return max(severity(i) for i in self.indicators)
+
+
+def risk_reviews(facts: CaseFacts) -> list[Review]:
+    """Issue 12 §3: each record with indicators received after the latest completed assessment belongs to an open
+    review; the review closes when an assessment is completed after the newest of them."""
+    done = sorted((a for a in facts.assessments if a.completed_at <= facts.as_of), key=lambda a: (a.completed_at, a.id))
+    bounds: list[AssessmentFacts | None] = [None, *done]
+    found = sorted((x for x in facts.findings if x.received_at <= facts.as_of), key=lambda x: (x.received_at, x.record))
+    out: list[Review] = []
+    for since, answered_by in zip(bounds, [*done, None], strict=True):
+        window = [
+            x
+            for x in found
+            if (since is None or x.received_at > since.completed_at)
+            and (answered_by is None or x.received_at <= answered_by.completed_at)
+        ]
+        if not window:
+            continue
+        raised: list[datetime] = []
+        worst = 0
+        for x in window:
+            if worst and severity(x.indicator) > worst and x.received_at > window[0].received_at:
+                raised.append(x.received_at)
+            worst = max(worst, severity(x.indicator))
+        out.append(
+            Review(
+                since=since,
+                answered_by=answered_by,
+                records=tuple(dict.fromkeys(x.record for x in window)),
+                indicators=frozenset(x.indicator for x in window),
+                first=window[0].received_at,
+                newest=window[-1].received_at,
+                raised=tuple(dict.fromkeys(raised)),
+            )
+        )
+    return out
+
+
 def _assessed_since(facts: CaseFacts, since: datetime) -> Evidence | None:
     done = sorted(
         (a for a in facts.assessments if since <= a.completed_at <= facts.as_of), key=lambda a: a.completed_at
@@ -45,22 +126,50 @@ def _assessed_since(facts: CaseFacts, since: datetime) -> Evidence | None:
     return Evidence("assessment", done[0].id, done[0].completed_at, "risk assessment completed")
 
 
+def _review_expected(review: Review, facts: CaseFacts, policy: Policy) -> Expected:
+    count = len(review.records)
+    words = ", ".join(sorted(i.replace("_", " ") for i in review.indicators))
+    satisfied = None
+    if review.answered_by is not None:
+        satisfied = Evidence(
+            "assessment", review.answered_by.id, review.answered_by.completed_at, "risk assessment completed"
+        )
+    return Expected(
+        type=ActionType.RISK_REVIEW,
+        key=review.key,
+        title=f"New information with risk indicators ({count} record{'s' if count != 1 else ''}): {words}",
+        owner=OwnerRole.COM,
+        opens_at=review.first,
+        due=working_days_after(review.first, policy.risk_review_signal_working_days),
+        evidence_needed="A risk of serious harm assessment completed after the newest of these records",
+        reminders=replace(default_reminders(policy), also_at=review.raised),
+        escalations=default_escalations(policy),
+        satisfied=satisfied,
+        raised_at=review.raised[-1] if review.raised else None,
+        detail={
+            "records": ",".join(review.records),
+            "severity": SEVERITY_WORDS[review.severity],
+            "newest": review.newest.isoformat(),
+        },
+    )
+
+
 def risk_review_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
-    """A completed risk assessment after: new indicator information (the records issue's signals); a community
-    sentence starting; a release; a significant event (a new charge, a recall, a change of address, a domestic abuse
-    call-out)."""
+    """A completed risk assessment after: new indicator information (one review per assessment answered, see
+    `risk_reviews`); a community sentence starting; a release; a significant event (a new charge, a recall, a change
+    of address, a domestic abuse call-out)."""
+    out: list[Expected] = []
+    in_a_review: set[str] = set()
+    for review in risk_reviews(facts):
+        in_a_review.update(review.records)
+        # In view while any of its records is recent: old unanswered intelligence never hides new intelligence.
+        if in_view(review.newest, review.key, facts, policy):
+            out.append(_review_expected(review, facts, policy))
     triggers: list[
         tuple[str, str, datetime, datetime, datetime, str | None]
     ] = []  # key, title, opens, due, since, event
-    named_by_signal: set[str] = set()
-    for signal in facts.signals:
-        named_by_signal.update(signal.records)
-        due = working_days_after(signal.raised_at, policy.risk_review_signal_working_days)
-        count = len(signal.records)
-        title = f"New information with risk indicators ({count} record{'s' if count != 1 else ''})"
-        triggers.append((f"signal:{signal.id}", title, signal.raised_at, due, signal.raised_at, None))
     for record in facts.significant:
-        if record.id in named_by_signal:
+        if record.id in in_a_review:
             continue
         due = working_days_after(record.received_at, policy.risk_review_event_working_days)
         triggers.append((f"record:{record.id}", record.why, record.received_at, due, record.received_at, None))
@@ -93,7 +202,6 @@ def risk_review_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
             opens = start_of_day(event.sentence_date)
             due = working_days_after(opens, policy.risk_review_sentence_working_days)
             triggers.append((f"event:{event.id}:sentence", "Community sentence started", opens, due, opens, event.id))
-    out: list[Expected] = []
     for subject, title, opens, due, since, event_id in triggers:
         key = f"risk-review:{subject}"
         if not in_view(opens, key, facts, policy):
@@ -133,7 +241,10 @@ def registration_review_actions(facts: CaseFacts, policy: Policy) -> list[Expect
         for key in sorted(keys):
             review_day = datetime.fromisoformat(key.removeprefix(prefix)).date()
             opens = start_of_day(review_day) - lead
-            if not in_view(opens, key, facts, policy):
+            # The active registration's current review date is chased however long ago it fell (issue 12 §9: a MAPPA
+            # review overdue since 2018 shown in the header and never chased); the look-back spares only old dates.
+            current = not ended and reg.next_review is not None and review_day == reg.next_review
+            if not in_view(opens, key, facts, policy) and not (current and opens <= facts.as_of):
                 continue
             reviews = sorted(r for r in reg.reviews if opens <= r <= facts.as_of)
             satisfied = Evidence("registration", reg.id, reviews[0], "registration reviewed") if reviews else None

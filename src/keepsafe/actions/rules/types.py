@@ -10,6 +10,7 @@ from keepsafe.core.actor import Role
 
 
 class ActionType(enum.StrEnum):
+    RECALL_CONSIDERATION = "RECALL_CONSIDERATION"  # an arrest or charge on licence: consider recall
     RECALL_DECISION = "RECALL_DECISION"  # the step before: an SPO decides a recall being considered
     RECALL_EXECUTION = "RECALL_EXECUTION"
     DOMESTIC_ABUSE_CHECK = "DOMESTIC_ABUSE_CHECK"
@@ -26,6 +27,7 @@ class ActionType(enum.StrEnum):
 
 
 LABELS = {
+    ActionType.RECALL_CONSIDERATION: "Arrested or charged on licence: consider recall",
     ActionType.RECALL_DECISION: "Recall being considered: SPO decision",
     ActionType.RECALL_EXECUTION: "Recall: get the person back into custody",
     ActionType.DOMESTIC_ABUSE_CHECK: "Domestic abuse check",
@@ -72,6 +74,7 @@ class ReminderPlan:
     every: timedelta | None = None
     every_overdue: timedelta | None = None
     line_manager_too: bool = False
+    also_at: tuple[datetime, ...] = ()  # further instants to remind anew (a risk review's new, more serious record)
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Expected:
     satisfied: Evidence | None = None
     withdrawn: str | None = None  # the reason it no longer applies (never for a recall execution)
     detail: dict[str, str] = field(default_factory=dict)
+    raised_at: datetime | None = None  # from this instant it is escalated to the first step even before it is due
 
 
 # Who may cancel each type (issue 6 §1: "a recall execution only by an ACO"). Everything else: the line manager's
@@ -120,9 +124,15 @@ def may_cancel(action_type: ActionType, role: Role) -> bool:
     return role in CANCEL_ROLES[action_type]
 
 
-def escalation_level(escalations: tuple[Escalation, ...], due: datetime, at: datetime) -> int:
-    """How many escalation steps have been reached at `at` (0: still only the owner)."""
-    return sum(1 for step in escalations if at >= due + step.after_due)
+def escalation_level(
+    escalations: tuple[Escalation, ...], due: datetime, at: datetime, raised_at: datetime | None = None
+) -> int:
+    """How many escalation steps have been reached at `at` (0: still only the owner). An action raised (a risk review
+    that received a more serious indicator) has reached at least the first step from the instant it was raised."""
+    level = sum(1 for step in escalations if at >= due + step.after_due)
+    if raised_at is not None and at >= raised_at and escalations:
+        level = max(level, 1)
+    return level
 
 
 def reminder_slot(plan: ReminderPlan, opens_at: datetime, due: datetime, at: datetime) -> datetime | None:
@@ -132,6 +142,7 @@ def reminder_slot(plan: ReminderPlan, opens_at: datetime, due: datetime, at: dat
         return None
     slots = [opens_at]
     slots += [due + offset for offset in plan.offsets if opens_at <= due + offset <= at]
+    slots += [instant for instant in plan.also_at if opens_at <= instant <= at]
     if plan.every is not None and plan.every > timedelta(0):
         slots.append(opens_at + plan.every * ((at - opens_at) // plan.every))
     if plan.every_overdue is not None and plan.every_overdue > timedelta(0) and at >= due:

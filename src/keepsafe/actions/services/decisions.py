@@ -8,10 +8,13 @@ from datetime import date
 from django.db import transaction
 
 from keepsafe.actions.models import EnforcementDecisionRecord, ReleasePlanConfirmation
+from keepsafe.actions.rules.calendar import local_date
+from keepsafe.actions.rules.checks import acted_on_problems
 from keepsafe.actions.rules.facts import ContactFacts
+from keepsafe.actions.rules.recall import licence_problem
 from keepsafe.actions.rules.release import ITEM_LABELS, Item, licence_conditions_problem
 from keepsafe.actions.rules.supervision import EnforcementDecision, decision_allowed, earlier_absences
-from keepsafe.actions.selectors import absences_before, assessments_known
+from keepsafe.actions.selectors import absences_before, assessments_known, licence_facts
 from keepsafe.actions.services.manage import refresh
 from keepsafe.actions.services.recall import recall_consider
 from keepsafe.actions.services.reconcile import policy
@@ -19,7 +22,7 @@ from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
-from keepsafe.people.models import Contact, Event, Requirement
+from keepsafe.people.models import Contact, Event, Registration, RegistrationHistory, Requirement
 from keepsafe.sharing.models import CheckRequest
 
 CASE_WORKERS = frozenset({Role.PRACTITIONER, Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER, Role.POM})
@@ -59,11 +62,8 @@ def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: 
         details={"contact": contact.external_id, "decision": decision},
     )
     if decision == EnforcementDecision.RECALL_CONSIDERATION:
-        licence = Event.objects.filter(
-            person=contact.person,
-            terminated__isnull=True,
-            sentence_type__in=["DETERMINATE_CUSTODY", "EXTENDED", "INDETERMINATE"],
-        ).first()
+        events, recalls = licence_facts(contact.person)
+        licence = next((e for e, ef in events if licence_problem(ef, recalls, clock.today()) is None), None)
         if licence is not None:
             recall_consider(
                 actor=actor,
@@ -106,27 +106,42 @@ def release_plan_confirm(*, actor: Actor, event: Event, item: str, notes: str) -
 
 
 @transaction.atomic
-def check_acted_on(*, actor: Actor, check: CheckRequest, notes: str) -> CheckRequest:
-    """What the practitioner did with a partner's answer: until this is recorded the check is not done."""
+def check_acted_on(*, actor: Actor, check: CheckRequest, outcome: str, notes: str) -> CheckRequest:
+    """What the practitioner decided on a partner's answer: until this is recorded the check is not done. "Acted on"
+    is a recorded decision (issue 12 §8): a flag added or reviewed, the plan updated (both must exist since the
+    answer arrived), a referral, or a reason of substance."""
     _may_work(actor)
     problems = []
     if check.response_record_id is None:
         problems.append(("check", "the partner has not answered yet"))
     if check.acted_on_at is not None:
         problems.append(("check", "what was done with this answer is already recorded"))
-    if not notes.strip():
-        problems.append(
-            (
-                "notes",
-                "say what was done with the information (for example: risk assessment reviewed, "
-                "licence condition requested, safeguarding referral made)",
-            )
+    answered = check.answered_at
+    flag_since = plan_since = False
+    if answered is not None:
+        # A flag added (its start, the date it took effect) or reviewed since the answer arrived. Not the history's
+        # ADDED stamp: an import writes that at import time, not when the flag was added.
+        flag_since = (
+            Registration.objects.filter(person_id=check.person_id, start__gte=local_date(answered)).exists()
+            or RegistrationHistory.objects.filter(
+                registration__person_id=check.person_id,
+                action=RegistrationHistory.Action.REVIEWED,
+                at__gte=answered,
+            ).exists()
         )
+        plan_since = any(a.completed_at >= answered for a in assessments_known(check.person, clock.now()))
+    problems += acted_on_problems(outcome, notes, flag_since, plan_since)
     if problems:
         raise ValidationError(problems)
     check.acted_on_at, check.acted_on_by, check.acted_on_notes = clock.now(), actor.code, notes.strip()
-    check.save(update_fields=["acted_on_at", "acted_on_by", "acted_on_notes"])
-    audit_record(actor=actor, action="CHECK_ACTED_ON", crn=check.person.crn, details={"check": str(check.public_id)})
+    check.acted_on_outcome = outcome
+    check.save(update_fields=["acted_on_at", "acted_on_by", "acted_on_notes", "acted_on_outcome"])
+    audit_record(
+        actor=actor,
+        action="CHECK_ACTED_ON",
+        crn=check.person.crn,
+        details={"check": str(check.public_id), "outcome": outcome},
+    )
     refresh(check.person_id)
     return check
 

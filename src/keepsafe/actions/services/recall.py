@@ -12,7 +12,15 @@ from typing import Any
 from django.db import transaction
 
 from keepsafe.actions.models import Recall
-from keepsafe.actions.rules.recall import Decision, Progress, Reason, decision_problems, part_a_problems
+from keepsafe.actions.rules.recall import (
+    Decision,
+    Progress,
+    Reason,
+    decision_problems,
+    licence_problem,
+    part_a_problems,
+)
+from keepsafe.actions.selectors import licence_facts
 from keepsafe.actions.services.manage import refresh
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
@@ -63,8 +71,11 @@ def recall_consider(*, actor: Actor, person: Person, event: Event, reasons: list
     problems = []
     if event.person_id != person.pk:
         problems.append(("event", "the sentence is not on this case"))
-    if event.sentence_type not in LICENCE_SENTENCES:
-        problems.append(("event", "only a custodial sentence has a licence to recall; consider breach instead"))
+    else:
+        events, recalls = licence_facts(person)
+        facts = next(ef for e, ef in events if e.pk == event.pk)
+        if (problem := licence_problem(facts, recalls, clock.today())) is not None:
+            problems.append(("event", f"recall is possible only while on licence: {problem}"))
     if not reasons or any(r not in Reason.__members__ for r in reasons):
         problems.append(("reasons", "choose risk increased, contact stopped, or both"))
     if not concerns.strip():

@@ -109,6 +109,7 @@ def _plan(e: Expected) -> dict[str, object]:
         "every_hours": e.reminders.every.total_seconds() / 3600 if e.reminders.every else None,
         "every_overdue_hours": e.reminders.every_overdue.total_seconds() / 3600 if e.reminders.every_overdue else None,
         "line_manager_too": e.reminders.line_manager_too,
+        "also_at": [iso_instant(instant) for instant in e.reminders.also_at],
         "escalations": [
             {"after_due_hours": s.after_due.total_seconds() / 3600, "to": s.to.value} for s in e.escalations
         ],
@@ -171,6 +172,9 @@ def _update(
     if action.evidence_needed != e.evidence_needed or action.title != e.title:
         action.evidence_needed, action.title = e.evidence_needed, e.title
         fields += ["evidence_needed", "title"]
+    if action.detail != e.detail or action.reminders != _plan(e):
+        action.detail, action.reminders = e.detail, _plan(e)
+        fields += ["detail", "reminders"]
     if not action.owner_set_by_hand:
         owner = _owner(person, e, directory)
         if owner is not None and owner.pk != action.owner_id:
@@ -193,7 +197,7 @@ def _update(
 def _escalate_and_remind(
     person: Person, action: Action, e: Expected, as_of: datetime, directory: Directory, outcome: Outcome
 ) -> None:
-    level = escalation_level(e.escalations, action.due, as_of)
+    level = escalation_level(e.escalations, action.due, as_of, e.raised_at)
     told: list[Staff] = []
     if level > action.escalation_level:
         for reached in range(action.escalation_level + 1, level + 1):

@@ -297,11 +297,13 @@ def test_first_appointment_after_release_and_requirements_started():
 
 
 def test_risk_review_after_new_information_a_recall_and_a_domestic_abuse_call_out():
-    signal = f.SignalFacts("RISK_REVIEW:A1", at("2026-02-02T09:00:00"), ("P-1",))
+    before = f.AssessmentFacts("A1", at("2026-01-05T09:00:00"), False, None)
+    finding = f.FindingFacts("P-1", "weapons", at("2026-02-02T09:00:00"))
     call_out = f.SignificantRecord("P-2", "CALL_OUT", at("2026-02-03T09:00:00"), "Domestic abuse call-out")
     facts = case(
         "2026-02-04T09:00:00",
-        signals=(signal,),
+        findings=(finding,),
+        assessments=(before,),
         significant=(call_out,),
         recalls=(recall(considered_at=at("2026-02-03T09:00:00"), decided_at=at("2026-02-03T12:00:00")),),
     )
@@ -312,7 +314,7 @@ def test_risk_review_after_new_information_a_recall_and_a_domestic_abuse_call_ou
         "risk-review:recall:R1",
     }
     assessed = f.AssessmentFacts("A2", at("2026-02-05T09:00:00"), False, None)
-    facts = case("2026-02-06T09:00:00", signals=(signal,), significant=(call_out,), assessments=(assessed,))
+    facts = case("2026-02-06T09:00:00", findings=(finding,), significant=(call_out,), assessments=(before, assessed))
     assert all(e.satisfied for e in of_type(expected_actions(facts, P), ActionType.RISK_REVIEW))
 
 

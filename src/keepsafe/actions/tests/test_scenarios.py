@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from keepsafe.actions.models import Action, ActionLog, Notification
+from keepsafe.people.models import Person
 from keepsafe.testing.fixtures import make_person, org_with_managers
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +201,193 @@ def test_failures_to_attend_need_enforcement_and_a_second_needs_breach_or_recall
     assert "breach action or a recall consideration" in second["evidence_needed"]
     assert second["escalated_to"] == ["STF0100"]  # due 5 Aug, so overdue and with the SPO
     assert now["ENFORCEMENT_DECISION:contact:C1:enforcement"]["escalated_to"] == ["STF0100", "STF0800"]
+
+
+def _record(rid: str, source: str, kind: str, received: str, text: str) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "source": source,
+        "kind": kind,
+        "occurred_at": received,
+        "received_at": received,
+        "author": source.title(),
+        "text": text,
+        "order": None,
+    }
+
+
+def _oasys(aid: str, completed: str) -> dict[str, Any]:
+    return {
+        "id": aid,
+        "completed_at": completed,
+        "assessor": "STF0001",
+        "status": "COMPLETE",
+        "rosh": {
+            "community": {"children": "LOW", "public": "HIGH", "known_adult": "HIGH", "staff": "MEDIUM"},
+            "custody": None,
+        },
+        "predictors": {},
+        "needs": {},
+        "risk_to_self": {},
+    }
+
+
+def test_a_licence_case_replayed_risk_reviews_open_raise_and_close_and_a_charge_opens_a_recall_consideration(tmp_path):
+    """Issue 12 §3 and §7 on a timeline like Jordan McSweeney's (seeds/001): released, absent from the hostel, prison
+    intelligence of a knife and threats, missed appointments, a police call-out for threats to a former partner, an
+    assessment, a charge, recall decided; then a Keepsafe assessment answers what came after the first."""
+    from keepsafe.risk.models import Assessment
+
+    fta = {"type": "APPOINTMENT", "staff": "STF0001", "outcome": "FAILED_TO_ATTEND", "notes": ""}
+    hostel = _record(
+        "AP-1",
+        "OTHER",
+        "HOSTEL_REPORT",
+        "2025-06-04T10:00:00Z",
+        "Hostel report: he failed to return to the approved premises last night; whereabouts unknown.",
+    )
+    intel = _record(
+        "INTEL-7",
+        "PRISON",
+        "INTELLIGENCE_LOG",
+        "2025-06-05T10:00:00Z",
+        "Security intelligence: he has a knife hidden and has threatened to kill his former partner when released.",
+    )
+    call_out = _record(
+        "POL-CO-1",
+        "POLICE",
+        "CALL_OUT",
+        "2025-06-20T10:00:00Z",
+        "Police called to the home of his former partner after he threatened to kill her.",
+    )
+    charge = _record(
+        "POL-CH-1",
+        "POLICE",
+        "CHARGE",
+        "2025-06-24T10:00:00Z",
+        "Charged with possession of a bladed article in a public place.",
+    )
+    person = licence_case(assessments=[_oasys("OASYS-1", "2025-05-20T10:00:00Z")])
+    review_1 = "risk-review:signal:RISK_REVIEW:OASYS-1"
+
+    def reviews(instant: str) -> dict[str, dict[str, Any]]:
+        out = io.StringIO()
+        call_command("actions", "X100001", "--json", "--as-of", instant, "--all", stdout=out)
+        return {r["key"]: r for r in json.loads(out.getvalue())["actions"] if r["type"] == "RISK_REVIEW"}
+
+    # Released on 2 June after an assessment on 20 May: the release review is done by it.
+    load(tmp_path, person, name="b0.json")
+    sweep("2025-06-03T09:00:00Z")
+    assert reviews("2025-06-03T09:00:00Z")["risk-review:event:1:release:2025-06-02"]["status"] == "DONE"
+
+    # 4 June: absent from the hostel: a review opens, with the COM only.
+    load(tmp_path, person | {"records": [hostel]}, name="b1.json")
+    sweep("2025-06-04T12:00:00Z")
+    review = reviews("2025-06-04T12:00:00Z")[review_1]
+    assert (review["status"], review["escalation_level"]) == ("OPEN", 0)
+    assert review["due"] == "2025-06-11T23:00:00Z"
+
+    # 5 June: prison intelligence of a knife and threats on the open review: raised to the SPO at once, re-notified.
+    load(tmp_path, person | {"records": [hostel, intel]}, name="b2.json")
+    sweep("2025-06-05T12:00:00Z")
+    review = reviews("2025-06-05T12:00:00Z")[review_1]
+    assert review["status"] == "OPEN"
+    assert review["escalated_to"] == ["STF0100"]
+    action = Action.objects.get(key=review_1)
+    assert "weapons" in action.title
+    assert action.detail["severity"] == "weapons or threats"
+    assert action.log.filter(kind=ActionLog.Kind.REMINDED, slot__isnull=False).last().slot.isoformat() == (
+        "2025-06-05T10:00:00+00:00"
+    )
+    # Looking back, the service's view before the intelligence is unchanged.
+    assert reviews("2025-06-04T12:00:00Z")[review_1]["escalation_level"] == 0
+
+    # Missed appointments and a police call-out for threats to his former partner: the same review, now overdue.
+    contacts = [fta | {"id": "C1", "at": "2025-06-10T10:00:00Z"}, fta | {"id": "C2", "at": "2025-06-17T10:00:00Z"}]
+    records = [hostel, intel, call_out]
+    load(tmp_path, person | {"records": records, "contacts": contacts}, name="b3.json")
+    sweep("2025-06-20T12:00:00Z")
+    now = reviews("2025-06-20T12:00:00Z")
+    assert list(now) == ["risk-review:event:1:release:2025-06-02", review_1]
+    assert now[review_1]["escalated_to"] == ["STF0100", "STF0800"]
+    assert Action.objects.get(pk=action.pk).detail["records"] == "AP-1,INTEL-7,POL-CO-1"
+
+    # 23 June: an OASys assessment (imported) answers every record: the review closes with it as evidence.
+    assessed = [*person["assessments"], _oasys("OASYS-2", "2025-06-23T15:00:00Z")]
+    load(tmp_path, person | {"records": records, "contacts": contacts, "assessments": assessed}, name="b4.json")
+    sweep("2025-06-23T16:00:00Z")
+    action.refresh_from_db()
+    assert action.status == "DONE"
+    assert action.evidence["ref"] == "OASYS-2"
+    assert action.closed_at.isoformat() == "2025-06-23T15:00:00+00:00"
+    assert reviews("2025-06-23T14:00:00Z")[review_1]["status"] == "OPEN"  # still open just before
+
+    # 24 June: charged while on licence: a recall consideration due within a day, and a new risk review.
+    records = [*records, charge]
+    load(tmp_path, person | {"records": records, "contacts": contacts, "assessments": assessed}, name="b5.json")
+    sweep("2025-06-24T12:00:00Z")
+    now = actions("X100001", "2025-06-24T12:00:00Z")
+    consider = now["RECALL_CONSIDERATION"]
+    assert consider["due"] == "2025-06-25T10:00:00Z"
+    assert consider["key"] == "record:POL-CH-1:recall-consideration"
+    review_2 = reviews("2025-06-24T12:00:00Z")["risk-review:signal:RISK_REVIEW:OASYS-2"]
+    assert review_2["status"] == "OPEN"
+
+    # 25 June: recall considered and decided: the consideration is done by it; the execution is chased.
+    recall = RECALL | {
+        "considered_at": "2025-06-25T09:00:00Z",
+        "decided_at": "2025-06-25T11:00:00Z",
+        "revoked_at": None,
+    }
+    load(
+        tmp_path,
+        person | {"records": records, "contacts": contacts, "assessments": assessed, "recalls": [recall]},
+        name="b6.json",
+    )
+    sweep("2025-06-25T12:00:00Z")
+    now = actions("X100001", "2025-06-25T12:00:00Z")
+    assert "RECALL_CONSIDERATION" not in now
+    assert now["RECALL_EXECUTION"]["status"] == "OPEN"
+    done = Action.objects.get(key="record:POL-CH-1:recall-consideration")
+    assert (done.status, done.evidence["kind"], done.evidence["ref"]) == ("DONE", "recall", "R1")
+
+    # 26 June: a Keepsafe assessment completed after the charge answers the second review.
+    p = Person.objects.get(crn="X100001")
+    Assessment.objects.create(
+        person=p,
+        external_id="KS-1",
+        source=Assessment.Source.KEEPSAFE,
+        status=Assessment.Status.COMPLETE,
+        assessor_code="STF0001",
+        started_at=datetime(2025, 6, 26, 9, tzinfo=UTC),
+        completed_at=datetime(2025, 6, 26, 10, tzinfo=UTC),
+    )
+    sweep("2025-06-26T12:00:00Z")
+    second = Action.objects.get(key="risk-review:signal:RISK_REVIEW:OASYS-2")
+    assert (second.status, second.evidence["ref"]) == ("DONE", "KS-1")
+    # Nothing more to do for the reviews; sweeping again changes nothing.
+    again = sweep("2025-06-26T12:00:00Z")
+    assert (again["created"], again["closed"], again["reminded"], again["escalated"]) == (0, 0, 0, 0)
+
+
+def test_a_flag_review_overdue_for_years_at_import_is_chased(tmp_path):
+    """Issue 12 §9: a MAPPA registration imported with its review long overdue gets an open review action at once."""
+    mappa = {
+        "id": "M1",
+        "type": "MAPP",
+        "start": "2017-09-01",
+        "end": None,
+        "level": "M2",
+        "category": "M1",
+        "notes": "",
+        "end_reason": "",
+        "last_reviewed": None,
+    }
+    load(tmp_path, licence_case(registrations=[mappa]))
+    review_day = Person.objects.get(crn="X100001").registrations.get().next_review
+    assert review_day.year < 2019
+    sweep("2026-12-01T09:00:00Z")
+    (action,) = Action.objects.filter(type="REGISTRATION_REVIEW")
+    assert action.status == "OPEN"
+    assert action.key == f"registration:M1:{review_day.isoformat()}"
+    assert action.escalation_level == 2  # overdue for years: the line manager and the head of PDU know

@@ -3,14 +3,18 @@ from consideration to custody, with who may do what."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 import time_machine
 from django.test import Client
 
 from keepsafe.actions.models import Action, Recall
 from keepsafe.actions.services.manage import refresh
-from keepsafe.people.models import Person
-from keepsafe.testing.fixtures import make_person, org_with_managers
+from keepsafe.people.models import Person, Registration, RegistrationHistory
+from keepsafe.records.services import record_add
+from keepsafe.sharing.models import CheckRequest
+from keepsafe.testing.fixtures import SYSTEM, make_person, org_with_managers
 from keepsafe.workforce.models import Staff, User
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +227,133 @@ def test_a_decision_not_to_recall_produces_a_letter(site):
     assert 'data-testid="no-recall-letter"' in page
     assert "Re-engaged; new address verified" in page
     assert not Action.objects.filter(type="RECALL_EXECUTION").exists()
+
+
+# --- issue 12 ---------------------------------------------------------------------------------------------------------
+
+
+def _in_custody(imported, sentence_type: str, dates: dict[str, str | None]) -> dict[str, User]:
+    person = make_person(crn="Z100001", records=[], contacts=[], assessments=[])
+    event = person["events"][0]
+    event["sentence"] = {
+        "type": sentence_type,
+        "date": "2024-09-01",
+        "length_months": 96 if sentence_type != "INDETERMINATE" else None,
+    }
+    event["dates"] = {
+        "release": None,
+        "conditional_release": None,
+        "parole_eligibility": None,
+        "licence_expiry": None,
+        "sentence_expiry": None,
+        "pss_end": None,
+    } | dates
+    event["licence_conditions"] = []
+    imported(org_with_managers() | {"people": [person]})
+    return {"ada": User.objects.create(username="ada2", staff=Staff.objects.get(code="STF0001"), role="PRACTITIONER")}
+
+
+@pytest.mark.parametrize(
+    ("sentence_type", "dates", "words"),
+    [
+        (
+            "DETERMINATE_CUSTODY",
+            {
+                "release": "2029-03-01",
+                "conditional_release": "2029-03-01",
+                "licence_expiry": "2032-09-01",
+                "sentence_expiry": "2032-09-01",
+            },
+            "in custody until release on 1 March 2029",
+        ),
+        ("INDETERMINATE", {"release": "2028-05-01", "parole_eligibility": "2028-05-01"}, "in custody until release"),
+    ],
+)
+@time_machine.travel(NOW, tick=False)
+def test_recall_is_not_offered_to_people_still_in_custody(imported, sentence_type, dates, words):
+    users = _in_custody(imported, sentence_type, dates)
+    ada = as_user(users["ada"])
+    page = ada.get("/case/Z100001/recall").content.decode()
+    assert "Ask the SPO for a decision" not in page
+    assert 'data-testid="recall-not-on-licence"' in page
+    assert words in page
+    refused = ada.post("/case/Z100001/recall/consider", {"event": "1", "reasons": ["RISK_INCREASED"], "concerns": "x"})
+    assert refused.status_code == 400
+    assert "recall is possible only while on licence" in refused.content.decode()
+    assert not Recall.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_weapons_or_threats_since_release_make_the_recall_form_suggest_emergency_recall(site):
+    ada = as_user(site["ada"])
+    assert 'data-testid="emergency-suggested"' not in ada.get("/case/X123456/recall").content.decode()
+    person = Person.objects.get(crn="X123456")
+    record_add(
+        actor=SYSTEM,
+        person=person,
+        external_id="INTEL-12",
+        source="PRISON",
+        kind="INTELLIGENCE_LOG",
+        occurred_at=_instant("2026-11-22T09:00:00Z"),
+        received_at=_instant("2026-11-22T10:00:00Z"),
+        author="Security department",
+        text="Intelligence: he has a knife and has threatened to kill his former partner.",
+    )
+    page = ada.get("/case/X123456/recall").content.decode()
+    assert 'data-testid="emergency-suggested"' in page
+    assert "INTEL-12" in page
+    assert "weapons" in page
+    assert "threats" in page
+    ada.post(
+        "/case/X123456/recall/consider", {"event": "1", "reasons": ["RISK_INCREASED"], "concerns": "Knife, threats"}
+    )
+    decide = as_user(site["sara"]).get("/case/X123456/recall").content.decode()
+    assert 'value="yes" checked' in decide  # the emergency radio is preselected
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_check_answer_cannot_be_closed_with_noted(site):
+    person = Person.objects.get(crn="X123456")
+    answer, _ = record_add(
+        actor=SYSTEM,
+        person=person,
+        external_id="DA-REPLY-1",
+        source="POLICE",
+        kind="DOMESTIC_ABUSE_CHECK",
+        occurred_at=_instant("2026-11-22T09:00:00Z"),
+        received_at=_instant("2026-11-22T10:00:00Z"),
+        author="Police DA unit",
+        text="Two call-outs in 2024 to a former partner.",
+    )
+    check = CheckRequest.objects.create(
+        person=person,
+        kind="DOMESTIC_ABUSE",
+        requested_at=_instant("2026-11-16T09:00:00Z"),
+        requested_by="STF0001",
+        response_record=answer,
+    )
+    url = f"/case/X123456/checks/{check.public_id}/acted-on"
+    ada = as_user(site["ada"])
+    for outcome, notes in (("REASON", "Noted."), ("REASON", "Seen, no action."), ("", "Noted."), ("FLAG", "Flag")):
+        refused = ada.post(url, {"outcome-check-1": outcome, "notes-check-1": notes})
+        assert refused.status_code == 400, (outcome, notes)
+        check.refresh_from_db()
+        assert check.acted_on_at is None
+    assert (
+        "is not a decision" in ada.post(url, {"outcome-check-1": "REASON", "notes-check-1": "Noted."}).content.decode()
+    )
+    # A flag reviewed since the answer arrived makes "flag" a recorded decision.
+    RegistrationHistory.objects.create(
+        registration=Registration.objects.get(person=person),
+        action=RegistrationHistory.Action.REVIEWED,
+        at=_instant("2026-11-23T09:00:00Z"),
+        by="STF0001",
+    )
+    done = ada.post(url, {"outcome-check-1": "FLAG", "notes-check-1": "Restraining order flag reviewed and kept."})
+    assert done.status_code == 302
+    check.refresh_from_db()
+    assert (check.acted_on_outcome, check.acted_on_by) == ("FLAG", "STF0001")

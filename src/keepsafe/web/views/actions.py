@@ -13,10 +13,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from keepsafe.actions.models import Action, Recall
-from keepsafe.actions.rules.recall import ARREST_SECTIONS, PART_A_SECTIONS, next_step, options_for, stage
+from keepsafe.actions.rules.checks import ACTED_ON_LABELS, ActedOn
+from keepsafe.actions.rules.recall import (
+    ARREST_SECTIONS,
+    PART_A_SECTIONS,
+    emergency_grounds,
+    licence_problem,
+    next_step,
+    options_for,
+    stage,
+)
 from keepsafe.actions.rules.release import ITEM_LABELS, Item
 from keepsafe.actions.rules.types import LABELS, MANUAL_COMPLETION, ActionType, may_cancel
-from keepsafe.actions.selectors import visible_actions
+from keepsafe.actions.selectors import findings_known, licence_facts, visible_actions
 from keepsafe.actions.services import decisions, manage
 from keepsafe.actions.services import recall as recall_services
 from keepsafe.core import clock
@@ -85,7 +94,11 @@ def _problems(exc: ValidationError) -> dict[str, str]:
 
 
 def case_actions(
-    request: HttpRequest, crn: str, errors: dict[str, str] | None = None, failed: int | None = None
+    request: HttpRequest,
+    crn: str,
+    errors: dict[str, str] | None = None,
+    failed: int | None = None,
+    failed_check: str | None = None,
 ) -> HttpResponse:
     person, context = _case(request, crn, "case-actions")
     actor = actor_of(request)
@@ -111,6 +124,8 @@ def case_actions(
             "open_rows": open_rows,
             "closed": [a for a in actions if a.status != Action.Status.OPEN][-50:],
             "release_items": [(i.value, ITEM_LABELS[i]) for i in Item],
+            "acted_on_options": [(o.value, ACTED_ON_LABELS[o]) for o in ActedOn],
+            "failed_check": failed_check,
             "errors": errors or {},
             "failed": failed,
             "now": now,
@@ -203,9 +218,14 @@ def check_acted_on(request: HttpRequest, crn: str, public_id: str) -> HttpRespon
     if check is None:
         raise Http404
     try:
-        decisions.check_acted_on(actor=actor_of(request), check=check, notes=_value(request.POST, "notes"))
+        decisions.check_acted_on(
+            actor=actor_of(request),
+            check=check,
+            outcome=_value(request.POST, "outcome"),
+            notes=_value(request.POST, "notes"),
+        )
     except ValidationError as exc:
-        return case_actions(request, crn, errors=_problems(exc))
+        return case_actions(request, crn, errors=_problems(exc), failed_check=str(check.public_id))
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc)) from exc
     return redirect("web:case-actions", crn=person.crn)
@@ -220,11 +240,20 @@ def recall_page(
     person, context = _case(request, crn, "case-actions")
     actor = actor_of(request)
     recall = Recall.objects.filter(person=person).select_related("event").first()
-    events = [
-        e
-        for e in Event.objects.filter(person=person, terminated__isnull=True)
-        if e.sentence_type in recall_services.LICENCE_SENTENCES
+    today = clock.today()
+    sentences, recalls = licence_facts(person)
+    # Recall only while on licence (issue 12 §6): people in custody are never offered it.
+    events = [e for e, facts in sentences if licence_problem(facts, recalls, today) is None]
+    not_on_licence = [
+        (e, problem)
+        for e, facts in sentences
+        if facts.custodial and (problem := licence_problem(facts, recalls, today)) is not None
     ]
+    # Weapons or threats intelligence since release makes the form suggest emergency recall (issue 12 §7).
+    subject = recall.event if recall is not None and recall.event is not None else (events[0] if events else None)
+    release_of = {e.pk: facts.release or facts.conditional_release for e, facts in sentences}
+    released = release_of.get(subject.pk) if subject is not None else None
+    grounds = emergency_grounds(findings_known(person, clock.now()), released) if released else []
     options = None
     if recall is not None and recall.event is not None:
         try:
@@ -238,6 +267,8 @@ def recall_page(
             "stage": stage(progress) if progress else None,
             "next_step": next_step(progress) if progress else None,
             "events": events,
+            "not_on_licence": not_on_licence,
+            "emergency_grounds": grounds,
             "options": options,
             "type_options": [(t.value, t.value.replace("_", " ").capitalize()) for t in options.types]
             if options
