@@ -267,7 +267,10 @@ def _write_people(
     summary.add("events", len(events.created), len(events.changed))
     _note(changes, crn_of, "events", events)
     event_ids = {key: obj.pk for key, obj in events.by_key.items()}
-    sentenced = {obj.pk: known_from_date(obj.sentence_date, now) for obj in events.by_key.values()}
+    # What a bundle brings with a new event is known from its sentence date; what it adds to a stored event (a
+    # varied order's requirement), from now.
+    sentenced = {obj.pk: known_from_date(obj.sentence_date, now) for obj in events.created}
+    sentenced |= {obj.pk: now for obj in events.by_key.values() if obj.pk not in sentenced}
     _write_event_versions(events, sentenced, now, by)
 
     req_rows, lc_rows = [], []
@@ -452,8 +455,8 @@ def _write_event_versions(events, sentenced: dict[int, datetime], now: datetime,
 
 
 def _write_requirement_versions(reqs, lcs, sentenced: dict[int, datetime], now: datetime, by: str) -> None:
-    """Requirements and licence conditions a bundle brings are known from their event's sentence date, a
-    requirement's start from that date; changes to stored ones from now."""
+    """Requirements and licence conditions a bundle brings with their event are known from its sentence date, a
+    requirement's start from that date; those added to a stored event, and changes, from now."""
     rows = []
     for obj in reqs.created:
         rows.append(requirement_version(obj, known_from=sentenced[obj.event_id], recorded_at=now, by=by, start=None))
