@@ -30,6 +30,7 @@ from keepsafe.people.models import (
     RegistrationHistory,
     Requirement,
     RequirementVersion,
+    Version,
 )
 from keepsafe.people.rules.registration_review import is_active
 
@@ -39,12 +40,23 @@ def day_of(as_of: datetime) -> date:
     return timezone.localdate(as_of)
 
 
-def _latest[V: models.Model](rows: models.QuerySet[V], parent: str, recorded: str = "recorded_at") -> dict[int, V]:
-    """The latest version of each parent among `rows` (already limited to what was known by the instant)."""
+def _latest[V: Version | RegistrationHistory](
+    rows: models.QuerySet[V], parent: str, as_of: datetime, recorded: str = "recorded_at"
+) -> tuple[dict[int, V], set[int]]:
+    """The latest version of each parent known by `as_of`, and every parent that has versions (one query)."""
+    return _pick(list(rows.order_by("known_from", recorded, "id")), parent, as_of)
+
+
+def _pick[V: Version | RegistrationHistory](
+    ordered: list[V], parent: str, as_of: datetime
+) -> tuple[dict[int, V], set[int]]:
     latest: dict[int, V] = {}
-    for version in rows.order_by("known_from", recorded, "id"):
-        latest[getattr(version, parent)] = version
-    return latest
+    versioned: set[int] = set()
+    for version in ordered:
+        versioned.add(getattr(version, parent))
+        if version.known_from <= as_of:
+            latest[getattr(version, parent)] = version
+    return latest, versioned
 
 
 def _copy[M: models.Model](model: type[M], stored: M, version: Any, names: tuple[str, ...], **extra: Any) -> M:
@@ -100,31 +112,23 @@ def person_as_known(person: Person, as_of: datetime) -> Person:
 def events_as_known(person: Person, as_of: datetime) -> list[Event]:
     """Events known at `as_of`, newest sentence first, with their requirements and licence conditions as known."""
     stored = list(Event.objects.filter(person=person))
-    event_versions = _latest(EventVersion.objects.filter(event__person=person, known_from__lte=as_of), "event_id")
-    versioned = set(EventVersion.objects.filter(event__person=person).values_list("event_id", flat=True).distinct())
+    event_versions, versioned = _latest(EventVersion.objects.filter(event__person=person), "event_id", as_of)
     requirements = list(Requirement.objects.filter(event__person=person).order_by("external_id"))
     conditions = list(LicenceCondition.objects.filter(event__person=person).order_by("external_id"))
-    req_versions = _latest(
-        RequirementVersion.objects.filter(requirement__event__person=person, known_from__lte=as_of), "requirement_id"
+    req_versions, req_versioned = _latest(
+        RequirementVersion.objects.filter(requirement__event__person=person), "requirement_id", as_of
     )
-    req_versioned = set(
-        RequirementVersion.objects.filter(requirement__event__person=person).values_list("requirement_id", flat=True)
-    )
-    lc_versions = _latest(
-        LicenceConditionVersion.objects.filter(licence_condition__event__person=person, known_from__lte=as_of),
-        "licence_condition_id",
-    )
-    lc_versioned = set(
-        LicenceConditionVersion.objects.filter(licence_condition__event__person=person).values_list(
-            "licence_condition_id", flat=True
-        )
+    lc_versions, lc_versioned = _latest(
+        LicenceConditionVersion.objects.filter(licence_condition__event__person=person), "licence_condition_id", as_of
     )
     by_event: dict[int, list[Requirement]] = defaultdict(list)
     for r in requirements:
         source: Any = req_versions.get(r.pk) or (r if r.pk not in req_versioned else None)
         if source is not None:
             by_event[r.event_id].append(
-                _copy(Requirement, r, source, RequirementVersion.VERSIONED, event_id=r.event_id, external_id=r.external_id)
+                _copy(
+                    Requirement, r, source, RequirementVersion.VERSIONED, event_id=r.event_id, external_id=r.external_id
+                )
             )
     lcs_by_event: dict[int, list[LicenceCondition]] = defaultdict(list)
     for c in conditions:
@@ -169,16 +173,12 @@ def flags_known(person: Person, as_of: datetime) -> list[KnownFlag]:
     """Every flag known at `as_of` (in force or not), as it stood then: a bundle flag from its start, a civil
     order's from its record's receipt, a change from when it was made. Ordered as the case shows flags."""
     stored = list(Registration.objects.filter(person=person).select_related("type"))
-    entries = RegistrationHistory.objects.filter(registration__person=person, known_from__lte=as_of)
-    latest = _latest(entries, "registration_id", recorded="at")
-    with_history = set(
-        RegistrationHistory.objects.filter(registration__person=person).values_list("registration_id", flat=True)
-    )
+    entries = list(RegistrationHistory.objects.filter(registration__person=person).order_by("known_from", "at", "id"))
+    latest, with_history = _pick(entries, "registration_id", as_of)
     reviews: dict[int, list[datetime]] = defaultdict(list)
-    for registration_id, known_from in entries.filter(action=RegistrationHistory.Action.REVIEWED).values_list(
-        "registration_id", "known_from"
-    ):
-        reviews[registration_id].append(known_from)
+    for entry in entries:
+        if entry.action == RegistrationHistory.Action.REVIEWED and entry.known_from <= as_of:
+            reviews[entry.registration_id].append(entry.known_from)
     flags = []
     for reg in stored:
         entry = latest.get(reg.pk)

@@ -37,9 +37,7 @@ def backfill(apps, schema_editor):
         chunk = ids[first : first + CHUNK]
         people = {p.pk: p for p in Person.objects.using(db).filter(pk__in=chunk)}
         events = list(
-            Event.objects.using(db)
-            .filter(person_id__in=chunk)
-            .prefetch_related("requirements", "licence_conditions")
+            Event.objects.using(db).filter(person_id__in=chunk).prefetch_related("requirements", "licence_conditions")
         )
         earliest: dict[int, object] = {}
         for e in events:
@@ -67,29 +65,58 @@ def backfill(apps, schema_editor):
             sentenced = _known(e.sentence_date, stored)
             values = {name: getattr(e, name) for name in event_fields}
             event_rows.append(
-                EventVersion(event_id=e.pk, known_from=sentenced, recorded_at=stored, by="migration",
-                             **{**values, "terminated": None})
+                EventVersion(
+                    event_id=e.pk,
+                    known_from=sentenced,
+                    recorded_at=stored,
+                    by="migration",
+                    **{**values, "terminated": None},
+                )
             )
             if e.terminated is not None:
                 event_rows.append(
-                    EventVersion(event_id=e.pk, known_from=max(sentenced, _known(e.terminated, stored)),
-                                 recorded_at=stored, by="migration", **values)
+                    EventVersion(
+                        event_id=e.pk,
+                        known_from=max(sentenced, _known(e.terminated, stored)),
+                        recorded_at=stored,
+                        by="migration",
+                        **values,
+                    )
                 )
             for r in e.requirements.all():
                 requirement_rows.append(
-                    RequirementVersion(requirement_id=r.pk, known_from=sentenced, recorded_at=stored,
-                                       by="migration", type=r.type, detail=r.detail, start=None)
+                    RequirementVersion(
+                        requirement_id=r.pk,
+                        known_from=sentenced,
+                        recorded_at=stored,
+                        by="migration",
+                        type=r.type,
+                        detail=r.detail,
+                        start=None,
+                    )
                 )
                 if r.start is not None:
                     requirement_rows.append(
-                        RequirementVersion(requirement_id=r.pk, known_from=max(sentenced, _known(r.start, stored)),
-                                           recorded_at=stored, by="migration", type=r.type, detail=r.detail,
-                                           start=r.start)
+                        RequirementVersion(
+                            requirement_id=r.pk,
+                            known_from=max(sentenced, _known(r.start, stored)),
+                            recorded_at=stored,
+                            by="migration",
+                            type=r.type,
+                            detail=r.detail,
+                            start=r.start,
+                        )
                     )
             for c in e.licence_conditions.all():
                 condition_rows.append(
-                    LicenceConditionVersion(licence_condition_id=c.pk, known_from=sentenced, recorded_at=stored,
-                                            by="migration", type=c.type, text=c.text)
+                    LicenceConditionVersion(
+                        licence_condition_id=c.pk,
+                        known_from=sentenced,
+                        recorded_at=stored,
+                        by="migration",
+                        type=c.type,
+                        text=c.text,
+                    )
                 )
         PersonVersion.objects.using(db).bulk_create(person_rows, batch_size=1000)
         EventVersion.objects.using(db).bulk_create(event_rows, batch_size=1000)
@@ -112,9 +139,15 @@ def backfill(apps, schema_editor):
             if not entries:
                 stored = people[reg.person_id].created_at
                 added.append(
-                    RegistrationHistory(registration_id=reg.pk, action="ADDED", at=stored, by="migration",
-                                        notes="Recorded before flags had history",
-                                        known_from=_known(reg.start, stored), **snapshot)
+                    RegistrationHistory(
+                        registration_id=reg.pk,
+                        action="ADDED",
+                        at=stored,
+                        by="migration",
+                        notes="Recorded before flags had history",
+                        known_from=_known(reg.start, stored),
+                        **snapshot,
+                    )
                 )
             for h in entries:
                 imported_flag = h.action == "ADDED" and h.notes == IMPORTED

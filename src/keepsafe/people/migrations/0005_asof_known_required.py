@@ -7,8 +7,6 @@ class Migration(migrations.Migration):
     dependencies = [("people", "0004_asof_backfill")]
 
     operations = [
-        migrations.AlterField(
-            model_name="registrationhistory", name="known_from", field=models.DateTimeField()
-        ),
+        migrations.AlterField(model_name="registrationhistory", name="known_from", field=models.DateTimeField()),
         migrations.AlterField(model_name="registrationhistory", name="start", field=models.DateField()),
     ]
