@@ -331,3 +331,32 @@ def test_as_of_shows_nothing_known_after_and_everything_known_before_that_was_in
         release = summary["events"][0]["dates"]["release"] if summary["events"] else None
         assert release == expected["release"], instant
         assert all(at(r["received_at"]) <= instant for r in summary["records"])
+
+
+def test_changes_made_in_keepsafe_are_known_from_when_they_were_recorded(settings):
+    """Services write the version with the row: a removal backdated to before it was recorded does not change what
+    was known in between, and a requirement started in Keepsafe is known started from then."""
+    from keepsafe.actions.services.decisions import requirement_started
+    from keepsafe.people.models import Registration, Requirement
+    from keepsafe.people.services import registration_remove, registration_review
+
+    person = make_person(registrations=[FLAG_2019])
+    import_on(settings, "2024-01-10", person)
+    settings.KEEPSAFE_TODAY = "2024-06-01"
+    flag = Registration.objects.select_related("type", "person").get()
+    registration_review(actor=SYSTEM, registration=flag, reviewed_on=date(2024, 5, 31), notes="Still needed")
+    requirement_started(actor=SYSTEM, requirement=Requirement.objects.get(), start=date(2024, 5, 30))
+    settings.KEEPSAFE_TODAY = "2024-09-01"
+    registration_remove(actor=SYSTEM, registration=flag, ended_on=date(2024, 3, 1), reason="MAPPA management ended")
+
+    def on(day: str) -> dict[str, Any]:
+        return case_summary(crn="X123456", viewer=SYSTEM, as_of=at(day + "T12:00:00Z"))
+
+    assert flag_ids(on("2024-04-01")) == {"MAPPA-1"}  # the removal was recorded only in September
+    assert flag_ids(on("2024-09-02")) == set()
+    assert on("2024-05-31")["events"][0]["requirements"][0]["start"] is None
+    assert on("2024-06-02")["events"][0]["requirements"][0]["start"] == "2024-05-30"
+    stored = Person.objects.get()
+    reviews = [r.reviews for r in case_facts(stored, at("2024-06-02T12:00:00Z"), Policy(), frozenset()).registrations]
+    assert [len(r) for r in reviews] == [1]
+    assert case_facts(stored, at("2024-05-30T12:00:00Z"), Policy(), frozenset()).registrations[0].reviews == ()
