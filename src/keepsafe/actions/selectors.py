@@ -15,7 +15,8 @@ from keepsafe.actions.rules.reviews import SIGNIFICANT_KINDS, significance
 from keepsafe.actions.rules.types import LABELS, ActionType
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_instant
-from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory
+from keepsafe.people.history import day_of, events_as_known, flags_known, person_as_known
+from keepsafe.people.models import Contact, Person
 from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.risk.models import Assessment
 from keepsafe.sharing.models import CheckRequest
@@ -29,13 +30,15 @@ def open_at(as_of: datetime) -> Q:
 
 
 def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: frozenset[str]) -> f.CaseFacts:
-    """Only what was known at `as_of`: records by received time, decisions and checks by when they were made.
-    Sentence dates and allocations are not versioned, so they are read as they stand (docs/actions.md)."""
+    """Only what was known at `as_of`: records by received time, decisions and checks by when they were made,
+    allocation, sentences, requirements, licence conditions and flags in their versions known then (docs/actions.md)."""
     since = as_of - timedelta(days=max(policy.trigger_lookback_days, policy.enforcement_second_absence_days) + 30)
+    day = day_of(as_of)
+    known = person_as_known(person, as_of)
     events = []
-    for event in Event.objects.filter(person=person, sentence_date__lte=as_of.date()).prefetch_related(
-        "requirements", "licence_conditions"
-    ):
+    for event in events_as_known(person, as_of):
+        if event.sentence_date > day:
+            continue
         events.append(
             f.EventFacts(
                 id=event.external_id,
@@ -88,38 +91,18 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
         )
         for c in CheckRequest.objects.filter(person=person, requested_at__lte=as_of).select_related("response_record")
     )
-    reviews: dict[int, list[datetime]] = defaultdict(list)
-    for registration_id, at in RegistrationHistory.objects.filter(
-        registration__person=person, action=RegistrationHistory.Action.REVIEWED, at__lte=as_of
-    ).values_list("registration_id", "at"):
-        reviews[registration_id].append(at)
-    registrations = []
-    victim = False
-    for reg in Registration.objects.filter(person=person, start__lte=as_of.date()).select_related("type"):
-        active = reg.end is None or reg.end > as_of.date()
-        victim = victim or (reg.type.code == VICTIM_REGISTRATION and active)
-        registrations.append(
-            f.RegistrationFacts(
-                reg.external_id,
-                reg.type.code,
-                reg.type.name,
-                reg.start,
-                reg.end,
-                reg.next_review,
-                tuple(sorted(reviews[reg.pk])),
-            )
-        )
+    registrations, victim = _flags_facts(person, as_of)
     return f.CaseFacts(
         crn=person.crn,
         as_of=as_of,
-        com_allocated=person.practitioner_id is not None,
+        com_allocated=known.practitioner_id is not None,
         events=tuple(events),
         contacts=contacts,
         enforcement=enforcement,
         recalls=recalls,
         checks=checks,
         assessments=assessments_known(person, as_of),
-        registrations=tuple(registrations),
+        registrations=registrations,
         significant=_significant(person, as_of, since),
         findings=findings_known(person, as_of),
         release_plan=tuple(
@@ -129,6 +112,25 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
         victim_registered=victim,
         open_keys=open_keys,
     )
+
+
+def _flags_facts(person: Person, as_of: datetime) -> tuple[tuple[f.RegistrationFacts, ...], bool]:
+    """Flags started by `as_of` as known then (people.history, the reader the case view uses), and whether a victim
+    contact flag was in force."""
+    day = day_of(as_of)
+    registrations = []
+    victim = False
+    for flag in flags_known(person, as_of):
+        reg = flag.registration
+        if reg.start > day:
+            continue
+        victim = victim or (reg.type.code == VICTIM_REGISTRATION and flag.in_force(day))
+        registrations.append(
+            f.RegistrationFacts(
+                reg.external_id, reg.type.code, reg.type.name, reg.start, reg.end, reg.next_review, flag.reviews
+            )
+        )
+    return tuple(registrations), victim
 
 
 def assessments_known(person: Person, as_of: datetime) -> tuple[f.AssessmentFacts, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
@@ -21,14 +22,26 @@ from keepsafe.people.models import (
     CaseAccess,
     Contact,
     Event,
+    EventVersion,
     LicenceCondition,
+    LicenceConditionVersion,
     Person,
+    PersonVersion,
     Registration,
     RegistrationHistory,
     RegistrationType,
     Requirement,
+    RequirementVersion,
 )
 from keepsafe.people.rules.registration_review import next_review_date
+from keepsafe.people.services import (
+    event_version,
+    flag_history,
+    known_from_date,
+    licence_condition_version,
+    person_version,
+    requirement_version,
+)
 from keepsafe.records.models import Record
 from keepsafe.records.rules.civil_orders import order_json
 from keepsafe.records.services import civil_orders_apply, findings_store
@@ -37,6 +50,9 @@ from keepsafe.risk.rules.rosh import Group, Level, overall
 from keepsafe.risk.services import assessment_import_apply, risk_recalculate_many
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
+
+
+IMPORTED_FLAG = "Imported from a case bundle"  # the 0004_asof_backfill migration of people reads this note
 
 
 @dataclass
@@ -188,6 +204,20 @@ def _write_people(
         changes[crn]["person"] = diff
     person_ids = {crn: obj.pk for (crn,), obj in result.by_key.items()}
     crn_of = {pk: crn for crn, pk in person_ids.items()}
+    now, by = clock.now(), actor.code
+    first_sentence = {p.crn: min((e.sentence.date for e in p.events), default=None) for p in people}
+    PersonVersion.objects.bulk_create(
+        [
+            person_version(obj, known_from=_known(first_sentence[obj.crn], now), recorded_at=now, by=by)
+            for obj in result.created
+        ]
+        + [
+            person_version(result.by_key[key], known_from=now, recorded_at=now, by=by)
+            for key, diff in result.changed.items()
+            if set(diff) & set(PersonVersion.VERSIONED)
+        ],
+        batch_size=1000,
+    )
 
     # Access lists are a property of the person: the bundle's lists replace what was stored.
     wanted = {
@@ -237,6 +267,11 @@ def _write_people(
     summary.add("events", len(events.created), len(events.changed))
     _note(changes, crn_of, "events", events)
     event_ids = {key: obj.pk for key, obj in events.by_key.items()}
+    # What a bundle brings with a new event is known from its sentence date; what it adds to a stored event (a
+    # varied order's requirement), from now.
+    sentenced = {obj.pk: known_from_date(obj.sentence_date, now) for obj in events.created}
+    sentenced |= {obj.pk: now for obj in events.by_key.values() if obj.pk not in sentenced}
+    _write_event_versions(events, sentenced, now, by)
 
     req_rows, lc_rows = [], []
     for p in people:
@@ -257,6 +292,7 @@ def _write_people(
     lcs = sync_rows(
         LicenceCondition, ["event_id", "external_id"], lc_rows, LicenceCondition.objects.filter(event_id__in=all_events)
     )
+    _write_requirement_versions(reqs, lcs, sentenced, now, by)
     summary.add("requirements", len(reqs.created), len(reqs.changed))
     summary.add("licence_conditions", len(lcs.created), len(lcs.changed))
     event_person = {pk: pid for (pid, _), pk in event_ids.items()}
@@ -464,6 +500,44 @@ def _write_decisions(people: list[PersonIn], person_ids: dict[str, int], summary
     )
 
 
+def _known(day, now):
+    return known_from_date(day, now) if day is not None else now
+
+
+def _write_event_versions(events, sentenced: dict[int, datetime], now: datetime, by: str) -> None:
+    """Point in time: an event a bundle brings is known from its sentence date, its termination from that date;
+    a change to a stored event from now (the bundle carries no history of sentence changes)."""
+    rows = []
+    for obj in events.created:
+        rows.append(event_version(obj, known_from=sentenced[obj.pk], recorded_at=now, by=by, terminated=None))
+        if obj.terminated is not None:
+            ended = max(sentenced[obj.pk], _known(obj.terminated, now))
+            rows.append(event_version(obj, known_from=ended, recorded_at=now, by=by))
+    rows += [event_version(events.by_key[key], known_from=now, recorded_at=now, by=by) for key in events.changed]
+    EventVersion.objects.bulk_create(rows, batch_size=1000)
+
+
+def _write_requirement_versions(reqs, lcs, sentenced: dict[int, datetime], now: datetime, by: str) -> None:
+    """Requirements and licence conditions a bundle brings with their event are known from its sentence date, a
+    requirement's start from that date; those added to a stored event, and changes, from now."""
+    rows = []
+    for obj in reqs.created:
+        rows.append(requirement_version(obj, known_from=sentenced[obj.event_id], recorded_at=now, by=by, start=None))
+        if obj.start is not None:
+            started = max(sentenced[obj.event_id], _known(obj.start, now))
+            rows.append(requirement_version(obj, known_from=started, recorded_at=now, by=by))
+    rows += [requirement_version(reqs.by_key[key], known_from=now, recorded_at=now, by=by) for key in reqs.changed]
+    RequirementVersion.objects.bulk_create(rows, batch_size=1000)
+    LicenceConditionVersion.objects.bulk_create(
+        [
+            licence_condition_version(obj, known_from=sentenced[obj.event_id], recorded_at=now, by=by)
+            for obj in lcs.created
+        ]
+        + [licence_condition_version(lcs.by_key[k], known_from=now, recorded_at=now, by=by) for k in lcs.changed],
+        batch_size=1000,
+    )
+
+
 def _note(changes, crn_of, section: str, res) -> None:
     for (person_id, external_id), diff in res.changed.items():
         changes[crn_of[person_id]].setdefault(section, {})[external_id] = diff
@@ -493,19 +567,40 @@ def _write_registrations(actor, people, person_ids, crn_of, type_ids, type_month
     regs = sync_rows(
         Registration, ["person_id", "external_id"], rows, Registration.objects.filter(person_id__in=person_ids.values())
     )
+    type_months_by_id = {type_ids[code]: months for code, months in type_months.items()}
     summary.add("registrations", len(regs.created), len(regs.changed))
     _note(changes, crn_of, "registrations", regs)
     now, today, by = clock.now(), clock.today(), actor.code
-    history = [
-        RegistrationHistory(
-            registration=obj,
-            action=RegistrationHistory.Action.ADDED,
-            at=now,
-            by=by,
-            notes="Imported from a case bundle",
+    # Point in time: a flag a bundle brings is known from its start (the system it came from had it then), its last
+    # review from the review's date; a change to a stored flag from now.
+    history = []
+    for obj in regs.created:
+        added = known_from_date(obj.start, now)
+        history.append(
+            flag_history(
+                obj,
+                RegistrationHistory.Action.ADDED,
+                notes=IMPORTED_FLAG,
+                at=now,
+                by=by,
+                known_from=added,
+                last_reviewed=None,
+                next_review=next_review_date(
+                    review_months=type_months_by_id[obj.type_id], start=obj.start, last_reviewed=None, end=obj.end
+                ),
+            )
         )
-        for obj in regs.created
-    ]
+        if obj.last_reviewed is not None:
+            history.append(
+                flag_history(
+                    obj,
+                    RegistrationHistory.Action.REVIEWED,
+                    notes="Review recorded in the case bundle",
+                    at=now,
+                    by=by,
+                    known_from=max(added, known_from_date(obj.last_reviewed, now)),
+                )
+            )
     for key, diff in regs.changed.items():
         obj = regs.by_key[key]
         was_active = diff.get("end", [None])[0] is None or str(diff["end"][0]) > today.isoformat()
@@ -518,7 +613,7 @@ def _write_registrations(actor, people, person_ids, crn_of, type_ids, type_month
                 RegistrationHistory.Action.UPDATED,
                 "Changed by a case bundle import: " + ", ".join(sorted(diff)),
             )
-        history.append(RegistrationHistory(registration=obj, action=action, at=now, by=by, notes=note))
+        history.append(flag_history(obj, action, notes=note, at=now, by=by))
     RegistrationHistory.objects.bulk_create(history, batch_size=1000)
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.utils import timezone
+from django.db.models import Prefetch, prefetch_related_objects
 
 from keepsafe.bundles.exporter import contact_bundle, event_bundle, record_bundle
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_date as _d
 from keepsafe.core.formats import iso_instant as _instant
+from keepsafe.people.history import events_as_known, flags_in_force, person_as_known
 from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory
 from keepsafe.people.rules.registration_review import is_active
 from keepsafe.people.selectors import person_get
@@ -29,25 +30,31 @@ SUMMARY_RECORDS = 50
 def case_summary(*, crn: str, viewer: Actor, as_of: datetime | None = None) -> dict[str, Any]:
     """`keepsafe case CRN --json`: keys documented in docs/case-json.md. Raises NotFoundError if hidden.
 
-    `as_of` shows the case as it was known at that instant: records received later, contacts after it and flags
-    added after it are left out, and risk is as assessed by then.
+    `as_of` shows the case as it was known at that instant: records received later and contacts after it are left
+    out; allocation, sentences, requirements, licence conditions and flags are as known then (people.history); risk
+    and tiers are as assessed and computed from what was known then.
     """
     details = {"as_of": _instant(as_of)} if as_of is not None else None
     person = person_get(crn=crn, viewer=viewer, action="CASE_SUMMARY", details=details)
     instant = as_of or clock.now()
-    today = timezone.localdate(as_of) if as_of is not None else clock.today()
-    events = Event.objects.filter(person=person).prefetch_related("requirements", "licence_conditions")
-    registration_rows = Registration.objects.filter(person=person).select_related("type")
     contact_rows = Contact.objects.filter(person=person).select_related("staff")
     record_rows = Record.objects.filter(person=person)
+    events: Iterable[Event]
     if as_of is not None:
-        known_flags = RegistrationHistory.objects.filter(registration__person=person, at__lte=as_of)
-        registration_rows = registration_rows.filter(
-            Q(pk__in=known_flags.values("registration_id")) | Q(history__isnull=True)
-        ).distinct()
+        # Point in time: the allocation, sentences and flags as known then (people.history, also read by the sweep).
+        person = person_as_known(person, as_of)
+        events = events_as_known(person, as_of)
+        registrations = [f.registration for f in flags_in_force(person, as_of)]
         contact_rows = contact_rows.filter(at__lte=as_of)
         record_rows = record_rows.filter(received_at__lte=as_of)
-    registrations = [r for r in registration_rows if is_active(start=r.start, end=r.end, today=today)]
+    else:
+        today = clock.today()
+        events = Event.objects.filter(person=person).prefetch_related("requirements", "licence_conditions")
+        registrations = [
+            r
+            for r in Registration.objects.filter(person=person).select_related("type")
+            if is_active(start=r.start, end=r.end, today=today)
+        ]
     contacts = contact_rows.order_by("-at", "-id")[:SUMMARY_CONTACTS]
     records = record_rows.order_by("-occurred_at", "-id")[:SUMMARY_RECORDS]
     summary = {

@@ -178,12 +178,128 @@ class RegistrationHistory(models.Model):
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="history")
     action = models.CharField(max_length=10, choices=Action.choices)
-    at = models.DateTimeField()
+    at = models.DateTimeField()  # when Keepsafe recorded the change
     by = models.CharField(max_length=150)  # staff code or username; "system" for imports
     notes = models.TextField(blank=True, default="")
+    # Point in time (docs/case-json.md): the flag as it stood after this change, known from `known_from` (never
+    # after `at`: a bundle flag from its start, a civil order's flag from the order record's receipt).
+    known_from = models.DateTimeField()
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    level = models.CharField(max_length=2, null=True, blank=True)
+    category = models.CharField(max_length=2, null=True, blank=True)
+    flag_notes = models.TextField(blank=True, default="")
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review = models.DateField(null=True, blank=True)
+
+    VERSIONED = ("start", "end", "level", "category", "last_reviewed", "next_review")
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["registration", "known_from"], name="reg_history_known")]
+
+
+class Version(models.Model):
+    """One version of a row of the case record, as known from `known_from`: what a point-in-time read
+    (`--as-of`) shows. `recorded_at` is when Keepsafe stored it; `known_from` is never later. A bundle's first copy
+    of migrated data is known from its own date (a sentence from its sentence date, a flag from its start); a later
+    change from when it was recorded; a flag made from a court's order from the record's receipt."""
+
+    known_from = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    by = models.CharField(max_length=150)  # staff code or username; "system" for imports
+
+    class Meta:
+        abstract = True
+
+
+class PersonVersion(Version):
+    """Allocation (PDU, community and prison offender managers) and criminal history, as known from an instant."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="versions")
+    pdu = models.ForeignKey(Pdu, on_delete=models.PROTECT, related_name="+")
+    practitioner = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    prison_offender_manager = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    has_criminal_history = models.BooleanField(default=False)
+    first_sanction_date = models.DateField(null=True, blank=True)
+    sanctions = models.PositiveIntegerField(null=True, blank=True)
+    violent_sanctions = models.PositiveIntegerField(null=True, blank=True)
+
+    VERSIONED = (
+        "pdu_id",
+        "practitioner_id",
+        "prison_offender_manager_id",
+        "has_criminal_history",
+        "first_sanction_date",
+        "sanctions",
+        "violent_sanctions",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "known_from"], name="person_version_known")]
+
+
+class EventVersion(Version):
+    """An event's sentence and key dates as known from an instant."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="versions")
+    offence = models.CharField(max_length=300)
+    offence_category = models.CharField(max_length=40, choices=[(c.value, c.value) for c in OffenceCategory])
+    offence_date = models.DateField(null=True, blank=True)
+    sentence_type = models.CharField(max_length=30, choices=_choices(SentenceType))
+    sentence_date = models.DateField()
+    length_months = models.PositiveIntegerField(null=True, blank=True)
+    release = models.DateField(null=True, blank=True)
+    conditional_release = models.DateField(null=True, blank=True)
+    parole_eligibility = models.DateField(null=True, blank=True)
+    licence_expiry = models.DateField(null=True, blank=True)
+    sentence_expiry = models.DateField(null=True, blank=True)
+    pss_end = models.DateField(null=True, blank=True)
+    terminated = models.DateField(null=True, blank=True)
+
+    VERSIONED = (
+        "offence",
+        "offence_category",
+        "offence_date",
+        "sentence_type",
+        "sentence_date",
+        "length_months",
+        "release",
+        "conditional_release",
+        "parole_eligibility",
+        "licence_expiry",
+        "sentence_expiry",
+        "pss_end",
+        "terminated",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["event", "known_from"], name="event_version_known")]
+
+
+class RequirementVersion(Version):
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="versions")
+    type = models.CharField(max_length=30, choices=_choices(RequirementType))
+    detail = models.CharField(max_length=300, blank=True, default="")
+    start = models.DateField(null=True, blank=True)
+
+    VERSIONED = ("type", "detail", "start")
+
+    class Meta:
+        indexes = [models.Index(fields=["requirement", "known_from"], name="req_version_known")]
+
+
+class LicenceConditionVersion(Version):
+    licence_condition = models.ForeignKey(LicenceCondition, on_delete=models.CASCADE, related_name="versions")
+    type = models.CharField(max_length=20, choices=_choices(LicenceConditionType))
+    text = models.TextField()
+
+    VERSIONED = ("type", "text")
+
+    class Meta:
+        indexes = [models.Index(fields=["licence_condition", "known_from"], name="lc_version_known")]
 
 
 class Contact(models.Model):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -14,7 +15,20 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
 from keepsafe.core.signals import announce_case_changed
-from keepsafe.people.models import Contact, Person, Registration, RegistrationHistory, RegistrationType
+from keepsafe.people.models import (
+    Contact,
+    Event,
+    EventVersion,
+    LicenceCondition,
+    LicenceConditionVersion,
+    Person,
+    PersonVersion,
+    Registration,
+    RegistrationHistory,
+    RegistrationType,
+    Requirement,
+    RequirementVersion,
+)
 from keepsafe.people.rules.registration_review import next_review_date
 from keepsafe.people.rules.vocabulary import MAPPA_CATEGORIES, MAPPA_LEVELS, ContactOutcome, ContactType
 
@@ -56,6 +70,75 @@ def mappa_problems(type_code: str, level: str | None, category: str | None) -> l
     return problems
 
 
+# Versions (point in time, docs/case-json.md `--as-of`). Every writer of a versioned row writes its version in the
+# same transaction, through these: the services below one at a time, the bundle importer in bulk.
+
+
+def known_from_date(day: date, recorded_at: datetime) -> datetime:
+    """Migrated data is known from the date it carries (a sentence, a flag's start), never after it was stored."""
+    return min(clock.start_of(day), recorded_at)
+
+
+def person_version(person: Person, *, known_from: datetime, recorded_at: datetime, by: str) -> PersonVersion:
+    values = {name: getattr(person, name) for name in PersonVersion.VERSIONED}
+    return PersonVersion(person_id=person.pk, known_from=known_from, recorded_at=recorded_at, by=by, **values)
+
+
+def event_version(event: Event, *, known_from: datetime, recorded_at: datetime, by: str, **override) -> EventVersion:
+    values = {name: getattr(event, name) for name in EventVersion.VERSIONED} | override
+    return EventVersion(event_id=event.pk, known_from=known_from, recorded_at=recorded_at, by=by, **values)
+
+
+def requirement_version(
+    requirement: Requirement, *, known_from: datetime, recorded_at: datetime, by: str, **override
+) -> RequirementVersion:
+    values = {name: getattr(requirement, name) for name in RequirementVersion.VERSIONED} | override
+    return RequirementVersion(
+        requirement_id=requirement.pk, known_from=known_from, recorded_at=recorded_at, by=by, **values
+    )
+
+
+def licence_condition_version(
+    condition: LicenceCondition, *, known_from: datetime, recorded_at: datetime, by: str
+) -> LicenceConditionVersion:
+    values = {name: getattr(condition, name) for name in LicenceConditionVersion.VERSIONED}
+    return LicenceConditionVersion(
+        licence_condition_id=condition.pk, known_from=known_from, recorded_at=recorded_at, by=by, **values
+    )
+
+
+def flag_history(
+    registration: Registration,
+    action: str,
+    *,
+    notes: str,
+    at: datetime,
+    by: str,
+    known_from: datetime | None = None,
+    **override,
+) -> RegistrationHistory:
+    """A flag history entry carrying the flag as it stands after the change (`override`: as it stood then)."""
+    values = {name: getattr(registration, name) for name in RegistrationHistory.VERSIONED}
+    values["flag_notes"] = registration.notes
+    return RegistrationHistory(
+        registration=registration,
+        action=action,
+        at=at,
+        by=by,
+        notes=notes,
+        known_from=min(known_from, at) if known_from is not None else at,
+        **(values | override),
+    )
+
+
+def requirements_versions_write(requirements: Iterable[Requirement], *, by: str) -> None:
+    """After a service changed requirements: their new versions, known from now."""
+    now = clock.now()
+    RequirementVersion.objects.bulk_create(
+        [requirement_version(r, known_from=now, recorded_at=now, by=by) for r in requirements]
+    )
+
+
 @transaction.atomic
 def registration_add(
     *,
@@ -68,7 +151,10 @@ def registration_add(
     level: str | None = None,
     category: str | None = None,
     notes: str = "",
+    known_from: datetime | None = None,
 ) -> Registration:
+    """Add a flag. `known_from`: when probation had the information (a court order's record's receipt), if earlier
+    than now."""
     reg_type = RegistrationType.objects.filter(code=type_code).first()
     problems = [] if reg_type else [("type", f"unknown registration type {type_code!r}")]
     problems += mappa_problems(type_code, level, category)
@@ -90,9 +176,14 @@ def registration_add(
         notes=notes,
         next_review=next_review_date(review_months=reg_type.review_months, start=start, last_reviewed=None, end=end),
     )
-    RegistrationHistory.objects.create(
-        registration=registration, action=RegistrationHistory.Action.ADDED, at=clock.now(), by=actor.code, notes=notes
-    )
+    flag_history(
+        registration,
+        RegistrationHistory.Action.ADDED,
+        notes=notes,
+        at=clock.now(),
+        by=actor.code,
+        known_from=known_from,
+    ).save()
     audit_record(
         actor=actor, action="REGISTRATION_ADD", crn=person.crn, details={"registration": external_id, "type": type_code}
     )
@@ -100,12 +191,16 @@ def registration_add(
 
 
 def _registration_changed(
-    actor: Actor, registration: Registration, action: str, notes: str, audit_action: str, details: dict[str, object]
+    actor: Actor,
+    registration: Registration,
+    action: str,
+    notes: str,
+    audit_action: str,
+    details: dict[str, object],
+    known_from: datetime | None = None,
 ) -> None:
     """Every change to a flag goes into its history and the audit trail, in the caller's transaction."""
-    RegistrationHistory.objects.create(
-        registration=registration, action=action, at=clock.now(), by=actor.code, notes=notes
-    )
+    flag_history(registration, action, notes=notes, at=clock.now(), by=actor.code, known_from=known_from).save()
     audit_record(
         actor=actor,
         action=audit_action,
@@ -143,9 +238,17 @@ def registration_review(*, actor: Actor, registration: Registration, reviewed_on
 
 @transaction.atomic
 def registration_amend(
-    *, actor: Actor, registration: Registration, start: date, end: date | None, notes: str, reason: str
+    *,
+    actor: Actor,
+    registration: Registration,
+    start: date,
+    end: date | None,
+    notes: str,
+    reason: str,
+    known_from: datetime | None = None,
 ) -> bool:
-    """Change a flag's dates and notes (a varied or renewed order); returns whether anything changed."""
+    """Change a flag's dates and notes (a varied or renewed order); returns whether anything changed.
+    `known_from` as for `registration_add`."""
     if end is not None and end < start:
         raise ValidationError([("end", f"end {end} is before start {start}")])
     before = {"start": registration.start, "end": registration.end, "notes": registration.notes}
@@ -167,6 +270,7 @@ def registration_amend(
         reason,
         "REGISTRATION_UPDATE",
         {k: [str(before[k]), str(after[k])] for k in before if before[k] != after[k]},
+        known_from,
     )
     return True
 

@@ -176,7 +176,8 @@ def findings_rescan(*, actor: Actor, person_ids: Sequence[int] | None = None, ch
 
 
 def civil_orders_apply(*, actor: Actor, records: Sequence[Record]) -> list[str]:
-    """Create or update the flag each CIVIL_ORDER record's order calls for; returns the flags touched."""
+    """Create or update the flag each CIVIL_ORDER record's order calls for; returns the flags touched. The flag is
+    known from the record's receipt (point in time), not from when Keepsafe stored it."""
     touched: list[str] = []
     for record in records:
         order = order_from_json(record.order) if record.kind == CIVIL_ORDER_KIND else None
@@ -193,6 +194,7 @@ def civil_orders_apply(*, actor: Actor, records: Sequence[Record]) -> list[str]:
                 start=plan.start,
                 end=plan.end,
                 notes=plan.notes,
+                known_from=record.received_at,
             )
             touched.append(plan.external_id)
         elif should_update(existing.start, order) and people_services.registration_amend(
@@ -202,6 +204,7 @@ def civil_orders_apply(*, actor: Actor, records: Sequence[Record]) -> list[str]:
             end=plan.end,
             notes=plan.notes,
             reason=f"Order varied or renewed (record {record.external_id})",
+            known_from=record.received_at,
         ):
             touched.append(plan.external_id)
     return touched

@@ -8,6 +8,7 @@ from typing import Any
 
 from keepsafe.core import clock
 from keepsafe.core.formats import iso_date, iso_instant
+from keepsafe.people.history import day_of, events_as_known, flags_in_force, person_as_known
 from keepsafe.people.models import Event, Person, Registration
 from keepsafe.people.rules.registration_review import is_active
 from keepsafe.people.rules.vocabulary import CUSTODIAL_SENTENCES, OffenceCategory, RequirementType, SentenceType
@@ -216,8 +217,10 @@ def tiers(person: Person) -> dict[str, Any]:
     return tiers_from(load_tier_inputs([person])[0])
 
 
-def tiers_from(inputs: TierInputs) -> dict[str, Any]:
-    today = clock.today()
+def tiers_from(inputs: TierInputs, at: datetime | None = None) -> dict[str, Any]:
+    """`at`: compute as at that instant (point in time); the inputs must be those known then."""
+    today = day_of(at) if at is not None else clock.today()
+    now = at if at is not None else clock.now()
     person, regs, assessment, events = inputs.person, inputs.registrations, inputs.assessment, inputs.events
     codes = frozenset(r.type.code for r in regs)
     newest_first = sorted((r for r in regs if r.type.code == "MAPP"), key=lambda r: r.start, reverse=True)
@@ -235,7 +238,7 @@ def tiers_from(inputs: TierInputs) -> dict[str, Any]:
     valid = bool(
         assessment
         and assessment.completed_at
-        and assessment.completed_at >= clock.now() - timedelta(weeks=VALID_ASSESSMENT_WEEKS)
+        and assessment.completed_at >= now - timedelta(weeks=VALID_ASSESSMENT_WEEKS)
     )
     rsr = found.get("rsr") or found.get("csrp")
     ogrs = found.get("ogrs3_2y")
@@ -361,16 +364,35 @@ def _history_json(changes) -> list[dict[str, Any]]:
     ]
 
 
+def tier_inputs_as_of(person: Person, as_of: datetime, level: str | None = None) -> TierInputs:
+    """The tiers' inputs as known at `as_of` (people.history): flags in force, events not terminated by then,
+    allocation and criminal history, the latest assessment completed by then, and the RoSH `level` decided by then."""
+    known = person_as_known(person, as_of)
+    day = day_of(as_of)
+    events = events_as_known(known, as_of)
+    current = [e for e in events if e.terminated is None or e.terminated > day]
+    current.sort(key=lambda e: (e.sentence_date, e.pk), reverse=True)
+    return TierInputs(
+        person=known,
+        registrations=[f.registration for f in flags_in_force(known, as_of)],
+        risk=CaseRisk(person_id=known.pk, level=level) if level else None,
+        assessment=latest_complete(known, as_of),
+        events=current,
+        sexual_offence=any(e.offence_category.startswith("sexual") for e in events),
+    )
+
+
 def _risk_summary_as_of(person: Person, as_of: datetime) -> dict[str, Any]:
-    """Point in time: what had been assessed and decided by `as_of`. Tiers and computed predictors are left out
-    (null and empty) because their inputs (sentences, registrations, criminal history) are not versioned."""
+    """Point in time: what had been assessed and decided by `as_of`, and the predictors and tiers computed from the
+    inputs known then (allocation, criminal history, sentences, requirements and flags are versioned)."""
     assessment = latest_complete(person, as_of)
     changes = RiskLevelChange.objects.filter(person=person, at__lte=as_of)
     effective = changes.filter(effective=True).first()
     pending = changes.first()
     overall = effective.new if effective else (assessment.overall if assessment else None)
     rosh = (assessment.rosh if assessment else {}) or {}
-    imported = (assessment.predictors if assessment else {}) or {}
+    inputs = tier_inputs_as_of(person, as_of, overall)
+    in_use = predictors_from(inputs.person, assessment, inputs.events[0] if inputs.events else None)
     return {
         "rosh": {
             "overall": overall,
@@ -379,16 +401,10 @@ def _risk_summary_as_of(person: Person, as_of: datetime) -> dict[str, Any]:
             "pending_lower_to": pending.new if pending is not None and not pending.effective else None,
         },
         "predictors": {
-            name: {
-                "value": p["score"],
-                "band": p["band"],
-                "static": p["static"],
-                "inputs": {},
-                "source": f"imported with assessment {assessment.external_id}" if assessment else "",
-            }
-            for name, p in sorted(imported.items())
+            name: {"value": p.value, "band": p.band, "static": p.static, "inputs": p.inputs, "source": p.source}
+            for name, p in in_use.items()
         },
-        "tier": None,
+        "tier": tiers_from(inputs, at=as_of),
         "assessment": _assessment_json(assessment),
         "prompts": [],
         "history": _history_json(changes),

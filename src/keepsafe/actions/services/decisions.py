@@ -23,6 +23,7 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.people.models import Contact, Event, Registration, RegistrationHistory, Requirement
+from keepsafe.people.services import requirements_versions_write
 from keepsafe.sharing.models import CheckRequest
 
 CASE_WORKERS = frozenset({Role.PRACTITIONER, Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER, Role.POM})
@@ -160,6 +161,7 @@ def requirement_started(*, actor: Actor, requirement: Requirement, start: date) 
         raise ValidationError(problems)
     requirement.start = start
     requirement.save(update_fields=["start"])
+    requirements_versions_write([requirement], by=actor.code)
     audit_record(
         actor=actor,
         action="REQUIREMENT_START",

@@ -154,7 +154,7 @@ def test_as_of_leaves_out_what_was_received_later(imported):
     assert [r["id"] for r in before["records"]] == ["PRISON-INTEL-881"]
     assert set(before["indicators"]) == {"weapons"}
     assert before["as_of"] == "2022-06-02T08:59:00Z"
-    assert before["risk"]["tier"] is None  # tiers are not versioned; left out rather than shown as of now
+    assert before["risk"]["tier"]["v2"] == "B2"  # from the inputs known then (issue 12 §11), no longer null
     at = case_summary(crn="X123456", viewer=SYSTEM, as_of=datetime(2022, 6, 2, 9, tzinfo=UTC))
     assert [r["id"] for r in at["records"]] == ["POLICE-77", "PRISON-INTEL-881"]
     long_before = case_summary(crn="X123456", viewer=SYSTEM, as_of=datetime(2020, 1, 1, tzinfo=UTC))

@@ -1,0 +1,209 @@
+"""The case record as it was known at an instant (`--as-of`, docs/case-json.md): the one reader of versions.
+
+Each versioned row (allocation and criminal history, events, requirements, licence conditions, flags) is read in the
+latest version known by the instant (`known_from`; ties by when it was recorded). What was not known by then is left
+out. Callers (the case summary, the actions sweep's facts, the tiers) read through here so they agree.
+
+The results are unsaved copies of the models, carrying the stored row's id and the values known then, so the code that
+renders or judges the current row renders or judges them alike; never `.save()` them. A row written before versions
+existed and never backfilled (only a test writing rows directly can leave one) is read as it stands.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from keepsafe.people.models import (
+    Event,
+    EventVersion,
+    LicenceCondition,
+    LicenceConditionVersion,
+    Person,
+    PersonVersion,
+    Registration,
+    RegistrationHistory,
+    Requirement,
+    RequirementVersion,
+    Version,
+)
+from keepsafe.people.rules.registration_review import is_active
+
+
+def day_of(as_of: datetime) -> date:
+    """The day an instant falls on, in the service's time zone: what "in force on that day" means."""
+    return timezone.localdate(as_of)
+
+
+def _latest[V: Version | RegistrationHistory](
+    rows: models.QuerySet[V], parent: str, as_of: datetime, recorded: str = "recorded_at"
+) -> tuple[dict[int, V], set[int]]:
+    """The latest version of each parent known by `as_of`, and every parent that has versions (one query)."""
+    return _pick(list(rows.order_by("known_from", recorded, "id")), parent, as_of)
+
+
+def _pick[V: Version | RegistrationHistory](
+    ordered: list[V], parent: str, as_of: datetime
+) -> tuple[dict[int, V], set[int]]:
+    latest: dict[int, V] = {}
+    versioned: set[int] = set()
+    for version in ordered:
+        versioned.add(getattr(version, parent))
+        if version.known_from <= as_of:
+            latest[getattr(version, parent)] = version
+    return latest, versioned
+
+
+def _copy[M: models.Model](model: type[M], stored: M, version: Any, names: tuple[str, ...], **extra: Any) -> M:
+    values = {name: getattr(version, name) for name in names}
+    return model(pk=stored.pk, **extra, **values)
+
+
+def _prefetched(obj: models.Model, name: str, model: type[models.Model], rows: list[Any]) -> None:
+    """Make `obj.<name>.all()` answer `rows` without a query, as prefetch_related would."""
+    queryset = model._default_manager.none()
+    queryset._result_cache = rows  # type: ignore[attr-defined]
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = queryset
+
+
+def person_as_known(person: Person, as_of: datetime) -> Person:
+    """The person with the allocation (PDU, COM, POM) and criminal history known at `as_of`. Before anything was
+    known the case is unallocated with no criminal history, in the PDU that holds it now."""
+    version = (
+        PersonVersion.objects.filter(person=person, known_from__lte=as_of)
+        .select_related("pdu__region", "practitioner__team", "prison_offender_manager")
+        .order_by("-known_from", "-recorded_at", "-id")
+        .first()
+    )
+    known = Person(
+        pk=person.pk,
+        crn=person.crn,
+        forename=person.forename,
+        surname=person.surname,
+        date_of_birth=person.date_of_birth,
+        gender=person.gender,
+        ethnicity=person.ethnicity,
+        disability=person.disability,
+        pnc=person.pnc,
+        created_at=person.created_at,
+        pdu=person.pdu,
+    )
+    if version is None and not PersonVersion.objects.filter(person=person).exists():
+        version_source: Any = person  # never versioned: read as it stands
+    else:
+        version_source = version
+    if version_source is None:
+        return known
+    known.pdu = version_source.pdu
+    known.practitioner = version_source.practitioner
+    known.prison_offender_manager = version_source.prison_offender_manager
+    for name in ("has_criminal_history", "first_sanction_date", "sanctions", "violent_sanctions"):
+        setattr(known, name, getattr(version_source, name))
+    return known
+
+
+def events_as_known(person: Person, as_of: datetime) -> list[Event]:
+    """Events known at `as_of`, newest sentence first, with their requirements and licence conditions as known."""
+    stored = list(Event.objects.filter(person=person))
+    event_versions, versioned = _latest(EventVersion.objects.filter(event__person=person), "event_id", as_of)
+    requirements = list(Requirement.objects.filter(event__person=person).order_by("external_id"))
+    conditions = list(LicenceCondition.objects.filter(event__person=person).order_by("external_id"))
+    req_versions, req_versioned = _latest(
+        RequirementVersion.objects.filter(requirement__event__person=person), "requirement_id", as_of
+    )
+    lc_versions, lc_versioned = _latest(
+        LicenceConditionVersion.objects.filter(licence_condition__event__person=person), "licence_condition_id", as_of
+    )
+    by_event: dict[int, list[Requirement]] = defaultdict(list)
+    for r in requirements:
+        source: Any = req_versions.get(r.pk) or (r if r.pk not in req_versioned else None)
+        if source is not None:
+            by_event[r.event_id].append(
+                _copy(
+                    Requirement, r, source, RequirementVersion.VERSIONED, event_id=r.event_id, external_id=r.external_id
+                )
+            )
+    lcs_by_event: dict[int, list[LicenceCondition]] = defaultdict(list)
+    for c in conditions:
+        source = lc_versions.get(c.pk) or (c if c.pk not in lc_versioned else None)
+        if source is not None:
+            lcs_by_event[c.event_id].append(
+                _copy(
+                    LicenceCondition,
+                    c,
+                    source,
+                    LicenceConditionVersion.VERSIONED,
+                    event_id=c.event_id,
+                    external_id=c.external_id,
+                )
+            )
+    known: list[Event] = []
+    for e in stored:
+        source = event_versions.get(e.pk) or (e if e.pk not in versioned else None)
+        if source is None:
+            continue
+        copy = _copy(Event, e, source, EventVersion.VERSIONED, person_id=e.person_id, external_id=e.external_id)
+        _prefetched(copy, "requirements", Requirement, by_event[e.pk])
+        _prefetched(copy, "licence_conditions", LicenceCondition, lcs_by_event[e.pk])
+        known.append(copy)
+    known.sort(key=lambda e: e.external_id)
+    known.sort(key=lambda e: e.sentence_date, reverse=True)
+    return known
+
+
+@dataclass(frozen=True)
+class KnownFlag:
+    """A flag as known at an instant, with the reviews of it recorded by then."""
+
+    registration: Registration
+    reviews: tuple[datetime, ...]
+
+    def in_force(self, day: date) -> bool:
+        return is_active(start=self.registration.start, end=self.registration.end, today=day)
+
+
+def flags_known(person: Person, as_of: datetime) -> list[KnownFlag]:
+    """Every flag known at `as_of` (in force or not), as it stood then: a bundle flag from its start, a civil
+    order's from its record's receipt, a change from when it was made. Ordered as the case shows flags."""
+    stored = list(Registration.objects.filter(person=person).select_related("type"))
+    entries = list(RegistrationHistory.objects.filter(registration__person=person).order_by("known_from", "at", "id"))
+    latest, with_history = _pick(entries, "registration_id", as_of)
+    reviews: dict[int, list[datetime]] = defaultdict(list)
+    for entry in entries:
+        if entry.action == RegistrationHistory.Action.REVIEWED and entry.known_from <= as_of:
+            reviews[entry.registration_id].append(entry.known_from)
+    flags = []
+    for reg in stored:
+        entry = latest.get(reg.pk)
+        if entry is None and reg.pk in with_history:
+            continue
+        copy = reg
+        if entry is not None:
+            copy = _copy(
+                Registration,
+                reg,
+                entry,
+                RegistrationHistory.VERSIONED,
+                person_id=reg.person_id,
+                external_id=reg.external_id,
+                type=reg.type,
+                end_reason=reg.end_reason,
+                notes=entry.flag_notes,
+            )
+        flags.append(KnownFlag(copy, tuple(sorted(reviews[reg.pk]))))
+    flags.sort(key=lambda f: f.registration.external_id)
+    flags.sort(key=lambda f: f.registration.start, reverse=True)
+    return flags
+
+
+def flags_in_force(person: Person, as_of: datetime) -> list[KnownFlag]:
+    """The flags in force on the day of `as_of`, as known at `as_of`: what the case view and the sweep show."""
+    day = day_of(as_of)
+    return [f for f in flags_known(person, as_of) if f.in_force(day)]
