@@ -38,6 +38,7 @@ def sweep_run(run: SweepRun, *, batch: int = 200, progress: Callable[[int], None
         people = list(Person.objects.filter(pk__gt=run.cursor).order_by("pk")[:batch])
         if not people:
             break
+        directory.load_access(people)  # the batch's restriction and exclusion lists, in one query
         for person in people:
             as_of = run.as_of or clock.now()
             with transaction.atomic():
