@@ -10,6 +10,7 @@ from keepsafe.actions.services.chain import Directory
 from keepsafe.actions.services.reconcile import reconcile_case
 from keepsafe.actions.services.sweep import sweep_run
 from keepsafe.core import clock
+from keepsafe.core.dbturns import Turns, retrying
 from keepsafe.people.models import Person
 
 
@@ -18,8 +19,10 @@ def reconcile_people(person_ids: list[int]) -> int:
     """After a change that came in without a person watching (an import, a partner's record): reconcile now."""
     people = list(Person.objects.filter(pk__in=person_ids))
     directory = Directory.load(people)
+    turns = Turns()
     for person in people:
-        reconcile_case(person, clock.now(), directory=directory)
+        retrying(lambda person=person: reconcile_case(person, clock.now(), directory=directory), what="reconcile")
+        turns.taken()
     return len(people)
 
 

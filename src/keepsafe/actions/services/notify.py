@@ -191,6 +191,6 @@ def deliver(limit: int = 500, *, worker: str | None = None) -> tuple[int, int]:
             )
             failed += 1
             continue
-        mine.update(sent_at=clock.now(), error="", attempts=note.attempts + 1)
+        mine.update(sent_at=clock.now(), error="", attempts=note.attempts + 1, body=body)  # what was sent
         sent += 1
     return sent, failed
