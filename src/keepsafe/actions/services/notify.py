@@ -137,6 +137,7 @@ def _visible_body(note: Notification, lists: dict[int, AccessLists]) -> str | No
     lines = [line for line in note.parts["lines"] if line["person"] not in hidden]
     if not lines:
         return None
+    note.cases = [pk for pk in note.cases if pk not in hidden]  # the record says what was sent
     return digest_body(str(note.parts["day"]), lines)
 
 
@@ -191,6 +192,6 @@ def deliver(limit: int = 500, *, worker: str | None = None) -> tuple[int, int]:
             )
             failed += 1
             continue
-        mine.update(sent_at=clock.now(), error="", attempts=note.attempts + 1, body=body)  # what was sent
+        mine.update(sent_at=clock.now(), error="", attempts=note.attempts + 1, body=body, cases=note.cases)
         sent += 1
     return sent, failed

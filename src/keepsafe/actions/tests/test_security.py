@@ -430,3 +430,21 @@ def test_a_bad_address_fails_once_with_a_reason_and_is_not_retried(region, staff
     attempts = {n.pk: n.attempts for n in bad}
     deliver()
     assert {n.pk: n.attempts for n in bad} == attempts  # not tried again
+
+
+def test_the_check_run_after_every_test_finds_a_notification_naming_a_hidden_case(region):
+    """The autouse fixture in testing/fixtures.py holds every test to the rule; it must see a breach."""
+    from keepsafe.testing.fixtures import hidden_case_mentions
+
+    region(on_licence(excluded=["STF0100"]))
+    note = Notification.objects.create(
+        recipient=Staff.objects.get(code="STF0100"),
+        kind="REMINDER",
+        subject="Overdue safety action (X123456)",
+        body="Case: X123456",
+        created_at=clock.now(),
+    )
+    assert hidden_case_mentions() == [
+        f"notification {note.pk} (REMINDER) to staff {note.recipient_id} names case {Person.objects.get().pk}"
+    ]
+    note.delete()
