@@ -42,6 +42,7 @@ def main(seconds: float, username: str, password: str) -> None:
             ("sign-out", lambda: client.post("/sign-out")),
         ):
             started = time.monotonic()
+            status: int | str
             try:
                 status = call().status_code
             except Exception as error:  # the test reports what went wrong, by type

@@ -448,3 +448,24 @@ def test_the_check_run_after_every_test_finds_a_notification_naming_a_hidden_cas
         f"notification {note.pk} (REMINDER) to staff {note.recipient_id} names case {Person.objects.get().pk}"
     ]
     note.delete()
+
+
+def test_the_actions_tab_says_why_and_a_reassignment_to_an_excluded_spo_is_refused_on_the_page(region, staff_actor):
+    from django.test import Client
+
+    from keepsafe.workforce.models import User
+
+    region(on_licence(excluded=["STF0100"]))
+    with time_machine.travel(NOW, tick=False):
+        _consider(staff_actor)
+        hana = Client()
+        hana.force_login(
+            User.objects.create(username="hana", staff=Staff.objects.get(code="STF0800"), role="HEAD_OF_PDU")
+        )
+        page = hana.get("/case/X123456/actions").content.decode()
+        assert "STF0100 (line manager) may not see this case: STF0800 (head of PDU) instead" in page
+        action = Action.objects.get(type="RECALL_DECISION")
+        refused = hana.post(f"/case/X123456/actions/{action.pk}/reassign", {"staff": "STF0100", "reason": "Cover"})
+    assert refused.status_code == 400
+    assert "STF0100 may not see this case" in refused.content.decode()
+    assert Action.objects.get(pk=action.pk).owner.code == "STF0800"
