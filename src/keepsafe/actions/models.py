@@ -106,7 +106,11 @@ class ActionLog(models.Model):
 
 
 class Notification(models.Model):
-    """An email waiting to go (outbox): written in the same transaction as the log entry it reports, sent after."""
+    """An email waiting to go (outbox): written in the same transaction as the log entry it reports, sent after.
+
+    `cases` names every case the email mentions, so whether its recipient may still see them is checked again when
+    it is sent; a worker claims a notification (`claimed_by`) before sending it, so two workers never send it twice.
+    Waiting: neither `sent_at` nor `failed_at`. `failed_at`: given up (bad address, withheld, too many attempts)."""
 
     class Kind(models.TextChoices):
         REMINDER = "REMINDER"
@@ -121,6 +125,12 @@ class Notification(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
+    cases = models.JSONField(default=list)  # ids of the people (cases) the email names
+    parts = models.JSONField(default=dict)  # a digest's lines by case, to leave out a case the recipient lost sight of
+    claimed_by = models.CharField(max_length=64, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["sent_at"], name="notification_unsent")]
@@ -147,6 +157,7 @@ class Recall(models.Model):
     rationale = models.TextField(blank=True, default="")
     part_a = models.JSONField(default=dict)
     part_a_completed_at = models.DateTimeField(null=True, blank=True)
+    part_a_by = models.JSONField(default=list)  # staff codes of everyone who wrote any of Part A (two-person rule)
     spo_signed_at = models.DateTimeField(null=True, blank=True)
     spo_signed_by = models.CharField(max_length=150, blank=True, default="")
     aco_signed_at = models.DateTimeField(null=True, blank=True)

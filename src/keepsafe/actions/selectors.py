@@ -16,7 +16,7 @@ from keepsafe.actions.rules.types import LABELS, ActionType
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_instant
 from keepsafe.people.history import day_of, events_as_known, flags_known, person_as_known
-from keepsafe.people.models import Contact, Person
+from keepsafe.people.models import Contact, Event, Person
 from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.risk.models import Assessment
 from keepsafe.sharing.models import CheckRequest

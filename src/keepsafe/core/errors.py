@@ -1,5 +1,7 @@
 """Errors shared by services, selectors and their callers."""
 
+from django.core.exceptions import PermissionDenied
+
 
 class NotFoundError(Exception):
     """A case that does not exist, or that the viewer may not see: callers must not tell the two apart."""
@@ -9,8 +11,9 @@ class NotFoundError(Exception):
         self.crn = crn
 
 
-class PermissionDeniedError(Exception):
-    """The actor's role does not allow this action."""
+class PermissionDeniedError(PermissionDenied):
+    """The actor's role, or their place on the case, does not allow this action. A Django PermissionDenied, so any
+    page that lets one through answers 403 with the reason (never a 500), without each view catching it."""
 
 
 class ValidationError(Exception):

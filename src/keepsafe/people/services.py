@@ -29,8 +29,10 @@ from keepsafe.people.models import (
     Requirement,
     RequirementVersion,
 )
+from keepsafe.people.rules.case_work import Work
 from keepsafe.people.rules.registration_review import next_review_date
 from keepsafe.people.rules.vocabulary import MAPPA_CATEGORIES, MAPPA_LEVELS, ContactOutcome, ContactType
+from keepsafe.people.selectors import case_write_check
 
 
 def registration_types_csv() -> Path:
@@ -155,6 +157,7 @@ def registration_add(
 ) -> Registration:
     """Add a flag. `known_from`: when probation had the information (a court order's record's receipt), if earlier
     than now."""
+    case_write_check(actor=actor, person=person, work=Work.CUSTODY)
     reg_type = RegistrationType.objects.filter(code=type_code).first()
     problems = [] if reg_type else [("type", f"unknown registration type {type_code!r}")]
     problems += mappa_problems(type_code, level, category)
@@ -212,6 +215,7 @@ def _registration_changed(
 
 @transaction.atomic
 def registration_review(*, actor: Actor, registration: Registration, reviewed_on: date, notes: str) -> Registration:
+    case_write_check(actor=actor, person=registration.person, work=Work.CUSTODY)
     if not notes.strip():
         raise ValidationError([("notes", "say what the review found")])
     if reviewed_on < registration.start:
@@ -249,6 +253,7 @@ def registration_amend(
 ) -> bool:
     """Change a flag's dates and notes (a varied or renewed order); returns whether anything changed.
     `known_from` as for `registration_add`."""
+    case_write_check(actor=actor, person=registration.person, work=Work.CUSTODY)
     if end is not None and end < start:
         raise ValidationError([("end", f"end {end} is before start {start}")])
     before = {"start": registration.start, "end": registration.end, "notes": registration.notes}
@@ -277,6 +282,7 @@ def registration_amend(
 
 @transaction.atomic
 def registration_remove(*, actor: Actor, registration: Registration, ended_on: date, reason: str) -> Registration:
+    case_write_check(actor=actor, person=registration.person, work=Work.CUSTODY)
     if not reason.strip():
         raise ValidationError([("reason", "give the reason the registration is being removed")])
     if ended_on < registration.start:
@@ -305,6 +311,7 @@ def contact_add(
 ) -> Contact:
     """Store a contact. Call `records.services.contact_add` instead: it also scans the notes for serious-harm
     indicators, which this layer cannot (scanning sits above it)."""
+    case_write_check(actor=actor, person=person, work=Work.CASE)
     problems = []
     if type not in ContactType.__members__:
         problems.append(("type", f"unknown contact type {type!r}"))

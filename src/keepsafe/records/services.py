@@ -14,7 +14,9 @@ from keepsafe.core.errors import ValidationError
 from keepsafe.core.signals import announce_case_changed
 from keepsafe.people import services as people_services
 from keepsafe.people.models import Contact, Person, Registration
+from keepsafe.people.rules.case_work import Work
 from keepsafe.people.rules.vocabulary import RecordSource
+from keepsafe.people.selectors import case_write_check
 from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.records.rules.civil_orders import (
     CIVIL_ORDER_KIND,
@@ -47,7 +49,9 @@ def record_add(
 ) -> tuple[Record, bool]:
     """Store a record; returns (record, created). The same id with the same content is accepted once.
 
-    A CIVIL_ORDER record carries its order, which creates or updates the matching flag."""
+    A CIVIL_ORDER record carries its order, which creates or updates the matching flag. Staff may add records only to
+    cases they work (people/rules/case_work.py); a prison record is custody-phase work, which the POM may add."""
+    case_write_check(actor=actor, person=person, work=Work.CUSTODY if source == "PRISON" else Work.CASE)
     problems: list[tuple[str, str]] = []
     if source not in RecordSource.__members__:
         problems.append(("source", f"unknown source {source!r}; one of {', '.join(RecordSource)}"))

@@ -15,6 +15,8 @@ from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.core.signals import announce_case_changed
 from keepsafe.people.models import Person, Registration
+from keepsafe.people.rules.case_work import Work
+from keepsafe.people.selectors import acting_for, case_work_check
 from keepsafe.people.services import registration_add, registration_remove
 from keepsafe.records.rules.indicators import INDICATORS
 from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange, RiskManagementPlan
@@ -44,6 +46,7 @@ ANSWERS = ("YES", "NO", "DONT_KNOW")
 @transaction.atomic
 def assessment_start(*, actor: Actor, person: Person) -> Assessment:
     """Start (or return the open draft of) a RoSH assessment."""
+    cover = _may_assess(actor, person)
     draft = Assessment.objects.filter(person=person, status=Assessment.Status.DRAFT).first()
     if draft is not None:
         return draft
@@ -56,8 +59,15 @@ def assessment_start(*, actor: Actor, person: Person) -> Assessment:
         assessor_code=actor.code,
         started_at=now,
     )
-    audit_record(actor=actor, action="ASSESSMENT_START", crn=person.crn, details={"assessment": assessment.external_id})
+    audit_record(
+        actor=actor, action="ASSESSMENT_START", crn=person.crn, details={"assessment": assessment.external_id, **cover}
+    )
     return assessment
+
+
+def _may_assess(actor: Actor, person: Person) -> dict[str, str]:
+    """Who may write an assessment: people/rules/case_work.py (the POM too: assessments are custody-phase work)."""
+    return acting_for(case_work_check(actor=actor, person=person, work=Work.CUSTODY))
 
 
 def _editable(assessment: Assessment) -> None:
@@ -70,6 +80,7 @@ def assessment_save_analysis(
     *, actor: Actor, assessment: Assessment, analysis: dict[str, str], indicator_answers: dict[str, dict[str, Any]]
 ) -> Assessment:
     """Step 2: nature of harm, imminence, what increases and reduces it, and an answer for every indicator."""
+    _may_assess(actor, assessment.person)
     _editable(assessment)
     problems: list[tuple[str, str]] = []
     for name in ("nature", "imminence", "increases", "reduces"):
@@ -134,6 +145,7 @@ def assessment_save_judgement(
     """
     # The judgement is committed before open prompts are reported, so they stay visible until answered.
     with transaction.atomic():
+        _may_assess(actor, assessment.person)
         _editable(assessment)
         if not assessment.indicator_answers:
             raise ValidationError([("analysis", "complete the analysis step first: every indicator needs an answer")])
@@ -285,6 +297,7 @@ def _follow_registration(actor: Actor, person: Person, level: Level, assessment:
 @transaction.atomic
 def assessment_complete(*, actor: Actor, assessment: Assessment) -> Assessment:
     """Complete: a raise (or first level) takes effect now; a lowering waits for an SPO's countersignature."""
+    cover = _may_assess(actor, assessment.person)
     _editable(assessment)
     if not assessment.indicator_answers or not assessment.rosh or not assessment.overall:
         raise ValidationError([("assessment", "complete the analysis and judgement steps first")])
@@ -333,6 +346,7 @@ def assessment_complete(*, actor: Actor, assessment: Assessment) -> Assessment:
             "overall": new.value,
             "change": outcome.change.value,
             "countersign_required": outcome.countersign_required,
+            **cover,
         },
     )
     announce_case_changed([person.pk], "assessment")
@@ -345,6 +359,7 @@ def assessment_countersign(*, actor: Actor, assessment: Assessment, agree: bool,
     leaves the raised level in force: lowering it again needs a new assessment."""
     if actor.role not in COUNTERSIGNERS:
         raise PermissionDeniedError("Only a senior probation officer or above may countersign")
+    cover = _may_assess(actor, assessment.person)
     if actor.staff_code and actor.staff_code == assessment.assessor_code:
         raise PermissionDeniedError("An assessor cannot countersign their own assessment")
     if not assessment.countersign_required or assessment.countersigned_at is not None:
@@ -382,7 +397,7 @@ def assessment_countersign(*, actor: Actor, assessment: Assessment, agree: bool,
         actor=actor,
         action="ASSESSMENT_COUNTERSIGN",
         crn=person.crn,
-        details={"assessment": assessment.external_id, "agreed": agree},
+        details={"assessment": assessment.external_id, "agreed": agree, **cover},
     )
     announce_case_changed([person.pk], "countersign")
     return assessment
@@ -400,6 +415,7 @@ def plan_save(
 ) -> RiskManagementPlan:
     """Step 4: the plan answers each risk; it is finalised only once its assessment is complete and it covers
     every group rated MEDIUM or above and every indicator found relevant."""
+    _may_assess(actor, assessment.person)
     plan, _ = RiskManagementPlan.objects.get_or_create(assessment=assessment)
     if plan.status == RiskManagementPlan.Status.FINAL:
         raise ValidationError([("plan", "a final plan cannot be changed; review it with a new assessment")])

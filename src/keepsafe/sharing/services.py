@@ -18,6 +18,8 @@ from keepsafe.core.errors import NotFoundError, ValidationError
 from keepsafe.core.json_paths import nul_paths
 from keepsafe.core.signals import announce_case_changed
 from keepsafe.people.models import Person
+from keepsafe.people.rules.case_work import Work
+from keepsafe.people.selectors import case_write_check
 from keepsafe.records.models import Record
 from keepsafe.records.services import record_add
 from keepsafe.sharing.models import ApiKey, CheckRequest, PartnerOrganisation, PartnerSubmission, SharingAgreement
@@ -281,7 +283,9 @@ def agreements_answering(person: Person, kind: CheckKind) -> list[SharingAgreeme
 
 @transaction.atomic
 def check_request_create(*, actor: Actor, person: Person, kind: str, partner_code: str, question: str) -> CheckRequest:
-    """Ask a partner for a check on a person: only a partner whose current agreement covers the case and the check."""
+    """Ask a partner for a check on a person: only a partner whose current agreement covers the case and the check,
+    and only by someone who works the case (people/rules/case_work.py; the POM for custody-phase checks)."""
+    cover = case_write_check(actor=actor, person=person, work=Work.CUSTODY)
     if kind not in CheckKind.__members__:
         raise ValidationError([("kind", f"unknown check {kind!r}; one of {', '.join(CheckKind)}")])
     agreements = [a for a in agreements_answering(person, CheckKind(kind)) if a.partner.code == partner_code]
@@ -310,7 +314,7 @@ def check_request_create(*, actor: Actor, person: Person, kind: str, partner_cod
         actor=actor,
         action="CHECK_REQUEST",
         crn=person.crn,
-        details={"check": str(request.public_id), "kind": kind, "partner": partner_code},
+        details={"check": str(request.public_id), "kind": kind, "partner": partner_code, **cover},
     )
     announce_case_changed([person.pk], "check")
     return request

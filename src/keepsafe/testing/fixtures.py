@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import pytest
@@ -274,3 +275,75 @@ def partner_agreement(
         valid_from=date(2020, 1, 1),
         valid_until=date(2099, 12, 31),
     )
+
+
+# --- issue 11: every notification and email built in a test is checked against its recipient's visibility ----------
+
+CRN_IN_TEXT = re.compile(r"\b[A-Z][0-9]{6}\b")
+
+
+def _uses_database(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "django_db_setup"} & set(request.fixturenames)
+    )
+
+
+def hidden_case_mentions() -> list[str]:
+    """Every notification waiting or sent, and every email in the test outbox, that names a case (by its recorded
+    cases, its action, or a CRN in its text) its recipient may not see. Withheld and failed ones were never sent."""
+    from django.core import mail
+
+    from keepsafe.actions.models import Notification
+    from keepsafe.people.models import Person
+    from keepsafe.people.rules.visibility import may_see_case
+    from keepsafe.people.selectors import access_lists
+    from keepsafe.workforce.models import Staff
+
+    notes = list(Notification.objects.filter(failed_at__isnull=True).select_related("action"))
+    messages = list(getattr(mail, "outbox", []))
+    crns = {c for n in notes for c in CRN_IN_TEXT.findall(n.subject + n.body)}
+    crns |= {c for m in messages for c in CRN_IN_TEXT.findall(m.subject + m.body)}
+    by_crn = dict(Person.objects.filter(crn__in=crns).values_list("crn", "pk"))
+    ids = set(by_crn.values()) | {pk for n in notes for pk in n.cases} | {n.action.person_id for n in notes if n.action}
+    lists = access_lists(ids)
+    staff_by_email = {s.email: s.pk for s in Staff.objects.exclude(email="")}
+
+    def sees(staff_id: int, person_id: int) -> bool:
+        restricted, excluded = lists[person_id]
+        return may_see_case(is_system=False, viewer_staff_id=staff_id, restricted_to=restricted, excluded=excluded)
+
+    found = []
+    for n in notes:
+        named = set(n.cases) | ({n.action.person_id} if n.action else set())
+        named |= {by_crn[c] for c in CRN_IN_TEXT.findall(n.subject + n.body) if c in by_crn}
+        found += [
+            f"notification {n.pk} ({n.kind}) to staff {n.recipient_id} names case {p}"
+            for p in named
+            if not sees(n.recipient_id, p)
+        ]
+    for m in messages:
+        for address in m.to + m.cc + m.bcc:
+            staff_id = staff_by_email.get(address)
+            named = {by_crn[c] for c in CRN_IN_TEXT.findall(m.subject + m.body) if c in by_crn}
+            if staff_id is not None:
+                found += [f"email to staff {staff_id} names case {p}" for p in named if not sees(staff_id, p)]
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _nobody_is_told_of_a_case_they_may_not_see(request: pytest.FixtureRequest):
+    """After every test that touched the database: no notification or email names a case its recipient may not see.
+    The database fixture is taken first, so this check runs before the test's data is rolled back."""
+    if not _uses_database(request):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from django.db import connection
+
+    if connection.connection is None or connection.needs_rollback:
+        return  # closed or broken by the test itself: its own assertions report it
+    if "actions_notification" not in connection.introspection.table_names():
+        return  # a migration test that took the schema back
+    problems = hidden_case_mentions()
+    assert not problems, "told of a case they may not see: " + "; ".join(problems[:10])

@@ -9,7 +9,7 @@ was never arrested, with staff believing emergency recall was out-of-hours only 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -351,3 +351,21 @@ def recall_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
             )
         )
     return out
+
+
+def signature_problem(
+    *, level: str, signer: str, considered_by: str, decided_by: str, part_a_by: Collection[str], spo_signed_by: str
+) -> str | None:
+    """Part A's two-person rule: whoever raised or decided the recall, wrote any of Part A, or already signed it can
+    never sign (again), so the SPO and ACO countersignatures are two more people. Source: make-recall-decision
+    (hmpps.md §3: the practitioner writes Part A, a manager countersigns, a senior manager countersigns) and issue 11
+    §5. None when `signer` may sign at `level`."""
+    if signer == spo_signed_by:
+        return "You have already countersigned this Part A: the other countersignature must be someone else's"
+    if signer == decided_by:
+        return f"You decided this recall, so you cannot countersign its Part A as {level}: another manager must"
+    if signer in part_a_by:
+        return f"You wrote part of this Part A, so you cannot countersign it as {level}"
+    if signer == considered_by:
+        return f"You raised this recall, so you cannot countersign its Part A as {level}"
+    return None

@@ -15,29 +15,28 @@ from keepsafe.actions.rules.recall import licence_problem
 from keepsafe.actions.rules.release import ITEM_LABELS, Item, licence_conditions_problem
 from keepsafe.actions.rules.supervision import EnforcementDecision, decision_allowed, earlier_absences
 from keepsafe.actions.selectors import absences_before, assessments_known, licence_facts
-from keepsafe.actions.services.manage import refresh
+from keepsafe.actions.services.manage import may_act, refresh
 from keepsafe.actions.services.recall import recall_consider
 from keepsafe.actions.services.reconcile import policy
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
-from keepsafe.core.actor import Actor, Role
-from keepsafe.core.errors import PermissionDeniedError, ValidationError
-from keepsafe.people.models import Contact, Event, Registration, RegistrationHistory, Requirement
+from keepsafe.core.actor import Actor
+from keepsafe.core.errors import ValidationError
+from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory, Requirement
+from keepsafe.people.rules.case_work import Work
 from keepsafe.people.services import requirements_versions_write
 from keepsafe.sharing.models import CheckRequest
 
-CASE_WORKERS = frozenset({Role.PRACTITIONER, Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER, Role.POM})
 
-
-def _may_work(actor: Actor) -> None:
-    if actor.role not in CASE_WORKERS and not actor.is_system:
-        raise PermissionDeniedError("Only probation staff working the case may record this")
+def _may_work(actor: Actor, person: Person, work: Work = Work.CASE) -> dict[str, str]:
+    """The role and the case: only staff who work this case (people/rules/case_work.py) may record on it."""
+    return may_act(actor, person, work)
 
 
 @transaction.atomic
 def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: str) -> EnforcementDecisionRecord:
     """A decision after a failure to attend. A further unacceptable absence within 12 months cannot get a warning."""
-    _may_work(actor)
+    cover = _may_work(actor, contact.person)
     if contact.outcome != "FAILED_TO_ATTEND":
         raise ValidationError([("contact", "enforcement decisions follow a failure to attend")])
     if hasattr(contact, "enforcement_decision"):
@@ -60,7 +59,7 @@ def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: 
         actor=actor,
         action="ENFORCEMENT_DECISION",
         crn=contact.person.crn,
-        details={"contact": contact.external_id, "decision": decision},
+        details={"contact": contact.external_id, "decision": decision, **cover},
     )
     if decision == EnforcementDecision.RECALL_CONSIDERATION:
         events, recalls = licence_facts(contact.person)
@@ -79,7 +78,7 @@ def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: 
 
 @transaction.atomic
 def release_plan_confirm(*, actor: Actor, event: Event, item: str, notes: str) -> ReleasePlanConfirmation:
-    _may_work(actor)
+    cover = _may_work(actor, event.person, Work.CUSTODY)
     problems = []
     if item not in Item.__members__:
         problems.append(("item", "choose one of: " + ", ".join(ITEM_LABELS[i] for i in Item)))
@@ -100,7 +99,7 @@ def release_plan_confirm(*, actor: Actor, event: Event, item: str, notes: str) -
         actor=actor,
         action="RELEASE_PLAN_CONFIRM",
         crn=event.person.crn,
-        details={"event": event.external_id, "item": item},
+        details={"event": event.external_id, "item": item, **cover},
     )
     refresh(event.person_id)
     return confirmation
@@ -111,7 +110,7 @@ def check_acted_on(*, actor: Actor, check: CheckRequest, outcome: str, notes: st
     """What the practitioner decided on a partner's answer: until this is recorded the check is not done. "Acted on"
     is a recorded decision (issue 12 §8): a flag added or reviewed, the plan updated (both must exist since the
     answer arrived), a referral, or a reason of substance."""
-    _may_work(actor)
+    cover = _may_work(actor, check.person)
     problems = []
     if check.response_record_id is None:
         problems.append(("check", "the partner has not answered yet"))
@@ -141,7 +140,7 @@ def check_acted_on(*, actor: Actor, check: CheckRequest, outcome: str, notes: st
         actor=actor,
         action="CHECK_ACTED_ON",
         crn=check.person.crn,
-        details={"check": str(check.public_id), "outcome": outcome},
+        details={"check": str(check.public_id), "outcome": outcome, **cover},
     )
     refresh(check.person_id)
     return check
@@ -149,7 +148,7 @@ def check_acted_on(*, actor: Actor, check: CheckRequest, outcome: str, notes: st
 
 @transaction.atomic
 def requirement_started(*, actor: Actor, requirement: Requirement, start: date) -> Requirement:
-    _may_work(actor)
+    cover = _may_work(actor, requirement.event.person)
     problems = []
     if requirement.start is not None:
         problems.append(("start", f"already started on {requirement.start}"))
@@ -166,7 +165,7 @@ def requirement_started(*, actor: Actor, requirement: Requirement, start: date) 
         actor=actor,
         action="REQUIREMENT_START",
         crn=requirement.event.person.crn,
-        details={"requirement": requirement.external_id},
+        details={"requirement": requirement.external_id, **cover},
     )
     refresh(requirement.event.person_id)
     return requirement

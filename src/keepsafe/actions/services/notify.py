@@ -1,21 +1,35 @@
 """The email outbox: notifications are written with the log entry they report, and sent afterwards, so a crash
-never loses one (at worst, one already sent is sent again)."""
+never loses one. Nobody is told of a case they may not see: recipients are filtered when a notification is written
+and checked again when it is sent (a restriction may have been added in between). A worker claims a notification
+atomically before sending it, so two workers never send the same email."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from datetime import datetime
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.db.models import Q
 
 from keepsafe.actions.models import Action, Notification
 from keepsafe.core import clock
 from keepsafe.core.formats import iso_instant
+from keepsafe.people.models import Person
+from keepsafe.people.rules.visibility import may_see_case
+from keepsafe.people.selectors import AccessLists, access_lists
 from keepsafe.workforce.models import Staff
 
 log = logging.getLogger(__name__)
+
+CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this was left by a lost worker: the email is sent again
+MAX_ATTEMPTS = 5  # transient failures (the mail server down) are retried this many times, then given up
+WITHHELD = "withheld: the recipient may no longer see a case it names"
 
 
 def action_link(action: Action) -> str:
@@ -23,11 +37,32 @@ def action_link(action: Action) -> str:
 
 
 def notify(
-    *, recipients: Iterable[Staff], kind: str, action: Action | None, subject: str, body: str, at: datetime
+    *,
+    recipients: Iterable[Staff | None],
+    kind: str,
+    action: Action | None,
+    subject: str,
+    body: str,
+    at: datetime,
+    may_see: Callable[[int, Person], bool],
+    cases: Iterable[Person] = (),
+    parts: dict[str, object] | None = None,
 ) -> int:
+    """Queue an email to each recipient who may see every case it names (the action's case and `cases`)."""
+    named = {p.pk: p for p in [*([action.person] if action is not None else []), *cases]}
     rows = [
-        Notification(recipient=r, kind=kind, action=action, subject=subject[:200], body=body, created_at=at)
+        Notification(
+            recipient=r,
+            kind=kind,
+            action=action,
+            subject=subject[:200],
+            body=body,
+            created_at=at,
+            cases=sorted(named),
+            parts=parts or {},
+        )
         for r in {r.pk: r for r in recipients if r is not None}.values()
+        if all(may_see(r.pk, person) for person in named.values())
     ]
     Notification.objects.bulk_create(rows)
     return len(rows)
@@ -43,23 +78,120 @@ def reminder_text(action: Action, lead: str) -> tuple[str, str]:
     return subject, body
 
 
-def deliver(limit: int = 500) -> tuple[int, int]:
+def _waiting(now: datetime) -> Q:
+    return Q(sent_at__isnull=True, failed_at__isnull=True) & (
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE)
+    )
+
+
+def claim(limit: int, worker: str) -> list[int]:
+    """Claim up to `limit` waiting notifications for this worker. PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so
+    concurrent workers take disjoint rows; SQLite (one writer at a time): a conditional UPDATE per row, which only one
+    worker can win."""
+    now = clock.now()
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            ids = list(
+                Notification.objects.filter(_waiting(now))
+                .select_for_update(skip_locked=True)
+                .order_by("id")
+                .values_list("id", flat=True)[:limit]
+            )
+            Notification.objects.filter(pk__in=ids).update(claimed_by=worker, claimed_at=now)
+        return ids
+    won = []
+    for pk in Notification.objects.filter(_waiting(now)).order_by("id").values_list("id", flat=True)[:limit]:
+        if Notification.objects.filter(_waiting(now), pk=pk).update(claimed_by=worker, claimed_at=now) == 1:
+            won.append(pk)
+    return won
+
+
+def address_problem(address: str) -> str | None:
+    """Why an address cannot be used (a line break from an import, not an address at all), or None."""
+    if any(c in address for c in "\r\n\x00"):
+        return "the email address on the staff record contains a line break or NUL"
+    try:
+        validate_email(address)
+    except DjangoValidationError:
+        return "the email address on the staff record is not a valid address"
+    return None
+
+
+def _visible_body(note: Notification, lists: dict[int, AccessLists]) -> str | None:
+    """The body to send, or None to withhold it: a digest leaves out the lines for cases its recipient may no longer
+    see; any other email naming such a case is withheld."""
+
+    def sees(person_id: int) -> bool:
+        restricted, excluded = lists.get(person_id, (frozenset(), frozenset()))
+        return may_see_case(
+            is_system=False, viewer_staff_id=note.recipient_id, restricted_to=restricted, excluded=excluded
+        )
+
+    hidden = {pk for pk in note.cases if not sees(pk)}
+    if not hidden:
+        return note.body
+    if note.kind != Notification.Kind.DIGEST or not note.parts.get("lines"):
+        return None
+    from keepsafe.actions.services.digest import digest_body
+
+    lines = [line for line in note.parts["lines"] if line["person"] not in hidden]
+    if not lines:
+        return None
+    note.cases = [pk for pk in note.cases if pk not in hidden]  # the record says what was sent
+    return digest_body(str(note.parts["day"]), lines)
+
+
+def deliver(limit: int = 500, *, worker: str | None = None) -> tuple[int, int]:
     """Send waiting notifications through Django's email backend; (sent, failed). Staff without an email address
-    see them in Keepsafe only; they are marked so they are not retried for ever."""
+    see them in Keepsafe only; a bad address fails once with the reason; a transient failure is retried a few times.
+    Logs carry notification and staff ids and the reason, never an address or a CRN."""
+    worker = worker or f"mail-{uuid.uuid4().hex[:12]}"
     sent = failed = 0
-    for note in Notification.objects.filter(sent_at__isnull=True).select_related("recipient")[:limit]:
-        address = note.recipient.email
-        try:
-            if address:
-                send_mail(note.subject, note.body, settings.DEFAULT_FROM_EMAIL, [address])
-            note.error = "" if address else "no email address: shown in Keepsafe only"
-            sent += 1
-        except Exception as error:
-            note.error = f"{type(error).__name__}"
+    ids = claim(limit, worker)
+    notes = list(Notification.objects.filter(pk__in=ids).select_related("recipient").order_by("id"))
+    lists = access_lists({pk for note in notes for pk in note.cases})
+    for note in notes:
+        mine = Notification.objects.filter(pk=note.pk, claimed_by=worker)
+        now = clock.now()
+        body = _visible_body(note, lists)
+        if body is None:
+            mine.update(failed_at=now, error=WITHHELD)
+            log.warning(
+                "notification %s withheld: recipient staff %s may no longer see a case", note.pk, note.recipient_id
+            )
             failed += 1
-            log.warning("notification %s not sent: %s", note.pk, type(error).__name__)
-            note.save(update_fields=["error"])
             continue
-        note.sent_at = clock.now()
-        note.save(update_fields=["sent_at", "error"])
+        address = note.recipient.email
+        if not address:
+            mine.update(sent_at=now, error="no email address: shown in Keepsafe only")
+            sent += 1
+            continue
+        if (problem := address_problem(address)) is not None:
+            mine.update(failed_at=now, error=problem)
+            log.warning("notification %s not sent to staff %s: %s", note.pk, note.recipient_id, problem)
+            failed += 1
+            continue
+        try:
+            send_mail(note.subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        except Exception as error:
+            attempts = note.attempts + 1
+            given_up = attempts >= MAX_ATTEMPTS
+            mine.update(
+                attempts=attempts,
+                error=type(error).__name__,
+                claimed_by="",
+                claimed_at=None,
+                failed_at=now if given_up else None,
+            )
+            log.warning(
+                "notification %s not sent (attempt %s%s): %s",
+                note.pk,
+                attempts,
+                ", given up" if given_up else "",
+                type(error).__name__,
+            )
+            failed += 1
+            continue
+        mine.update(sent_at=clock.now(), error="", attempts=note.attempts + 1, body=body, cases=note.cases)
+        sent += 1
     return sent, failed

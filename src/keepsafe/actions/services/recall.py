@@ -19,14 +19,16 @@ from keepsafe.actions.rules.recall import (
     decision_problems,
     licence_problem,
     part_a_problems,
+    signature_problem,
 )
 from keepsafe.actions.selectors import licence_facts
-from keepsafe.actions.services.manage import refresh
+from keepsafe.actions.services.manage import may_act, refresh
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.people.models import Event, Person
+from keepsafe.people.rules.case_work import Work
 
 PRACTITIONERS = frozenset({Role.PRACTITIONER, Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER})
 DECIDERS = frozenset({Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER})
@@ -51,9 +53,12 @@ def _require(actor: Actor, roles: frozenset[Role], what: str) -> None:
         raise PermissionDeniedError(what)
 
 
-def _done(actor: Actor, recall: Recall, step: str, **details: Any) -> Recall:
+def _done(actor: Actor, recall: Recall, step: str, cover: dict[str, str], **details: Any) -> Recall:
     audit_record(
-        actor=actor, action=f"RECALL_{step}", crn=recall.person.crn, details={"recall": recall.external_id, **details}
+        actor=actor,
+        action=f"RECALL_{step}",
+        crn=recall.person.crn,
+        details={"recall": recall.external_id, **details, **cover},
     )
     refresh(recall.person_id)
     return recall
@@ -68,6 +73,7 @@ def _open(recall: Recall) -> None:
 def recall_consider(*, actor: Actor, person: Person, event: Event, reasons: list[str], concerns: str) -> Recall:
     """The practitioner records that recall is being considered: risk increased, contact stopped, or both."""
     _require(actor, PRACTITIONERS, "Only probation staff may start a recall consideration")
+    cover = may_act(actor, person)
     problems = []
     if event.person_id != person.pk:
         problems.append(("event", "the sentence is not on this case"))
@@ -96,7 +102,7 @@ def recall_consider(*, actor: Actor, person: Person, event: Event, reasons: list
         reasons=sorted(set(reasons)),
         concerns=concerns.strip(),
     )
-    return _done(actor, recall, "CONSIDER")
+    return _done(actor, recall, "CONSIDER", cover)
 
 
 @transaction.atomic
@@ -105,6 +111,7 @@ def recall_decide(
 ) -> Recall:
     """The SPO's rationale: recall (standard or fixed-term; emergency or not) or no recall."""
     _require(actor, DECIDERS, "Only an SPO or above records the recall decision")
+    cover = may_act(actor, recall.person)
     _open(recall)
     if recall.decided_at is not None:
         raise ValidationError([("decision", "the decision is already recorded")])
@@ -122,13 +129,14 @@ def recall_decide(
     recall.rationale = rationale.strip()
     recall.decided_at, recall.decided_by = clock.now(), actor.code
     recall.save()
-    return _done(actor, recall, "DECIDE", decision=decision, emergency=recall.emergency)
+    return _done(actor, recall, "DECIDE", cover, decision=decision, emergency=recall.emergency)
 
 
 @transaction.atomic
 def recall_letter(*, actor: Actor, recall: Recall, expectations: str, next_appointment: str) -> Recall:
     """A decision not to recall produces a letter with the rationale and the expectations set (DNTR letter)."""
     _require(actor, PRACTITIONERS, "Only probation staff may write the letter")
+    cover = may_act(actor, recall.person)
     if recall.decision != Decision.NO_RECALL:
         raise ValidationError([("recall", "a letter follows a decision not to recall")])
     problems = []
@@ -154,7 +162,7 @@ def recall_letter(*, actor: Actor, recall: Recall, expectations: str, next_appoi
         "written_by": actor.code,
     }
     recall.save(update_fields=["letter"])
-    return _done(actor, recall, "LETTER")
+    return _done(actor, recall, "LETTER", cover)
 
 
 @transaction.atomic
@@ -162,6 +170,7 @@ def recall_part_a_save(*, actor: Actor, recall: Recall, part_a: dict[str, str]) 
     """Save Part A (drafts allowed); it is complete when every section, including the arrest section, is filled.
     Returns what is still missing."""
     _require(actor, PRACTITIONERS, "Only probation staff complete Part A")
+    cover = may_act(actor, recall.person)
     _open(recall)
     if recall.decision != Decision.RECALL:
         raise ValidationError([("recall", "Part A follows a decision to recall")])
@@ -173,40 +182,55 @@ def recall_part_a_save(*, actor: Actor, recall: Recall, part_a: dict[str, str]) 
         raise ValidationError(unknown)
     recall.part_a = {k: v.strip() for k, v in part_a.items()}
     recall.part_a_completed_at = None if problems else clock.now()
-    recall.save(update_fields=["part_a", "part_a_completed_at"])
-    _done(actor, recall, "PART_A", complete=not problems)
+    if actor.code not in recall.part_a_by:
+        recall.part_a_by = [*recall.part_a_by, actor.code]
+    recall.save(update_fields=["part_a", "part_a_completed_at", "part_a_by"])
+    _done(actor, recall, "PART_A", cover, complete=not problems)
     return problems
 
 
 @transaction.atomic
 def recall_countersign(*, actor: Actor, recall: Recall, level: str) -> Recall:
-    """The SPO countersigns Part A, then the ACO; nobody countersigns a Part A they wrote."""
+    """The SPO countersigns Part A, then the ACO: two more people, neither of whom raised or decided the recall or
+    wrote any of Part A (actions/rules/recall.signature_problem)."""
     _open(recall)
-    if recall.part_a_completed_at is None:
-        raise ValidationError([("part_a", "complete every section of Part A first")])
+    if level not in ("SPO", "ACO"):
+        raise ValidationError([("level", "countersign as SPO or ACO")])
     if level == "SPO":
         _require(actor, DECIDERS, "Only an SPO or above countersigns Part A")
-        if recall.spo_signed_at is not None:
-            raise ValidationError([("level", "the SPO has already countersigned")])
-        if actor.code == recall.considered_by:
-            raise PermissionDeniedError("You cannot countersign a Part A you wrote")
-        recall.spo_signed_at, recall.spo_signed_by = clock.now(), actor.code
-    elif level == "ACO":
-        _require(actor, frozenset({Role.REGIONAL_LEADER}), "Only an ACO countersigns as senior manager")
-        if recall.spo_signed_at is None:
-            raise ValidationError([("level", "the SPO countersigns first")])
-        if recall.aco_signed_at is not None:
-            raise ValidationError([("level", "the ACO has already countersigned")])
-        recall.aco_signed_at, recall.aco_signed_by = clock.now(), actor.code
     else:
-        raise ValidationError([("level", "countersign as SPO or ACO")])
+        _require(actor, frozenset({Role.REGIONAL_LEADER}), "Only an ACO countersigns as senior manager")
+    cover = may_act(actor, recall.person)
+    if recall.part_a_completed_at is None:
+        raise ValidationError([("part_a", "complete every section of Part A first")])
+    if level == "SPO" and recall.spo_signed_at is not None:
+        raise ValidationError([("level", "the SPO has already countersigned")])
+    if level == "ACO" and recall.spo_signed_at is None:
+        raise ValidationError([("level", "the SPO countersigns first")])
+    if level == "ACO" and recall.aco_signed_at is not None:
+        raise ValidationError([("level", "the ACO has already countersigned")])
+    problem = signature_problem(
+        level=level,
+        signer=actor.code,
+        considered_by=recall.considered_by,
+        decided_by=recall.decided_by,
+        part_a_by=recall.part_a_by,
+        spo_signed_by=recall.spo_signed_by,
+    )
+    if problem is not None:
+        raise PermissionDeniedError(problem)
+    if level == "SPO":
+        recall.spo_signed_at, recall.spo_signed_by = clock.now(), actor.code
+    else:
+        recall.aco_signed_at, recall.aco_signed_by = clock.now(), actor.code
     recall.save()
-    return _done(actor, recall, f"COUNTERSIGN_{level}")
+    return _done(actor, recall, f"COUNTERSIGN_{level}", cover)
 
 
 @transaction.atomic
 def recall_send(*, actor: Actor, recall: Recall) -> Recall:
     _require(actor, PRACTITIONERS, "Only probation staff send Part A")
+    cover = may_act(actor, recall.person)
     _open(recall)
     if recall.aco_signed_at is None:
         raise ValidationError(
@@ -216,7 +240,7 @@ def recall_send(*, actor: Actor, recall: Recall) -> Recall:
         raise ValidationError([("recall", "already sent")])
     recall.sent_to_ppcs_at, recall.sent_to_ppcs_by = clock.now(), actor.code
     recall.save()
-    return _done(actor, recall, "SENT")
+    return _done(actor, recall, "SENT", cover)
 
 
 def _instant(value: datetime, recall: Recall, field: str) -> list[tuple[str, str]]:
@@ -230,20 +254,31 @@ def _instant(value: datetime, recall: Recall, field: str) -> list[tuple[str, str
 @transaction.atomic
 def recall_revoked(*, actor: Actor, recall: Recall, at: datetime) -> Recall:
     _require(actor, PRACTITIONERS, "Only probation staff record the revocation")
+    cover = may_act(actor, recall.person)
     _open(recall)
     if recall.decision != Decision.RECALL:
         raise ValidationError([("recall", "only a decision to recall leads to revocation")])
+    if recall.revoked_at is not None:
+        raise ValidationError(
+            [
+                (
+                    "revoked_at",
+                    f"the revocation is already recorded ({recall.revoked_at:%d %B %Y %H:%M}); it is not changed",
+                )
+            ]
+        )
     if problems := _instant(at, recall, "revoked_at"):
         raise ValidationError(problems)
     recall.revoked_at = at
     recall.save()
-    return _done(actor, recall, "REVOKED")
+    return _done(actor, recall, "REVOKED", cover)
 
 
 @transaction.atomic
 def recall_executed(*, actor: Actor, recall: Recall, at: datetime, notes: str) -> Recall:
     """The person is back in custody: this, and only this (or an ACO cancelling), ends RECALL_EXECUTION."""
     _require(actor, PRACTITIONERS | {Role.POM}, "Only probation or prison staff record a return to custody")
+    cover = may_act(actor, recall.person, Work.CUSTODY)
     _open(recall)
     if recall.decision != Decision.RECALL:
         raise ValidationError([("recall", "there is no decision to recall")])
@@ -254,4 +289,4 @@ def recall_executed(*, actor: Actor, recall: Recall, at: datetime, notes: str) -
         raise ValidationError(problems)
     recall.executed_at, recall.executed_notes = at, notes.strip()
     recall.save()
-    return _done(actor, recall, "EXECUTED")
+    return _done(actor, recall, "EXECUTED", cover)

@@ -15,8 +15,9 @@ from django.db import transaction
 
 from keepsafe.actions.models import Action, ActionLog
 from keepsafe.actions.rules.expected import expected_actions
+from keepsafe.actions.rules.owners import Choice
 from keepsafe.actions.rules.policy import Policy, policy_from
-from keepsafe.actions.rules.types import Expected, escalation_level, reminder_slot
+from keepsafe.actions.rules.types import Expected, Step, escalation_level, reminder_slot
 from keepsafe.actions.selectors import case_facts
 from keepsafe.actions.services.chain import Directory
 from keepsafe.actions.services.notify import notify, reminder_text
@@ -70,14 +71,24 @@ def reconcile_case(
     return outcome
 
 
-def _owner(person: Person, expected: Expected, directory: Directory) -> Staff | None:
-    return directory.owner(person, expected.owner)
+_NO_NOTE = Choice(member=None, label="", note="")
+
+
+def _owner_detail(detail: dict[str, str], choice: Choice) -> dict[str, str]:
+    """The action's detail with why its owner is who it is (shown on the case's Actions tab)."""
+    out = {k: v for k, v in detail.items() if k not in ("owner_note", "no_eligible_owner")}
+    if choice.note:
+        out["owner_note"] = choice.note
+    if choice.no_eligible:
+        out["no_eligible_owner"] = "yes"
+    return out
 
 
 def _create(person: Person, e: Expected, as_of: datetime, directory: Directory, outcome: Outcome) -> None:
     if e.withdrawn is not None:
         return  # never needed by the time it was first seen
-    owner = _owner(person, e, directory)
+    choice = directory.owner_choice(person, e.owner)
+    owner = directory.member_staff(choice)
     action = Action.objects.create(
         person=person,
         event=Event.objects.filter(person=person, external_id=e.event).first() if e.event else None,
@@ -92,9 +103,11 @@ def _create(person: Person, e: Expected, as_of: datetime, directory: Directory, 
         evidence_needed=e.evidence_needed,
         chain=directory.chain(person, owner, [s.to for s in e.escalations]),
         reminders=_plan(e),
-        detail=e.detail,
+        detail=_owner_detail(e.detail, choice),
     )
-    ActionLog.objects.create(action=action, kind=ActionLog.Kind.CREATED, at=as_of, by=SYSTEM, to=_codes(owner))
+    ActionLog.objects.create(
+        action=action, kind=ActionLog.Kind.CREATED, at=as_of, by=SYSTEM, to=_codes(owner), notes=_chain_notes(action)
+    )
     outcome.created += 1
     outcome.changed.append(e.key)
     if e.satisfied is not None:
@@ -114,6 +127,12 @@ def _plan(e: Expected) -> dict[str, object]:
             {"after_due_hours": s.after_due.total_seconds() / 3600, "to": s.to.value} for s in e.escalations
         ],
     }
+
+
+def _chain_notes(action: Action) -> str:
+    """Why the owner or an escalation step is not the person the rules name (empty when they all are)."""
+    notes = [str(action.detail.get("owner_note", ""))] + [str(link.get("note") or "") for link in action.chain]
+    return "; ".join(n for n in notes if n)
 
 
 def _codes(*staff: Staff | None) -> list[str]:
@@ -172,23 +191,39 @@ def _update(
     if action.evidence_needed != e.evidence_needed or action.title != e.title:
         action.evidence_needed, action.title = e.evidence_needed, e.title
         fields += ["evidence_needed", "title"]
-    if action.detail != e.detail or action.reminders != _plan(e):
-        action.detail, action.reminders = e.detail, _plan(e)
+    # The rules' detail, keeping the owner's note (added below) out of the comparison so nothing is rewritten
+    # on every sweep.
+    kept = {k: v for k, v in action.detail.items() if k in ("owner_note", "no_eligible_owner")}
+    if _owner_detail(action.detail, _NO_NOTE) != e.detail or action.reminders != _plan(e):
+        action.detail, action.reminders = {**e.detail, **kept}, _plan(e)
         fields += ["detail", "reminders"]
-    if not action.owner_set_by_hand:
-        owner = _owner(person, e, directory)
-        if owner is not None and owner.pk != action.owner_id:
+    # A restriction or exclusion added since, or a change of allocation, moves the action to someone who may see the
+    # case; an owner chosen by hand keeps it only while they may still see it.
+    lost_sight = action.owner_id is not None and not directory.may_see(action.owner_id, person)
+    if not action.owner_set_by_hand or lost_sight:
+        choice = directory.owner_choice(person, e.owner)
+        owner = directory.member_staff(choice)
+        if (owner is not None and owner.pk != action.owner_id) or (owner is None and lost_sight):
+            was = action.owner.code if action.owner else "nobody"
+            why = f"{was} may no longer see this case" if lost_sight else f"Case allocation changed: from {was}"
             ActionLog.objects.create(
                 action=action,
                 kind=ActionLog.Kind.REASSIGNED,
                 at=as_of,
                 by=SYSTEM,
                 to=_codes(owner),
-                notes=f"Case allocation changed: from {action.owner.code if action.owner else 'nobody'}",
+                notes=why + (f"; {choice.note}" if choice.note else ""),
             )
-            action.owner = owner
-            action.chain = directory.chain(person, owner, [s.to for s in e.escalations])
-            fields += ["owner", "chain"]
+            action.owner, action.owner_set_by_hand = owner, False
+            fields += ["owner", "owner_set_by_hand"]
+        detail = _owner_detail(action.detail, choice)
+        if detail != action.detail:
+            action.detail = detail
+            fields.append("detail")
+    chain = directory.chain(person, action.owner, [s.to for s in e.escalations])
+    if chain != action.chain:
+        action.chain = chain
+        fields.append("chain")
     if fields:
         action.save(update_fields=[*fields, "updated_at"])
     _escalate_and_remind(person, action, e, as_of, directory, outcome)
@@ -202,7 +237,8 @@ def _escalate_and_remind(
     if level > action.escalation_level:
         for reached in range(action.escalation_level + 1, level + 1):
             link = action.chain[reached - 1] if reached - 1 < len(action.chain) else {"staff": None, "step": "?"}
-            target = directory.by_code.get(str(link["staff"])) if link["staff"] else None
+            found = directory.by_code.get(str(link["staff"])) if link["staff"] else None
+            target = found if found is not None and directory.may_see(found.pk, person) else None
             ActionLog.objects.create(
                 action=action,
                 kind=ActionLog.Kind.ESCALATED,
@@ -211,12 +247,21 @@ def _escalate_and_remind(
                 level=reached,
                 to=_codes(target),
                 notes=f"Overdue: escalated to the {str(link['step']).replace('_', ' ').lower()}"
-                + ("" if target else " (nobody in post: the head of PDU must allocate one)"),
+                + (f" ({link['note']})" if link.get("note") else "")
+                + ("" if target else " (nobody eligible in post: the head of PDU must allocate one)"),
             )
             if target is not None:
                 told.append(target)
                 subject, body = reminder_text(action, "Escalated to you: overdue safety action")
-                notify(recipients=[target], kind="ESCALATION", action=action, subject=subject, body=body, at=as_of)
+                notify(
+                    recipients=[target],
+                    kind="ESCALATION",
+                    action=action,
+                    subject=subject,
+                    body=body,
+                    at=as_of,
+                    may_see=directory.may_see,
+                )
         action.escalation_level = level
         action.save(update_fields=["escalation_level", "updated_at"])
         outcome.escalated += 1
@@ -225,16 +270,24 @@ def _escalate_and_remind(
         return
     recipients = [action.owner]
     if e.reminders.line_manager_too:
-        recipients.append(directory.manager_of(action.owner))
-    escalated_to = {link["staff"] for link in action.chain[: action.escalation_level]}
+        recipients.append(directory.member_staff(directory.step_choice(person, action.owner, Step.LINE_MANAGER)))
+    escalated_to = [link["staff"] for link in action.chain[: action.escalation_level]]
     recipients += [directory.by_code[c] for c in escalated_to if c and c in directory.by_code]
-    people = [r for r in recipients if r is not None and r not in told]
+    people = [r for r in directory.told(person, recipients) if r not in told]
     ActionLog.objects.create(
         action=action, kind=ActionLog.Kind.REMINDED, at=as_of, by=SYSTEM, slot=slot, to=_codes(*people)
     )
     lead = "Overdue safety action" if as_of >= action.due else "Safety action due"
     subject, body = reminder_text(action, lead)
-    notify(recipients=people, kind="REMINDER", action=action, subject=subject, body=body, at=as_of)
+    notify(
+        recipients=people,
+        kind="REMINDER",
+        action=action,
+        subject=subject,
+        body=body,
+        at=as_of,
+        may_see=directory.may_see,
+    )
     action.last_reminded_slot = slot
     action.save(update_fields=["last_reminded_slot", "updated_at"])
     outcome.reminded += 1

@@ -12,6 +12,7 @@ from keepsafe.actions.models import SweepRun
 from keepsafe.actions.services.chain import Directory
 from keepsafe.actions.services.reconcile import Outcome, policy, reconcile_case
 from keepsafe.core import clock
+from keepsafe.core.dbturns import Turns, retrying
 from keepsafe.people.models import Person
 
 log = logging.getLogger(__name__)
@@ -34,17 +35,25 @@ def sweep_run(run: SweepRun, *, batch: int = 200, progress: Callable[[int], None
     total = Outcome()
     directory = Directory.load()
     rules = policy()
+    turns = Turns()
     while True:
         people = list(Person.objects.filter(pk__gt=run.cursor).order_by("pk")[:batch])
         if not people:
             break
+        directory.load_access(people)  # the batch's restriction and exclusion lists, in one query
         for person in people:
-            as_of = run.as_of or clock.now()
-            with transaction.atomic():
-                outcome = reconcile_case(person, as_of, directory=directory, rules=rules)
-                SweepRun.objects.filter(pk=run.pk).update(
-                    cursor=person.pk, cases=run.cases + 1, heartbeat_at=clock.now()
-                )
+
+            def one_case(person: Person = person) -> Outcome:
+                with transaction.atomic():
+                    outcome = reconcile_case(person, run.as_of or clock.now(), directory=directory, rules=rules)
+                    SweepRun.objects.filter(pk=run.pk).update(
+                        cursor=person.pk, cases=run.cases + 1, heartbeat_at=clock.now()
+                    )
+                return outcome
+
+            # One short transaction per case; a transient lock is retried; on SQLite, others get their turn.
+            outcome = retrying(one_case, what=f"sweep {run.pk}")
+            turns.taken()
             run.cursor, run.cases = person.pk, run.cases + 1
             total.add(outcome)
             if progress is not None:

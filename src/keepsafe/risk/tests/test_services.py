@@ -133,6 +133,9 @@ def test_a_lowering_the_spo_does_not_agree_leaves_the_level(person, staff_actor)
 
 def test_trainee_assessments_always_need_countersignature(person, staff_actor):
     assess(staff_actor("STF0001"), person, "MEDIUM")
+    # The trainee now holds the case (only staff who work a case assess it: issue 11 §6).
+    Person.objects.filter(pk=person.pk).update(practitioner=Staff.objects.get(code="PQ01"))
+    person.refresh_from_db()
     unchanged = assess(staff_actor("PQ01"), person, "MEDIUM")
     assert unchanged.countersign_required
     assert any("PQiP" in reason for reason in unchanged.countersign_reasons)

@@ -13,6 +13,7 @@ from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.sharing.services import api_key_revoke, check_request_create
 from keepsafe.testing.fixtures import SYSTEM
+from keepsafe.workforce.models import Staff
 
 CALL_OUT = {
     "external_id": "CAD-2026-0001",
@@ -120,7 +121,12 @@ def test_a_partner_never_sees_another_partners_records_or_checks(partners, api):
     api("POST", "/records", partners["police_key"], {"records": [CALL_OUT]})
     assert api("GET", "/records/CAD-2026-0001", partners["police_key"]).status_code == 200
     assert api("GET", "/records/CAD-2026-0001", partners["council_key"]).status_code == 404
-    practitioner = Actor(username="stf0001", role=Role.PRACTITIONER, staff_code="STF0001")
+    practitioner = Actor(  # the case holder, as the web builds them (with their staff record: issue 11 §6)
+        username="stf0001",
+        role=Role.PRACTITIONER,
+        staff_id=Staff.objects.get(code="STF0001").pk,
+        staff_code="STF0001",
+    )
     person = Person.objects.get(crn="X123456")
     check = check_request_create(
         actor=practitioner, person=person, kind="DOMESTIC_ABUSE", partner_code="GMP", question="Any call-outs?"
@@ -133,7 +139,12 @@ def test_a_partner_never_sees_another_partners_records_or_checks(partners, api):
 
 
 def test_a_check_is_requested_answered_once_and_stored_as_a_linked_scanned_record(partners, api):
-    practitioner = Actor(username="stf0001", role=Role.PRACTITIONER, staff_code="STF0001")
+    practitioner = Actor(  # the case holder, as the web builds them (with their staff record: issue 11 §6)
+        username="stf0001",
+        role=Role.PRACTITIONER,
+        staff_id=Staff.objects.get(code="STF0001").pk,
+        staff_code="STF0001",
+    )
     person = Person.objects.get(crn="X123456")
     check = check_request_create(
         actor=practitioner, person=person, kind="DOMESTIC_ABUSE", partner_code="GMP", question=""

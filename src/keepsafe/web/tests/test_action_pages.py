@@ -164,7 +164,7 @@ def test_the_recall_workflow_from_consideration_to_custody(site):
     assert execution.status == "OPEN"
     assert Action.objects.get(type="RECALL_DECISION").status == "DONE"
     with time_machine.travel("2026-11-23T10:30:00Z", tick=False):
-        ada, sara, alex = (as_user(site[u]) for u in ("ada", "sara", "alex"))  # a new day's sign-in
+        ada, sara, hana, alex = (as_user(site[u]) for u in ("ada", "sara", "hana", "alex"))  # a new day's sign-in
         missing = ada.post("/case/X123456/recall/part-a", {"circumstances": "Threats"})
         assert missing.status_code == 400
         assert "locate and arrest" in missing.content.decode()
@@ -182,7 +182,11 @@ def test_the_recall_workflow_from_consideration_to_custody(site):
         ]
         assert ada.post("/case/X123456/recall/part-a", {f: "Set out in full" for f in fields}).status_code == 302
         assert ada.post("/case/X123456/recall/countersign-spo").status_code == 403
-        assert sara.post("/case/X123456/recall/countersign-spo").status_code == 302
+        # Two-person rule (issue 11 §5): Sara decided the recall, so another manager countersigns as SPO.
+        refused = sara.post("/case/X123456/recall/countersign-spo")
+        assert refused.status_code == 403
+        assert Recall.objects.get().spo_signed_at is None
+        assert hana.post("/case/X123456/recall/countersign-spo").status_code == 302
         assert sara.post("/case/X123456/recall/countersign-aco").status_code == 403
         assert alex.post("/case/X123456/recall/countersign-aco").status_code == 302
         assert ada.post("/case/X123456/recall/send").status_code == 302

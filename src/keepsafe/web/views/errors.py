@@ -5,13 +5,18 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from keepsafe.core.errors import PermissionDeniedError
+
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "pages/not_found.html", status=404)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "pages/forbidden.html", status=403)
+    """The reason a service gave (PermissionDeniedError: written for staff, never naming a case), if any."""
+    cause = exception if isinstance(exception, PermissionDeniedError) else getattr(exception, "__cause__", None)
+    reason = str(cause) if isinstance(cause, PermissionDeniedError) else ""
+    return render(request, "pages/forbidden.html", {"reason": reason}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

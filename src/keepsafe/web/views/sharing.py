@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import ValidationError
+from keepsafe.people.rules.case_work import Work
 from keepsafe.people.rules.vocabulary import RecordSource
+from keepsafe.people.selectors import case_write_check
 from keepsafe.records.services import record_add
 from keepsafe.sharing.rules.agreements import CHECK_LABELS, CheckKind
 from keepsafe.sharing.rules.prison_information import SECTIONS, compose, section_problems
@@ -61,6 +63,7 @@ def prison_information(request: HttpRequest, crn: str) -> HttpResponse:
     actor = actor_of(request)
     if actor.role is not Role.POM:
         raise PermissionDenied
+    case_write_check(actor=actor, person=person, work=Work.CUSTODY)  # this case's POM (or cover), before any form
     form = {key: request.POST.get(key, "") for key, _, _ in SECTIONS}
     errors: dict[str, str] = {}
     if request.method == "POST":

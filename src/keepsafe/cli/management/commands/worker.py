@@ -1,14 +1,19 @@
+import logging
 import signal
 import time
 import uuid
 
 from django.conf import settings
 from django.core.management import BaseCommand
+from django.db import OperationalError, close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from keepsafe.actions.services.worker import housekeeping
 from keepsafe.core import heartbeat
+from keepsafe.core.dbturns import is_locked
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -32,24 +37,38 @@ class Command(BaseCommand):
         worker_id = f"keepsafe-{uuid.uuid4().hex[:12]}"
         self.stdout.write(f"worker {worker_id}: sweeping every {settings.KEEPSAFE_SWEEP_EVERY_MINUTES} min")
         while not stopping["now"]:
-            # /health reports the worker DOWN when no worker has beaten for KEEPSAFE_WORKER_HEARTBEAT_MAX_SECONDS.
-            heartbeat.beat(heartbeat.WORKER, {"worker": worker_id})
-            done = housekeeping()
-            tasks = Worker(
-                queue_names=["default"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id=worker_id,
-                excluded_queue_names=[],
-            )
-            tasks.run()
+            try:
+                done = self.round(worker_id)
+                idle = options["until_idle"] and not any(housekeeping().values())
+            except OperationalError as error:
+                if not is_locked(error):
+                    raise
+                # A transient lock (SQLite, another writer busy): this round is tried again; the worker lives on.
+                log.warning("worker %s: database locked, trying again", worker_id)
+                close_old_connections()
+                time.sleep(options["interval"] or 1.0)
+                continue
             if options["until_idle"]:
-                if not any(housekeeping().values()) and not DBTaskResult.objects.ready().exists():
+                if idle and not DBTaskResult.objects.ready().exists():
                     break
                 continue
             if done["reaped"] or done["scheduled"]:
                 self.stdout.write(f"worker {worker_id}: {done}")
             time.sleep(options["interval"])
+
+    def round(self, worker_id: str) -> dict[str, int]:
+        """Housekeeping, then every queued task."""
+        # /health reports the worker DOWN when no worker has beaten for KEEPSAFE_WORKER_HEARTBEAT_MAX_SECONDS.
+        heartbeat.beat(heartbeat.WORKER, {"worker": worker_id})
+        done = housekeeping()
+        Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        ).run()
+        return done

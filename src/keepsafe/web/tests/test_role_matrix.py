@@ -1,0 +1,266 @@
+"""The role matrix (issue 11): every route in web/urls.py (and every form verb the pages offer) × every role, plus
+staff with a writer's role who do not work the case. Who may write is documented in docs/security.md; this test holds
+the pages to it: the documented writers get past the gate (a 4xx for a bad form is fine, never a 403 or a 500), and
+everyone else gets a 403 with nothing written."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, reverse
+
+from keepsafe.actions.models import Action
+from keepsafe.actions.services import recall as recall_services
+from keepsafe.actions.services.manage import refresh
+from keepsafe.core.actor import Actor, Role
+from keepsafe.people.models import Person
+from keepsafe.risk.services import assessment_start
+from keepsafe.sharing.services import check_request_create
+from keepsafe.testing.fixtures import SYSTEM, make_person, org_with_managers, partner_agreement
+from keepsafe.web import urls
+from keepsafe.workforce.models import Staff, Team, User
+
+pytestmark = pytest.mark.django_db
+NOW = "2026-11-23T10:00:00Z"
+TEMPLATES = Path(urls.__file__).parent / "templates"
+
+# Who may write through each route on a case held by a practitioner (the COM), with their line manager (SPO), head of
+# PDU, ACO (regional leader) and POM: docs/security.md "Who may write on a case". Every other role, and staff with a
+# writer's role who do not work the case, are refused.
+COM, SPO, HEAD, ACO, POM = "com", "spo", "head", "aco", "pom"
+CASE_WORK = {COM, SPO, HEAD, ACO}
+ALLOWED: dict[str, set[str]] = {
+    "check-new": {COM, SPO, HEAD, POM},
+    "prison-information": {POM},
+    "assessment-start": {COM, SPO, HEAD, POM},
+    "assessment-analyse": {COM, SPO, HEAD, POM},
+    "assessment-judge": {COM, SPO, HEAD, POM},
+    "assessment-complete": {COM, SPO, HEAD, POM},
+    "assessment-plan": {COM, SPO, HEAD, POM},
+    "assessment-countersign": {SPO, HEAD, ACO},
+    "action-post:complete": CASE_WORK,
+    "action-post:cancel": {SPO, HEAD, ACO},
+    "action-post:reassign": {SPO, HEAD, ACO},
+    "action-post:enforcement": CASE_WORK,
+    "action-post:release-plan": CASE_WORK | {POM},
+    "action-post:requirement-start": CASE_WORK,
+    "check-acted-on": CASE_WORK,
+    "recall-post:consider": CASE_WORK,
+    "recall-post:decide": {SPO, HEAD, ACO},
+    "recall-post:part-a": CASE_WORK,
+    "recall-post:countersign-spo": {SPO, HEAD, ACO},
+    "recall-post:countersign-aco": {ACO},
+    "recall-post:send": CASE_WORK,
+    "recall-post:revoked": CASE_WORK,
+    "recall-post:executed": CASE_WORK | {POM},
+    "recall-post:letter": CASE_WORK,
+}
+# Routes that write nothing on a case (signing in and out, reading); a POST there must change no case data either.
+NOT_CASE_WRITES = {
+    "home",
+    "sign-in",
+    "sign-out",
+    "caseload",
+    "team",
+    "pdu",
+    "search",
+    "case",
+    "case-chronology",
+    "case-sentence",
+    "case-flags",
+    "case-personal",
+    "case-risk",
+    "assessment-gather",
+    "audit",
+    "actions-mine",
+    "actions-team",
+    "actions-pdu",
+    "case-actions",
+    "case-recall",
+}
+PAYLOADS: dict[str, dict[str, Any]] = {
+    "check-new": {"kind": "DOMESTIC_ABUSE", "partner": "GMP", "question": "Call-outs?"},
+    "prison-information": {},
+    "assessment-countersign": {"decision": "agree", "comments": "Checked"},
+    "action-post:complete": {"evidence_kind": "contact", "evidence_ref": "C9", "notes": "Done"},
+    "action-post:cancel": {"reason": "Not needed"},
+    "action-post:reassign": {"staff": "STF0002", "reason": "Cover"},
+    "action-post:enforcement": {"decision": "WARNING", "notes": "Warning letter"},
+    "action-post:release-plan": {"item": "ACCOMMODATION", "notes": "Confirmed"},
+    "action-post:requirement-start": {"start": "2026-11-20"},
+    "check-acted-on": {"notes": "Reviewed"},
+    "recall-post:consider": {"event": "1", "reasons": ["RISK_INCREASED"], "concerns": "Threats"},
+    "recall-post:decide": {"decision": "RECALL", "type": "STANDARD", "emergency": "yes", "rationale": "Threats"},
+    "recall-post:part-a": {"circumstances": "Threats"},
+    "recall-post:revoked": {"at": "2026-11-23T09:00"},
+    "recall-post:executed": {"at": "2026-11-23T09:00", "notes": "Police"},
+    "recall-post:letter": {"expectations": "Attend", "next_appointment": "Monday"},
+}
+# Who signs in: every role, and writers who do not work this case.
+ACCOUNTS = {
+    COM: ("STF0001", Role.PRACTITIONER),
+    SPO: ("STF0100", Role.SPO),
+    HEAD: ("STF0800", Role.HEAD_OF_PDU),
+    ACO: ("STF0900", Role.REGIONAL_LEADER),
+    POM: ("STF0200", Role.POM),
+    "auditor": ("STF0700", Role.AUDITOR),
+    "administrator": ("STF0701", Role.ADMINISTRATOR),
+    "partner": ("STF0702", Role.PARTNER),
+    "another practitioner": ("STF0002", Role.PRACTITIONER),
+    "another team's SPO": ("STF0150", Role.SPO),
+    "another POM": ("STF0201", Role.POM),
+}
+
+
+def _form_verbs(route: str) -> list[str]:
+    """The verbs (or recall steps) the pages post to `route`, read from the templates: not a hand-made list."""
+    pattern = re.compile(rf"url\('web:{route}', [^)]*'([a-z-]+)'\)")
+    return sorted({m for t in TEMPLATES.rglob("*.html") for m in pattern.findall(t.read_text())})
+
+
+def routes() -> list[tuple[str, str, str | None]]:
+    """(key, url name, verb) for every pattern in web/urls.py; routes taking a verb, once per verb the pages use."""
+    out: list[tuple[str, str, str | None]] = []
+    for pattern in urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        name = str(pattern.name)
+        params = set(pattern.pattern.converters)
+        if params & {"verb", "step"}:
+            verbs = _form_verbs(name)
+            assert verbs, f"no page posts to {name}"
+            out += [(f"{name}:{v}", name, v) for v in verbs]
+        else:
+            out.append((name, name, None))
+    return out
+
+
+def test_every_route_is_in_the_documented_matrix():
+    keys = {key for key, _, _ in routes()}
+    assert keys == set(ALLOWED) | NOT_CASE_WRITES, "document who may write through a new route (docs/security.md)"
+    assert not set(ALLOWED) & NOT_CASE_WRITES
+    assert {v for _, r in ACCOUNTS.values() for v in [r]} >= {r for r in Role if r is not Role.SYSTEM}
+
+
+@pytest.fixture
+def case(imported, monkeypatch):
+    person = make_person()
+    event = person["events"][0]
+    event["dates"].update(
+        {"release": "2026-10-01", "conditional_release": "2026-10-01", "licence_expiry": "2028-01-01"}
+        | {"sentence_expiry": "2028-01-01"}
+    )
+    event["sentence"] = {"type": "DETERMINATE_CUSTODY", "date": "2024-09-01", "length_months": 40}
+    person["contacts"][0].update({"id": "C9", "at": "2026-11-20T10:00:00Z"})
+    org = org_with_managers()
+    org["teams"].append({"code": "GMR-MN-2", "name": "Manchester North Team 2", "pdu": "GMR-MN"})
+    imported(org | {"people": [person]})
+    team2 = Team.objects.get(code="GMR-MN-2")
+    for code, grade, team in (
+        ("STF0700", "ADMIN", None),
+        ("STF0701", "ADMIN", None),
+        ("STF0702", "ADMIN", None),
+        ("STF0150", "SPO", team2),
+        ("STF0201", "POM", None),
+    ):
+        Staff.objects.create(code=code, forename="X", surname=code, grade=grade, team=team)
+    users = {
+        who: User.objects.create(username=who.replace(" ", "-"), staff=Staff.objects.get(code=code), role=role)
+        for who, (code, role) in ACCOUNTS.items()
+    }
+    partner_agreement("GMP", answers=("DOMESTIC_ABUSE",))
+    subject = Person.objects.get(crn="X123456")
+    with time_machine.travel(NOW, tick=False):
+        check = check_request_create(
+            actor=SYSTEM, person=subject, kind="DOMESTIC_ABUSE", partner_code="GMP", question="Any call-outs?"
+        )
+        refresh(subject.pk)
+        assessment = assessment_start(actor=SYSTEM, person=subject)
+        recall_services.recall_consider(
+            actor=Actor(username="ada", role=Role.PRACTITIONER, staff_id=subject.practitioner_id, staff_code="STF0001"),
+            person=subject,
+            event=subject.events.get(),
+            reasons=["CONTACT_STOPPED"],
+            concerns="Absent",
+        )
+    actions = {a.type: a for a in Action.objects.filter(person=subject, status="OPEN")}
+    for kind, detail in (
+        ("ENFORCEMENT_DECISION", {"contact": "C9"}),
+        ("RELEASE_PLAN", {}),
+        ("REQUIREMENT_START", {"requirement": "R1"}),
+    ):
+        if kind not in actions:
+            actions[kind] = Action.objects.create(
+                person=subject,
+                event=subject.events.get(),
+                type=kind,
+                key=f"matrix:{kind}",
+                title=kind,
+                owner=Staff.objects.get(code="STF0001"),
+                owner_role="COM",
+                opens_at=datetime.fromisoformat(NOW),
+                due=datetime.fromisoformat(NOW),
+                created_at=datetime.fromisoformat(NOW),
+                detail=detail,
+            )
+    by_verb = {
+        "enforcement": "ENFORCEMENT_DECISION",
+        "release-plan": "RELEASE_PLAN",
+        "requirement-start": "REQUIREMENT_START",
+    }
+    values = {"crn": "X123456", "aid": assessment.external_id, "public_id": str(check.public_id), "code": "GMR-MN-1"}
+    return users, values, actions, by_verb
+
+
+CASE_APPS = ("people", "records", "risk", "sharing", "actions")
+
+
+def case_data() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every case-data table (the audit trail and sessions aside: reads and sign-ins write those)."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for label in CASE_APPS
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+def test_every_post_route_by_every_role_is_allowed_or_refused_as_documented(case):
+    users, values, actions, by_verb = case
+    failures = []
+    with time_machine.travel(NOW, tick=False):
+        before = case_data()
+        for key, name, verb in routes():
+            kwargs = {p: values.get(p, "") for p in ("crn", "aid", "public_id", "code") if p in _params(name)}
+            if verb is not None:
+                kwargs["verb" if "verb" in _params(name) else "step"] = verb
+            if "action_id" in _params(name):
+                kwargs["action_id"] = actions[by_verb.get(verb or "", "ENFORCEMENT_DECISION")].pk
+            url = reverse(f"web:{name}", kwargs=kwargs)
+            for who, user in users.items():
+                client = Client(raise_request_exception=False)
+                client.force_login(user)
+                with transaction.atomic():
+                    status = client.post(url, PAYLOADS.get(key, {})).status_code
+                    changed = case_data() != before
+                    transaction.set_rollback(True)
+                allowed = who in ALLOWED.get(key, set())
+                if status >= 500:
+                    failures.append(f"{key} as {who}: {status}")
+                elif key in NOT_CASE_WRITES and changed:
+                    failures.append(f"{key} as {who}: wrote case data")
+                elif key in ALLOWED and allowed and status == 403:
+                    failures.append(f"{key} as {who}: refused, but documented as allowed")
+                elif key in ALLOWED and not allowed and (status != 403 or changed):
+                    failures.append(f"{key} as {who}: {status}{' and wrote' if changed else ''}, expected 403")
+    assert not failures, "\n".join(failures)
+
+
+def _params(name: str) -> set[str]:
+    return next(set(p.pattern.converters) for p in urls.urlpatterns if isinstance(p, URLPattern) and p.name == name)
