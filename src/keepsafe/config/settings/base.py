@@ -37,6 +37,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "keepsafe.api.middleware.ApiAuditMiddleware",
+    "keepsafe.web.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -166,5 +168,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 KEEPSAFE_SWEEP_EVERY_MINUTES = env.int_setting("KEEPSAFE_SWEEP_EVERY_MINUTES", 60)
 KEEPSAFE_TASK_LEASE_SECONDS = env.int_setting("KEEPSAFE_TASK_LEASE_SECONDS", 900)
 KEEPSAFE_DIGEST_HOUR = env.int_setting("KEEPSAFE_DIGEST_HOUR", 7)
+# Partner API calls allowed per key per minute; 0 turns the limit off (docs/api.md).
+KEEPSAFE_API_RATE_LIMIT = env.int_setting("KEEPSAFE_API_RATE_LIMIT", 600)
 MAILERS = {"default": {"BACKEND": env.email_backend()}}
 DEFAULT_FROM_EMAIL = env.from_email()
