@@ -17,7 +17,7 @@ from ninja.security import HttpBearer
 from pydantic import ConfigDict, Field, WithJsonSchema
 
 from keepsafe.audit.services import audit_record
-from keepsafe.core.errors import NotFoundError, ValidationError
+from keepsafe.core.errors import UnknownIdError, ValidationError
 from keepsafe.core.formats import iso_instant
 from keepsafe.sharing.models import PartnerSubmission
 from keepsafe.sharing.rules.agreements import MAX_BATCH
@@ -312,7 +312,7 @@ def checks_open(request: HttpRequest):
 def check_answer_post(request: HttpRequest, check_id: UUID, body: CheckAnswerIn):
     try:
         result = check_answer(client=_client(request), public_id=str(check_id), answer=body)
-    except NotFoundError as exc:
+    except UnknownIdError as exc:
         raise HttpError(404, str(exc)) from exc
     except ValidationError as exc:
         raise HttpError(409, "; ".join(f"{f}: {r}" for f, r in exc.problems)) from exc

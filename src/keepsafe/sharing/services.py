@@ -14,7 +14,7 @@ from pydantic import ValidationError as PydanticError
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Channel, Role
-from keepsafe.core.errors import NotFoundError, ValidationError
+from keepsafe.core.errors import UnknownIdError, ValidationError
 from keepsafe.core.signals import announce_case_changed
 from keepsafe.people.models import Person
 from keepsafe.records.models import Record
@@ -151,7 +151,7 @@ def api_key_issue(*, actor: Actor, agreement: SharingAgreement, name: str) -> tu
 def api_key_revoke(*, actor: Actor, prefix: str) -> ApiKey:
     key = ApiKey.objects.select_for_update().filter(prefix=prefix).first()
     if key is None:
-        raise NotFoundError(f"no API key {prefix!r}")
+        raise UnknownIdError("API key", repr(prefix))
     if key.revoked_at is None:
         key.revoked_at = clock.now()
         key.revoked_by = actor.code
@@ -190,9 +190,12 @@ def partner_records_submit(*, client: ApiClient, items: list[Any]) -> list[ItemR
 
 
 def _submit_all(client: ApiClient, items: list[Any], results: list[ItemResult]) -> None:
-    # One query for the batch's cases. A case outside the agreement is treated exactly like one that does not exist.
+    # One query for the batch's cases. A case outside the agreement is treated exactly like one that does not exist,
+    # and so is a case under the limited-access rule: a partner is not named staff, so like any identity without a
+    # staff record it sees no restricted or excluded case (issue 11; docs/security.md). It learns nothing of them.
     crns = {raw["crn"] for raw in items if isinstance(raw, dict) and isinstance(raw.get("crn"), str)}
-    covered = {p.crn: p for p in Person.objects.filter(crn__in=crns, pdu_id__in=client.pdu_ids)}
+    people = Person.objects.visible_to(is_system=False, staff_id=None)
+    covered = {p.crn: p for p in people.filter(crn__in=crns, pdu_id__in=client.pdu_ids)}
     for index, raw in enumerate(items):
         external_id = raw.get("external_id") if isinstance(raw, dict) else None
         external_id = external_id if isinstance(external_id, str) else None
@@ -408,7 +411,7 @@ def check_answer(*, client: ApiClient, public_id: str, answer: CheckAnswerIn) ->
             .first()
         )
         if request is None:
-            raise NotFoundError(f"no check request {public_id} for {client.partner.code}")
+            raise UnknownIdError("check", f"{public_id} is open for {client.partner.code}")
         content = answer.model_dump(mode="json")
         if request.response_record is not None:
             submission = PartnerSubmission.objects.filter(record=request.response_record).first()

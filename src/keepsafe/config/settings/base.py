@@ -92,6 +92,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 15}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Issue 11: a run of one character, or the username inside the password, is refused however long.
+    {"NAME": "keepsafe.workforce.validators.NoRepeatsOrUsernameValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -158,6 +160,8 @@ LOGGING = {
     },
 }
 
+# True only in config/settings/production.py: commands that seed known logins (`keepsafe demo`) refuse to run.
+KEEPSAFE_PRODUCTION = False
 KEEPSAFE_TODAY = env.today_override()
 KEEPSAFE_CONTACT_EXPECTATIONS = env.contact_expectations()
 KEEPSAFE_REFERENCE_DIR = PACKAGE_DIR / "people" / "reference"

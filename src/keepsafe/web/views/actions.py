@@ -19,6 +19,7 @@ from keepsafe.actions.rules.types import LABELS, MANUAL_COMPLETION, ActionType, 
 from keepsafe.actions.selectors import visible_actions
 from keepsafe.actions.services import decisions, manage
 from keepsafe.actions.services import recall as recall_services
+from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
@@ -57,6 +58,12 @@ def actions_list(request: HttpRequest, scope: str = "mine") -> HttpResponse:
             rows = rows.filter(person__pdu_id=staff.team.pdu_id)
     now = clock.now()
     listed = _rows(list(rows[:1000]), now)
+    # A list of actions names cases: which ones were shown is a read of each (issue 11 §9).
+    audit_record(
+        actor=actor,
+        action="ACTIONS_LIST",
+        details={"scope": scope, "crns": sorted({r["action"].person.crn for r in listed})},
+    )
     by_type = Counter((r["label"], r["overdue"]) for r in listed)
     chart = sorted(
         (
