@@ -70,6 +70,7 @@ def api_operations(schema: Mapping[str, Any]) -> Iterator[ApiOperation]:
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             params = tuple(p["name"] for p in operation.get("parameters", []) if p["in"] == "path")
-            content = operation.get("requestBody", {}).get("content", {})
-            ref = next(iter(content.values()), {}).get("schema", {}).get("$ref") if content else None
+            content: dict[str, Any] = operation.get("requestBody", {}).get("content", {})
+            first: dict[str, Any] = next(iter(content.values()), {})
+            ref = first.get("schema", {}).get("$ref")
             yield ApiOperation(method.upper(), path, params, ref.rsplit("/", 1)[1] if ref else None)

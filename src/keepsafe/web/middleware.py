@@ -47,8 +47,8 @@ def _where_nul(request: HttpRequest) -> str | None:
         for key, values in request.POST.lists():
             if NUL in key or any(NUL in v for v in values):
                 return f"the form field {key.replace(NUL, '')!r}"
-        for upload in request.FILES.values():
-            if NUL in (upload.name or ""):
+        for _, uploads in request.FILES.lists():
+            if any(NUL in (upload.name or "") for upload in uploads):
                 return "an uploaded file's name"
         return None
     body = request.body

@@ -20,7 +20,8 @@ ALLOWED_HOSTS = ["*"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 KEEPSAFE_TASK_LEASE_SECONDS = 1
 
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+_database: dict = DATABASES["default"]  # noqa: F405
+if str(_database["ENGINE"]).endswith("postgresql"):
     # Transactional tests reset the database with TRUNCATE, which the audit trail otherwise refuses
     # (audit/migrations/0002_secin_truncate_trigger.py). Only the test suite's connections set this.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c keepsafe.audit_truncate=allowed"  # noqa: F405
+    _database.setdefault("OPTIONS", {})["options"] = "-c keepsafe.audit_truncate=allowed"

@@ -17,8 +17,10 @@ instants = st.datetimes(timezones=offsets)
 @given(instants, st.sampled_from(When))
 def test_any_instant_gets_an_answer_and_never_an_overflow(value, when):
     problem = instant_problem(value, when, NOW)
-    in_range = datetime(1900, 1, 1, tzinfo=UTC) <= value <= (
-        NOW + timedelta(days=1) if when is When.HAPPENED else datetime(2126, 12, 1, 12, 0, tzinfo=UTC)
+    in_range = (
+        datetime(1900, 1, 1, tzinfo=UTC)
+        <= value
+        <= (NOW + timedelta(days=1) if when is When.HAPPENED else datetime(2126, 12, 1, 12, 0, tzinfo=UTC))
     )
     assert (problem is None) == in_range
 

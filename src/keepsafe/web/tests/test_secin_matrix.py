@@ -65,8 +65,7 @@ def fillers(crn: str) -> dict:
         "verb": lambda: "complete",
         "step": lambda: "decide",
         "public_id": lambda: (
-            CheckRequest.objects.filter(person__crn=crn).values_list("public_id", flat=True).first()
-            or NO_SUCH_CHECK
+            CheckRequest.objects.filter(person__crn=crn).values_list("public_id", flat=True).first() or NO_SUCH_CHECK
         ),
         "external_id": lambda: f"CAD-{crn}",
         "check_id": lambda: (
