@@ -21,7 +21,7 @@ from keepsafe.core.errors import UnknownIdError, ValidationError
 from keepsafe.core.formats import iso_instant
 from keepsafe.sharing.models import PartnerSubmission
 from keepsafe.sharing.rules.agreements import MAX_BATCH
-from keepsafe.sharing.schemas import EXTERNAL_ID_PATTERN, CheckAnswerIn, PartnerRecordIn
+from keepsafe.sharing.schemas import EXTERNAL_ID_PATTERN, NO_NUL, CheckAnswerIn, PartnerRecordIn
 from keepsafe.sharing.selectors import KeyRejectedError, api_client
 from keepsafe.sharing.services import ApiClient, check_answer, check_requests_open, partner_records_submit
 
@@ -78,7 +78,7 @@ ERRORS: dict[int, Any] = {
 # The record item, described in full for partners and schema tools. The batch declares each item as "a record or
 # anything else" because items are checked one by one (a bad item is reported in its result, the rest are stored);
 # "anything else" is any JSON without NUL characters or unpaired surrogates, which are refused for the whole request.
-_TEXT = r"^[^\x00\ud800-\udfff]*$"
+_TEXT = NO_NUL
 _REF = "#/components/schemas/{model}"
 _RECORD_SCHEMA = PartnerRecordIn.model_json_schema(ref_template=_REF, mode="validation")
 _DEFS = _RECORD_SCHEMA.pop("$defs", {})

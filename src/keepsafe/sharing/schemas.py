@@ -12,6 +12,7 @@ from keepsafe.records.schemas import CarriesOrder, RecordKind
 from keepsafe.sharing.rules.agreements import EXTERNAL_ID_MAX
 
 # A partner's own id for what it sends (stored in the partner's namespace: sharing/rules/agreements.py).
+NO_NUL = r"^[^\x00\ud800-\udfff]*$"
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$"
 ExternalId = Annotated[str, Field(min_length=1, max_length=EXTERNAL_ID_MAX, pattern=EXTERNAL_ID_PATTERN)]
 
@@ -44,5 +45,6 @@ class CheckAnswerIn(BaseModel):
 
     external_id: ExternalId
     occurred_at: HappenedAt
-    author: Annotated[str, Field(min_length=1, max_length=200)]
-    text: Annotated[str, Field(min_length=1, max_length=100_000)]
+    # The schema states that NUL and unpaired surrogates are refused (by the request middleware, for every call).
+    author: Annotated[str, Field(min_length=1, max_length=200, json_schema_extra={"pattern": NO_NUL})]
+    text: Annotated[str, Field(min_length=1, max_length=100_000, json_schema_extra={"pattern": NO_NUL})]

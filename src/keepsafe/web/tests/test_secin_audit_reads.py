@@ -123,3 +123,11 @@ def _production_validators():
     from keepsafe.config.settings import base
 
     return base.AUTH_PASSWORD_VALIDATORS
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("check_id", ["not-a-uuid", "00000000-0000-4000-8000-000000000000"])
+def test_an_unknown_check_on_a_visible_case_has_its_own_error(site, check_id):  # noqa: F811
+    response = as_user(site["ada"]).post(f"/case/X123456/checks/{check_id}/acted-on", {"notes": "done"})
+    assert response.status_code == 400
+    assert f"There is no check {check_id!r} on this case".replace("'", "&#39;") in response.content.decode()

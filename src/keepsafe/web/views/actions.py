@@ -3,6 +3,7 @@ recall workflow."""
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
@@ -206,9 +207,14 @@ def check_acted_on(request: HttpRequest, crn: str, public_id: str) -> HttpRespon
     if request.method != "POST":
         return redirect("web:case-actions", crn=crn)
     person, _ = _case(request, crn, "case-actions")
-    check = CheckRequest.objects.filter(person=person, public_id=public_id).select_related("person").first()
+    try:
+        check_id = uuid.UUID(public_id)
+    except ValueError:
+        check_id = None
+    check = CheckRequest.objects.filter(person=person, public_id=check_id).select_related("person").first()
     if check is None:
-        raise Http404
+        # The case is one the user may see: say it is the check that is unknown (not a 404 or a server error).
+        return case_actions(request, crn, errors={"check": f"There is no check {public_id[:40]!r} on this case"})
     try:
         decisions.check_acted_on(actor=actor_of(request), check=check, notes=_value(request.POST, "notes"))
     except ValidationError as exc:
