@@ -14,27 +14,34 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Path, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import ConfigDict, Field, WithJsonSchema
 
 from keepsafe.audit.services import audit_record
-from keepsafe.core.errors import NotFoundError, ValidationError
+from keepsafe.core.errors import UnknownIdError, ValidationError
 from keepsafe.core.formats import iso_instant
 from keepsafe.sharing.models import PartnerSubmission
 from keepsafe.sharing.rules.agreements import MAX_BATCH
-from keepsafe.sharing.schemas import EXTERNAL_ID_PATTERN, CheckAnswerIn
+from keepsafe.sharing.schemas import EXTERNAL_ID_PATTERN, NO_NUL, CheckAnswerIn, PartnerRecordIn
 from keepsafe.sharing.selectors import KeyRejectedError, api_client
 from keepsafe.sharing.services import ApiClient, check_answer, check_requests_open, partner_records_submit
 
 
 class PartnerKey(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiClient:
-        try:
-            return api_client(token)
-        except KeyRejectedError as exc:
-            raise HttpError(exc.status, exc.reason) from exc
+        return api_client(token)
 
 
-api = NinjaAPI(
+class PartnerApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None):
+        """The generated schema, plus the record item's own schema (items are validated one by one, see below)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(ITEM_COMPONENTS)
+        for key in ("paths", "components"):
+            schema[key] = _with_items(schema[key])
+        return schema
+
+
+api = PartnerApi(
     title="Keepsafe partner API",
     version="1",
     description=(
@@ -55,20 +62,81 @@ class InvalidRequest(Schema):
     detail: list[dict[str, Any]]
 
 
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 422: InvalidRequest}
+# Every operation may answer these: 400 a NUL character or unpaired surrogate anywhere in the request, 401 no or a
+# bad key, 403 an agreement not in force, 413 a body over the size limit, 422 a malformed request, 429 the key's
+# rate limit (with Retry-After), 404 nothing there for this partner.
+ERRORS: dict[int, Any] = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    413: Error,
+    422: InvalidRequest,
+    429: Error,
+}
+
+# The record item, described in full for partners and schema tools. The batch declares each item as "a record or
+# anything else" because items are checked one by one (a bad item is reported in its result, the rest are stored);
+# "anything else" is any JSON without NUL characters or unpaired surrogates, which are refused for the whole request.
+_TEXT = NO_NUL
+_REF = "#/components/schemas/{model}"
+_RECORD_SCHEMA = PartnerRecordIn.model_json_schema(ref_template=_REF, mode="validation")
+_DEFS = _RECORD_SCHEMA.pop("$defs", {})
+
+
+def _no_nul(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare the refusal of NUL and surrogates on every free-text string of the item schema."""
+    for prop in schema.get("properties", {}).values():
+        if prop.get("type") == "string" and "pattern" not in prop and "format" not in prop:
+            prop["pattern"] = _TEXT
+    return schema
+
+
+ITEM_COMPONENTS: dict[str, Any] = {
+    "PartnerRecord": _no_nul(_RECORD_SCHEMA),
+    **{name: _no_nul(definition) for name, definition in _DEFS.items()},
+    "NotARecord": {
+        "description": "Any other JSON value: accepted into the batch and reported REJECTED in its result.",
+        "anyOf": [
+            {"type": "string", "pattern": _TEXT},
+            {"type": "number"},
+            {"type": "boolean"},
+            {"type": "null"},
+            {"type": "array", "items": {"$ref": "#/components/schemas/NotARecord"}},
+            {
+                "type": "object",
+                "additionalProperties": {"$ref": "#/components/schemas/NotARecord"},
+            },
+        ],
+    },
+}
+# pydantic cannot point at a component it did not make, so the item carries a marker the schema hook replaces.
+_ITEM_MARKER = "x-keepsafe-record-item"
+_ITEM_SCHEMA = {"anyOf": [{"$ref": "#/components/schemas/PartnerRecord"}, {"$ref": "#/components/schemas/NotARecord"}]}
+RecordItem = Annotated[Any, WithJsonSchema({_ITEM_MARKER: True})]
+
+
+def _with_items(node: Any) -> Any:
+    if isinstance(node, dict):
+        if node.get(_ITEM_MARKER) is True:
+            return dict(_ITEM_SCHEMA)
+        return {key: _with_items(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_with_items(value) for value in node]
+    return node
 
 
 class RecordBatchIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     records: Annotated[
-        list[Any],
+        list[RecordItem],
         Field(
             min_length=1,
             max_length=MAX_BATCH,
             description=(
-                "Up to 1,000 records. Each: external_id (your id), crn, kind (a kind your agreement covers), "
-                "occurred_at (ISO 8601 with offset), author, text, and for kind CIVIL_ORDER an order {type, start, "
-                "end, protected_person}. Items are checked one by one: a bad item is reported in its result and "
-                "the others are still stored."
+                "Up to 1,000 records (schema PartnerRecord). Items are checked one by one: a bad item is reported "
+                "in its result and the others are still stored."
             ),
         ),
     ]
@@ -142,6 +210,14 @@ class AgreementOut(Schema):
     valid_until: date
 
 
+@api.exception_handler(KeyRejectedError)
+def key_rejected(request: HttpRequest, exc: KeyRejectedError):
+    response = api.create_response(request, {"detail": exc.reason}, status=exc.status)
+    if exc.retry_after is not None:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def _client(request: HttpRequest) -> ApiClient:
     client = request.auth  # type: ignore[attr-defined]
     assert isinstance(client, ApiClient)
@@ -151,6 +227,7 @@ def _client(request: HttpRequest) -> ApiClient:
 @api.get("/agreement", response={200: AgreementOut, **ERRORS}, summary="What your agreement allows")
 def agreement(request: HttpRequest):
     c = _client(request)
+    audit_record(actor=c.actor, action="PARTNER_AGREEMENT_READ", details={"agreement": c.terms.reference})
     return AgreementOut(
         reference=c.terms.reference,
         partner=c.partner.code,
@@ -184,7 +261,7 @@ def records_submit(request: HttpRequest, body: RecordBatchIn):
     )
 
 
-@api.get("/records/{external_id}", response={200: RecordOut, 404: Error, **ERRORS}, summary="A record you sent")
+@api.get("/records/{external_id}", response={200: RecordOut, **ERRORS}, summary="A record you sent")
 def record_get(request: HttpRequest, external_id: Annotated[str, Path(max_length=80, pattern=EXTERNAL_ID_PATTERN)]):
     c = _client(request)
     submission = (
@@ -229,13 +306,13 @@ def checks_open(request: HttpRequest):
 
 @api.post(
     "/checks/{check_id}/answer",
-    response={200: AnswerOut, 404: Error, 409: Error, **ERRORS},
+    response={200: AnswerOut, 409: Error, **ERRORS},
     summary="Answer a check (the same answer again is accepted once)",
 )
 def check_answer_post(request: HttpRequest, check_id: UUID, body: CheckAnswerIn):
     try:
         result = check_answer(client=_client(request), public_id=str(check_id), answer=body)
-    except NotFoundError as exc:
+    except UnknownIdError as exc:
         raise HttpError(404, str(exc)) from exc
     except ValidationError as exc:
         raise HttpError(409, "; ".join(f"{f}: {r}" for f, r in exc.problems)) from exc

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
-from keepsafe.audit.models import AuditEvent
+from keepsafe.audit.models import AuditEvent, Outcome
+from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import PermissionDeniedError
@@ -22,8 +23,17 @@ def audit_search(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
+    """The events matching the filters. The search itself is audited, and so is a refused attempt (issue 11 §9)."""
+    filters = {
+        "crn": crn,
+        "actor": actor,
+        "from": date_from.isoformat() if date_from else None,
+        "to": date_to.isoformat() if date_to else None,
+    }
     if viewer.role not in AUDIT_READERS:
+        audit_record(actor=viewer, action="AUDIT_SEARCH", outcome=Outcome.DENIED, details={"filters": filters})
         raise PermissionDeniedError("Only auditors may search the audit trail")
+    audit_record(actor=viewer, action="AUDIT_SEARCH", details={"filters": filters})
     events = AuditEvent.objects.all()
     if crn:
         events = events.filter(crn=crn.strip().upper())

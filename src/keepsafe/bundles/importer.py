@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from keepsafe.actions.models import EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
 from keepsafe.actions.services.worker import reconcile_later
@@ -18,6 +18,7 @@ from keepsafe.bundles.sync import sync_rows
 from keepsafe.bundles.validate import validate
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
+from keepsafe.core.errors import ValidationError
 from keepsafe.people.models import (
     CaseAccess,
     Contact,
@@ -80,17 +81,29 @@ def bundle_import(
     the imported cases' actions are re-evaluated by the worker (`reconcile=False` for point-in-time replays, which
     sweep at the instants they choose)."""
     bundle = validate(raw)
-    with transaction.atomic():
-        summary = bundle_write(actor=actor, bundle=bundle)
-        if reconcile and summary.changed_anything:
-            people = sorted(summary.people_touched)
-            for start in range(0, len(people), 500):
-                reconcile_later(people[start : start + 500])
-        audit_record(
-            actor=actor,
-            action="BUNDLE_IMPORT",
-            details={"source": source_name[-200:], "people": len(bundle.people), "summary": summary.as_dict()},
-        )
+    try:
+        with transaction.atomic():
+            summary = bundle_write(actor=actor, bundle=bundle)
+            if reconcile and summary.changed_anything:
+                people = sorted(summary.people_touched)
+                for start in range(0, len(people), 500):
+                    reconcile_later(people[start : start + 500])
+            audit_record(
+                actor=actor,
+                action="BUNDLE_IMPORT",
+                details={"source": source_name[-200:], "people": len(bundle.people), "summary": summary.as_dict()},
+            )
+    except IntegrityError as exc:
+        # Validation passed, so a unique row appeared after it: another import of the same cases committed first.
+        raise ValidationError(
+            [
+                (
+                    "(bundle)",
+                    "another import stored some of the same records while this one ran; nothing from this file was "
+                    "imported. Run it again: what the other import stored will be reported as unchanged",
+                )
+            ]
+        ) from exc
     return summary
 
 

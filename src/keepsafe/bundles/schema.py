@@ -7,12 +7,12 @@ registrations[].last_reviewed.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from keepsafe.core.fields import HappenedAt, HappenedOn, PlannedAt, PlannedOn
 from keepsafe.core.ids import is_crn
 from keepsafe.people.rules.vocabulary import (
     ContactOutcome,
@@ -70,37 +70,37 @@ class StaffIn(Strict):
     grade: Grade
     team: str | None = None
     line_manager: str | None = None
-    qualified_on: date | None = None
+    qualified_on: HappenedOn | None = None
     contracted_hours: Annotated[Decimal, Field(ge=0, le=60, max_digits=4, decimal_places=1)] = Decimal("37.0")
     email: Annotated[str, Field(max_length=254)] = ""
 
 
 class CriminalHistoryIn(Strict):
-    first_sanction_date: date | None = None
+    first_sanction_date: HappenedOn | None = None
     sanctions: Annotated[int, Field(ge=0, le=500)]
     violent_sanctions: Annotated[int, Field(ge=0, le=500)]
 
 
 class SentenceIn(Strict):
     type: SentenceType
-    date: date
+    date: HappenedOn
     length_months: Annotated[int, Field(ge=0, le=1200)] | None = None
 
 
 class DatesIn(Strict):
-    release: date | None = None
-    conditional_release: date | None = None
-    parole_eligibility: date | None = None
-    licence_expiry: date | None = None
-    sentence_expiry: date | None = None
-    pss_end: date | None = None
+    release: PlannedOn | None = None
+    conditional_release: PlannedOn | None = None
+    parole_eligibility: PlannedOn | None = None
+    licence_expiry: PlannedOn | None = None
+    sentence_expiry: PlannedOn | None = None
+    pss_end: PlannedOn | None = None
 
 
 class RequirementIn(Strict):
     id: LocalId
     type: RequirementType
     detail: Annotated[str, Field(max_length=300)] = ""
-    start: date | None = None
+    start: PlannedOn | None = None
 
 
 class LicenceConditionIn(Strict):
@@ -113,30 +113,30 @@ class EventIn(Strict):
     id: LocalId
     offence: Text
     offence_category: OffenceCategory
-    offence_date: date | None = None
+    offence_date: HappenedOn | None = None
     sentence: SentenceIn
     dates: DatesIn = DatesIn()
     requirements: list[RequirementIn] = []
     licence_conditions: list[LicenceConditionIn] = []
-    terminated: date | None = None
+    terminated: HappenedOn | None = None
 
 
 class RegistrationIn(Strict):
     id: LocalId
     type: Code
-    start: date
-    end: date | None = None
+    start: HappenedOn
+    end: PlannedOn | None = None
     level: str | None = None
     category: str | None = None
     notes: Annotated[str, Field(max_length=5000)] = ""
     end_reason: Annotated[str, Field(max_length=300)] = ""
-    last_reviewed: date | None = None
+    last_reviewed: HappenedOn | None = None
 
 
 class ContactIn(Strict):
     id: LocalId
     type: ContactType
-    at: AwareDatetime
+    at: PlannedAt
     staff: str | None = None
     outcome: ContactOutcome | None = None
     notes: Annotated[str, Field(max_length=20000)] = ""
@@ -146,8 +146,8 @@ class RecordIn(Strict, CarriesOrder):
     id: Annotated[str, Field(min_length=1, max_length=100)]
     source: RecordSource
     kind: RecordKind
-    occurred_at: AwareDatetime
-    received_at: AwareDatetime
+    occurred_at: HappenedAt
+    received_at: HappenedAt
     author: Annotated[str, Field(min_length=1, max_length=200)]
     text: Annotated[str, Field(min_length=1, max_length=100_000)]
 
@@ -202,7 +202,7 @@ class AssessmentIn(Strict):
     """Issue 4 §7: an assessment completed elsewhere (OASys), with the scores it computed."""
 
     id: LocalId
-    completed_at: AwareDatetime
+    completed_at: HappenedAt
     assessor: Annotated[str, Field(min_length=1, max_length=150)]
     status: Literal["COMPLETE"]
     rosh: RoshIn
@@ -220,15 +220,15 @@ class RecallIn(Strict):
 
     id: LocalId
     event: LocalId
-    considered_at: AwareDatetime
-    decided_at: AwareDatetime | None = None
+    considered_at: HappenedAt
+    decided_at: HappenedAt | None = None
     decision: Literal["RECALL", "NO_RECALL"] | None = None
     type: Literal["STANDARD", "FIXED_TERM"] | None = None
     emergency: bool | None = None
     decided_by: str | None = None
-    revoked_at: AwareDatetime | None = None
-    executed_at: AwareDatetime | None = None
-    cancelled_at: AwareDatetime | None = None
+    revoked_at: HappenedAt | None = None
+    executed_at: HappenedAt | None = None
+    cancelled_at: HappenedAt | None = None
     cancelled_by: str | None = None
 
 
@@ -237,9 +237,9 @@ class CheckIn(Strict):
 
     id: LocalId
     kind: Literal["DOMESTIC_ABUSE", "SAFEGUARDING"]
-    requested_at: AwareDatetime
+    requested_at: HappenedAt
     response_record: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    acted_on_at: AwareDatetime | None = None
+    acted_on_at: HappenedAt | None = None
     acted_on_by: str | None = None
 
 
@@ -268,7 +268,7 @@ class PersonIn(Strict):
     crn: Crn
     forename: Text
     surname: Text
-    date_of_birth: date
+    date_of_birth: HappenedOn
     gender: Gender
     ethnicity: Annotated[str, Field(max_length=100)] | None = None
     disability: bool | None = None

@@ -20,7 +20,7 @@ from keepsafe.actions.rules.supervision import decision_allowed, earlier_absence
 from keepsafe.actions.services.reconcile import policy
 from keepsafe.bundles.schema import BundleIn, PduIn, PersonIn, RecallIn, RegionIn, StaffIn, TeamIn
 from keepsafe.core.errors import ValidationError
-from keepsafe.core.json_paths import nul_paths
+from keepsafe.core.json_paths import nul_paths, unpaired_surrogate_paths
 from keepsafe.people.models import Contact, Event, Person, RegistrationType
 from keepsafe.people.rules.key_dates import SentenceDates, date_problems
 from keepsafe.people.services import mappa_problems
@@ -59,11 +59,79 @@ SECTIONS: dict[str, type[pydantic.BaseModel]] = {
 }
 
 
+# A bundle nests about eight levels (people → events → requirements…); far deeper is not a bundle, and would
+# exhaust the parser's recursion (a traceback instead of an error message).
+MAX_DEPTH = 32
+
+
+def _where(text: str, position: int) -> str:
+    line = text.count("\n", 0, position) + 1
+    return f"line {line} column {position - text.rfind(chr(10), 0, position)}"
+
+
+def _too_deep(text: str) -> int | None:
+    """Where the document first nests deeper than MAX_DEPTH, or None. A character scan that stops there: only run
+    on a document already known to be too deep."""
+    depth, in_string, escaped = 0, False, False
+    for position, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return position
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def _deeper_than(data: object, limit: int) -> bool:
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth + 1 > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
 def _load(raw: bytes | str) -> object:
+    """Parse the document, with a line and column for every way it can fail to be JSON (issue 11, low items)."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = raw[: exc.start].decode("utf-8")
+            raise ValidationError(
+                [
+                    (
+                        _where(before, len(before)),
+                        f"not valid UTF-8 (byte 0x{raw[exc.start]:02X}); save the bundle as UTF-8",
+                    )
+                ]
+            ) from exc
+    else:
+        text = raw
     try:
-        return json.loads(raw)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationError([(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")]) from exc
+    except RecursionError:
+        data, deep = None, True
+    else:
+        deep = _deeper_than(data, MAX_DEPTH)
+    if deep:
+        where = _where(text, _too_deep(text) or 0)
+        raise ValidationError([(where, f"nested more than {MAX_DEPTH} levels deep; not a case bundle")])
+    return data
 
 
 def parse(raw: bytes | str) -> BundleIn:
@@ -468,6 +536,11 @@ def validate(raw: bytes | str) -> BundleIn:
     if nul:
         # PostgreSQL cannot store U+0000 in text; refuse it here, with where it is, rather than fail on write.
         raise ValidationError([(path, "contains a NUL character (\\u0000), which cannot be stored") for path in nul])
+    unpaired = list(unpaired_surrogate_paths(data))
+    if unpaired:
+        raise ValidationError(
+            [(path, "contains an unpaired surrogate (\\ud800-\\udfff), not valid Unicode") for path in unpaired]
+        )
     try:
         bundle = BundleIn.model_validate_json(raw, strict=True)
     except pydantic.ValidationError as exc:

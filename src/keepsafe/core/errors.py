@@ -22,3 +22,13 @@ class ValidationError(Exception):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{path}: {reason}" for path, reason in problems))
+
+
+class UnknownIdError(Exception):
+    """An id that is not a CRN (a check, an API key) names nothing the caller may reach; the message says which.
+
+    Kept apart from NotFoundError, whose message is about a case, so an unknown check is not reported as a CRN."""
+
+    def __init__(self, what: str, ident: str) -> None:
+        super().__init__(f"no {what} {ident}")
+        self.what, self.ident = what, ident

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
-CRN_IN_TEXT = re.compile(r"\b[A-Z][0-9]{6}\b")
+# Either case: /case/x123456 reaches the logs as typed (issue 11, low items).
+CRN_IN_TEXT = re.compile(r"\b[A-Z][0-9]{6}\b", re.IGNORECASE)
 
 
 class RedactCrnFilter(logging.Filter):

@@ -383,7 +383,8 @@ def person(index: int, today: date, org: dict[str, Any], seed: int = 2026) -> di
             continue
         for _ in range(rng.randint(0, 3)):
             occurred = sentenced - timedelta(days=200) + timedelta(days=rng.randint(0, (today - sentenced).days + 199))
-            received = occurred + timedelta(days=rng.choice([0, 0, 1, 3, 14]))
+            # Received in the past: never after today (issue 11 §4 refuses records received in the future).
+            received = min(occurred + timedelta(days=rng.choice([0, 0, 1, 3, 14])), today)
             records.append(
                 {
                     "id": f"{source[:3]}-{index}-{number}",

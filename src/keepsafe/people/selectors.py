@@ -61,7 +61,8 @@ def person_search(*, viewer: Actor, query: str, limit: int = 50) -> list[Person]
             condition &= Q(forename__istartswith=word) | Q(surname__istartswith=word)
         people = people.filter(condition)
     found = list(people.order_by("surname", "forename", "crn")[:limit])
-    audit_record(actor=viewer, action="CASE_SEARCH", details={"results": [p.crn for p in found]})
+    # What was searched for, as typed (issue 11 §9: the audit trail says what each search looked for).
+    audit_record(actor=viewer, action="CASE_SEARCH", details={"query": text, "results": [p.crn for p in found]})
     return found
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from keepsafe.core.fields import PlannedOn
 from keepsafe.records.rules.civil_orders import CivilOrder, OrderType, order_problems
 from keepsafe.records.rules.kinds import kind_problem
 
@@ -27,8 +27,8 @@ class CivilOrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     type: OrderType
-    start: date
-    end: date | None = None
+    start: PlannedOn
+    end: PlannedOn | None = None
     protected_person: Annotated[str, Field(min_length=1, max_length=200)]
 
     def as_order(self) -> CivilOrder:

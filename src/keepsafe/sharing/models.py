@@ -48,6 +48,9 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.CharField(max_length=150, blank=True, default="")
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The rate limit's current window and the calls counted in it (sharing/rules/agreements.rate_step).
+    rate_window_start = models.DateTimeField(null=True, blank=True)
+    rate_window_count = models.PositiveIntegerField(default=0)
 
 
 class PartnerSubmission(models.Model):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from keepsafe.core.fields import HappenedAt
 from keepsafe.records.rules.civil_orders import order_json
 from keepsafe.records.schemas import CarriesOrder, RecordKind
+from keepsafe.sharing.rules.agreements import EXTERNAL_ID_MAX
 
-# A partner's own id for what it sends (stored prefixed by the partner's code).
+# A partner's own id for what it sends (stored in the partner's namespace: sharing/rules/agreements.py).
+NO_NUL = r"^[^\x00\ud800-\udfff]*$"
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$"
-ExternalId = Annotated[str, Field(min_length=1, max_length=80, pattern=EXTERNAL_ID_PATTERN)]
+ExternalId = Annotated[str, Field(min_length=1, max_length=EXTERNAL_ID_MAX, pattern=EXTERNAL_ID_PATTERN)]
 
 
 class PartnerRecordIn(CarriesOrder):
@@ -20,7 +23,7 @@ class PartnerRecordIn(CarriesOrder):
     external_id: ExternalId
     crn: Annotated[str, Field(pattern=r"^[A-Z][0-9]{6}$")]
     kind: RecordKind
-    occurred_at: AwareDatetime
+    occurred_at: HappenedAt
     author: Annotated[str, Field(min_length=1, max_length=200)]
     text: Annotated[str, Field(min_length=1, max_length=100_000)]
 
@@ -41,7 +44,7 @@ class CheckAnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     external_id: ExternalId
-    occurred_at: AwareDatetime
-    # PostgreSQL cannot store U+0000.
-    author: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
-    text: Annotated[str, Field(min_length=1, max_length=100_000, pattern=r"^[^\x00]*$")]
+    occurred_at: HappenedAt
+    # The schema states that NUL and unpaired surrogates are refused (by the request middleware, for every call).
+    author: Annotated[str, Field(min_length=1, max_length=200, json_schema_extra={"pattern": NO_NUL})]
+    text: Annotated[str, Field(min_length=1, max_length=100_000, json_schema_extra={"pattern": NO_NUL})]

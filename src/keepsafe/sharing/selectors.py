@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 
 from keepsafe.core import clock
 from keepsafe.people.models import Person
 from keepsafe.sharing.models import ApiKey, CheckRequest
-from keepsafe.sharing.rules.agreements import CheckKind, agreement_problem, key_hash, split_key
+from keepsafe.sharing.rules.agreements import CheckKind, agreement_problem, key_hash, rate_step, split_key
 from keepsafe.sharing.services import ApiClient, agreements_answering, terms_of
 
 
 class KeyRejectedError(Exception):
-    """`status` 401: the key is not valid; 403: it is, but its agreement does not allow use today."""
+    """`status` 401: the key is not valid; 403: it is, but its agreement does not allow use today; 429: the key
+    has made more calls this minute than the rate limit allows (`retry_after` seconds)."""
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, retry_after: int | None = None) -> None:
         super().__init__(reason)
-        self.status, self.reason = status, reason
+        self.status, self.reason, self.retry_after = status, reason, retry_after
 
 
 def api_client(key: str) -> ApiClient:
@@ -32,9 +35,26 @@ def api_client(key: str) -> ApiClient:
     terms = terms_of(row.agreement)
     if (problem := agreement_problem(terms, clock.today())) is not None:
         raise KeyRejectedError(403, problem)
-    ApiKey.objects.filter(pk=row.pk).update(last_used_at=clock.now())
+    _count_call(row.pk)
     pdu_ids = frozenset(row.agreement.pdus.values_list("pk", flat=True))
     return ApiClient(row, row.agreement, row.agreement.partner, terms, pdu_ids)
+
+
+def _count_call(key_id: int) -> None:
+    """Count the call against the key's rate limit (one row lock per call, so it holds across processes)."""
+    now = clock.now()
+    with transaction.atomic():
+        row = ApiKey.objects.select_for_update().get(pk=key_id)
+        start, count, wait = rate_step(
+            row.rate_window_start, row.rate_window_count, now, settings.KEEPSAFE_API_RATE_LIMIT
+        )
+        ApiKey.objects.filter(pk=key_id).update(last_used_at=now, rate_window_start=start, rate_window_count=count)
+    if wait is not None:
+        raise KeyRejectedError(
+            429,
+            f"more than {settings.KEEPSAFE_API_RATE_LIMIT} calls a minute with this key; try again in {wait} s",
+            retry_after=wait,
+        )
 
 
 def partners_for_check(person: Person, kind: CheckKind) -> list[tuple[str, str]]:

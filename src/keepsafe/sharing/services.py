@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from pydantic import ValidationError as PydanticError
 
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Channel, Role
-from keepsafe.core.errors import NotFoundError, ValidationError
-from keepsafe.core.json_paths import nul_paths
+from keepsafe.core.errors import UnknownIdError, ValidationError
 from keepsafe.core.signals import announce_case_changed
 from keepsafe.people.models import Person
 from keepsafe.people.rules.case_work import Work
@@ -26,6 +25,7 @@ from keepsafe.sharing.models import ApiKey, CheckRequest, PartnerOrganisation, P
 from keepsafe.sharing.rules.agreements import (
     ANSWERED_BY,
     CHECK_LABELS,
+    RECORD_ID_MAX,
     RESPONSE_KIND,
     SOURCE_FOR_PARTNER,
     AgreementTerms,
@@ -34,7 +34,9 @@ from keepsafe.sharing.rules.agreements import (
     agreement_problem,
     fingerprint,
     new_key,
+    partner_code_problem,
     send_problem,
+    stored_record_id,
 )
 from keepsafe.sharing.schemas import CheckAnswerIn, PartnerRecordIn
 from keepsafe.workforce.models import Pdu
@@ -81,6 +83,14 @@ def agreement_create(
     valid_until: date,
 ) -> SharingAgreement:
     problems: list[tuple[str, str]] = []
+    if (code_problem := partner_code_problem(partner_code)) is not None:
+        problems.append(("partner", code_problem))
+    if not partner_name.strip():
+        problems.append(("partner_name", "give the partner organisation's name"))
+    elif len(partner_name) > 200:
+        problems.append(("partner_name", f"at most 200 characters (this one has {len(partner_name)})"))
+    if len(reference) > 40 or not reference.strip():
+        problems.append(("reference", f"an agreement reference is 1 to 40 characters (this one has {len(reference)})"))
     if partner_kind not in PartnerKind.__members__:
         problems.append(("partner_kind", f"unknown partner kind {partner_kind!r}; one of {', '.join(PartnerKind)}"))
     for answer in answers:
@@ -143,7 +153,7 @@ def api_key_issue(*, actor: Actor, agreement: SharingAgreement, name: str) -> tu
 def api_key_revoke(*, actor: Actor, prefix: str) -> ApiKey:
     key = ApiKey.objects.select_for_update().filter(prefix=prefix).first()
     if key is None:
-        raise NotFoundError(f"no API key {prefix!r}")
+        raise UnknownIdError("API key", repr(prefix))
     if key.revoked_at is None:
         key.revoked_at = clock.now()
         key.revoked_by = actor.code
@@ -166,19 +176,31 @@ def _not_covered(client: ApiClient, crn: str) -> str:
 
 
 def partner_records_submit(*, client: ApiClient, items: list[Any]) -> list[ItemResult]:
-    """Each item is stored or refused on its own; a refused item never leaves anything half-written."""
+    """Each item is stored or refused on its own; a refused item never leaves anything half-written.
+
+    The batch's audit event is written whatever happens, even if an item fails unexpectedly (issue 11 §4)."""
     results: list[ItemResult] = []
-    # One query for the batch's cases. A case outside the agreement is treated exactly like one that does not exist.
+    try:
+        _submit_all(client, items, results)
+    finally:
+        by_status = {s: sum(1 for r in results if r.status == s) for s in sorted({r.status for r in results})}
+        details: dict[str, Any] = {"agreement": client.terms.reference, "items": len(items), "by_status": by_status}
+        if len(results) < len(items):
+            details["failed_at_item"] = len(results)
+        audit_record(actor=client.actor, action="PARTNER_RECORDS_SUBMIT", details=details)
+    return results
+
+
+def _submit_all(client: ApiClient, items: list[Any], results: list[ItemResult]) -> None:
+    # One query for the batch's cases. A case outside the agreement is treated exactly like one that does not exist,
+    # and so is a case under the limited-access rule: a partner is not named staff, so like any identity without a
+    # staff record it sees no restricted or excluded case (issue 11; docs/security.md). It learns nothing of them.
     crns = {raw["crn"] for raw in items if isinstance(raw, dict) and isinstance(raw.get("crn"), str)}
-    covered = {p.crn: p for p in Person.objects.filter(crn__in=crns, pdu_id__in=client.pdu_ids)}
+    people = Person.objects.visible_to(is_system=False, staff_id=None)
+    covered = {p.crn: p for p in people.filter(crn__in=crns, pdu_id__in=client.pdu_ids)}
     for index, raw in enumerate(items):
         external_id = raw.get("external_id") if isinstance(raw, dict) else None
-        external_id = external_id if isinstance(external_id, str) and "\x00" not in external_id else None
-        nul = list(nul_paths(raw))
-        if nul:
-            errors = [{"field": path, "reason": "contains a NUL character, which cannot be stored"} for path in nul]
-            results.append(ItemResult(index, external_id, "REJECTED", errors=errors))
-            continue
+        external_id = external_id if isinstance(external_id, str) else None
         try:
             item = PartnerRecordIn.model_validate_json(json.dumps(raw))
         except PydanticError as exc:
@@ -188,16 +210,6 @@ def partner_records_submit(*, client: ApiClient, items: list[Any]) -> list[ItemR
             results.append(ItemResult(index, external_id, "REJECTED", errors=errors))
             continue
         results.append(_submit_one(client, index, item, covered.get(item.crn)))
-    audit_record(
-        actor=client.actor,
-        action="PARTNER_RECORDS_SUBMIT",
-        details={
-            "agreement": client.terms.reference,
-            "items": len(items),
-            "by_status": {s: sum(1 for r in results if r.status == s) for s in sorted({r.status for r in results})},
-        },
-    )
-    return results
 
 
 def _submit_one(client: ApiClient, index: int, item: PartnerRecordIn, person: Person | None) -> ItemResult:
@@ -208,54 +220,99 @@ def _submit_one(client: ApiClient, index: int, item: PartnerRecordIn, person: Pe
             index, item.external_id, "REJECTED", errors=[{"field": "crn", "reason": _not_covered(client, item.crn)}]
         )
     content = item.content()
-    with transaction.atomic():
-        existing = (
-            PartnerSubmission.objects.select_for_update(of=("self",))
-            .select_related("record")
-            .filter(partner=client.partner, external_id=item.external_id)
-            .first()
+    if (problem := _id_problem(client, item.external_id)) is not None:
+        return ItemResult(index, item.external_id, "REJECTED", errors=[{"field": "external_id", "reason": problem}])
+    try:
+        with transaction.atomic():
+            return _submit_new(client, index, item, person, content)
+    except IntegrityError:
+        # Another request stored the same id at the same moment: the answer is the one it would have got after it.
+        existing = _submission(client, item.external_id)
+        if existing is None:
+            raise
+        return _known(index, item.external_id, existing, content)
+
+
+def _submission(client: ApiClient, external_id: str) -> PartnerSubmission | None:
+    return (
+        PartnerSubmission.objects.select_related("record")
+        .filter(partner=client.partner, external_id=external_id)
+        .first()
+    )
+
+
+def _known(index: int, external_id: str, existing: PartnerSubmission, content: dict[str, Any]) -> ItemResult:
+    """The answer for an id this partner has already used: only ever about the partner's own submission."""
+    if existing.fingerprint == fingerprint(content):
+        return ItemResult(index, external_id, "DUPLICATE", existing.record.external_id)
+    return ItemResult(
+        index,
+        external_id,
+        "CONFLICT",
+        existing.record.external_id,
+        errors=[
+            {
+                "field": "external_id",
+                "reason": f"{external_id!r} was already received with different content; "
+                "records cannot be changed and the stored one is kept",
+            }
+        ],
+    )
+
+
+def _id_problem(client: ApiClient, external_id: str) -> str | None:
+    stored = stored_record_id(client.partner.code, external_id)
+    if len(stored) > RECORD_ID_MAX:
+        room = RECORD_ID_MAX - len(stored_record_id(client.partner.code, ""))
+        return f"at most {room} characters for {client.partner.code} (this one has {len(external_id)})"
+    return None
+
+
+def _submit_new(
+    client: ApiClient, index: int, item: PartnerRecordIn, person: Person, content: dict[str, Any]
+) -> ItemResult:
+    existing = (
+        PartnerSubmission.objects.select_for_update(of=("self",))
+        .select_related("record")
+        .filter(partner=client.partner, external_id=item.external_id)
+        .first()
+    )
+    if existing is not None:
+        return _known(index, item.external_id, existing, content)
+    try:
+        record = _store(
+            client,
+            person,
+            item.external_id,
+            content,
+            kind=item.kind,
+            occurred_at=item.occurred_at,
+            author=item.author,
+            text=item.text,
+            order=item.order.as_order() if item.order else None,
         )
-        if existing is not None:
-            if existing.fingerprint == fingerprint(content):
-                return ItemResult(index, item.external_id, "DUPLICATE", existing.record.external_id)
-            return ItemResult(
-                index,
-                item.external_id,
-                "CONFLICT",
-                existing.record.external_id,
-                errors=[
-                    {
-                        "field": "external_id",
-                        "reason": f"{item.external_id!r} was already received with different content; "
-                        "records cannot be changed and the stored one is kept",
-                    }
-                ],
-            )
-        try:
-            record = _store(
-                client,
-                person,
-                item.external_id,
-                content,
-                kind=item.kind,
-                occurred_at=item.occurred_at,
-                author=item.author,
-                text=item.text,
-                order=item.order.as_order() if item.order else None,
-            )
-        except ValidationError as exc:
-            return ItemResult(
-                index, item.external_id, "REJECTED", errors=[{"field": f, "reason": r} for f, r in exc.problems]
-            )
+    except ValidationError as exc:
+        return ItemResult(
+            index, item.external_id, "REJECTED", errors=[{"field": f, "reason": r} for f, r in exc.problems]
+        )
     return ItemResult(index, item.external_id, "CREATED", record.external_id)
 
 
 def _store(client: ApiClient, person: Person, external_id: str, content: dict[str, Any], **record: Any) -> Record:
-    """Store what a partner sent as a record received now, and remember its id and fingerprint (idempotency)."""
+    """Store what a partner sent as a record received now, and remember its id and fingerprint (idempotency).
+
+    The id is the partner's own, in its namespace (issue 11 §7). Should a record that did not come from this
+    partner already hold it (a bundle import may carry any id), the item is refused without a word about that
+    record: what it says, where it came from, or how it differs."""
+    namespaced = stored_record_id(client.partner.code, external_id)
+    if Record.objects.filter(person=person, external_id=namespaced).exists():
+        raise ValidationError(
+            [("external_id", f"{external_id!r} cannot be used for this case; send the record under another id")]
+        )
     stored, _ = record_add(
         actor=client.actor,
         person=person,
-        external_id=f"{client.partner.code}-{external_id}",
+        external_id=namespaced,
         source=SOURCE_FOR_PARTNER[PartnerKind(client.partner.kind)],
         received_at=clock.now(),
         **record,
@@ -358,7 +415,7 @@ def check_answer(*, client: ApiClient, public_id: str, answer: CheckAnswerIn) ->
             .first()
         )
         if request is None:
-            raise NotFoundError(f"no check request {public_id} for {client.partner.code}")
+            raise UnknownIdError("check", f"{public_id} is open for {client.partner.code}")
         content = answer.model_dump(mode="json")
         if request.response_record is not None:
             submission = PartnerSubmission.objects.filter(record=request.response_record).first()
@@ -367,6 +424,8 @@ def check_answer(*, client: ApiClient, public_id: str, answer: CheckAnswerIn) ->
             raise ValidationError(
                 [("external_id", "this check was already answered with different content; the stored answer is kept")]
             )
+        if (problem := _id_problem(client, answer.external_id)) is not None:
+            raise ValidationError([("external_id", problem)])
         if PartnerSubmission.objects.filter(partner=client.partner, external_id=answer.external_id).exists():
             raise ValidationError([("external_id", f"{answer.external_id!r} is already used by another record")])
         record = _store(

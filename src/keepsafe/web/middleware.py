@@ -1,13 +1,20 @@
-"""Middleware: no caching of case pages (ASVS 5.0 14.3.2); request ids, request log lines and request timing."""
+"""Request-wide concerns: no caching of case pages (ASVS 5.0 14.3.2), no NUL characters, bodies within the limit;
+request ids, request log lines and request timing."""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
+
+API_PREFIX = "/api/"
 
 
 class NoStoreMiddleware:
@@ -20,6 +27,124 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, " + response["Cache-Control"]
         return response
+
+
+NUL = "\x00"
+
+
+def _where_nul(request: HttpRequest) -> str | None:
+    """Where the request carries U+0000, which PostgreSQL cannot store or compare, or None."""
+    if NUL in request.path:
+        return "the address"
+    for key, values in request.GET.lists():
+        if NUL in key or any(NUL in v for v in values):
+            return f"the query parameter {key.replace(NUL, '')!r}"
+    for name, value in request.META.items():
+        if name.startswith("HTTP_") and isinstance(value, str) and NUL in value:
+            return f"the {name.removeprefix('HTTP_').replace('_', '-').title()} header"
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    content_type = request.content_type or ""
+    if content_type.startswith("multipart/"):
+        # Uploaded files may be binary; their names and every other field may not carry NUL.
+        for key, values in request.POST.lists():
+            if NUL in key or any(NUL in v for v in values):
+                return f"the form field {key.replace(NUL, '')!r}"
+        for _, uploads in request.FILES.lists():
+            if any(NUL in (upload.name or "") for upload in uploads):
+                return "an uploaded file's name"
+        return None
+    body = request.body
+    if content_type == "application/x-www-form-urlencoded":
+        for key, values in request.POST.lists():
+            if NUL in key or any(NUL in v for v in values):
+                return f"the form field {key.replace(NUL, '')!r}"
+        return None
+    if b"\x00" in body:
+        return "the request body"
+    if content_type.endswith("json"):
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return None  # not JSON: the view reports that
+        # Values only: a key is never stored, and an unknown key is reported as such by the schema.
+        for path, value in _json_strings(document):
+            if NUL in value:
+                return f"the JSON body at {path}"
+            if UNPAIRED_SURROGATE.search(value):
+                raise _UnpairedSurrogateError(path)
+    return None
+
+
+class _UnpairedSurrogateError(Exception):
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """(path, string) for every string value in a parsed JSON document, without recursion (any depth)."""
+    stack: list[tuple[str, object]] = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            yield where or "(document)", item
+        elif isinstance(item, dict):
+            stack.extend((f"{where}.{key}" if where else str(key), child) for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{index}]", child) for index, child in enumerate(item))
+
+
+class RejectNulMiddleware:
+    """Issue 11 §8: a NUL character anywhere in a request (address, query, headers, form or JSON body) is a 400.
+
+    One place for every page and the partner API, before anything reaches the database: PostgreSQL cannot hold
+    U+0000 in text, so without this a stray NUL became a 500 on every endpoint that compares or stores input.
+    A body over the size limit is refused here too, as JSON for the partner API (413, in its schema).
+    """
+
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            where = _where_nul(request)
+        except RequestDataTooBig:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return refusal(request, 413, f"the request body is larger than the limit of {limit:,} bytes")
+        except TooManyFieldsSent:
+            return refusal(request, 400, "the form has too many fields")
+        except _UnpairedSurrogateError as exc:
+            return refusal(
+                request,
+                400,
+                f"the JSON body at {_printable(exc.path)} contains an unpaired surrogate (\\ud800-\\udfff), "
+                "which is not valid Unicode; send the text as UTF-8",
+            )
+        if where is not None:
+            return refusal(
+                request,
+                400,
+                f"{_printable(where)} contains a NUL character (U+0000), which is not allowed; "
+                "remove it and send again",
+            )
+        return self.get_response(request)
+
+
+
+def _printable(text: str) -> str:
+    """A caller's text fit to repeat in a message: NUL shown as \\0, unpaired surrogates replaced, bounded."""
+    return text.replace(NUL, "\\0").encode("utf-8", "replace").decode("utf-8")[:200]
+
+
+def refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """A refused request: JSON `{"detail"}` for the partner API (as its schema says), plain text for pages."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 class RequestContextMiddleware:

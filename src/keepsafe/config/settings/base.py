@@ -38,6 +38,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "keepsafe.web.middleware.RequestContextMiddleware",
+    "keepsafe.api.middleware.ApiAuditMiddleware",
+    "keepsafe.web.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -91,6 +93,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 15}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Issue 11: a run of one character, or the username inside the password, is refused however long.
+    {"NAME": "keepsafe.workforce.validators.NoRepeatsOrUsernameValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -189,6 +193,8 @@ KEEPSAFE_METRICS_NETWORKS = env.metrics_networks()
 KEEPSAFE_WORKER_HEARTBEAT_MAX_SECONDS = env.int_setting("KEEPSAFE_WORKER_HEARTBEAT_MAX_SECONDS", 300)
 KEEPSAFE_REQUIRE_REAL_EMAIL = False
 
+# True only in config/settings/production.py: commands that seed known logins (`keepsafe demo`) refuse to run.
+KEEPSAFE_PRODUCTION = False
 KEEPSAFE_TODAY = env.today_override()
 KEEPSAFE_CONTACT_EXPECTATIONS = env.contact_expectations()
 KEEPSAFE_REFERENCE_DIR = PACKAGE_DIR / "people" / "reference"
@@ -199,5 +205,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 KEEPSAFE_SWEEP_EVERY_MINUTES = env.int_setting("KEEPSAFE_SWEEP_EVERY_MINUTES", 60)
 KEEPSAFE_TASK_LEASE_SECONDS = env.int_setting("KEEPSAFE_TASK_LEASE_SECONDS", 900)
 KEEPSAFE_DIGEST_HOUR = env.int_setting("KEEPSAFE_DIGEST_HOUR", 7)
+# Partner API calls allowed per key per minute; 0 turns the limit off (docs/api.md).
+KEEPSAFE_API_RATE_LIMIT = env.int_setting("KEEPSAFE_API_RATE_LIMIT", 600)
 MAILERS = {"default": {"BACKEND": env.email_backend()}}
 DEFAULT_FROM_EMAIL = env.from_email()

@@ -3,6 +3,7 @@
 from keepsafe.config import env
 from keepsafe.config.settings.base import *  # noqa: F403
 
+KEEPSAFE_PRODUCTION = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"

@@ -11,13 +11,24 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import math
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 MAX_BATCH = 1000
 KEY_PREFIX = "ksk"
+
+# Issue 11 §7: a partner's records are stored under `<partner code>-<its own id>`. A code is letters and digits
+# only, so the first "-" ends it and no partner can write into another's namespace ("GMP-X" + "1" could otherwise
+# take "GMP" + "X-1"); the lengths keep the stored id within the record id's 100 characters.
+PARTNER_CODE_PATTERN = r"^[A-Z0-9]{2,16}$"
+PARTNER_CODE_MAX = 16
+EXTERNAL_ID_MAX = 80
+RECORD_ID_MAX = 100
+NAMESPACE_SEPARATOR = "-"
 
 
 class PartnerKind(enum.StrEnum):
@@ -77,6 +88,39 @@ def send_problem(terms: AgreementTerms, kind: str) -> str | None:
         allowed = ", ".join(sorted(terms.send_kinds)) or "none"
         return f"kind {kind!r} is not covered by agreement {terms.reference} (it covers: {allowed})"
     return None
+
+
+def partner_code_problem(code: str) -> str | None:
+    """Why this cannot be a partner organisation's code, or None (issue 11 §7 and the `agreement add` low item)."""
+    if not 2 <= len(code) <= PARTNER_CODE_MAX:
+        return f"a partner code is 2 to {PARTNER_CODE_MAX} characters (this one has {len(code)})"
+    if re.fullmatch(PARTNER_CODE_PATTERN, code) is None:
+        return f"{code!r}: a partner code is capital letters and digits only, e.g. GMP"
+    return None
+
+
+def stored_record_id(partner_code: str, external_id: str) -> str:
+    """The id a partner's record is stored under: its own id in its own namespace, never another partner's.
+
+    Injective over valid codes (no separator in them), so two partners can never produce the same stored id.
+    """
+    return f"{partner_code}{NAMESPACE_SEPARATOR}{external_id}"
+
+
+RATE_WINDOW = timedelta(minutes=1)
+
+
+def rate_step(window_start: datetime | None, count: int, now: datetime, limit: int) -> tuple[datetime, int, int | None]:
+    """One call against a key's rate limit: (window start, calls counted in it, seconds to wait if refused).
+
+    A fixed one-minute window per key; `limit` calls are allowed in each, 0 means no limit. A refused call is not
+    counted. Source: issue 11 (a rate limit per key); RFC 9110 §10.2.3 (Retry-After in whole seconds).
+    """
+    if window_start is None or not window_start <= now < window_start + RATE_WINDOW:
+        window_start, count = now, 0
+    if limit and count >= limit:
+        return window_start, count, max(1, math.ceil((window_start + RATE_WINDOW - now).total_seconds()))
+    return window_start, count + 1, None
 
 
 def new_key() -> tuple[str, str, str]:

@@ -18,6 +18,9 @@ from keepsafe.api.v1 import api
 PUBLISHED = json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1")))
 schema = schemathesis.openapi.from_dict(PUBLISHED)
 schema.app = get_wsgi_application()
+# Instants must fall in a range relative to now (issue 11 §4: from 1900 to a day ahead), which JSON Schema cannot
+# express; the schema says so in each field's description, and such a value is a 422 with the field's path.
+schema.config.checks.positive_data_acceptance.expected_statuses.append("422")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ recall workflow."""
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +29,7 @@ from keepsafe.actions.rules.types import LABELS, MANUAL_COMPLETION, ActionType, 
 from keepsafe.actions.selectors import findings_known, licence_facts, visible_actions
 from keepsafe.actions.services import decisions, manage
 from keepsafe.actions.services import recall as recall_services
+from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
@@ -66,6 +68,12 @@ def actions_list(request: HttpRequest, scope: str = "mine") -> HttpResponse:
             rows = rows.filter(person__pdu_id=staff.team.pdu_id)
     now = clock.now()
     listed = _rows(list(rows[:1000]), now)
+    # A list of actions names cases: which ones were shown is a read of each (issue 11 §9).
+    audit_record(
+        actor=actor,
+        action="ACTIONS_LIST",
+        details={"scope": scope, "crns": sorted({r["action"].person.crn for r in listed})},
+    )
     by_type = Counter((r["label"], r["overdue"]) for r in listed)
     chart = sorted(
         (
@@ -214,9 +222,14 @@ def check_acted_on(request: HttpRequest, crn: str, public_id: str) -> HttpRespon
     if request.method != "POST":
         return redirect("web:case-actions", crn=crn)
     person, _ = _case(request, crn, "case-actions")
-    check = CheckRequest.objects.filter(person=person, public_id=public_id).select_related("person").first()
+    try:
+        check_id = uuid.UUID(public_id)
+    except ValueError:
+        check_id = None
+    check = CheckRequest.objects.filter(person=person, public_id=check_id).select_related("person").first()
     if check is None:
-        raise Http404
+        # The case is one the user may see: say it is the check that is unknown (not a 404 or a server error).
+        return case_actions(request, crn, errors={"check": f"There is no check {public_id[:40]!r} on this case"})
     try:
         decisions.check_acted_on(
             actor=actor_of(request),

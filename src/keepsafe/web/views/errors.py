@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from keepsafe.core.errors import PermissionDeniedError
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # The partner API answers JSON, as its schema says (and the refusal is audited: api/middleware.py).
+        return JsonResponse({"detail": "no such operation in the partner API; see /api/v1/openapi.json"}, status=404)
     return render(request, "pages/not_found.html", status=404)
 
 

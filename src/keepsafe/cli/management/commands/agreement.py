@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management import BaseCommand, CommandError
 
 from keepsafe.cli.actors import add_as_user, cli_actor
-from keepsafe.core.errors import NotFoundError, ValidationError
+from keepsafe.core.errors import UnknownIdError, ValidationError
 from keepsafe.sharing.models import SharingAgreement
 from keepsafe.sharing.services import agreement_create, api_key_issue, api_key_revoke
 
@@ -87,5 +87,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"API key {key.prefix} revoked at {key.revoked_at:%Y-%m-%d %H:%M}")
         except ValidationError as exc:
             raise CommandError("; ".join(f"{f}: {r}" for f, r in exc.problems), returncode=1) from exc
-        except NotFoundError as exc:
+        except UnknownIdError as exc:
             raise CommandError(str(exc), returncode=2) from exc

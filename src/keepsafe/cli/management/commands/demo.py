@@ -1,4 +1,5 @@
-from django.core.management import BaseCommand
+from django.conf import settings
+from django.core.management import BaseCommand, CommandError
 
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Channel
@@ -17,6 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--chunk", type=int, default=1000, help="people per bulk transaction")
 
     def handle(self, *args, **options):
+        if settings.KEEPSAFE_PRODUCTION:
+            raise CommandError(
+                "keepsafe demo creates synthetic people and logins with a published password; it refuses to run "
+                f"under production settings ({settings.SETTINGS_MODULE}). Use keepsafe import for real data.",
+                returncode=2,
+            )
         actor = Actor.system(Channel.SYSTEM)
         total = options["people"]
 
