@@ -15,7 +15,8 @@ class Assessment(models.Model):
     JSON fields (documented in docs/risk.md): `rosh` {"community": {group: level}, "custody": {group: level} | null}
     (read only through `rules.rosh.RoshRatings`, which keeps the two settings apart); `rationales` {group: text};
     `analysis` {nature, imminence, increases, reduces}; `indicator_answers` {indicator: {"relevant": bool, "reason":
-    text}}; `prompts` [{code, group, suggested, chosen, message, evidence, records, source, response, responded_by}]; `predictors` {name: {"score", "band", "static"}}; `needs` {area: severity};
+    text}}; `prompts` [{code, group, suggested, chosen, message, evidence, records, source, response, responded_by}];
+    `predictors` {name: {"score", "band", "static"}}; `needs` {area: severity};
     `risk_to_self` {item: "YES"|"NO"|"DONT_KNOW"}; `other_risks` {item: text}.
     """
 

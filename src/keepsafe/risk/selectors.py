@@ -151,9 +151,7 @@ def predictors(person: Person) -> dict[str, PredictorView]:
     return predictors_from(person, completed_assessments(person), current_event(person))
 
 
-def predictors_from(
-    person: Person, assessments: list[Assessment], event: Event | None
-) -> dict[str, PredictorView]:
+def predictors_from(person: Person, assessments: list[Assessment], event: Event | None) -> dict[str, PredictorView]:
     """`assessments`: the completed ones, newest first. A later assessment that did not re-score a predictor
     leaves the earlier score in force, saying where it came from."""
     found: dict[str, PredictorView] = {}

@@ -506,7 +506,9 @@ def assessment_import_apply(*, person: Person, changed: frozenset[str] = frozens
     ratings = ratings_of(latest)
     new = Level(latest.overall)
     previous = current_level(person)
-    prompts = thresholding_prompts(assessment_evidence(person, frozenset()), ratings.highest_by_group()) if ratings else []
+    prompts = (
+        thresholding_prompts(assessment_evidence(person, frozenset()), ratings.highest_by_group()) if ratings else []
+    )
     trainee, nqo = _assessor_flags(latest)
     outcome = on_completion(
         current=previous,

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('risk', '0001_initial'),
+        ("risk", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='previous_level',
-            field=models.CharField(blank=True, choices=[('LOW', 'Low'), ('MEDIUM', 'Medium'), ('HIGH', 'High'), ('VERY_HIGH', 'Very high')], max_length=10, null=True),
+            model_name="assessment",
+            name="previous_level",
+            field=models.CharField(
+                blank=True,
+                choices=[("LOW", "Low"), ("MEDIUM", "Medium"), ("HIGH", "High"), ("VERY_HIGH", "Very high")],
+                max_length=10,
+                null=True,
+            ),
         ),
     ]

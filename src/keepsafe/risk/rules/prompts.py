@@ -3,8 +3,9 @@
 Each rule is named, cites why it exists, and carries its evidence. A prompt must be answered (raise the level, or
 explain why not) before the assessment can be saved as complete. Indicators FOUND in the case's records drive the
 prompts whatever the assessor answered about them (issue 12 §4): answering "not relevant" cannot make a prompt go
-away; only the higher level, or a reason a manager countersigns, answers it. Sources: Prevention of Future Deaths report and HMPPS
-response on Zara Aleena (seeds/001, concerns 3–5); HMI Probation, Bendall and McSweeney findings (seeds/004).
+away; only the higher level, or a reason a manager countersigns, answers it. Sources: Prevention of Future Deaths
+report and HMPPS response on Zara Aleena (seeds/001, concerns 3–5); HMI Probation, Bendall and McSweeney findings
+(seeds/004).
 """
 
 from __future__ import annotations

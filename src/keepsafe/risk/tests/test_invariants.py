@@ -66,7 +66,8 @@ def test_raising_takes_effect_at_once_lowering_never_without_countersignature(
         assert outcome.takes_effect_now
     if current is not None and new.rank < current.rank:
         assert outcome.change is Change.LOWERED
-        assert not outcome.takes_effect_now and outcome.countersign_required
+        assert not outcome.takes_effect_now
+        assert outcome.countersign_required
     if trainee or nqo or overridden:
         assert outcome.countersign_required
     assert len(outcome.reasons) >= outcome.countersign_required
@@ -187,5 +188,6 @@ def test_an_overridden_prompt_needs_a_manager_even_when_the_level_is_unchanged()
         assessor_is_newly_qualified=False,
         overridden_prompts=("WEAPONS_THREATS_VIOLENCE",),
     )
-    assert outcome.change is Change.UNCHANGED and outcome.countersign_required
+    assert outcome.change is Change.UNCHANGED
+    assert outcome.countersign_required
     assert any("WEAPONS_THREATS_VIOLENCE" in reason for reason in outcome.reasons)

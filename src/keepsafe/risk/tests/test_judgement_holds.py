@@ -169,7 +169,9 @@ def test_found_indicators_raise_the_prompt_even_when_answered_not_relevant(impor
     with pytest.raises(ValidationError) as caught:
         judge(actor, assessment, public="MEDIUM", known_adult="HIGH")
     assert "prompt.WEAPONS_THREATS_VIOLENCE" in {p for p, _ in caught.value.problems}
-    stored = next(p for p in Assessment.objects.get(pk=assessment.pk).prompts if p["code"] == "WEAPONS_THREATS_VIOLENCE")
+    stored = next(
+        p for p in Assessment.objects.get(pk=assessment.pk).prompts if p["code"] == "WEAPONS_THREATS_VIOLENCE"
+    )
     assert {"record:POL-1", "record:POL-2", "record:PRISON-INTEL-881"} <= set(stored["records"])
 
 
@@ -208,7 +210,14 @@ def with_staff(*extra: dict) -> dict:
 
 
 def trainee(code: str, grade: str, qualified_on: str | None) -> dict:
-    return {"code": code, "forename": "T", "surname": "T", "grade": grade, "team": "GMR-MN-1", "qualified_on": qualified_on}
+    return {
+        "code": code,
+        "forename": "T",
+        "surname": "T",
+        "grade": grade,
+        "team": "GMR-MN-1",
+        "qualified_on": qualified_on,
+    }
 
 
 @pytest.mark.parametrize(
@@ -263,7 +272,8 @@ def test_an_imported_lowering_waits_for_countersignature(imported, staff_actor):
     risk = CaseRisk.objects.get(person=person)
     assert (risk.level, risk.pending_level) == ("HIGH", "LOW")
     lowered = Assessment.objects.get(external_id="OASYS-2")
-    assert lowered.countersign_required and lowered.previous_level == "HIGH"
+    assert lowered.countersign_required
+    assert lowered.previous_level == "HIGH"
     assessment_countersign(
         actor=staff_actor("STF0100", Role.SPO), assessment=lowered, agree=True, comments="Checked OASys and police."
     )

@@ -46,7 +46,8 @@ def test_a_stored_overall_from_the_old_merge_is_recomputed_and_the_level_raised(
     wrong.refresh_from_db()
     empty.refresh_from_db()
     assert wrong.overall == "VERY_HIGH"
-    assert empty.rosh["custody"] is None and empty.overall == "MEDIUM"
+    assert empty.rosh["custody"] is None
+    assert empty.overall == "MEDIUM"
     assert CaseRisk.objects.get(person=person).level == "VERY_HIGH"
     change = RiskLevelChange.objects.get(person=person, by="migration")
     assert (change.previous, change.new, change.effective) == ("LOW", "VERY_HIGH", True)

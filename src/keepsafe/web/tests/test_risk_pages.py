@@ -179,7 +179,8 @@ def test_the_countersigner_sees_the_prompt_its_evidence_the_reason_and_the_previ
     assert ada.post(f"/case/A000002/assessments/{aid}/judge", form).status_code == 302
     ada.post(f"/case/A000002/assessments/{aid}/complete")
     assessment = Assessment.objects.get(external_id=aid)
-    assert assessment.status == "COMPLETE" and assessment.countersign_required
+    assert assessment.status == "COMPLETE"
+    assert assessment.countersign_required
     page = client_for(evidenced["sara"]).get(f"/case/A000002/assessments/{aid}/countersign").content.decode()
     assert "Level before it: <strong>High</strong>" in page
     assert 'data-testid="countersign-prompts"' in page

@@ -296,7 +296,9 @@ def plan_step(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
             "plan": plan,
             "sections": SECTIONS,
             "factors": factors,
-            "rated_groups": [g.value for g in ratings.highest_by_group()] if (ratings := ratings_of(assessment)) else [],
+            "rated_groups": [g.value for g in ratings.highest_by_group()]
+            if (ratings := ratings_of(assessment))
+            else [],
             "can_plan": actor.role in ASSESSORS and not (plan and plan.status == "FINAL"),
         }
     )
