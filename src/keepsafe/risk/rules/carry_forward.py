@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from keepsafe.risk.rules.tier.v2 import NeedSeverity
+
 
 @dataclass(frozen=True)
 class PredictorScore:
@@ -26,7 +28,7 @@ class ScoredAssessment:
     id: str
     completed_at: datetime
     predictors: Mapping[str, PredictorScore] = field(default_factory=dict)
-    needs: Mapping[str, str] = field(default_factory=dict)
+    needs: Mapping[str, NeedSeverity] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

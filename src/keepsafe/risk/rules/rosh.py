@@ -69,7 +69,7 @@ class RatingsError(ValueError):
 
 def _level(raw: Mapping[str, Any], setting: str, group: Group) -> Level:
     value = raw.get(group.value)
-    if value not in Level.__members__:
+    if not isinstance(value, str) or value not in Level.__members__:
         raise RatingsError(f"rosh.{setting}.{group.value}: {value!r} is not one of {', '.join(Level)}")
     return Level(value)
 
