@@ -296,15 +296,35 @@ def _follow_registration(actor: Actor, person: Person, level: Level, assessment:
     )
 
 
-@transaction.atomic
 def assessment_complete(*, actor: Actor, assessment: Assessment) -> Assessment:
-    """Complete: a raise (or first level) takes effect now; a lowering waits for an SPO's countersignature."""
-    _editable(assessment)
-    if not assessment.indicator_answers or not assessment.rosh or not assessment.overall:
-        raise ValidationError([("assessment", "complete the analysis and judgement steps first")])
+    """Complete: a raise (or first level) takes effect now; a lowering waits for an SPO's countersignature.
+
+    The prompts are weighed again against the evidence known now: information that arrived after the judgement was
+    saved and points higher adds its prompt (saved, so the judge step shows it) and the assessment stays open."""
+    with transaction.atomic():
+        _editable(assessment)
+        if not assessment.indicator_answers or not assessment.overall or (ratings := ratings_of(assessment)) is None:
+            raise ValidationError([("assessment", "complete the analysis and judgement steps first")])
+        relevant = frozenset(c for c, a in assessment.indicator_answers.items() if a["relevant"])
+        known = {p["code"] for p in assessment.prompts}
+        fresh = [
+            _prompt_json(p, ratings) | {"response": "", "responded_by": ""}
+            for p in thresholding_prompts(assessment_evidence(assessment.person, relevant), ratings.highest_by_group())
+            if p.code not in known
+        ]
+        if fresh:
+            assessment.prompts = [*assessment.prompts, *fresh]
+            assessment.save(update_fields=["prompts"])
     open_prompts = [p["code"] for p in assessment.prompts if not p.get("response")]
     if open_prompts:
         raise ValidationError([(f"prompt.{code}", "answer this prompt before completing") for code in open_prompts])
+    return _complete(actor, assessment)
+
+
+@transaction.atomic
+def _complete(actor: Actor, assessment: Assessment) -> Assessment:
+    if not Assessment.objects.select_for_update().filter(pk=assessment.pk, status=Assessment.Status.DRAFT).exists():
+        raise ValidationError([("assessment", "a completed assessment cannot be changed; start a new one")])
     person = assessment.person
     new = Level(str(assessment.overall))
     assessment.status, assessment.completed_at = Assessment.Status.COMPLETE, clock.now()

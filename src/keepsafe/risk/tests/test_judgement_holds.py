@@ -278,3 +278,21 @@ def test_an_imported_lowering_waits_for_countersignature(imported, staff_actor):
         actor=staff_actor("STF0100", Role.SPO), assessment=lowered, agree=True, comments="Checked OASys and police."
     )
     assert CaseRisk.objects.get(person=person).level == "LOW"
+
+
+def test_evidence_arriving_after_the_judgement_adds_its_prompt_before_completion(imported, staff_actor):
+    person = import_case(imported, records=[])
+    actor = staff_actor("STF0001")
+    assessment = assessment_start(actor=actor, person=person)
+    assessment_save_analysis(
+        actor=actor, assessment=assessment, analysis=ANALYSIS, indicator_answers=no_answers_relevant()
+    )
+    judge(actor, assessment, public="MEDIUM", known_adult="HIGH")
+    assert assessment.prompts == []
+    imported(make_bundle(make_person(records=[*make_person()["records"], *THREATS_AND_VIOLENCE])))
+    with pytest.raises(ValidationError) as caught:
+        assessment_complete(actor=actor, assessment=assessment)
+    assert "prompt.WEAPONS_THREATS_VIOLENCE" in {p for p, _ in caught.value.problems}
+    stored = Assessment.objects.get(pk=assessment.pk)
+    assert stored.status == "DRAFT"
+    assert "WEAPONS_THREATS_VIOLENCE" in [p["code"] for p in stored.prompts if not p["response"]]
