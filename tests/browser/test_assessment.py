@@ -104,6 +104,12 @@ def test_po_lowering_waits_for_the_spo_and_prompts_must_be_answered(site, page, 
     sign_in(page, site, "sara")
     page.goto(f"{site}/case/A000001/risk")
     page.click("[data-testid=assessments] a:has-text('Countersign')")
+    # The SPO sees the level before, the overridden prompt with its evidence, and the reason (issue 12 §4).
+    assert "Level before it: High" in page.inner_text("[data-testid=countersign-levels]")
+    overridden = page.inner_text("[data-testid=countersign-prompts]")
+    assert "Weapons, threats to harm and violence are all present" in overridden
+    assert "record:PRISON-INTEL-881" in overridden
+    assert "The knife find was in 2019" in overridden
     assert_accessible(page)
     page.check("#decision")
     page.fill("#comments", "Checked police and prison records with the PO; agree the risk has reduced.")

@@ -17,6 +17,7 @@ from keepsafe.core.formats import iso_instant as _instant
 from keepsafe.people.models import CaseAccess, Contact, Event, Person, Registration
 from keepsafe.people.selectors import person_visible_queryset
 from keepsafe.records.models import Record
+from keepsafe.risk.rules.rosh import RoshRatings
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
@@ -154,7 +155,7 @@ def person_bundle(p: Person) -> dict[str, Any]:
                 "completed_at": _instant(a.completed_at),
                 "assessor": a.assessor_code,
                 "status": a.status,
-                "rosh": {"community": a.rosh.get("community", {}), "custody": a.rosh.get("custody") or None},
+                "rosh": RoshRatings.from_json(a.rosh).as_json(),
                 "predictors": a.predictors,
                 "needs": a.needs,
                 "risk_to_self": a.risk_to_self,

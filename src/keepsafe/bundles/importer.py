@@ -47,7 +47,7 @@ from keepsafe.records.models import Record
 from keepsafe.records.rules.civil_orders import order_json
 from keepsafe.records.services import civil_orders_apply, findings_store
 from keepsafe.risk.models import Assessment
-from keepsafe.risk.rules.rosh import Group, Level, overall
+from keepsafe.risk.rules.rosh import CommunityRatings, CustodyRatings, Level, RoshRatings
 from keepsafe.risk.services import assessment_import_apply, risk_recalculate_many
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
@@ -634,8 +634,13 @@ def _write_assessments(people: list[PersonIn], person_ids: dict[str, int], summa
     rows = []
     for p in people:
         for a in p.assessments:
-            community = a.rosh.community.model_dump()
-            custody = a.rosh.custody.model_dump() if a.rosh.custody else {}
+            # The two settings stay apart: the overall is the highest across both (issue 12 §1).
+            ratings = RoshRatings(
+                CommunityRatings(**{g: Level(lv) for g, lv in a.rosh.community.model_dump().items()}),
+                CustodyRatings(**{g: Level(lv) for g, lv in a.rosh.custody.model_dump().items()})
+                if a.rosh.custody
+                else None,
+            )
             rows.append(
                 {
                     "person_id": person_ids[p.crn],
@@ -645,12 +650,12 @@ def _write_assessments(people: list[PersonIn], person_ids: dict[str, int], summa
                     "assessor_code": a.assessor,
                     "started_at": a.completed_at,
                     "completed_at": a.completed_at,
-                    "rosh": {"community": community, "custody": custody},
+                    "rosh": ratings.as_json(),
                     "predictors": {k: v.model_dump() for k, v in a.predictors.items()},
                     "needs": dict(a.needs),
                     "risk_to_self": dict(a.risk_to_self),
                     "oasys_answers": a.oasys_answers.model_dump(exclude_none=True),
-                    "overall": overall({Group(g): Level(lv) for g, lv in {**community, **custody}.items()}).value,
+                    "overall": ratings.overall.value,
                 }
             )
     if not rows:
@@ -663,7 +668,11 @@ def _write_assessments(people: list[PersonIn], person_ids: dict[str, int], summa
         Assessment.objects.filter(person_id__in=ids, source=Assessment.Source.IMPORTED),
     )
     summary.add("assessments", len(result.created), len(result.changed))
-    touched = {o.person_id for o in result.created} | {key[0] for key in result.changed}
-    for person in Person.objects.filter(pk__in=touched):
-        assessment_import_apply(person=person)
-    return touched
+    changed: dict[int, set[str]] = defaultdict(set)
+    for o in result.created:
+        changed[o.person_id].add(o.external_id)
+    for key in result.changed:
+        changed[key[0]].add(key[1])
+    for person in Person.objects.filter(pk__in=changed):
+        assessment_import_apply(person=person, changed=frozenset(changed[person.pk]))
+    return set(changed)

@@ -249,7 +249,7 @@ class EnforcementDecisionIn(Strict):
 
     contact: LocalId  # the contact (a failure to attend) it decides on
     decision: Literal["WARNING", "BREACH", "RECALL_CONSIDERATION"]
-    at: AwareDatetime
+    at: HappenedAt
     by: Annotated[str, Field(min_length=1, max_length=150)]  # staff code
     notes: Annotated[str, Field(min_length=1, max_length=5000)]
 
@@ -259,7 +259,7 @@ class ReleasePlanItemIn(Strict):
 
     event: LocalId
     item: Literal["ACCOMMODATION", "LICENCE_CONDITIONS", "VICTIM_CONTACT", "MULTI_AGENCY"]
-    at: AwareDatetime
+    at: HappenedAt
     by: Annotated[str, Field(min_length=1, max_length=150)]  # staff code
     notes: Annotated[str, Field(min_length=1, max_length=5000)]
 

@@ -12,10 +12,11 @@ LEVEL_CHOICES = [(level.value, level.label) for level in LEVEL_ORDER]
 class Assessment(models.Model):
     """One RoSH assessment, in the four steps of the RoSH guidance: gather, analyse, judge, plan.
 
-    JSON fields (documented in docs/risk.md): `rosh` {"community": {group: level}, "custody": {group: level}};
-    `rationales` {group: text}; `analysis` {nature, imminence, increases, reduces}; `indicator_answers`
-    {indicator: {"relevant": bool, "reason": text}}; `prompts` [{code, group, suggested, message, evidence,
-    source, response, responded_by}]; `predictors` {name: {"score", "band", "static"}}; `needs` {area: severity};
+    JSON fields (documented in docs/risk.md): `rosh` {"community": {group: level}, "custody": {group: level} | null}
+    (read only through `rules.rosh.RoshRatings`, which keeps the two settings apart); `rationales` {group: text};
+    `analysis` {nature, imminence, increases, reduces}; `indicator_answers` {indicator: {"relevant": bool, "reason":
+    text}}; `prompts` [{code, group, suggested, chosen, message, evidence, records, source, response, responded_by}];
+    `predictors` {name: {"score", "band", "static"}}; `needs` {area: severity};
     `risk_to_self` {item: "YES"|"NO"|"DONT_KNOW"}; `other_risks` {item: text}; `oasys_answers` (imported only)
     {"parenting_responsibilities": "YES"|"NO", "impulsivity": 0–2, "temper_control": 0–2}, the OASys answers
     6.9, 11.2 and 11.4 that tier v2 counts for women.
@@ -48,6 +49,8 @@ class Assessment(models.Model):
     oasys_answers = models.JSONField(default=dict)
     other_risks = models.JSONField(default=dict)
     overall = models.CharField(max_length=10, choices=LEVEL_CHOICES, null=True, blank=True)
+    # The case's level in force when this assessment was completed (or imported): what the countersigner compares.
+    previous_level = models.CharField(max_length=10, choices=LEVEL_CHOICES, null=True, blank=True)
     countersign_required = models.BooleanField(default=False)
     countersign_reasons = models.JSONField(default=list)
     countersigned_at = models.DateTimeField(null=True, blank=True)

@@ -13,12 +13,19 @@ from keepsafe.people.models import Event, Person, Registration
 from keepsafe.people.rules.registration_review import is_active
 from keepsafe.people.rules.vocabulary import CUSTODIAL_SENTENCES, OffenceCategory, RequirementType, SentenceType
 from keepsafe.records.models import IndicatorFinding, Record
+from keepsafe.records.selectors import indicator_picture
 from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange
+from keepsafe.risk.rules.carry_forward import (
+    PredictorScore,
+    ScoredAssessment,
+    needs_in_force,
+    predictors_in_force,
+)
 from keepsafe.risk.rules.case_inputs import CaseFacts, ogrs3_from_case
 from keepsafe.risk.rules.predictors import PredictorInputError
-from keepsafe.risk.rules.prompts import Evidence
+from keepsafe.risk.rules.prompts import Evidence, thresholding_prompts
 from keepsafe.risk.rules.review_signal import LatestAssessment, NewInformation, risk_review_signal
-from keepsafe.risk.rules.rosh import LEVEL_FOR_REGISTRATION, Level
+from keepsafe.risk.rules.rosh import LEVEL_FOR_REGISTRATION, Level, RatingsError, RoshRatings
 from keepsafe.risk.rules.tier import CurrentEvent, MappaRecord, Reason, mandate_for_change, mappa_for_tiers
 from keepsafe.risk.rules.tier.v2 import TierV2Input, tier_v2, women_factors
 from keepsafe.risk.rules.tier.v3 import TierV3Input, tier_v3
@@ -45,6 +52,42 @@ def latest_complete(person: Person, as_of: datetime | None = None) -> Assessment
     if as_of is not None:
         rows = rows.filter(completed_at__lte=as_of)
     return rows.order_by("-completed_at", "-id").first()
+
+
+def completed_assessments(person: Person, as_of: datetime | None = None) -> list[Assessment]:
+    """Every completed assessment (completed by `as_of`, when given), newest first."""
+    rows = Assessment.objects.filter(person=person, status=Assessment.Status.COMPLETE)
+    if as_of is not None:
+        rows = rows.filter(completed_at__lte=as_of)
+    return list(rows.order_by("-completed_at", "-id"))
+
+
+def ratings_of(assessment: Assessment) -> RoshRatings | None:
+    """An assessment's RoSH ratings, community and custody kept apart; None before its judgement is saved."""
+    if not assessment.rosh:
+        return None
+    try:
+        return RoshRatings.from_json(assessment.rosh)
+    except RatingsError as exc:
+        raise RatingsError(f"assessment {assessment.external_id}: {exc}") from exc
+
+
+def _scored(assessment: Assessment) -> ScoredAssessment | None:
+    if assessment.completed_at is None:
+        return None
+    return ScoredAssessment(
+        assessment.external_id,
+        assessment.completed_at,
+        {
+            name: PredictorScore(float(v["score"]), v.get("band"), v.get("static"))
+            for name, v in (assessment.predictors or {}).items()
+        },
+        dict(assessment.needs or {}),
+    )
+
+
+def scored(assessments: list[Assessment]) -> list[ScoredAssessment]:
+    return [s for s in map(_scored, assessments) if s is not None]
 
 
 def review_signals(person: Person, as_of: datetime) -> list[dict[str, Any]]:
@@ -103,12 +146,15 @@ class PredictorView:
     inputs: dict[str, Any]
 
 
-def predictors(person: Person, assessment: Assessment | None = None) -> dict[str, PredictorView]:
-    """Predictors in use: imported scores win over Keepsafe's own computation from less information (issue 4 §7)."""
-    return predictors_from(person, assessment or latest_complete(person), current_event(person))
+def predictors(person: Person) -> dict[str, PredictorView]:
+    """Predictors in use: imported scores win over Keepsafe's own computation from less information (issue 4 §7);
+    each from the newest assessment that scored it (issue 12 §2)."""
+    return predictors_from(person, completed_assessments(person), current_event(person))
 
 
-def predictors_from(person: Person, assessment: Assessment | None, event: Event | None) -> dict[str, PredictorView]:
+def predictors_from(person: Person, assessments: list[Assessment], event: Event | None) -> dict[str, PredictorView]:
+    """`assessments`: the completed ones, newest first. A later assessment that did not re-score a predictor
+    leaves the earlier score in force, saying where it came from."""
     found: dict[str, PredictorView] = {}
     if event is not None:
         try:
@@ -130,20 +176,25 @@ def predictors_from(person: Person, assessment: Assessment | None, event: Event 
             found["ogrs3_2y"] = PredictorView("ogrs3_2y", score.percent_2y, score.band, True, source, inputs)
         except PredictorInputError:
             pass
-    if assessment is not None:
-        for name, value in (assessment.predictors or {}).items():
-            found[name] = PredictorView(
-                name,
-                float(value["score"]),
-                value.get("band"),
-                value.get("static"),
-                f"imported with assessment {assessment.external_id}",
-                {},
+    for name, kept in sorted(predictors_in_force(scored(assessments)).items()):
+        source = f"imported with assessment {kept.assessment}"
+        if kept.carried_forward:
+            source += (
+                f" (completed {iso_date(kept.completed_at.date())}), carried forward: "
+                "later assessments did not re-score it"
             )
+        found[name] = PredictorView(name, kept.score.score, kept.score.band, kept.score.static, source, {})
     return found
 
 
+def found_indicators(person: Person, as_of: datetime | None = None) -> dict[str, tuple[str, ...]]:
+    """Indicators found in the case's records and contact notes, known by `as_of` (now), each with where."""
+    picture = indicator_picture(person, as_of or clock.now())
+    return {s.indicator: tuple(sorted({e.ref for e in s.evidence})) for s in picture}
+
+
 def assessment_evidence(person: Person, relevant_indicators: frozenset[str]) -> Evidence:
+    """What the thresholding prompts weigh: indicators answered relevant AND every indicator found in records."""
     regs = active_registrations(person)
     mappa = next((r for r in regs if r.type.code == "MAPP"), None)
     bands = {
@@ -154,6 +205,7 @@ def assessment_evidence(person: Person, relevant_indicators: frozenset[str]) -> 
     return Evidence(
         today=clock.today(),
         relevant_indicators=relevant_indicators,
+        found_indicators=found_indicators(person),
         registrations=frozenset(r.type.code for r in regs),
         mappa_level=int(mappa.level[1]) if mappa and mappa.level else None,
         predictor_bands=bands,
@@ -178,7 +230,7 @@ class TierInputs:
     person: Person
     registrations: list[Registration]
     risk: CaseRisk | None
-    assessment: Assessment | None
+    assessments: list[Assessment]  # completed, newest first
     events: list[Event]  # current (not terminated), newest sentence first, requirements prefetched
     sexual_offence: bool
 
@@ -192,11 +244,11 @@ def load_tier_inputs(people: list[Person]) -> list[TierInputs]:
         if is_active(start=reg.start, end=reg.end, today=today):
             regs[reg.person_id].append(reg)
     risks = {r.person_id: r for r in CaseRisk.objects.filter(person_id__in=ids)}
-    latest: dict[int, Assessment] = {}
+    completed: dict[int, list[Assessment]] = {pk: [] for pk in ids}
     for a in Assessment.objects.filter(person_id__in=ids, status=Assessment.Status.COMPLETE).order_by(
         "-completed_at", "-id"
     ):
-        latest.setdefault(a.person_id, a)
+        completed[a.person_id].append(a)
     events: dict[int, list[Event]] = {pk: [] for pk in ids}
     for e in (
         Event.objects.filter(person_id__in=ids, terminated__isnull=True)
@@ -209,7 +261,7 @@ def load_tier_inputs(people: list[Person]) -> list[TierInputs]:
             "person_id", flat=True
         )
     )
-    return [TierInputs(p, regs[p.pk], risks.get(p.pk), latest.get(p.pk), events[p.pk], p.pk in sexual) for p in people]
+    return [TierInputs(p, regs[p.pk], risks.get(p.pk), completed[p.pk], events[p.pk], p.pk in sexual) for p in people]
 
 
 def tiers(person: Person) -> dict[str, Any]:
@@ -221,12 +273,12 @@ def tiers_from(inputs: TierInputs, at: datetime | None = None) -> dict[str, Any]
     """`at`: compute as at that instant (point in time); the inputs must be those known then."""
     today = day_of(at) if at is not None else clock.today()
     now = at if at is not None else clock.now()
-    person, regs, assessment, events = inputs.person, inputs.registrations, inputs.assessment, inputs.events
+    person, regs, events = inputs.person, inputs.registrations, inputs.events
     codes = frozenset(r.type.code for r in regs)
     newest_first = sorted((r for r in regs if r.type.code == "MAPP"), key=lambda r: r.start, reverse=True)
     mappa_level, mappa = mappa_for_tiers([MappaRecord(r.level, r.category) for r in newest_first])
     level = level_from(inputs.risk, regs)
-    found = predictors_from(person, assessment, events[0] if events else None)
+    found = predictors_from(person, inputs.assessments, events[0] if events else None)
     custodial = {s.value for s in CUSTODIAL_SENTENCES}
     mandate = mandate_for_change(
         CurrentEvent(
@@ -235,14 +287,25 @@ def tiers_from(inputs: TierInputs, at: datetime | None = None) -> dict[str, Any]
         )
         for e in events
     )
-    valid = bool(
-        assessment
-        and assessment.completed_at
-        and assessment.completed_at >= now - timedelta(weeks=VALID_ASSESSMENT_WEEKS)
+    # An assessment completed within 55 weeks makes the change level count; its needs are those of the newest
+    # assessment that assessed needs within those weeks (a RoSH assessment made in Keepsafe records none, and
+    # completing one must not wipe them: issue 12 §2).
+    since = now - timedelta(weeks=VALID_ASSESSMENT_WEEKS)
+    recent = [a for a in scored(inputs.assessments) if a.completed_at >= since]
+    valid = bool(recent)
+    needs = needs_in_force(recent)
+    # The women's factors come from the newest valid assessment that carries OASys answers (imported ones).
+    answered = next(
+        (
+            a
+            for a in inputs.assessments
+            if a.oasys_answers and a.completed_at is not None and a.completed_at >= since
+        ),
+        None,
     )
     rsr = found.get("rsr") or found.get("csrp")
     ogrs = found.get("ogrs3_2y")
-    parenting, impulsivity_or_temper = women_factors(assessment.oasys_answers if valid and assessment else {})
+    parenting, impulsivity_or_temper = women_factors(answered.oasys_answers if answered else {})
     v2 = tier_v2(
         TierV2Input(
             rsr=rsr.value if rsr else None,
@@ -254,7 +317,7 @@ def tiers_from(inputs: TierInputs, at: datetime | None = None) -> dict[str, Any]
             impulsivity_or_temper=impulsivity_or_temper,
             mandate_for_change=mandate,
             valid_assessment=valid,
-            needs=dict(assessment.needs) if valid and assessment else {},
+            needs=dict(needs.needs) if valid and needs else {},
             ogrs3_2y_percent=int(ogrs.value) if ogrs else None,
         )
     )
@@ -316,24 +379,54 @@ def risk_summary(person: Person, as_of: datetime | None = None) -> dict[str, Any
     assessment = latest_complete(person)
     draft = Assessment.objects.filter(person=person, status=Assessment.Status.DRAFT).first()
     level = current_level(person)
-    rosh = (assessment.rosh if assessment else {}) or {}
+    ratings = ratings_of(assessment) if assessment else None
     return {
         "rosh": {
             "overall": level.value if level else None,
-            "community": rosh.get("community", {}),
-            "custody": rosh.get("custody", {}),
+            **_ratings_json(ratings),
             "pending_lower_to": risk.pending_level if risk and risk.pending_level else None,
         },
         "predictors": {
             name: {"value": p.value, "band": p.band, "static": p.static, "inputs": p.inputs, "source": p.source}
-            for name, p in predictors(person, assessment).items()
+            for name, p in predictors(person).items()
         },
         "tier": tiers(person),
         "assessment": _assessment_json(assessment),
         "prompts": [p for p in (draft.prompts if draft else []) if not p.get("response")],
+        "gap": rosh_gap(person, assessment, ratings),
         "history": _history_json(RiskLevelChange.objects.filter(person=person)),
         "as_of": iso_date(clock.today()),
     }
+
+
+def _ratings_json(ratings: RoshRatings | None) -> dict[str, Any]:
+    if ratings is None:
+        return {"community": {}, "custody": None, "assessed_overall": None}
+    return {**ratings.as_json(), "assessed_overall": ratings.overall.value}
+
+
+def rosh_gap(person: Person, assessment: Assessment | None, ratings: RoshRatings | None) -> list[dict[str, Any]]:
+    """Where the evidence known now points higher than the latest completed assessment's ratings (Keepsafe's own
+    or imported): the thresholding prompts its levels leave open, with the answer given to each, if any."""
+    if assessment is None or ratings is None:
+        return []
+    answered = {p["code"]: p for p in assessment.prompts or [] if p.get("response")}
+    by_group = ratings.highest_by_group()
+    return [
+        {
+            "code": p.code,
+            "group": p.group.value,
+            "suggested": p.suggested.value,
+            "rated": by_group.get(p.group, Level.LOW).value,
+            "message": p.message,
+            "evidence": list(p.evidence),
+            "records": list(p.records),
+            "source": p.source,
+            "response": answered[p.code]["response"] if p.code in answered else None,
+            "responded_by": answered[p.code].get("responded_by") if p.code in answered else None,
+        }
+        for p in thresholding_prompts(assessment_evidence(person, frozenset()), by_group)
+    ]
 
 
 def _assessment_json(assessment: Assessment | None) -> dict[str, Any] | None:
@@ -346,6 +439,8 @@ def _assessment_json(assessment: Assessment | None) -> dict[str, Any] | None:
         "source": assessment.source,
         "countersigned": assessment.countersign_agreed is True,
         "countersign_required": assessment.countersign_required,
+        "countersign_reasons": list(assessment.countersign_reasons or []),
+        "previous_level": assessment.previous_level,
         "assessor": assessment.assessor_code,
     }
 
@@ -376,7 +471,7 @@ def tier_inputs_as_of(person: Person, as_of: datetime, level: str | None = None)
         person=known,
         registrations=[f.registration for f in flags_in_force(known, as_of)],
         risk=CaseRisk(person_id=known.pk, level=level) if level else None,
-        assessment=latest_complete(known, as_of),
+        assessments=completed_assessments(known, as_of),
         events=current,
         sexual_offence=any(e.offence_category.startswith("sexual") for e in events),
     )
@@ -390,23 +485,23 @@ def _risk_summary_as_of(person: Person, as_of: datetime) -> dict[str, Any]:
     effective = changes.filter(effective=True).first()
     pending = changes.first()
     overall = effective.new if effective else (assessment.overall if assessment else None)
-    rosh = (assessment.rosh if assessment else {}) or {}
     inputs = tier_inputs_as_of(person, as_of, overall)
-    in_use = predictors_from(inputs.person, assessment, inputs.events[0] if inputs.events else None)
     return {
         "rosh": {
             "overall": overall,
-            "community": rosh.get("community", {}),
-            "custody": rosh.get("custody", {}),
+            **_ratings_json(ratings_of(assessment) if assessment else None),
             "pending_lower_to": pending.new if pending is not None and not pending.effective else None,
         },
         "predictors": {
             name: {"value": p.value, "band": p.band, "static": p.static, "inputs": p.inputs, "source": p.source}
-            for name, p in in_use.items()
+            for name, p in predictors_from(
+                inputs.person, inputs.assessments, inputs.events[0] if inputs.events else None
+            ).items()
         },
         "tier": tiers_from(inputs, at=as_of),
         "assessment": _assessment_json(assessment),
         "prompts": [],
+        "gap": None,  # weighed against the evidence known now only
         "history": _history_json(changes),
         "as_of": iso_instant(as_of),
     }

@@ -22,18 +22,26 @@ from keepsafe.records.rules.indicators import INDICATORS
 from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange, RiskManagementPlan
 from keepsafe.risk.rules.countersign import Change, on_completion
 from keepsafe.risk.rules.plan import SECTIONS, plan_problems
-from keepsafe.risk.rules.prompts import thresholding_prompts
+from keepsafe.risk.rules.prompts import Prompt, thresholding_prompts
 from keepsafe.risk.rules.rosh import (
     COMMUNITY_GROUPS,
     CUSTODY_GROUPS,
     LEVEL_FOR_REGISTRATION,
     REGISTRATION_FOR_LEVEL,
+    CommunityRatings,
+    CustodyRatings,
     Group,
     Level,
-    overall,
+    RoshRatings,
     rationale_problem,
 )
-from keepsafe.risk.selectors import assessment_evidence, current_level, load_tier_inputs, tiers_from
+from keepsafe.risk.selectors import (
+    assessment_evidence,
+    current_level,
+    load_tier_inputs,
+    ratings_of,
+    tiers_from,
+)
 from keepsafe.workforce.models import Staff
 from keepsafe.workforce.rules.grades import Grade, is_newly_qualified
 
@@ -163,15 +171,16 @@ def assessment_save_judgement(
                 problems.append((f"risk_to_self.{item}", "answer yes, no or don't know"))
         if problems:
             raise ValidationError(problems)
+        ratings = RoshRatings(
+            CommunityRatings(**{g.value: lv for g, lv in levels.items()}),
+            CustodyRatings(**{g.value: lv for g, lv in custody_levels.items()}) if custody is not None else None,
+        )
         relevant = frozenset(c for c, a in assessment.indicator_answers.items() if a["relevant"])
+        # Found indicators drive the prompts whatever the answer: "not relevant" cannot silence them (issue 12 §4).
         evidence = assessment_evidence(assessment.person, relevant)
-        chosen = {
-            g: max(levels.get(g, Level.LOW), custody_levels.get(g, Level.LOW), key=lambda lv: lv.rank)
-            for g in CUSTODY_GROUPS
-        }
         prompts = []
         problems = []
-        for prompt in thresholding_prompts(evidence, chosen):
+        for prompt in thresholding_prompts(evidence, ratings.highest_by_group()):
             response = " ".join(prompt_responses.get(prompt.code, "").split())
             if not response:
                 problems.append(
@@ -185,26 +194,14 @@ def assessment_save_judgement(
                 problems.append((f"prompt.{prompt.code}", why))
                 response = ""
             prompts.append(
-                {
-                    "code": prompt.code,
-                    "group": prompt.group.value,
-                    "suggested": prompt.suggested.value,
-                    "message": prompt.message,
-                    "evidence": list(prompt.evidence),
-                    "source": prompt.source,
-                    "response": response,
-                    "responded_by": actor.code if response else "",
-                }
+                _prompt_json(prompt, ratings) | {"response": response, "responded_by": actor.code if response else ""}
             )
-        assessment.rosh = {
-            "community": {g.value: lv.value for g, lv in levels.items()},
-            "custody": {g.value: lv.value for g, lv in custody_levels.items()},
-        }
+        assessment.rosh = ratings.as_json()
         assessment.rationales = {g.value: " ".join(rationales[g.value].split()) for g in COMMUNITY_GROUPS}
         assessment.prompts = prompts
         assessment.risk_to_self = {k: risk_to_self[k] for k in RISK_TO_SELF_ITEMS}
         assessment.other_risks = {k: str(other_risks.get(k, "")).strip() for k in OTHER_RISK_ITEMS}
-        assessment.overall = overall({**levels, **custody_levels}).value
+        assessment.overall = ratings.overall.value
         assessment.save(update_fields=["rosh", "rationales", "prompts", "risk_to_self", "other_risks", "overall"])
         audit_record(
             actor=actor,
@@ -221,12 +218,29 @@ def assessment_save_judgement(
     return prompts
 
 
+def _prompt_json(prompt: Prompt, ratings: RoshRatings) -> dict[str, Any]:
+    """A prompt as stored on the assessment: what it suggests, the level chosen, and the evidence behind it."""
+    return {
+        "code": prompt.code,
+        "group": prompt.group.value,
+        "suggested": prompt.suggested.value,
+        "chosen": ratings.highest_by_group().get(prompt.group, Level.LOW).value,
+        "message": prompt.message,
+        "evidence": list(prompt.evidence),
+        "records": list(prompt.records),
+        "source": prompt.source,
+    }
+
+
 def _assessor_flags(assessment: Assessment) -> tuple[bool, bool]:
-    staff = assessment.assessor
+    """Trainee (PQiP) and newly qualified, as the assessor was on the day the assessment was completed. An imported
+    assessment's assessor is found by staff code (the bundle's staff section)."""
+    staff = assessment.assessor or Staff.objects.filter(code=assessment.assessor_code).first()
     if staff is None:
         return False, False
     grade = Grade(staff.grade)
-    return grade is Grade.PQIP, is_newly_qualified(grade, staff.qualified_on, clock.today())
+    on = assessment.completed_at.date() if assessment.completed_at else clock.today()
+    return grade is Grade.PQIP, is_newly_qualified(grade, staff.qualified_on, on)
 
 
 def _level_change(
@@ -294,23 +308,49 @@ def _follow_registration(actor: Actor, person: Person, level: Level, assessment:
     )
 
 
-@transaction.atomic
 def assessment_complete(*, actor: Actor, assessment: Assessment) -> Assessment:
-    """Complete: a raise (or first level) takes effect now; a lowering waits for an SPO's countersignature."""
+    """Complete: a raise (or first level) takes effect now; a lowering waits for an SPO's countersignature.
+
+    The prompts are weighed again against the evidence known now: information that arrived after the judgement was
+    saved and points higher adds its prompt (saved, so the judge step shows it) and the assessment stays open."""
     cover = _may_assess(actor, assessment.person)
-    _editable(assessment)
-    if not assessment.indicator_answers or not assessment.rosh or not assessment.overall:
-        raise ValidationError([("assessment", "complete the analysis and judgement steps first")])
+    with transaction.atomic():
+        _editable(assessment)
+        if not assessment.indicator_answers or not assessment.overall or (ratings := ratings_of(assessment)) is None:
+            raise ValidationError([("assessment", "complete the analysis and judgement steps first")])
+        relevant = frozenset(c for c, a in assessment.indicator_answers.items() if a["relevant"])
+        known = {p["code"] for p in assessment.prompts}
+        fresh = [
+            _prompt_json(p, ratings) | {"response": "", "responded_by": ""}
+            for p in thresholding_prompts(assessment_evidence(assessment.person, relevant), ratings.highest_by_group())
+            if p.code not in known
+        ]
+        if fresh:
+            assessment.prompts = [*assessment.prompts, *fresh]
+            assessment.save(update_fields=["prompts"])
     open_prompts = [p["code"] for p in assessment.prompts if not p.get("response")]
     if open_prompts:
         raise ValidationError([(f"prompt.{code}", "answer this prompt before completing") for code in open_prompts])
+    return _complete(actor, assessment, cover)
+
+
+@transaction.atomic
+def _complete(actor: Actor, assessment: Assessment, cover: dict[str, str]) -> Assessment:
+    if not Assessment.objects.select_for_update().filter(pk=assessment.pk, status=Assessment.Status.DRAFT).exists():
+        raise ValidationError([("assessment", "a completed assessment cannot be changed; start a new one")])
     person = assessment.person
     new = Level(str(assessment.overall))
-    trainee, nqo = _assessor_flags(assessment)
-    outcome = on_completion(
-        current=current_level(person), new=new, assessor_is_trainee=trainee, assessor_is_newly_qualified=nqo
-    )
     assessment.status, assessment.completed_at = Assessment.Status.COMPLETE, clock.now()
+    trainee, nqo = _assessor_flags(assessment)
+    previous = current_level(person)
+    outcome = on_completion(
+        current=previous,
+        new=new,
+        assessor_is_trainee=trainee,
+        assessor_is_newly_qualified=nqo,
+        overridden_prompts=tuple(p["code"] for p in assessment.prompts if p.get("response")),
+    )
+    assessment.previous_level = previous.value if previous else None
     assessment.countersign_required, assessment.countersign_reasons = (
         outcome.countersign_required,
         list(outcome.reasons),
@@ -423,11 +463,8 @@ def plan_save(
     plan.covered_groups = sorted(set(covered_groups) & {g.value for g in Group})
     plan.answered_factors = sorted(set(answered_factors))
     if finalise:
-        levels = {
-            Group(g): Level(lv)
-            for scope in ("community", "custody")
-            for g, lv in (assessment.rosh or {}).get(scope, {}).items()
-        }
+        ratings = ratings_of(assessment)
+        levels = ratings.highest_by_group() if ratings else {}
         factors = frozenset(c for c, a in (assessment.indicator_answers or {}).items() if a.get("relevant"))
         problems = plan_problems(
             assessment_complete=assessment.status == Assessment.Status.COMPLETE,
@@ -476,10 +513,16 @@ def risk_recalculate_many(*, people: list[Person]) -> int:
     return len(loaded)
 
 
-def assessment_import_apply(*, person: Person) -> None:
-    """After an import: the latest completed assessment, if newer than the one in force, sets the level (it was
-    countersigned where it was done). Registrations in the bundle are left as they came; the caller refreshes the
-    tiers (in bulk, with `risk_recalculate_many`)."""
+def assessment_import_apply(*, person: Person, changed: frozenset[str] = frozenset()) -> None:
+    """After an import, the same rules as Keepsafe's own assessments (issue 12 §5) for the latest completed
+    assessment when it is newer than the one in force and was imported or changed now (`changed`: external ids):
+
+    - an assessment by a trainee (PQiP) or an officer newly qualified on the day it was completed is marked for
+      countersignature; so is one whose levels leave a thresholding prompt open (nobody here answered it), the
+      prompts stored on it for the countersigner;
+    - a raise (or first level) takes effect at once; a lowering waits for an SPO's countersignature here.
+
+    Registrations in the bundle are left as they came; the caller refreshes the tiers (`risk_recalculate_many`)."""
     latest = (
         Assessment.objects.filter(person=person, status=Assessment.Status.COMPLETE)
         .order_by("-completed_at", "-id")
@@ -488,20 +531,51 @@ def assessment_import_apply(*, person: Person) -> None:
     risk, _ = CaseRisk.objects.get_or_create(person=person)
     in_force = risk.assessment
     if (
-        latest is not None
-        and latest.overall
-        and (in_force is None or (latest.completed_at or clock.now()) > (in_force.completed_at or clock.now()))
+        latest is None
+        or not latest.overall
+        or latest.source != Assessment.Source.IMPORTED
+        or latest.external_id not in changed
+        or latest.countersigned_at is not None
+        or (in_force is not None and (latest.completed_at or clock.now()) <= (in_force.completed_at or clock.now()))
     ):
-        previous = risk.level
-        risk.level, risk.assessment = latest.overall, latest
+        return
+    ratings = ratings_of(latest)
+    new = Level(latest.overall)
+    previous = current_level(person)
+    prompts = (
+        thresholding_prompts(assessment_evidence(person, frozenset()), ratings.highest_by_group()) if ratings else []
+    )
+    trainee, nqo = _assessor_flags(latest)
+    outcome = on_completion(
+        current=previous,
+        new=new,
+        assessor_is_trainee=trainee,
+        assessor_is_newly_qualified=nqo,
+        overridden_prompts=tuple(p.code for p in prompts),
+        imported=True,
+    )
+    latest.prompts = [
+        _prompt_json(p, ratings) | {"response": "", "responded_by": ""} for p in prompts if ratings is not None
+    ]
+    latest.previous_level = previous.value if previous else None
+    latest.countersign_required, latest.countersign_reasons = outcome.countersign_required, list(outcome.reasons)
+    latest.save(update_fields=["prompts", "previous_level", "countersign_required", "countersign_reasons"])
+    reason = f"Imported assessment {latest.external_id}: {outcome.change.value.lower()}"
+    if outcome.takes_effect_now:
+        was = risk.level
+        risk.level, risk.assessment = new.value, latest
         risk.save()
-        if previous != latest.overall:
-            _level_change(
-                person,
-                latest,
-                by="import",
-                previous=previous,
-                new=latest.overall,
-                effective=True,
-                reason=f"Imported assessment {latest.external_id}",
-            )
+        if was != new.value:
+            _level_change(person, latest, by="import", previous=was, new=new.value, effective=True, reason=reason)
+    else:
+        risk.pending_level, risk.pending_assessment = new.value, latest
+        risk.save()
+        _level_change(
+            person,
+            latest,
+            by="import",
+            previous=risk.level or (previous.value if previous else None),
+            new=new.value,
+            effective=False,
+            reason=reason + " — waiting for countersignature",
+        )

@@ -1,7 +1,10 @@
 """Changing the RoSH level without obstacles: raising takes effect at once; lowering waits for an SPO.
 
 HMPPS response to the Zara Aleena PFD (seeds/001, concern 6): senior approval must not stand in the way of raising
-a risk level. Trainees (PQiP) and newly qualified officers always need countersignature.
+a risk level. Trainees (PQiP) and newly qualified officers always need countersignature. A thresholding prompt
+answered with a reason instead of the higher level it points to is a decision a manager countersigns (issue 12 §4;
+seeds/001 concerns 3–5: evidence of weapons and threats weighed by one officer alone). Imported assessments follow
+the same rules (issue 12 §5), except that the SPO's review of a raise was done where the assessment was made.
 """
 
 from __future__ import annotations
@@ -28,9 +31,17 @@ class Outcome:
 
 
 def on_completion(
-    *, current: Level | None, new: Level, assessor_is_trainee: bool, assessor_is_newly_qualified: bool
+    *,
+    current: Level | None,
+    new: Level,
+    assessor_is_trainee: bool,
+    assessor_is_newly_qualified: bool,
+    overridden_prompts: tuple[str, ...] = (),
+    imported: bool = False,
 ) -> Outcome:
-    """What completing an assessment does to the case's RoSH level, and whether an SPO must countersign."""
+    """What completing (or importing) an assessment does to the case's RoSH level, and whether an SPO must
+    countersign. `overridden_prompts`: thresholding prompts answered with a reason rather than the level they
+    suggest (for an imported assessment: every prompt its levels leave open, since nobody here answered them)."""
     if current is None:
         change = Change.FIRST
     elif new.rank > current.rank:
@@ -40,7 +51,8 @@ def on_completion(
     else:
         change = Change.UNCHANGED
     reasons = []
-    if change is Change.RAISED:
+    reviewed_raise = change is Change.RAISED and not imported
+    if reviewed_raise:
         reasons.append("a raised level takes effect now; the SPO reviews it afterwards")
     if change is Change.LOWERED:
         reasons.append("a lower level takes effect only when an SPO countersigns")
@@ -48,7 +60,15 @@ def on_completion(
         reasons.append("assessments by trainee probation officers (PQiP) are always countersigned")
     if assessor_is_newly_qualified:
         reasons.append("assessments by newly qualified officers are always countersigned")
-    countersign = change in (Change.RAISED, Change.LOWERED) or assessor_is_trainee or assessor_is_newly_qualified
+    for code in overridden_prompts:
+        reasons.append(f"thresholding prompt {code} points to a higher level than the one chosen: a manager decides")
+    countersign = (
+        reviewed_raise
+        or change is Change.LOWERED
+        or assessor_is_trainee
+        or assessor_is_newly_qualified
+        or bool(overridden_prompts)
+    )
     return Outcome(
         change, takes_effect_now=change is not Change.LOWERED, countersign_required=countersign, reasons=tuple(reasons)
     )

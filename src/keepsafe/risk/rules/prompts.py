@@ -1,8 +1,11 @@
 """Thresholding prompts: where the evidence points to a higher RoSH level than the assessor chose.
 
 Each rule is named, cites why it exists, and carries its evidence. A prompt must be answered (raise the level, or
-explain why not) before the assessment can be saved as complete. Sources: Prevention of Future Deaths report and HMPPS
-response on Zara Aleena (seeds/001, concerns 3–5); HMI Probation, Bendall and McSweeney findings (seeds/004).
+explain why not) before the assessment can be saved as complete. Indicators FOUND in the case's records drive the
+prompts whatever the assessor answered about them (issue 12 §4): answering "not relevant" cannot make a prompt go
+away; only the higher level, or a reason a manager countersigns, answers it. Sources: Prevention of Future Deaths
+report and HMPPS response on Zara Aleena (seeds/001, concerns 3–5); HMI Probation, Bendall and McSweeney findings
+(seeds/004).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ class Evidence:
 
     today: date
     relevant_indicators: frozenset[str] = frozenset()  # serious-harm indicators answered "relevant"
+    # Indicators found in records and contact notes, whatever the answer: indicator -> where found (refs)
+    found_indicators: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     registrations: frozenset[str] = frozenset()  # active registration codes
     mappa_level: int | None = None
     predictor_bands: Mapping[str, str] = field(default_factory=dict)  # e.g. {"rsr": "HIGH", "ovp": "HIGH"}
@@ -35,6 +40,7 @@ class Prompt:
     message: str
     evidence: tuple[str, ...]
     source: str
+    records: tuple[str, ...] = ()  # where the indicators in `evidence` were found (record:ID, contact:ID)
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ RULES = {
 
 def _triggered(e: Evidence) -> list[tuple[_Rule, tuple[str, ...]]]:
     found: list[tuple[_Rule, tuple[str, ...]]] = []
-    ind, regs = e.relevant_indicators, e.registrations
+    ind, regs = e.relevant_indicators | frozenset(e.found_indicators), e.registrations
     if {"weapons", "threats"} <= ind and ({"violence", "violence_escalation"} & ind):
         found.append(
             (
@@ -146,5 +152,6 @@ def thresholding_prompts(evidence: Evidence, chosen: Mapping[Group, Level]) -> l
     for rule, items in _triggered(evidence):
         level = chosen.get(rule.group, Level.LOW)
         if level.rank < rule.suggested.rank:
-            prompts.append(Prompt(rule.code, rule.group, rule.suggested, rule.message, items, rule.source))
+            records = tuple(sorted({ref for item in items for ref in evidence.found_indicators.get(item, ())}))
+            prompts.append(Prompt(rule.code, rule.group, rule.suggested, rule.message, items, rule.source, records))
     return prompts

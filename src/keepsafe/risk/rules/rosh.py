@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 
 class Level(enum.StrEnum):
@@ -53,11 +55,103 @@ NOT_A_RATIONALE = re.compile(
 MIN_RATIONALE_CHARS = 40
 
 
-def overall(levels: Mapping[Group, Level]) -> Level:
-    """The overall RoSH is the highest level in any group (OASys R10.6)."""
-    if not levels:
+def highest(levels: Iterable[Level]) -> Level:
+    """The highest of some levels (OASys R10.6: the overall RoSH is the highest level in any group)."""
+    found = list(levels)
+    if not found:
         raise ValueError("an overall RoSH level needs at least one group's level")
-    return max(levels.values(), key=lambda level: level.rank)
+    return max(found, key=lambda level: level.rank)
+
+
+class RatingsError(ValueError):
+    """Stored or imported ratings that cannot be read: says which setting and group, and why."""
+
+
+def _level(raw: Mapping[str, Any], setting: str, group: Group) -> Level:
+    value = raw.get(group.value)
+    if not isinstance(value, str) or value not in Level.__members__:
+        raise RatingsError(f"rosh.{setting}.{group.value}: {value!r} is not one of {', '.join(Level)}")
+    return Level(value)
+
+
+@dataclass(frozen=True)
+class CommunityRatings:
+    """Risk in the community, one level per group (ARNS `riskInCommunity`)."""
+
+    children: Level
+    public: Level
+    known_adult: Level
+    staff: Level
+
+    def by_group(self) -> dict[Group, Level]:
+        return {group: getattr(self, group.value) for group in COMMUNITY_GROUPS}
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any], setting: str = "community") -> CommunityRatings:
+        return cls(*(_level(raw, setting, g) for g in COMMUNITY_GROUPS))
+
+
+@dataclass(frozen=True)
+class CustodyRatings:
+    """Risk in custody: the community groups and prisoners (ARNS `riskInCustody`). Not a subtype of
+    CommunityRatings, so one setting can never be passed where the other is meant."""
+
+    children: Level
+    public: Level
+    known_adult: Level
+    staff: Level
+    prisoners: Level
+
+    def by_group(self) -> dict[Group, Level]:
+        return {group: getattr(self, group.value) for group in CUSTODY_GROUPS}
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any], setting: str = "custody") -> CustodyRatings:
+        return cls(*(_level(raw, setting, g) for g in CUSTODY_GROUPS))
+
+
+@dataclass(frozen=True)
+class RoshRatings:
+    """Both settings side by side, never merged: a custody rating cannot overwrite a community one.
+
+    `overall` is the highest level across community AND custody (ARNS RoshRiskSummaryDto `overallRiskLevel`,
+    shared/research/hmpps.md §5; OASys R10.6).
+    """
+
+    community: CommunityRatings
+    custody: CustodyRatings | None = None
+
+    @property
+    def overall(self) -> Level:
+        return highest(self.all_levels())
+
+    def all_levels(self) -> tuple[Level, ...]:
+        custody = tuple(self.custody.by_group().values()) if self.custody else ()
+        return (*self.community.by_group().values(), *custody)
+
+    def highest_by_group(self) -> dict[Group, Level]:
+        """Each group's highest rating in either setting (what a thresholding prompt is compared with)."""
+        out = self.community.by_group()
+        if self.custody is not None:
+            for group, level in self.custody.by_group().items():
+                out[group] = highest((out[group], level)) if group in out else level
+        return out
+
+    def as_json(self) -> dict[str, dict[str, str] | None]:
+        return {
+            "community": {g.value: lv.value for g, lv in self.community.by_group().items()},
+            "custody": {g.value: lv.value for g, lv in self.custody.by_group().items()} if self.custody else None,
+        }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> RoshRatings:
+        """Read the stored shape `{"community": {group: level}, "custody": {group: level} | null}`."""
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("community"), Mapping):
+            raise RatingsError("rosh.community: the community ratings are missing")
+        custody = raw.get("custody")
+        if custody is not None and not isinstance(custody, Mapping):
+            raise RatingsError("rosh.custody: must be an object of group ratings, or null")
+        return cls(CommunityRatings.from_json(raw["community"]), CustodyRatings.from_json(custody) if custody else None)
 
 
 def rationale_problem(text: str) -> str | None:

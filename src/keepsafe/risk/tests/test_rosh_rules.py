@@ -11,22 +11,53 @@ from hypothesis import strategies as st
 from keepsafe.risk.rules.countersign import Change, on_completion
 from keepsafe.risk.rules.plan import SECTIONS, plan_problems
 from keepsafe.risk.rules.prompts import RULES, Evidence, thresholding_prompts
-from keepsafe.risk.rules.rosh import COMMUNITY_GROUPS, LEVEL_ORDER, Group, Level, overall, rationale_problem
+from keepsafe.risk.rules.rosh import (
+    COMMUNITY_GROUPS,
+    LEVEL_ORDER,
+    CommunityRatings,
+    CustodyRatings,
+    Group,
+    Level,
+    RatingsError,
+    RoshRatings,
+    highest,
+    rationale_problem,
+)
 
 TODAY = date(2026, 11, 23)
 levels = st.sampled_from(LEVEL_ORDER)
 
 
-@given(st.dictionaries(st.sampled_from(list(Group)), levels, min_size=1))
-def test_overall_is_the_highest_group(chosen):
-    top = overall(chosen)
-    assert top in chosen.values()
-    assert all(level.rank <= top.rank for level in chosen.values())
+@given(st.lists(levels, min_size=1))
+def test_highest_is_the_highest_level(chosen):
+    top = highest(chosen)
+    assert top in chosen
+    assert all(level.rank <= top.rank for level in chosen)
 
 
-def test_overall_needs_a_group():
+def test_highest_needs_a_level():
     with pytest.raises(ValueError, match="at least one group"):
-        overall({})
+        highest([])
+
+
+def test_very_high_to_the_public_in_the_community_is_not_hidden_by_low_in_custody():
+    """Issue 12 §1: `overall({**community, **custody})` let custody overwrite community and showed LOW."""
+    ratings = RoshRatings(
+        CommunityRatings(Level.LOW, Level.VERY_HIGH, Level.LOW, Level.LOW),
+        CustodyRatings(Level.LOW, Level.LOW, Level.LOW, Level.LOW, Level.LOW),
+    )
+    assert ratings.overall is Level.VERY_HIGH
+    assert ratings.highest_by_group()[Group.PUBLIC] is Level.VERY_HIGH
+    assert RoshRatings.from_json(ratings.as_json()) == ratings
+
+
+def test_stored_ratings_that_cannot_be_read_say_where():
+    with pytest.raises(RatingsError, match=r"rosh\.custody\.children: None is not one of"):
+        RoshRatings.from_json(
+            {"community": dict.fromkeys(["children", "public", "known_adult", "staff"], "LOW"), "custody": {"x": 1}}
+        )
+    with pytest.raises(RatingsError, match="community ratings are missing"):
+        RoshRatings.from_json({"custody": None})
 
 
 @pytest.mark.parametrize(

@@ -124,3 +124,67 @@ def test_the_analysis_step_shows_what_the_records_say_for_each_indicator(site):
     assert 'data-testid="found-weapons"' in page
     assert '<mark class="ks-finding">Improvised blade</mark>' in page
     assert 'data-testid="found-sexual_harm"' not in page
+
+
+THREATS_AND_VIOLENCE = [
+    {
+        "id": rid,
+        "source": "POLICE",
+        "kind": "INTELLIGENCE_LOG",
+        "occurred_at": "2026-03-01T10:00:00Z",
+        "received_at": "2026-03-02T10:00:00Z",
+        "author": "GMP",
+        "text": text,
+        "order": None,
+    }
+    for rid, text in (
+        ("POL-1", "He threatened to stab a neighbour outside the flat."),
+        ("POL-2", "Arrested after he punched a man in the street, causing a broken nose."),
+    )
+]
+
+
+@pytest.fixture
+def evidenced(imported):
+    """Weapons, threats and violence in the records; the imported OASys rates the public MEDIUM."""
+    person = make_person("A000002", registrations=[])
+    person["records"] = [*person["records"], *THREATS_AND_VIOLENCE]
+    person["assessments"][0]["rosh"]["community"]["public"] = "MEDIUM"
+    imported(make_bundle(person))
+    return {
+        username: User.objects.create(username=username, staff=Staff.objects.get(code=code), role=role)
+        for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("sara", "STF0100", "SPO"))
+    }
+
+
+def test_the_risk_tab_shows_where_an_imported_level_falls_short_of_the_evidence(evidenced):
+    page = client_for(evidenced["ada"]).get("/case/A000002/risk").content.decode()
+    assert 'data-testid="rosh-gap"' in page
+    assert "Suggested High for public, rated Medium" in page
+    assert "record:POL-1" in page
+    assert "waiting for countersignature" in page
+
+
+def test_the_countersigner_sees_the_prompt_its_evidence_the_reason_and_the_previous_level(evidenced):
+    ada = client_for(evidenced["ada"])
+    ada.post("/case/A000002/assessments/start")
+    aid = Assessment.objects.get(status="DRAFT").external_id
+    ada.post(f"/case/A000002/assessments/{aid}/analyse", analysis_form())  # every indicator "not relevant"
+    prompted = ada.post(f"/case/A000002/assessments/{aid}/judge", judge_form("MEDIUM"))
+    assert prompted.status_code == 400
+    assert b"The evidence points higher" in prompted.content
+    reason = "The blade was found in 2021 and the threats were to a man now abroad; nothing since then."
+    form = judge_form("MEDIUM", **{"prompt-WEAPONS_THREATS_VIOLENCE": reason})
+    form["community-known_adult"] = "HIGH"
+    assert ada.post(f"/case/A000002/assessments/{aid}/judge", form).status_code == 302
+    ada.post(f"/case/A000002/assessments/{aid}/complete")
+    assessment = Assessment.objects.get(external_id=aid)
+    assert assessment.status == "COMPLETE"
+    assert assessment.countersign_required
+    page = client_for(evidenced["sara"]).get(f"/case/A000002/assessments/{aid}/countersign").content.decode()
+    assert "Level before it: <strong>High</strong>" in page
+    assert 'data-testid="countersign-prompts"' in page
+    assert "Weapons, threats to harm and violence are all present" in page
+    assert "record:POL-2" in page
+    assert reason in page
+    assert 'data-testid="countersign-not-relevant"' in page  # found in records, answered not relevant

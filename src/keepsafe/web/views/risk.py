@@ -20,7 +20,7 @@ from keepsafe.risk.models import Assessment, RiskManagementPlan
 from keepsafe.risk.rules.plan import SECTIONS
 from keepsafe.risk.rules.rosh import COMMUNITY_GROUPS, CUSTODY_GROUPS, LEVEL_ORDER
 from keepsafe.risk.rules.tier.contact import next_contact_due
-from keepsafe.risk.selectors import gather, risk_summary
+from keepsafe.risk.selectors import found_indicators, gather, ratings_of, risk_summary
 from keepsafe.risk.services import (
     ANSWERS,
     COUNTERSIGNERS,
@@ -197,7 +197,7 @@ def judge_step(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
     in_custody = bool(assessment.rosh.get("custody")) if assessment.rosh else False
     form: dict[str, Any] = {
         "community": (assessment.rosh or {}).get("community", {}),
-        "custody": (assessment.rosh or {}).get("custody", {}),
+        "custody": (assessment.rosh or {}).get("custody") or {},
         "rationales": assessment.rationales or {},
         "rts": assessment.risk_to_self or {},
         "other": assessment.other_risks or {},
@@ -296,7 +296,9 @@ def plan_step(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
             "plan": plan,
             "sections": SECTIONS,
             "factors": factors,
-            "rated_groups": [g for scope in ("community", "custody") for g in (assessment.rosh or {}).get(scope, {})],
+            "rated_groups": [g.value for g in ratings.highest_by_group()]
+            if (ratings := ratings_of(assessment))
+            else [],
             "can_plan": actor.role in ASSESSORS and not (plan and plan.status == "FINAL"),
         }
     )
@@ -324,5 +326,19 @@ def countersign(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
                 context["page_errors"], context["errors"] = _errors(exc)
             except PermissionDeniedError as exc:
                 raise PermissionDenied from exc
-    context["form"] = form
+    # What the countersigner weighs (issue 12 §4): the level before, both settings, every prompt with its evidence
+    # and the reason given, and the indicators found in records that the assessor answered "not relevant".
+    found = found_indicators(person, assessment.completed_at) if assessment.completed_at else {}
+    answers = assessment.indicator_answers or {}
+    context.update(
+        {
+            "form": form,
+            "ratings": ratings_of(assessment),
+            "found_not_relevant": [
+                {"code": code, "label": INDICATORS[code], "reason": answers[code].get("reason", ""), "where": where}
+                for code, where in found.items()
+                if code in answers and answers[code].get("relevant") is False
+            ],
+        }
+    )
     return render(request, "case/assessment_countersign.html", context, status=400 if context["errors"] else 200)
