@@ -12,6 +12,7 @@ ALIASES = {
     "case": "case_summary",
     "audit": "audit_search",
     "scan-corpus": "scan_corpus",
+    "indicator-train": "indicator_train",
 }
 
 

@@ -22,6 +22,7 @@ class CorpusItem:
     source: str
     text: str
     labels: tuple[Annotation, ...]
+    style: str = ""  # the record style (police, prison_intelligence...); the source when the file gives none
 
 
 class CorpusError(ValueError):
@@ -68,5 +69,9 @@ def read_corpus(lines: Iterable[str]) -> list[CorpusItem]:
                     number, f"{field}.text", f"{label['text']!r} does not match the span {text[start:end]!r}"
                 )
             annotations.append(Annotation(indicator, start, end))
-        items.append(CorpusItem(item_id, str(data.get("source", "")), text, tuple(annotations)))
+        source = str(data.get("source", ""))
+        style = data.get("style") or source or "(no style)"
+        if not isinstance(style, str):
+            raise CorpusError(number, "style", "must be a string")
+        items.append(CorpusItem(item_id, source, text, tuple(annotations), style))
     return items

@@ -17,6 +17,10 @@ Span = tuple[int, int]
 # Issue 5, "Done means": every group must reach these on the corpus.
 PRECISION_TARGET = 0.90
 RECALL_TARGET = 0.85
+# Issue 13, on held-out styles: micro precision and recall over every indicator, and no indicator below a recall floor.
+MICRO_PRECISION_TARGET = 0.90
+MICRO_RECALL_TARGET = 0.90
+INDICATOR_RECALL_FLOOR = 0.80
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,22 @@ class Evaluation:
     @property
     def failing_groups(self) -> list[str]:
         return [group for group, counts in self.by_group.items() if not counts.meets_targets]
+
+    @property
+    def shortfalls(self) -> list[str]:
+        """Issue 13's targets this evaluation misses, each said in words (empty when every target is met)."""
+        o = self.overall
+        out = []
+        if o.precision < MICRO_PRECISION_TARGET:
+            out.append(f"micro precision {o.precision:.3f} < {MICRO_PRECISION_TARGET}")
+        if o.recall < MICRO_RECALL_TARGET:
+            out.append(f"micro recall {o.recall:.3f} < {MICRO_RECALL_TARGET}")
+        out += [
+            f"{name} recall {c.recall:.3f} < {INDICATOR_RECALL_FLOOR}"
+            for name, c in self.by_indicator.items()
+            if c.recall < INDICATOR_RECALL_FLOOR
+        ]
+        return out
 
 
 def _overlaps(a: Span, b: Span) -> bool:

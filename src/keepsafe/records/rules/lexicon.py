@@ -25,6 +25,57 @@ from dataclasses import dataclass
 LEXICON_VERSION = "2026-11-23.1"
 
 
+# Irregular verbs the lexicon uses with `~` (base: its other forms).
+IRREGULAR = {
+    "beat": ("beats", "beaten", "beating"),
+    "bite": ("bites", "bit", "bitten", "biting"),
+    "break": ("breaks", "broke", "broken", "breaking"),
+    "fight": ("fights", "fought", "fighting"),
+    "hit": ("hits", "hitting"),
+    "strike": ("strikes", "struck", "striking"),
+    "throw": ("throws", "threw", "thrown", "throwing"),
+    "swing": ("swings", "swung", "swinging"),
+    "send": ("sends", "sent", "sending"),
+    "lay": ("lays", "laid", "laying"),
+    "leave": ("leaves", "left", "leaving"),
+    "make": ("makes", "made", "making"),
+    "set": ("sets", "setting"),
+    "shoot": ("shoots", "shot", "shooting"),
+    "sit": ("sits", "sat", "sitting"),
+    "tell": ("tells", "told", "telling"),
+    "wait": ("waits", "waited", "waiting"),
+    "put": ("puts", "putting"),
+    "get": ("gets", "got", "getting", "gotten"),
+    "go": ("goes", "went", "gone", "going"),
+    "come": ("comes", "came", "coming"),
+    "deck": ("decks", "decked", "decking"),
+    "attack": ("attacks", "attacked", "attacking"),
+    "smack": ("smacks", "smacked", "smacking"),
+    "knock": ("knocks", "knocked", "knocking"),
+    "kick": ("kicks", "kicked", "kicking"),
+    "whack": ("whacks", "whacked", "whacking"),
+}
+
+
+def inflections(verb: str) -> frozenset[str]:
+    """A verb's forms, for `~verb` in a pattern: the lexicon names a verb once and matches stab, stabs, stabbed,
+    stabbing (and the undoubled misspellings stabed, stabing). Regular English inflection, plus IRREGULAR."""
+    verb = verb.lower()
+    if verb in IRREGULAR:
+        return frozenset({verb, *IRREGULAR[verb]})
+    forms = {verb}
+    if verb.endswith("e"):
+        forms |= {verb + "s", verb + "d", verb[:-1] + "ing"}
+    elif verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
+    else:
+        es = "es" if verb.endswith(("s", "sh", "ch", "x", "z")) else "s"
+        forms |= {verb + es, verb + "ed", verb + "ing"}
+        if len(verb) >= 3 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
+            forms |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}
+    return frozenset(forms)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -46,6 +97,29 @@ PARTNER = (
 POSSESSIVE = "his|her|their|the|a|former|previous|current|new|'s"
 HOME = "house|home|address|flat|workplace|work|office|street|door"
 VICTIM = "victim|victim's|complainant|complainant's"
+HARM_VERBS = (
+    "~punch|~kick|~headbutt|~stamp|~slap|~strangle|~choke|~throttle|~batter|~beat|~attack|~assault|~hit|~boot|"
+    "~smack|~glass|~bottle|~floor|~bite|~drag|~shove|~push|~elbow|~twat|~deck|~grab|~knee|~stab|~slash|~wound|~strike|"
+    "~lamp|~leather|~thump|~whack|~scald|~torture|~pummel|~bash|~suffocate|~smother|~rush|~jump|"
+    "~knock|~shank|~chib|~pin|~spit"
+)
+PERSON = (
+    "him|her|them|me|victim|victims|man|woman|male|female|partner|girlfriend|wife|boy|girl|child|son|daughter|"
+    "prisoner|officer|resident|neighbour|mother|mum|father|dad|brother|sister|stranger|someone|ip|complainant|"
+    "cellmate|peer|associate|friend|lad|youth|teenager|baby|staff|guard|driver|shopkeeper|pensioner|ex|"
+    "people|others|another|kids|children|nan|grandmother|uncle|aunt|stepdaughter|stepson|toddler|pco|nurse|worker|"
+    "doorman|bouncer|customer|passenger|pedestrian|student|pupil|teacher|inmate|colleague|landlord|tenant|mate"
+)
+OBJECTS = (
+    "tray|bottle|bottles|belt|chair|leg|table|brick|hammer|cue|ball|sock|socks|kettle|flask|glass|pint|"
+    "screwdriver|bar|bat|club|crowbar|rock|stone|stick|mop|extinguisher|chain|dumbbell|weight|controller|plank|pole|"
+    "cosh|boot|iron|wrench|spanner|axe|hatchet|knife|blade|machete|scissors|fork|pen|mug|ashtray|padlock|lock|"
+    "batteries|toothbrush|razor|broom|shovel|spade|tool|torch|vase|plate|cup|jug|saucepan|pan|lamp|bike|lock"
+)
+ORDERS = (
+    "restraining|non-molestation|molestation|protection|prevention|harm order|orders|injunction|"
+    "nmo|nmos|shpo|sopo|spo|dapo|dvpo|ro"
+)
 KILL = "kill|murder|stab|shoot|cut|hurt|harm|batter|glass|burn|smash|slash|strangle|petrol|bomb|knife"
 
 RULES: tuple[Rule, ...] = (
@@ -436,6 +510,195 @@ RULES: tuple[Rule, ...] = (
         "antidepressants|antipsychotics",
         "acct",
     ),
+    # Issue 13: patterns that generalise. `~verb` matches every form of the verb; a harm verb with a person as its
+    # object stands in for the dependency parse a blank pipeline does not have (docs/decisions.md).
+    _rule(
+        "violence.harm_person",
+        "a person is the object of a verb of physical harm",
+        f"{HARM_VERBS} _{{0,3}} {PERSON}",
+        "~lay|~set into|about _{0,2} " + PERSON,
+        "~put|~get _{0,1} hands on _{0,2} " + PERSON,
+        "~swing for|at _{0,2} " + PERSON,
+        "~knock|~leave _{0,2} " + PERSON + " unconscious|out|senseless",
+    ),
+    _rule(
+        "violence.outcome",
+        "serious violence is named by its charge or by the injury it caused",
+        "murder|murdered|murdering|manslaughter|s18|s20|s47",
+        "s. 18|20|47",
+        "section 18|20|47 _{0,1} gbh|wounding|assault|abh",
+        "wounding with intent",
+        "violent disorder",
+        "~need|~require|~receive #? stitches|staples|surgery",
+        "~need|~require|~receive hospital treatment",
+        "fractured|broken|shattered jaw|cheekbone|nose|skull|ribs|eye|arm|wrist",
+        "~leave|knocked _{0,2} unconscious|senseless",
+        "bleed on the brain",
+        "in a coma",
+        "head|facial|stab|knife injuries|injury|wounds|wound",
+        "split|cut|burst lip",
+        "marks|bruises|bruising round|around|on _{0,1} her|his neck|throat",
+    ),
+    _rule(
+        "weapons.object_used",
+        "an everyday object was used or brandished as a weapon",
+        f"{HARM_VERBS}|~hit|~strike|~threaten|~swing|~smash|~throw|~wave|~brandish|~chase|~whack|~go _{{0,4}} "
+        f"with|using a|an|the|his|her _{{0,1}} {OBJECTS}",
+        f"~swing|~smash|~throw|~brandish|~wave|~wield a|an|the {OBJECTS}",
+        "armed with _{0,2}",
+        "at knifepoint|gunpoint",
+        "~wet up",
+        "zombie|rambo|flick|stanley|butterfly knife|knives",
+        "box cutter|cutters",
+        "sawn-off|sawn off|shotty|shotties",
+        "pepper|cs spray",
+        "stun gun",
+        "bb|air gun|rifle|pistol",
+        "a|the|his|with|carrying|holding|got strap|nank|chiv|chivs|shank|shanks",
+    ),
+    _rule(
+        "threats.slang",
+        "a threat is made in slang, euphemism or prison argot",
+        "you|you're|youre|your|he's|he|she's|ur dead|done|finished",
+        "dead man|men",
+        "watch|mind your|ur back",
+        "know|knows where you|she|he|they live|lives",
+        "~do _{0,1} you|him|her|them in",
+        "~wet you|him|her|them up?",
+        "~put you|him|her|them in the ground",
+        "~end you|him|her|them",
+        "merk|merked|merking|merk'd",
+        "~shank|~stab|~cut|~slice|~bury|~finish you|ya|u",
+        "~have|~get _{0,1} you|him|her|them done|sorted|seen+to",
+        "bounty|price on _{0,2} head",
+        "throat-slitting|throat slitting|slitting gesture|gestures",
+        "~come for|after you|him|her|them",
+        "~smash|~kick _{0,2} face|head|teeth in",
+        "~burn|~torch _{0,3} house|flat|place|car down?",
+        "~break your|his|her legs|arms|neck|jaw",
+        "~square up to",
+        "~bang out",
+        "~get revenge|payback",
+        "~teach _{0,2} a lesson",
+        "~make _{0,1} you|him|her|them pay|regret|sorry",
+        "~regret it",
+        "sleep with one eye open",
+        "days are numbered",
+        "~rip _{0,2} head off",
+        "my|his boys|people|mates on|onto you|him|her",
+        "people on the out",
+    ),
+    _rule(
+        "order_breach.prohibited_act",
+        "something a civil order prohibits was done, named with the order, without the word breach",
+        f"despite|notwithstanding|contrary+to|in+contravention+of|prohibited+by|forbidden+by|ignoring _{{0,3}} {ORDERS}",
+        f"which|that _{{0,1}} the|his|her|an|a _{{0,1}} {ORDERS} prohibits|forbids|bans|prevents",
+        f"while|whilst|when _{{0,1}} a|an|the|his {ORDERS} was|is in force|place",
+        "~enter|inside|within|in|into _{0,1} the|an|his|her exclusion zone|zones",
+        "gps _{0,8} inside|within|near|at|outside|places|placed|puts|put|shows|showed _{0,4} exclusion|her|victim|the+victim",
+    ),
+    _rule(
+        "stalking.behaviour",
+        "he follows, waits for or contacts someone who does not want it, or through others",
+        "~follow _{0,4} home|to+her|to+his|from+the",
+        "~follow a|an|the woman|girl|stranger|female|lady|man",
+        "~wait|~sit|~hang|~loiter|~park|~lurk outside|near|around|by|at _{0,4} " + HOME + "|gym|car|shop|salon",
+        "~contact|~message|~text|~call|~ring|~reach|~send|~write|~pass _{0,4} through|via _{0,2} friends|family|"
+        "mutual|third|others|associates|sister|mum|mother|brother|prisoners|her|his",
+        "~set|~create|~make|~use _{0,1} up? _{0,1} new|fake|different|multiple|another|burner account|accounts|"
+        "profile|profiles|numbers|number|pages",
+        "after|despite _{0,2} she|he|they _{0,1} blocked",
+        "~track|~trace down? _{0,2} new? address|location|whereabouts",
+        "tracker|airtag|airtags on _{0,2} car|bag",
+        "~leave|~send gifts|flowers|notes|letters|cards _{0,4} doorstep|door|car|work",
+        "won't|will+not|cannot|can't ~leave _{0,1} her|him|them alone",
+        "~ask|~ask _{0,3} where _{0,2} she|he|they lives|living|is|works|moved",
+        "~keep ~turn|~show up",
+    ),
+    _rule(
+        "pro_violence_attitudes.reported",
+        "he justifies violence, as he said it (reported speech)",
+        "she|he|they knew what would happen",
+        "~bring it on herself|himself|themselves",
+        "~need|~deserve _{0,1} putting in her|his|their place",
+        "deserved|deserves|deserve a|it|what _{0,2} slap|beating|hiding|kicking|smack|battering|clip|hiding",
+        "should have|should've kept _{0,1} her|his|their mouth shut",
+        "grasses|nonces|snitches|rats deserve|get",
+        "a|good slap|hiding|kicking never hurt",
+        "~keep _{0,1} her|them in line",
+        "you have|got to|gotta _{0,2} hurt|batter|stab|hit people|them",
+        "right to hit|stab|hurt|batter|attack",
+        "~do it again",
+    ),
+    _rule(
+        "callousness.behaviour",
+        "he laughs at, boasts about, shrugs off or minimises the harm he caused",
+        "~laugh|~smirk|~grin|~joke|~smile _{0,4} about|when|while|at|after|during|throughout",
+        "~shrug _{0,3} off|it|and",
+        "~brag|~boast|~show _{0,1} off|about",
+        "~film|~record _{0,1} the? assault|attack|fight|beating",
+        "only|just a slap|tap|push|shove|scratch|nudge|clip",
+        "~make light of",
+        "couldn't|could+not|doesn't|does+not|didn't|did+not care less",
+        "no|little|without regret|concern|emotion",
+        "~seem|~appear _{0,1} to? ~enjoy",
+        "her|his|their own fault",
+        "~make me do it",
+        "~wind me up",
+    ),
+    _rule(
+        "domestic_abuse.legal_terms",
+        "domestic abuse is named by its legal or multi-agency term",
+        "coercive|controlling behaviour|behavior|control",
+        "dash|marac|idva|idvas|dvpn|dvpo|dapn|dapo",
+        "clare 's law",
+        "domestic|da violence|abuse|incident|incidents|call|callout|call-out|related|assault|related",
+        "~flee _{0,1} to? a|the refuge",
+        "~isolate _{0,1} her|him|them from",
+        "~track _{0,1} her|his location|phone",
+        "~control _{0,1} her|his money|finances|phone|what|who|where",
+        "~tell her what to wear|do|say",
+    ),
+    _rule(
+        "child_safeguarding.present",
+        "a child was present during an incident, or an injury to a child was noticed",
+        "child|children|kids|baby|son|daughter|toddler|infant|stepson|stepdaughter|girl|boy was|were present|"
+        "there|upstairs|home|asleep|in+the+room|in+the+house|in+the+flat|in+the+car|hiding",
+        "in front of the|his|her|their children|kids|child|son|daughter|baby",
+        "school|teacher|nursery|dsl|headteacher|staff _{0,4} ~report|~notice|~raise|~see|~spot|~ring|~call|~find "
+        "_{0,6} bruise|bruises|bruising|mark|marks|injury|injuries|burn|burns|cut|cuts|black",
+        "~come|~arrive into? school|nursery _{0,1} with _{0,2} bruise|bruises|bruising|mark|marks|injury|injuries|"
+        "burn|burns|cut|cuts|black",
+        "~shake|~hit|~smack|~slap|~kick|~punch the|his|her|their baby|child|son|daughter|toddler|infant|kids",
+        "child|children|kids|baby ~witness|~see|~hear",
+        "plo|cin|lado",
+        "child in need",
+        "cp plan|register|conference|medical",
+        "~leave _{0,3} home? alone",
+    ),
+    _rule(
+        "sexual_harm.messages",
+        "sexual messages, images or grooming, especially of a child",
+        "~send|~ask|~request|~share|~post|~demand|~receive _{0,6} nude|nudes|naked|explicit|sexual|indecent|intimate|"
+        "sexualised images|pictures|pics|photos|videos|messages|texts|content|selfies?",
+        "nudes|sexting|sextortion|iioc|upskirt|upskirted|upskirting|downblousing",
+        "sexual communication|communications with a child",
+        "~befriend|~message|~groom|~target|~contact _{0,2} young|underage|teenage|little|school girls|boys|children|kids|"
+        "girl|boy",
+        "# year old girl|boy",
+        "~touch _{0,3} inappropriately|sexually|breasts|bottom|groin",
+        "~force|~pressure|~coerce _{0,2} her|him|them into|to _{0,1} sex|sexual",
+    ),
+)
+
+# Cross-sentence reference (issue 13): a partner named in the two sentences before, and "her"/"she" harmed here.
+PARTNER_HARMS = frozenset({"violence", "threats", "stalking", "pro_violence_attitudes", "weapons"})
+PARTNER_PRONOUNS = frozenset({"her", "she"})
+PARTNER_NEARBY = Rule(
+    id="domestic_abuse.partner_nearby",
+    indicator="domestic_abuse",
+    why="a partner or former partner named just before is the one harmed, threatened or pursued here",
+    patterns=(),
 )
 
 # Context cues (NegEx: Chapman et al., "A simple algorithm for identifying negated findings", J Biomed Inform 2001).
@@ -458,6 +721,8 @@ NEGATION_AFTER = (
     "was|were|been withdrawn|dropped|dismissed",
     "was|were negative",
     "not substantiated|proven",
+    "not required|needed|completed|met|known",
+    "returned|returns no|nothing",
 )
 # Phrases that contain a negation word but do not negate ("no further action" follows a real incident).
 PSEUDO_NEGATION = (
@@ -487,18 +752,46 @@ HYPOTHETICAL_BEFORE = (
 )
 HYPOTHETICAL_AFTER = ("would|could|might lead|result|mean",)
 # The person is the one harmed, not the one harming ("he was assaulted by another resident").
-EXPERIENCER_BEFORE = ("victim of", "threatened by", "was|were assaulted|attacked|threatened|stabbed|hit by")
-EXPERIENCER_AFTER = ("by another|other|a|an|someone|his|her|staff|officers|police",)
+EXPERIENCER_BEFORE = (
+    "victim of",
+    "threatened by",
+    "was|were assaulted|attacked|threatened|stabbed|hit by",
+    "scared|afraid|frightened|worried|fear|fears he|she will|might|would be",
+)
+EXPERIENCER_AFTER = (
+    "by another|other|a|an|someone|his|her|staff|officers|police|dealers|people|men|males|lads|youths|three|two|"
+    "several|others|unknown|prisoners|residents|group|gang",
+)
 # Findings of an indicator inside one of these phrases are not findings of it: naming an order is not the behaviour
 # the order prevents, sexual assault is sexual harm rather than violence, a threat to oneself is a mental-health sign.
+PASSIVE_HARM = (
+    "being|getting|got assaulted|attacked|threatened|stabbed|hit|punched|beaten|jumped|bullied|targeted|robbed|"
+    "slashed|glassed|kicked|battered|intimidated"
+)
 EXCLUSIONS: dict[str, tuple[str, ...]] = {
     "violence": (
+        PASSIVE_HARM,
+        f"was|were|been|being|got|getting|is|are {HARM_VERBS} _{{0,3}} by !him|mr|pop|subject|the|su|he|his",
+        # a threat or stated intent to harm is a threat, not yet violence
+        "will|would|'ll|'d|gonna|threatened+to|threatening+to|threatens+to|threaten+to|going+to|wants+to|want+to|"
+        f"planning+to|intends+to|intending+to|plans+to {HARM_VERBS}",
+        "witness|witnessed|reported|break|broke|stopped to|up? a|the fight|fights|assault|attack",
+        "fight|fights between _{0,3} other|others|two",
         "sexual|sexually|indecent|indecently assault|assaults|assaulted|assaulting",
         "punched|punching|kicked|kicking|hit|smashed a|the|his|her? door|doors|wall|walls|window|windows|car",
     ),
     "stalking": ("stalking protection order|orders|notice",),
-    "domestic_abuse": ("domestic abuse protection order|orders|notice",),
+    "weapons": (
+        "weapons|knife|knives amnesty|awareness|crime",
+        "kitchen knives|knife in the hostel|kitchen|drawer|are|were kept|locked",
+        "film|films|programme|documentary|game|news _{0,4} stabbing|shooting|knife|gun",
+    ),
+    "domestic_abuse": (
+        "domestic abuse protection order|orders|notice",
+        "domestic abuse|da enquiries|enquiry|checks|check|information|history _{0,1} checks?",
+    ),
     "threats": (
+        PASSIVE_HARM,
         "threat|threats|threatening|threatened to jump|overdose|self-harm",
         "threat|threats|threatening|threatened to kill|harm|hurt|cut himself|herself",
         "threat|threats|threatening|threatened to end|take his|her|own life",

@@ -22,6 +22,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from keepsafe.records.rules import lexicon as lx
+from keepsafe.records.rules.classifier import Model, context_features, shipped_model
+from keepsafe.records.rules.indicators import INDICATORS
 
 TokenSpec = dict[str, Any]
 
@@ -50,7 +52,9 @@ def _line_breaks(doc: Doc) -> Doc:
 
 
 class Scanner:
-    def __init__(self, rules: Sequence[lx.Rule] = lx.RULES) -> None:
+    def __init__(self, rules: Sequence[lx.Rule] = lx.RULES, model: Model | None = None) -> None:
+        """`model`: the statistical layer (classifier.py); None scans with the curated rules alone."""
+        self.model = model
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("keepsafe_line_breaks")
         self.nlp.add_pipe("sentencizer")
@@ -104,7 +108,10 @@ class Scanner:
         single: list[str] = []
         prefixes: list[str] = []
         variants: list[list[TokenSpec]] = []
+        expanded: list[str] = []
         for alt in alternatives:
+            expanded += sorted(lx.inflections(alt[1:])) if alt.startswith("~") and len(alt) > 1 else [alt]
+        for alt in expanded:
             if not alt:
                 raise PatternError(f"empty alternative in lexicon pattern {pattern!r}")
             if alt.endswith("*"):
@@ -136,21 +143,72 @@ class Scanner:
         matches = [
             m for anchors, matcher in self.rule_matchers if anchors is None or anchors & words for m in matcher(doc)
         ]
-        if not matches:
+        if not matches and self.model is None:
             return []
         cues: dict[str, list[Span]] = {}
-        for match_id, start, end in self.cues(doc):
-            cues.setdefault(self.nlp.vocab.strings[match_id], []).append(Span(doc, start, end))
+        if matches:
+            for match_id, start, end in self.cues(doc):
+                cues.setdefault(self.nlp.vocab.strings[match_id], []).append(Span(doc, start, end))
         found: list[Finding] = []
-        for sent in doc.sents:
+        sentences = list(doc.sents)
+        words_of = [[t.lower_ for t in sent if not t.is_space] for sent in sentences]
+        for n, whole in enumerate(sentences):
+            # Forms are not evidence: a heading Keepsafe (or a partner's form) wrote is not what a person said, and a
+            # "None known" answer says nothing was found.
+            answer_start, is_none = form_answer(whole.text)
+            if is_none:
+                continue
+            sent = whole
+            if answer_start:
+                sent = doc[_first_token_at(whole, whole.start_char + answer_start) : whole.end]
+                words_of[n] = [t.lower_ for t in sent if not t.is_space]
             in_sentence = [
                 (self.rules[self.nlp.vocab.strings[m]], Span(doc, s, e))
                 for m, s, e in matches
                 if sent.start <= s and e <= sent.end
             ]
-            if in_sentence:
-                found += self._sentence(doc, sent, in_sentence, cues)
+            from_rules = self._sentence(doc, whole, in_sentence, cues) if in_sentence else []
+            from_rules += self._partner_nearby(sent, from_rules, words_of[max(0, n - 2) : n])
+            found += from_rules
+            if self.model is not None and words_of[n]:
+                found += self._classified(sent, words_of[n], words_of[max(0, n - 2) : n], from_rules)
         return sorted(found, key=lambda f: (f.start, f.indicator))
+
+    def _partner_nearby(self, sent: Span, findings: list[Finding], previous: list[list[str]]) -> list[Finding]:
+        """A partner named in the sentences just before and "her"/"she" harmed in this one is domestic abuse."""
+        if any(f.indicator == "domestic_abuse" for f in findings):
+            return []
+        harms = [f for f in findings if f.indicator in lx.PARTNER_HARMS]
+        if not harms or "x:partner" not in context_features(previous):
+            return []
+        pronouns = [t for t in sent if t.lower_ in lx.PARTNER_PRONOUNS]
+        if not pronouns:
+            return []
+        rule = lx.PARTNER_NEARBY
+        t = pronouns[0]
+        return [Finding("domestic_abuse", t.idx, t.idx + len(t.text), t.text, rule.id, rule.why)]
+
+    def _classified(
+        self, sent: Span, words: list[str], previous: list[list[str]], from_rules: list[Finding]
+    ) -> list[Finding]:
+        """Indicators the classifier finds in a sentence that the rules did not: the finding covers the sentence."""
+        assert self.model is not None
+        have = {f.indicator for f in from_rules}
+        findings = []
+        text = sent.text.rstrip()
+        start = sent.start_char + (len(text) - len(text.lstrip()))
+        text = text.strip()
+        for verdict in self.model.judge(words, context_features(previous)):
+            if verdict.indicator in have or verdict.indicator not in INDICATORS:
+                continue
+            drivers = ", ".join(f"'{w}'" for w, _ in verdict.drivers) or "the sentence as a whole"
+            why = (
+                f"the statistical classifier judged this sentence to describe "
+                f"{INDICATORS[verdict.indicator].split(':')[0].lower()} (probability {verdict.probability:.2f}); "
+                f"the words that weighed most: {drivers}"
+            )
+            findings.append(Finding(verdict.indicator, start, start + len(text), text, f"{verdict.indicator}.classifier", why))
+        return findings
 
     def _sentence(
         self, doc: Doc, sent: Span, candidates: list[tuple[lx.Rule, Span]], cues: dict[str, list[Span]]
@@ -234,6 +292,34 @@ class Scanner:
         return findings
 
 
+# "Heading: answer" at the start of a line: a form's or template's heading of up to six words.
+_HEADING = re.compile(r"\A\s*[A-Za-z][A-Za-z0-9 ,/&'()-]{0,60}?:[ \t]*(?=\S|\Z)")
+_NONE_ANSWER = re.compile(
+    r"\A(?:none(?: known| reported| recorded| identified| disclosed)?|nil(?: known)?|n/?a|no|not known|not applicable|"
+    r"nothing(?: known| to report| of note)?|no concerns?(?: known| noted)?|unknown)[ .;]*\Z",
+    re.IGNORECASE,
+)
+
+
+def form_answer(sentence: str) -> tuple[int, bool]:
+    """Where the answer starts after a form heading (0 if there is none), and whether it is a "None known" answer.
+
+    Issue 13: the prison information form's headings ("Weapons", "Threats") are Keepsafe's own text, not evidence;
+    only what a person wrote in answer is scanned.
+    """
+    m = _HEADING.match(sentence)
+    if m and len(sentence[: m.end()].split()) <= 6:
+        return m.end(), bool(_NONE_ANSWER.match(sentence[m.end() :].strip()))
+    return 0, bool(_NONE_ANSWER.match(sentence.strip())) and len(sentence.split()) <= 3
+
+
+def _first_token_at(sent: Span, char: int) -> int:
+    for token in sent:
+        if token.idx >= char:
+            return token.i
+    return sent.end
+
+
 def _exact_start(specs: list[TokenSpec]) -> list[list[TokenSpec]]:
     """One pattern per first word. spaCy tries every pattern's first token at every token: an exact word is a C
     comparison, a word list a Python call, so starting exactly makes the scanner several times faster."""
@@ -268,8 +354,8 @@ def _first_words(specs: list[TokenSpec]) -> frozenset[str] | None:
 
 @cache
 def scanner() -> Scanner:
-    """The shared scanner: building the matchers takes about a second, so it is built once per process."""
-    return Scanner()
+    """The shared scanner, rules and shipped classifier: building it takes about a second, so once per process."""
+    return Scanner(model=shipped_model())
 
 
 def scan(text: str) -> list[Finding]:

@@ -1,0 +1,180 @@
+"""The statistical layer of the indicator scanner: one logistic regression per indicator over a sentence's words.
+
+It catches wordings the curated rules have not seen (slang, typos, behaviour described without the indicator's
+name). Features are word unigrams and bigrams, word prefixes and character 4-grams (so "stabbin", "stabed" and
+"stabbing" share evidence), each marked when it sits inside a negation or a hypothetical ("n:" / "h:"), plus
+context flags for a partner or child named in the two sentences before. Weights are trained at build time with
+scikit-learn (`keepsafe indicator-train`, records/training/train.py) and shipped as JSON beside this module: scoring
+is a sum of weights, so nothing is downloaded or imported at run time beyond the standard library.
+
+Every classifier finding names the sentence it covers and the words whose weights drove it (explainability, issue
+13). Method: Jurafsky & Martin, Speech and Language Processing (3rd ed.), ch. 5, logistic regression.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+NEGATION_CUES = frozenset(
+    {"no", "not", "n't", "never", "without", "denies", "denied", "deny", "none", "nor", "nothing", "negative",
+     "unsubstantiated", "dropped", "acquitted"}
+)
+HYPOTHETICAL_CUES = frozenset(
+    {"if", "should", "would", "could", "might", "unless", "whether", "risk", "reduce", "prevent", "avoid", "case",
+     "warned", "advised", "reminded", "consequences", "explore", "planning"}
+)
+SCOPE_ENDS = frozenset({"but", "however", "although", "though", "yet", "whereas", "while", "whilst", "despite", ";",
+                        ".", ",", "-", "and"})
+SCOPE = 6
+# Function words carry no evidence of their own (a template's "a" or "with" must not drive a finding); they still
+# take part in bigrams ("would have", "with a").
+STOPWORDS = frozenset(
+    {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "is", "was", "were",
+     "be", "been", "has", "have", "had", "he", "she", "him", "her", "his", "they", "them", "it", "this", "that",
+     "as", "up", "out", "into", "about", "after", "before", "during", ".", ",", "-", ":", "'s", "\"", "(", ")", "/"}
+)
+PARTNER_WORDS = frozenset(
+    {"partner", "girlfriend", "wife", "ex", "gf", "fiancee", "fiancée", "missus", "boyfriend", "husband",
+     "spouse", "bm", "ex-partner", "ex-wife"}
+)
+CHILD_WORDS = frozenset(
+    {"child", "children", "son", "daughter", "baby", "kids", "toddler", "infant", "stepdaughter", "stepson"}
+)
+
+
+def token_features(words: Sequence[str]) -> list[list[str]]:
+    """The features of each token (lower-cased words), so a score can be traced back to the words behind it."""
+    marks: list[str] = []
+    mode, left = "", 0
+    for w in words:
+        if w in NEGATION_CUES:
+            mode, left = "n:", SCOPE
+        elif w in HYPOTHETICAL_CUES and mode != "n:":
+            mode, left = "h:", SCOPE
+        elif w in SCOPE_ENDS or left == 0:
+            mode, left = "", 0
+        else:
+            left -= 1
+        marks.append(mode)
+    out: list[list[str]] = []
+    for i, w in enumerate(words):
+        m = marks[i]
+        feats = [] if w in STOPWORDS else [f"{m}w:{w}"]
+        if w.isalpha() and len(w) >= 4:
+            feats.append(f"{m}p:{w[:5]}")
+            padded = f"<{w}>"
+            feats += [f"{m}c:{padded[j:j + 4]}" for j in range(len(padded) - 3)]
+        if i + 1 < len(words):
+            feats.append(f"{m}b:{w} {words[i + 1]}")
+        out.append(feats)
+    return out
+
+
+def context_features(previous: Sequence[Sequence[str]]) -> list[str]:
+    """Flags for what the sentences just before named: a partner in one sentence and "he"/"she" in the next."""
+    words = {w for sentence in previous for w in sentence}
+    flags = []
+    if words & PARTNER_WORDS:
+        flags.append("x:partner")
+    if words & CHILD_WORDS:
+        flags.append("x:child")
+    return flags
+
+
+@dataclass(frozen=True)
+class Verdict:
+    indicator: str
+    probability: float
+    drivers: tuple[tuple[str, float], ...]  # the words that weighed most, with their summed weights
+
+
+class Model:
+    """Trained weights: a bias and a decision threshold per indicator, and each feature's weight per indicator."""
+
+    def __init__(
+        self,
+        version: str,
+        intercepts: dict[str, float],
+        thresholds: dict[str, float],
+        weights: dict[str, dict[str, float]],
+    ) -> None:
+        self.version, self.intercepts, self.thresholds, self.weights = version, intercepts, thresholds, weights
+        self.indicators = sorted(intercepts)
+        column = {ind: j for j, ind in enumerate(self.indicators)}
+        self.row = {f: i for i, f in enumerate(weights)}
+        self.matrix = np.zeros((len(weights) + 1, len(self.indicators)))  # the last row: unknown features
+        for f, per in weights.items():
+            for ind, w in per.items():
+                self.matrix[self.row[f], column[ind]] = w
+        self.bias = np.array([intercepts[i] for i in self.indicators])
+        self.cut = np.array([thresholds[i] for i in self.indicators])
+        # p >= t  <=>  score >= logit(t)
+        self.cut_score = np.log(self.cut / (1.0 - self.cut))
+
+    def judge(self, words: Sequence[str], context: Sequence[str] = ()) -> list[Verdict]:
+        """Indicators whose probability reaches their threshold for this sentence, with the words behind each."""
+        unknown = len(self.row)
+        per_token = [[self.row.get(f, unknown) for f in feats] for feats in token_features(words)]
+        rows = [r for token in per_token for r in token if r != unknown]
+        rows += [self.row[f] for f in context if f in self.row]
+        score = self.bias + self.matrix[rows].sum(axis=0) if rows else self.bias.copy()
+        fired = np.nonzero(score >= self.cut_score)[0]
+        verdicts = []
+        for j in fired:
+            contributions = [float(self.matrix[token, j].sum()) for token in per_token]
+            ranked = sorted((i for i in range(len(words)) if words[i] not in STOPWORDS), key=lambda i: -contributions[i])
+            top = tuple((words[i], round(contributions[i], 2)) for i in ranked[:3] if contributions[i] > 0)
+            probability = 1.0 / (1.0 + math.exp(-float(score[j])))
+            verdicts.append(Verdict(self.indicators[j], probability, top))
+        return verdicts
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "version": self.version,
+            "intercepts": self.intercepts,
+            "thresholds": self.thresholds,
+            "weights": self.weights,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Model:
+        def floats(value: object) -> dict[str, float]:
+            if not isinstance(value, dict):
+                raise ValueError("indicator model: expected an object of numbers")
+            return {str(k): float(v) for k, v in value.items()}
+
+        weights = data.get("weights")
+        if not isinstance(weights, dict):
+            raise ValueError("indicator model: `weights` must be an object")
+        return cls(
+            version=str(data.get("version", "")),
+            intercepts=floats(data.get("intercepts")),
+            thresholds=floats(data.get("thresholds")),
+            weights={str(f): floats(w) for f, w in weights.items()},
+        )
+
+
+MODEL_FILE = "indicator_model.json"
+
+
+class ModelMissing(RuntimeError):
+    pass
+
+
+@cache
+def shipped_model() -> Model:
+    """The weights trained at build time and shipped in the package (`keepsafe indicator-train` writes them)."""
+    path = resources.files("keepsafe.records.rules").joinpath(MODEL_FILE)
+    if not path.is_file():
+        raise ModelMissing(
+            f"keepsafe/records/rules/{MODEL_FILE} is missing: run `keepsafe indicator-train` to build the indicator "
+            "classifier (docs/indicators.md)"
+        )
+    return Model.from_json(json.loads(path.read_text(encoding="utf-8")))

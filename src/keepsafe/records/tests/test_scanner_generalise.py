@@ -1,0 +1,189 @@
+"""Issue 13: the scanner generalises (inflections, harm verb + person, order + prohibited act, a partner named nearby,
+reported speech, the classifier) and forms are not evidence."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from keepsafe.records.rules import lexicon as lx
+from keepsafe.records.rules.indicators import CROSS_RECORD, INDICATORS
+from keepsafe.records.rules.classifier import Model, context_features, shipped_model, token_features
+from keepsafe.records.rules.scanner import Scanner, form_answer, scan, scanner
+from keepsafe.records.training.corpus import STYLES, compose, generate
+from keepsafe.sharing.rules.prison_information import SECTIONS
+from keepsafe.sharing.rules.prison_information import compose as compose_form
+
+ROOT = Path(__file__).resolve().parents[4]
+
+
+def indicators(text: str) -> set[str]:
+    return {f.indicator for f in scan(text)}
+
+
+@pytest.mark.parametrize(
+    ("verb", "forms"),
+    [
+        ("stab", {"stab", "stabs", "stabbed", "stabbing"}),
+        ("strangle", {"strangles", "strangled", "strangling"}),
+        ("punch", {"punches", "punched", "punching"}),
+        ("bully", {"bullies", "bullied", "bullying"}),
+        ("beat", {"beats", "beaten", "beating"}),
+    ],
+)
+def test_inflections_name_a_verb_once(verb, forms):
+    assert forms <= lx.inflections(verb)
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator", "rule"),
+    [
+        ("He smacked the neighbour twice.", "violence", "violence.harm_person"),
+        ("He smashed a tray over another prisoner's head.", "weapons", "weapons.object_used"),
+        ("He went round to her flat despite the non-molestation order.", "order_breach", "order_breach.prohibited_act"),
+        ("He followed a woman home from the station.", "stalking", "stalking.behaviour"),
+        ("He told him he was a dead man.", "threats", "threats.slang"),
+        ("He said she knew what would happen.", "pro_violence_attitudes", "pro_violence_attitudes.reported"),
+        ("He laughed about it in interview.", "callousness", "callousness.behaviour"),
+        ("Referred to MARAC after the DASH was graded high.", "domestic_abuse", "domestic_abuse.legal_terms"),
+        ("The school reported bruising to the boy's arm.", "child_safeguarding", "child_safeguarding.present"),
+        ("He asked a 13 year old for nude pictures.", "sexual_harm", "sexual_harm.messages"),
+        ("The victim needed 12 stitches.", "violence", "violence.outcome"),
+    ],
+)
+def test_patterns_that_generalise(text, indicator, rule):
+    assert (indicator, rule) in {(f.indicator, f.rule) for f in scanner().scan(text)}
+
+
+def test_a_partner_named_in_one_sentence_and_harmed_in_the_next_is_domestic_abuse():
+    findings = scanner().scan("He has a new partner, Amy. He punched her in the face on Saturday.")
+    [da] = [f for f in findings if f.indicator == "domestic_abuse"]
+    assert (da.rule, da.text) == ("domestic_abuse.partner_nearby", "her")
+    # Without a partner nearby the same violence is not domestic abuse.
+    assert "domestic_abuse" not in {f.indicator for f in scanner().scan("He punched her in the face on Saturday.")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A restraining order was made for five years.",
+        "He was recalled for breaching his curfew.",
+        "He punched a wall in frustration.",
+        "He threatened to kill himself.",
+        "Domestic abuse enquiries were not completed.",
+        "He was punched by another resident.",
+        "He said he is scared he will be attacked.",
+    ],
+)
+def test_hard_negatives_raise_nothing_of_the_near_miss(text):
+    near = {"order_breach", "violence", "threats", "domestic_abuse"}
+    assert not indicators(text) & near, scan(text)
+
+
+def test_the_pom_form_raises_no_finding_from_its_own_headings():
+    form = {key: "None known" for key, _, _ in SECTIONS}
+    assert scan(compose_form(form)) == []
+    # Each heading alone, with a blank or "None" answer, is not evidence either.
+    for _, heading, _ in SECTIONS:
+        for answer in ("None known", "None", "N/A", "nil"):
+            assert scan(f"{heading}: {answer}") == [], heading
+
+
+def test_the_pom_forms_answers_are_still_scanned_and_spans_point_into_the_answer():
+    form = {key: "None known" for key, _, _ in SECTIONS}
+    form["threats"] = "Told an officer he would stab him when he is released."
+    text = compose_form(form)
+    findings = scan(text)
+    assert "threats" in {f.indicator for f in findings}
+    answer_at = text.index("Told an officer")
+    assert all(f.start >= answer_at for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("line", "answer", "none"),
+    [("Weapons: None known", 9, True), ("Threats: he said he'd stab him", 9, False), ("None known", 0, True)],
+)
+def test_form_answer(line, answer, none):
+    assert form_answer(line) == (answer, none)
+
+
+def test_classifier_findings_cover_their_sentence_and_name_the_words_that_drove_them():
+    model = Model(
+        "test",
+        intercepts={"violence": -3.0, "threats": -3.0},
+        thresholds={"violence": 0.5, "threats": 0.5},
+        weights={"w:lamped": {"violence": 4.0}, "w:bloke": {"violence": 0.5}},
+    )
+    text = "All fine at the hostel. Apparently he lamped some bloke at the bus stop."
+    [finding] = Scanner(rules=lx.RULES[:1], model=model).scan(text)
+    assert finding.rule == "violence.classifier"
+    assert finding.text == "Apparently he lamped some bloke at the bus stop."
+    assert text[finding.start : finding.end] == finding.text
+    assert "'lamped', 'bloke'" in finding.why and "probability" in finding.why
+
+
+def test_classifier_features_mark_negation_and_context():
+    feats = [f for token in token_features(["no", "knife", "was", "found"]) for f in token]
+    assert "n:w:knife" in feats and "w:knife" not in feats
+    assert context_features([["his", "partner", "called"]]) == ["x:partner"]
+
+
+def test_the_shipped_model_is_trained_on_every_single_text_indicator():
+    model = shipped_model()
+    assert set(model.intercepts) == set(model.thresholds)
+    assert scanner().model is model
+    assert set(model.intercepts) == {i for i in INDICATORS if i not in CROSS_RECORD}
+    fired = {v.indicator for v in model.judge("he was leathering some lad outside the chippy".split())}
+    assert "violence" in fired
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abc :\n.NoneknwWapTht")), max_size=80))
+def test_every_finding_is_a_true_span_of_its_text(text):
+    for f in scan(text):
+        assert text[f.start : f.end] == f.text and f.why
+
+
+def test_corpus_generator_spans_match_and_styles_are_all_there():
+    texts = list(generate(per_style=30, seed=1))
+    assert {t.style for t in texts} == set(STYLES)
+    for t in texts:
+        for indicator, start, end in t.labels:
+            assert 0 <= start < end <= len(t.text) and indicator
+    negatives = sum(1 for t in texts if not t.labels)
+    assert negatives / len(texts) >= 0.25
+
+
+def test_compose_keeps_nested_labels():
+    import random
+
+    text, labels = compose("He [[violence|hit him with [[weapons|a tray]]]].", random.Random(0), 0.0)
+    assert text == "He hit him with a tray."
+    assert {(i, text[s:e]) for i, s, e in labels} == {("violence", "hit him with a tray"), ("weapons", "a tray")}
+
+
+def _keepsafe(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local", "KEEPSAFE_TEST_DB": "external"}
+    return subprocess.run(  # noqa: S603
+        [str(Path(sys.executable).parent / "keepsafe"), *args], capture_output=True, text=True, env=env, check=False, cwd=ROOT
+    )
+
+
+def test_scan_corpus_reports_per_style_and_fails_below_target(tmp_path):
+    good = {"id": "a", "style": "police", "text": "He punched the man.", "labels": [
+        {"indicator": "violence", "start": 3, "end": 10, "text": "punched"}]}
+    missed = {"id": "b", "source": "court", "text": "Nothing here at all.", "labels": [
+        {"indicator": "sexual_harm", "start": 0, "end": 7, "text": "Nothing"}]}
+    (tmp_path / "one.jsonl").write_text(json.dumps(good) + "\n")
+    (tmp_path / "two.jsonl").write_text(json.dumps(missed) + "\n")
+    done = _keepsafe("scan-corpus", str(tmp_path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "police" in done.stdout and "court" in done.stdout
+    assert "sexual_harm recall 0.000 < 0.8" in done.stderr
+    only_good = _keepsafe("scan-corpus", str(tmp_path / "one.jsonl"))
+    assert only_good.returncode == 0, only_good.stdout + only_good.stderr
