@@ -8,19 +8,30 @@ measuring anything; the report must be able to reproduce a published selection.
 from __future__ import annotations
 
 import math
-import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-OPERATORS: dict[str, Callable[[object, object], bool]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<=": operator.le,
-    ">=": operator.ge,
-    "<": operator.lt,
-    ">": operator.gt,
-}
+OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
+
+
+def compare[T: (float, str)](op: str, left: T, right: T) -> bool:
+    """left OP right, for two numbers or two texts."""
+    match op:
+        case "==":
+            return left == right
+        case "!=":
+            return left != right
+        case "<":
+            return left < right
+        case "<=":
+            return left <= right
+        case ">":
+            return left > right
+        case ">=":
+            return left >= right
+    raise FilterSyntaxError(f"unknown operator {op!r}")
+
 
 # The column is everything before the first operator character; two-character operators are tried first.
 _PATTERN = re.compile(r"^(?P<column>[^=!<>]+?)\s*(?P<op>==|!=|<=|>=|<|>)\s*(?P<value>.*)$")
@@ -42,10 +53,9 @@ class RowFilter:
         empty cell is text, and `""<"30"` is true)."""
         cell = row[self.column].strip()
         left, right = as_number(cell), as_number(self.value)
-        compare = OPERATORS[self.op]
         if left is not None and right is not None:
-            return compare(left, right)
-        return compare(cell, self.value)
+            return compare(self.op, left, right)
+        return compare(self.op, cell, self.value)
 
 
 def as_number(text: str) -> float | None:
