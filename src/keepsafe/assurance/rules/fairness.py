@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 from scipy.stats import norm, rankdata
 
-# Statistical disclosure control: groups with fewer people than this are reported but flagged small
-# (GSS "Policy on protecting confidentiality in tables", threshold used across HMPPS equality statistics).
+# Disclosure control: groups with fewer people than this are reported but flagged small (issue 17: counts < 10).
 SMALL_GROUP = 10
 
 # Two-sided 95% interval.

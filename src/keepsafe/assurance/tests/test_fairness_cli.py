@@ -282,3 +282,16 @@ def test_exit_status_and_one_line_error_from_the_installed_command(tmp_path):
     assert done.stderr.strip().splitlines() == [
         f"CommandError: {path}: line 1: no column 'ethnicity' (named by --group)"
     ]
+
+
+def test_byte_order_mark_is_not_part_of_the_first_column(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_text("s,y,g\n1,0,a\n", encoding="utf-8-sig")
+    assert run(path, score="s", outcome="y", group="g")["overall"]["n"] == 1
+
+
+def test_every_output_field_is_defined_in_the_docs(tmp_path):
+    docs = (Path(__file__).resolve().parents[4] / "docs" / "assurance.md").read_text(encoding="utf-8")
+    data = run(write(tmp_path, [HEADER, *KEPT]))
+    for key in [*data, *data["overall"]]:
+        assert f"`{key}`" in docs, key
