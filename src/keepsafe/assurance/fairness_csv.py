@@ -41,8 +41,10 @@ def fairness_from_csv(
     except FilterSyntaxError as exc:
         raise FairnessInputError(f"{path}: {exc}") from None
     file = Path(path)
-    if not file.is_file():
+    if not file.exists():
         raise FairnessInputError(f"{path}: no such file")
+    if not file.is_file():
+        raise FairnessInputError(f"{path}: not a file")
     try:
         with file.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -79,6 +81,8 @@ def fairness_from_csv(
                         f"{path}: line {line}: column {outcome!r}: outcome {row[outcome]!r} is not 0 or 1"
                     )
                 pairs.append((row[group].strip(), Observation(score=value, outcome=happened)))
+    except OSError as exc:
+        raise FairnessInputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
         raise FairnessInputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except csv.Error as exc:

@@ -295,3 +295,21 @@ def test_every_output_field_is_defined_in_the_docs(tmp_path):
     data = run(write(tmp_path, [HEADER, *KEPT]))
     for key in [*data, *data["overall"]]:
         assert f"`{key}`" in docs, key
+
+
+def test_a_directory_is_not_a_file(tmp_path):
+    assert refused(tmp_path) == f"{tmp_path}: not a file"
+
+
+def test_table_without_json(tmp_path):
+    path = write(tmp_path, [HEADER, *KEPT, "20,3,0,Martian,0,F"])
+    out = io.StringIO()
+    call_command(
+        "fairness", str(path), "--score", "decile_score", "--outcome", "two_year_recid", "--group", "race", stdout=out
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"{path}: 16 of 16 rows; high risk = decile_score ≥ 5; outcome two_year_recid; groups by race"
+    rows = {line.split()[0]: line.split()[1:] for line in lines[2:]}
+    # Martian: one person, score 3, no outcome → TN 1; FPR 0/1; FNR, PPV and AUC undefined (—); small.
+    assert rows["Martian"] == ["1", "0", "0", "1", "0", "0.000", "—", "—", "—", "small", "(<", "10)"]
+    assert rows["African-American"] == ["10", "4", "2", "3", "1", "0.400", "0.200", "0.667", "0.800"]
