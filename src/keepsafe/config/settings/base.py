@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "keepsafe.risk",
     "keepsafe.sharing",
     "keepsafe.actions",
+    "keepsafe.assurance",
     "django_tasks_db",
     "keepsafe.web",
     "keepsafe.cli",

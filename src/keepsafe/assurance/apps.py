@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssuranceConfig(AppConfig):
+    name = "keepsafe.assurance"
+    label = "assurance"

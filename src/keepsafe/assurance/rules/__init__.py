@@ -1,0 +1,1 @@
+"""Assurance measures as pure functions over plain values. No Django here (import-linter enforces it)."""
