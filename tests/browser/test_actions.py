@@ -45,6 +45,7 @@ def site(transactional_db, live_server):
             "notes": "",
         }
     ]
+
     # Issue 12: intelligence of a knife and threats since release, and a domestic abuse check answered.
     def received(days_ago: int) -> str:
         return f"{(today - timedelta(days=days_ago)).isoformat()}T10:00:00Z"
