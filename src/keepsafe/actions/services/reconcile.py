@@ -210,12 +210,17 @@ def _escalate_and_remind(
                 by=SYSTEM,
                 level=reached,
                 to=_codes(target),
-                notes=f"Overdue: escalated to the {str(link['step']).replace('_', ' ').lower()}"
+                notes=("Overdue" if as_of >= action.due else "More serious information arrived")
+                + f": escalated to the {str(link['step']).replace('_', ' ').lower()}"
                 + ("" if target else " (nobody in post: the head of PDU must allocate one)"),
             )
             if target is not None:
                 told.append(target)
-                subject, body = reminder_text(action, "Escalated to you: overdue safety action")
+                subject, body = reminder_text(
+                    action,
+                    "Escalated to you: "
+                    + ("overdue safety action" if as_of >= action.due else "more serious information, action open"),
+                )
                 notify(recipients=[target], kind="ESCALATION", action=action, subject=subject, body=body, at=as_of)
         action.escalation_level = level
         action.save(update_fields=["escalation_level", "updated_at"])
