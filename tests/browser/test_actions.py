@@ -45,6 +45,44 @@ def site(transactional_db, live_server):
             "notes": "",
         }
     ]
+
+    # Issue 12: intelligence of a knife and threats since release, and a domestic abuse check answered.
+    def received(days_ago: int) -> str:
+        return f"{(today - timedelta(days=days_ago)).isoformat()}T10:00:00Z"
+
+    person["records"] = [
+        *person["records"],
+        {
+            "id": "INTEL-B1",
+            "source": "PRISON",
+            "kind": "INTELLIGENCE_LOG",
+            "occurred_at": received(5),
+            "received_at": received(5),
+            "author": "Security department",
+            "text": "Intelligence: he has a knife and has threatened to kill his former partner.",
+            "order": None,
+        },
+        {
+            "id": "DA-REPLY-B1",
+            "source": "POLICE",
+            "kind": "DOMESTIC_ABUSE_CHECK",
+            "occurred_at": received(8),
+            "received_at": received(8),
+            "author": "Police DA unit",
+            "text": "Two call-outs in 2024 to a former partner.",
+            "order": None,
+        },
+    ]
+    person["checks"] = [
+        {
+            "id": "DA-B1",
+            "kind": "DOMESTIC_ABUSE",
+            "requested_at": received(10),
+            "response_record": "DA-REPLY-B1",
+            "acted_on_at": None,
+            "acted_on_by": None,
+        }
+    ]
     bundle_import(actor=SYSTEM, raw=raw(make_bundle(person)), reconcile=False)
     sweep_everything(as_of=None)
     for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("sara", "STF0100", "SPO")):
@@ -57,6 +95,7 @@ def site(transactional_db, live_server):
 def test_actions_pages_and_the_recall_workflow_are_accessible(site, page, sign_in, assert_accessible, screenshot):
     sign_in(page, site, "ada")
     page.get_by_role("link", name="My actions").click()
+    page.get_by_test_id("actions-table").wait_for()  # waits for the page to load, rather than racing it
     assert page.get_by_test_id("actions-table").is_visible()
     assert page.get_by_test_id("actions-chart").is_visible()
     assert_accessible(page)
@@ -77,8 +116,24 @@ def test_actions_pages_and_the_recall_workflow_are_accessible(site, page, sign_i
     section.get_by_role("button", name="Record decision").click()
     assert page.locator("[data-action-type=ENFORCEMENT_DECISION]").count() == 0
 
+    # A check's answer cannot be closed with "Noted.": the refusal says why, and the page stays accessible.
+    section = page.locator("[data-action-type=DOMESTIC_ABUSE_CHECK]")
+    section.get_by_label("No change, for a reason").check()
+    section.get_by_label("What the answer showed and what was decided").fill("Noted.")
+    section.get_by_role("button", name="Record what was done").click()
+    assert page.get_by_text("is not a decision").first.is_visible()
+    assert_accessible(page)
+    section = page.locator("[data-action-type=DOMESTIC_ABUSE_CHECK]")
+    section.get_by_label("A referral made").check()
+    section.get_by_label("What the answer showed and what was decided").fill(
+        "Police confirm two call-outs to his former partner in 2024; MARAC referral made today."
+    )
+    section.get_by_role("button", name="Record what was done").click()
+    assert page.locator("[data-action-type=DOMESTIC_ABUSE_CHECK]").count() == 0
+
     page.goto(f"{site}/case/A000010/recall")
     assert page.get_by_text("including during normal working hours").is_visible()
+    assert page.get_by_test_id("emergency-suggested").is_visible()
     page.get_by_role("button", name="Ask the SPO for a decision").click()
     assert page.get_by_text("There is a problem").is_visible()
     assert_accessible(page)

@@ -190,6 +190,8 @@ def person_bundle(p: Person) -> dict[str, Any]:
                 "response_record": c.response_record.external_id if c.response_record else None,
                 "acted_on_at": _instant(c.acted_on_at),
                 "acted_on_by": c.acted_on_by or None,
+                "acted_on_outcome": c.acted_on_outcome or None,
+                "acted_on_notes": c.acted_on_notes or None,
             }
             for c in sorted(p.check_requests.all(), key=lambda c: c.external_id or "")
             if c.external_id

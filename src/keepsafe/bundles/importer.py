@@ -435,6 +435,8 @@ def _write_recalls_and_checks(people: list[PersonIn], person_ids: dict[str, int]
                     "response_record_id": record_ids[(pid, c.response_record)] if c.response_record else None,
                     "acted_on_at": c.acted_on_at,
                     "acted_on_by": c.acted_on_by or "",
+                    "acted_on_outcome": c.acted_on_outcome or "",
+                    "acted_on_notes": c.acted_on_notes or "",
                 }
             )
     recalls = sync_rows(Recall, ["person_id", "external_id"], recall_rows, Recall.objects.filter(person_id__in=ids))

@@ -241,6 +241,9 @@ class CheckIn(Strict):
     response_record: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     acted_on_at: HappenedAt | None = None
     acted_on_by: str | None = None
+    # Issue 12 §8: which decision it was, and what was written (null for history that does not say).
+    acted_on_outcome: Literal["FLAG", "PLAN_UPDATED", "REFERRAL", "REASON"] | None = None
+    acted_on_notes: Annotated[str, Field(max_length=5000)] | None = None
 
 
 class EnforcementDecisionIn(Strict):

@@ -12,6 +12,7 @@ from typing import Any
 
 import pydantic
 
+from keepsafe.actions.rules.checks import substance_problem
 from keepsafe.actions.rules.facts import CUSTODIAL as CUSTODIAL_SENTENCES
 from keepsafe.actions.rules.facts import AssessmentFacts, ContactFacts
 from keepsafe.actions.rules.recall import decision_problems
@@ -28,6 +29,7 @@ from keepsafe.records.models import Record
 from keepsafe.records.rules.civil_orders import order_json
 from keepsafe.records.rules.immutability import changed_fields
 from keepsafe.risk.models import Assessment
+from keepsafe.sharing.models import CheckRequest
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
 
@@ -338,16 +340,28 @@ def _recall_and_check_problems(bundle: BundleIn) -> list[tuple[str, str]]:
     stored_records: dict[str, set[str]] = {}
     for crn, external_id in Record.objects.filter(person__crn__in=crns).values_list("person__crn", "external_id"):
         stored_records.setdefault(crn, set()).add(external_id)
+    # A record answers one check (CheckRequest.response_record is one-to-one): the check each stored answer is for.
+    answering: dict[tuple[str, str], str] = {
+        (crn, record): check_id or ""
+        for crn, record, check_id in CheckRequest.objects.filter(
+            person__crn__in=crns, response_record__isnull=False
+        ).values_list("person__crn", "response_record__external_id", "external_id")
+    }
     problems: list[tuple[str, str]] = []
     for i, person in enumerate(bundle.people):
         events = stored_events.get(person.crn, {}) | {e.id: e.sentence.type.value for e in person.events}
         records = stored_records.get(person.crn, set()) | {r.id for r in person.records}
+        shared = _duplicates(c.response_record for c in person.checks if c.response_record is not None)
         for j, recall in enumerate(person.recalls):
             problems += [(f"people[{i}].recalls[{j}].{f}", why) for f, why in _recall_problems(recall, events, grades)]
         for j, check in enumerate(person.checks):
             at = f"people[{i}].checks[{j}]"
             if check.response_record is not None and check.response_record not in records:
                 problems.append((f"{at}.response_record", f"no record {check.response_record!r} for {person.crn}"))
+            elif check.response_record in shared:
+                problems.append((f"{at}.response_record", "a record answers one check only; it is given for two"))
+            elif (owner := answering.get((person.crn, check.response_record or ""))) not in (None, check.id):
+                problems.append((f"{at}.response_record", f"already the answer to check {owner!r}"))
             if check.acted_on_at is not None:
                 if check.response_record is None:
                     problems.append((f"{at}.acted_on_at", "a check can only be acted on once it has an answer"))
@@ -357,6 +371,11 @@ def _recall_and_check_problems(bundle: BundleIn) -> list[tuple[str, str]]:
                     problems.append((f"{at}.acted_on_by", f"no staff member with code {check.acted_on_by!r}"))
                 if check.acted_on_at < check.requested_at:
                     problems.append((f"{at}.acted_on_at", "is before the check was requested"))
+            if check.acted_on_at is None and (check.acted_on_outcome or check.acted_on_notes):
+                problems.append((f"{at}.acted_on_at", "a decision on the answer needs the time it was made"))
+            if check.acted_on_outcome in ("REFERRAL", "REASON"):
+                if (problem := substance_problem(check.acted_on_notes or "")) is not None:
+                    problems.append((f"{at}.acted_on_notes", problem))
     return problems
 
 

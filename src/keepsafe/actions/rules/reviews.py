@@ -128,7 +128,6 @@ def _assessed_since(facts: CaseFacts, since: datetime) -> Evidence | None:
 
 def _review_expected(review: Review, facts: CaseFacts, policy: Policy) -> Expected:
     count = len(review.records)
-    words = ", ".join(sorted(i.replace("_", " ") for i in review.indicators))
     satisfied = None
     if review.answered_by is not None:
         satisfied = Evidence(
@@ -137,7 +136,9 @@ def _review_expected(review: Review, facts: CaseFacts, policy: Policy) -> Expect
     return Expected(
         type=ActionType.RISK_REVIEW,
         key=review.key,
-        title=f"New information with risk indicators ({count} record{'s' if count != 1 else ''}): {words}",
+        # Bounded (it is an email subject): the most serious kind; the indicators are in `detail`.
+        title=f"New information with risk indicators ({count} record{'s' if count != 1 else ''}), "
+        f"the most serious: {SEVERITY_WORDS[review.severity]}",
         owner=OwnerRole.COM,
         opens_at=review.first,
         due=working_days_after(review.first, policy.risk_review_signal_working_days),
@@ -149,7 +150,7 @@ def _review_expected(review: Review, facts: CaseFacts, policy: Policy) -> Expect
         detail={
             "records": ",".join(review.records),
             "severity": SEVERITY_WORDS[review.severity],
-            "newest": review.newest.isoformat(),
+            "indicators": ",".join(sorted(review.indicators)),
         },
     )
 

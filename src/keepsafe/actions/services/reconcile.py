@@ -246,13 +246,18 @@ def _escalate_and_remind(
                 by=SYSTEM,
                 level=reached,
                 to=_codes(target),
-                notes=f"Overdue: escalated to the {str(link['step']).replace('_', ' ').lower()}"
+                notes=("Overdue" if as_of >= action.due else "More serious information arrived")
+                + f": escalated to the {str(link['step']).replace('_', ' ').lower()}"
                 + (f" ({link['note']})" if link.get("note") else "")
                 + ("" if target else " (nobody eligible in post: the head of PDU must allocate one)"),
             )
             if target is not None:
                 told.append(target)
-                subject, body = reminder_text(action, "Escalated to you: overdue safety action")
+                subject, body = reminder_text(
+                    action,
+                    "Escalated to you: "
+                    + ("overdue safety action" if as_of >= action.due else "more serious information, action open"),
+                )
                 notify(
                     recipients=[target],
                     kind="ESCALATION",

@@ -294,7 +294,7 @@ def test_a_licence_case_replayed_risk_reviews_open_raise_and_close_and_a_charge_
     assert review["status"] == "OPEN"
     assert review["escalated_to"] == ["STF0100"]
     action = Action.objects.get(key=review_1)
-    assert "weapons" in action.title
+    assert "weapons or threats" in action.title
     assert action.detail["severity"] == "weapons or threats"
     assert action.log.filter(kind=ActionLog.Kind.REMINDED, slot__isnull=False).last().slot.isoformat() == (
         "2025-06-05T10:00:00+00:00"

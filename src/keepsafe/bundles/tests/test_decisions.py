@@ -168,3 +168,37 @@ def test_an_imported_decision_closes_the_action_it_satisfies():
     assert enforcement.evidence["summary"] == "enforcement decision: WARNING"
     assert plan.status == "DONE"
     assert plan.evidence["kind"] == "release-plan"
+
+
+CHECK = {
+    "id": "DA-1",
+    "kind": "DOMESTIC_ABUSE",
+    "requested_at": "2021-08-01T09:00:00Z",
+    "response_record": "PRISON-INTEL-881",
+    "acted_on_at": "2021-08-10T09:00:00Z",
+    "acted_on_by": "STF0001",
+    "acted_on_outcome": "REFERRAL",
+    "acted_on_notes": "Police confirm call-outs to his former partner; MARAC referral made by the COM.",
+}
+
+
+def test_what_was_decided_on_a_check_answer_travels_and_noted_is_refused():
+    bundle_import(actor=SYSTEM, raw=raw(make_bundle(make_person(checks=[CHECK]))))
+    assert _export()["people"][0]["checks"] == [CHECK]
+    found = problems_of(
+        make_person(
+            checks=[
+                CHECK | {"acted_on_notes": "Noted."},
+                CHECK | {"id": "DA-2", "acted_on_at": None, "acted_on_by": None},
+            ]
+        )
+    )
+    assert "is not a decision" in found["people[0].checks[0].acted_on_notes"]
+    assert "needs the time" in found["people[0].checks[1].acted_on_at"]
+    assert "answers one check only" in found["people[0].checks[1].response_record"]
+    # One record answers one check: a clear error, not a database failure.
+    taken = problems_of(make_person(checks=[CHECK | {"id": "DA-2"}]))
+    assert "already the answer to check 'DA-1'" in taken["people[0].checks[0].response_record"]
+    # History that does not say which decision it was is still accepted (docs/bundle-format.md).
+    legacy = CHECK | {"acted_on_outcome": None, "acted_on_notes": None}
+    assert bundle_import(actor=SYSTEM, raw=raw(make_bundle(make_person(checks=[legacy])))).changed_anything
