@@ -168,3 +168,15 @@ def test_the_command_writes_the_line_by_line_output(chunk: str) -> None:
     expected, failures = reference([line + "\n" for line in lines])
     assert text.splitlines() == expected
     assert (status, failures) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "id_",
+    [-(2**63) - 1, 2**64, 12345678901234567890123, "😀 ünïcode", "\ud800", 1.5, {"crn": "X1"}, [1, "a"], None, True],
+)
+def test_ids_orjson_would_read_differently_are_echoed_as_json_loads_reads_them(id_: object) -> None:
+    """orjson reads an integer beyond 64 bits as a float and rejects lone surrogates: such lines go line by line."""
+    person = {"sex": "M", "age": 30, "age_at_conviction": 29, "age_at_first_sanction": 20, "previous_sanctions": 3}
+    lines = [json.dumps({"id": id_, **person, "offence_category": "robbery"}), json.dumps({"id": "next", **person})]
+    assert ogrs3_chunk(ogrs3_line, lines, 1) == reference(lines)
+    assert json.loads(ogrs3_chunk(ogrs3_line, lines, 1)[0][0])["id"] == id_

@@ -11,9 +11,10 @@ Formula and rounding: OGRS3 — Howard et al. 2009; ARNS sanitisePercentage (pre
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from itertools import repeat
-from operator import contains, eq, itemgetter
+from operator import contains, eq
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
@@ -36,7 +37,7 @@ Scorer = Callable[[dict[str, Any]], dict[str, Any]]
 
 INT_FIELDS = ("age", "age_at_conviction", "age_at_first_sanction", "previous_sanctions")
 FAST_KEYS = frozenset({"sex", *INT_FIELDS, "offence_category", "id"})
-COLUMNS = itemgetter("sex", "offence_category", *INT_FIELDS)
+COLUMNS = ("sex", "offence_category", *INT_FIELDS)
 CATEGORY_INDEX = {c.value: i for i, c in enumerate(OffenceCategory)}
 CATEGORY_VALUES = tuple(c.value for c in OffenceCategory)
 SOURCE = "OGRS3 — Howard et al. 2009 (MoJ Research Summary 7/09); rsr-calculator whitepaper coefficients"
@@ -44,6 +45,7 @@ HEAD = '{"id": '
 MIDDLE_1Y = ', "ogrs3_1y": '
 MIDDLE_2Y = ', "ogrs3_2y": '
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+LONG_DIGITS = re.compile(r"[0-9]{19}")
 _SLOW = object()  # a line orjson rejects: json.loads decides, as today
 
 
@@ -149,7 +151,7 @@ def _category_indexes(values: list[Any]) -> npt.NDArray[np.int64]:
 def _ogrs3_fast(rows: list[dict[str, Any]]) -> tuple[list[str], npt.NDArray[np.bool_]]:
     """Score plain OGRS3 rows in bulk: (output lines for the rows that passed, mask of rows that passed)."""
     n = len(rows)
-    sexes, categories, *numbers = map(list, zip(*map(COLUMNS, rows), strict=True))
+    sexes, categories, *numbers = (list(map(dict.__getitem__, rows, repeat(name))) for name in COLUMNS)
     arrays = []
     ok = np.ones(n, dtype=np.bool_)
     for values in numbers:
@@ -199,17 +201,23 @@ def _ogrs3_fast(rows: list[dict[str, Any]]) -> tuple[list[str], npt.NDArray[np.b
 
 
 def _parse(texts: Sequence[str]) -> list[Any]:
-    """orjson for every line it accepts; `_SLOW` for a line it rejects (json.loads then decides, as today)."""
-    try:
-        return list(map(orjson.loads, texts))
-    except orjson.JSONDecodeError:
-        parsed: list[Any] = []
-        for text in texts:
-            try:
-                parsed.append(orjson.loads(text))
-            except orjson.JSONDecodeError:
-                parsed.append(_SLOW)
-        return parsed
+    """orjson where it gives what json.loads gives; `_SLOW` where it may not (json.loads then decides, as today).
+
+    orjson rejects some lines json.loads takes (NaN, lone surrogates, 1e400) and reads an integer beyond 64 bits
+    as a float, so a line it rejects or with a run of 19 or more digits is left to json.loads.
+    """
+    if not LONG_DIGITS.search("".join(texts)):
+        try:
+            return list(map(orjson.loads, texts))
+        except orjson.JSONDecodeError:
+            pass
+    parsed: list[Any] = []
+    for text in texts:
+        try:
+            parsed.append(_SLOW if LONG_DIGITS.search(text) else orjson.loads(text))
+        except orjson.JSONDecodeError:
+            parsed.append(_SLOW)
+    return parsed
 
 
 
