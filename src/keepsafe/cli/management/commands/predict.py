@@ -22,7 +22,7 @@ class Command(BaseCommand):
             "--chunk-lines",
             type=int,
             default=None,
-            help=f"ogrs3: lines read and scored together (default {CHUNK_LINES:,}; 1 when standard input is a terminal)",
+            help=f"ogrs3: lines scored together (default {CHUNK_LINES:,}; 1 when standard input is a terminal)",
         )
 
     def handle(self, *args, **options):

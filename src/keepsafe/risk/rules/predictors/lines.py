@@ -14,8 +14,8 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from itertools import repeat
-from operator import contains, eq
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from operator import contains, eq
 from typing import Any
 
 import numpy as np
@@ -218,7 +218,6 @@ def _parse(texts: Sequence[str]) -> list[Any]:
         except orjson.JSONDecodeError:
             parsed.append(_SLOW)
     return parsed
-
 
 
 def _plain(parsed: list[Any]) -> list[int]:
