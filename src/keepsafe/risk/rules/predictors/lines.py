@@ -256,11 +256,11 @@ def ogrs3_chunk(score: Scorer, lines: Sequence[str], first_number: int) -> tuple
     if len(passed) == len(texts):
         return scored, 0
     outputs: list[str | None] = [None] * len(texts)
-    for index, text in zip(passed, scored, strict=True):
-        outputs[index] = text
+    for index, line in zip(passed, scored, strict=True):
+        outputs[index] = line
     failures = 0
-    for index, text in enumerate(outputs):
-        if text is None:
+    for index, done in enumerate(outputs):
+        if done is None:
             outputs[index], failed = predict_line(score, numbers[index], texts[index])
             failures += failed
-    return [text for text in outputs if text is not None], failures
+    return [line for line in outputs if line is not None], failures
