@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.predictors import ogrs3 as model
 from keepsafe.risk.rules.predictors.io import OGRS3_FIELDS, ogrs3_line
-from keepsafe.risk.rules.predictors.lines import _percentages, ogrs3_chunk, predict_line
+from keepsafe.risk.rules.predictors.lines import _percentages, float_texts, ogrs3_chunk, predict_line
 
 CATEGORIES = [c.value for c in OffenceCategory]
 JSON_SCALARS = st.one_of(
@@ -180,3 +180,20 @@ def test_ids_orjson_would_read_differently_are_echoed_as_json_loads_reads_them(i
     lines = [json.dumps({"id": id_, **person, "offence_category": "robbery"}), json.dumps({"id": "next", **person})]
     assert ogrs3_chunk(ogrs3_line, lines, 1) == reference(lines)
     assert json.loads(ogrs3_chunk(ogrs3_line, lines, 1)[0][0])["id"] == id_
+
+
+def test_float_texts_are_repr_over_the_ogrs3_domain() -> None:
+    """orjson's float text is `repr`'s for sampled OGRS3 probabilities, at the exponent edges, and outside them."""
+    rng = np.random.default_rng(11)
+    x = rng.uniform(-10, 7, 100_000)
+    probabilities = 1.0 / (1.0 + np.exp(-x))
+    edges = np.array([1e-4, 0.00025, 0.5, 1.0, 0.1 + 0.2, 1e15, math.nextafter(1e16, 0), 123456789.0])
+    outside = np.array([1e-5, 0.5, math.nextafter(1e-4, 0)])
+    for values in (probabilities, edges, outside, np.array([0.0, 0.5]), np.array([-0.5]), np.array([1e16])):
+        assert float_texts(values) == list(map(repr, values.tolist()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(min_value=1e-4, max_value=1e16, exclude_max=True), min_size=1, max_size=50))
+def test_float_texts_are_repr_for_any_float_in_the_fixed_notation_range(values: list[float]) -> None:
+    assert float_texts(np.array(values)) == list(map(repr, values))
