@@ -46,6 +46,7 @@ MIDDLE_1Y = ', "ogrs3_1y": '
 MIDDLE_2Y = ', "ogrs3_2y": '
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 LONG_DIGITS = re.compile(r"[0-9]{19}")
+DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")  # a run of 19 digits → b"0" * 19
 _SLOW = object()  # a line orjson rejects: json.loads decides, as today
 
 
@@ -217,7 +218,7 @@ def _parse(texts: Sequence[str]) -> list[Any]:
     orjson rejects some lines json.loads takes (NaN, lone surrogates, 1e400) and reads an integer beyond 64 bits
     as a float, so a line it rejects or with a run of 19 or more digits is left to json.loads.
     """
-    if not LONG_DIGITS.search("".join(texts)):
+    if b"0" * 19 not in "".join(texts).encode("utf-8", "surrogatepass").translate(DIGITS_AS_ZERO):
         try:
             return list(map(orjson.loads, texts))
         except orjson.JSONDecodeError:
