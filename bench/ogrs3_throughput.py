@@ -3,8 +3,8 @@
     .venv/bin/python bench/ogrs3_throughput.py [--people 1000000] [--scalar-sample 100000]
 
 The vectorised form (`ogrs3_batch`, numpy) is what a national recalculation uses; the scalar form (`ogrs3`, with
-validation, rounding and band) is what each case page and `keepsafe predict` use. Inputs are synthetic but span every
-age band, offence category and sanction count. Prints both rates and their ratio.
+validation, rounding and band) is what each case page uses (`keepsafe predict ogrs3`: bench/predict_throughput.py).
+Inputs are synthetic but span every age band, offence category and sanction count. Prints both rates and their ratio.
 """
 
 from __future__ import annotations

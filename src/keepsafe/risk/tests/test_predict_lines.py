@@ -1,0 +1,199 @@
+"""`keepsafe predict ogrs3` in chunks (numpy) gives exactly the line-by-line output, over generated input."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import sys
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from keepsafe.people.rules.vocabulary import OffenceCategory
+from keepsafe.risk.rules.predictors import ogrs3 as model
+from keepsafe.risk.rules.predictors.io import OGRS3_FIELDS, ogrs3_line
+from keepsafe.risk.rules.predictors.lines import _percentages, float_texts, ogrs3_chunk, predict_line
+
+CATEGORIES = [c.value for c in OffenceCategory]
+JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=6),
+)
+IDS = st.one_of(
+    st.text(max_size=12),  # any unicode, lone surrogates included (orjson rejects those: the line goes scalar)
+    st.integers(min_value=-(2**65), max_value=2**65),
+    st.none(),
+    st.lists(st.integers(0, 9), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(0, 9), max_size=2),
+)
+
+
+@st.composite
+def plain_person(draw: st.DrawFn) -> dict[str, object]:
+    """A plain OGRS3 input across the whole domain, edges included."""
+    conviction = draw(st.integers(10, model.MAX_AGE))
+    person: dict[str, object] = {
+        "sex": draw(st.sampled_from(["M", "F"])),
+        "age": draw(st.integers(10, model.MAX_AGE)),
+        "age_at_conviction": conviction,
+        "age_at_first_sanction": draw(st.integers(0, conviction)),
+        "previous_sanctions": draw(st.one_of(st.integers(0, 60), st.integers(0, 2**62))),
+        "offence_category": draw(st.sampled_from(CATEGORIES)),
+    }
+    if draw(st.booleans()):
+        person = {"id": draw(IDS), **person}
+    return person
+
+
+@st.composite
+def input_line(draw: st.DrawFn) -> str:
+    """Valid lines mostly; each kind of fault the scalar path reports, blank lines, and layout variations."""
+    person = draw(plain_person())
+    kind = draw(st.integers(0, 14))
+    if kind == 0:
+        field = draw(st.sampled_from([*OGRS3_FIELDS, "offence_category"]))
+        person[field] = draw(JSON_SCALARS)
+    elif kind == 1:
+        del person[draw(st.sampled_from([*OGRS3_FIELDS, "offence_category"]))]
+    elif kind == 2:
+        person[draw(st.sampled_from(["extra", "Age", "offence_code"]))] = draw(JSON_SCALARS)
+    elif kind == 3:
+        person.pop("offence_category")
+        person["offence_code"] = draw(st.sampled_from(["00000", "11618", "10400", "12345", ""]))
+    elif kind == 4:
+        person[draw(st.sampled_from(["age", "age_at_conviction"]))] = draw(st.integers(-5, 130))
+    elif kind == 5:
+        person["age_at_first_sanction"] = draw(st.integers(-3, 130))
+    elif kind == 6:
+        return draw(st.sampled_from(["", "   ", "\t", "{not json", "[1, 2]", "42", '"M"', "null", "{}", "NaN"]))
+    elif kind == 7:
+        return json.dumps(person).replace('"age": ', '"age": NaN, "x": ')  # json.loads takes NaN, orjson not
+    elif kind == 8:
+        return json.dumps(person, ensure_ascii=False, indent=None, separators=(",", ":"))
+    elif kind == 9:
+        return " " + json.dumps(person) + "  "
+    elif kind == 10:
+        person["previous_sanctions"] = draw(st.sampled_from([2**63, 2**64, -(2**63) - 1, True, 3.0]))
+    return json.dumps(person)
+
+
+def reference(lines: list[str], first: int = 1) -> tuple[list[str], int]:
+    outputs, failures = [], 0
+    for number, line in enumerate(lines, start=first):
+        text, failed = predict_line(ogrs3_line, number, line)
+        failures += failed
+        if text is not None:
+            outputs.append(text)
+    return outputs, failures
+
+
+def chunked(lines: list[str], size: int) -> tuple[list[str], int]:
+    outputs, failures = [], 0
+    for start in range(0, len(lines), size):
+        out, failed = ogrs3_chunk(ogrs3_line, lines[start : start + size], start + 1)
+        outputs += out
+        failures += failed
+    return outputs, failures
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(input_line(), max_size=60), size=st.integers(1, 25))
+def test_chunked_output_is_the_line_by_line_output(lines: list[str], size: int) -> None:
+    with_newlines = [line + "\n" for line in lines]
+    assert chunked(with_newlines, size) == reference(with_newlines)
+
+
+@settings(max_examples=100, deadline=None)
+@given(people=st.lists(plain_person(), min_size=1, max_size=200))
+def test_valid_people_are_scored_in_bulk_exactly_as_one_by_one(people: list[dict[str, object]]) -> None:
+    lines = [json.dumps(p) for p in people]
+    out, failures = ogrs3_chunk(ogrs3_line, lines, 1)
+    assert (out, failures) == reference(lines)
+    assert failures == 0
+    assert [json.loads(o).get("id") for o in out] == [p.get("id") for p in people]  # order kept
+
+
+def test_percentages_match_the_decimal_rounding_at_every_half() -> None:
+    """Probabilities on and one ulp either side of each 5-dp half and each whole-% half."""
+    halves = [(k + 0.5) / 100_000 for k in range(0, 100_000, 37)] + [(k + 0.5) / 100 for k in range(100)]
+    values = [v for h in halves for v in (math.nextafter(h, 0), h, math.nextafter(h, 1)) if 0 < v < 1]
+    values += [1e-9, 0.004995, 0.005, 0.994999, 0.995, 0.999999]
+    array = np.array(values)
+    assert _percentages(array).tolist() == [model.percentage(v) for v in values]
+
+
+def test_numpy_log_and_exp_match_the_scalar_formula_over_the_domain() -> None:
+    """The bulk path relies on numpy's log and exp giving the scalar's bits: every Copas term, sampled scores."""
+    sanctions = np.arange(1, model.PREVIOUS_SANCTIONS_CAP + 2)[:, None]
+    spans = np.arange(10, 10 + model.MAX_AGE + 1)[None, :]
+    logs = np.log(sanctions / spans)
+    assert logs.tolist() == [[math.log(int(s) / int(d)) for d in spans[0]] for s in sanctions[:, 0]]
+    x = np.random.default_rng(7).uniform(-8, 6, 50_000)
+    assert np.exp(-x).tolist() == [math.exp(-v) for v in x.tolist()]
+
+
+def run_command(text: str, *args: str) -> tuple[str, int]:
+    stdout, stdin = io.StringIO(), sys.stdin
+    sys.stdin = io.StringIO(text)
+    try:
+        call_command("predict", "ogrs3", *args, stdout=stdout)
+        status = 0
+    except CommandError as exc:
+        status = exc.returncode
+    finally:
+        sys.stdin = stdin
+    return stdout.getvalue(), status
+
+
+@pytest.mark.parametrize("chunk", ["1", "3", "50000"])
+def test_the_command_writes_the_line_by_line_output(chunk: str) -> None:
+    lines = [
+        json.dumps({"id": "Zoë ✓", **person})
+        for person in (
+            {"sex": "F", "age": 43, "age_at_conviction": 37, "age_at_first_sanction": 14, "previous_sanctions": 5},
+            {"sex": "M", "age": 19, "age_at_conviction": 18, "age_at_first_sanction": 12, "previous_sanctions": 0},
+        )
+        for _ in range(2)
+    ]
+    lines = [line[:-1] + ', "offence_category": "criminal_damage"}' for line in lines]
+    lines += ["", "{not json", json.dumps({"id": 7, "sex": "X"}), "\r", lines[0]]
+    text, status = run_command("\n".join(lines) + "\n", "--chunk-lines", chunk)
+    expected, failures = reference([line + "\n" for line in lines])
+    assert text.splitlines() == expected
+    assert (status, failures) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "id_",
+    [-(2**63) - 1, 2**64, 12345678901234567890123, "😀 ünïcode", "\ud800", 1.5, {"crn": "X1"}, [1, "a"], None, True],
+)
+def test_ids_orjson_would_read_differently_are_echoed_as_json_loads_reads_them(id_: object) -> None:
+    """orjson reads an integer beyond 64 bits as a float and rejects lone surrogates: such lines go line by line."""
+    person = {"sex": "M", "age": 30, "age_at_conviction": 29, "age_at_first_sanction": 20, "previous_sanctions": 3}
+    lines = [json.dumps({"id": id_, **person, "offence_category": "robbery"}), json.dumps({"id": "next", **person})]
+    assert ogrs3_chunk(ogrs3_line, lines, 1) == reference(lines)
+    assert json.loads(ogrs3_chunk(ogrs3_line, lines, 1)[0][0])["id"] == id_
+
+
+def test_float_texts_are_repr_over_the_ogrs3_domain() -> None:
+    """orjson's float text is `repr`'s for sampled OGRS3 probabilities, at the exponent edges, and outside them."""
+    rng = np.random.default_rng(11)
+    x = rng.uniform(-10, 7, 100_000)
+    probabilities = 1.0 / (1.0 + np.exp(-x))
+    edges = np.array([1e-4, 0.00025, 0.5, 1.0, 0.1 + 0.2, 1e15, math.nextafter(1e16, 0), 123456789.0])
+    outside = np.array([1e-5, 0.5, math.nextafter(1e-4, 0)])
+    for values in (probabilities, edges, outside, np.array([0.0, 0.5]), np.array([-0.5]), np.array([1e16])):
+        assert float_texts(values) == list(map(repr, values.tolist()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(min_value=1e-4, max_value=1e16, exclude_max=True), min_size=1, max_size=50))
+def test_float_texts_are_repr_for_any_float_in_the_fixed_notation_range(values: list[float]) -> None:
+    assert float_texts(np.array(values)) == list(map(repr, values))
