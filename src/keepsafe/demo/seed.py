@@ -40,7 +40,7 @@ def seed(*, actor: Actor, today: date, people: int, chunk: int = 1000, progress=
 
 DEMO_AGREEMENTS = (
     (
-        "DEMO-POLICE",
+        "DEMOPOLICE",  # partner codes are letters and digits (their namespace: docs/api.md)
         "Greater Manchester Police (demo)",
         "POLICE",
         "ISA-DEMO-POLICE",
@@ -48,7 +48,7 @@ DEMO_AGREEMENTS = (
         ["DOMESTIC_ABUSE"],
     ),
     (
-        "DEMO-CS",
+        "DEMOCS",
         "Manchester children's services (demo)",
         "CHILDRENS_SERVICES",
         "ISA-DEMO-CS",
