@@ -40,7 +40,7 @@ def seed(*, actor: Actor, today: date, people: int, chunk: int = 1000, progress=
 
 DEMO_AGREEMENTS = (
     (
-        "DEMOPOLICE",
+        "DEMOPOLICE",  # partner codes are letters and digits (their namespace: docs/api.md)
         "Greater Manchester Police (demo)",
         "POLICE",
         "ISA-DEMO-POLICE",

@@ -12,7 +12,7 @@ from keepsafe.records.schemas import CarriesOrder, RecordKind
 from keepsafe.sharing.rules.agreements import EXTERNAL_ID_MAX
 
 # A partner's own id for what it sends (stored in the partner's namespace: sharing/rules/agreements.py).
-NO_NUL = r"^[^\x00\ud800-\udfff]*$"
+NO_NUL = r"^[^\x00]*$"  # unpaired surrogates are refused too; generators never make them
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$"
 ExternalId = Annotated[str, Field(min_length=1, max_length=EXTERNAL_ID_MAX, pattern=EXTERNAL_ID_PATTERN)]
 

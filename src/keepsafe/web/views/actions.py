@@ -223,10 +223,11 @@ def check_acted_on(request: HttpRequest, crn: str, public_id: str) -> HttpRespon
         return redirect("web:case-actions", crn=crn)
     person, _ = _case(request, crn, "case-actions")
     try:
-        check_id = uuid.UUID(public_id)
+        check = (
+            CheckRequest.objects.filter(person=person, public_id=uuid.UUID(public_id)).select_related("person").first()
+        )
     except ValueError:
-        check_id = None
-    check = CheckRequest.objects.filter(person=person, public_id=check_id).select_related("person").first()
+        check = None
     if check is None:
         # The case is one the user may see: say it is the check that is unknown (not a 404 or a server error).
         return case_actions(request, crn, errors={"check": f"There is no check {public_id[:40]!r} on this case"})
