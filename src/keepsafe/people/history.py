@@ -183,21 +183,21 @@ def flags_known(person: Person, as_of: datetime) -> list[KnownFlag]:
             reviews[entry.registration_id].append(entry.known_from)
     flags = []
     for reg in stored:
-        entry = latest.get(reg.pk)
-        if entry is None and reg.pk in with_history:
+        known = latest.get(reg.pk)
+        if known is None and reg.pk in with_history:
             continue
         copy = reg
-        if entry is not None:
+        if known is not None:
             copy = _copy(
                 Registration,
                 reg,
-                entry,
+                known,
                 RegistrationHistory.VERSIONED,
                 person_id=reg.person_id,
                 external_id=reg.external_id,
                 type=reg.type,
                 end_reason=reg.end_reason,
-                notes=entry.flag_notes,
+                notes=known.flag_notes,
             )
         flags.append(KnownFlag(copy, tuple(sorted(reviews[reg.pk]))))
     flags.sort(key=lambda f: f.registration.external_id)
