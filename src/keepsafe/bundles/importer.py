@@ -51,7 +51,6 @@ from keepsafe.risk.services import assessment_import_apply, risk_recalculate_man
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
-
 IMPORTED_FLAG = "Imported from a case bundle"  # the 0004_asof_backfill migration of people reads this note
 
 
