@@ -76,12 +76,12 @@ def _prefetched(obj: models.Model, name: str, model: type[models.Model], rows: l
 def person_as_known(person: Person, as_of: datetime) -> Person:
     """The person with the allocation (PDU, COM, POM) and criminal history known at `as_of`. Before anything was
     known the case is unallocated with no criminal history, in the PDU that holds it now."""
-    version = (
-        PersonVersion.objects.filter(person=person, known_from__lte=as_of)
+    versions = list(
+        PersonVersion.objects.filter(person=person)
         .select_related("pdu__region", "practitioner__team", "prison_offender_manager")
         .order_by("-known_from", "-recorded_at", "-id")
-        .first()
     )
+    version = next((v for v in versions if v.known_from <= as_of), None)
     known = Person(
         pk=person.pk,
         crn=person.crn,
@@ -93,9 +93,11 @@ def person_as_known(person: Person, as_of: datetime) -> Person:
         disability=person.disability,
         pnc=person.pnc,
         created_at=person.created_at,
-        pdu=person.pdu,
+        pdu_id=person.pdu_id,
     )
-    if version is None and not PersonVersion.objects.filter(person=person).exists():
+    if Person._meta.get_field("pdu").is_cached(person):  # type: ignore[union-attr]
+        known.pdu = person.pdu
+    if not versions:
         version_source: Any = person  # never versioned: read as it stands
     else:
         version_source = version
@@ -181,21 +183,21 @@ def flags_known(person: Person, as_of: datetime) -> list[KnownFlag]:
             reviews[entry.registration_id].append(entry.known_from)
     flags = []
     for reg in stored:
-        entry = latest.get(reg.pk)
-        if entry is None and reg.pk in with_history:
+        known = latest.get(reg.pk)
+        if known is None and reg.pk in with_history:
             continue
         copy = reg
-        if entry is not None:
+        if known is not None:
             copy = _copy(
                 Registration,
                 reg,
-                entry,
+                known,
                 RegistrationHistory.VERSIONED,
                 person_id=reg.person_id,
                 external_id=reg.external_id,
                 type=reg.type,
                 end_reason=reg.end_reason,
-                notes=entry.flag_notes,
+                notes=known.flag_notes,
             )
         flags.append(KnownFlag(copy, tuple(sorted(reviews[reg.pk]))))
     flags.sort(key=lambda f: f.registration.external_id)
