@@ -44,8 +44,32 @@ def _highlight(text: str, marks: tuple[tuple[int, int, str], ...] = ()) -> Marku
     return Markup("".join(out))  # noqa: S704 — every piece above is escaped
 
 
+# Coded values shown as words: whole phrases first, then acronyms kept in capitals (GOV.UK style: sentence case).
+PHRASES = {
+    "PART_A": "Part A",
+    "SPO_SIGNED": "Countersigned by the SPO",
+    "ACO_SIGNED": "Countersigned by the ACO",
+    "SENT_TO_PPCS": "Sent to the public protection casework section",
+    "DECIDED_NO_RECALL": "Decided not to recall",
+    "HEAD_OF_PDU": "Head of PDU",
+    "EDUCATION_TRAINING_EMPLOYMENT": "Education, training and employment",
+    "OASYS": "OASys",
+}
+ACRONYMS = frozenset(
+    {"SPO", "ACO", "PDU", "PPCS", "POM", "COM", "PO", "PSO", "PQIP", "NQO", "MAPPA", "IOM", "DA", "ROSH", "OGRS", "RSR"}
+)
+
+
 def _label(value: str | None) -> str:
-    return (value or "").replace("_", " ").capitalize()
+    if not value:
+        return ""
+    if value in PHRASES:
+        return PHRASES[value]
+    words = value.split("_")
+    out = [w if w.upper() in ACRONYMS and w.isupper() else w.lower() for w in words]
+    first = out[0]
+    out[0] = first if first.isupper() and first in ACRONYMS else first.capitalize()
+    return " ".join(out).replace("ROSH", "RoSH").replace("PQIP", "PQiP")
 
 
 def environment(**options: Any) -> jinja2.Environment:

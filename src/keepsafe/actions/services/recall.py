@@ -166,9 +166,12 @@ def recall_letter(*, actor: Actor, recall: Recall, expectations: str, next_appoi
 
 
 @transaction.atomic
-def recall_part_a_save(*, actor: Actor, recall: Recall, part_a: dict[str, str]) -> list[tuple[str, str]]:
-    """Save Part A (drafts allowed); it is complete when every section, including the arrest section, is filled.
-    Returns what is still missing."""
+def recall_part_a_save(
+    *, actor: Actor, recall: Recall, part_a: dict[str, str], draft: bool = False
+) -> list[tuple[str, str]]:
+    """Save Part A; it is complete when every section, including the arrest section, is filled. Sections not given
+    keep what was saved. Saving it as complete with a section missing is refused and writes nothing; a draft may be
+    incomplete, but never takes a section out of a Part A that is already complete. Returns what is still missing."""
     _require(actor, PRACTITIONERS, "Only probation staff complete Part A")
     cover = may_act(actor, recall.person)
     _open(recall)
@@ -176,11 +179,18 @@ def recall_part_a_save(*, actor: Actor, recall: Recall, part_a: dict[str, str]) 
         raise ValidationError([("recall", "Part A follows a decision to recall")])
     if recall.spo_signed_at is not None:
         raise ValidationError([("part_a", "Part A is countersigned and can no longer change")])
-    problems = part_a_problems(part_a)
-    unknown = [p for p in problems if p[1] == "not a Part A section"]
+    unknown = [p for p in part_a_problems(part_a) if p[1] == "not a Part A section"]
     if unknown:
         raise ValidationError(unknown)
-    recall.part_a = {k: v.strip() for k, v in part_a.items()}
+    merged = {**recall.part_a, **{k: v.strip() for k, v in part_a.items()}}
+    problems = part_a_problems(merged)
+    if problems and not draft:
+        raise ValidationError(problems)
+    if problems and recall.part_a_completed_at is not None:
+        raise ValidationError(
+            [("part_a", "Part A is complete: a draft cannot take sections out of it; fill every section"), *problems]
+        )
+    recall.part_a = merged
     recall.part_a_completed_at = None if problems else clock.now()
     if actor.code not in recall.part_a_by:
         recall.part_a_by = [*recall.part_a_by, actor.code]

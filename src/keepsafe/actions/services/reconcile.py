@@ -71,6 +71,7 @@ def reconcile_case(
     return outcome
 
 
+STEP_WORDS = {"LINE_MANAGER": "line manager", "HEAD_OF_PDU": "head of PDU", "ACO": "ACO"}
 _NO_NOTE = Choice(member=None, label="", note="")
 
 
@@ -247,7 +248,7 @@ def _escalate_and_remind(
                 level=reached,
                 to=_codes(target),
                 notes=("Overdue" if as_of >= action.due else "More serious information arrived")
-                + f": escalated to the {str(link['step']).replace('_', ' ').lower()}"
+                + f": escalated to the {STEP_WORDS.get(str(link['step']), str(link['step']).lower())}"
                 + (f" ({link['note']})" if link.get("note") else "")
                 + ("" if target else " (nobody eligible in post: the head of PDU must allocate one)"),
             )

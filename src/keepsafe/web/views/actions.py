@@ -22,6 +22,7 @@ from keepsafe.actions.rules.recall import (
     licence_problem,
     next_step,
     options_for,
+    signature_problem,
     stage,
 )
 from keepsafe.actions.rules.release import ITEM_LABELS, Item
@@ -275,6 +276,18 @@ def recall_page(
         except ValueError:
             options = None
     progress = recall_services.progress(recall) if recall else None
+    # Two-person rule (issue 11 §5): someone who may not countersign is told why instead of offered a button.
+    sign_refusal = {
+        level: signature_problem(
+            level=level,
+            signer=actor.code,
+            considered_by=recall.considered_by,
+            decided_by=recall.decided_by,
+            part_a_by=recall.part_a_by,
+            spo_signed_by=recall.spo_signed_by,
+        )
+        for level in ("SPO", "ACO")
+    } if recall is not None else {}
     context.update(
         {
             "recall": recall,
@@ -290,6 +303,7 @@ def recall_page(
             "part_a_sections": list(PART_A_SECTIONS.items()),
             "arrest_sections": list(ARREST_SECTIONS.items()),
             "role": actor.role.value,
+            "sign_refusal": sign_refusal,
             "errors": errors or {},
             "form": form or {},
             "title": "Recall",
@@ -339,11 +353,12 @@ def recall_post(request: HttpRequest, crn: str, step: str) -> HttpResponse:
             )
         elif step == "part-a":
             names = [*PART_A_SECTIONS, *ARREST_SECTIONS]
-            missing = recall_services.recall_part_a_save(
-                actor=actor, recall=recall, part_a={n: form.get(n, "") for n in names}
+            recall_services.recall_part_a_save(
+                actor=actor,
+                recall=recall,
+                part_a={n: form[n] for n in names if n in form},
+                draft=form.get("intent") == "draft",
             )
-            if missing:
-                return recall_page(request, crn, errors=dict(missing), form=dict(form.items()))
         elif step in ("countersign-spo", "countersign-aco"):
             recall_services.recall_countersign(actor=actor, recall=recall, level=step.rsplit("-", 1)[1].upper())
         elif step == "send":

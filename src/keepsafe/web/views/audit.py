@@ -13,14 +13,21 @@ from keepsafe.core.errors import PermissionDeniedError
 from keepsafe.web.views.common import actor_of
 
 
+EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)  # searchable range; the trail starts long after 1900
+
+
 def _date(value: str, errors: dict[str, str], name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         errors[name] = "Enter a date in the form 2026-11-23"
         return None
+    if not EARLIEST <= day <= LATEST:
+        errors[name] = f"Enter a date between {EARLIEST:%-d %B %Y} and {LATEST:%-d %B %Y}"
+        return None
+    return day
 
 
 def audit(request: HttpRequest) -> HttpResponse:
@@ -30,8 +37,16 @@ def audit(request: HttpRequest) -> HttpResponse:
     who = request.GET.get("actor", "").strip()[:150]
     date_from = _date(request.GET.get("from", "").strip(), errors, "from")
     date_to = _date(request.GET.get("to", "").strip(), errors, "to")
+    if date_from and date_to and date_to < date_from:
+        errors["to"] = "The end date must be the same as or after the start date"
     try:
-        events = audit_search(viewer=actor, crn=crn or None, actor=who or None, date_from=date_from, date_to=date_to)
+        events = audit_search(
+            viewer=actor,
+            crn=crn or None,
+            actor=who or None,
+            date_from=date_from,
+            date_to=date_to if not errors else None,
+        )
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
     return render(
