@@ -136,10 +136,12 @@ def _flags_facts(person: Person, as_of: datetime) -> tuple[tuple[f.RegistrationF
 def assessments_known(person: Person, as_of: datetime) -> tuple[f.AssessmentFacts, ...]:
     """Risk assessments completed by `as_of`."""
     return tuple(
-        f.AssessmentFacts(a.external_id, a.completed_at, a.countersign_required, a.countersigned_at)
+        f.AssessmentFacts(a.external_id, a.completed_at, a.countersign_required, a.countersigned_at, a.recorded_at)
         for a in Assessment.objects.filter(
             person=person, status=Assessment.Status.COMPLETE, completed_at__lte=as_of
-        ).only("external_id", "completed_at", "countersign_required", "countersigned_at")
+        )
+        .exclude(recorded_at__gt=as_of)
+        .only("external_id", "completed_at", "countersign_required", "countersigned_at", "recorded_at")
         if a.completed_at is not None
     )
 

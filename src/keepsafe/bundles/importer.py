@@ -670,6 +670,8 @@ def _write_assessments(people: list[PersonIn], person_ids: dict[str, int], summa
         Assessment.objects.filter(person_id__in=ids, source=Assessment.Source.IMPORTED),
     )
     summary.add("assessments", len(result.created), len(result.changed))
+    # When Keepsafe learned of each new one (not part of the compared row, so re-importing changes nothing).
+    Assessment.objects.filter(pk__in=[o.pk for o in result.created]).update(recorded_at=clock.now())
     changed: dict[int, set[str]] = defaultdict(set)
     for o in result.created:
         changed[o.person_id].add(o.external_id)

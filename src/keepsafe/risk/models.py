@@ -38,6 +38,9 @@ class Assessment(models.Model):
     assessor_code = models.CharField(max_length=150)
     started_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When Keepsafe learned of it: the import for an imported assessment (completed elsewhere, perhaps long before),
+    # the completion for Keepsafe's own. Point-in-time reads and the countersign action start from here.
+    recorded_at = models.DateTimeField(null=True, blank=True)
     rosh = models.JSONField(default=dict)
     rationales = models.JSONField(default=dict)
     analysis = models.JSONField(default=dict)

@@ -341,6 +341,7 @@ def _complete(actor: Actor, assessment: Assessment, cover: dict[str, str]) -> As
     person = assessment.person
     new = Level(str(assessment.overall))
     assessment.status, assessment.completed_at = Assessment.Status.COMPLETE, clock.now()
+    assessment.recorded_at = assessment.completed_at
     trainee, nqo = _assessor_flags(assessment)
     previous = current_level(person)
     outcome = on_completion(

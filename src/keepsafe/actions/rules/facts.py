@@ -99,6 +99,12 @@ class AssessmentFacts:
     completed_at: datetime
     countersign_required: bool
     countersigned_at: datetime | None
+    # When Keepsafe learned of it (an imported one: the import); None is read as its completion.
+    recorded_at: datetime | None = None
+
+    @property
+    def known_at(self) -> datetime:
+        return max(self.completed_at, self.recorded_at) if self.recorded_at else self.completed_at
 
 
 @dataclass(frozen=True)

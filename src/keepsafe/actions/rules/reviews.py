@@ -279,7 +279,9 @@ def countersign_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
         if not assessment.countersign_required:
             continue
         key = f"assessment:{assessment.id}:countersign"
-        if not in_view(assessment.completed_at, key, facts, policy):
+        # From when Keepsafe learned of it: an imported trainee's assessment completed months ago still needs an SPO.
+        known = assessment.known_at
+        if not in_view(known, key, facts, policy):
             continue
         signed = assessment.countersigned_at is not None and assessment.countersigned_at <= facts.as_of
         out.append(
@@ -288,8 +290,8 @@ def countersign_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
                 key=key,
                 title="Countersign a risk assessment",
                 owner=OwnerRole.SPO,
-                opens_at=assessment.completed_at,
-                due=working_days_after(assessment.completed_at, policy.countersign_working_days),
+                opens_at=known,
+                due=working_days_after(known, policy.countersign_working_days),
                 evidence_needed="The SPO's countersignature (agree, or disagree with comments)",
                 reminders=default_reminders(policy),
                 escalations=default_escalations(policy)[1:],

@@ -296,3 +296,28 @@ def test_evidence_arriving_after_the_judgement_adds_its_prompt_before_completion
     stored = Assessment.objects.get(pk=assessment.pk)
     assert stored.status == "DRAFT"
     assert "WEAPONS_THREATS_VIOLENCE" in [p["code"] for p in stored.prompts if not p["response"]]
+
+
+def test_an_old_imported_trainee_assessment_still_gets_an_spo_countersign_action(imported):
+    """Try-out finding: an OASys assessment by a trainee completed long before the import (outside the actions'
+    look-back) was marked for countersignature but no SPO was ever asked. The action starts when Keepsafe learns of
+    it, and is due within the countersign period from then."""
+    from keepsafe.actions.models import Action
+    from keepsafe.actions.services.sweep import sweep_everything
+
+    bundle = with_staff(trainee("STF0300", "PQIP", None))
+    bundle["people"][0]["assessments"] = [oasys("OASYS-OLD", 300, assessor="STF0300", known_adult="HIGH")]
+    imported(bundle)
+    assessment = Assessment.objects.get(external_id="OASYS-OLD")
+    assert assessment.countersign_required
+    assert assessment.recorded_at is not None
+    assert assessment.recorded_at > assessment.completed_at
+    sweep_everything(as_of=None)
+    action = Action.objects.get(type="COUNTERSIGN", key="assessment:OASYS-OLD:countersign")
+    assert action.status == Action.Status.OPEN
+    assert action.opens_at == assessment.recorded_at
+    assert action.due > NOW
+    # Re-importing the same bundle changes nothing about when it was learned of.
+    learned = assessment.recorded_at
+    imported(bundle)
+    assert Assessment.objects.get(external_id="OASYS-OLD").recorded_at == learned
