@@ -139,9 +139,7 @@ def assessments_known(person: Person, as_of: datetime) -> tuple[f.AssessmentFact
         f.AssessmentFacts(a.external_id, a.completed_at, a.countersign_required, a.countersigned_at, a.recorded_at)
         for a in Assessment.objects.filter(
             person=person, status=Assessment.Status.COMPLETE, completed_at__lte=as_of
-        )
-        .exclude(recorded_at__gt=as_of)
-        .only("external_id", "completed_at", "countersign_required", "countersigned_at", "recorded_at")
+        ).only("external_id", "completed_at", "countersign_required", "countersigned_at", "recorded_at")
         if a.completed_at is not None
     )
 

@@ -551,23 +551,27 @@ def _record_conflicts(bundle: BundleIn) -> list[tuple[str, str]]:
 def validate(raw: bytes | str) -> BundleIn:
     """Every problem in the bundle, shape and references alike, or the parsed bundle if there are none."""
     data = _load(raw)
-    nul = list(nul_paths(data))
-    if nul:
-        # PostgreSQL cannot store U+0000 in text; refuse it here, with where it is, rather than fail on write.
-        raise ValidationError([(path, "contains a NUL character (\\u0000), which cannot be stored") for path in nul])
-    unpaired = list(unpaired_surrogate_paths(data))
-    if unpaired:
-        raise ValidationError(
-            [(path, "contains an unpaired surrogate (\\ud800-\\udfff), not valid Unicode") for path in unpaired]
-        )
+    # PostgreSQL cannot store U+0000 in text, nor anything an unpaired surrogate; refuse them with where they are,
+    # together with every problem of shape (but not references: those are looked up in the database).
+    text = [(path, "contains a NUL character (\\u0000), which cannot be stored") for path in nul_paths(data)]
+    unpaired = [
+        (path, "contains an unpaired surrogate (\\ud800-\\udfff), not valid Unicode")
+        for path in unpaired_surrogate_paths(data)
+    ]
+    if unpaired:  # the schema's own JSON parser cannot read past one, so say where each is and stop here
+        raise ValidationError(text + unpaired)
     try:
         bundle = BundleIn.model_validate_json(raw, strict=True)
     except pydantic.ValidationError as exc:
         problems = _shape_problems(exc)
+        if text:
+            raise ValidationError(text + problems) from exc
         partial = _partial(data)
         if partial is not None:
             problems += _remap(check_references(partial[0], _raw_codes(data)), partial[1])
         raise ValidationError(problems) from exc
+    if text:
+        raise ValidationError(text)
     problems = check_references(bundle)
     if problems:
         raise ValidationError(problems)

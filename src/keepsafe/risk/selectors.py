@@ -296,11 +296,7 @@ def tiers_from(inputs: TierInputs, at: datetime | None = None) -> dict[str, Any]
     needs = needs_in_force(recent)
     # The women's factors come from the newest valid assessment that carries OASys answers (imported ones).
     answered = next(
-        (
-            a
-            for a in inputs.assessments
-            if a.oasys_answers and a.completed_at is not None and a.completed_at >= since
-        ),
+        (a for a in inputs.assessments if a.oasys_answers and a.completed_at is not None and a.completed_at >= since),
         None,
     )
     rsr = found.get("rsr") or found.get("csrp")

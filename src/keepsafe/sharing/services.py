@@ -205,7 +205,11 @@ def _submit_all(client: ApiClient, items: list[Any], results: list[ItemResult]) 
             item = PartnerRecordIn.model_validate_json(json.dumps(raw))
         except PydanticError as exc:
             errors = [
-                {"field": ".".join(str(p) for p in e["loc"]) or "(item)", "reason": e["msg"]} for e in exc.errors()
+                {
+                    "field": ".".join(str(p) for p in e["loc"]) or "(item)",
+                    "reason": str(e["msg"]).removeprefix("Value error, "),
+                }
+                for e in exc.errors()
             ]
             results.append(ItemResult(index, external_id, "REJECTED", errors=errors))
             continue

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest
 from django.middleware.csp import get_nonce
 
 from keepsafe.core.actor import Role
+
+
+def staff_namer() -> Callable[[str | None], str]:
+    """People shown by name, not staff code (GOV.UK): looked up once per code per page."""
+    from keepsafe.workforce.models import Staff
+
+    names: dict[str, str] = {}
+
+    def name(code: str | None) -> str:
+        if not code:
+            return ""
+        if code not in names:
+            found = Staff.objects.filter(code=code).values_list("forename", "surname").first()
+            names[code] = f"{found[0]} {found[1]}" if found else code
+        return names[code]
+
+    return name
 
 
 def page_context(request: HttpRequest) -> dict[str, object]:
@@ -20,4 +39,5 @@ def page_context(request: HttpRequest) -> dict[str, object]:
         "signed_in_user": user if signed_in else None,
         "signed_in_role": role,
         "assetPath": "/static/frontend/assets",
+        "staff_name": staff_namer(),
     }

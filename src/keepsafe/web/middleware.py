@@ -105,7 +105,6 @@ class RejectNulMiddleware:
     A body over the size limit is refused here too, as JSON for the partner API (413, in its schema).
     """
 
-
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -132,7 +131,6 @@ class RejectNulMiddleware:
                 "remove it and send again",
             )
         return self.get_response(request)
-
 
 
 def _printable(text: str) -> str:

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0002_act_recall_consideration'),
-        ('actions', '0002_secout_notification_claims_part_a_by'),
+        ("actions", "0002_act_recall_consideration"),
+        ("actions", "0002_secout_notification_claims_part_a_by"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from keepsafe.records.rules import lexicon as lx
-from keepsafe.records.rules.indicators import CROSS_RECORD, INDICATORS
 from keepsafe.records.rules.classifier import Model, context_features, shipped_model, token_features
+from keepsafe.records.rules.indicators import CROSS_RECORD, INDICATORS
 from keepsafe.records.rules.scanner import Scanner, form_answer, scan, scanner
 from keepsafe.records.training.corpus import STYLES, compose, generate
 from keepsafe.sharing.rules.prison_information import SECTIONS
@@ -169,7 +169,7 @@ def test_compose_keeps_nested_labels():
 
 def _keepsafe(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local", "KEEPSAFE_TEST_DB": "external"}
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [str(Path(sys.executable).parent / "keepsafe"), *args], capture_output=True, text=True, env=env, check=False, cwd=ROOT
     )
 

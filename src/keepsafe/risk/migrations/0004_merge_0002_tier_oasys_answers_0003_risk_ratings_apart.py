@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('risk', '0002_tier_oasys_answers'),
-        ('risk', '0003_risk_ratings_apart'),
+        ("risk", "0002_tier_oasys_answers"),
+        ("risk", "0003_risk_ratings_apart"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -6,19 +6,20 @@ from django.db.models import F
 
 def backfill(apps, schema_editor):
     # Existing assessments: known from their completion (the import time of old imports was not kept).
-    apps.get_model("risk", "Assessment").objects.filter(completed_at__isnull=False).update(recorded_at=F("completed_at"))
+    apps.get_model("risk", "Assessment").objects.filter(completed_at__isnull=False).update(
+        recorded_at=F("completed_at")
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('risk', '0004_merge_0002_tier_oasys_answers_0003_risk_ratings_apart'),
+        ("risk", "0004_merge_0002_tier_oasys_answers_0003_risk_ratings_apart"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='recorded_at',
+            model_name="assessment",
+            name="recorded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),

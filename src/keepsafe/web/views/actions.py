@@ -277,17 +277,21 @@ def recall_page(
             options = None
     progress = recall_services.progress(recall) if recall else None
     # Two-person rule (issue 11 §5): someone who may not countersign is told why instead of offered a button.
-    sign_refusal = {
-        level: signature_problem(
-            level=level,
-            signer=actor.code,
-            considered_by=recall.considered_by,
-            decided_by=recall.decided_by,
-            part_a_by=recall.part_a_by,
-            spo_signed_by=recall.spo_signed_by,
-        )
-        for level in ("SPO", "ACO")
-    } if recall is not None else {}
+    sign_refusal = (
+        {
+            level: signature_problem(
+                level=level,
+                signer=actor.code,
+                considered_by=recall.considered_by,
+                decided_by=recall.decided_by,
+                part_a_by=recall.part_a_by,
+                spo_signed_by=recall.spo_signed_by,
+            )
+            for level in ("SPO", "ACO")
+        }
+        if recall is not None
+        else {}
+    )
     context.update(
         {
             "recall": recall,

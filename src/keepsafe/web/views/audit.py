@@ -12,7 +12,6 @@ from keepsafe.audit.selectors import audit_search
 from keepsafe.core.errors import PermissionDeniedError
 from keepsafe.web.views.common import actor_of
 
-
 EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)  # searchable range; the trail starts long after 1900
 
 
