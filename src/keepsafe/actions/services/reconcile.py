@@ -233,7 +233,10 @@ def _update(
 def _escalate_and_remind(
     person: Person, action: Action, e: Expected, as_of: datetime, directory: Directory, outcome: Outcome
 ) -> None:
-    level = escalation_level(e.escalations, action.due, as_of, e.raised_at)
+    # More serious information escalates an OPEN review early; what had already arrived when the action was
+    # created (a case imported with its history) is part of what its owner is first given, not a raise.
+    raised_at = e.raised_at if e.raised_at is not None and e.raised_at > action.created_at else None
+    level = escalation_level(e.escalations, action.due, as_of, raised_at)
     told: list[Staff] = []
     if level > action.escalation_level:
         for reached in range(action.escalation_level + 1, level + 1):
