@@ -12,6 +12,7 @@ from django.test import Client
 from keepsafe.actions.models import Action, Recall
 from keepsafe.actions.services.manage import refresh
 from keepsafe.people.models import Person, Registration, RegistrationHistory
+from keepsafe.people.services import flag_history
 from keepsafe.records.services import record_add
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.testing.fixtures import SYSTEM, make_person, org_with_managers
@@ -351,12 +352,13 @@ def test_a_check_answer_cannot_be_closed_with_noted(site):
         "is not a decision" in ada.post(url, {"outcome-check-1": "REASON", "notes-check-1": "Noted."}).content.decode()
     )
     # A flag reviewed since the answer arrived makes "flag" a recorded decision.
-    RegistrationHistory.objects.create(
-        registration=Registration.objects.get(person=person),
-        action=RegistrationHistory.Action.REVIEWED,
+    flag_history(
+        Registration.objects.get(person=person),
+        RegistrationHistory.Action.REVIEWED,
+        notes="",
         at=_instant("2026-11-23T09:00:00Z"),
         by="STF0001",
-    )
+    ).save()
     done = ada.post(url, {"outcome-check-1": "FLAG", "notes-check-1": "Restraining order flag reviewed and kept."})
     assert done.status_code == 302
     check.refresh_from_db()

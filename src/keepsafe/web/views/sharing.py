@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from keepsafe.core import clock
@@ -26,9 +26,9 @@ def check_new(request: HttpRequest, crn: str) -> HttpResponse:
     actor = actor_of(request)
     if actor.role not in REQUESTERS:
         raise PermissionDenied
-    kind_value = request.POST.get("kind") or request.GET.get("kind") or ""
+    kind_value = request.POST.get("kind") or request.GET.get("kind") or CheckKind.DOMESTIC_ABUSE.value
     if kind_value not in CheckKind.__members__:
-        kind_value = CheckKind.DOMESTIC_ABUSE.value
+        raise Http404  # no such check: the same answer as any page that does not exist
     kind = CheckKind(kind_value)
     partners = partners_for_check(person, kind)
     errors: dict[str, str] = {}
