@@ -43,6 +43,7 @@ class DatabaseCollector(Collector):
         from django_tasks_db.models import DBTaskResult
 
         from keepsafe.actions.models import Action, Notification, SweepRun
+        from keepsafe.actions.services.notify import WITHHELD
         from keepsafe.audit.models import AuditEvent
 
         now = clock.now()
@@ -79,17 +80,18 @@ class DatabaseCollector(Collector):
         yield queue
 
         mail = Notification.objects.aggregate(
-            waiting=Count("id", filter=Q(sent_at__isnull=True, error="")),
-            failed=Count("id", filter=~Q(error="")),
+            waiting=Count("id", filter=Q(sent_at__isnull=True, failed_at__isnull=True)),
+            failed=Count("id", filter=Q(failed_at__isnull=False) & ~Q(error=WITHHELD)),
+            withheld=Count("id", filter=Q(error=WITHHELD)),
         )
-        waiting = GaugeMetricFamily("keepsafe_notifications_waiting", "Emails in the outbox not yet sent.")
-        waiting.add_metric([], mail["waiting"])
-        yield waiting
-        failed = GaugeMetricFamily(
-            "keepsafe_notifications_failed", "Emails that could not be sent (see the worker log)."
-        )
-        failed.add_metric([], mail["failed"])
-        yield failed
+        for name, help_text in (
+            ("waiting", "Emails in the outbox not yet sent (including ones being retried)."),
+            ("failed", "Emails given up on (bad address, or failed every retry; the worker log says why)."),
+            ("withheld", "Emails not sent because the recipient may no longer see the case."),
+        ):
+            gauge = GaugeMetricFamily(f"keepsafe_notifications_{name}", help_text)
+            gauge.add_metric([], mail[name])
+            yield gauge
 
         day = AuditEvent.objects.filter(at__gte=now - timedelta(hours=24))
         counts = day.aggregate(
