@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from keepsafe.bundles.importer import bundle_import
+from keepsafe.people.models import Person
 from keepsafe.records.rules.indicators import INDICATORS
 from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person, raw
 from keepsafe.workforce.models import Staff, User
@@ -136,6 +137,8 @@ def test_raising_takes_effect_the_moment_the_po_completes(site, page, sign_in, a
 
 
 def test_a_trainee_assessment_always_waits_for_countersignature(site, page, sign_in, assert_accessible):
+    # Only staff who work the case may assess it (people/rules/case_work.py): Tara holds it.
+    Person.objects.filter(crn="A000001").update(practitioner=Staff.objects.get(code="PQ01"))
     sign_in(page, site, "tara")
     start(page, site)
     page.click("text=Continue to analysis")
