@@ -217,7 +217,7 @@ class Model:
         column = {ind: j for j, ind in enumerate(self.indicators)}
         self.row = {f: i for i, f in enumerate(weights)}
         self.matrix = np.zeros((len(weights), len(self.indicators)))
-        self._cache: dict[tuple[str, str], list[int]] = {}
+        self._cache: dict[tuple[str, str], np.ndarray | None] = {}
         for f, per in weights.items():
             for ind, w in per.items():
                 self.matrix[self.row[f], column[ind]] = w
@@ -226,31 +226,38 @@ class Model:
         # p >= t  <=>  score >= logit(t)
         self.cut_score = np.log(self.cut / (1.0 - self.cut))
 
-    def _word_rows(self, word: str, mark: str) -> list[int]:
+    def _word_vector(self, word: str, mark: str) -> np.ndarray | None:
+        """The summed weights of a word's own features (cached: free text repeats its words)."""
         key = (mark, word)
-        rows = self._cache.get(key)
-        if rows is None:
-            if len(self._cache) > 100_000:  # bounded: free text has an open vocabulary
-                self._cache.clear()
-            rows = [r for f in word_features(word, mark) if (r := self.row.get(f)) is not None]
-            self._cache[key] = rows
-        return rows
+        if key in self._cache:
+            return self._cache[key]
+        if len(self._cache) > 100_000:  # bounded: free text has an open vocabulary
+            self._cache.clear()
+        rows = [r for f in word_features(word, mark) if (r := self.row.get(f)) is not None]
+        vector = self.matrix[rows].sum(axis=0) if rows else None
+        self._cache[key] = vector
+        return vector
 
     def judge(self, words: Sequence[str], context: Sequence[str] = ()) -> list[Verdict]:
         """Indicators whose probability reaches their threshold for this sentence, with the words behind each."""
         marks = scope_marks(words)
-        per_token: list[list[int]] = []
+        per_token: list[np.ndarray | None] = []
         for i, w in enumerate(words):
-            rows = self._word_rows(w, marks[i])
+            vector = self._word_vector(w, marks[i])
             if i + 1 < len(words) and (b := self.row.get(f"{marks[i]}b:{w} {words[i + 1]}")) is not None:
-                rows = [*rows, b]
-            per_token.append(rows)
-        every = [r for rows in per_token for r in rows] + [self.row[f] for f in context if f in self.row]
-        score = self.bias + self.matrix[every].sum(axis=0) if every else self.bias
+                vector = self.matrix[b] if vector is None else vector + self.matrix[b]
+            per_token.append(vector)
+        score = self.bias.copy()
+        for vector in per_token:
+            if vector is not None:
+                score += vector
+        for f in context:
+            if (r := self.row.get(f)) is not None:
+                score += self.matrix[r]
         fired = np.nonzero(score >= self.cut_score)[0]
         verdicts = []
         for j in fired:
-            contributions = [float(self.matrix[rows, j].sum()) if rows else 0.0 for rows in per_token]
+            contributions = [float(v[j]) if v is not None else 0.0 for v in per_token]
             ranked = sorted(
                 (i for i in range(len(words)) if words[i] not in STOPWORDS), key=lambda i: -contributions[i]
             )
