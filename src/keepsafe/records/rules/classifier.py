@@ -23,34 +23,130 @@ from importlib import resources
 import numpy as np
 
 NEGATION_CUES = frozenset(
-    {"no", "not", "n't", "never", "without", "denies", "denied", "deny", "none", "nor", "nothing", "negative",
-     "unsubstantiated", "dropped", "acquitted"}
+    {
+        "no",
+        "not",
+        "n't",
+        "never",
+        "without",
+        "denies",
+        "denied",
+        "deny",
+        "none",
+        "nor",
+        "nothing",
+        "negative",
+        "unsubstantiated",
+        "dropped",
+        "acquitted",
+    }
 )
 HYPOTHETICAL_CUES = frozenset(
-    {"if", "should", "would", "could", "might", "unless", "whether", "risk", "reduce", "prevent", "avoid", "case",
-     "warned", "advised", "reminded", "consequences", "explore", "planning"}
+    {
+        "if",
+        "should",
+        "would",
+        "could",
+        "might",
+        "unless",
+        "whether",
+        "risk",
+        "reduce",
+        "prevent",
+        "avoid",
+        "case",
+        "warned",
+        "advised",
+        "reminded",
+        "consequences",
+        "explore",
+        "planning",
+    }
 )
-SCOPE_ENDS = frozenset({"but", "however", "although", "though", "yet", "whereas", "while", "whilst", "despite", ";",
-                        ".", ",", "-", "and"})
+SCOPE_ENDS = frozenset(
+    {"but", "however", "although", "though", "yet", "whereas", "while", "whilst", "despite", ";", ".", ",", "-", "and"}
+)
 SCOPE = 6
 # Function words carry no evidence of their own (a template's "a" or "with" must not drive a finding); they still
 # take part in bigrams ("would have", "with a").
 STOPWORDS = frozenset(
-    {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "is", "was", "were",
-     "be", "been", "has", "have", "had", "he", "she", "him", "her", "his", "they", "them", "it", "this", "that",
-     "as", "up", "out", "into", "about", "after", "before", "during", ".", ",", "-", ":", "'s", "\"", "(", ")", "/"}
+    {
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "he",
+        "she",
+        "him",
+        "her",
+        "his",
+        "they",
+        "them",
+        "it",
+        "this",
+        "that",
+        "as",
+        "up",
+        "out",
+        "into",
+        "about",
+        "after",
+        "before",
+        "during",
+        ".",
+        ",",
+        "-",
+        ":",
+        "'s",
+        '"',
+        "(",
+        ")",
+        "/",
+    }
 )
 PARTNER_WORDS = frozenset(
-    {"partner", "girlfriend", "wife", "ex", "gf", "fiancee", "fiancée", "missus", "boyfriend", "husband",
-     "spouse", "bm", "ex-partner", "ex-wife"}
+    {
+        "partner",
+        "girlfriend",
+        "wife",
+        "ex",
+        "gf",
+        "fiancee",
+        "fiancée",
+        "missus",
+        "boyfriend",
+        "husband",
+        "spouse",
+        "bm",
+        "ex-partner",
+        "ex-wife",
+    }
 )
 CHILD_WORDS = frozenset(
     {"child", "children", "son", "daughter", "baby", "kids", "toddler", "infant", "stepdaughter", "stepson"}
 )
 
 
-def token_features(words: Sequence[str]) -> list[list[str]]:
-    """The features of each token (lower-cased words), so a score can be traced back to the words behind it."""
+def scope_marks(words: Sequence[str]) -> list[str]:
+    """ "n:" for a word inside a negation's scope, "h:" inside a hypothetical's, "" otherwise (NegEx-like)."""
     marks: list[str] = []
     mode, left = "", 0
     for w in words:
@@ -63,16 +159,27 @@ def token_features(words: Sequence[str]) -> list[list[str]]:
         else:
             left -= 1
         marks.append(mode)
-    out: list[list[str]] = []
+    return marks
+
+
+def word_features(word: str, mark: str) -> list[str]:
+    """A word's own features: itself (unless a function word), its prefix and its character 4-grams."""
+    feats = [] if word in STOPWORDS else [f"{mark}w:{word}"]
+    if word.isalpha() and len(word) >= 4:
+        feats.append(f"{mark}p:{word[:5]}")
+        padded = f"<{word}>"
+        feats += [f"{mark}c:{padded[j : j + 4]}" for j in range(len(padded) - 3)]
+    return feats
+
+
+def token_features(words: Sequence[str]) -> list[list[str]]:
+    """The features of each token (lower-cased words), so a score can be traced back to the words behind it."""
+    marks = scope_marks(words)
+    out = []
     for i, w in enumerate(words):
-        m = marks[i]
-        feats = [] if w in STOPWORDS else [f"{m}w:{w}"]
-        if w.isalpha() and len(w) >= 4:
-            feats.append(f"{m}p:{w[:5]}")
-            padded = f"<{w}>"
-            feats += [f"{m}c:{padded[j:j + 4]}" for j in range(len(padded) - 3)]
+        feats = word_features(w, marks[i])
         if i + 1 < len(words):
-            feats.append(f"{m}b:{w} {words[i + 1]}")
+            feats.append(f"{marks[i]}b:{w} {words[i + 1]}")
         out.append(feats)
     return out
 
@@ -109,7 +216,8 @@ class Model:
         self.indicators = sorted(intercepts)
         column = {ind: j for j, ind in enumerate(self.indicators)}
         self.row = {f: i for i, f in enumerate(weights)}
-        self.matrix = np.zeros((len(weights) + 1, len(self.indicators)))  # the last row: unknown features
+        self.matrix = np.zeros((len(weights), len(self.indicators)))
+        self._cache: dict[tuple[str, str], np.ndarray | None] = {}
         for f, per in weights.items():
             for ind, w in per.items():
                 self.matrix[self.row[f], column[ind]] = w
@@ -118,18 +226,41 @@ class Model:
         # p >= t  <=>  score >= logit(t)
         self.cut_score = np.log(self.cut / (1.0 - self.cut))
 
+    def _word_vector(self, word: str, mark: str) -> np.ndarray | None:
+        """The summed weights of a word's own features (cached: free text repeats its words)."""
+        key = (mark, word)
+        if key in self._cache:
+            return self._cache[key]
+        if len(self._cache) > 100_000:  # bounded: free text has an open vocabulary
+            self._cache.clear()
+        rows = [r for f in word_features(word, mark) if (r := self.row.get(f)) is not None]
+        vector = self.matrix[rows].sum(axis=0) if rows else None
+        self._cache[key] = vector
+        return vector
+
     def judge(self, words: Sequence[str], context: Sequence[str] = ()) -> list[Verdict]:
         """Indicators whose probability reaches their threshold for this sentence, with the words behind each."""
-        unknown = len(self.row)
-        per_token = [[self.row.get(f, unknown) for f in feats] for feats in token_features(words)]
-        rows = [r for token in per_token for r in token if r != unknown]
-        rows += [self.row[f] for f in context if f in self.row]
-        score = self.bias + self.matrix[rows].sum(axis=0) if rows else self.bias.copy()
+        marks = scope_marks(words)
+        per_token: list[np.ndarray | None] = []
+        for i, w in enumerate(words):
+            vector = self._word_vector(w, marks[i])
+            if i + 1 < len(words) and (b := self.row.get(f"{marks[i]}b:{w} {words[i + 1]}")) is not None:
+                vector = self.matrix[b] if vector is None else vector + self.matrix[b]
+            per_token.append(vector)
+        score = self.bias.copy()
+        for vector in per_token:
+            if vector is not None:
+                score += vector
+        for f in context:
+            if (r := self.row.get(f)) is not None:
+                score += self.matrix[r]
         fired = np.nonzero(score >= self.cut_score)[0]
         verdicts = []
         for j in fired:
-            contributions = [float(self.matrix[token, j].sum()) for token in per_token]
-            ranked = sorted((i for i in range(len(words)) if words[i] not in STOPWORDS), key=lambda i: -contributions[i])
+            contributions = [float(v[j]) if v is not None else 0.0 for v in per_token]
+            ranked = sorted(
+                (i for i in range(len(words)) if words[i] not in STOPWORDS), key=lambda i: -contributions[i]
+            )
             top = tuple((words[i], round(contributions[i], 2)) for i in ranked[:3] if contributions[i] > 0)
             probability = 1.0 / (1.0 + math.exp(-float(score[j])))
             verdicts.append(Verdict(self.indicators[j], probability, top))
@@ -164,7 +295,7 @@ class Model:
 MODEL_FILE = "indicator_model.json"
 
 
-class ModelMissing(RuntimeError):
+class ModelMissingError(RuntimeError):
     pass
 
 
@@ -173,7 +304,7 @@ def shipped_model() -> Model:
     """The weights trained at build time and shipped in the package (`keepsafe indicator-train` writes them)."""
     path = resources.files("keepsafe.records.rules").joinpath(MODEL_FILE)
     if not path.is_file():
-        raise ModelMissing(
+        raise ModelMissingError(
             f"keepsafe/records/rules/{MODEL_FILE} is missing: run `keepsafe indicator-train` to build the indicator "
             "classifier (docs/indicators.md)"
         )

@@ -116,6 +116,7 @@ OBJECTS = (
     "cosh|boot|iron|wrench|spanner|axe|hatchet|knife|blade|machete|scissors|fork|pen|mug|ashtray|padlock|lock|"
     "batteries|toothbrush|razor|broom|shovel|spade|tool|torch|vase|plate|cup|jug|saucepan|pan|lamp|bike|lock"
 )
+ORDER_ACRONYMS = "nmo|nmos|shpo|sopo|spo|dapo|dvpo|injunction"
 ORDERS = (
     "restraining|non-molestation|molestation|protection|prevention|harm order|orders|injunction|"
     "nmo|nmos|shpo|sopo|spo|dapo|dvpo|ro"
@@ -180,7 +181,7 @@ RULES: tuple[Rule, ...] = (
         "would|will|'d|'ll smash _ face",
         "would|will|'d be dead",
         "fear of violence",
-        "intimidat*",
+        "intimidate|intimidated|intimidates|intimidating|intimidation|intimidatory",
         "do the+victim|him|her|them|someone in",
         "feels|feel|felt like hurting|killing|stabbing|attacking|hitting _{0,1} people|someone|him|her|them",
         "burn|torch _{0,1} the|his|her place|house|flat down",
@@ -306,7 +307,7 @@ RULES: tuple[Rule, ...] = (
         f"going|went|attended to|at _{{0,1}} {VICTIM} 's? {HOME}",
         "calling|called|phoning|texting|messaging|contacting _{0,4} repeatedly",
         f"messaging|messaged|contacting|contacted|written|wrote|writing to? the {VICTIM}",
-        "# calls|messages|texts|letters to",
+        "calls|messages|texts|letters to her|him|the+victim|his+ex|the+complainant",
         "dozens|hundreds|numerous _{0,1} calls|messages|texts|letters",
         "over|than # text? messages|calls|texts|letters",
         "fake _{0,3} accounts to contact|message|follow",
@@ -364,7 +365,7 @@ RULES: tuple[Rule, ...] = (
         "children have|had been exposed",
         "child _{0,2} disclosed|told",
         "hungry|unkempt|malnourished",
-        "# - year - old girl|boy|child|son|daughter",
+        "year - old girl|boy|child|son|daughter",
         "teenage|young daughter|son|girl|boy|girls|boys",
         "unsupervised contact with _{0,2} children|child",
         "not|no permitted|allowed to? have? unsupervised? contact with _{0,2} children|child",
@@ -542,7 +543,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "weapons.object_used",
         "an everyday object was used or brandished as a weapon",
-        f"{HARM_VERBS}|~hit|~strike|~threaten|~swing|~smash|~throw|~wave|~brandish|~chase|~whack|~go _{{0,4}} "
+        f"{HARM_VERBS}|~hit|~strike|~swing|~smash|~throw|~wave|~brandish|~chase|~whack|~go _{{0,4}} "
         f"with|using a|an|the|his|her _{{0,1}} {OBJECTS}",
         f"~swing|~smash|~throw|~brandish|~wave|~wield a|an|the {OBJECTS}",
         "armed with _{0,2}",
@@ -554,12 +555,12 @@ RULES: tuple[Rule, ...] = (
         "pepper|cs spray",
         "stun gun",
         "bb|air gun|rifle|pistol",
-        "a|the|his|with|carrying|holding|got strap|nank|chiv|chivs|shank|shanks",
+        "nank|nanks|chiv|chivs|chib|chibs",
     ),
     _rule(
         "threats.slang",
         "a threat is made in slang, euphemism or prison argot",
-        "you|you're|youre|your|he's|he|she's|ur dead|done|finished",
+        "you're|youre|ur|yer dead|finished",
         "dead man|men",
         "watch|mind your|ur back",
         "know|knows where you|she|he|they live|lives",
@@ -569,7 +570,7 @@ RULES: tuple[Rule, ...] = (
         "~end you|him|her|them",
         "merk|merked|merking|merk'd",
         "~shank|~stab|~cut|~slice|~bury|~finish you|ya|u",
-        "~have|~get _{0,1} you|him|her|them done|sorted|seen+to",
+        "~have|~get you|him|her|them done|sorted|seen+to",
         "bounty|price on _{0,2} head",
         "throat-slitting|throat slitting|slitting gesture|gestures",
         "~come for|after you|him|her|them",
@@ -585,50 +586,55 @@ RULES: tuple[Rule, ...] = (
         "sleep with one eye open",
         "days are numbered",
         "~rip _{0,2} head off",
-        "my|his boys|people|mates on|onto you|him|her",
+        "boys|people|mates on|onto you|him|her",
         "people on the out",
     ),
     _rule(
         "order_breach.prohibited_act",
         "something a civil order prohibits was done, named with the order, without the word breach",
-        f"despite|notwithstanding|contrary+to|in+contravention+of|prohibited+by|forbidden+by|ignoring _{{0,3}} {ORDERS}",
+        "despite|notwithstanding|contrary+to|in+contravention+of|prohibited+by|forbidden+by|ignoring _{0,3} " + ORDERS,
+        "despite|notwithstanding|contrary+to|in+contravention+of|prohibited+by|forbidden+by|ignoring _{0,2} "
+        + ORDER_ACRONYMS,
+        f"which|that _{{0,1}} the|his|her|an|a {ORDER_ACRONYMS} prohibits|forbids|bans|prevents",
         f"which|that _{{0,1}} the|his|her|an|a _{{0,1}} {ORDERS} prohibits|forbids|bans|prevents",
         f"while|whilst|when _{{0,1}} a|an|the|his {ORDERS} was|is in force|place",
         "~enter|inside|within|in|into _{0,1} the|an|his|her exclusion zone|zones",
-        "gps _{0,8} inside|within|near|at|outside|places|placed|puts|put|shows|showed _{0,4} exclusion|her|victim|the+victim",
+        "gps _{0,8} inside|within|near|at|outside|places|placed|puts|put|shows|showed _{0,4} "
+        "exclusion|her|victim|the+victim",
     ),
     _rule(
         "stalking.behaviour",
         "he follows, waits for or contacts someone who does not want it, or through others",
         "~follow _{0,4} home|to+her|to+his|from+the",
         "~follow a|an|the woman|girl|stranger|female|lady|man",
-        "~wait|~sit|~hang|~loiter|~park|~lurk outside|near|around|by|at _{0,4} " + HOME + "|gym|car|shop|salon",
-        "~contact|~message|~text|~call|~ring|~reach|~send|~write|~pass _{0,4} through|via _{0,2} friends|family|"
-        "mutual|third|others|associates|sister|mum|mother|brother|prisoners|her|his",
+        "~wait|~sit|~hang|~loiter|~park|~lurk outside|near|around|by|at _{0,6} " + HOME + "|gym|car|shop|salon",
+        "through|via his|her|their|mutual|a|other _{0,1} friends|friend|family|associates|sister|mum|mother|brother|"
+        "cousin|prisoners|third",
         "~set|~create|~make|~use _{0,1} up? _{0,1} new|fake|different|multiple|another|burner account|accounts|"
         "profile|profiles|numbers|number|pages",
-        "after|despite _{0,2} she|he|they _{0,1} blocked",
+        "blocked him|his",
+        "being|been blocked",
         "~track|~trace down? _{0,2} new? address|location|whereabouts",
         "tracker|airtag|airtags on _{0,2} car|bag",
         "~leave|~send gifts|flowers|notes|letters|cards _{0,4} doorstep|door|car|work",
-        "won't|will+not|cannot|can't ~leave _{0,1} her|him|them alone",
+        "won't|cannot|can't ~leave _{0,1} her|him|them alone",
         "~ask|~ask _{0,3} where _{0,2} she|he|they lives|living|is|works|moved",
         "~keep ~turn|~show up",
     ),
     _rule(
         "pro_violence_attitudes.reported",
         "he justifies violence, as he said it (reported speech)",
-        "she|he|they knew what would happen",
+        "knew what would|was happen|coming",
+        "knew what was going to happen",
         "~bring it on herself|himself|themselves",
         "~need|~deserve _{0,1} putting in her|his|their place",
         "deserved|deserves|deserve a|it|what _{0,2} slap|beating|hiding|kicking|smack|battering|clip|hiding",
         "should have|should've kept _{0,1} her|his|their mouth shut",
         "grasses|nonces|snitches|rats deserve|get",
-        "a|good slap|hiding|kicking never hurt",
+        "slap|hiding|kicking never hurt|hurts",
         "~keep _{0,1} her|them in line",
-        "you have|got to|gotta _{0,2} hurt|batter|stab|hit people|them",
+        "gotta|have+to|got+to|has+to hurt|batter|stab|hit people|them|someone",
         "right to hit|stab|hurt|batter|attack",
-        "~do it again",
     ),
     _rule(
         "callousness.behaviour",
@@ -642,7 +648,7 @@ RULES: tuple[Rule, ...] = (
         "couldn't|could+not|doesn't|does+not|didn't|did+not care less",
         "no|little|without regret|concern|emotion",
         "~seem|~appear _{0,1} to? ~enjoy",
-        "her|his|their own fault",
+        "own fault",
         "~make me do it",
         "~wind me up",
     ),
@@ -665,8 +671,8 @@ RULES: tuple[Rule, ...] = (
         "child|children|kids|baby|son|daughter|toddler|infant|stepson|stepdaughter|girl|boy was|were present|"
         "there|upstairs|home|asleep|in+the+room|in+the+house|in+the+flat|in+the+car|hiding",
         "in front of the|his|her|their children|kids|child|son|daughter|baby",
-        "school|teacher|nursery|dsl|headteacher|staff _{0,4} ~report|~notice|~raise|~see|~spot|~ring|~call|~find "
-        "_{0,6} bruise|bruises|bruising|mark|marks|injury|injuries|burn|burns|cut|cuts|black",
+        "school|teacher|nursery|dsl|headteacher _{0,3} ~report|~notice|~raise|~see|~spot|~ring|~call|~find "
+        "_{0,4} bruise|bruises|bruising|mark|marks|injury|injuries|burn|burns|cut|cuts|black",
         "~come|~arrive into? school|nursery _{0,1} with _{0,2} bruise|bruises|bruising|mark|marks|injury|injuries|"
         "burn|burns|cut|cuts|black",
         "~shake|~hit|~smack|~slap|~kick|~punch the|his|her|their baby|child|son|daughter|toddler|infant|kids",
@@ -679,13 +685,14 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "sexual_harm.messages",
         "sexual messages, images or grooming, especially of a child",
-        "~send|~ask|~request|~share|~post|~demand|~receive _{0,6} nude|nudes|naked|explicit|sexual|indecent|intimate|"
-        "sexualised images|pictures|pics|photos|videos|messages|texts|content|selfies?",
+        "nude|naked|explicit|sexual|indecent|intimate|sexualised|sexy|dirty images|image|pictures|picture|pics|pic|"
+        "photos|photo|videos|video|messages|message|texts|content|selfies|selfie|chat|chats",
         "nudes|sexting|sextortion|iioc|upskirt|upskirted|upskirting|downblousing",
         "sexual communication|communications with a child",
-        "~befriend|~message|~groom|~target|~contact _{0,2} young|underage|teenage|little|school girls|boys|children|kids|"
+        "~befriend|~message|~groom|~target|~contact _{0,2} young|underage|teenage|little|school "
+        "girls|boys|children|kids|"
         "girl|boy",
-        "# year old girl|boy",
+        "year|yr old girl|boy|girls|boys",
         "~touch _{0,3} inappropriately|sexually|breasts|bottom|groin",
         "~force|~pressure|~coerce _{0,2} her|him|them into|to _{0,1} sex|sexual",
     ),

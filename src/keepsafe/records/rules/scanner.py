@@ -70,8 +70,13 @@ class Scanner:
             anchors = None if any(s is None for s in starts) else frozenset().union(*(s for s in starts if s))
             self.rule_matchers.append((anchors, matcher))
         self.cues = Matcher(self.nlp.vocab)
+        # Exclusions run only on a text with a candidate of their indicator.
+        self.exclusions: dict[str, Matcher] = {}
         for indicator, patterns in lx.EXCLUSIONS.items():
-            self.cues.add(f"EXCLUDE:{indicator}", [spec for p in patterns for spec in self._compile(p)])
+            self.exclusions[indicator] = Matcher(self.nlp.vocab)
+            self.exclusions[indicator].add(
+                f"EXCLUDE:{indicator}", [spec for p in patterns for spec in self._compile(p)]
+            )
         for name, patterns in (
             ("NEG_AFTER_FAR", lx.NEGATION_AFTER_FAR),
             ("NEG_BEFORE", lx.NEGATION_BEFORE),
@@ -147,8 +152,10 @@ class Scanner:
             return []
         cues: dict[str, list[Span]] = {}
         if matches:
-            for match_id, start, end in self.cues(doc):
-                cues.setdefault(self.nlp.vocab.strings[match_id], []).append(Span(doc, start, end))
+            candidates = {self.rules[self.nlp.vocab.strings[m]].indicator for m, _, _ in matches}
+            for matcher in [self.cues, *(m for i, m in self.exclusions.items() if i in candidates)]:
+                for match_id, start, end in matcher(doc):
+                    cues.setdefault(self.nlp.vocab.strings[match_id], []).append(Span(doc, start, end))
         found: list[Finding] = []
         sentences = list(doc.sents)
         words_of = [[t.lower_ for t in sent if not t.is_space] for sent in sentences]
@@ -171,7 +178,10 @@ class Scanner:
             from_rules += self._partner_nearby(sent, from_rules, words_of[max(0, n - 2) : n])
             found += from_rules
             if self.model is not None and words_of[n]:
-                found += self._classified(sent, words_of[n], words_of[max(0, n - 2) : n], from_rules)
+                # What the rules saw and cancelled (negated, hypothetical, his own harm, excluded, a partner with no
+                # harm) the classifier may not bring back.
+                settled = {rule.indicator for rule, _ in in_sentence} | {f.indicator for f in from_rules}
+                found += self._classified(sent, words_of[n], words_of[max(0, n - 2) : n], settled)
         return sorted(found, key=lambda f: (f.start, f.indicator))
 
     def _partner_nearby(self, sent: Span, findings: list[Finding], previous: list[list[str]]) -> list[Finding]:
@@ -188,12 +198,9 @@ class Scanner:
         t = pronouns[0]
         return [Finding("domestic_abuse", t.idx, t.idx + len(t.text), t.text, rule.id, rule.why)]
 
-    def _classified(
-        self, sent: Span, words: list[str], previous: list[list[str]], from_rules: list[Finding]
-    ) -> list[Finding]:
-        """Indicators the classifier finds in a sentence that the rules did not: the finding covers the sentence."""
+    def _classified(self, sent: Span, words: list[str], previous: list[list[str]], have: set[str]) -> list[Finding]:
+        """Indicators the classifier finds in a sentence the rules did not settle: the finding covers the sentence."""
         assert self.model is not None
-        have = {f.indicator for f in from_rules}
         findings = []
         text = sent.text.rstrip()
         start = sent.start_char + (len(text) - len(text.lstrip()))
@@ -207,7 +214,9 @@ class Scanner:
                 f"{INDICATORS[verdict.indicator].split(':')[0].lower()} (probability {verdict.probability:.2f}); "
                 f"the words that weighed most: {drivers}"
             )
-            findings.append(Finding(verdict.indicator, start, start + len(text), text, f"{verdict.indicator}.classifier", why))
+            findings.append(
+                Finding(verdict.indicator, start, start + len(text), text, f"{verdict.indicator}.classifier", why)
+            )
         return findings
 
     def _sentence(
@@ -301,15 +310,33 @@ _NONE_ANSWER = re.compile(
 )
 
 
-def form_answer(sentence: str) -> tuple[int, bool]:
-    """Where the answer starts after a form heading (0 if there is none), and whether it is a "None known" answer.
+# Headings Keepsafe writes into a stored text itself (sharing/rules/prison_information.py composes the POM's form
+# as "Heading: answer" lines; a test keeps the two lists in step). A person's own "Domestic call-out: ..." is evidence.
+FORM_HEADINGS = frozenset(
+    {
+        "custodial behaviour",
+        "adjudications",
+        "security intelligence",
+        "weapons and drugs finds",
+        "threats",
+        "visits and contact concerns",
+        "engagement with the sentence plan",
+    }
+)
 
-    Issue 13: the prison information form's headings ("Weapons", "Threats") are Keepsafe's own text, not evidence;
-    only what a person wrote in answer is scanned.
+
+def form_answer(sentence: str) -> tuple[int, bool]:
+    """Where the answer starts after one of Keepsafe's own form headings (0 if there is none), and whether the
+    answer says nothing was found ("None known", after any heading or alone).
+
+    Issue 13: the prison information form's headings ("Weapons and drugs finds", "Threats") are Keepsafe's own text,
+    not evidence; only what a person wrote in answer is scanned.
     """
     m = _HEADING.match(sentence)
     if m and len(sentence[: m.end()].split()) <= 6:
-        return m.end(), bool(_NONE_ANSWER.match(sentence[m.end() :].strip()))
+        answer = sentence[m.end() :].strip()
+        heading = sentence[: m.end()].strip().rstrip(":").strip().lower()
+        return (m.end() if heading in FORM_HEADINGS else 0), bool(_NONE_ANSWER.match(answer))
     return 0, bool(_NONE_ANSWER.match(sentence.strip())) and len(sentence.split()) <= 3
 
 
@@ -320,6 +347,9 @@ def _first_token_at(sent: Span, char: int) -> int:
     return sent.end
 
 
+EXACT_START_LIMIT = 60
+
+
 def _exact_start(specs: list[TokenSpec]) -> list[list[TokenSpec]]:
     """One pattern per first word. spaCy tries every pattern's first token at every token: an exact word is a C
     comparison, a word list a Python call, so starting exactly makes the scanner several times faster."""
@@ -327,7 +357,8 @@ def _exact_start(specs: list[TokenSpec]) -> list[list[TokenSpec]]:
         return [specs]
     first, rest = specs[0], specs[1:]
     lower = first.get("LOWER")
-    if not (isinstance(lower, dict) and set(lower) == {"IN"}):
+    if not (isinstance(lower, dict) and set(lower) == {"IN"}) or len(lower["IN"]) > EXACT_START_LIMIT:
+        # A long list (every form of fifty verbs) is cheaper as one Python set look-up than as hundreds of patterns.
         return [specs]
     optional = first.get("OP") == "?"
     variants = [[{"LOWER": word}, *rest] for word in lower["IN"]]

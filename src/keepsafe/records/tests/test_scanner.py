@@ -60,7 +60,7 @@ def test_negated_hypothetical_and_experienced_statements_are_not_findings(text):
 
 
 def test_negation_does_not_reach_past_a_new_clause():
-    assert ("violence", "punched") in found("He denied the threats but admitted he punched the officer.")
+    assert ("violence", "punched the officer") in found("He denied the threats but admitted he punched the officer.")
     assert ("threats", "threats") not in found("He denied the threats but admitted he punched the officer.")
 
 
@@ -200,7 +200,8 @@ def test_corpus_command_fails_when_a_target_is_missed(tmp_path):
     )
     done = keepsafe("scan-corpus", str(bad))
     assert done.returncode == 1
-    assert "below target in: Weapons and violence" in done.stderr
+    assert "below target" in done.stderr
+    assert "weapons recall 0.000" in done.stderr
 
 
 def test_corpus_command_reports_a_bad_file_clearly(tmp_path):
@@ -214,7 +215,7 @@ def test_corpus_command_reports_a_bad_file_clearly(tmp_path):
 def test_holdout_is_measured_too():
     done = keepsafe("scan-corpus", str(HOLDOUT), "--report-only")
     assert done.returncode == 0
-    assert "sentences" in done.stdout
+    assert "80 texts" in done.stdout
 
 
 def test_a_line_break_ends_a_sentence():

@@ -55,6 +55,8 @@ def fit(data: Sequence[Example], version: str) -> Model:
     from sklearn.feature_extraction import DictVectorizer  # build-time only: the dev extra installs scikit-learn
     from sklearn.linear_model import LogisticRegression
 
+    # A hard negative drawn many times from one template must not outweigh a varied positive: one copy of each.
+    data = list({(e.features, e.labels): e for e in data}.values())
     vectorizer = DictVectorizer()
     x = vectorizer.fit_transform([dict.fromkeys(e.features, 1) for e in data]).tocsr()
     x.indices, x.indptr = x.indices.astype("int32"), x.indptr.astype("int32")  # liblinear wants 32-bit indices
@@ -105,7 +107,7 @@ def write_corpus(texts: Iterable[Text], directory: Path) -> None:
         (directory / f"{style}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def train(per_style: int = 500) -> tuple[Model, list[Text], list[Example]]:
+def train(per_style: int = 1000) -> tuple[Model, list[Text], list[Example]]:
     texts = list(generate(per_style, seed=SEED))
     data = examples(Scanner(), texts)
     return fit(data, f"{LEXICON_VERSION}+lr{per_style}"), texts, data

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--per-style", type=int, default=500, help="texts generated per record style")
+        parser.add_argument("--per-style", type=int, default=1000, help="texts generated per record style")
         parser.add_argument("--corpus-dir", type=Path, default=Path("tests/data/indicator-train"))
         parser.add_argument("--held-out-styles", action="store_true", help="report leave-one-style-out figures")
 
