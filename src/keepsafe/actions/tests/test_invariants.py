@@ -138,11 +138,11 @@ def case_facts(draw: st.DrawFn) -> f.CaseFacts:
         for i in range(draw(st.integers(0, 3)))
     )
     indicators = ["weapons", "threats", "violence", "domestic_abuse", "substance_misuse", "disengagement"]
+    # A record is received once: every finding in it shares its received instant (records are immutable).
+    received = {record: draw(instants) for record in ("S0", "S1", "I1", "I2", "I3")}
     findings = tuple(
-        f.FindingFacts(
-            draw(st.sampled_from(["S0", "S1", "I1", "I2", "I3"])), draw(st.sampled_from(indicators)), draw(instants)
-        )
-        for _ in range(draw(st.integers(0, 5)))
+        f.FindingFacts(record, draw(st.sampled_from(indicators)), received[record])
+        for record in (draw(st.sampled_from(sorted(received))) for _ in range(draw(st.integers(0, 5))))
     )
     items = ["ACCOMMODATION", "LICENCE_CONDITIONS", "VICTIM_CONTACT", "MULTI_AGENCY"]
     release_plan = tuple(
