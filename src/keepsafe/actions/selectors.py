@@ -68,18 +68,7 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
         for d in EnforcementDecisionRecord.objects.filter(person=person, at__lte=as_of).select_related("contact")
     )
     recalls = tuple(
-        f.RecallFacts(
-            id=r.external_id,
-            event=r.event.external_id if r.event else None,
-            considered_at=r.considered_at,
-            decided_at=r.decided_at,
-            decision=r.decision,
-            emergency=bool(r.emergency),
-            revoked_at=r.revoked_at,
-            executed_at=r.executed_at,
-            cancelled_at=r.cancelled_at,
-        )
-        for r in Recall.objects.filter(person=person, considered_at__lte=as_of).select_related("event")
+        _recall_facts(r) for r in Recall.objects.filter(person=person, considered_at__lte=as_of).select_related("event")
     )
     checks = tuple(
         f.CheckFacts(
@@ -176,20 +165,7 @@ def licence_facts(person: Person) -> tuple[list[tuple[Event, f.EventFacts]], tup
         )
         for e in Event.objects.filter(person=person).order_by("-sentence_date", "-id")
     ]
-    recalls = tuple(
-        f.RecallFacts(
-            id=r.external_id,
-            event=r.event.external_id if r.event else None,
-            considered_at=r.considered_at,
-            decided_at=r.decided_at,
-            decision=r.decision,
-            emergency=bool(r.emergency),
-            revoked_at=r.revoked_at,
-            executed_at=r.executed_at,
-            cancelled_at=r.cancelled_at,
-        )
-        for r in Recall.objects.filter(person=person).select_related("event")
-    )
+    recalls = tuple(_recall_facts(r) for r in Recall.objects.filter(person=person).select_related("event"))
     return events, recalls
 
 
@@ -266,4 +242,18 @@ def visible_actions(actor: Actor) -> QuerySet[Action]:
         Action.objects.filter(status=Action.Status.OPEN, person__in=people)
         .select_related("person", "owner", "owner__team", "event")
         .order_by("due", "id")
+    )
+
+
+def _recall_facts(r: Recall) -> f.RecallFacts:
+    return f.RecallFacts(
+        id=r.external_id,
+        event=r.event.external_id if r.event else None,
+        considered_at=r.considered_at,
+        decided_at=r.decided_at,
+        decision=r.decision,
+        emergency=bool(r.emergency),
+        revoked_at=r.revoked_at,
+        executed_at=r.executed_at,
+        cancelled_at=r.cancelled_at,
     )
