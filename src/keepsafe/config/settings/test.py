@@ -24,4 +24,5 @@ _database: dict = DATABASES["default"]  # noqa: F405
 if str(_database["ENGINE"]).endswith("postgresql"):
     # Transactional tests reset the database with TRUNCATE, which the audit trail otherwise refuses
     # (audit/migrations/0002_secin_truncate_trigger.py). Only the test suite's connections set this.
-    _database.setdefault("OPTIONS", {})["options"] = "-c keepsafe.audit_truncate=allowed"
+    _options = _database.setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c keepsafe.audit_truncate=allowed".strip()
