@@ -389,19 +389,20 @@ def _write_people(
     audit_record_many(actor=actor, entries=entries)
 
 
+def _pks_by_external_id(model: Any, person_ids: list[int]) -> dict[tuple[int, str], int]:
+    """(person id, bundle id) → database key of a model's rows for these people: how later sections resolve the
+    references a bundle makes by its own ids, in one query."""
+    rows = model.objects.filter(person_id__in=person_ids).values_list("pk", "person_id", "external_id")
+    return {(pid, ext): pk for pk, pid, ext in rows}
+
+
 def _write_recalls_and_checks(people: list[PersonIn], person_ids: dict[str, int], summary: ImportSummary) -> set[int]:
     """Issue 6 §5 sections. Events and records were written above, so their references resolve here."""
     ids = [person_ids[p.crn] for p in people if p.recalls or p.checks]
     if not ids:
         return set()
-    event_ids = {
-        (pid, ext): pk
-        for pk, pid, ext in Event.objects.filter(person_id__in=ids).values_list("pk", "person_id", "external_id")
-    }
-    record_ids = {
-        (pid, ext): pk
-        for pk, pid, ext in Record.objects.filter(person_id__in=ids).values_list("pk", "person_id", "external_id")
-    }
+    event_ids = _pks_by_external_id(Event, ids)
+    record_ids = _pks_by_external_id(Record, ids)
     recall_rows, check_rows = [], []
     for p in people:
         pid = person_ids[p.crn]
@@ -459,14 +460,8 @@ def _write_decisions(people: list[PersonIn], person_ids: dict[str, int], summary
     ids = [person_ids[p.crn] for p in people if p.enforcement_decisions or p.release_plan]
     if not ids:
         return set()
-    contact_ids = {
-        (pid, ext): pk
-        for pk, pid, ext in Contact.objects.filter(person_id__in=ids).values_list("pk", "person_id", "external_id")
-    }
-    event_ids = {
-        (pid, ext): pk
-        for pk, pid, ext in Event.objects.filter(person_id__in=ids).values_list("pk", "person_id", "external_id")
-    }
+    contact_ids = _pks_by_external_id(Contact, ids)
+    event_ids = _pks_by_external_id(Event, ids)
     decision_rows, item_rows = [], []
     for p in people:
         pid = person_ids[p.crn]
