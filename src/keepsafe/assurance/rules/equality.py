@@ -1,0 +1,140 @@
+"""Equality monitoring: each group's rate of an outcome, its ratio to a reference group, confidence intervals and a
+significance test, with small counts suppressed.
+
+Sources: issue 17 §5; seeds/002 and seeds/004 (the region's equality monitoring tool "does not work effectively");
+Clopper & Pearson 1934 (exact interval for a rate); Katz et al. 1978 (interval for a ratio of two rates, on the log
+scale); Fisher's exact test (two-sided, scipy.stats.fisher_exact); Pearson's chi-squared test of independence for a
+distribution (scipy.stats.chi2_contingency); GSS statistical disclosure control (counts 1–9 not published).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from scipy import stats
+
+SMALL = 10  # counts 1–9 are suppressed; a group of fewer than 10 people shows nothing
+Z95 = 1.959963984540054
+
+AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 17, "Under 18"),
+    (18, 24, "18 to 24"),
+    (25, 34, "25 to 34"),
+    (35, 49, "35 to 49"),
+    (50, None, "50 and over"),
+)
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def age_band(born: date, day: date) -> str:
+    age = age_on(born, day)
+    for low, high, label in AGE_BANDS:
+        if age >= low and (high is None or age <= high):
+            return label
+    raise ValueError(f"no age band holds age {age}")  # unreachable: the bands start at 0 and are open-ended
+
+
+def disability_group(value: bool | None) -> str:
+    return {True: "Disabled", False: "Not disabled", None: "Not recorded"}[value]
+
+
+def suppressed(k: int, n: int) -> bool:
+    """True when publishing k of n would reveal a count from 1 to 9 (k, n − k or n itself)."""
+    return n < SMALL or 0 < k < SMALL or 0 < n - k < SMALL
+
+
+@dataclass(frozen=True)
+class GroupRate:
+    group: str
+    n: int
+    k: int
+    suppressed: bool
+    rate: float | None
+    ci: tuple[float, float] | None
+    ratio: float | None  # rate ÷ the reference group's rate
+    ratio_ci: tuple[float, float] | None
+    p_value: float | None  # Fisher's exact test against the reference group
+    reference: bool
+
+
+def _rate_ci(k: int, n: int) -> tuple[float, float]:
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+    return float(ci.low), float(ci.high)
+
+
+def _ratio_ci(k1: int, n1: int, k0: int, n0: int) -> tuple[float, float] | None:
+    if k1 == 0 or k0 == 0:
+        return None
+    ratio = (k1 / n1) / (k0 / n0)
+    se = math.sqrt(1 / k1 - 1 / n1 + 1 / k0 - 1 / n0)
+    return ratio * math.exp(-Z95 * se), ratio * math.exp(Z95 * se)
+
+
+def reference_group(counts: Mapping[str, tuple[int, int]]) -> str | None:
+    """The largest group (most people; ties by name) among those large enough to publish, or None."""
+    eligible = [(n, g) for g, (k, n) in counts.items() if n >= SMALL]
+    return min(eligible, key=lambda x: (-x[0], x[1]))[1] if eligible else None
+
+
+def compare(counts: Mapping[str, tuple[int, int]], reference: str | None = None) -> list[GroupRate]:
+    """For each group's (k, n): its rate with a 95% exact interval, the ratio to the reference group's rate with a
+    95% interval and Fisher's exact p-value; everything but the group's name left out when it must be suppressed.
+    The reference defaults to the largest group; it must be one of the groups and not suppressed."""
+    for group, (k, n) in counts.items():
+        if not 0 <= k <= n:
+            raise ValueError(f"group {group!r}: {k} of {n} is not a count of people")
+    ref = reference if reference is not None else reference_group(counts)
+    if ref is not None and (ref not in counts or suppressed(*counts[ref])):
+        raise ValueError(f"the reference group {ref!r} is not a group large enough to compare with")
+    out: list[GroupRate] = []
+    for group in sorted(counts):
+        k, n = counts[group]
+        if suppressed(k, n):
+            out.append(GroupRate(group, n, k, True, None, None, None, None, None, group == ref))
+            continue
+        rate = k / n
+        ratio = ratio_ci = p = None
+        if ref is not None:
+            k0, n0 = counts[ref]
+            if k0:
+                ratio = rate / (k0 / n0)
+            ratio_ci = _ratio_ci(k, n, k0, n0)
+            p = None if group == ref else float(stats.fisher_exact([[k, n - k], [k0, n0 - k0]]).pvalue)
+        out.append(GroupRate(group, n, k, False, rate, _rate_ci(k, n), ratio, ratio_ci, p, group == ref))
+    return out
+
+
+@dataclass(frozen=True)
+class Distribution:
+    categories: tuple[str, ...]
+    rows: dict[str, dict[str, int | None]]  # group → category → count (None: suppressed)
+    totals: dict[str, int | None]
+    chi2: float | None
+    p_value: float | None  # chi-squared test that the distribution is the same in every group
+
+
+def distribution(pairs: Iterable[tuple[str, str]]) -> Distribution:
+    """(group, category) per person → counts per group and category, counts 1–9 suppressed, and a chi-squared test of
+    independence over groups and categories with at least one person (None when fewer than two of either)."""
+    table: dict[str, dict[str, int]] = {}
+    for group, category in pairs:
+        row = table.setdefault(group, {})
+        row[category] = row.get(category, 0) + 1
+    categories = tuple(sorted({c for row in table.values() for c in row}))
+    rows = {
+        g: {c: (None if 0 < row.get(c, 0) < SMALL else row.get(c, 0)) for c in categories}
+        for g, row in sorted(table.items())
+    }
+    totals = {g: (None if sum(row.values()) < SMALL else sum(row.values())) for g, row in table.items()}
+    chi2 = p = None
+    if len(table) >= 2 and len(categories) >= 2:
+        matrix = [[table[g].get(c, 0) for c in categories] for g in sorted(table)]
+        result = stats.chi2_contingency(matrix)
+        chi2, p = float(result.statistic), float(result.pvalue)
+    return Distribution(categories, rows, totals, chi2, p)

@@ -1,0 +1,116 @@
+"""Delivery measures: the share of things done in time, over items due (or started) in a period.
+
+Source: HM Inspectorate of Probation's case questions behind seeds/002 and seeds/004 (domestic abuse checks 55%,
+safeguarding 59%, enforcement 27 of 70, requirements started late 47%); Keepsafe's own deadlines (docs/actions.md).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+
+class Measure(enum.StrEnum):
+    DOMESTIC_ABUSE_CHECKS = "DOMESTIC_ABUSE_CHECKS"
+    SAFEGUARDING_CHECKS = "SAFEGUARDING_CHECKS"
+    ENFORCEMENT_DECISIONS = "ENFORCEMENT_DECISIONS"
+    REQUIREMENT_STARTS = "REQUIREMENT_STARTS"
+    RISK_ASSESSMENTS = "RISK_ASSESSMENTS"
+    RISK_REVIEWS = "RISK_REVIEWS"
+    RECALLS_24 = "RECALLS_24"
+    RECALLS_48 = "RECALLS_48"
+    RECALLS_72 = "RECALLS_72"
+    FLAG_REVIEWS = "FLAG_REVIEWS"
+
+
+LABELS = {
+    Measure.DOMESTIC_ABUSE_CHECKS: "Domestic abuse checks made in time (before release, or after sentence)",
+    Measure.SAFEGUARDING_CHECKS: "Safeguarding checks made in time (before release, or after sentence)",
+    Measure.ENFORCEMENT_DECISIONS: "Enforcement decision within 2 working days of a failure to attend",
+    Measure.REQUIREMENT_STARTS: "Requirements started on time",
+    Measure.RISK_ASSESSMENTS: "Risk assessments in date (after sentence, release or a new event)",
+    Measure.RISK_REVIEWS: "Risk reviews after new information closed within their due time",
+    Measure.RECALLS_24: "Recalls executed within 24 hours of the decision",
+    Measure.RECALLS_48: "Recalls executed within 48 hours of the decision",
+    Measure.RECALLS_72: "Recalls executed within 72 hours of the decision",
+    Measure.FLAG_REVIEWS: "Flags (registrations) reviewed on time",
+}
+RECALL_HOURS = {Measure.RECALLS_24: 24, Measure.RECALLS_48: 48, Measure.RECALLS_72: 72}
+
+
+@dataclass(frozen=True)
+class Due:
+    """One thing that had to be done by `due` on case `case` (a person's id); `done_at` None while not done."""
+
+    case: int
+    due: datetime
+    done_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Span:
+    """Something started at `start` (a recall decided) and finished at `end` (executed), or not yet."""
+
+    case: int
+    start: datetime
+    end: datetime | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """numerator of denominator, with the cases behind each (a case may count more than once: one per item)."""
+
+    numerator: int
+    denominator: int
+    met: tuple[int, ...] = ()
+    missed: tuple[int, ...] = ()
+
+    @property
+    def rate(self) -> float | None:
+        """The share met, or None when nothing was due (undefined, never 0)."""
+        return self.numerator / self.denominator if self.denominator else None
+
+
+def on_time(items: Iterable[Due], start: datetime, end: datetime, as_of: datetime) -> Figure:
+    """Of items due in [start, end) and no later than `as_of` (a deadline still to come is not yet known), those
+    done by their deadline. An item done late, or not done, is missed."""
+    met: list[int] = []
+    missed: list[int] = []
+    for item in items:
+        if not (start <= item.due < end and item.due <= as_of):
+            continue
+        (met if item.done_at is not None and item.done_at <= item.due else missed).append(item.case)
+    return Figure(len(met), len(met) + len(missed), tuple(sorted(met)), tuple(sorted(missed)))
+
+
+def within(spans: Iterable[Span], hours: int, start: datetime, end: datetime, as_of: datetime) -> Figure:
+    """Of spans started in [start, end), those finished within `hours`. One still open whose time has not run out
+    by `as_of` is left out (it may yet be met); one open past its time is missed."""
+    limit = timedelta(hours=hours)
+    met: list[int] = []
+    missed: list[int] = []
+    for span in spans:
+        if not start <= span.start < end:
+            continue
+        if span.end is not None and span.end - span.start <= limit:
+            met.append(span.case)
+        elif span.end is not None or span.start + limit <= as_of:
+            missed.append(span.case)
+    return Figure(len(met), len(met) + len(missed), tuple(sorted(met)), tuple(sorted(missed)))
+
+
+def month_buckets(first: date, last: date) -> list[tuple[date, date]]:
+    """Calendar months covering [first, last]: (first day, first day of the next month), clipped to the period."""
+    out: list[tuple[date, date]] = []
+    cursor = first
+    while cursor <= last:
+        nxt = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
+        out.append((cursor, min(nxt, last + timedelta(days=1))))
+        cursor = nxt
+    return out
+
+
+def trend(figures: Sequence[Figure]) -> list[float | None]:
+    return [f.rate for f in figures]

@@ -1,0 +1,273 @@
+"""The assurance figures on small hand-computed cases (issue 17 items 1–5)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from keepsafe.assurance.rules import charts, equality, inspection, measures, overrides, recall_sampling, sampling
+from keepsafe.assurance.rules.inspection import Domain, Question, Rating
+
+T0 = datetime(2026, 10, 1, tzinfo=UTC)
+
+
+def at(days: float) -> datetime:
+    return T0 + timedelta(days=days)
+
+
+# 1. Delivery measures ------------------------------------------------------------------------------------------------
+
+
+def test_on_time_counts_items_due_in_the_period_met_by_their_deadline():
+    items = [
+        measures.Due(1, at(1), at(0.5)),  # met
+        measures.Due(2, at(2), at(2)),  # met exactly at the deadline
+        measures.Due(3, at(3), at(3.01)),  # late
+        measures.Due(4, at(4), None),  # not done, deadline passed
+        measures.Due(5, at(40), None),  # due after the period
+        measures.Due(6, at(-1), at(-2)),  # due before the period
+        measures.Due(7, at(9), None),  # due in the period but after as_of: not yet known
+    ]
+    figure = measures.on_time(items, at(0), at(30), as_of=at(8))
+    assert (figure.numerator, figure.denominator) == (2, 4)
+    assert figure.met == (1, 2) and figure.missed == (3, 4)
+    assert figure.rate == 0.5
+
+
+def test_nothing_due_is_undefined_not_zero():
+    assert measures.on_time([], at(0), at(1), at(1)).rate is None
+
+
+def test_recalls_within_hours():
+    spans = [
+        measures.Span(1, at(0), at(0) + timedelta(hours=23)),
+        measures.Span(2, at(0), at(0) + timedelta(hours=30)),
+        measures.Span(3, at(0), None),  # open, 24h passed by as_of (2 days): missed for 24 and 48
+        measures.Span(4, at(1.5), None),  # open 12 hours at as_of: unknown for every limit
+    ]
+    f24 = measures.within(spans, 24, at(0), at(30), as_of=at(2))
+    f48 = measures.within(spans, 48, at(0), at(30), as_of=at(2))
+    f72 = measures.within(spans, 72, at(0), at(30), as_of=at(2))
+    assert (f24.numerator, f24.denominator) == (1, 3)
+    assert (f48.numerator, f48.denominator) == (2, 3)
+    assert (f72.numerator, f72.denominator) == (2, 2)  # case 3 may still be executed within 72 hours
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(-10, 50), st.one_of(st.none(), st.integers(-10, 60)))))
+def test_met_plus_missed_is_the_denominator_and_the_rate_a_share(rows):
+    items = [measures.Due(c, at(d), None if done is None else at(done)) for c, d, done in rows]
+    f = measures.on_time(items, at(0), at(30), at(25))
+    assert f.numerator + len(f.missed) == f.denominator and len(f.met) == f.numerator
+    assert f.rate is None or 0 <= f.rate <= 1
+
+
+def test_month_buckets_cover_the_period_exactly():
+    buckets = measures.month_buckets(date(2026, 11, 15), date(2027, 1, 10))
+    assert buckets == [
+        (date(2026, 11, 15), date(2026, 12, 1)),
+        (date(2026, 12, 1), date(2027, 1, 1)),
+        (date(2027, 1, 1), date(2027, 1, 11)),
+    ]
+
+
+# 2. Case audits and the inspectorate's arithmetic -------------------------------------------------------------------
+
+RI, G, I = Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.INADEQUATE
+
+
+def test_seeds_002_annexe_two_scores():
+    manchester_north = [RI, G, G, G, I, RI, RI, RI]  # 1.1–1.4, 2.2–2.5 (no court work rated)
+    tameside = [RI, G, RI, G, RI, I, I, I, I]  # 1.1–1.4, 2.1–2.5
+    mn, ts = inspection.score(manchester_north), inspection.score(tameside)
+    assert str(mn) == "10/24" and mn.overall is RI
+    assert str(ts) == "7/27" and ts.overall is RI
+
+
+def test_overall_bands_at_their_edges():
+    assert inspection.score([I] * 9).overall is I
+    assert inspection.score([RI] * 5 + [I] * 4).overall is I  # 5/27
+    assert inspection.score([RI] * 6 + [I] * 3).overall is RI  # 6/27
+    assert inspection.score([G] * 8).overall is G  # 16/24 ≥ 16/27
+    assert inspection.score([Rating.OUTSTANDING] * 8 + [I]).overall is Rating.OUTSTANDING  # 24/27
+    assert inspection.score([]).overall is None
+
+
+def _audit(**no: bool) -> dict[str, dict[str, object]]:
+    return {
+        f"{d.value}.{q.value}": {"sufficient": not no.get(f"{d.value}.{q.value}", False), "evidence": "seen"}
+        for d, q in inspection.KEYS
+    }
+
+
+def test_a_standard_is_rated_by_its_lowest_key_question():
+    # 10 cases: planning keeps others safe in 6 (60% → RI) though desistance is sufficient in all (→ Outstanding)
+    audits = [_audit(**{"PLANNING.KEEPING_SAFE": i < 4}) for i in range(10)]
+    # assessment: 7 of 10 sufficient on both (70% → Good)
+    for i in range(3):
+        audits[i]["ASSESSMENT.DESISTANCE"]["sufficient"] = False
+        audits[i]["ASSESSMENT.KEEPING_SAFE"]["sufficient"] = False
+    # reviewing: 4 of 10 (40% → Inadequate)
+    for i in range(6):
+        audits[i]["REVIEWING.KEEPING_SAFE"]["sufficient"] = False
+    rated = {r.domain: r for r in inspection.rate_standards(audits)}
+    assert rated[Domain.PLANNING].sufficient == {Question.DESISTANCE: 10, Question.KEEPING_SAFE: 6}
+    assert rated[Domain.PLANNING].rating is RI
+    assert rated[Domain.ASSESSMENT].rating is G
+    assert rated[Domain.IMPLEMENTATION].rating is Rating.OUTSTANDING
+    assert rated[Domain.REVIEWING].rating is I
+    assert str(inspection.score(r.rating for r in rated.values())) == "6/12"  # 2 + 1 + 3 + 0
+
+
+def test_an_audit_must_answer_every_question_with_evidence():
+    answers = _audit()
+    assert inspection.answers_problems(answers) == []
+    answers["PLANNING.KEEPING_SAFE"] = {"sufficient": True, "evidence": "  "}
+    del answers["REVIEWING.DESISTANCE"]
+    answers["BOGUS.Q"] = {"sufficient": True, "evidence": "x"}
+    fields = [f for f, _ in inspection.answers_problems(answers)]
+    assert fields == ["PLANNING.KEEPING_SAFE", "REVIEWING.DESISTANCE", "BOGUS.Q"]
+
+
+def test_allocation_is_proportional_with_largest_remainders():
+    sizes = {("A",): 50, ("B",): 30, ("C",): 20}
+    assert sampling.allocate(sizes, 10) == {("A",): 5, ("B",): 3, ("C",): 2}
+    assert sampling.allocate(sizes, 7) == {("A",): 4, ("B",): 2, ("C",): 1}  # 3.5, 2.1, 1.4 → A gets the extra
+    with pytest.raises(sampling.SampleError, match="larger than the 100"):
+        sampling.allocate(sizes, 101)
+
+
+@given(st.lists(st.sampled_from(["A1", "B2", "C3"]), min_size=1, max_size=60), st.integers(0, 2**32), st.data())
+def test_a_sample_is_reproducible_stratified_and_order_free(strata, seed, data):
+    candidates = [sampling.Candidate(i, (s,)) for i, s in enumerate(strata)]
+    n = data.draw(st.integers(1, len(candidates)))
+    first = sampling.draw(candidates, n, seed)
+    assert first == sampling.draw(list(reversed(candidates)), n, seed)
+    assert len(first) == n == len(set(first))
+    quotas = sampling.allocate({(s,): strata.count(s) for s in set(strata)}, n)
+    for (s,), quota in quotas.items():
+        assert sum(1 for c in first if strata[c] == s) == quota
+
+
+# 3. Recall decision sampling ----------------------------------------------------------------------------------------
+
+
+def _decision(recall: int, decision: str, **kw) -> recall_sampling.DecisionFacts:
+    base = {
+        "case": recall,
+        "decided_at": at(10),
+        "emergency": False,
+        "executed_at": None,
+        "cancelled": False,
+        "charges_received": (),
+    }
+    return recall_sampling.DecisionFacts(recall=recall, decision=decision, **(base | kw))
+
+
+def _reasons(d, share=Fraction(0), as_of=at(20)):
+    return recall_sampling.reasons_for(d, seed=1, share=share, as_of=as_of, emergency_hours=24, standard_hours=72)
+
+
+def test_every_no_recall_after_a_charge_is_reviewed():
+    assert _reasons(_decision(1, "NO_RECALL", charges_received=(at(9),))) == ["NO_RECALL_AFTER_CHARGE"]
+    assert _reasons(_decision(1, "NO_RECALL", charges_received=(at(11),))) == []  # the charge came after
+    assert _reasons(_decision(1, "NO_RECALL", charges_received=(at(-90),))) == []  # more than 90 days before
+
+
+def test_every_recall_not_executed_in_time_is_reviewed():
+    late = _decision(2, "RECALL", executed_at=at(10) + timedelta(hours=73))
+    in_time = _decision(3, "RECALL", executed_at=at(10) + timedelta(hours=72))
+    emergency_late = _decision(4, "RECALL", emergency=True, executed_at=at(10) + timedelta(hours=25))
+    open_past = _decision(5, "RECALL")
+    open_within = _decision(6, "RECALL", decided_at=at(19.5))
+    assert _reasons(late) == ["RECALL_NOT_EXECUTED_IN_TIME"]
+    assert _reasons(in_time) == []
+    assert _reasons(emergency_late) == ["RECALL_NOT_EXECUTED_IN_TIME"]
+    assert _reasons(open_past) == ["RECALL_NOT_EXECUTED_IN_TIME"]
+    assert _reasons(open_within) == []
+
+
+def test_the_share_of_no_recall_decisions_sampled():
+    decisions = [_decision(i, "NO_RECALL") for i in range(2000)]
+    assert not any(_reasons(d, Fraction(0)) for d in decisions)
+    assert all(_reasons(d, Fraction(1)) == ["SAMPLED_NO_RECALL"] for d in decisions)
+    quarter = sum(1 for d in decisions if _reasons(d, Fraction(1, 4)))
+    assert 400 < quarter < 600  # about 500; the hash is fixed, so this count is too
+    assert quarter == sum(1 for d in decisions if _reasons(d, Fraction(1, 4)))
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        recall_sampling.select(decisions, seed=1, share=Fraction(2), as_of=at(20), emergency_hours=24, standard_hours=72)
+
+
+# 4. Overrides -------------------------------------------------------------------------------------------------------
+
+
+def test_overrides_by_direction_team_and_grade():
+    rows = [
+        overrides.Override(1, overrides.Kind.ROSH_PROMPT, at(0), "S1", "T1", "PO", "HIGH", "MEDIUM", "why"),
+        overrides.Override(2, overrides.Kind.ROSH_PROMPT, at(0), "S2", "T1", "PSO", "VERY_HIGH", "LOW", "why"),
+        overrides.Override(3, overrides.Kind.COUNTERSIGN, at(0), "S3", "T2", "SPO", "MEDIUM", "HIGH", "why"),
+    ]
+    assert overrides.tally(rows, "direction") == [
+        (("COUNTERSIGN", "direction", "HIGHER"), 1),
+        (("ROSH_PROMPT", "direction", "LOWER"), 2),
+    ]
+    assert overrides.tally(rows, "team") == [
+        (("COUNTERSIGN", "team", "T2"), 1),
+        (("ROSH_PROMPT", "team", "T1"), 2),
+    ]
+    assert overrides.direction("HIGH", None) is overrides.Direction.UNKNOWN
+    with pytest.raises(ValueError, match="team, grade or direction"):
+        overrides.tally(rows, "region")
+
+
+# 5. Equality --------------------------------------------------------------------------------------------------------
+
+
+def test_group_rates_ratios_intervals_and_tests_by_hand():
+    rows = {r.group: r for r in equality.compare({"A": (30, 100), "B": (50, 120), "C": (3, 50)})}
+    a, b, c = rows["A"], rows["B"], rows["C"]
+    assert b.reference and b.ratio == 1.0 and b.p_value is None
+    assert a.rate == 0.3 and a.ratio == pytest.approx(0.3 / (50 / 120))
+    # Katz: se = sqrt(1/30 − 1/100 + 1/50 − 1/120) = sqrt(0.035) = 0.18708; ratio × e^(±1.96 se)
+    assert a.ratio_ci == pytest.approx((0.72 * 0.69301, 0.72 * 1.44298), rel=1e-4)
+    # Clopper–Pearson 30/100: (0.2124, 0.3998)
+    assert a.ci == pytest.approx((0.21241, 0.39981), abs=1e-4)
+    assert a.p_value == pytest.approx(0.0912, abs=1e-3)  # Fisher, [[30, 70], [50, 70]]
+    assert c.suppressed and c.rate is None and c.ratio is None  # 3 of 50: a count under 10
+
+
+def test_suppression_covers_the_complement_and_small_groups():
+    assert equality.suppressed(0, 50) is False
+    assert equality.suppressed(45, 50) is True  # 5 without the outcome
+    assert equality.suppressed(0, 9) is True
+    assert equality.suppressed(10, 20) is False
+    with pytest.raises(ValueError, match="not a group large enough"):
+        equality.compare({"A": (3, 5), "B": (10, 20)}, reference="A")
+
+
+def test_distribution_counts_suppresses_and_tests():
+    pairs = [("M", "HIGH")] * 40 + [("M", "LOW")] * 60 + [("F", "HIGH")] * 5 + [("F", "LOW")] * 45
+    d = equality.distribution(pairs)
+    assert d.categories == ("HIGH", "LOW")
+    assert d.rows == {"F": {"HIGH": None, "LOW": 45}, "M": {"HIGH": 40, "LOW": 60}}
+    assert d.totals == {"M": 100, "F": 50}
+    assert d.p_value is not None and d.p_value < 0.001
+
+
+def test_age_bands():
+    assert equality.age_band(date(2000, 12, 2), date(2026, 12, 1)) == "25 to 34"  # 25 until 2 December
+    assert equality.age_on(date(2000, 12, 2), date(2026, 12, 1)) == 25
+    assert equality.age_band(date(2008, 12, 2), date(2026, 12, 1)) == "Under 18"
+    assert equality.age_band(date(1976, 12, 1), date(2026, 12, 1)) == "50 and over"
+
+
+def test_charts_escape_text_and_refuse_what_they_cannot_show():
+    svg = charts.line_chart("<script>", ["Oct", "Nov"], [charts.Series("a&b", [0.5, None])])
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    with pytest.raises(ValueError, match="one value per period"):
+        charts.line_chart("t", ["Oct"], [charts.Series("a", [0.5, 0.6])])
+    assert charts.legend([charts.Series("a", [])])[0]["colour"] == charts.OKABE_ITO[0]
+    assert "suppressed" in charts.bar_chart("t", [("G", None, None)])
