@@ -25,4 +25,7 @@ def nav_items(user, role: Role) -> list[dict[str, str]]:
     items.append({"text": "Search", "href": reverse("web:search")})
     if role in (Role.AUDITOR, Role.ADMINISTRATOR):
         items.append({"text": "Audit trail", "href": reverse("web:audit")})
+    # assurance (issue 17)
+    if role in (Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER, Role.AUDITOR):
+        items.append({"text": "Assurance", "href": reverse("web:assurance")})
     return items

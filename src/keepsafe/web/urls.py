@@ -1,6 +1,6 @@
 from django.urls import path
 
-from keepsafe.web.views import actions, audit, auth, case, caseload, risk, search, sharing
+from keepsafe.web.views import actions, assurance, audit, auth, case, caseload, risk, search, sharing
 
 app_name = "web"
 
@@ -36,4 +36,10 @@ urlpatterns = [
     path("case/<str:crn>/checks/<str:public_id>/acted-on", actions.check_acted_on, name="check-acted-on"),
     path("case/<str:crn>/recall", actions.recall_page, name="case-recall"),
     path("case/<str:crn>/recall/<str:step>", actions.recall_post, name="recall-post"),
+    # assurance (issue 17): dashboards, case audits, recall-decision sampling, overrides, equality
+    path("assurance", assurance.dashboard, name="assurance"),
+    path("assurance/audits", assurance.audits, name="assurance-audits"),
+    path("assurance/recall-sampling", assurance.recall_sampling, name="assurance-recall-sampling"),
+    path("assurance/overrides", assurance.overrides_page, name="assurance-overrides"),
+    path("assurance/equality", assurance.equality, name="assurance-equality"),
 ]

@@ -24,6 +24,8 @@ class ActionType(enum.StrEnum):
     REGISTRATION_REVIEW = "REGISTRATION_REVIEW"
     TERMINATION = "TERMINATION"
     COUNTERSIGN = "COUNTERSIGN"
+    # assurance (issue 17 §3): opened by a person, never by the rules
+    RECALL_DECISION_REVIEW = "RECALL_DECISION_REVIEW"  # a second reviewer disagreed with a recall decision
 
 
 LABELS = {
@@ -41,7 +43,10 @@ LABELS = {
     ActionType.REGISTRATION_REVIEW: "Review a registration",
     ActionType.TERMINATION: "Termination assessment and closure",
     ActionType.COUNTERSIGN: "Countersign an assessment",
+    ActionType.RECALL_DECISION_REVIEW: "Second reviewer disagreed with a recall decision: reconsider",
 }
+# Types opened by a person's finding (assurance/services.py), never by the rules, so no sweep creates or closes them.
+OPENED_BY_PEOPLE = frozenset({ActionType.RECALL_DECISION_REVIEW})
 
 
 class OwnerRole(enum.StrEnum):
@@ -117,7 +122,7 @@ CANCEL_ROLES: dict[ActionType, frozenset[Role]] = {t: MANAGERS for t in ActionTy
 
 # Types a person may complete by pointing at evidence; the rest close only when the facts show it (an answered and
 # acted-on check, a person back in custody, a decision recorded, an assessment completed or countersigned).
-MANUAL_COMPLETION = frozenset({ActionType.HANDOVER, ActionType.TERMINATION})
+MANUAL_COMPLETION = frozenset({ActionType.HANDOVER, ActionType.TERMINATION}) | OPENED_BY_PEOPLE
 
 
 def may_cancel(action_type: ActionType, role: Role) -> bool:

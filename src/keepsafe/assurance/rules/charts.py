@@ -27,7 +27,8 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
     if kind == "square":
         return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
     if kind == "diamond":
-        return f'<path d="M{x:.1f} {y - 5:.1f}L{x + 5:.1f} {y:.1f}L{x:.1f} {y + 5:.1f}L{x - 5:.1f} {y:.1f}Z" fill="{colour}"/>'
+        points = f"M{x:.1f} {y - 5:.1f}L{x + 5:.1f} {y:.1f}L{x:.1f} {y + 5:.1f}L{x - 5:.1f} {y:.1f}Z"
+        return f'<path d="{points}" fill="{colour}"/>'
     return f'<path d="M{x:.1f} {y - 5:.1f}L{x + 5:.1f} {y + 4:.1f}L{x - 5:.1f} {y + 4:.1f}Z" fill="{colour}"/>'
 
 
@@ -81,9 +82,7 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> s
 
 def legend(series: Sequence[Series]) -> list[dict[str, str]]:
     """What the page prints beside a chart: each series' name, colour and marker."""
-    return [
-        {"name": s.name, "colour": OKABE_ITO[n], "marker": MARKERS[n % len(MARKERS)]} for n, s in enumerate(series)
-    ]
+    return [{"name": s.name, "colour": OKABE_ITO[n], "marker": MARKERS[n % len(MARKERS)]} for n, s in enumerate(series)]
 
 
 def bar_chart(title: str, bars: Sequence[tuple[str, float | None, tuple[float, float] | None]]) -> str:
@@ -99,13 +98,12 @@ def bar_chart(title: str, bars: Sequence[tuple[str, float | None, tuple[float, f
         tx = label_w + plot_w * tick
         parts.append(
             f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{TOP}" y2="{height - BOTTOM}" stroke="#b1b4b6"/>'
-            f'<text x="{tx:.1f}" y="{height - BOTTOM + 16}" text-anchor="middle" font-size="12">{int(tick * 100)}%</text>'
+            f'<text x="{tx:.1f}" y="{height - BOTTOM + 16}" text-anchor="middle" font-size="12">'
+            f"{int(tick * 100)}%</text>"
         )
     for i, (label, value, ci) in enumerate(bars):
         top = TOP + i * row
-        parts.append(
-            f'<text x="{label_w - 6}" y="{top + 18}" text-anchor="end" font-size="12">{escape(label)}</text>'
-        )
+        parts.append(f'<text x="{label_w - 6}" y="{top + 18}" text-anchor="end" font-size="12">{escape(label)}</text>')
         if value is None:
             parts.append(f'<text x="{label_w + 4}" y="{top + 18}" font-size="12">suppressed (small numbers)</text>')
             continue

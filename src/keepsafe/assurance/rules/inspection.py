@@ -120,7 +120,7 @@ class StandardResult:
 
 
 def rate_standards(audits: Iterable[Mapping[str, Mapping[str, object]]]) -> list[StandardResult]:
-    """Each case-supervision standard rated from completed audits' answers: by the key question with the lowest share."""
+    """Each case-supervision standard rated from completed audits, by its key question with the lowest share."""
     rows = list(audits)
     out: list[StandardResult] = []
     for domain in Domain:

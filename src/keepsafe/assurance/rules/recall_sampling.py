@@ -54,7 +54,7 @@ def reasons_for(
     d: DecisionFacts, *, seed: int, share: Fraction, as_of: datetime, emergency_hours: int, standard_hours: int
 ) -> list[Reason]:
     """Why this decision goes to a second reviewer ([] when it does not)."""
-    if d.decided_at is None or d.cancelled and d.decision != "NO_RECALL":
+    if d.decided_at is None or (d.cancelled and d.decision != "NO_RECALL"):
         return []
     out: list[Reason] = []
     if d.decision == "NO_RECALL":

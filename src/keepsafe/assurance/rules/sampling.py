@@ -51,6 +51,6 @@ def draw(candidates: Sequence[Candidate], n: int, seed: int) -> list[int]:
     quotas = allocate({s: len(v) for s, v in strata.items()}, n)
     chosen: list[int] = []
     for stratum in sorted(strata):
-        rng = random.Random(f"{seed}:{'|'.join(stratum)}")
+        rng = random.Random(f"{seed}:{'|'.join(stratum)}")  # noqa: S311 - reproducible by design, not a secret
         chosen += rng.sample(sorted(strata[stratum]), quotas[stratum])
     return sorted(chosen)

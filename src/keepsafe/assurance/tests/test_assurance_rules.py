@@ -34,7 +34,8 @@ def test_on_time_counts_items_due_in_the_period_met_by_their_deadline():
     ]
     figure = measures.on_time(items, at(0), at(30), as_of=at(8))
     assert (figure.numerator, figure.denominator) == (2, 4)
-    assert figure.met == (1, 2) and figure.missed == (3, 4)
+    assert figure.met == (1, 2)
+    assert figure.missed == (3, 4)
     assert figure.rate == 0.5
 
 
@@ -61,7 +62,8 @@ def test_recalls_within_hours():
 def test_met_plus_missed_is_the_denominator_and_the_rate_a_share(rows):
     items = [measures.Due(c, at(d), None if done is None else at(done)) for c, d, done in rows]
     f = measures.on_time(items, at(0), at(30), at(25))
-    assert f.numerator + len(f.missed) == f.denominator and len(f.met) == f.numerator
+    assert f.numerator + len(f.missed) == f.denominator
+    assert len(f.met) == f.numerator
     assert f.rate is None or 0 <= f.rate <= 1
 
 
@@ -76,23 +78,25 @@ def test_month_buckets_cover_the_period_exactly():
 
 # 2. Case audits and the inspectorate's arithmetic -------------------------------------------------------------------
 
-RI, G, I = Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.INADEQUATE
+RI, G, INAD = Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.INADEQUATE
 
 
 def test_seeds_002_annexe_two_scores():
-    manchester_north = [RI, G, G, G, I, RI, RI, RI]  # 1.1–1.4, 2.2–2.5 (no court work rated)
-    tameside = [RI, G, RI, G, RI, I, I, I, I]  # 1.1–1.4, 2.1–2.5
+    manchester_north = [RI, G, G, G, INAD, RI, RI, RI]  # 1.1–1.4, 2.2–2.5 (no court work rated)
+    tameside = [RI, G, RI, G, RI, INAD, INAD, INAD, INAD]  # 1.1–1.4, 2.1–2.5
     mn, ts = inspection.score(manchester_north), inspection.score(tameside)
-    assert str(mn) == "10/24" and mn.overall is RI
-    assert str(ts) == "7/27" and ts.overall is RI
+    assert str(mn) == "10/24"
+    assert mn.overall is RI
+    assert str(ts) == "7/27"
+    assert ts.overall is RI
 
 
 def test_overall_bands_at_their_edges():
-    assert inspection.score([I] * 9).overall is I
-    assert inspection.score([RI] * 5 + [I] * 4).overall is I  # 5/27
-    assert inspection.score([RI] * 6 + [I] * 3).overall is RI  # 6/27
+    assert inspection.score([INAD] * 9).overall is INAD
+    assert inspection.score([RI] * 5 + [INAD] * 4).overall is INAD  # 5/27
+    assert inspection.score([RI] * 6 + [INAD] * 3).overall is RI  # 6/27
     assert inspection.score([G] * 8).overall is G  # 16/24 ≥ 16/27
-    assert inspection.score([Rating.OUTSTANDING] * 8 + [I]).overall is Rating.OUTSTANDING  # 24/27
+    assert inspection.score([Rating.OUTSTANDING] * 8 + [INAD]).overall is Rating.OUTSTANDING  # 24/27
     assert inspection.score([]).overall is None
 
 
@@ -118,7 +122,7 @@ def test_a_standard_is_rated_by_its_lowest_key_question():
     assert rated[Domain.PLANNING].rating is RI
     assert rated[Domain.ASSESSMENT].rating is G
     assert rated[Domain.IMPLEMENTATION].rating is Rating.OUTSTANDING
-    assert rated[Domain.REVIEWING].rating is I
+    assert rated[Domain.REVIEWING].rating is INAD
     assert str(inspection.score(r.rating for r in rated.values())) == "6/12"  # 2 + 1 + 3 + 0
 
 
@@ -167,7 +171,8 @@ def _decision(recall: int, decision: str, **kw) -> recall_sampling.DecisionFacts
     return recall_sampling.DecisionFacts(recall=recall, decision=decision, **(base | kw))
 
 
-def _reasons(d, share=Fraction(0), as_of=at(20)):
+def _reasons(d, share=Fraction(0), as_of=None):
+    as_of = as_of or at(20)
     return recall_sampling.reasons_for(d, seed=1, share=share, as_of=as_of, emergency_hours=24, standard_hours=72)
 
 
@@ -198,7 +203,9 @@ def test_the_share_of_no_recall_decisions_sampled():
     assert 400 < quarter < 600  # about 500; the hash is fixed, so this count is too
     assert quarter == sum(1 for d in decisions if _reasons(d, Fraction(1, 4)))
     with pytest.raises(ValueError, match="between 0 and 1"):
-        recall_sampling.select(decisions, seed=1, share=Fraction(2), as_of=at(20), emergency_hours=24, standard_hours=72)
+        recall_sampling.select(
+            decisions, seed=1, share=Fraction(2), as_of=at(20), emergency_hours=24, standard_hours=72
+        )
 
 
 # 4. Overrides -------------------------------------------------------------------------------------------------------
@@ -229,14 +236,19 @@ def test_overrides_by_direction_team_and_grade():
 def test_group_rates_ratios_intervals_and_tests_by_hand():
     rows = {r.group: r for r in equality.compare({"A": (30, 100), "B": (50, 120), "C": (3, 50)})}
     a, b, c = rows["A"], rows["B"], rows["C"]
-    assert b.reference and b.ratio == 1.0 and b.p_value is None
-    assert a.rate == 0.3 and a.ratio == pytest.approx(0.3 / (50 / 120))
+    assert b.reference
+    assert b.ratio == 1.0
+    assert b.p_value is None
+    assert a.rate == 0.3
+    assert a.ratio == pytest.approx(0.3 / (50 / 120))
     # Katz: se = sqrt(1/30 − 1/100 + 1/50 − 1/120) = sqrt(0.035) = 0.18708; ratio × e^(±1.96 se)
     assert a.ratio_ci == pytest.approx((0.72 * 0.69301, 0.72 * 1.44298), rel=1e-4)
     # Clopper–Pearson 30/100: (0.2124, 0.3998)
     assert a.ci == pytest.approx((0.21241, 0.39981), abs=1e-4)
     assert a.p_value == pytest.approx(0.0912, abs=1e-3)  # Fisher, [[30, 70], [50, 70]]
-    assert c.suppressed and c.rate is None and c.ratio is None  # 3 of 50: a count under 10
+    assert c.suppressed
+    assert c.rate is None
+    assert c.ratio is None
 
 
 def test_suppression_covers_the_complement_and_small_groups():
@@ -254,7 +266,8 @@ def test_distribution_counts_suppresses_and_tests():
     assert d.categories == ("HIGH", "LOW")
     assert d.rows == {"F": {"HIGH": None, "LOW": 45}, "M": {"HIGH": 40, "LOW": 60}}
     assert d.totals == {"M": 100, "F": 50}
-    assert d.p_value is not None and d.p_value < 0.001
+    assert d.p_value is not None
+    assert d.p_value < 0.001
 
 
 def test_age_bands():
@@ -266,7 +279,8 @@ def test_age_bands():
 
 def test_charts_escape_text_and_refuse_what_they_cannot_show():
     svg = charts.line_chart("<script>", ["Oct", "Nov"], [charts.Series("a&b", [0.5, None])])
-    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
     with pytest.raises(ValueError, match="one value per period"):
         charts.line_chart("t", ["Oct"], [charts.Series("a", [0.5, 0.6])])
     assert charts.legend([charts.Series("a", [])])[0]["colour"] == charts.OKABE_ITO[0]

@@ -1,0 +1,282 @@
+"""Assurance pages (issue 17): the figures, their case lists and exports count only cases the viewer may see; who may
+see which unit; audits drawn, answered and rolled up; recall decisions selected, reviewed, and a disagreement opening an
+action on the case; equality and overrides render and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+
+from keepsafe.actions.models import Action, Recall
+from keepsafe.assurance.models import AuditSample, CaseAudit, RecallReview
+from keepsafe.assurance.rules import inspection
+from keepsafe.audit.models import AuditEvent
+from keepsafe.people.models import Person
+from keepsafe.records.models import Record
+from keepsafe.testing.fixtures import make_person, org_with_managers
+from keepsafe.workforce.models import Staff, User
+
+pytestmark = pytest.mark.django_db
+NOW = "2026-11-23T10:00:00Z"
+VISIBLE, HIDDEN, OTHER = "A000001", "A000002", "A000003"
+PERIOD = {"from-day": "1", "from-month": "10", "from-year": "2026", "to-day": "30", "to-month": "11", "to-year": "2026"}
+
+
+def _action(person: Person, kind: str, key: str, due: datetime, done: datetime | None) -> Action:
+    return Action.objects.create(
+        person=person,
+        type=kind,
+        key=key,
+        title=kind,
+        owner_role="COM",
+        opens_at=due - timedelta(days=5),
+        due=due,
+        created_at=due - timedelta(days=5),
+        status="DONE" if done else "OPEN",
+        closed_at=done,
+        evidence={"kind": "test"} if done else None,
+    )
+
+
+@pytest.fixture
+def site(imported):
+    org = org_with_managers()
+    imported(
+        org
+        | {
+            "people": [
+                make_person(VISIBLE),
+                make_person(HIDDEN, restricted_to=["STF0002"], forename="Hidden", surname="Case"),
+                make_person(OTHER, forename="Other", surname="Case", gender="FEMALE"),
+            ]
+        }
+    )
+    Staff.objects.create(code="STF0700", forename="Quinn", surname="Quality", grade="ADMIN")
+    users = {}
+    for name, code, role in (
+        ("spo", "STF0100", "SPO"),
+        ("head", "STF0800", "HEAD_OF_PDU"),
+        ("aco", "STF0900", "REGIONAL_LEADER"),
+        ("quality", "STF0700", "AUDITOR"),
+        ("ada", "STF0001", "PRACTITIONER"),
+    ):
+        users[name] = User.objects.create(username=name, staff=Staff.objects.get(code=code), role=role)
+    people = {p.crn: p for p in Person.objects.all()}
+    oct10 = datetime(2026, 10, 10, 17, tzinfo=UTC)
+    _action(people[VISIBLE], "DOMESTIC_ABUSE_CHECK", "da:1", oct10, oct10 - timedelta(days=1))  # on time
+    _action(people[OTHER], "DOMESTIC_ABUSE_CHECK", "da:2", oct10, oct10 + timedelta(days=1))  # late
+    _action(people[HIDDEN], "DOMESTIC_ABUSE_CHECK", "da:3", oct10, None)  # hidden from the SPO
+    return users, people
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_the_dashboard_counts_only_visible_cases(site):
+    users, _ = site
+    with time_machine.travel(NOW, tick=False):
+        spo = client_for(users["spo"]).get("/assurance", PERIOD)
+        spo_json = client_for(users["spo"]).get("/assurance", PERIOD | {"format": "json"}).json()
+        aco = client_for(users["aco"]).get("/assurance", PERIOD | {"scope": "REGION", "code": "GMR", "format": "json"})
+    assert spo.status_code == 200
+    da = next(t for t in spo_json["measures"] if t["measure"] == "DOMESTIC_ABUSE_CHECKS")
+    assert (da["numerator"], da["denominator"]) == (1, 2)  # the hidden case's missed check is not counted
+    assert [p["denominator"] for p in da["trend"]] == [2, 0]  # October, November
+    body = spo.content.decode()
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric"><strong>50%</strong></td>' in body
+    assert HIDDEN not in body
+    assert "<svg" in body
+    assert "Capacity" in body  # said to be not measured, not shown as a figure
+    # The regional leader has no restriction list entry either: the restricted case stays hidden from them too.
+    da_aco = next(t for t in aco.json()["measures"] if t["measure"] == "DOMESTIC_ABUSE_CHECKS")
+    assert da_aco["denominator"] == 2
+
+
+def test_the_cases_behind_a_number_exports_and_the_listing_is_audited(site):
+    users, _ = site
+    client = client_for(users["spo"])
+    with time_machine.travel(NOW, tick=False):
+        listing = client.get("/assurance", PERIOD | {"measure": "DOMESTIC_ABUSE_CHECKS"})
+        as_csv = client.get("/assurance", PERIOD | {"measure": "DOMESTIC_ABUSE_CHECKS", "format": "csv"})
+        as_json = client.get("/assurance", PERIOD | {"format": "json"})
+        totals = client.get("/assurance", PERIOD | {"format": "csv"})
+    shown = listing.content.decode()
+    assert VISIBLE in shown
+    assert OTHER in shown
+    assert HIDDEN not in shown
+    lines = list(csv.reader(io.StringIO(as_csv.content.decode())))
+    assert lines[0] == ["crn", "name", "met", "missed"]
+    assert sorted(lines[1:]) == [[VISIBLE, "John Smith", "1", "0"], [OTHER, "Other Case", "0", "1"]]
+    data = as_json.json()
+    da = next(m for m in data["measures"] if m["measure"] == "DOMESTIC_ABUSE_CHECKS")
+    assert (da["numerator"], da["denominator"], da["rate"]) == (1, 2, 0.5)
+    assert data["not_measured"]
+    total_rows = list(csv.reader(io.StringIO(totals.content.decode())))
+    assert ["DOMESTIC_ABUSE_CHECKS", da["label"], "2026-10-01", "2026-11-30", "1", "2", "0.5"] in total_rows
+    event = AuditEvent.objects.filter(action="ASSURANCE_CASES_VIEW").latest("id")
+    assert sorted(event.details["crns"]) == [VISIBLE, OTHER]
+
+
+def test_who_may_see_which_unit(site):
+    users, _ = site
+    with time_machine.travel(NOW, tick=False):
+        assert client_for(users["ada"]).get("/assurance").status_code == 403
+        assert client_for(users["spo"]).get("/assurance", {"scope": "PDU", "code": "GMR-MN"}).status_code == 403
+        assert client_for(users["spo"]).get("/assurance", {"scope": "TEAM", "code": "GMR-MN-1"}).status_code == 200
+        assert client_for(users["head"]).get("/assurance", {"scope": "PDU", "code": "GMR-MN"}).status_code == 200
+        assert client_for(users["head"]).get("/assurance", {"scope": "REGION", "code": "GMR"}).status_code == 403
+        assert client_for(users["quality"]).get("/assurance", {"scope": "REGION", "code": "GMR"}).status_code == 200
+        assert client_for(users["aco"]).get("/assurance", {"scope": "PDU", "code": "NOPE"}).status_code == 404
+        assert client_for(users["aco"]).get("/assurance", {"scope": "BOGUS", "code": "GMR"}).status_code == 404
+
+
+def test_a_bad_date_is_a_clear_error(site):
+    users, _ = site
+    with time_machine.travel(NOW, tick=False):
+        response = client_for(users["spo"]).get(
+            "/assurance", PERIOD | {"from-day": "31", "from-month": "2", "to-month": "x"}
+        )
+    body = response.content.decode()
+    assert "The start date must be a real date" in body
+    assert "The end date must be a real date, with a day, month and year in numbers" in body
+
+
+def _answers(no: tuple[str, ...] = ()) -> dict[str, str]:
+    form = {}
+    for d, q in inspection.KEYS:
+        key = f"{d.value}.{q.value}"
+        form[f"{key}.sufficient"] = "no" if key in no else "yes"
+        form[f"{key}.evidence"] = "Read the case notes"
+    return form
+
+
+def test_audits_are_drawn_reproducibly_answered_and_rolled_up(site):
+    users, people = site
+    head = client_for(users["head"])
+    url = "/assurance/audits?scope=PDU&code=GMR-MN"
+    with time_machine.travel(NOW, tick=False):
+        too_many = head.post(url, {"verb": "draw", "size": "3", "seed": "7"})
+        assert too_many.status_code == 400  # the head may see two of the three cases
+        assert "larger than the 2 cases" in too_many.content.decode()
+        assert head.post(url, {"verb": "draw", "size": "2", "seed": "7"}).status_code == 302
+        assert head.post(url, {"verb": "draw", "size": "2", "seed": "7"}).status_code == 302
+        first, second = AuditSample.objects.order_by("id")
+        assert first.seed == second.seed == 7
+        assert [a.person_id for a in first.audits.order_by("person_id")] == [
+            a.person_id for a in second.audits.order_by("person_id")
+        ]
+        assert {p for p, _ in first.population} == {people[VISIBLE].pk, people[OTHER].pk}  # not the hidden case
+        audit = first.audits.order_by("id").first()
+        quality = client_for(users["quality"])
+        missing = _answers() | {"PLANNING.KEEPING_SAFE.evidence": " "}
+        bad = quality.post(f"{url}&audit={audit.pk}", {"verb": "complete"} | missing)
+        assert bad.status_code == 400
+        assert "Planning: give the evidence for the answer" in bad.content.decode()
+        good = quality.post(f"{url}&audit={audit.pk}", {"verb": "complete"} | _answers(no=("REVIEWING.KEEPING_SAFE",)))
+        assert good.status_code == 302
+        page = quality.get(url)
+    audit.refresh_from_db()
+    assert audit.status == CaseAudit.Status.COMPLETE
+    assert audit.answers["REVIEWING.KEEPING_SAFE"] == {"sufficient": False, "evidence": "Read the case notes"}
+    # one case: Outstanding (100%) on three standards, Inadequate (0%) on reviewing: 9/12, Good overall (≥ 16/27)
+    body = page.content.decode()
+    assert '<td class="govuk-table__cell" data-testid="score">9/12</td><td class="govuk-table__cell">Good</td>' in body
+
+
+def test_the_practitioner_may_not_audit_and_the_holder_may_not_audit_their_own_case(site):
+    users, people = site
+    sample = AuditSample.objects.create(
+        drawn_at=datetime(2026, 11, 1, tzinfo=UTC), drawn_by="x", scope="PDU", scope_code="GMR-MN", size=1, seed=1
+    )
+    audit = CaseAudit.objects.create(sample=sample, person=people[VISIBLE], pdu=people[VISIBLE].pdu)
+    with time_machine.travel(NOW, tick=False):
+        assert client_for(users["ada"]).post(f"/assurance/audits?audit={audit.pk}", _answers()).status_code == 403
+        hidden = CaseAudit.objects.create(sample=sample, person=people[HIDDEN], pdu=people[HIDDEN].pdu)
+        assert client_for(users["spo"]).get(f"/assurance/audits?audit={hidden.pk}").status_code == 404
+
+
+def test_recall_decisions_selected_reviewed_and_a_disagreement_opens_an_action(site):
+    users, people = site
+    person = people[VISIBLE]
+    decided = datetime(2026, 11, 10, 12, tzinfo=UTC)
+    no_recall = Recall.objects.create(
+        person=person,
+        event=person.events.first(),
+        external_id="R1",
+        considered_at=decided - timedelta(hours=3),
+        considered_by="STF0001",
+        decided_at=decided,
+        decided_by="STF0100",
+        decision="NO_RECALL",
+        rationale="Engaging well",
+    )
+    Record.objects.create(
+        person=person,
+        external_id="CHG-1",
+        source="POLICE",
+        kind="CHARGE",
+        occurred_at=decided - timedelta(days=2),
+        received_at=decided - timedelta(days=2),
+        author="PC 1",
+        text="Charged with assault",
+    )
+    Recall.objects.create(
+        person=people[OTHER],
+        external_id="R2",
+        considered_at=decided,
+        considered_by="STF0001",
+        decided_at=decided,
+        decided_by="STF0100",
+        decision="NO_RECALL",
+    )
+    quality = client_for(users["quality"])
+    with time_machine.travel(NOW, tick=False):
+        assert quality.post("/assurance/recall-sampling", {"verb": "select", "share": "0", "seed": "3"}).status_code == 302
+        review = RecallReview.objects.get()
+        assert review.recall_id == no_recall.pk  # the other no-recall had no charge and a 0% share
+        assert review.reasons == ["NO_RECALL_AFTER_CHARGE"]
+        # the SPO who decided may not be the second reviewer
+        spo = client_for(users["spo"])
+        same = spo.post("/assurance/recall-sampling", {"verb": "review", "review": review.pk, "agrees": "no"})
+        assert same.status_code == 400
+        assert "must not be who considered or decided" in same.content.decode()
+        assert "give your reasons" in same.content.decode()
+        done = quality.post(
+            "/assurance/recall-sampling",
+            {"verb": "review", "review": str(review.pk), "agrees": "no", "notes": "The charge was for violence"},
+        )
+        assert done.status_code == 302
+    review.refresh_from_db()
+    assert review.agrees is False
+    assert review.reviewer == "STF0700"
+    action = Action.objects.get(type="RECALL_DECISION_REVIEW")
+    assert action.person == person
+    assert action.owner.code == "STF0001"
+    assert action.status == "OPEN"
+    assert review.action == action
+
+
+def test_equality_and_overrides_pages(site):
+    users, _ = site
+    aco = client_for(users["aco"])
+    with time_machine.travel(NOW, tick=False):
+        page = aco.get("/assurance/equality", PERIOD | {"scope": "REGION", "code": "GMR"})
+        data = aco.get("/assurance/equality", PERIOD | {"scope": "REGION", "code": "GMR", "format": "json"}).json()
+        over = aco.get("/assurance/overrides", PERIOD | {"scope": "REGION", "code": "GMR"})
+        over_json = aco.get("/assurance/overrides", PERIOD | {"scope": "REGION", "code": "GMR", "format": "json"})
+    assert page.status_code == 200
+    assert data["people"] == 2  # the restricted case is not counted
+    sexes = data["characteristics"]["sex"]["distributions"]["rosh"]["rows"]
+    assert set(sexes) == {"Male", "Female"}
+    assert all(v is None or v == 0 for row in sexes.values() for v in row.values())  # 1 person each: suppressed
+    assert over.status_code == 200
+    assert "Allocation guardrail" in over.content.decode()
+    assert over_json.json()["tallies"] == {"team": [], "grade": [], "direction": []}

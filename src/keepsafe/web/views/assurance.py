@@ -1,0 +1,413 @@
+"""Assurance pages (issue 17): delivery dashboards, case audits, recall-decision sampling, overrides and equality
+monitoring, for SPOs, heads of PDU, regional leaders and the quality team (role AUDITOR). Figures are computed by
+assurance/rules over assurance/selectors; these views only read the form and render."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from keepsafe.assurance import selectors, services
+from keepsafe.assurance.rules import charts, inspection, overrides
+from keepsafe.assurance.rules.measures import Measure
+from keepsafe.assurance.rules.recall_sampling import REASON_LABELS, Reason
+from keepsafe.assurance.rules.scope import ASSURANCE_ROLES, AUDITORS, SAMPLERS, Scope, default_scope
+from keepsafe.core import clock
+from keepsafe.core.actor import Actor
+from keepsafe.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from keepsafe.web.views.common import actor_of
+
+DEFAULT_SHARE_PERCENT = 10  # Keepsafe default: one in ten no-recall decisions goes to a second reviewer
+EARLIEST = date(2000, 1, 1)
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = actor_of(request)
+    if actor.role.value not in ASSURANCE_ROLES:
+        raise PermissionDenied
+    return actor
+
+
+def _scope(request: HttpRequest, actor: Actor) -> tuple[Scope, str, str]:
+    """The team, PDU or region asked for (default: the viewer's own), checked against the viewer's role."""
+    raw_scope, code = request.GET.get("scope", ""), request.GET.get("code", "").strip()[:30]
+    if ":" in request.GET.get("unit", ""):
+        raw_scope, code = request.GET["unit"].split(":", 1)
+        code = code.strip()[:30]
+    if raw_scope and code:
+        try:
+            scope = Scope(raw_scope)
+        except ValueError as exc:
+            raise Http404 from exc
+    else:
+        found = default_scope(actor.role.value, selectors.place_of(actor))
+        if found is None:
+            raise PermissionDenied
+        scope, code = found
+    try:
+        name = selectors.check_scope(actor, scope, code)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    except PermissionDeniedError as exc:
+        raise PermissionDenied from exc
+    return scope, code, name
+
+
+def _day(request: HttpRequest, prefix: str, label: str, errors: dict[str, str]) -> date | None:
+    """A GOV.UK date input (prefix-day, prefix-month, prefix-year); None when left blank."""
+    parts = [request.GET.get(f"{prefix}-{p}", "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        return None
+    if not all(p.isdigit() for p in parts):
+        errors[prefix] = f"{label} must be a real date, with a day, month and year in numbers"
+        return None
+    try:
+        day = date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        errors[prefix] = f"{label} must be a real date"
+        return None
+    if not EARLIEST <= day <= date(2100, 12, 31):
+        errors[prefix] = f"{label} must be between 1 January 2000 and 31 December 2100"
+        return None
+    return day
+
+
+def _period(request: HttpRequest) -> tuple[date, date, dict[str, str]]:
+    """The period asked for; by default the six whole months to the end of this month."""
+    errors: dict[str, str] = {}
+    today = clock.today()
+    first = _day(request, "from", "The start date", errors)
+    last = _day(request, "to", "The end date", errors)
+    default_last = date(today.year + (today.month == 12), today.month % 12 + 1, 1) - timedelta(days=1)
+    default_first = date(today.year - (today.month <= 5), (today.month - 6) % 12 + 1, 1)
+    if first and last and last < first:
+        errors["to"] = "The end date must be the same as or after the start date"
+    if errors:
+        return default_first, default_last, errors
+    return first or default_first, last or default_last, errors
+
+
+def _common(request: HttpRequest, actor: Actor, scope: Scope, code: str, name: str, first: date, last: date) -> dict:
+    return {
+        "scope": scope.value,
+        "code": code,
+        "unit_name": name,
+        "first": first,
+        "last": last,
+        "units": [(s.value, c, n) for s, c, n in selectors.units(actor)],
+        "query": f"scope={scope.value}&code={code}&from-day={first.day}&from-month={first.month}"
+        f"&from-year={first.year}&to-day={last.day}&to-month={last.month}&to-year={last.year}",
+        "roles": {"sampler": actor.role.value in SAMPLERS, "auditor": actor.role.value in AUDITORS},
+    }
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+# 1. Delivery dashboards ---------------------------------------------------------------------------------------------
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    scope, code, name = _scope(request, actor)
+    first, last, errors = _period(request)
+    rows, buckets = selectors.dashboard(actor, scope, code, first, last)
+    fmt = request.GET.get("format", "")
+    measure_raw = request.GET.get("measure", "")
+    listing = None
+    if measure_raw:
+        try:
+            measure = Measure(measure_raw)
+        except ValueError as exc:
+            raise Http404 from exc
+        fig, cases = selectors.measure_cases(actor, scope, code, first, last, measure)
+        listing = {"measure": measure.value, "figure": fig, "cases": cases}
+        if fmt == "csv":
+            return _csv(
+                f"{code}-{measure.value.lower()}-cases.csv",
+                ["crn", "name", "met", "missed"],
+                [[c["crn"], c["name"], c["met"], c["missed"]] for c in cases],
+            )
+    labels = [f"{a:%b %Y}" for a, _ in buckets]
+    table = [
+        {
+            "measure": r.measure.value,
+            "label": r.label,
+            "numerator": r.figure.numerator,
+            "denominator": r.figure.denominator,
+            "rate": r.figure.rate,
+            "trend": [
+                {"from": a.isoformat(), "to": (b - timedelta(days=1)).isoformat()}
+                | {"numerator": f.numerator, "denominator": f.denominator, "rate": f.rate}
+                for (a, b), f in zip(buckets, r.trend, strict=True)
+            ],
+        }
+        for r in rows
+    ]
+    if fmt == "json":
+        return JsonResponse(
+            {"scope": scope.value, "code": code, "name": name, "from": first.isoformat(), "to": last.isoformat()}
+            | {"measures": table, "not_measured": NOT_MEASURED},
+            json_dumps_params={"indent": 2},
+        )
+    if fmt == "csv":
+        return _csv(
+            f"{code}-delivery-{first}-{last}.csv",
+            ["measure", "label", "from", "to", "numerator", "denominator", "rate"],
+            [
+                [t["measure"], t["label"], p["from"], p["to"], p["numerator"], p["denominator"], p["rate"]]
+                for t in table
+                for p in [{"from": first.isoformat(), "to": last.isoformat()} | t, *t["trend"]]
+            ],
+        )
+    for t in table:
+        series = [charts.Series(f"{name}: share on time", [p["rate"] for p in t["trend"]])]
+        t["chart"] = charts.line_chart(f"{t['label']}, by month", labels, series)
+        t["legend"] = charts.legend(series)
+        t["pct"] = _pct(t["rate"])
+    return render(
+        request,
+        "pages/assurance/dashboard.html",
+        _common(request, actor, scope, code, name, first, last)
+        | {"table": table, "errors": errors, "listing": listing, "labels": labels, "not_measured": NOT_MEASURED},
+    )
+
+
+NOT_MEASURED = [
+    "Capacity %: Keepsafe holds no workforce capacity data yet (issue 15), so no capacity figure is shown.",
+]
+
+
+def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        # A cell starting with = + - @ would be read as a formula by a spreadsheet (CSV injection): quote it.
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# 2. Case audits ------------------------------------------------------------------------------------------------------
+
+
+def _answers(request: HttpRequest) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for domain, question in inspection.KEYS:
+        key = f"{domain.value}.{question.value}"
+        raw = request.POST.get(f"{key}.sufficient", "")
+        out[key] = {
+            "sufficient": {"yes": True, "no": False}.get(raw),
+            "evidence": request.POST.get(f"{key}.evidence", "")[:4000],
+        }
+    return out
+
+
+def audits(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    scope, code, name = _scope(request, actor)
+    errors: dict[str, str] = {}
+    form: dict[str, Any] = {}
+    audit = None
+    audit_id = request.GET.get("audit", "")
+    if audit_id:
+        if not audit_id.isdigit():
+            raise Http404
+        try:
+            audit = selectors.audit_get(actor, int(audit_id))
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except PermissionDeniedError as exc:
+            raise PermissionDenied from exc
+    if request.method == "POST":
+        verb = request.POST.get("verb", "")
+        try:
+            if verb == "draw":
+                form = {"size": request.POST.get("size", ""), "seed": request.POST.get("seed", "")}
+                size = _int(form["size"], "size", "Enter the number of cases to sample, as a whole number")
+                seed = _int(form["seed"], "seed", "Enter the seed as a whole number") if form["seed"] else None
+                services.sample_draw(actor=actor, scope=scope, code=code, size=size, seed=seed)
+                return redirect(f"{request.path}?scope={scope.value}&code={code}")
+            if verb == "complete" and audit is not None:
+                form = _answers(request)
+                services.audit_complete(actor=actor, audit_id=audit.pk, answers=form)
+                return redirect(f"{request.path}?scope={scope.value}&code={code}")
+            return HttpResponse("Unknown request: choose to draw a sample or complete an audit", status=400)
+        except PermissionDeniedError as exc:
+            raise PermissionDenied from exc
+        except ValidationError as exc:
+            errors = dict(exc.problems)
+    pdus, teams = selectors.audit_rollup(actor, scope, code)
+    return render(
+        request,
+        "pages/assurance/audits.html",
+        _common(request, actor, scope, code, name, clock.today(), clock.today())
+        | {
+            "audits": selectors.audits_list(actor, scope, code),
+            "audit": audit,
+            "pdu_rollup": pdus,
+            "team_rollup": teams,
+            "errors": errors,
+            "form": form,
+            "keys": [
+                {"key": f"{d.value}.{q.value}", "domain": inspection.DOMAIN_LABELS[d], "text": t}
+                for (d, q), t in inspection.QUESTION_TEXT.items()
+            ],
+            "domain_labels": {d.value: inspection.DOMAIN_LABELS[d] for d in inspection.Domain},
+            "rating_label": lambda r: "Not rated" if r is None else r.label,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _int(raw: str, field: str, message: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError as exc:
+        raise ValidationError([(field, message)]) from exc
+
+
+# 3. Recall decision sampling -----------------------------------------------------------------------------------------
+
+
+def recall_sampling(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    errors: dict[str, str] = {}
+    form: dict[str, str] = {"share": str(DEFAULT_SHARE_PERCENT)}
+    if request.method == "POST":
+        verb = request.POST.get("verb", "")
+        try:
+            if verb == "select":
+                form = {"share": request.POST.get("share", ""), "seed": request.POST.get("seed", "")}
+                share = _int(form["share"], "share", "Enter the share as a whole percentage, from 0 to 100")
+                seed = _int(form["seed"], "seed", "Enter the seed as a whole number") if form["seed"] else 0
+                services.recall_sampling_select(actor=actor, share=Fraction(share, 100), seed=seed)
+                return redirect(request.path)
+            if verb == "review":
+                form = {k: request.POST.get(k, "") for k in ("review", "agrees", "notes")}
+                review_id = _int(form["review"], "review", "Choose a decision to review")
+                agrees = {"yes": True, "no": False}.get(form["agrees"])
+                services.recall_review_record(actor=actor, review_id=review_id, agrees=agrees, notes=form["notes"])
+                return redirect(request.path)
+            return HttpResponse("Unknown request: choose to select decisions or record a review", status=400)
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except PermissionDeniedError as exc:
+            raise PermissionDenied from exc
+        except ValidationError as exc:
+            errors = dict(exc.problems)
+    reviews = selectors.recall_reviews(actor)
+    return render(
+        request,
+        "pages/assurance/recall_sampling.html",
+        {
+            "reviews": reviews,
+            "errors": errors,
+            "form": form,
+            "reason_labels": {r.value: REASON_LABELS[r] for r in Reason},
+            "roles": {"sampler": actor.role.value in SAMPLERS, "auditor": actor.role.value in AUDITORS},
+            "waiting": sum(1 for r in reviews if r.reviewed_at is None),
+        },
+        status=400 if errors else 200,
+    )
+
+
+# 4. Overrides --------------------------------------------------------------------------------------------------------
+
+
+def overrides_page(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    scope, code, name = _scope(request, actor)
+    first, last, errors = _period(request)
+    found = selectors.overrides_in(actor, scope, code, first, last)
+    tallies = {by: overrides.tally(found, by) for by in ("team", "grade", "direction")}
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"scope": scope.value, "code": code, "from": first.isoformat(), "to": last.isoformat()}
+            | {"tallies": {by: [{"kind": k, "value": v, "count": n} for (k, _, v), n in t] for by, t in tallies.items()}}
+            | {"not_recorded": NOT_RECORDED},
+            json_dumps_params={"indent": 2},
+        )
+    return render(
+        request,
+        "pages/assurance/overrides.html",
+        _common(request, actor, scope, code, name, first, last)
+        | {
+            "tallies": tallies,
+            "count": len(found),
+            "kind_labels": {k.value: v for k, v in overrides.KIND_LABELS.items()},
+            "errors": errors,
+            "not_recorded": NOT_RECORDED,
+        },
+    )
+
+
+NOT_RECORDED = [
+    "Tier overrides: Keepsafe calculates tiers and records no manual override of them yet.",
+    "Predictor overrides: Keepsafe records no override of a predictor score yet.",
+    "Allocation guardrail overrides: the allocation guardrail does not exist yet (issue 15).",
+]
+
+
+# 5. Equality ---------------------------------------------------------------------------------------------------------
+
+
+def equality(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    scope, code, name = _scope(request, actor)
+    first, last, errors = _period(request)
+    report = selectors.equality_report(selectors.equality_rows(actor, scope, code, first, last))
+    if request.GET.get("format") == "json":
+        body = {"scope": scope.value, "code": code, "from": first.isoformat(), "to": last.isoformat()}
+        body["people"] = report["people"]
+        body["characteristics"] = {
+            ch: {
+                "outcomes": {k: [asdict(g) for g in groups] for k, groups in data["outcomes"].items()},
+                "distributions": {k: asdict(d) for k, d in data["distributions"].items()},
+            }
+            for ch, data in report["characteristics"].items()
+        }
+        return HttpResponse(json.dumps(body, indent=2, default=str), content_type="application/json")
+    sections = []
+    for ch, data in report["characteristics"].items():
+        outcomes = []
+        for key, label, _, _ in selectors.OUTCOMES:
+            groups = data["outcomes"][key]
+            outcomes.append(
+                {
+                    "label": label,
+                    "groups": groups,
+                    "chart": charts.bar_chart(
+                        f"{label} by {selectors.CHARACTERISTIC_LABELS[ch].lower()}",
+                        [(g.group, g.rate, g.ci) for g in groups],
+                    ),
+                }
+            )
+        sections.append(
+            {
+                "key": ch,
+                "label": selectors.CHARACTERISTIC_LABELS[ch],
+                "outcomes": outcomes,
+                "distributions": [
+                    {"label": label, "d": data["distributions"][key]} for key, label in selectors.DISTRIBUTIONS
+                ],
+            }
+        )
+    return render(
+        request,
+        "pages/assurance/equality.html",
+        _common(request, actor, scope, code, name, first, last)
+        | {"sections": sections, "people": report["people"], "errors": errors, "pct": _pct},
+    )
