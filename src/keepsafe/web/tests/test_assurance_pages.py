@@ -239,7 +239,8 @@ def test_recall_decisions_selected_reviewed_and_a_disagreement_opens_an_action(s
     )
     quality = client_for(users["quality"])
     with time_machine.travel(NOW, tick=False):
-        assert quality.post("/assurance/recall-sampling", {"verb": "select", "share": "0", "seed": "3"}).status_code == 302
+        selected = quality.post("/assurance/recall-sampling", {"verb": "select", "share": "0", "seed": "3"})
+        assert selected.status_code == 302
         review = RecallReview.objects.get()
         assert review.recall_id == no_recall.pk  # the other no-recall had no charge and a 0% share
         assert review.reasons == ["NO_RECALL_AFTER_CHARGE"]

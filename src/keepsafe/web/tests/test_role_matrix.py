@@ -85,6 +85,13 @@ NOT_CASE_WRITES = {
     "actions-pdu",
     "case-actions",
     "case-recall",
+    # assurance (issue 17): figures, audits and second reviews; a disagreeing review opens an action only through
+    # its own form (docs/security.md "Assurance")
+    "assurance",
+    "assurance-audits",
+    "assurance-recall-sampling",
+    "assurance-overrides",
+    "assurance-equality",
 }
 PAYLOADS: dict[str, dict[str, Any]] = {
     "check-new": {"kind": "DOMESTIC_ABUSE", "partner": "GMP", "question": "Call-outs?"},

@@ -336,7 +336,11 @@ def overrides_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse(
             {"scope": scope.value, "code": code, "from": first.isoformat(), "to": last.isoformat()}
-            | {"tallies": {by: [{"kind": k, "value": v, "count": n} for (k, _, v), n in t] for by, t in tallies.items()}}
+            | {
+                "tallies": {
+                    by: [{"kind": k, "value": v, "count": n} for (k, _, v), n in t] for by, t in tallies.items()
+                }
+            }
             | {"not_recorded": NOT_RECORDED},
             json_dumps_params={"indent": 2},
         )
