@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import date, timedelta
 
 from django.db import transaction
 
+from keepsafe.assurance.models import AuditSample
+from keepsafe.assurance.rules.inspection import KEYS
+from keepsafe.assurance.rules.scope import Scope
+from keepsafe.assurance.services import audit_complete, sample_draw
 from keepsafe.audit.services import audit_record
 from keepsafe.bundles.importer import ImportSummary, bundle_write
 from keepsafe.bundles.validate import validate
-from keepsafe.core.actor import Actor
+from keepsafe.core.actor import Actor, Role
 from keepsafe.demo import generator
 from keepsafe.sharing.models import SharingAgreement
 from keepsafe.sharing.services import agreement_create
@@ -34,6 +39,7 @@ def seed(*, actor: Actor, today: date, people: int, chunk: int = 1000, progress=
             progress(done)
     demo_logins()
     demo_partners(actor=actor, today=today)
+    demo_audits()  # assurance (issue 17)
     audit_record(actor=actor, action="DEMO_SEED", details={"people": people, "summary": summary.as_dict()})
     return summary
 
@@ -80,6 +86,36 @@ def demo_partners(*, actor: Actor, today: date) -> list[str]:
         )
         made.append(reference)
     return made
+
+
+# assurance (issue 17): a sample of cases audited in each PDU, so the audit roll-up shows realistic ratings. Shares of
+# cases judged sufficient per key question, near what seeds/002 found in Greater Manchester (keeping people safe
+# weaker than desistance work).
+DEMO_AUDIT_SIZE, DEMO_AUDITS_DONE, DEMO_AUDIT_SEED = 20, 16, 2026
+DEMO_SUFFICIENT = {"DESISTANCE": 0.72, "KEEPING_SAFE": 0.58}
+
+
+def demo_audits() -> int:
+    """Draw one seeded sample per demo PDU as the demo auditor and complete most of its audits; idempotent."""
+    if AuditSample.objects.exists():
+        return 0
+    staff = Staff.objects.get(code=generator.ROLE_LOGINS["auditor"][0])
+    auditor = Actor(username="auditor", role=Role.AUDITOR, staff_id=staff.pk, staff_code=staff.code)
+    rng = random.Random(DEMO_AUDIT_SEED)
+    done = 0
+    for pdu in Pdu.objects.order_by("code"):
+        sample = sample_draw(actor=auditor, scope=Scope.PDU, code=pdu.code, size=DEMO_AUDIT_SIZE, seed=DEMO_AUDIT_SEED)
+        for audit in sample.audits.order_by("id")[:DEMO_AUDITS_DONE]:
+            answers = {
+                f"{d.value}.{q.value}": {
+                    "sufficient": rng.random() < DEMO_SUFFICIENT[q.value],
+                    "evidence": "Demo audit: read the assessment, plan and contact log",
+                }
+                for d, q in KEYS
+            }
+            audit_complete(actor=auditor, audit_id=audit.pk, answers=answers)
+            done += 1
+    return done
 
 
 def demo_logins() -> list[tuple[str, str]]:

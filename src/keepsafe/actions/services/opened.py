@@ -1,6 +1,8 @@
 """An action opened by a person's finding rather than by the rules (actions/rules/types.OPENED_BY_PEOPLE): owned by
-the case's community offender manager (or the next eligible person up the chain), escalating to their line manager
-when overdue, closed by hand with evidence like a handover. The reconciler never touches it: no rule expects its key."""
+the case's community offender manager (or the next eligible person up the chain), with their line manager and head
+of PDU as its chain, closed by hand with evidence like a handover. The reconciler never touches it (no rule expects
+its key), so the sweep does not remind or escalate it: its holder and their line manager are emailed when it opens,
+and it shows on their actions lists."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ from datetime import datetime
 
 from django.db import transaction
 
-from keepsafe.actions.models import Action, ActionLog
+from keepsafe.actions.models import Action, ActionLog, Notification
 from keepsafe.actions.rules.types import OPENED_BY_PEOPLE, ActionType, OwnerRole, Step
 from keepsafe.actions.services.chain import Directory
+from keepsafe.actions.services.notify import notify, reminder_text
 from keepsafe.audit.services import audit_record
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
@@ -62,6 +65,19 @@ def action_open(
         by=actor.code,
         to=[owner.code] if owner else [],
         notes=title,
+    )
+    # No sweep reminds or escalates an action no rule expects, so its holder and their line manager are told now.
+    line_manager = next((link["staff"] for link in action.chain if link.get("step") == Step.LINE_MANAGER.value), None)
+    manager = directory.by_code.get(line_manager) if line_manager else None
+    subject, body = reminder_text(action, "New action")
+    notify(
+        recipients=[owner, manager],
+        kind=Notification.Kind.REMINDER,
+        action=action,
+        subject=subject,
+        body=body,
+        at=opens_at,
+        may_see=directory.may_see,
     )
     audit_record(
         actor=actor, action="ACTION_OPEN", crn=person.crn, details={"type": type.value, "key": key, "id": action.pk}

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from keepsafe.assurance.models import AuditSample, CaseAudit
 from keepsafe.audit.models import AuditEvent
 from keepsafe.bundles.validate import validate
 from keepsafe.core.actor import Actor
@@ -12,7 +13,7 @@ from keepsafe.demo import generator
 from keepsafe.demo.seed import DEMO_PASSWORD, seed
 from keepsafe.people.models import CaseAccess, Person, Registration
 from keepsafe.records.models import Record
-from keepsafe.workforce.models import Staff, User
+from keepsafe.workforce.models import Pdu, Staff, User
 
 TODAY = date(2026, 11, 23)
 
@@ -45,6 +46,10 @@ def test_seed_builds_a_region_with_logins_and_is_idempotent():
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == {"PRACTITIONER", "SPO", "HEAD_OF_PDU", "REGIONAL_LEADER", "POM", "AUDITOR", "ADMINISTRATOR"}
     assert User.objects.get(username="spo").check_password(DEMO_PASSWORD)
+    # assurance (issue 17): one seeded audit sample per PDU, most of it audited
+    pdus = Pdu.objects.count()
+    assert AuditSample.objects.filter(seed=2026, size=20).count() == pdus
+    assert CaseAudit.objects.filter(status="COMPLETE", auditor="DEMO006").count() == 16 * pdus
     audits = AuditEvent.objects.count()
     again = seed(actor=Actor.system(), today=TODAY, people=300, chunk=100)
     assert not again.changed_anything

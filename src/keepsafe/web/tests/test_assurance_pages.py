@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from keepsafe.actions.models import Action, Recall
+from keepsafe.actions.models import Action, Notification, Recall
 from keepsafe.assurance.models import AuditSample, CaseAudit, RecallReview
 from keepsafe.assurance.rules import inspection
 from keepsafe.audit.models import AuditEvent
@@ -263,6 +263,8 @@ def test_recall_decisions_selected_reviewed_and_a_disagreement_opens_an_action(s
     assert action.owner.code == "STF0001"
     assert action.status == "OPEN"
     assert review.action == action
+    told = set(Notification.objects.filter(action=action).values_list("recipient__code", flat=True))
+    assert told == {"STF0001", "STF0100"}  # the holder and their line manager
 
 
 def test_equality_and_overrides_pages(site):
