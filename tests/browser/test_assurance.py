@@ -63,7 +63,7 @@ def test_assurance_pages_are_accessible_and_work(site, page, sign_in, assert_acc
     page.get_by_test_id("measures").wait_for()
     row = page.locator("[data-measure=ENFORCEMENT_DECISIONS]")
     assert "73%" in row.inner_text()  # 22 of the 30 decisions on time (every fourth still open)
-    assert page.get_by_test_id("chart-ENFORCEMENT_DECISIONS").locator("svg").is_visible()
+    assert page.get_by_test_id("chart-ENFORCEMENT_DECISIONS").locator("svg.ks-chart").is_visible()
     assert_accessible(page)
     screenshot(page, "assurance-dashboard")
     row.get_by_role("link").click()

@@ -44,7 +44,11 @@ SIGNAL_REVIEW = "risk-review:signal:"  # actions/rules/reviews.py: a review afte
 
 
 def place_of(actor: Actor) -> Place:
-    staff = Staff.objects.select_related("team__pdu__region").filter(pk=actor.staff_id).first()
+    staff = (
+        Staff.objects.select_related("team__pdu__region").filter(pk=actor.staff_id).first()
+        if actor.staff_id is not None
+        else None
+    )
     if staff is None or staff.team is None:
         region = Region.objects.order_by("code").values_list("code", flat=True).first() if staff else None
         return Place("", "", region or "")
@@ -143,6 +147,7 @@ def dashboard_inputs(actor: Actor, scope: Scope, code: str, start: datetime, end
         for person_id, decided, executed in Recall.objects.filter(
             person__in=people, decision="RECALL", decided_at__gte=start, decided_at__lt=end, cancelled_at__isnull=True
         ).values_list("person_id", "decided_at", "executed_at")
+        if decided is not None
     ]
     return Inputs(dues, recalls)
 
@@ -330,6 +335,8 @@ def overrides_in(actor: Actor, scope: Scope, code: str, first: date, last: date)
         person__in=people, status="COMPLETE", completed_at__gte=start, completed_at__lt=end
     )
     for person_id, at, prompts in done.values_list("person_id", "completed_at", "prompts"):
+        if at is None:
+            continue
         for p in prompts or []:
             if p.get("response"):
                 by = str(p.get("responded_by", ""))
@@ -353,6 +360,8 @@ def overrides_in(actor: Actor, scope: Scope, code: str, first: date, last: date)
     for person_id, at, by, overall, previous, comments in signed.values_list(
         "person_id", "countersigned_at", "countersigned_by", "overall", "previous_level", "countersign_comments"
     ):
+        if at is None:
+            continue
         team, grade = who(by)
         # The assessor proposed `overall`; the countersigner, disagreeing, keeps the level in force (`previous`).
         out.append(

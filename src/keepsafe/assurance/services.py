@@ -30,8 +30,10 @@ from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from keepsafe.people.models import Person
 from keepsafe.people.selectors import person_visible_queryset
 from keepsafe.records.models import Record
+from keepsafe.workforce.models import Team
 
 MAX_SEED = 2**62
 REVIEW_WORKING_DAYS = 2  # Keepsafe default: the case holder reconsiders a disputed decision within 2 working days
@@ -80,7 +82,7 @@ def sample_draw(*, actor: Actor, scope: Scope, code: str, size: int, seed: int |
         CaseAudit(
             sample=sample,
             person=by_id[pk],
-            team=by_id[pk].practitioner.team if by_id[pk].practitioner else None,
+            team=_team(by_id[pk]),
             pdu=by_id[pk].pdu,
             stratum=list(strata[pk]),
         )
@@ -99,6 +101,12 @@ def sample_draw(*, actor: Actor, scope: Scope, code: str, size: int, seed: int |
         },
     )
     return sample
+
+
+def _team(person: Person) -> Team | None:
+    """The case's team: its practitioner's."""
+    practitioner = person.practitioner
+    return practitioner.team if practitioner is not None else None
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("actions", "0004_assure_audits_reviews"),
+        ("actions", "0004_assure_recall_decision_review"),
         ("people", "0005_asof_known_required"),
         ("workforce", "0002_alter_user_role"),
     ]

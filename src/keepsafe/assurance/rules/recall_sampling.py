@@ -82,7 +82,7 @@ def select(
 ) -> list[tuple[DecisionFacts, Sequence[Reason]]]:
     if not 0 <= share <= 1:
         raise ValueError(f"the share of no-recall decisions sampled must be between 0 and 1, not {share}")
-    out = []
+    out: list[tuple[DecisionFacts, Sequence[Reason]]] = []
     for d in decisions:
         why = reasons_for(
             d, seed=seed, share=share, as_of=as_of, emergency_hours=emergency_hours, standard_hours=standard_hours

@@ -139,7 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 [[c["crn"], c["name"], c["met"], c["missed"]] for c in cases],
             )
     labels = [f"{a:%b %Y}" for a, _ in buckets]
-    table = [
+    table: list[dict[str, Any]] = [
         {
             "measure": r.measure.value,
             "label": r.label,
@@ -374,7 +374,7 @@ def equality(request: HttpRequest) -> HttpResponse:
     first, last, errors = _period(request)
     report = selectors.equality_report(selectors.equality_rows(actor, scope, code, first, last))
     if request.GET.get("format") == "json":
-        body = {"scope": scope.value, "code": code, "from": first.isoformat(), "to": last.isoformat()}
+        body: dict[str, Any] = {"scope": scope.value, "code": code, "from": first.isoformat(), "to": last.isoformat()}
         body["people"] = report["people"]
         body["characteristics"] = {
             ch: {
