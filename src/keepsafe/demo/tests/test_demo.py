@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from keepsafe.actions.models import EnforcementDecisionRecord
 from keepsafe.assurance.models import AuditSample, CaseAudit
 from keepsafe.audit.models import AuditEvent
 from keepsafe.bundles.validate import validate
@@ -47,6 +48,8 @@ def test_seed_builds_a_region_with_logins_and_is_idempotent():
     assert roles == {"PRACTITIONER", "SPO", "HEAD_OF_PDU", "REGIONAL_LEADER", "POM", "AUDITOR", "ADMINISTRATOR"}
     assert User.objects.get(username="spo").check_password(DEMO_PASSWORD)
     # assurance (issue 17): one seeded audit sample per PDU, most of it audited
+    assert EnforcementDecisionRecord.objects.filter(decision="WARNING").exists()
+    assert EnforcementDecisionRecord.objects.filter(decision="BREACH").exists()
     pdus = Pdu.objects.count()
     assert AuditSample.objects.filter(seed=2026, size=20).count() == pdus
     assert CaseAudit.objects.filter(status="COMPLETE", auditor="DEMO006").count() == 16 * pdus
