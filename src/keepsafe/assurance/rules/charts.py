@@ -12,7 +12,7 @@ from html import escape
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 MARKERS = ("circle", "square", "diamond", "triangle")
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 48, 16, 16, 40
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 48, 40, 16, 40  # RIGHT leaves room for the last label
 
 
 @dataclass(frozen=True)
