@@ -85,7 +85,8 @@ def main() -> None:
     )
     from keepsafe.people.models import Person
 
-    crns = list(Person.objects.values_list("crn", flat=True))
+    # Cases the partner may send about: not under the limited-access rule (those are refused like unknown CRNs).
+    crns = list(Person.objects.visible_to(is_system=False, staff_id=None).values_list("crn", flat=True))
     client = Client(HTTP_HOST="127.0.0.1")
 
     def batch_items(label: str) -> list[dict]:
@@ -139,7 +140,7 @@ def main() -> None:
                 [
                     Record(
                         person_id=person_of[i["crn"]],
-                        external_id=f"GMP-{i['external_id']}",
+                        external_id=f"DEMOPOLICE-{i['external_id']}",
                         source="POLICE",
                         kind=i["kind"],
                         occurred_at=datetime.fromisoformat(i["occurred_at"]),
