@@ -1,6 +1,6 @@
 """Serious-harm scanning and partner API ingestion throughput, each at two sizes, measured in one run.
 
-    .venv/bin/python bench/indicators_and_api.py [--small 2000] [--large 20000] [--api-batches 5]
+    .venv/bin/python bench/indicators_and_api.py [--small 2000] [--large 20000] [--api-batches 5] [--people 1000]
 
 1. Scanning: the demo's synthetic record texts (prison intelligence, call-outs, replies, notes) through the
    scanner alone; prints texts per second at both sizes and their ratio (near 1.0: cost is linear in texts).
@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=2000)
     parser.add_argument("--large", type=int, default=20000)
     parser.add_argument("--api-batches", type=int, default=5)
+    parser.add_argument("--people", type=int, default=1000, help="demo people seeded for the API part")
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='keepsafe-bench-')}/bench.sqlite3"
@@ -79,7 +80,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     today = date(2026, 11, 23)
     actor = Actor.system()
-    seed(actor=actor, today=today, people=1000)
+    seed(actor=actor, today=today, people=args.people)
     _, key = api_key_issue(
         actor=actor, agreement=SharingAgreement.objects.get(reference="ISA-DEMO-POLICE"), name="bench"
     )
