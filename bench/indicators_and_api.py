@@ -1,6 +1,7 @@
 """Serious-harm scanning and partner API ingestion throughput, each at two sizes, measured in one run.
 
-    .venv/bin/python bench/indicators_and_api.py [--small 2000] [--large 20000] [--api-batches 5] [--people 1000]
+    .venv/bin/python bench/indicators_and_api.py [--small 2000] [--large 20000] [--api-batches 5]
+        [--people 1000] [--batch-size 1000]
 
 1. Scanning: the demo's synthetic record texts (prison intelligence, call-outs, replies, notes) through the
    scanner alone; prints texts per second at both sizes and their ratio (near 1.0: cost is linear in texts).
@@ -42,6 +43,7 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=20000)
     parser.add_argument("--api-batches", type=int, default=5)
     parser.add_argument("--people", type=int, default=1000, help="demo people seeded for the API part")
+    parser.add_argument("--batch-size", type=int, default=1000, help="records per API batch (at most 1,000)")
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='keepsafe-bench-')}/bench.sqlite3"
@@ -100,7 +102,7 @@ def main() -> None:
                 "author": "Bench",
                 "text": generator._fill(rng, rng.choice(texts.POLICE)),
             }
-            for i in range(1000)
+            for i in range(args.batch_size)
         ]
 
     def post(items: list[dict]) -> float:
@@ -118,7 +120,7 @@ def main() -> None:
         return len(items) / elapsed
 
     rates = []
-    print(f"Partner API ingestion ({os.environ['DATABASE_URL'].split(':')[0]}), batches of 1,000:")
+    print(f"Partner API ingestion ({os.environ['DATABASE_URL'].split(':')[0]}), batches of {args.batch_size:,}:")
     for batch in range(args.api_batches):
         rates.append(post(batch_items(str(batch))))
         print(f"  batch {batch + 1}: {rates[-1]:>7.0f} records/s")
