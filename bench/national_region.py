@@ -23,9 +23,14 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=1000)
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
+        import psycopg
+
         from keepsafe.testing.pgserver import start_test_server
 
-        os.environ["DATABASE_URL"] = start_test_server()
+        url = start_test_server()
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+            admin.execute("CREATE DATABASE keepsafe_bench")
+        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/keepsafe_bench"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keepsafe.config.settings.local")
     import django
 
