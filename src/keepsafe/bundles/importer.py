@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import io
+import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, cast
 
+import pydantic
 from django.db import IntegrityError, transaction
 
 from keepsafe.actions.models import EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
 from keepsafe.actions.services.worker import reconcile_later
 from keepsafe.audit.services import AuditEntry, audit_record, audit_record_many
-from keepsafe.bundles.schema import BundleIn, PersonIn
+from keepsafe.bundles.schema import BundleIn, PersonIn, StaffIn
+from keepsafe.bundles.stream import Head, Opener, bundle_head, people_chunks
 from keepsafe.bundles.sync import sync_rows
-from keepsafe.bundles.validate import validate
+from keepsafe.bundles.validate import _raw_codes, validate
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
@@ -74,24 +80,55 @@ class ImportSummary:
         return {s: {"created": self.created[s], "updated": self.updated[s]} for s in sections}
 
 
+# --- ingest (issue 20 §4): bundle import streams people chunk by chunk ---------------------------------------------
+PEOPLE_CHUNK = 1000  # people validated and written together: peak memory is one chunk (docs/bundle-format.md)
+
+
+def _opener(raw: bytes | Path) -> Opener:
+    if isinstance(raw, Path):
+        return lambda: raw.open("rb")
+    return lambda: io.BytesIO(raw)
+
+
 def bundle_import(
-    *, actor: Actor, raw: bytes | str, source_name: str = "bundle", reconcile: bool = True
+    *,
+    actor: Actor,
+    raw: bytes | str | Path,
+    source_name: str = "bundle",
+    reconcile: bool = True,
+    chunk: int = PEOPLE_CHUNK,
 ) -> ImportSummary:
-    """Validate everything first (raises ValidationError listing every problem), then write atomically. Afterwards
-    the imported cases' actions are re-evaluated by the worker (`reconcile=False` for point-in-time replays, which
-    sweep at the instants they choose)."""
-    bundle = validate(raw)
+    """Import a bundle (bytes, text, or a file read as it goes). Afterwards the imported cases' actions are
+    re-evaluated by the worker (`reconcile=False` for point-in-time replays, which sweep at the instants they choose).
+
+    The file is read in two passes, never whole: its small sections (regions, PDUs, teams, staff) first, then its
+    people `chunk` at a time, each chunk validated (shape, references, consistency) and, while no error has been
+    found, written. The transaction is the whole file: any error anywhere rolls back every chunk already written, and
+    validation goes on to the end so that one run reports every problem (ValidationError, each with its JSON path
+    in the file). Peak memory is the small sections, one chunk, and the set of CRNs seen (for repeats across chunks).
+    """
+    if isinstance(raw, str):
+        try:
+            raw = raw.encode("utf-8")
+        except UnicodeEncodeError:  # an unpaired surrogate in text: the whole-document check names where it is
+            validate(raw)
+            raise
+    open_bundle = _opener(raw)
+    head = bundle_head(open_bundle)
+    if not head.is_object:  # not a bundle at all: the whole-document check says why
+        with open_bundle() as f:
+            validate(f.read())
     try:
         with transaction.atomic():
-            summary = bundle_write(actor=actor, bundle=bundle)
+            summary, people = _import_streamed(actor, open_bundle, head, chunk)
             if reconcile and summary.changed_anything:
-                people = sorted(summary.people_touched)
-                for start in range(0, len(people), 500):
-                    reconcile_later(people[start : start + 500])
+                touched = sorted(summary.people_touched)
+                for start in range(0, len(touched), 500):
+                    reconcile_later(touched[start : start + 500])
             audit_record(
                 actor=actor,
                 action="BUNDLE_IMPORT",
-                details={"source": source_name[-200:], "people": len(bundle.people), "summary": summary.as_dict()},
+                details={"source": source_name[-200:], "people": people, "summary": summary.as_dict()},
             )
     except IntegrityError as exc:
         # Validation passed, so a unique row appeared after it: another import of the same cases committed first.
@@ -105,6 +142,89 @@ def bundle_import(
             ]
         ) from exc
     return summary
+
+
+def _import_streamed(actor: Actor, open_bundle: Opener, head: Head, chunk: int) -> tuple[ImportSummary, int]:
+    """Validate and write in the caller's transaction; raises ValidationError with every problem found."""
+    summary = ImportSummary()
+    problems: list[tuple[str, str]] = []
+    try:
+        organisation = validate(json.dumps(head.values))
+    except ValidationError as exc:
+        problems += exc.problems
+        organisation = None
+    if organisation is not None:
+        bundle_write(actor=actor, bundle=organisation, summary=summary)
+        # Written in this transaction, so the people's references to it resolve from the database.
+        known, staff = None, []
+    else:
+        # Not written: the people are still checked, against every code the file's sections give and the
+        # well-formed staff (their grades decide who may decide a recall); problems in those sections are
+        # reported once, above.
+        known, staff = _raw_codes(head.values), _well_formed_staff(head.values.get("staff"))
+    seen: dict[str, int] = {}
+    count = 0
+    if head.people_is_list:
+        for batch in people_chunks(open_bundle, chunk):
+            offset, count = count, count + len(batch)
+            found = _repeated_crns(batch, offset, seen)
+            try:
+                people = validate(json.dumps({"format": FORMAT, "staff": staff, "people": batch}), known)
+            except ValidationError as exc:
+                found += [(_shifted(path, offset), reason) for path, reason in exc.problems if not _is_staff(path)]
+                people = None
+            if found or people is None:
+                problems += found
+            elif not problems:
+                bundle_write(
+                    actor=actor, bundle=BundleIn.model_construct(format=FORMAT, people=people.people), summary=summary
+                )
+    if problems:
+        raise ValidationError(list(dict.fromkeys(problems)))
+    return summary, count
+
+
+FORMAT = "keepsafe-bundle/1"
+
+
+def _is_staff(path: str) -> bool:
+    """A problem in the staff a chunk carries only for reference: already reported with the file's own sections."""
+    return path.startswith(("staff[", "staff."))
+
+
+def _shifted(path: str, offset: int) -> str:
+    """`people[3].events[0]` of a chunk starting at person `offset` → its path in the file."""
+    match = re.match(r"^people\[(\d+)\]", path)
+    return f"people[{int(match.group(1)) + offset}]{path[match.end() :]}" if match else path
+
+
+def _repeated_crns(batch: list[Any], offset: int, seen: dict[str, int]) -> list[tuple[str, str]]:
+    """A CRN that appeared in an earlier chunk, reported at both places (repeats within a chunk are found by
+    `validate`, as for a whole file)."""
+    problems = []
+    for index, person in enumerate(batch, start=offset):
+        crn = person.get("crn") if isinstance(person, dict) else None
+        if not isinstance(crn, str):
+            continue
+        first = seen.setdefault(crn, index)
+        if first < offset:
+            for at in (first, index):
+                problems.append((f"people[{at}].crn", f"{crn!r} appears more than once"))
+    return problems
+
+
+def _well_formed_staff(items: Any) -> list[Any]:
+    good = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            StaffIn.model_validate_json(json.dumps(item), strict=True)
+        except (pydantic.ValidationError, TypeError, ValueError):
+            continue
+        good.append(item)
+    return good
+
+
+# --- end ingest ---------------------------------------------------------------------------------------------------
 
 
 def bundle_write(*, actor: Actor, bundle: BundleIn, summary: ImportSummary | None = None) -> ImportSummary:

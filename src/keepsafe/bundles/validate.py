@@ -548,8 +548,11 @@ def _record_conflicts(bundle: BundleIn) -> list[tuple[str, str]]:
     return problems
 
 
-def validate(raw: bytes | str) -> BundleIn:
-    """Every problem in the bundle, shape and references alike, or the parsed bundle if there are none."""
+def validate(raw: bytes | str, known_codes: dict[str, set[str]] | None = None) -> BundleIn:
+    """Every problem in the bundle, shape and references alike, or the parsed bundle if there are none.
+
+    `known_codes` (section → codes) counts as present besides the bundle and the database: the codes of a streamed
+    bundle's own sections when its people are validated a chunk at a time (bundles/stream.py)."""
     data = _load(raw)
     # PostgreSQL cannot store U+0000 in text, nor anything an unpaired surrogate; refuse them with where they are,
     # together with every problem of shape (but not references: those are looked up in the database).
@@ -568,11 +571,14 @@ def validate(raw: bytes | str) -> BundleIn:
             raise ValidationError(text + problems) from exc
         partial = _partial(data)
         if partial is not None:
-            problems += _remap(check_references(partial[0], _raw_codes(data)), partial[1])
+            codes = _raw_codes(data)
+            for section, known in (known_codes or {}).items():
+                codes[section] = codes[section] | known
+            problems += _remap(check_references(partial[0], codes), partial[1])
         raise ValidationError(problems) from exc
     if text:
         raise ValidationError(text)
-    problems = check_references(bundle)
+    problems = check_references(bundle, {name: set((known_codes or {}).get(name, ())) for name in SECTIONS})
     if problems:
         raise ValidationError(problems)
     return bundle

@@ -33,7 +33,33 @@ def _at(day: date, hour: int, minute: int = 0) -> str:
     return datetime.combine(day, time(hour, minute), tzinfo=UTC).isoformat().replace("+00:00", "Z")
 
 
-def organisation(today: date) -> dict[str, Any]:
+# --- ingest (issue 20 §5): a national synthetic region ----------------------------------------------------------
+PEOPLE_PER_PDU = 2500  # `keepsafe demo --national`: one PDU per 2,500 people (about 100 at 250,000)
+PDUS_PER_REGION = 10
+NATIONAL_TEAMS_PER_PDU = 6
+NATIONAL_GRADES = ["PO", "PO", "PO", "PO", "PO", "PQIP", "PSO", "PSO"]  # about 5,500 staff at 250,000 people
+
+
+def national_pdus(people: int) -> int:
+    return max(len(PDUS), round(people / PEOPLE_PER_PDU))
+
+
+def _more_pdus(count: int) -> list[tuple[str, str, str]]:
+    """(PDU code, name, region code) beyond the first region's three, ten PDUs to a region."""
+    extra = []
+    for k in range(count - len(PDUS)):
+        number = len(PDUS) + k
+        region = f"N{number // PDUS_PER_REGION + 1:02d}"
+        extra.append((f"{region}-P{number:03d}", f"PDU {number} (synthetic)", region))
+    return extra
+
+
+# --- end ingest ---------------------------------------------------------------------------------------------------
+
+
+def organisation(today: date, pdus: int = len(PDUS)) -> dict[str, Any]:
+    """The demo region; with `pdus` above three, a national one: more regions and PDUs, larger teams (issue 20 §5).
+    The first three PDUs, their staff and every demo login are the same either way."""
     rng = random.Random(7)
     teams, staff = [], []
     n = 100
@@ -102,6 +128,9 @@ def organisation(today: date) -> dict[str, Any]:
                         "email": "",
                     }
                 )
+    extra = _more_pdus(pdus)
+    for pdu_code, _, _ in extra:
+        n = _national_pdu(rng, today, pdu_code, n, teams, staff)
     for index, code in enumerate(["DEMO005", f"STF{n:04d}", f"STF{n + 1:04d}"]):
         staff.append(
             {
@@ -139,23 +168,77 @@ def organisation(today: date) -> dict[str, Any]:
             "email": "",
         }
     )
+    n += len(PDUS)
+    for pdu_code, _, _ in extra:  # one POM for each further PDU
+        staff.append(_staff(rng, f"STF{n:04d}", "POM", f"{pdu_code}-1", None))
+        n += 1
     staff.sort(key=lambda s: (s["line_manager"] is not None, s["code"]))
+    regions = [REGION] + [
+        {"code": code, "name": f"Region {code} (synthetic)"}
+        for code in sorted({r for _, _, r in extra} - {REGION["code"]})
+    ]
     return {
         "format": "keepsafe-bundle/1",
-        "regions": [REGION],
-        "pdus": [{"code": c, "name": n_, "region": REGION["code"]} for c, n_ in PDUS],
+        "regions": regions,
+        "pdus": [{"code": c, "name": n_, "region": REGION["code"]} for c, n_ in PDUS]
+        + [{"code": c, "name": n_, "region": r} for c, n_, r in extra],
         "teams": teams,
         "staff": staff,
         "people": [],
     }
 
 
-def _practitioners(org: dict[str, Any]) -> dict[str, list[str]]:
-    by_pdu: dict[str, list[str]] = {code: [] for code, _ in PDUS}
+def _staff(rng: random.Random, code: str, grade: str, team: str, manager: str | None, **more: Any) -> dict[str, Any]:
+    return {
+        "code": code,
+        "forename": rng.choice(texts.FORENAMES_M + texts.FORENAMES_F),
+        "surname": rng.choice(texts.SURNAMES),
+        "grade": grade,
+        "team": team,
+        "line_manager": manager,
+        "contracted_hours": 37.0,
+        "email": "",
+        **more,
+    }
+
+
+def _national_pdu(rng: random.Random, today: date, pdu_code: str, n: int, teams: list, staff: list) -> int:
+    """A further PDU of the national region: a head, six teams each with an SPO and eight practitioners."""
+    head = f"STF{n:04d}"
+    n += 1
+    staff.append(_staff(rng, head, "HEAD_OF_PDU", f"{pdu_code}-1", "DEMO004"))
+    for t in range(1, NATIONAL_TEAMS_PER_PDU + 1):
+        team_code = f"{pdu_code}-{t}"
+        teams.append({"code": team_code, "name": f"{pdu_code} Team {t}", "pdu": pdu_code})
+        spo = f"STF{n:04d}"
+        n += 1
+        staff.append(_staff(rng, spo, "SPO", team_code, head))
+        for grade in NATIONAL_GRADES:
+            qualified = None
+            if grade == "PO":
+                qualified = (today - timedelta(days=rng.choice([120, 300, 800, 2000, 4000]))).isoformat()
+            staff.append(_staff(rng, f"STF{n:04d}", grade, team_code, spo, qualified_on=qualified))
+            n += 1
+    return n
+
+
+_LOOKUPS: dict[int, tuple[dict[str, Any], list[str], dict[str, list[str]], list[str]]] = {}
+
+
+def _lookup(org: dict[str, Any]) -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """PDU codes, practitioners by PDU and POMs of an organisation, worked out once per organisation."""
+    cached = _LOOKUPS.get(id(org))
+    if cached is not None and cached[0] is org:
+        return cached[1], cached[2], cached[3]
+    pdus = [p["code"] for p in org["pdus"]]
+    by_pdu: dict[str, list[str]] = {code: [] for code in pdus}
     for s in org["staff"]:
         if s["grade"] in ("PO", "PQIP", "PSO") and s["team"]:
             by_pdu[s["team"].rsplit("-", 1)[0]].append(s["code"])
-    return by_pdu
+    poms = [s["code"] for s in org["staff"] if s["grade"] == "POM"]
+    _LOOKUPS.clear()
+    _LOOKUPS[id(org)] = (org, pdus, by_pdu, poms)
+    return pdus, by_pdu, poms
 
 
 def _fill(rng: random.Random, template: str) -> str:
@@ -165,13 +248,12 @@ def _fill(rng: random.Random, template: str) -> str:
 
 def person(index: int, today: date, org: dict[str, Any], seed: int = 2026) -> dict[str, Any]:
     rng = random.Random(seed * 1_000_003 + index)
-    practitioners = _practitioners(org)
-    poms = [s["code"] for s in org["staff"] if s["grade"] == "POM"]
+    pdus, practitioners, poms = _lookup(org)
     crn = f"{'XYZ'[index // 1_000_000 % 3]}{index % 1_000_000:06d}"
     male = rng.random() < 0.86
     age = rng.randint(19, 62)
     dob = today - timedelta(days=age * 365 + rng.randint(0, 364))
-    pdu = rng.choice(PDUS)[0]
+    pdu = rng.choice(pdus)
     practitioner = rng.choice(practitioners[pdu]) if rng.random() > 0.03 else None
     if index < 40:  # the demo practitioner gets a recognisable caseload
         practitioner, pdu = "DEMO001", "N01-MN"

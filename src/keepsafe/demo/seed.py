@@ -24,8 +24,12 @@ from keepsafe.workforce.models import Pdu, Staff, User
 DEMO_PASSWORD = "keepsafe-demo-only-password"  # noqa: S105 — demo accounts only, printed for the person running it
 
 
-def seed(*, actor: Actor, today: date, people: int, chunk: int = 1000, progress=None) -> ImportSummary:
-    org = generator.organisation(today)
+def seed(
+    *, actor: Actor, today: date, people: int, chunk: int = 1000, progress=None, national: bool = False
+) -> ImportSummary:
+    """`national`: the organisation grows with the people, one PDU per 2,500 (issue 20 §5: about 5,500 staff at
+    250,000 people); otherwise the demo region's three PDUs whatever the number of people."""
+    org = generator.organisation(today, generator.national_pdus(people) if national else len(generator.PDUS))
     summary = ImportSummary()
     with transaction.atomic():
         bundle_write(actor=actor, bundle=validate(json.dumps(org)), summary=summary)
@@ -40,7 +44,8 @@ def seed(*, actor: Actor, today: date, people: int, chunk: int = 1000, progress=
     demo_logins()
     demo_partners(actor=actor, today=today)
     demo_audits()  # assurance (issue 17)
-    audit_record(actor=actor, action="DEMO_SEED", details={"people": people, "summary": summary.as_dict()})
+    details = {"people": people, "national": national, "summary": summary.as_dict()}
+    audit_record(actor=actor, action="DEMO_SEED", details=details)
     return summary
 
 

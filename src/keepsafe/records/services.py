@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from keepsafe.audit.services import audit_record
+from keepsafe.audit.services import AuditEntry, audit_record, audit_record_many
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
 from keepsafe.core.signals import announce_case_changed
@@ -52,20 +52,16 @@ def record_add(
     A CIVIL_ORDER record carries its order, which creates or updates the matching flag. Staff may add records only to
     cases they work (people/rules/case_work.py); a prison record is custody-phase work, which the POM may add."""
     case_write_check(actor=actor, person=person, work=Work.CUSTODY if source == "PRISON" else Work.CASE)
-    problems: list[tuple[str, str]] = []
-    if source not in RecordSource.__members__:
-        problems.append(("source", f"unknown source {source!r}; one of {', '.join(RecordSource)}"))
-    if (reason := kind_problem(kind)) is not None:
-        problems.append(("kind", reason))
-    for name, value in (("occurred_at", occurred_at), ("received_at", received_at)):
-        if value.tzinfo is None:
-            problems.append((name, "the instant needs an offset or Z"))
-    if not text.strip():
-        problems.append(("text", "a record needs some text"))
-    for field, words in (("id", external_id), ("author", author), ("text", text)):
-        if "\x00" in words:
-            problems.append((field, "contains a NUL character, which cannot be stored"))
-    problems += order_problems(kind, order)
+    problems = record_problems(
+        external_id=external_id,
+        source=source,
+        kind=kind,
+        occurred_at=occurred_at,
+        received_at=received_at,
+        author=author,
+        text=text,
+        order=order,
+    )
     if problems:
         raise ValidationError(problems)
     incoming = {
@@ -103,6 +99,66 @@ def record_add(
     )
     announce_case_changed([person.pk], "record")
     return record, True
+
+
+def record_problems(
+    *,
+    external_id: str,
+    source: str,
+    kind: str,
+    occurred_at: datetime,
+    received_at: datetime,
+    author: str,
+    text: str,
+    order: CivilOrder | None,
+) -> list[tuple[str, str]]:
+    """Why a record cannot be stored, field by field (empty when it can): the one check every way in makes."""
+    problems: list[tuple[str, str]] = []
+    if source not in RecordSource.__members__:
+        problems.append(("source", f"unknown source {source!r}; one of {', '.join(RecordSource)}"))
+    if (reason := kind_problem(kind)) is not None:
+        problems.append(("kind", reason))
+    for name, value in (("occurred_at", occurred_at), ("received_at", received_at)):
+        if value.tzinfo is None:
+            problems.append((name, "the instant needs an offset or Z"))
+    if not text.strip():
+        problems.append(("text", "a record needs some text"))
+    for field, words in (("id", external_id), ("author", author), ("text", text)):
+        if "\x00" in words:
+            problems.append((field, "contains a NUL character, which cannot be stored"))
+    problems += order_problems(kind, order)
+    return problems
+
+
+# --- ingest (issue 20 §4): new records stored in bulk -------------------------------------------------------------
+def records_store_new(*, actor: Actor, records: Sequence[Record]) -> list[Record]:
+    """Store records already checked with `record_problems` and known to be new, in bulk, in the caller's
+    transaction: one multi-row insert, the texts scanned as a batch (`scan_many`), civil orders applied, one
+    RECORD_ADD audit event each, and one case-changed announcement for all their people (so the worker queues one
+    reconcile per person, not one per record). A record whose id is already taken fails the whole insert with an
+    IntegrityError; callers that cannot rule that out fall back to `record_add` one by one."""
+    if not records:
+        return []
+    stored = Record.objects.bulk_create(records, batch_size=1000)
+    findings_store(records=stored)
+    civil_orders_apply(actor=actor, records=[r for r in stored if r.kind == CIVIL_ORDER_KIND])
+    crns = dict(Person.objects.filter(pk__in={r.person_id for r in stored}).values_list("pk", "crn"))
+    audit_record_many(
+        actor=actor,
+        entries=[
+            AuditEntry(
+                "RECORD_ADD",
+                crns[r.person_id],
+                details={"record": r.external_id, "source": r.source, "kind": r.kind},
+            )
+            for r in stored
+        ],
+    )
+    announce_case_changed({r.person_id for r in stored}, "record")
+    return stored
+
+
+# --- end ingest ---------------------------------------------------------------------------------------------------
 
 
 # What a finding is made from: (record or contact, its text, the link to it, when it happened, when probation had it).

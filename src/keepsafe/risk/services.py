@@ -501,16 +501,18 @@ def risk_recalculate_many(*, people: list[Person]) -> int:
     existing = {i.person.pk: i.risk for i in loaded if i.risk is not None}
     new: list[CaseRisk] = []
     changed: list[CaseRisk] = []
+    fields = ("tier_v2", "tier_v3", "tier_provisional", "tier_explanation")
     for inputs in loaded:
         result = tiers_from(inputs)
         risk = existing.get(inputs.person.pk) or CaseRisk(person=inputs.person)
-        risk.tier_v2, risk.tier_v3 = result["v2"], result["v3"]
-        risk.tier_provisional, risk.tier_explanation = result["provisional"], result["explanation"]
+        values = (result["v2"], result["v3"], result["provisional"], result["explanation"])
+        # Issue 20 §4: only rows whose tier changed are written (an import usually leaves most tiers as they were).
+        if risk.pk and tuple(getattr(risk, f) for f in fields) == values:
+            continue
+        risk.tier_v2, risk.tier_v3, risk.tier_provisional, risk.tier_explanation = values
         (changed if risk.pk else new).append(risk)
     CaseRisk.objects.bulk_create(new, batch_size=1000)
-    CaseRisk.objects.bulk_update(
-        changed, ["tier_v2", "tier_v3", "tier_provisional", "tier_explanation"], batch_size=500
-    )
+    CaseRisk.objects.bulk_update(changed, list(fields), batch_size=500)
     return len(loaded)
 
 

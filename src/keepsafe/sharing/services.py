@@ -20,7 +20,8 @@ from keepsafe.people.models import Person
 from keepsafe.people.rules.case_work import Work
 from keepsafe.people.selectors import case_write_check
 from keepsafe.records.models import Record
-from keepsafe.records.services import record_add
+from keepsafe.records.rules.civil_orders import order_json
+from keepsafe.records.services import record_add, record_problems, records_store_new
 from keepsafe.sharing.models import ApiKey, CheckRequest, PartnerOrganisation, PartnerSubmission, SharingAgreement
 from keepsafe.sharing.rules.agreements import (
     ANSWERED_BY,
@@ -176,7 +177,12 @@ def _not_covered(client: ApiClient, crn: str) -> str:
 
 
 def partner_records_submit(*, client: ApiClient, items: list[Any]) -> list[ItemResult]:
-    """Each item is stored or refused on its own; a refused item never leaves anything half-written.
+    """Each item gets its own result; a refused item never leaves anything half-written, nor stops the others.
+
+    The items that pass every check are stored together in one transaction (issue 20 §4: bulk inserts, the texts
+    scanned as a batch, one reconcile queued per person). Should that transaction fail on a unique id (another
+    request stored the same id at the same moment), they are stored one by one instead, each in its own
+    transaction, and get exactly the answers they would have got after the other request.
 
     The batch's audit event is written whatever happens, even if an item fails unexpectedly (issue 11 §4)."""
     results: list[ItemResult] = []
@@ -185,10 +191,23 @@ def partner_records_submit(*, client: ApiClient, items: list[Any]) -> list[ItemR
     finally:
         by_status = {s: sum(1 for r in results if r.status == s) for s in sorted({r.status for r in results})}
         details: dict[str, Any] = {"agreement": client.terms.reference, "items": len(items), "by_status": by_status}
-        if len(results) < len(items):
-            details["failed_at_item"] = len(results)
+        unfinished = [r.index for r in results if r.status == _STORING] + [len(results)] * (len(results) < len(items))
+        if unfinished:
+            details["failed_at_item"] = min(unfinished)
         audit_record(actor=client.actor, action="PARTNER_RECORDS_SUBMIT", details=details)
     return results
+
+
+# An item that passed its own checks and waits for the batch's store (never left in an answer).
+_STORING = "STORING"
+
+
+@dataclass
+class _Pending:
+    result: ItemResult
+    item: PartnerRecordIn
+    person: Person
+    content: dict[str, Any]
 
 
 def _submit_all(client: ApiClient, items: list[Any], results: list[ItemResult]) -> None:
@@ -198,6 +217,7 @@ def _submit_all(client: ApiClient, items: list[Any], results: list[ItemResult]) 
     crns = {raw["crn"] for raw in items if isinstance(raw, dict) and isinstance(raw.get("crn"), str)}
     people = Person.objects.visible_to(is_system=False, staff_id=None)
     covered = {p.crn: p for p in people.filter(crn__in=crns, pdu_id__in=client.pdu_ids)}
+    pending: list[_Pending] = []
     for index, raw in enumerate(items):
         external_id = raw.get("external_id") if isinstance(raw, dict) else None
         external_id = external_id if isinstance(external_id, str) else None
@@ -213,10 +233,28 @@ def _submit_all(client: ApiClient, items: list[Any], results: list[ItemResult]) 
             ]
             results.append(ItemResult(index, external_id, "REJECTED", errors=errors))
             continue
-        results.append(_submit_one(client, index, item, covered.get(item.crn)))
+        checked = _submit_one(client, index, item, covered.get(item.crn))
+        if isinstance(checked, _Pending):
+            pending.append(checked)
+            results.append(checked.result)
+        else:
+            results.append(checked)
+    if not pending:
+        return
+    try:
+        with transaction.atomic():
+            _store_batch(client, pending)
+    except IntegrityError:
+        for p in pending:
+            _fill(p.result, _store_alone(client, p))
 
 
-def _submit_one(client: ApiClient, index: int, item: PartnerRecordIn, person: Person | None) -> ItemResult:
+def _fill(result: ItemResult, outcome: ItemResult) -> None:
+    result.status, result.record_id, result.errors = outcome.status, outcome.record_id, outcome.errors
+
+
+def _submit_one(client: ApiClient, index: int, item: PartnerRecordIn, person: Person | None) -> ItemResult | _Pending:
+    """An item's own checks (kind, case, id, content); a good item waits for the batch's store."""
     if (problem := send_problem(client.terms, item.kind)) is not None:
         return ItemResult(index, item.external_id, "REJECTED", errors=[{"field": "kind", "reason": problem}])
     if person is None:
@@ -226,15 +264,101 @@ def _submit_one(client: ApiClient, index: int, item: PartnerRecordIn, person: Pe
     content = item.content()
     if (problem := _id_problem(client, item.external_id)) is not None:
         return ItemResult(index, item.external_id, "REJECTED", errors=[{"field": "external_id", "reason": problem}])
+    return _Pending(ItemResult(index, item.external_id, _STORING), item, person, content)
+
+
+def _record_fields(item: PartnerRecordIn) -> dict[str, Any]:
+    return {
+        "kind": item.kind,
+        "occurred_at": item.occurred_at,
+        "author": item.author,
+        "text": item.text,
+        "order": item.order.as_order() if item.order else None,
+    }
+
+
+def _store_batch(client: ApiClient, pending: list[_Pending]) -> None:
+    """Store a batch's good items in the caller's transaction, in bulk. An id the partner used before, or earlier in
+    this batch, is a duplicate or a conflict; an id a record from elsewhere holds is refused (see `_store`)."""
+    ids = {p.item.external_id for p in pending}
+    known = {
+        s.external_id: s
+        for s in PartnerSubmission.objects.select_for_update(of=("self",))
+        .select_related("record")
+        .filter(partner=client.partner, external_id__in=ids)
+    }
+    taken = set(
+        Record.objects.filter(
+            person_id__in={p.person.pk for p in pending},
+            external_id__in=[stored_record_id(client.partner.code, i) for i in ids],
+        ).values_list("person_id", "external_id")
+    )
+    source = SOURCE_FOR_PARTNER[PartnerKind(client.partner.kind)]
+    received_at = clock.now()
+    first: dict[str, tuple[str, str]] = {}  # external id → (fingerprint, record id) of its first item in this batch
+    new: list[tuple[_Pending, Record]] = []
+    for p in pending:
+        external_id, content = p.item.external_id, p.content
+        namespaced = stored_record_id(client.partner.code, external_id)
+        if external_id in known:
+            _fill(p.result, _known(p.result.index, external_id, known[external_id], content))
+        elif external_id in first:
+            stored_fingerprint, record_id = first[external_id]
+            same = stored_fingerprint == fingerprint(content)
+            _fill(p.result, _answer(p.result.index, external_id, record_id, same=same))
+        elif (p.person.pk, namespaced) in taken:
+            _fill(p.result, _id_taken(p.result.index, external_id))
+        elif problems := record_problems(
+            external_id=namespaced, source=source, received_at=received_at, **_record_fields(p.item)
+        ):
+            errors = [{"field": f, "reason": r} for f, r in problems]
+            _fill(p.result, ItemResult(p.result.index, external_id, "REJECTED", errors=errors))
+        else:
+            fields = _record_fields(p.item)
+            record = Record(
+                person=p.person,
+                external_id=namespaced,
+                source=source,
+                received_at=received_at,
+                **{**fields, "order": order_json(fields["order"])},
+            )
+            first[external_id] = (fingerprint(content), namespaced)
+            new.append((p, record))
+    records_store_new(actor=client.actor, records=[record for _, record in new])
+    PartnerSubmission.objects.bulk_create(
+        [
+            PartnerSubmission(
+                partner=client.partner,
+                external_id=p.item.external_id,
+                record=record,
+                fingerprint=fingerprint(p.content),
+                agreement=client.agreement,
+            )
+            for p, record in new
+        ],
+        batch_size=1000,
+    )
+    for p, record in new:
+        _fill(p.result, ItemResult(p.result.index, p.item.external_id, "CREATED", record.external_id))
+
+
+def _id_taken(index: int, external_id: str) -> ItemResult:
+    reason = f"{external_id!r} cannot be used for this case; send the record under another id"
+    return ItemResult(index, external_id, "REJECTED", errors=[{"field": "external_id", "reason": reason}])
+
+
+def _store_alone(client: ApiClient, p: _Pending) -> ItemResult:
+    """One item in its own transaction: the path a batch falls back to when another request raced it."""
+    index, item = p.result.index, p.item
     try:
         with transaction.atomic():
-            return _submit_new(client, index, item, person, content)
+            return _submit_new(client, index, item, p.person, p.content)
     except IntegrityError:
         # Another request stored the same id at the same moment: the answer is the one it would have got after it.
         existing = _submission(client, item.external_id)
         if existing is None:
             raise
-        return _known(index, item.external_id, existing, content)
+        return _known(index, item.external_id, existing, p.content)
 
 
 def _submission(client: ApiClient, external_id: str) -> PartnerSubmission | None:
@@ -247,13 +371,18 @@ def _submission(client: ApiClient, external_id: str) -> PartnerSubmission | None
 
 def _known(index: int, external_id: str, existing: PartnerSubmission, content: dict[str, Any]) -> ItemResult:
     """The answer for an id this partner has already used: only ever about the partner's own submission."""
-    if existing.fingerprint == fingerprint(content):
-        return ItemResult(index, external_id, "DUPLICATE", existing.record.external_id)
+    same = existing.fingerprint == fingerprint(content)
+    return _answer(index, external_id, existing.record.external_id, same=same)
+
+
+def _answer(index: int, external_id: str, record_id: str, *, same: bool) -> ItemResult:
+    if same:
+        return ItemResult(index, external_id, "DUPLICATE", record_id)
     return ItemResult(
         index,
         external_id,
         "CONFLICT",
-        existing.record.external_id,
+        record_id,
         errors=[
             {
                 "field": "external_id",

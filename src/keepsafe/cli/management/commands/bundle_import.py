@@ -1,3 +1,6 @@
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
@@ -24,27 +27,31 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         name = options["file"]
-        if name == "-":
-            import sys
-
-            raw = sys.stdin.buffer.read()
-        else:
-            path = Path(name)
-            if not path.is_file():
-                raise CommandError(f"{name}: no such file", returncode=2)
-            raw = path.read_bytes()
-        actor = cli_actor(options["as_user"])
-        try:
-            summary = bundle_import(actor=actor, raw=raw, source_name=name, reconcile=not options["no_reconcile"])
-        except ValidationError as exc:
-            for path_, reason in exc.problems:
-                self.stderr.write(f"{name}: {path_}: {reason}")
-            raise CommandError(
-                f"{name}: rejected with {len(exc.problems)} error(s); nothing was imported", returncode=1
-            ) from exc
+        with tempfile.TemporaryDirectory(prefix="keepsafe-import-") as spool:
+            if name == "-":
+                # Read twice as it streams (bundles/stream.py), so standard input is copied to a file first.
+                path = Path(spool) / "stdin.json"
+                with path.open("wb") as out:
+                    shutil.copyfileobj(sys.stdin.buffer, out)
+            else:
+                path = Path(name)
+                if not path.is_file():
+                    raise CommandError(f"{name}: no such file", returncode=2)
+            summary = self._import(name, path, options)
         if not summary.changed_anything:
             self.stdout.write(f"{name}: nothing to change (already imported)")
             return
         for section, counts in summary.as_dict().items():
             if counts["created"] or counts["updated"]:
                 self.stdout.write(f"{section}: {counts['created']} created, {counts['updated']} updated")
+
+    def _import(self, name, path, options):
+        actor = cli_actor(options["as_user"])
+        try:
+            return bundle_import(actor=actor, raw=path, source_name=name, reconcile=not options["no_reconcile"])
+        except ValidationError as exc:
+            for path_, reason in exc.problems:
+                self.stderr.write(f"{name}: {path_}: {reason}")
+            raise CommandError(
+                f"{name}: rejected with {len(exc.problems)} error(s); nothing was imported", returncode=1
+            ) from exc

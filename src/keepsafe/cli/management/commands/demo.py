@@ -16,6 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--people", type=int, default=2000, help="how many people on probation (default 2000)")
         parser.add_argument("--chunk", type=int, default=1000, help="people per bulk transaction")
+        parser.add_argument(
+            "--national",
+            action="store_true",
+            help="a national region: one PDU per 2,500 people in regions of ten, six teams of nine staff each "
+            "(about 5,500 staff at 250,000 people); the demo logins are the same",
+        )
 
     def handle(self, *args, **options):
         if settings.KEEPSAFE_PRODUCTION:
@@ -31,7 +37,14 @@ class Command(BaseCommand):
             if total >= 10_000 and done % 10_000 == 0:
                 self.stderr.write(f"  {done} of {total} people")
 
-        summary = seed(actor=actor, today=clock.today(), people=total, chunk=options["chunk"], progress=progress)
+        summary = seed(
+            actor=actor,
+            today=clock.today(),
+            people=total,
+            chunk=options["chunk"],
+            progress=progress,
+            national=options["national"],
+        )
         counts = summary.as_dict()
         made = ", ".join(f"{v['created']} {k}" for k, v in counts.items() if v["created"])
         self.stdout.write(f"Demo data ready ({made or 'already seeded, nothing changed'}).")
