@@ -1,6 +1,7 @@
 from django.urls import path
 
 from keepsafe.web.views import actions, audit, auth, case, caseload, risk, search, sharing
+from keepsafe.web.views import region  # issue 14 (helper "recall")
 
 app_name = "web"
 
@@ -36,4 +37,6 @@ urlpatterns = [
     path("case/<str:crn>/checks/<str:public_id>/acted-on", actions.check_acted_on, name="check-acted-on"),
     path("case/<str:crn>/recall", actions.recall_page, name="case-recall"),
     path("case/<str:crn>/recall/<str:step>", actions.recall_post, name="recall-post"),
+    # --- issue 14 §4-6 (helper "recall"): region landing page, case documents ---
+    path("region", region.region, name="region"),
 ]

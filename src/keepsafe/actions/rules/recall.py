@@ -369,3 +369,17 @@ def signature_problem(
     if signer == considered_by:
         return f"You raised this recall, so you cannot countersign its Part A as {level}"
     return None
+
+
+# --- recall cannot be missed (issue 14 §4) -------------------------------------------------------------------------
+
+
+def awaiting_execution(p: Progress) -> bool:
+    """An active recall: decided (recall), neither executed nor cancelled. Every case tab shows it in red and the
+    regional leader's landing page lists it until the person is back in custody (seeds/001: recall not executed)."""
+    return p.decision == Decision.RECALL and not p.executed and not p.cancelled
+
+
+def hours_since(then: datetime, now: datetime) -> int:
+    """Whole hours elapsed, as the ACO's list shows them (never negative: a revocation is never in the future)."""
+    return max(0, int((now - then).total_seconds() // 3600))

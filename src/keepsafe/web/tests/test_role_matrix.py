@@ -85,6 +85,7 @@ NOT_CASE_WRITES = {
     "actions-pdu",
     "case-actions",
     "case-recall",
+    "region",  # issue 14 §4: a regional leader's landing page (reads only)
 }
 PAYLOADS: dict[str, dict[str, Any]] = {
     "check-new": {"kind": "DOMESTIC_ABUSE", "partner": "GMP", "question": "Call-outs?"},

@@ -4,7 +4,6 @@ recall workflow."""
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
@@ -26,7 +25,8 @@ from keepsafe.actions.rules.recall import (
     stage,
 )
 from keepsafe.actions.rules.release import ITEM_LABELS, Item
-from keepsafe.actions.rules.types import LABELS, MANUAL_COMPLETION, ActionType, may_cancel
+from keepsafe.actions import lists as action_lists
+from keepsafe.actions.rules.types import LABELS, MANUAL_COMPLETION, ActionType, may_cancel, severity
 from keepsafe.actions.selectors import findings_known, licence_facts, visible_actions
 from keepsafe.actions.services import decisions, manage
 from keepsafe.actions.services import recall as recall_services
@@ -37,14 +37,16 @@ from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.people.models import Contact, Event, Requirement
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.web.views.case import _case
-from keepsafe.web.views.common import actor_of
+from keepsafe.cases.recalls import area_regions
+from keepsafe.web.views.common import PAGE_SIZE, actor_of, page_count, page_number, query_without_page
 
 MANAGERS = {Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER}
 SCOPES = {"mine": "My actions", "team": "Team actions", "pdu": "PDU actions"}
 
 
 def _rows(actions: list[Action], now: datetime) -> list[dict[str, Any]]:
-    ordered = sorted(actions, key=lambda a: (a.due > now, a.due, a.pk))  # overdue first, then due soonest
+    """A case's open actions, most severe first, then soonest due (actions.rules.types.severity)."""
+    ordered = sorted(actions, key=lambda a: (severity(a.type, a.detail.get("emergency") == "yes"), a.due, a.pk))
     return [{"action": a, "overdue": a.due <= now, "label": LABELS[ActionType(a.type)]} for a in ordered]
 
 
@@ -67,33 +69,36 @@ def actions_list(request: HttpRequest, scope: str = "mine") -> HttpResponse:
             raise PermissionDenied
         if staff is not None and staff.team_id is not None:
             rows = rows.filter(person__pdu_id=staff.team.pdu_id)
+        elif actor.role is Role.REGIONAL_LEADER:
+            # An ACO above any one team: the PDUs of their area (cases.recalls.area_regions), not the whole country.
+            rows = rows.filter(person__pdu__region__in=area_regions(staff))
     now = clock.now()
-    listed = _rows(list(rows[:1000]), now)
+    number = page_number(request)
+    # One page in SQL, most severe first then due (issue 14 §4; issue 20 §3: never every open action at once).
+    listed, total = action_lists.page(rows, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, now=now)
+    chart = action_lists.by_type(rows, now)
     # A list of actions names cases: which ones were shown is a read of each (issue 11 §9).
     audit_record(
         actor=actor,
         action="ACTIONS_LIST",
-        details={"scope": scope, "crns": sorted({r["action"].person.crn for r in listed})},
-    )
-    by_type = Counter((r["label"], r["overdue"]) for r in listed)
-    chart = sorted(
-        (
-            {"label": label, "overdue": by_type[(label, True)], "open": by_type[(label, False)]}
-            for label in {lbl for lbl, _ in by_type}
-        ),
-        key=lambda c: (-c["overdue"], -c["open"], c["label"]),
+        details={"scope": scope, "page": number, "crns": sorted({r["action"].person.crn for r in listed})},
     )
     widest = max((c["overdue"] + c["open"] for c in chart), default=1)
     return render(
         request,
         "pages/actions.html",
         {
-            "title": SCOPES[scope],
+            "title": SCOPES[scope] + (f" (page {number})" if number > 1 else ""),
+            "heading": SCOPES[scope],
             "scope": scope,
             "rows": listed,
-            "overdue": sum(1 for r in listed if r["overdue"]),
+            "total": total,
+            "overdue": sum(c["overdue"] for c in chart),
             "chart": chart,
             "widest": widest,
+            "page": number,
+            "pages": page_count(total),
+            "query": query_without_page(request),
         },
     )
 
