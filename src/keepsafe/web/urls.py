@@ -1,7 +1,7 @@
 from django.urls import path
 
 from keepsafe.web.views import actions, audit, auth, case, caseload, risk, search, sharing
-from keepsafe.web.views import region  # issue 14 (helper "recall")
+from keepsafe.web.views import region as region_page  # issue 14 (helper "recall")
 
 app_name = "web"
 
@@ -38,5 +38,5 @@ urlpatterns = [
     path("case/<str:crn>/recall", actions.recall_page, name="case-recall"),
     path("case/<str:crn>/recall/<str:step>", actions.recall_post, name="recall-post"),
     # --- issue 14 §4-6 (helper "recall"): region landing page, case documents ---
-    path("region", region.region, name="region"),
+    path("region", region_page.region, name="region"),
 ]

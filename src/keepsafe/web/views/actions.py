@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from keepsafe.actions import lists as action_lists
 from keepsafe.actions.models import Action, Recall
 from keepsafe.actions.rules.checks import ACTED_ON_LABELS, ActedOn
 from keepsafe.actions.rules.recall import (
@@ -25,19 +26,18 @@ from keepsafe.actions.rules.recall import (
     stage,
 )
 from keepsafe.actions.rules.release import ITEM_LABELS, Item
-from keepsafe.actions import lists as action_lists
 from keepsafe.actions.rules.types import LABELS, MANUAL_COMPLETION, ActionType, may_cancel, severity
 from keepsafe.actions.selectors import findings_known, licence_facts, visible_actions
 from keepsafe.actions.services import decisions, manage
 from keepsafe.actions.services import recall as recall_services
 from keepsafe.audit.services import audit_record
+from keepsafe.cases.recalls import area_regions
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.people.models import Contact, Event, Requirement
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.web.views.case import _case
-from keepsafe.cases.recalls import area_regions
 from keepsafe.web.views.common import PAGE_SIZE, actor_of, page_count, page_number, query_without_page
 
 MANAGERS = {Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER}
