@@ -9,6 +9,8 @@ was never arrested, with staff believing emergency recall was out-of-hours only 
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -383,3 +385,10 @@ def awaiting_execution(p: Progress) -> bool:
 def hours_since(then: datetime, now: datetime) -> int:
     """Whole hours elapsed, as the ACO's list shows them (never negative: a revocation is never in the future)."""
     return max(0, int((now - then).total_seconds() // 3600))
+
+
+def part_a_digest(part_a: Mapping[str, object]) -> str:
+    """A fingerprint of Part A's text: the ACO countersigns the Part A they were shown, and only that (issue 14 §5).
+    Any change to any section changes it; key order does not."""
+    canonical = json.dumps({k: part_a[k] for k in sorted(part_a)}, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -31,6 +31,7 @@ from keepsafe.actions.selectors import findings_known, licence_facts, visible_ac
 from keepsafe.actions.services import decisions, manage
 from keepsafe.actions.services import recall as recall_services
 from keepsafe.audit.services import audit_record
+from keepsafe.cases import documents
 from keepsafe.cases.recalls import area_regions
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
@@ -297,9 +298,19 @@ def recall_page(
         if recall is not None
         else {}
     )
+    # The ACO sees Part A in full before countersigning (issue 14 §5): the same composition as the PDF.
+    shown = (
+        documents.part_a_for_countersign(actor=actor, person=person, recall=recall)
+        if recall is not None
+        and progress is not None
+        and stage(progress) == "SPO_SIGNED"
+        and actor.role is Role.REGIONAL_LEADER
+        else None
+    )
     context.update(
         {
             "recall": recall,
+            "part_a_shown": shown,
             "stage": stage(progress) if progress else None,
             "next_step": next_step(progress) if progress else None,
             "events": events,
@@ -369,7 +380,12 @@ def recall_post(request: HttpRequest, crn: str, step: str) -> HttpResponse:
                 draft=form.get("intent") == "draft",
             )
         elif step in ("countersign-spo", "countersign-aco"):
-            recall_services.recall_countersign(actor=actor, recall=recall, level=step.rsplit("-", 1)[1].upper())
+            recall_services.recall_countersign(
+                actor=actor,
+                recall=recall,
+                level=step.rsplit("-", 1)[1].upper(),
+                part_a_seen=form.get("part_a_seen") or None,  # the Part A the ACO was shown (issue 14 §5)
+            )
         elif step == "send":
             recall_services.recall_send(actor=actor, recall=recall)
         elif step == "revoked":

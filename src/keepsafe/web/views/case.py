@@ -46,6 +46,7 @@ TABS = [
     ("case-sentence", "Sentence"),
     ("case-flags", "Flags"),
     ("case-personal", "Personal details"),
+    ("case-documents", "Documents"),  # issue 14 §5 (helper "recall")
 ]
 
 
