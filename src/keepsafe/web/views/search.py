@@ -20,7 +20,8 @@ def search(request: HttpRequest) -> HttpResponse:
         request,
         "pages/search.html",
         {
-            "title": "Search for a case" + (f": {query}" if query else "") + (f" (page {number})" if number > 1 else ""),
+            # No query in the title: it would put names in browser history.
+            "title": ("Search results" if query else "Search for a case") + (f" (page {number})" if number > 1 else ""),
             "query": query,
             "results": results,
             "total": total,
