@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from keepsafe.actions.models import Action
 from keepsafe.actions.rules.types import LABELS, SEVERITY_ORDER, ActionType, severity
@@ -17,14 +17,12 @@ def with_severity(actions: QuerySet[Action]) -> QuerySet[Action]:
     emergency = Q(type=ActionType.RECALL_EXECUTION, detail__emergency="yes")
     whens = [When(emergency, then=Value(severity(ActionType.RECALL_EXECUTION, True)))]
     whens += [When(type=t.value, then=Value(severity(t, False))) for t in SEVERITY_ORDER]
-    return actions.annotate(
-        severity=Case(*whens, default=Value(len(SEVERITY_ORDER) + 1), output_field=IntegerField())
-    )
+    return actions.annotate(severity=Case(*whens, default=Value(len(SEVERITY_ORDER) + 1), output_field=IntegerField()))
 
 
 def ordered(actions: QuerySet[Action]) -> QuerySet[Action]:
     """Most severe first, then soonest due (so the overdue come first within a severity), then oldest."""
-    return with_severity(actions).order_by("severity", "due", "id")
+    return with_severity(actions).order_by(F("severity").asc(), "due", "id")
 
 
 def page(actions: QuerySet[Action], *, offset: int, limit: int, now: datetime) -> tuple[list[dict[str, Any]], int]:
@@ -38,11 +36,7 @@ def page(actions: QuerySet[Action], *, offset: int, limit: int, now: datetime) -
 
 def by_type(actions: QuerySet[Action], now: datetime) -> list[dict[str, Any]]:
     """Open and overdue actions per type over the whole list (one grouped query), most overdue first."""
-    grouped = (
-        actions.order_by()
-        .values("type")
-        .annotate(total=Count("id"), late=Count("id", filter=Q(due__lte=now)))
-    )
+    grouped = actions.order_by().values("type").annotate(total=Count("id"), late=Count("id", filter=Q(due__lte=now)))
     chart = [
         {
             "type": g["type"],

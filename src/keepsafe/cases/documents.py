@@ -110,7 +110,9 @@ def _day(value: date | str | None) -> str:
 
 
 def _sentence(code: str | None) -> str:
-    return SENTENCE_LABELS[SentenceType(code)] if code in SentenceType.__members__ else (code or "Not recorded")
+    if code is not None and code in SentenceType.__members__:
+        return SENTENCE_LABELS[SentenceType(code)]
+    return code or "Not recorded"
 
 
 def _person_fields(person: Person) -> tuple[Field, ...]:

@@ -90,7 +90,7 @@ def area_regions(staff: Staff | None) -> list[Region]:
     if staff is None:
         return []
     region_ids: set[int] = set()
-    if staff.team_id is not None:
+    if staff.team is not None:
         region_ids.add(staff.team.pdu.region_id)
     region_ids |= set(
         Staff.objects.filter(line_manager=staff, grade=Grade.HEAD_OF_PDU, team__isnull=False).values_list(
@@ -117,8 +117,8 @@ def region_overview(*, viewer: Actor, regions: list[Region]) -> list[PduSummary]
     pdus = list(Pdu.objects.filter(region__in=regions).order_by("name"))
     people = person_visible_queryset(viewer=viewer).filter(pdu__in=pdus)
     cases = dict(people.values("pdu_id").annotate(n=Count("id")).values_list("pdu_id", "n"))
-    actions = {
-        row["person__pdu_id"]: row
+    actions: dict[int, dict[str, int]] = {
+        row["person__pdu_id"]: {"open": row["open"], "late": row["late"]}
         for row in Action.objects.filter(status=Action.Status.OPEN, person__in=people)
         .values("person__pdu_id")
         .annotate(open=Count("id"), late=Count("id", filter=Q(due__lt=now)))
