@@ -31,8 +31,9 @@ from django.db.models.functions import Coalesce, NullIf
 
 from keepsafe.actions.models import Action
 from keepsafe.audit.services import audit_record
+from keepsafe.cases.recalls import active_recall_people
 from keepsafe.core import clock
-from keepsafe.core.actor import Actor
+from keepsafe.core.actor import Actor, Role
 from keepsafe.people.models import Contact, Event, Person, Registration
 from keepsafe.people.rules.vocabulary import CUSTODIAL_SENTENCES, SentenceType
 from keepsafe.people.selectors import person_visible_queryset
@@ -73,6 +74,7 @@ class CaseloadRow:
     last_contact: datetime | None
     open_actions: int = 0
     overdue_actions: int = 0
+    recall: str | None = None  # EMERGENCY | STANDARD while a recall awaits execution (issue 14 §4)
 
 
 def _current_event() -> QuerySet[Event]:
@@ -163,6 +165,8 @@ def _page_rows(ids: list[int], today: date) -> dict[int, Any]:
     for row in actions:
         by_id[row["person_id"]].open_actions = row["total"]
         by_id[row["person_id"]].overdue_actions = row["late"]
+    for person_id, emergency in active_recall_people(ids).items():
+        by_id[person_id].recall = "EMERGENCY" if emergency else "STANDARD"
     return by_id
 
 
@@ -181,6 +185,7 @@ def _row(p: Any, today: date) -> CaseloadRow:
         last_contact=p.last_contact,
         open_actions=getattr(p, "open_actions", 0),
         overdue_actions=getattr(p, "overdue_actions", 0),
+        recall=getattr(p, "recall", None),
     )
 
 
@@ -190,7 +195,10 @@ def caseload(
     """Rows and the total count, for the cases in scope (MY / TEAM / PDU) that the viewer may see."""
     today = clock.today()
     people = person_visible_queryset(viewer=viewer)
-    if scope == "MY":
+    if scope == "MY" and viewer.role is Role.POM:
+        # A prison offender manager's caseload is the people they are POM for (issue 14 §6).
+        people = people.filter(prison_offender_manager_id=viewer.staff_id) if viewer.staff_id else people.none()
+    elif scope == "MY":
         people = people.filter(practitioner_id=viewer.staff_id) if viewer.staff_id else people.none()
     elif scope == "TEAM":
         people = people.filter(practitioner__team__code=scope_code)

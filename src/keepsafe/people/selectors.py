@@ -13,6 +13,7 @@ from keepsafe.core.errors import NotFoundError, PermissionDeniedError
 from keepsafe.core.ids import normalise_crn
 from keepsafe.people.models import CaseAccess, Person
 from keepsafe.people.rules.case_work import CaseTeam, Work, WorkDecision, may_work_case
+from keepsafe.people.rules.search import parse as parse_search
 from keepsafe.people.rules.visibility import may_see_case
 from keepsafe.workforce.models import Staff
 from keepsafe.workforce.rules.grades import Grade
@@ -47,23 +48,49 @@ def person_get(*, crn: str, viewer: Actor, action: str = "CASE_VIEW", details: d
 
 
 def person_search(*, viewer: Actor, query: str, limit: int = 50) -> list[Person]:
-    """Search by CRN or name. Only cases the viewer may see are ever matched, so nothing leaks by count."""
+    """Search by CRN or name (the first page of person_search_page)."""
+    return person_search_page(viewer=viewer, query=query, offset=0, limit=limit)[0]
+
+
+def person_search_page(*, viewer: Actor, query: str, offset: int = 0, limit: int = 50) -> tuple[list[Person], int]:
+    """Search by whole or partial CRN, PNC number, date of birth and name words (people.rules.search), one page of
+    results and the total. Only cases the viewer may see are ever matched, so nothing leaks by count. On PostgreSQL
+    the partial matches use trigram indexes (people/migrations: pg_trgm on CRN, PNC, forename and surname); on
+    SQLite the same LIKE queries scan."""
     text = query.strip()
     if not text:
-        return []
+        return [], 0
+    terms = parse_search(text)
     people = person_visible_queryset(viewer=viewer).select_related("practitioner", "pdu")
     crn = normalise_crn(text)
     if crn:
         people = people.filter(crn=crn)
+    elif terms.empty:
+        people = people.none()
     else:
-        condition = Q()
-        for word in text.split()[:4]:
-            condition &= Q(forename__istartswith=word) | Q(surname__istartswith=word)
-        people = people.filter(condition)
-    found = list(people.order_by("surname", "forename", "crn")[:limit])
+        if terms.crn_prefix:
+            people = people.filter(crn__startswith=terms.crn_prefix)
+        if terms.digits:
+            people = people.filter(Q(crn__contains=terms.digits) | Q(pnc__contains=terms.digits))
+        if terms.pnc:
+            people = people.filter(pnc__istartswith=terms.pnc) if "/" in terms.pnc else people.none()
+        if terms.date_of_birth:
+            people = people.filter(date_of_birth=terms.date_of_birth)
+        for word in terms.words:
+            match = Q(forename__istartswith=word) | Q(surname__istartswith=word)
+            if len(word) >= 3:  # part of a name (Goldsmith for "smith"): trigram-indexed on PostgreSQL
+                match |= Q(surname__icontains=word)
+            people = people.filter(match)
+    people = people.order_by("surname", "forename", "crn")
+    total = people.count()
+    found = list(people[offset : offset + limit]) if total > offset else []
     # What was searched for, as typed (issue 11 §9: the audit trail says what each search looked for).
-    audit_record(actor=viewer, action="CASE_SEARCH", details={"query": text, "results": [p.crn for p in found]})
-    return found
+    audit_record(
+        actor=viewer,
+        action="CASE_SEARCH",
+        details={"query": text, "results": [p.crn for p in found], "total": total, "offset": offset},
+    )
+    return found, total
 
 
 # --- who may see and who may work a case (issue 11) -----------------------------------------------------------------

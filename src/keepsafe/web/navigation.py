@@ -10,6 +10,8 @@ from keepsafe.core.actor import Role
 def nav_items(user, role: Role) -> list[dict[str, str]]:
     items = []
     staff = getattr(user, "staff", None)
+    if role is Role.REGIONAL_LEADER:  # issue 14 §4 (helper "recall")
+        items.append({"text": "Region overview", "href": reverse("web:region")})
     if role in (Role.PRACTITIONER, Role.POM, Role.SPO):
         items.append({"text": "My caseload", "href": reverse("web:caseload")})
     if role in (Role.SPO, Role.HEAD_OF_PDU) and staff and staff.team_id:

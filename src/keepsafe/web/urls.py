@@ -1,6 +1,8 @@
 from django.urls import path
 
 from keepsafe.web.views import actions, assurance, audit, auth, case, caseload, risk, search, sharing
+from keepsafe.web.views import documents as documents_page  # issue 14 (helper "recall")
+from keepsafe.web.views import region as region_page  # issue 14 (helper "recall")
 
 app_name = "web"
 
@@ -42,4 +44,11 @@ urlpatterns = [
     path("assurance/recall-sampling", assurance.recall_sampling, name="assurance-recall-sampling"),
     path("assurance/overrides", assurance.overrides_page, name="assurance-overrides"),
     path("assurance/equality", assurance.equality, name="assurance-equality"),
+    # --- issue 14 §4-6 (helper "recall"): region landing page, case documents ---
+    path("region", region_page.region, name="region"),
+    path("case/<str:crn>/documents", documents_page.documents_tab, name="case-documents"),
+    path("case/<str:crn>/documents/new/<str:kind>", documents_page.document_new, name="document-new"),
+    path("case/<str:crn>/documents/<str:public_id>", documents_page.document_page, name="case-document"),
+    path("case/<str:crn>/documents/<str:public_id>/pdf", documents_page.document_pdf, name="case-document-pdf"),
+    path("case/<str:crn>/documents/<str:public_id>/json", documents_page.document_json, name="case-document-json"),
 ]

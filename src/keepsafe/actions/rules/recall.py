@@ -9,6 +9,8 @@ was never arrested, with staff believing emergency recall was out-of-hours only 
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -369,3 +371,24 @@ def signature_problem(
     if signer == considered_by:
         return f"You raised this recall, so you cannot countersign its Part A as {level}"
     return None
+
+
+# --- recall cannot be missed (issue 14 §4) -------------------------------------------------------------------------
+
+
+def awaiting_execution(p: Progress) -> bool:
+    """An active recall: decided (recall), neither executed nor cancelled. Every case tab shows it in red and the
+    regional leader's landing page lists it until the person is back in custody (seeds/001: recall not executed)."""
+    return p.decision == Decision.RECALL and not p.executed and not p.cancelled
+
+
+def hours_since(then: datetime, now: datetime) -> int:
+    """Whole hours elapsed, as the ACO's list shows them (never negative: a revocation is never in the future)."""
+    return max(0, int((now - then).total_seconds() // 3600))
+
+
+def part_a_digest(part_a: Mapping[str, object]) -> str:
+    """A fingerprint of Part A's text: the ACO countersigns the Part A they were shown, and only that (issue 14 §5).
+    Any change to any section changes it; key order does not."""
+    canonical = json.dumps({k: part_a[k] for k in sorted(part_a)}, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

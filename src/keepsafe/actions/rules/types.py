@@ -153,3 +153,36 @@ def reminder_slot(plan: ReminderPlan, opens_at: datetime, due: datetime, at: dat
     if plan.every_overdue is not None and plan.every_overdue > timedelta(0) and at >= due:
         slots.append(due + plan.every_overdue * ((at - due) // plan.every_overdue))
     return max(slots)
+
+
+# --- severity: the order action lists show (issue 14 §4; helper "recall") ----------------------------------------
+# Recall execution first, emergency before standard, then the rest of the recall workflow, then the checks that
+# protect a victim or a child, then everything else. Within one severity, soonest due first. Why: a recall decided
+# and never executed was lost among routine work (seeds/003 rec. 5, seeds/001 concern 9). Types added later and not
+# listed here come last, never first.
+SEVERITY_ORDER: tuple[ActionType, ...] = (
+    ActionType.RECALL_EXECUTION,
+    ActionType.RECALL_DECISION,
+    ActionType.RECALL_CONSIDERATION,
+    ActionType.DOMESTIC_ABUSE_CHECK,
+    ActionType.SAFEGUARDING_CHECK,
+    ActionType.ENFORCEMENT_DECISION,
+    ActionType.RELEASE_PLAN,
+    ActionType.HANDOVER,
+    ActionType.FIRST_APPOINTMENT,
+    ActionType.COUNTERSIGN,
+    ActionType.RISK_REVIEW,
+    ActionType.REGISTRATION_REVIEW,
+    ActionType.REQUIREMENT_START,
+    ActionType.TERMINATION,
+)
+
+
+def severity(action_type: str, emergency: bool) -> int:
+    """0 is the most severe: an emergency recall waiting to be executed; then each type in SEVERITY_ORDER."""
+    if action_type == ActionType.RECALL_EXECUTION and emergency:
+        return 0
+    for rank, known in enumerate(SEVERITY_ORDER, start=1):
+        if action_type == known:
+            return rank
+    return len(SEVERITY_ORDER) + 1

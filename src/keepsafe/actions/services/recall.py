@@ -18,6 +18,7 @@ from keepsafe.actions.rules.recall import (
     Reason,
     decision_problems,
     licence_problem,
+    part_a_digest,
     part_a_problems,
     signature_problem,
 )
@@ -200,9 +201,10 @@ def recall_part_a_save(
 
 
 @transaction.atomic
-def recall_countersign(*, actor: Actor, recall: Recall, level: str) -> Recall:
+def recall_countersign(*, actor: Actor, recall: Recall, level: str, part_a_seen: str | None = None) -> Recall:
     """The SPO countersigns Part A, then the ACO: two more people, neither of whom raised or decided the recall or
-    wrote any of Part A (actions/rules/recall.signature_problem)."""
+    wrote any of Part A (actions/rules/recall.signature_problem). The ACO countersigns only the Part A they were
+    shown in full: `part_a_seen` is the fingerprint (part_a_digest) of the Part A on their page (issue 14 §5)."""
     _open(recall)
     if level not in ("SPO", "ACO"):
         raise ValidationError([("level", "countersign as SPO or ACO")])
@@ -229,12 +231,20 @@ def recall_countersign(*, actor: Actor, recall: Recall, level: str) -> Recall:
     )
     if problem is not None:
         raise PermissionDeniedError(problem)
+    digest = part_a_digest(recall.part_a)
+    if level == "ACO" and part_a_seen != digest:
+        reason = (
+            "Part A has changed since it was shown to you: read it again in full before countersigning"
+            if part_a_seen
+            else "read Part A in full before countersigning: it is shown above the countersign button"
+        )
+        raise ValidationError([("part_a", reason)])
     if level == "SPO":
         recall.spo_signed_at, recall.spo_signed_by = clock.now(), actor.code
     else:
         recall.aco_signed_at, recall.aco_signed_by = clock.now(), actor.code
     recall.save()
-    return _done(actor, recall, f"COUNTERSIGN_{level}", cover)
+    return _done(actor, recall, f"COUNTERSIGN_{level}", cover, part_a_sha256=digest)
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "keepsafe.sharing",
     "keepsafe.actions",
     "keepsafe.assurance",
+    "keepsafe.cases",  # issue 14 §5: stored case documents (helper "recall")
     "django_tasks_db",
     "keepsafe.web",
     "keepsafe.cli",

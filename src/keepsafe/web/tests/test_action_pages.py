@@ -3,6 +3,7 @@ from consideration to custody, with who may do what."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -189,7 +190,15 @@ def test_the_recall_workflow_from_consideration_to_custody(site):
         assert Recall.objects.get().spo_signed_at is None
         assert hana.post("/case/X123456/recall/countersign-spo").status_code == 302
         assert sara.post("/case/X123456/recall/countersign-aco").status_code == 403
-        assert alex.post("/case/X123456/recall/countersign-aco").status_code == 302
+        # The ACO countersigns only the Part A shown to them in full (issue 14 §5).
+        assert alex.post("/case/X123456/recall/countersign-aco").status_code == 400
+        shown = alex.get("/case/X123456/recall").content.decode()
+        assert 'data-testid="part-a-in-full"' in shown
+        assert "Set out in full" in shown
+        seen = re.search(r'name="part_a_seen" value="([0-9a-f]{64})"', shown)
+        assert seen is not None
+        assert alex.post("/case/X123456/recall/countersign-aco", {"part_a_seen": "0" * 64}).status_code == 400
+        assert alex.post("/case/X123456/recall/countersign-aco", {"part_a_seen": seen.group(1)}).status_code == 302
         assert ada.post("/case/X123456/recall/send").status_code == 302
         assert ada.post("/case/X123456/recall/revoked", {"at": "2026-11-23T10:20"}).status_code == 302
         # Cancelling the execution: never the practitioner or SPO.

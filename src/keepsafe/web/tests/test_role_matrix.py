@@ -62,6 +62,7 @@ ALLOWED: dict[str, set[str]] = {
     "recall-post:revoked": CASE_WORK,
     "recall-post:executed": CASE_WORK | {POM},
     "recall-post:letter": CASE_WORK,
+    "document-new": CASE_WORK,  # issue 14 §5: generating (storing) a document is a write on the case
 }
 # Routes that write nothing on a case (signing in and out, reading); a POST there must change no case data either.
 NOT_CASE_WRITES = {
@@ -92,6 +93,11 @@ NOT_CASE_WRITES = {
     "assurance-recall-sampling",
     "assurance-overrides",
     "assurance-equality",
+    "region",  # issue 14 §4: a regional leader's landing page (reads only)
+    "case-documents",  # issue 14 §5: reading documents
+    "case-document",
+    "case-document-pdf",
+    "case-document-json",
 }
 PAYLOADS: dict[str, dict[str, Any]] = {
     "check-new": {"kind": "DOMESTIC_ABUSE", "partner": "GMP", "question": "Call-outs?"},
@@ -222,11 +228,17 @@ def case(imported, monkeypatch):
         "release-plan": "RELEASE_PLAN",
         "requirement-start": "REQUIREMENT_START",
     }
-    values = {"crn": "X123456", "aid": assessment.external_id, "public_id": str(check.public_id), "code": "GMR-MN-1"}
+    values = {
+        "crn": "X123456",
+        "aid": assessment.external_id,
+        "public_id": str(check.public_id),
+        "code": "GMR-MN-1",
+        "kind": "case-summary",
+    }
     return users, values, actions, by_verb
 
 
-CASE_APPS = ("people", "records", "risk", "sharing", "actions")
+CASE_APPS = ("people", "records", "risk", "sharing", "actions", "cases")
 
 
 def case_data() -> dict[str, list[dict[str, Any]]]:
@@ -244,7 +256,7 @@ def test_every_post_route_by_every_role_is_allowed_or_refused_as_documented(case
     with time_machine.travel(NOW, tick=False):
         before = case_data()
         for key, name, verb in routes():
-            kwargs = {p: values.get(p, "") for p in ("crn", "aid", "public_id", "code") if p in _params(name)}
+            kwargs = {p: values.get(p, "") for p in ("crn", "aid", "public_id", "code", "kind") if p in _params(name)}
             if verb is not None:
                 kwargs["verb" if "verb" in _params(name) else "step"] = verb
             if "action_id" in _params(name):

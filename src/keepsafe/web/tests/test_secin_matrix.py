@@ -68,6 +68,7 @@ def fillers(crn: str) -> dict:
             CheckRequest.objects.filter(person__crn=crn).values_list("public_id", flat=True).first() or NO_SUCH_CHECK
         ),
         "external_id": lambda: f"CAD-{crn}",
+        "kind": lambda: "case-summary",  # issue 14 §5: case documents
         "check_id": lambda: (
             CheckRequest.objects.filter(person__crn=crn).values_list("public_id", flat=True).first() or NO_SUCH_CHECK
         ),

@@ -4,7 +4,6 @@ recall workflow."""
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from keepsafe.actions import lists as action_lists
 from keepsafe.actions.models import Action, Recall
 from keepsafe.actions.rules.checks import ACTED_ON_LABELS, ActedOn
 from keepsafe.actions.rules.recall import (
@@ -26,25 +26,28 @@ from keepsafe.actions.rules.recall import (
     stage,
 )
 from keepsafe.actions.rules.release import ITEM_LABELS, Item
-from keepsafe.actions.rules.types import LABELS, MANUAL_COMPLETION, ActionType, may_cancel
+from keepsafe.actions.rules.types import LABELS, MANUAL_COMPLETION, ActionType, may_cancel, severity
 from keepsafe.actions.selectors import findings_known, licence_facts, visible_actions
 from keepsafe.actions.services import decisions, manage
 from keepsafe.actions.services import recall as recall_services
 from keepsafe.audit.services import audit_record
+from keepsafe.cases import documents
+from keepsafe.cases.recalls import area_regions
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.people.models import Contact, Event, Requirement
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.web.views.case import _case
-from keepsafe.web.views.common import actor_of
+from keepsafe.web.views.common import PAGE_SIZE, actor_of, page_count, page_number, query_without_page
 
 MANAGERS = {Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER}
 SCOPES = {"mine": "My actions", "team": "Team actions", "pdu": "PDU actions"}
 
 
 def _rows(actions: list[Action], now: datetime) -> list[dict[str, Any]]:
-    ordered = sorted(actions, key=lambda a: (a.due > now, a.due, a.pk))  # overdue first, then due soonest
+    """A case's open actions, most severe first, then soonest due (actions.rules.types.severity)."""
+    ordered = sorted(actions, key=lambda a: (severity(a.type, a.detail.get("emergency") == "yes"), a.due, a.pk))
     return [{"action": a, "overdue": a.due <= now, "label": LABELS[ActionType(a.type)]} for a in ordered]
 
 
@@ -67,33 +70,36 @@ def actions_list(request: HttpRequest, scope: str = "mine") -> HttpResponse:
             raise PermissionDenied
         if staff is not None and staff.team_id is not None:
             rows = rows.filter(person__pdu_id=staff.team.pdu_id)
+        elif actor.role is Role.REGIONAL_LEADER:
+            # An ACO above any one team: the PDUs of their area (cases.recalls.area_regions), not the whole country.
+            rows = rows.filter(person__pdu__region__in=area_regions(staff))
     now = clock.now()
-    listed = _rows(list(rows[:1000]), now)
+    number = page_number(request)
+    # One page in SQL, most severe first then due (issue 14 §4; issue 20 §3: never every open action at once).
+    listed, total = action_lists.page(rows, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, now=now)
+    chart = action_lists.by_type(rows, now)
     # A list of actions names cases: which ones were shown is a read of each (issue 11 §9).
     audit_record(
         actor=actor,
         action="ACTIONS_LIST",
-        details={"scope": scope, "crns": sorted({r["action"].person.crn for r in listed})},
-    )
-    by_type = Counter((r["label"], r["overdue"]) for r in listed)
-    chart = sorted(
-        (
-            {"label": label, "overdue": by_type[(label, True)], "open": by_type[(label, False)]}
-            for label in {lbl for lbl, _ in by_type}
-        ),
-        key=lambda c: (-c["overdue"], -c["open"], c["label"]),
+        details={"scope": scope, "page": number, "crns": sorted({r["action"].person.crn for r in listed})},
     )
     widest = max((c["overdue"] + c["open"] for c in chart), default=1)
     return render(
         request,
         "pages/actions.html",
         {
-            "title": SCOPES[scope],
+            "title": SCOPES[scope] + (f" (page {number})" if number > 1 else ""),
+            "heading": SCOPES[scope],
             "scope": scope,
             "rows": listed,
-            "overdue": sum(1 for r in listed if r["overdue"]),
+            "total": total,
+            "overdue": sum(c["overdue"] for c in chart),
             "chart": chart,
             "widest": widest,
+            "page": number,
+            "pages": page_count(total),
+            "query": query_without_page(request),
         },
     )
 
@@ -292,9 +298,19 @@ def recall_page(
         if recall is not None
         else {}
     )
+    # The ACO sees Part A in full before countersigning (issue 14 §5): the same composition as the PDF.
+    shown = (
+        documents.part_a_for_countersign(actor=actor, person=person, recall=recall)
+        if recall is not None
+        and progress is not None
+        and stage(progress) == "SPO_SIGNED"
+        and actor.role is Role.REGIONAL_LEADER
+        else None
+    )
     context.update(
         {
             "recall": recall,
+            "part_a_shown": shown,
             "stage": stage(progress) if progress else None,
             "next_step": next_step(progress) if progress else None,
             "events": events,
@@ -364,7 +380,12 @@ def recall_post(request: HttpRequest, crn: str, step: str) -> HttpResponse:
                 draft=form.get("intent") == "draft",
             )
         elif step in ("countersign-spo", "countersign-aco"):
-            recall_services.recall_countersign(actor=actor, recall=recall, level=step.rsplit("-", 1)[1].upper())
+            recall_services.recall_countersign(
+                actor=actor,
+                recall=recall,
+                level=step.rsplit("-", 1)[1].upper(),
+                part_a_seen=form.get("part_a_seen") or None,  # the Part A the ACO was shown (issue 14 §5)
+            )
         elif step == "send":
             recall_services.recall_send(actor=actor, recall=recall)
         elif step == "revoked":

@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from keepsafe.actions.selectors import open_counts
 from keepsafe.cases.caseload import ROSH_BY_REGISTRATION
+from keepsafe.cases.recalls import active_recall
 from keepsafe.cases.selectors import case_detail, chronology
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
@@ -45,6 +46,7 @@ TABS = [
     ("case-sentence", "Sentence"),
     ("case-flags", "Flags"),
     ("case-personal", "Personal details"),
+    ("case-documents", "Documents"),  # issue 14 §5 (helper "recall")
 ]
 
 
@@ -99,6 +101,7 @@ def _case(request: HttpRequest, crn: str, tab: str) -> tuple[Person, dict]:
         "rosh": rosh,
         "case_risk": risk,
         "action_counts": open_counts(person, clock.now()),
+        "active_recall": active_recall(person),  # the red banner on every tab (issue 14 §4)
         "tabs": TABS,
         "current_tab": tab,
         "sentence_labels": {s.value: SENTENCE_LABELS[s] for s in SentenceType},

@@ -8,10 +8,9 @@ from django.shortcuts import redirect, render
 from keepsafe.cases.caseload import ROSH_BY_REGISTRATION, CaseloadFilters, caseload, caseload_counts
 from keepsafe.core.actor import Role
 from keepsafe.people.rules.vocabulary import SENTENCE_LABELS, SentenceType
-from keepsafe.web.views.common import actor_of, require_role
+from keepsafe.web.views.common import PAGE_SIZE, actor_of, page_count, page_number, require_role
 from keepsafe.workforce.models import Pdu, Team
 
-PAGE_SIZE = 200
 ROSH_LABELS = {"VERY_HIGH": "Very high", "HIGH": "High", "MEDIUM": "Medium", "LOW": "Low"}
 
 
@@ -23,6 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:team", code=team.code)
     if actor.role is Role.HEAD_OF_PDU and team is not None:
         return redirect("web:pdu", code=team.pdu.code)
+    if actor.role is Role.REGIONAL_LEADER:
+        return redirect("web:region")  # their region's overview, recalls awaiting execution first (issue 14 §4, §6)
     if actor.role is Role.AUDITOR:
         return redirect("web:audit")
     if actor.role in (Role.PRACTITIONER, Role.POM):
@@ -41,13 +42,6 @@ def _filters(request: HttpRequest) -> CaseloadFilters:
     )
 
 
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 def _render(
     request: HttpRequest,
     *,
@@ -59,7 +53,7 @@ def _render(
 ) -> HttpResponse:
     actor = actor_of(request)
     filters = _filters(request)
-    page = _page(request)
+    page = page_number(request)
     rows, total = caseload(
         viewer=actor, scope=scope, scope_code=code, filters=filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
@@ -71,14 +65,15 @@ def _render(
         request,
         "pages/caseload.html",
         {
-            "title": title,
+            "title": title + (f" (page {page})" if page > 1 else ""),
+            "heading": title,
             "rows": rows,
             "total": total,
             "filters": filters,
             "counts": counts,
             "show_practitioner": show_practitioner,
             "page": page,
-            "pages": max(1, -(-total // PAGE_SIZE)),
+            "pages": page_count(total),
             "query": query.urlencode(),
             "filter_query": filter_query.urlencode(),
             "sort": request.GET.get("sort", "name"),
