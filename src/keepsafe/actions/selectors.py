@@ -17,6 +17,7 @@ from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_instant
 from keepsafe.people.history import day_of, events_as_known, flags_known, person_as_known
 from keepsafe.people.models import Contact, Event, Person
+from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
 from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.risk.models import Assessment
 from keepsafe.sharing.models import CheckRequest
@@ -60,7 +61,7 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
     contacts = tuple(
         f.ContactFacts(external_id, type_, at, outcome)
         for external_id, type_, at, outcome in Contact.objects.filter(
-            person=person, at__lte=as_of, at__gte=since, outcome__in=["ATTENDED", "FAILED_TO_ATTEND"]
+            person=person, at__lte=as_of, at__gte=since, outcome__in=["ATTENDED", *ENFORCEABLE_OUTCOMES]
         ).values_list("external_id", "type", "at", "outcome")
     )
     enforcement = tuple(
@@ -173,7 +174,7 @@ def absences_before(contact: Contact, days: int) -> tuple[f.ContactFacts, ...]:
     """Failures to attend in the `days` before this contact."""
     rows = Contact.objects.filter(
         person_id=contact.person_id,
-        outcome="FAILED_TO_ATTEND",
+        outcome__in=ENFORCEABLE_OUTCOMES,
         at__lt=contact.at,
         at__gte=contact.at - timedelta(days=days),
     ).values_list("external_id", "type", "at", "outcome")

@@ -24,6 +24,7 @@ from keepsafe.core.errors import ValidationError
 from keepsafe.core.json_paths import nul_paths, unpaired_surrogate_paths
 from keepsafe.people.models import Contact, Event, Person, RegistrationType
 from keepsafe.people.rules.key_dates import SentenceDates, date_problems
+from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
 from keepsafe.people.services import mappa_problems
 from keepsafe.records.models import Record
 from keepsafe.records.rules.civil_orders import order_json
@@ -292,8 +293,8 @@ def _decision_problems(bundle: BundleIn) -> list[tuple[str, str]]:
             if contact is None:
                 problems.append((f"{path}.contact", f"no contact {d.contact!r} for {person.crn}"))
                 continue
-            if contact.outcome != "FAILED_TO_ATTEND":
-                problems.append((f"{path}.contact", f"contact {d.contact!r} is not a failure to attend"))
+            if contact.outcome not in ENFORCEABLE_OUTCOMES:
+                problems.append((f"{path}.contact", f"contact {d.contact!r} is not a failure to attend or to comply"))
             if d.contact in decided:
                 problems.append((f"{path}.contact", f"contact {d.contact!r} has more than one decision"))
             if d.at < contact.at:
