@@ -25,10 +25,10 @@ from keepsafe.people.services import contact_add
 from keepsafe.workforce.models import Staff
 
 
-def new_appointment_id(person: Person) -> str:
+def new_appointment_id(person: Person, prefix: str = "APT") -> str:
     """An id no appointment or contact of the person has (the contact it becomes carries the same id)."""
     while True:
-        candidate = f"APT-{uuid.uuid4().hex[:12].upper()}"
+        candidate = f"{prefix}-{uuid.uuid4().hex[:12].upper()}"
         taken = Appointment.objects.filter(person=person, external_id=candidate).exists()
         if not taken and not Contact.objects.filter(person=person, external_id=candidate).exists():
             return candidate

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from keepsafe.web.views import actions, audit, auth, case, caseload, risk, search, sharing
+from keepsafe.web.views import actions, appointments, audit, auth, case, caseload, risk, search, sharing
 
 app_name = "web"
 
@@ -37,3 +37,22 @@ urlpatterns = [
     path("case/<str:crn>/recall", actions.recall_page, name="case-recall"),
     path("case/<str:crn>/recall/<str:step>", actions.recall_post, name="recall-post"),
 ]
+
+# --- issue 14: appointments, contacts and the diary ------------------------------------------------------------------
+urlpatterns += [
+    path("case/<str:crn>/appointments", appointments.case_appointments, name="case-appointments"),
+    path("case/<str:crn>/appointments/new", appointments.appointment_new, name="appointment-new"),
+    path(
+        "case/<str:crn>/appointments/<str:appointment>/reschedule",
+        appointments.appointment_reschedule_view,
+        name="appointment-reschedule",
+    ),
+    path(
+        "case/<str:crn>/appointments/<str:appointment>/outcome",
+        appointments.appointment_outcome_view,
+        name="appointment-outcome",
+    ),
+    path("case/<str:crn>/contacts/new", appointments.contact_new, name="contact-new"),
+    path("diary", appointments.diary_view, name="diary"),
+]
+# --- end issue 14 ----------------------------------------------------------------------------------------------------

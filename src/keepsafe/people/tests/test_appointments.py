@@ -71,7 +71,8 @@ def test_book_then_fail_to_attend_opens_an_enforcement_decision(case):
         "FAILED_TO_ATTEND",
     )
     action = Action.objects.get(person=person, type="ENFORCEMENT_DECISION")
-    assert action.status == "OPEN" and action.detail["contact"] == appointment.external_id
+    assert action.status == "OPEN"
+    assert action.detail["contact"] == appointment.external_id
     assert set(AuditEvent.objects.filter(crn="X200001").values_list("action", flat=True)) >= {
         "APPOINTMENT_BOOK",
         "APPOINTMENT_OUTCOME",
@@ -116,7 +117,8 @@ def test_cannot_book_in_the_past_and_nothing_is_written(case):
     with time_machine.travel(NOW, tick=False):
         with pytest.raises(ValidationError) as exc:
             _book(actor, person, staff, NOW - timedelta(minutes=1))
-    assert exc.value.problems[0][0] == "at" and "future" in exc.value.problems[0][1]
+    assert exc.value.problems[0][0] == "at"
+    assert "future" in exc.value.problems[0][1]
     assert not Appointment.objects.exists()
     assert not AuditEvent.objects.filter(action="APPOINTMENT_BOOK").exists()
 
