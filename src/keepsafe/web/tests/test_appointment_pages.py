@@ -119,7 +119,7 @@ def test_fail_to_attend_then_enforcement_decision_through_the_pages(ada):
         bad = ada.post(url, {"outcome": "ACCEPTABLE_ABSENCE", "notes": "Rang in sick"})
         assert _title(bad.content.decode()).startswith("Error:")
         assert "Enter the evidence for the absence" in bad.content.decode()
-        assert 'Rang in sick</textarea>' in bad.content.decode()
+        assert "Rang in sick</textarea>" in bad.content.decode()
         assert not Contact.objects.exists()
         assert ada.post(url, {"outcome": "FAILED_TO_ATTEND", "notes": ""}).status_code == 302
         refresh(Person.objects.get(crn="X300001").pk)

@@ -260,7 +260,7 @@ def test_every_post_route_by_every_role_is_allowed_or_refused_as_documented(case
     with time_machine.travel(NOW, tick=False):
         before = case_data()
         for key, name, verb in routes():
-            kwargs = {p: values.get(p, "") for p in ("crn", "aid", "public_id", "code", "appointment") if p in _params(name)}
+            kwargs = {p: values.get(p, "") for p in (*KWARGS, "appointment") if p in _params(name)}
             if verb is not None:
                 kwargs["verb" if "verb" in _params(name) else "step"] = verb
             if "action_id" in _params(name):
@@ -283,6 +283,9 @@ def test_every_post_route_by_every_role_is_allowed_or_refused_as_documented(case
                 elif key in ALLOWED and not allowed and (status != 403 or changed):
                     failures.append(f"{key} as {who}: {status}{' and wrote' if changed else ''}, expected 403")
     assert not failures, "\n".join(failures)
+
+
+KWARGS = ("crn", "aid", "public_id", "code")
 
 
 def _params(name: str) -> set[str]:

@@ -273,8 +273,10 @@ def diary_view(request: HttpRequest) -> HttpResponse:
     start = day - timedelta(days=day.weekday()) if view == "week" else day
     length = 7 if view == "week" else 1
     rows = diary(viewer=actor, start=start, days=length)
-    days = [(start + timedelta(days=i), [r for r in rows if timezone.localdate(r.at) == start + timedelta(days=i)])
-            for i in range(length)]
+    days = [
+        (start + timedelta(days=i), [r for r in rows if timezone.localdate(r.at) == start + timedelta(days=i)])
+        for i in range(length)
+    ]
     step = timedelta(days=length)
     what = f"week beginning {start:%-d %B %Y}" if view == "week" else f"{day:%A %-d %B %Y}"
     return render(
