@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q
 
 from keepsafe.audit.services import audit_record
+from keepsafe.bundles.exporter import appointment_bundle
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_instant
@@ -34,33 +35,30 @@ def appointment_for_case(person: Person, external_id: str) -> Appointment | None
     return Appointment.objects.filter(person=person, external_id=external_id).select_related("staff").first()
 
 
-def appointment_json(a: Appointment) -> dict[str, Any]:
-    """One appointment as `keepsafe case CRN --json` and the bundle carry it (docs/bundle-format.md)."""
-    return {
-        "id": a.external_id,
-        "type": a.type,
-        "at": iso_instant(a.at),
-        "location": a.location,
-        "staff": a.staff.code if a.staff else None,
-        "outcome": a.outcome,
-        "booked_at": iso_instant(a.booked_at),
-        "booked_by": a.booked_by,
-        "outcome_at": iso_instant(a.outcome_at) if a.outcome_at else None,
-        "outcome_by": a.outcome_by or None,
-        "absence_reason": a.absence_reason,
-        "absence_evidence": a.absence_evidence,
-        "contact": a.contact.external_id if a.contact else None,
-        "reschedules": [
-            {
-                "from": iso_instant(c.from_at),
-                "to": iso_instant(c.to_at),
-                "reason": c.reason,
-                "at": iso_instant(c.at),
-                "by": c.by,
-            }
-            for c in a.changes.all()
-        ],
-    }
+def appointments_known(person: Person, as_of: datetime | None = None) -> list[dict[str, Any]]:
+    """The case's appointments in bundle form, soonest first (`keepsafe case CRN --json`, docs/case-json.md). As of an
+    instant: those booked by then, at the time they were booked for then, with an outcome only if recorded by then."""
+    rows = (
+        Appointment.objects.filter(person=person)
+        .select_related("staff", "contact")
+        .prefetch_related("changes")
+        .order_by("at", "pk")
+    )
+    if as_of is None:
+        return [appointment_bundle(a) for a in rows]
+    out = []
+    for a in rows.filter(booked_at__lte=as_of):
+        item = appointment_bundle(a)
+        changes = sorted(a.changes.all(), key=lambda c: (c.at, c.pk))
+        known = sum(1 for c in changes if c.at <= as_of)
+        item["reschedules"] = item["reschedules"][:known]
+        if known < len(changes):
+            item["at"] = iso_instant(changes[known].from_at)
+        if a.outcome_at is None or a.outcome_at > as_of:
+            item.update({"outcome": None, "outcome_at": None, "outcome_by": None, "contact": None})
+            item.update({"absence_reason": "", "absence_evidence": ""})
+        out.append(item)
+    return sorted(out, key=lambda i: i["at"])
 
 
 def staff_choices(person: Person) -> list[tuple[int, str]]:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, prefetch_related_objects
 
 from keepsafe.bundles.exporter import contact_bundle, event_bundle, record_bundle
+from keepsafe.cases.appointments import appointments_known
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_date as _d
@@ -88,6 +89,7 @@ def case_summary(*, crn: str, viewer: Actor, as_of: datetime | None = None) -> d
         "risk": risk_summary(person, as_of),
         "indicators": {s.indicator: s.as_json() for s in indicator_picture(person, instant)},
         "signals": review_signals(person, instant),
+        "appointments": appointments_known(person, as_of),  # issue 14
     }
     if as_of is not None:
         summary["as_of"] = _instant(as_of)
