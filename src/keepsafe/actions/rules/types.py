@@ -24,6 +24,8 @@ class ActionType(enum.StrEnum):
     REGISTRATION_REVIEW = "REGISTRATION_REVIEW"
     TERMINATION = "TERMINATION"
     COUNTERSIGN = "COUNTERSIGN"
+    CONTACT_LEVEL = "CONTACT_LEVEL"  # issue 14: the minimum contacts in a period
+    HOME_VISIT = "HOME_VISIT"  # issue 14: home visits in a period (high RoSH, domestic abuse)
 
 
 LABELS = {
@@ -41,6 +43,8 @@ LABELS = {
     ActionType.REGISTRATION_REVIEW: "Review a registration",
     ActionType.TERMINATION: "Termination assessment and closure",
     ActionType.COUNTERSIGN: "Countersign an assessment",
+    ActionType.CONTACT_LEVEL: "Contact level: see the person as often as expected",  # issue 14
+    ActionType.HOME_VISIT: "Home visit due",  # issue 14
 }
 
 
