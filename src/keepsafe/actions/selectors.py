@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections import defaultdict
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from keepsafe.actions.models import Action, ActionLog, EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
 from keepsafe.actions.rules import facts as f
+from keepsafe.actions.rules.contact_levels import TIERS, tables_from
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.reviews import SIGNIFICANT_KINDS, significance
 from keepsafe.actions.rules.types import LABELS, ActionType
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_instant
 from keepsafe.people.history import day_of, events_as_known, flags_known, person_as_known
-from keepsafe.people.models import Contact, Event, Person
+from keepsafe.people.models import Contact, Event, Person, Registration
+from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
 from keepsafe.records.models import IndicatorFinding, Record
-from keepsafe.risk.models import Assessment
+from keepsafe.risk.models import Assessment, CaseRisk
 from keepsafe.sharing.models import CheckRequest
 
 VICTIM_REGISTRATION = "INVI"  # registration-types.csv: Victim Contact
@@ -60,7 +65,7 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
     contacts = tuple(
         f.ContactFacts(external_id, type_, at, outcome)
         for external_id, type_, at, outcome in Contact.objects.filter(
-            person=person, at__lte=as_of, at__gte=since, outcome__in=["ATTENDED", "FAILED_TO_ATTEND"]
+            person=person, at__lte=as_of, at__gte=since, outcome__in=["ATTENDED", *ENFORCEABLE_OUTCOMES]
         ).values_list("external_id", "type", "at", "outcome")
     )
     enforcement = tuple(
@@ -100,7 +105,51 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
         ),
         victim_registered=victim,
         open_keys=open_keys,
+        contact_levels=contact_level_facts([person.pk], as_of).get(person.pk),  # issue 14; the lead: bulk loader
     )
+
+
+# --- issue 14: contact levels ----------------------------------------------------------------------------------------
+CONTACT_LEVELS = Path(__file__).parent / "reference" / "contact-levels.json"
+DOMESTIC_ABUSE_REGISTRATIONS = ("ADVP", "REG30")  # registration-types.csv: perpetrator, domestic abuse history
+
+
+@functools.cache
+def contact_level_tables() -> tuple[f.ContactLevelTable, dict[str, f.ContactLevelTable]]:
+    """The default contact levels and each region's (actions/reference/contact-levels.json, docs/actions.md)."""
+    return tables_from(json.loads(CONTACT_LEVELS.read_text(encoding="utf-8")))
+
+
+def contact_level_facts(person_ids: list[int], as_of: datetime) -> dict[int, f.ContactLevelFacts]:
+    """Each case's region table, tier letter, RoSH level and domestic abuse flag, in three queries for any number of
+    cases. Tier and RoSH are the case's current ones (CaseRisk); flags those in force on the day of `as_of`."""
+    default, regions = contact_level_tables()
+    day = day_of(as_of)
+    region_of = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "pdu__region__code"))
+    risk = {
+        pid: (tier_v3, tier_v2, level)
+        for pid, tier_v3, tier_v2, level in CaseRisk.objects.filter(person_id__in=person_ids).values_list(
+            "person_id", "tier_v3", "tier_v2", "level"
+        )
+    }
+    abuse = set(
+        Registration.objects.filter(
+            person_id__in=person_ids, type__code__in=DOMESTIC_ABUSE_REGISTRATIONS, start__lte=day
+        )
+        .filter(Q(end__isnull=True) | Q(end__gt=day))
+        .values_list("person_id", flat=True)
+    )
+    out = {}
+    for pid, region in region_of.items():
+        tier_v3, tier_v2, level = risk.get(pid, ("", "", None))
+        letter = next((t[0] for t in (tier_v3, tier_v2) if t and t[0] in TIERS and t not in ("MISSING",)), None)
+        out[pid] = f.ContactLevelFacts(
+            table=regions.get(region, default), tier=letter, rosh=level or None, domestic_abuse=pid in abuse
+        )
+    return out
+
+
+# --- end issue 14 ----------------------------------------------------------------------------------------------------
 
 
 def _flags_facts(person: Person, as_of: datetime) -> tuple[tuple[f.RegistrationFacts, ...], bool]:
@@ -173,7 +222,7 @@ def absences_before(contact: Contact, days: int) -> tuple[f.ContactFacts, ...]:
     """Failures to attend in the `days` before this contact."""
     rows = Contact.objects.filter(
         person_id=contact.person_id,
-        outcome="FAILED_TO_ATTEND",
+        outcome__in=ENFORCEABLE_OUTCOMES,
         at__lt=contact.at,
         at__gte=contact.at - timedelta(days=days),
     ).values_list("external_id", "type", "at", "outcome")

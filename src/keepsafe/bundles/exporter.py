@@ -14,7 +14,7 @@ from keepsafe.bundles.schema import FORMAT
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_date as _d
 from keepsafe.core.formats import iso_instant as _instant
-from keepsafe.people.models import CaseAccess, Contact, Event, Person, Registration
+from keepsafe.people.models import Appointment, CaseAccess, Contact, Event, Person, Registration
 from keepsafe.people.selectors import person_visible_queryset
 from keepsafe.records.models import Record
 from keepsafe.risk.rules.rosh import RoshRatings
@@ -87,6 +87,34 @@ def contact_bundle(c: Contact) -> dict[str, Any]:
         "outcome": c.outcome,
         "notes": c.notes,
     }
+
+
+# --- issue 14: appointments ------------------------------------------------------------------------------------------
+def appointment_bundle(a: Appointment) -> dict[str, Any]:
+    """One appointment in bundle form (and in `keepsafe case --json`; docs/bundle-format.md)."""
+    return {
+        "id": a.external_id,
+        "type": a.type,
+        "at": _instant(a.at),
+        "location": a.location,
+        "staff": a.staff.code if a.staff else None,
+        "booked_at": _instant(a.booked_at),
+        "booked_by": a.booked_by,
+        "outcome": a.outcome,
+        "outcome_at": _instant(a.outcome_at),
+        "outcome_by": a.outcome_by or None,
+        "absence_reason": a.absence_reason,
+        "absence_evidence": a.absence_evidence,
+        "contact": a.contact.external_id if a.contact else None,
+        "reschedules": [
+            {"from_at": _instant(c.from_at), "to_at": _instant(c.to_at), "reason": c.reason, "at": _instant(c.at)}
+            | {"by": c.by}
+            for c in sorted(a.changes.all(), key=lambda c: (c.at, c.pk))
+        ],
+    }
+
+
+# --- end issue 14 ----------------------------------------------------------------------------------------------------
 
 
 def record_bundle(r: Record) -> dict[str, Any]:
@@ -206,6 +234,9 @@ def person_bundle(p: Person) -> dict[str, Any]:
             }
             for d in sorted(p.enforcement_decisions.all(), key=lambda d: (d.contact.external_id, d.pk))
         ],
+        "appointments": [  # issue 14
+            appointment_bundle(a) for a in sorted(p.appointments.all(), key=lambda a: a.external_id)
+        ],
         "release_plan": [
             {
                 "event": r.event.external_id,
@@ -238,6 +269,9 @@ def people_for_export(*, viewer: Actor, crns: list[str] | None = None, chunk: in
         Prefetch("check_requests", queryset=CheckRequest.objects.select_related("response_record")),
         Prefetch("enforcement_decisions", queryset=EnforcementDecisionRecord.objects.select_related("contact")),
         Prefetch("release_plan_confirmations", queryset=ReleasePlanConfirmation.objects.select_related("event")),
+        Prefetch(
+            "appointments", queryset=Appointment.objects.select_related("staff", "contact").prefetch_related("changes")
+        ),
     ).iterator(chunk_size=chunk)
 
 

@@ -26,6 +26,8 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
 from keepsafe.people.models import (
+    Appointment,
+    AppointmentChange,
     CaseAccess,
     Contact,
     Event,
@@ -495,6 +497,8 @@ def _write_people(
         changes[crn_of[person_id]]["recalls_and_checks"] = "changed"
     for person_id in _write_decisions(people, person_ids, summary):
         changes[crn_of[person_id]]["decisions"] = "changed"
+    for person_id in _write_appointments(people, person_ids, staff_ids, summary):  # issue 14
+        changes[crn_of[person_id]]["appointments"] = "changed"
     summary.people_touched.update(person_ids.values())
     # Tiers follow their inputs (registrations, events, criminal history): refresh every case this import changed.
     stale = [pid for crn, pid in person_ids.items() if crn in created_crns or changes.get(crn) or pid in assessed]
@@ -627,6 +631,62 @@ def _write_decisions(people: list[PersonIn], person_ids: dict[str, int], summary
         | {o.person_id for o in items.created}
         | {items.by_key[k].person_id for k in items.changed}
     )
+
+
+# --- issue 14: appointments ------------------------------------------------------------------------------------------
+def _write_appointments(
+    people: list[PersonIn], person_ids: dict[str, int], staff_ids: dict[str, int], summary: ImportSummary
+) -> set[int]:
+    """Appointments and their reschedule history. Contacts were written above, so an outcome's contact resolves."""
+    ids = [person_ids[p.crn] for p in people if p.appointments]
+    if not ids:
+        return set()
+    contact_ids = _pks_by_external_id(Contact, ids)
+    rows, history = [], {}
+    for p in people:
+        pid = person_ids[p.crn]
+        for a in p.appointments:
+            rows.append(
+                {
+                    "person_id": pid,
+                    "external_id": a.id,
+                    "type": a.type.value,
+                    "at": a.at,
+                    "location": a.location,
+                    "staff_id": staff_ids[a.staff] if a.staff else None,
+                    "booked_at": a.booked_at,
+                    "booked_by": a.booked_by,
+                    "outcome": a.outcome.value if a.outcome else None,
+                    "outcome_at": a.outcome_at,
+                    "outcome_by": a.outcome_by or "",
+                    "absence_reason": a.absence_reason,
+                    "absence_evidence": a.absence_evidence,
+                    "contact_id": contact_ids[(pid, a.contact)] if a.contact else None,
+                }
+            )
+            history[(pid, a.id)] = [(r.from_at, r.to_at, r.reason, r.at, r.by) for r in a.reschedules]
+    result = sync_rows(Appointment, ["person_id", "external_id"], rows, Appointment.objects.filter(person_id__in=ids))
+    touched = {o.person_id for o in result.created} | {k[0] for k in result.changed}
+    stored: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for change in AppointmentChange.objects.filter(appointment__person_id__in=ids).order_by("at", "pk"):
+        stored[change.appointment_id].append((change.from_at, change.to_at, change.reason, change.at, change.by))
+    replace = {key: result.by_key[key] for key, wanted in history.items() if stored[result.by_key[key].pk] != wanted}
+    AppointmentChange.objects.filter(appointment__in=[a.pk for a in replace.values()]).delete()
+    AppointmentChange.objects.bulk_create(
+        [
+            AppointmentChange(appointment=a, from_at=f, to_at=t, reason=r, at=at, by=by)
+            for key, a in replace.items()
+            for f, t, r, at, by in history[key]
+        ],
+        batch_size=1000,
+    )
+    touched |= {a.person_id for a in replace.values()}
+    created = {(o.person_id, o.external_id) for o in result.created}
+    summary.add("appointments", len(created), len((set(result.changed) | set(replace)) - created))
+    return touched
+
+
+# --- end issue 14 ----------------------------------------------------------------------------------------------------
 
 
 def _known(day, now):

@@ -267,6 +267,37 @@ class ReleasePlanItemIn(Strict):
     notes: Annotated[str, Field(min_length=1, max_length=5000)]
 
 
+# --- issue 14: appointments (docs/bundle-format.md) ------------------------------------------------------------------
+class AppointmentRescheduleIn(Strict):
+    from_at: PlannedAt
+    to_at: PlannedAt
+    reason: Annotated[str, Field(min_length=1, max_length=5000)]
+    at: HappenedAt
+    by: Annotated[str, Field(min_length=1, max_length=150)]
+
+
+class AppointmentIn(Strict):
+    """A booked appointment; once it has an outcome, `contact` names the contact it became (same type and time)."""
+
+    id: LocalId
+    type: ContactType
+    at: PlannedAt
+    location: Annotated[str, Field(max_length=200)] = ""
+    staff: str | None = None
+    booked_at: HappenedAt
+    booked_by: Annotated[str, Field(min_length=1, max_length=150)]
+    outcome: ContactOutcome | None = None
+    outcome_at: HappenedAt | None = None
+    outcome_by: Annotated[str, Field(max_length=150)] | None = None
+    absence_reason: Annotated[str, Field(max_length=5000)] = ""
+    absence_evidence: Annotated[str, Field(max_length=5000)] = ""
+    contact: LocalId | None = None
+    reschedules: list[AppointmentRescheduleIn] = []
+
+
+# --- end issue 14 ----------------------------------------------------------------------------------------------------
+
+
 class PersonIn(Strict):
     crn: Crn
     forename: Text
@@ -291,6 +322,7 @@ class PersonIn(Strict):
     checks: list[CheckIn] = []
     enforcement_decisions: list[EnforcementDecisionIn] = []
     release_plan: list[ReleasePlanItemIn] = []
+    appointments: list[AppointmentIn] = []  # issue 14
 
 
 class BundleIn(Strict):

@@ -24,6 +24,7 @@ from keepsafe.core.errors import ValidationError
 from keepsafe.core.json_paths import nul_paths, unpaired_surrogate_paths
 from keepsafe.people.models import Contact, Event, Person, RegistrationType
 from keepsafe.people.rules.key_dates import SentenceDates, date_problems
+from keepsafe.people.rules.vocabulary import APPOINTMENT_TYPES, ENFORCEABLE_OUTCOMES, ContactOutcome
 from keepsafe.people.services import mappa_problems
 from keepsafe.records.models import Record
 from keepsafe.records.rules.civil_orders import order_json
@@ -250,7 +251,73 @@ def check_references(bundle: BundleIn, extra_codes: dict[str, set[str]] | None =
     problems += _record_conflicts(bundle)
     problems += _recall_and_check_problems(bundle)
     problems += _decision_problems(bundle)
+    problems += _appointment_problems(bundle, known)  # issue 14
     return problems
+
+
+# --- issue 14: appointments ------------------------------------------------------------------------------------------
+BOOKABLE = frozenset(t.value for t in APPOINTMENT_TYPES)
+
+
+def _appointment_problems(bundle: BundleIn, known: _Known) -> list[tuple[str, str]]:
+    """An appointment's type is bookable and its staff known; an outcome names the contact it became (in the bundle or
+    stored), with the same type, time and outcome, once; an acceptable absence has its reason and evidence; the last
+    reschedule moved it to its time."""
+    people = [(i, p) for i, p in enumerate(bundle.people) if p.appointments]
+    if not people:
+        return []
+    stored: dict[str, dict[str, tuple[str, Any, str | None]]] = {}
+    for crn, external_id, type_, at, outcome in Contact.objects.filter(
+        person__crn__in=[p.crn for _, p in people]
+    ).values_list("person__crn", "external_id", "type", "at", "outcome"):
+        stored.setdefault(crn, {})[external_id] = (type_, at, outcome)
+    problems: list[tuple[str, str]] = []
+    for i, person in people:
+        contacts = stored.get(person.crn, {}) | {
+            c.id: (c.type.value, c.at, c.outcome.value if c.outcome else None) for c in person.contacts
+        }
+        ids = _duplicates(a.id for a in person.appointments)
+        named = _duplicates(a.contact for a in person.appointments if a.contact is not None)
+        for j, a in enumerate(person.appointments):
+            path = f"people[{i}].appointments[{j}]"
+            if a.id in ids:
+                problems.append((f"{path}.id", f"{a.id!r} appears more than once in appointments"))
+            if a.type.value not in BOOKABLE:
+                problems.append((f"{path}.type", f"{a.type.value} is not booked; one of {', '.join(sorted(BOOKABLE))}"))
+            if a.staff is not None and a.staff not in known.staff:
+                problems.append(
+                    (f"{path}.staff", f"no staff member with code {a.staff!r} in the bundle or the database")
+                )
+            if a.outcome is None:
+                for field in ("contact", "outcome_at"):
+                    if getattr(a, field) is not None:
+                        problems.append((f"{path}.{field}", "must be null while the appointment has no outcome"))
+            else:
+                if a.outcome_at is None:
+                    problems.append((f"{path}.outcome_at", "an outcome needs the instant it was recorded"))
+                if a.contact is None:
+                    problems.append((f"{path}.contact", "an outcome needs the id of the contact it became"))
+                elif (found := contacts.get(a.contact)) is None:
+                    problems.append((f"{path}.contact", f"no contact {a.contact!r} for {person.crn}"))
+                elif found != (a.type.value, a.at, a.outcome.value):
+                    problems.append(
+                        (
+                            f"{path}.contact",
+                            f"contact {a.contact!r} does not have this appointment's type, time and outcome",
+                        )
+                    )
+                if a.contact in named:
+                    problems.append((f"{path}.contact", f"contact {a.contact!r} is named by more than one appointment"))
+            if a.outcome == ContactOutcome.ACCEPTABLE_ABSENCE and not (
+                a.absence_reason.strip() and a.absence_evidence.strip()
+            ):
+                problems.append((f"{path}.absence_reason", "an acceptable absence needs its reason and evidence"))
+            if a.reschedules and a.reschedules[-1].to_at != a.at:
+                problems.append((f"{path}.reschedules", "the last reschedule must move the appointment to its `at`"))
+    return problems
+
+
+# --- end issue 14 ----------------------------------------------------------------------------------------------------
 
 
 def _decision_problems(bundle: BundleIn) -> list[tuple[str, str]]:
@@ -292,8 +359,8 @@ def _decision_problems(bundle: BundleIn) -> list[tuple[str, str]]:
             if contact is None:
                 problems.append((f"{path}.contact", f"no contact {d.contact!r} for {person.crn}"))
                 continue
-            if contact.outcome != "FAILED_TO_ATTEND":
-                problems.append((f"{path}.contact", f"contact {d.contact!r} is not a failure to attend"))
+            if contact.outcome not in ENFORCEABLE_OUTCOMES:
+                problems.append((f"{path}.contact", f"contact {d.contact!r} is not a failure to attend or to comply"))
             if d.contact in decided:
                 problems.append((f"{path}.contact", f"contact {d.contact!r} has more than one decision"))
             if d.at < contact.at:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, prefetch_related_objects
 
 from keepsafe.bundles.exporter import contact_bundle, event_bundle, record_bundle
+from keepsafe.cases.appointments import appointments_known
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_date as _d
@@ -17,6 +18,7 @@ from keepsafe.core.formats import iso_instant as _instant
 from keepsafe.people.history import events_as_known, flags_in_force, person_as_known
 from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory
 from keepsafe.people.rules.registration_review import is_active
+from keepsafe.people.rules.vocabulary import CONTACT_TYPE_LABELS, OUTCOME_LABELS, ContactOutcome, ContactType
 from keepsafe.people.selectors import person_get
 from keepsafe.records.models import Record
 from keepsafe.records.rules.indicators import INDICATORS
@@ -87,6 +89,7 @@ def case_summary(*, crn: str, viewer: Actor, as_of: datetime | None = None) -> d
         "risk": risk_summary(person, as_of),
         "indicators": {s.indicator: s.as_json() for s in indicator_picture(person, instant)},
         "signals": review_signals(person, instant),
+        "appointments": appointments_known(person, as_of),  # issue 14
     }
     if as_of is not None:
         summary["as_of"] = _instant(as_of)
@@ -113,14 +116,15 @@ def chronology(
     items: list[ChronologyItem] = []
     if source in (None, "PROBATION") and kind in (None, "CONTACT"):
         for c in Contact.objects.filter(person=person).select_related("staff").order_by("-at")[:limit]:
-            outcome = (c.outcome or "not yet happened").replace("_", " ").lower()
+            # issue 14: the outcome in words ("Attended — failed to comply"), as the Appointments tab shows it
+            outcome = OUTCOME_LABELS[ContactOutcome(c.outcome)] if c.outcome else "no outcome recorded"
             items.append(
                 ChronologyItem(
                     c.at,
                     "CONTACT",
                     "PROBATION",
                     "CONTACT",
-                    f"{c.get_type_display()}: {outcome}",
+                    f"{CONTACT_TYPE_LABELS[ContactType(c.type)]}: {outcome}",
                     c.notes,
                     c.staff.name if c.staff else "Probation",
                     f"contact-{c.external_id}",

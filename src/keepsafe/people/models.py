@@ -315,3 +315,49 @@ class Contact(models.Model):
         constraints = [models.UniqueConstraint(fields=["person", "external_id"], name="contact_unique_id")]
         indexes = [models.Index(fields=["person", "at"], name="contact_person_at")]
         ordering = ["-at", "-id"]
+
+
+# --- issue 14: appointments (docs/actions.md "Appointments and contact levels") --------------------------------------
+class Appointment(models.Model):
+    """A booked appointment. Recording its outcome writes the Contact it became (same id, type, time, staff), so the
+    rules that read contacts (enforcement, first appointment, contact levels) read appointments unchanged."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
+    external_id = models.CharField(max_length=64)
+    type = models.CharField(max_length=20, choices=_choices(ContactType))
+    at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True, default="")
+    staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments")
+    booked_at = models.DateTimeField()
+    booked_by = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=20, null=True, blank=True, choices=_choices(ContactOutcome))
+    outcome_at = models.DateTimeField(null=True, blank=True)  # when the outcome was recorded
+    outcome_by = models.CharField(max_length=64, blank=True, default="")
+    absence_reason = models.TextField(blank=True, default="")  # an acceptable absence: why
+    absence_evidence = models.TextField(blank=True, default="")  # an acceptable absence: what shows it
+    contact = models.OneToOneField(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="appointment")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "external_id"], name="appointment_unique_id")]
+        indexes = [
+            models.Index(fields=["person", "at"], name="appointment_person_at"),
+            models.Index(fields=["staff", "at"], name="appointment_staff_at"),
+        ]
+        ordering = ["at", "id"]
+
+
+class AppointmentChange(models.Model):
+    """A reschedule: the appointment's history is kept, never overwritten."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="changes")
+    from_at = models.DateTimeField()
+    to_at = models.DateTimeField()
+    reason = models.TextField()
+    at = models.DateTimeField()
+    by = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+# --- end issue 14 ----------------------------------------------------------------------------------------------------

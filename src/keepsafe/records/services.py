@@ -13,7 +13,8 @@ from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
 from keepsafe.core.signals import announce_case_changed
 from keepsafe.people import services as people_services
-from keepsafe.people.models import Contact, Person, Registration
+from keepsafe.people.appointment_services import appointment_outcome
+from keepsafe.people.models import Appointment, Contact, Person, Registration
 from keepsafe.people.rules.case_work import Work
 from keepsafe.people.rules.vocabulary import RecordSource
 from keepsafe.people.selectors import case_write_check
@@ -204,6 +205,16 @@ def contact_add(*, actor: Actor, person: Person, **fields: Any) -> Contact:
     contact = people_services.contact_add(actor=actor, person=person, **fields)
     findings_store(contacts=[contact])
     announce_case_changed([person.pk], "contact")
+    return contact
+
+
+# --- issue 14: an appointment's outcome is a contact, its notes scanned like every other --------------------------
+@transaction.atomic
+def appointment_outcome_record(*, actor: Actor, appointment: Appointment, **fields: Any) -> Contact:
+    """Record an appointment's outcome (people.appointment_services.appointment_outcome) and scan its notes."""
+    contact = appointment_outcome(actor=actor, appointment=appointment, **fields)
+    findings_store(contacts=[contact])
+    announce_case_changed([contact.person_id], "contact")
     return contact
 
 

@@ -146,6 +146,8 @@ PERSON["checks"] = []
 # Issue 12 §10: enforcement decisions and release plan items made before the case came to Keepsafe.
 PERSON["enforcement_decisions"] = []
 PERSON["release_plan"] = []
+# Issue 14: appointments booked in another system (docs/bundle-format.md); the appointments tests build their own.
+PERSON["appointments"] = []
 # Issue 4 §7: an assessment completed elsewhere, carried in the bundle.
 PERSON["assessments"] = [
     {

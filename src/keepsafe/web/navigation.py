@@ -24,6 +24,8 @@ def nav_items(user, role: Role) -> list[dict[str, str]]:
         items.append({"text": "Team actions", "href": reverse("web:actions-team")})
     if role in (Role.HEAD_OF_PDU, Role.REGIONAL_LEADER):
         items.append({"text": "PDU actions", "href": reverse("web:actions-pdu")})
+    if staff is not None and role in (Role.PRACTITIONER, Role.POM, Role.SPO, Role.HEAD_OF_PDU):  # issue 14
+        items.append({"text": "My diary", "href": reverse("web:diary")})
     items.append({"text": "Search", "href": reverse("web:search")})
     if role in (Role.AUDITOR, Role.ADMINISTRATOR):
         items.append({"text": "Audit trail", "href": reverse("web:audit")})

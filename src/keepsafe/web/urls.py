@@ -1,6 +1,6 @@
 from django.urls import path
 
-from keepsafe.web.views import actions, assurance, audit, auth, case, caseload, risk, search, sharing
+from keepsafe.web.views import actions, appointments, assurance, audit, auth, case, caseload, risk, search, sharing
 from keepsafe.web.views import documents as documents_page  # issue 14 (helper "recall")
 from keepsafe.web.views import region as region_page  # issue 14 (helper "recall")
 
@@ -52,3 +52,22 @@ urlpatterns = [
     path("case/<str:crn>/documents/<str:public_id>/pdf", documents_page.document_pdf, name="case-document-pdf"),
     path("case/<str:crn>/documents/<str:public_id>/json", documents_page.document_json, name="case-document-json"),
 ]
+
+# --- issue 14: appointments, contacts and the diary ------------------------------------------------------------------
+urlpatterns += [
+    path("case/<str:crn>/appointments", appointments.case_appointments, name="case-appointments"),
+    path("case/<str:crn>/appointments/new", appointments.appointment_new, name="appointment-new"),
+    path(
+        "case/<str:crn>/appointments/<str:appointment>/reschedule",
+        appointments.appointment_reschedule_view,
+        name="appointment-reschedule",
+    ),
+    path(
+        "case/<str:crn>/appointments/<str:appointment>/outcome",
+        appointments.appointment_outcome_view,
+        name="appointment-outcome",
+    ),
+    path("case/<str:crn>/contacts/new", appointments.contact_new, name="contact-new"),
+    path("diary", appointments.diary_view, name="diary"),
+]
+# --- end issue 14 ----------------------------------------------------------------------------------------------------

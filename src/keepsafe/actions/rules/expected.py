@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from keepsafe.actions.rules.checks import check_actions
+from keepsafe.actions.rules.contact_levels import contact_level_actions
 from keepsafe.actions.rules.facts import CaseFacts
 from keepsafe.actions.rules.handover import handover_actions
 from keepsafe.actions.rules.policy import Policy
@@ -30,6 +31,7 @@ RULES = (
     registration_review_actions,
     termination_actions,
     countersign_actions,
+    contact_level_actions,  # issue 14
 )
 
 

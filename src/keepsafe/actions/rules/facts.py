@@ -145,6 +145,38 @@ class ReleasePlanItem:
     ref: str
 
 
+# --- issue 14: contact levels ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Expectation:
+    """At least `count` contacts in every period of `period_days` days."""
+
+    count: int
+    period_days: int
+
+
+@dataclass(frozen=True)
+class ContactLevelTable:
+    """One region's contact levels (actions/reference/contact-levels.json): by tier letter, by RoSH level (the stricter
+    of the two applies), and home visits for high and very high RoSH and domestic abuse cases."""
+
+    by_tier: dict[str, Expectation]
+    by_rosh: dict[str, Expectation]
+    home_visits: Expectation | None
+
+
+@dataclass(frozen=True)
+class ContactLevelFacts:
+    """What a case's contact level depends on: its region's table, tier letter, RoSH level and a domestic abuse flag."""
+
+    table: ContactLevelTable
+    tier: str | None = None  # the tier's letter (v3, else v2)
+    rosh: str | None = None  # LOW | MEDIUM | HIGH | VERY_HIGH
+    domestic_abuse: bool = False
+
+
+# --- end issue 14 ----------------------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class CaseFacts:
     crn: str
@@ -162,3 +194,4 @@ class CaseFacts:
     release_plan: tuple[ReleasePlanItem, ...] = ()
     victim_registered: bool = False
     open_keys: frozenset[str] = field(default_factory=frozenset)  # keys of this case's actions still open
+    contact_levels: ContactLevelFacts | None = None  # issue 14: None where no expectation applies

@@ -20,6 +20,7 @@ from keepsafe.actions.rules.common import (
 from keepsafe.actions.rules.facts import CaseFacts, ContactFacts
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRole
+from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
 
 FACE_TO_FACE = frozenset({"APPOINTMENT", "OFFICE_VISIT", "HOME_VISIT"})
 
@@ -79,12 +80,12 @@ def first_appointment_actions(facts: CaseFacts, policy: Policy) -> list[Expected
 
 
 def earlier_absences(contact: ContactFacts, contacts: tuple[ContactFacts, ...], days: int) -> list[ContactFacts]:
-    """Unacceptable absences in the `days` before this one."""
+    """Unacceptable absences (and failures to comply, issue 14) in the `days` before this one."""
     window = timedelta(days=days)
     return [
         c
         for c in contacts
-        if c.outcome == "FAILED_TO_ATTEND" and contact.at - window <= c.at < contact.at and c.id != contact.id
+        if c.outcome in ENFORCEABLE_OUTCOMES and contact.at - window <= c.at < contact.at and c.id != contact.id
     ]
 
 
@@ -97,12 +98,16 @@ def decision_allowed(decision: str, earlier_absences: int) -> str | None:
     return None
 
 
+_FAILURE = {"FAILED_TO_ATTEND": "Failure to attend", "FAILED_TO_COMPLY": "Failure to comply"}
+
+
 def enforcement_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
-    """Every failure to attend without an acceptable absence needs a recorded decision within 2 working days."""
+    """Every failure to attend without an acceptable absence, and every failure to comply (issue 14), needs a recorded
+    decision within 2 working days."""
     out: list[Expected] = []
     decisions = {d.contact: d for d in facts.enforcement if d.at <= facts.as_of}
     for contact in facts.contacts:
-        if contact.outcome != "FAILED_TO_ATTEND":
+        if contact.outcome not in ENFORCEABLE_OUTCOMES:
             continue
         key = f"contact:{contact.id}:enforcement"
         if not in_view(contact.at, key, facts, policy):
@@ -121,7 +126,7 @@ def enforcement_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
             Expected(
                 type=ActionType.ENFORCEMENT_DECISION,
                 key=key,
-                title=f"Failure to attend on {local_date(contact.at):%-d %B %Y}",
+                title=f"{_FAILURE[contact.outcome or '']} on {local_date(contact.at):%-d %B %Y}",
                 owner=OwnerRole.COM,
                 opens_at=contact.at,
                 due=working_days_after(contact.at, policy.enforcement_working_days),

@@ -26,6 +26,8 @@ class ActionType(enum.StrEnum):
     COUNTERSIGN = "COUNTERSIGN"
     # assurance (issue 17 §3): opened by a person, never by the rules
     RECALL_DECISION_REVIEW = "RECALL_DECISION_REVIEW"  # a second reviewer disagreed with a recall decision
+    CONTACT_LEVEL = "CONTACT_LEVEL"  # issue 14: the minimum contacts in a period
+    HOME_VISIT = "HOME_VISIT"  # issue 14: home visits in a period (high RoSH, domestic abuse)
 
 
 LABELS = {
@@ -44,6 +46,8 @@ LABELS = {
     ActionType.TERMINATION: "Termination assessment and closure",
     ActionType.COUNTERSIGN: "Countersign an assessment",
     ActionType.RECALL_DECISION_REVIEW: "Second reviewer disagreed with a recall decision: reconsider",
+    ActionType.CONTACT_LEVEL: "Contact level: see the person as often as expected",  # issue 14
+    ActionType.HOME_VISIT: "Home visit due",  # issue 14
 }
 # Types opened by a person's finding (assurance/services.py), never by the rules, so no sweep creates or closes them.
 OPENED_BY_PEOPLE = frozenset({ActionType.RECALL_DECISION_REVIEW})
@@ -164,12 +168,15 @@ SEVERITY_ORDER: tuple[ActionType, ...] = (
     ActionType.RECALL_EXECUTION,
     ActionType.RECALL_DECISION,
     ActionType.RECALL_CONSIDERATION,
+    ActionType.RECALL_DECISION_REVIEW,
     ActionType.DOMESTIC_ABUSE_CHECK,
     ActionType.SAFEGUARDING_CHECK,
     ActionType.ENFORCEMENT_DECISION,
     ActionType.RELEASE_PLAN,
     ActionType.HANDOVER,
     ActionType.FIRST_APPOINTMENT,
+    ActionType.HOME_VISIT,
+    ActionType.CONTACT_LEVEL,
     ActionType.COUNTERSIGN,
     ActionType.RISK_REVIEW,
     ActionType.REGISTRATION_REVIEW,

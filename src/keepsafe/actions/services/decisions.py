@@ -24,6 +24,7 @@ from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
 from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory, Requirement
 from keepsafe.people.rules.case_work import Work
+from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
 from keepsafe.people.services import requirements_versions_write
 from keepsafe.sharing.models import CheckRequest
 
@@ -37,8 +38,8 @@ def _may_work(actor: Actor, person: Person, work: Work = Work.CASE) -> dict[str,
 def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: str) -> EnforcementDecisionRecord:
     """A decision after a failure to attend. A further unacceptable absence within 12 months cannot get a warning."""
     cover = _may_work(actor, contact.person)
-    if contact.outcome != "FAILED_TO_ATTEND":
-        raise ValidationError([("contact", "enforcement decisions follow a failure to attend")])
+    if contact.outcome not in ENFORCEABLE_OUTCOMES:
+        raise ValidationError([("contact", "enforcement decisions follow a failure to attend or to comply")])
     if hasattr(contact, "enforcement_decision"):
         raise ValidationError([("contact", "a decision is already recorded for this absence")])
     now = clock.now()

@@ -35,6 +35,8 @@ EVIDENCE: dict[ActionType, frozenset[str]] = {
     ActionType.REGISTRATION_REVIEW: frozenset({"registration"}),
     ActionType.TERMINATION: frozenset({"event"}),
     ActionType.COUNTERSIGN: frozenset({"assessment"}),
+    ActionType.CONTACT_LEVEL: frozenset({"contact"}),  # issue 14
+    ActionType.HOME_VISIT: frozenset({"contact"}),  # issue 14
 }
 
 instants = st.integers(min_value=0, max_value=DAYS * 24).map(lambda h: START + timedelta(hours=h))
@@ -67,6 +69,23 @@ def events(draw: st.DrawFn, index: int) -> f.EventFacts:
         terminated=draw(maybe_days),
         requirements=requirements,
         licence_conditions=draw(st.integers(0, 3)),
+    )
+
+
+@st.composite
+def contact_levels(draw: st.DrawFn) -> f.ContactLevelFacts:
+    """Issue 14: a region's table (small periods, so generated contacts meet them sometimes), tier, RoSH, DA flag."""
+    expectation = st.builds(f.Expectation, st.integers(1, 2), st.integers(7, 60))
+    table = f.ContactLevelTable(
+        by_tier={t: draw(expectation) for t in "ABCD"},
+        by_rosh={"HIGH": draw(expectation)},
+        home_visits=draw(st.none() | expectation),
+    )
+    return f.ContactLevelFacts(
+        table=table,
+        tier=draw(st.sampled_from([None, "A", "B", "C", "D"])),
+        rosh=draw(st.sampled_from([None, "LOW", "HIGH", "VERY_HIGH"])),
+        domestic_abuse=draw(st.booleans()),
     )
 
 
@@ -166,6 +185,7 @@ def case_facts(draw: st.DrawFn) -> f.CaseFacts:
         findings=findings,
         release_plan=release_plan,
         victim_registered=draw(st.booleans()),
+        contact_levels=draw(st.none() | contact_levels()),  # issue 14
         open_keys=frozenset(
             draw(
                 st.lists(

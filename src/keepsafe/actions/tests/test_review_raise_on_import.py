@@ -42,7 +42,6 @@ def test_history_imported_at_once_does_not_raise_the_new_review(imported):
     assert review.escalation_level == 0
 
 
-
 def test_more_serious_information_arriving_on_an_open_review_still_raises_it(imported):
     first = _record("R-1", "He missed his appointment and his whereabouts are unknown.", 72)
     imported(make_bundle(make_person(records=[first])))

@@ -67,6 +67,7 @@ def test_import_case_export_cycle(cli, tmp_path):
         "risk",
         "indicators",
         "signals",
+        "appointments",  # issue 14
     ]
     assert summary["person"] == {
         "forename": "John",

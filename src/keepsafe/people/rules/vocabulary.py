@@ -110,13 +110,57 @@ class ContactType(enum.StrEnum):
     PHONE = "PHONE"
     OFFICE_VISIT = "OFFICE_VISIT"
     OTHER = "OTHER"
+    # issue 14 (appointments): the nDelius appointment types a practitioner books.
+    VIDEO = "VIDEO"
+    PROGRAMME_SESSION = "PROGRAMME_SESSION"
+    UNPAID_WORK = "UNPAID_WORK"
+    PARTNER_MEETING = "PARTNER_MEETING"
 
 
 class ContactOutcome(enum.StrEnum):
-    ATTENDED = "ATTENDED"
+    ATTENDED = "ATTENDED"  # attended and complied
     FAILED_TO_ATTEND = "FAILED_TO_ATTEND"
     ACCEPTABLE_ABSENCE = "ACCEPTABLE_ABSENCE"
-    RESCHEDULED = "RESCHEDULED"
+    RESCHEDULED = "RESCHEDULED"  # rescheduled by the service
+    FAILED_TO_COMPLY = "FAILED_TO_COMPLY"  # attended but failed to comply (issue 14)
+
+
+# --- issue 14: appointments ------------------------------------------------------------------------------------------
+# What a practitioner books (nDelius appointment contact types; hmpps.md "contacts"); an appointment's resulting contact
+# carries the same type, so every rule that reads contacts reads appointments too.
+APPOINTMENT_TYPES = (
+    ContactType.OFFICE_VISIT,
+    ContactType.HOME_VISIT,
+    ContactType.PHONE,
+    ContactType.VIDEO,
+    ContactType.PROGRAMME_SESSION,
+    ContactType.UNPAID_WORK,
+    ContactType.PARTNER_MEETING,
+)
+CONTACT_TYPE_LABELS = {
+    ContactType.APPOINTMENT: "Appointment",
+    ContactType.HOME_VISIT: "Home visit",
+    ContactType.PHONE: "Phone call",
+    ContactType.OFFICE_VISIT: "Office appointment",
+    ContactType.OTHER: "Other contact",
+    ContactType.VIDEO: "Video call",
+    ContactType.PROGRAMME_SESSION: "Programme session",
+    ContactType.UNPAID_WORK: "Unpaid work",
+    ContactType.PARTNER_MEETING: "Partner meeting",
+}
+OUTCOME_LABELS = {
+    ContactOutcome.ATTENDED: "Attended — complied",
+    ContactOutcome.FAILED_TO_COMPLY: "Attended — failed to comply",
+    ContactOutcome.FAILED_TO_ATTEND: "Failed to attend",
+    ContactOutcome.ACCEPTABLE_ABSENCE: "Acceptable absence",
+    ContactOutcome.RESCHEDULED: "Rescheduled by the service",
+}
+# Outcomes that call for an enforcement decision (National Standards; seeds/002): failing to attend without an
+# acceptable reason, or attending and failing to comply.
+ENFORCEABLE_OUTCOMES = frozenset({ContactOutcome.FAILED_TO_ATTEND.value, ContactOutcome.FAILED_TO_COMPLY.value})
+# Outcomes where the contact took place (contact levels count these).
+CONTACT_MADE_OUTCOMES = frozenset({ContactOutcome.ATTENDED.value, ContactOutcome.FAILED_TO_COMPLY.value})
+# --- end issue 14 ----------------------------------------------------------------------------------------------------
 
 
 class RecordSource(enum.StrEnum):

@@ -63,6 +63,8 @@ def test_the_backfill_makes_stored_cases_readable_as_of_the_past():
     )
 
     _migrate(AFTER)
+    # The summary is today's code: it reads tables later migrations add (issue 14: appointments), so finish migrating.
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
     def known(day: str):
         return case_summary(crn="X123456", viewer=SYSTEM, as_of=datetime.fromisoformat(day + "T12:00:00+00:00"))

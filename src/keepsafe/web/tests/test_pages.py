@@ -176,7 +176,8 @@ def test_chronology_filters_by_source(site):
     client = signed_in("ada")
     prison = client.get("/case/A000001/chronology?source=PRISON").content.decode()
     assert "Improvised blade" in prison
-    assert "Appointment" not in prison
+    assert 'data-kind="CONTACT"' not in prison  # no contacts (the case's tabs now name "Appointments", issue 14)
+    assert 'data-kind="CONTACT"' in client.get("/case/A000001/chronology").content.decode()
     police = client.get("/case/A000001/chronology?source=POLICE").content.decode()
     assert "Improvised blade" not in police
 

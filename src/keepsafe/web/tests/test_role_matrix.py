@@ -21,6 +21,7 @@ from keepsafe.actions.models import Action
 from keepsafe.actions.services import recall as recall_services
 from keepsafe.actions.services.manage import refresh
 from keepsafe.core.actor import Actor, Role
+from keepsafe.people.appointment_services import appointment_book
 from keepsafe.people.models import Person
 from keepsafe.risk.services import assessment_start
 from keepsafe.sharing.services import check_request_create
@@ -63,6 +64,11 @@ ALLOWED: dict[str, set[str]] = {
     "recall-post:executed": CASE_WORK | {POM},
     "recall-post:letter": CASE_WORK,
     "document-new": CASE_WORK,  # issue 14 §5: generating (storing) a document is a write on the case
+    # issue 14: appointments and contacts are case work
+    "appointment-new": CASE_WORK,
+    "appointment-reschedule": CASE_WORK,
+    "appointment-outcome": CASE_WORK,
+    "contact-new": CASE_WORK,
 }
 # Routes that write nothing on a case (signing in and out, reading); a POST there must change no case data either.
 NOT_CASE_WRITES = {
@@ -98,6 +104,8 @@ NOT_CASE_WRITES = {
     "case-document",
     "case-document-pdf",
     "case-document-json",
+    "case-appointments",  # issue 14
+    "diary",  # issue 14
 }
 PAYLOADS: dict[str, dict[str, Any]] = {
     "check-new": {"kind": "DOMESTIC_ABUSE", "partner": "GMP", "question": "Call-outs?"},
@@ -116,6 +124,12 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "recall-post:revoked": {"at": "2026-11-23T09:00"},
     "recall-post:executed": {"at": "2026-11-23T09:00", "notes": "Police"},
     "recall-post:letter": {"expectations": "Attend", "next_appointment": "Monday"},
+    # issue 14
+    "appointment-new": {"type": "PHONE", "at-day": "1", "at-month": "12", "at-year": "2026", "at-time": "10:00"},
+    "appointment-reschedule": {"at-day": "2", "at-month": "12", "at-year": "2026", "at-time": "10:00", "reason": "x"},
+    "appointment-outcome": {"outcome": "RESCHEDULED"},
+    "contact-new": {"type": "PHONE", "at-day": "20", "at-month": "11", "at-year": "2026", "at-time": "10:00"}
+    | {"notes": "Called"},
 }
 # Who signs in: every role, and writers who do not work this case.
 ACCOUNTS = {
@@ -235,6 +249,16 @@ def case(imported, monkeypatch):
         "code": "GMR-MN-1",
         "kind": "case-summary",
     }
+    values = {"crn": "X123456", "aid": assessment.external_id, "public_id": str(check.public_id), "code": "GMR-MN-1"}
+    with time_machine.travel(NOW, tick=False):  # issue 14: an appointment to reschedule and record
+        values["appointment"] = appointment_book(
+            actor=SYSTEM,
+            person=subject,
+            type="OFFICE_VISIT",
+            at=datetime.fromisoformat("2026-11-30T10:00:00Z"),
+            location="Office",
+            staff_id=subject.practitioner_id,
+        ).external_id
     return users, values, actions, by_verb
 
 
@@ -257,6 +281,7 @@ def test_every_post_route_by_every_role_is_allowed_or_refused_as_documented(case
         before = case_data()
         for key, name, verb in routes():
             kwargs = {p: values.get(p, "") for p in ("crn", "aid", "public_id", "code", "kind") if p in _params(name)}
+            kwargs = {p: values.get(p, "") for p in (*KWARGS, "appointment") if p in _params(name)}
             if verb is not None:
                 kwargs["verb" if "verb" in _params(name) else "step"] = verb
             if "action_id" in _params(name):
@@ -279,6 +304,9 @@ def test_every_post_route_by_every_role_is_allowed_or_refused_as_documented(case
                 elif key in ALLOWED and not allowed and (status != 403 or changed):
                     failures.append(f"{key} as {who}: {status}{' and wrote' if changed else ''}, expected 403")
     assert not failures, "\n".join(failures)
+
+
+KWARGS = ("crn", "aid", "public_id", "code")
 
 
 def _params(name: str) -> set[str]:

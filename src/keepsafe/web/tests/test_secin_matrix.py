@@ -18,6 +18,7 @@ from django.test import Client
 
 from keepsafe.actions.models import Action
 from keepsafe.api.v1 import api
+from keepsafe.people.models import Appointment
 from keepsafe.risk.models import Assessment
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.sharing.services import api_key_issue
@@ -71,6 +72,10 @@ def fillers(crn: str) -> dict:
         "kind": lambda: "case-summary",  # issue 14 §5: case documents
         "check_id": lambda: (
             CheckRequest.objects.filter(person__crn=crn).values_list("public_id", flat=True).first() or NO_SUCH_CHECK
+        ),
+        # issue 14
+        "appointment": lambda: (
+            Appointment.objects.filter(person__crn=crn).values_list("external_id", flat=True).first() or "APT-NONE"
         ),
     }
 

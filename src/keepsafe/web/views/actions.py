@@ -37,6 +37,7 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.people.models import Contact, Event, Requirement
+from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.web.views.case import _case
 from keepsafe.web.views.common import PAGE_SIZE, actor_of, page_count, page_number, query_without_page
@@ -122,7 +123,7 @@ def case_actions(
         Action.objects.filter(person=person).select_related("owner", "event").prefetch_related("log").order_by("due")
     )
     open_rows = _rows([a for a in actions if a.status == Action.Status.OPEN], now)
-    contacts = {c.external_id: c for c in Contact.objects.filter(person=person, outcome="FAILED_TO_ATTEND")}
+    contacts = {c.external_id: c for c in Contact.objects.filter(person=person, outcome__in=ENFORCEABLE_OUTCOMES)}
     checks = list(CheckRequest.objects.filter(person=person).select_related("response_record", "partner"))
     for row in open_rows:
         a = row["action"]

@@ -42,6 +42,7 @@ TABS = [
     ("case", "Overview"),
     ("case-risk", "Risk"),
     ("case-actions", "Actions"),
+    ("case-appointments", "Appointments"),  # issue 14
     ("case-chronology", "Chronology"),
     ("case-sentence", "Sentence"),
     ("case-flags", "Flags"),

@@ -1,0 +1,198 @@
+"""Appointment pages (issue 14): the Appointments tab, booking (GOV.UK date input, double-booking warning), outcomes,
+contacts and the diary, with the error summary, typed input kept and nothing written on bad input."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import time_machine
+from django.test import Client
+
+from keepsafe.actions.models import Action
+from keepsafe.actions.services.manage import refresh
+from keepsafe.audit.models import AuditEvent
+from keepsafe.people.models import Appointment, AppointmentChange, Contact, Person
+from keepsafe.testing.fixtures import make_person, org_with_managers
+from keepsafe.workforce.models import Staff, User
+
+pytestmark = pytest.mark.django_db
+NOW = "2026-11-23T10:00:00Z"  # a Monday; Europe/London is on GMT
+
+
+@pytest.fixture
+def ada(imported) -> Client:
+    person = make_person("X300001", contacts=[], records=[], assessments=[], registrations=[])
+    hidden = make_person("X300002", contacts=[], records=[], assessments=[], registrations=[], excluded=["STF0001"])
+    imported(org_with_managers() | {"people": [person, hidden]})
+    user = User.objects.create(username="ada", staff=Staff.objects.get(code="STF0001"), role="PRACTITIONER")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _book(client: Client, **changes: str):
+    data = {
+        "type": "OFFICE_VISIT",
+        "at-day": "25",
+        "at-month": "11",
+        "at-year": "2026",
+        "at-time": "10:30",
+        "location": "Manchester North office",
+        "staff": str(Staff.objects.get(code="STF0001").pk),
+    } | changes
+    return client.post("/case/X300001/appointments/new", data)
+
+
+def _title(html: str) -> str:
+    found = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert found
+    return found.group(1).strip()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_book_shows_a_success_banner_and_the_appointment_on_the_tab(ada):
+    response = _book(ada)
+    assert response.status_code == 302
+    assert response["Location"] == "/case/X300001/appointments"
+    page = ada.get("/case/X300001/appointments").content.decode()
+    assert 'data-testid="success-banner"' in page
+    assert "Appointment booked" in page
+    assert "25 November 2026 at 10:30" in page
+    assert "Office appointment" in page
+    assert "Ada Jones" in page
+    assert _title(page).startswith("Appointments")
+    assert 'aria-current="page">Appointments<' in page
+    # the banner is shown once
+    assert 'data-testid="success-banner"' not in ada.get("/case/X300001/appointments").content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"at-day": "", "at-month": "", "at-year": ""}, "at", "Enter the date"),
+        ({"at-month": ""}, "at", "The date must include a month"),
+        ({"at-day": "31", "at-month": "2"}, "at", "The date must be a real date"),
+        ({"at-time": "25:00"}, "at-time", "Enter a time in the 24-hour clock"),
+        ({"at-time": ""}, "at-time", "Enter the time"),
+        ({"at-day": "20"}, "at", "must be in the future"),
+        ({"type": ""}, "type", "Choose the type of appointment"),
+        ({"staff": ""}, "staff", "Choose who the appointment is with"),
+        ({"staff": "999999"}, "staff", "from the list"),
+    ],
+)
+def test_bad_booking_input_gets_the_error_summary_keeps_the_input_and_writes_nothing(ada, changes, field, message):
+    response = _book(ada, **changes)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _title(html).startswith("Error: Book an appointment")
+    assert "govuk-error-summary" in html
+    assert message in html
+    assert f'href="#{field}' in html
+    assert 'value="Manchester North office"' in html  # typed input kept
+    assert not Appointment.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_double_booking_warns_then_books_when_confirmed(ada):
+    assert _book(ada).status_code == 302
+    warned = _book(ada, **{"at-time": "11:00"})
+    html = warned.content.decode()
+    assert warned.status_code == 200
+    assert 'data-testid="double-booking"' in html
+    assert "Ada Jones already has an appointment at 25 November 2026 at 10:30" in html
+    assert Appointment.objects.count() == 1
+    assert _book(ada, **{"at-time": "11:00", "confirm": "yes"}).status_code == 302
+    assert Appointment.objects.count() == 2
+
+
+def test_fail_to_attend_then_enforcement_decision_through_the_pages(ada):
+    with time_machine.travel(NOW, tick=False):
+        _book(ada)
+    appointment = Appointment.objects.get()
+    with time_machine.travel("2026-11-25T12:00:00Z", tick=False):
+        ada.force_login(User.objects.get(username="ada"))  # a new session: the old one went idle
+        page = ada.get("/case/X300001/appointments").content.decode()
+        assert "Outcome needed" in page
+        url = f"/case/X300001/appointments/{appointment.external_id}/outcome"
+        bad = ada.post(url, {"outcome": "ACCEPTABLE_ABSENCE", "notes": "Rang in sick"})
+        assert _title(bad.content.decode()).startswith("Error:")
+        assert "Enter the evidence for the absence" in bad.content.decode()
+        assert "Rang in sick</textarea>" in bad.content.decode()
+        assert not Contact.objects.exists()
+        assert ada.post(url, {"outcome": "FAILED_TO_ATTEND", "notes": ""}).status_code == 302
+        refresh(Person.objects.get(crn="X300001").pk)
+        assert "Outcome recorded: Failed to attend" in ada.get("/case/X300001/appointments").content.decode()
+        action = Action.objects.get(type="ENFORCEMENT_DECISION", status="OPEN")
+        response = ada.post(
+            f"/case/X300001/actions/{action.pk}/enforcement",
+            {f"decision-{action.pk}": "WARNING", f"notes-{action.pk}": "Warning letter sent"},
+        )
+        assert response.status_code == 302
+        refresh(Person.objects.get(crn="X300001").pk)
+        chronology = ada.get("/case/X300001/chronology").content.decode()
+    action.refresh_from_db()
+    assert action.status == "DONE"
+    assert "Office appointment: Failed to attend" in chronology
+
+
+@time_machine.travel(NOW, tick=False)
+def test_reschedule_keeps_history_and_shows_errors(ada):
+    _book(ada)
+    appointment = Appointment.objects.get()
+    url = f"/case/X300001/appointments/{appointment.external_id}/reschedule"
+    data = {"at-day": "26", "at-month": "11", "at-year": "2026", "at-time": "09:00", "reason": ""}
+    bad = ada.post(url, data)
+    assert _title(bad.content.decode()).startswith("Error: Reschedule")
+    assert not AppointmentChange.objects.exists()
+    assert ada.post(url, data | {"reason": "Court date"}).status_code == 302
+    assert AppointmentChange.objects.get().reason == "Court date"
+    assert "Appointment rescheduled" in ada.get("/case/X300001/appointments").content.decode()
+    assert ada.get("/case/X300001/appointments/APT-NOPE/outcome").status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_record_a_contact_in_the_past_with_notes(ada):
+    data = {"type": "PHONE", "at-day": "23", "at-month": "11", "at-year": "2026", "at-time": "09:15", "notes": ""}
+    bad = ada.post("/case/X300001/contacts/new", data)
+    assert "Enter notes on the contact" in bad.content.decode()
+    assert not Contact.objects.exists()
+    future = ada.post("/case/X300001/contacts/new", data | {"at-time": "11:00", "notes": "Called"})
+    assert "must be in the past" in future.content.decode()
+    assert not Contact.objects.exists()
+    assert ada.post("/case/X300001/contacts/new", data | {"notes": "Spoke about his housing"}).status_code == 302
+    contact = Contact.objects.get()
+    assert (contact.type, contact.notes, contact.staff.code) == ("PHONE", "Spoke about his housing", "STF0001")
+
+
+def test_diary_day_and_week_list_my_appointments_on_cases_i_may_see(ada):
+    with time_machine.travel(NOW, tick=False):
+        _book(ada)
+        _book(ada, **{"at-day": "27", "at-time": "14:00"})
+        hidden = Person.objects.get(crn="X300002")
+        Appointment.objects.create(
+            person=hidden,
+            external_id="APT-HIDDEN",
+            type="OFFICE_VISIT",
+            at="2026-11-25T15:00:00Z",
+            staff=Staff.objects.get(code="STF0001"),
+            booked_at=NOW,
+            booked_by="system",
+        )
+        day = ada.get("/diary?view=day&date=2026-11-25").content.decode()
+        week = ada.get("/diary?view=week&date=2026-11-25").content.decode()
+        assert ada.get("/diary?date=not-a-date").status_code == 200
+        assert 'href="/diary"' in ada.get("/caseload").content.decode()  # in the navigation
+        assert day.count('data-testid="diary-row"') == 1
+    assert "X300001" in day
+    assert "X300002" not in day
+    assert week.count('data-testid="diary-row"') == 2
+    assert "week beginning 23 November 2026" in week
+    assert "date=2026-11-16" in week
+    assert "date=2026-11-30" in week
+    assert "date=2026-11-24" in day
+    assert "date=2026-11-26" in day
+    event = AuditEvent.objects.filter(action="DIARY_VIEW").order_by("pk").first()
+    assert event is not None
+    assert event.details["crns"] == ["X300001"]

@@ -1,0 +1,298 @@
+"""Appointments and contacts (issue 14): the case's Appointments tab, booking, rescheduling, recording outcomes and
+contacts, and my diary. Views are thin: services write, `cases.appointments` reads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from keepsafe.cases.appointments import appointment_for_case, appointments_for_case, diary, staff_choices
+from keepsafe.core import clock
+from keepsafe.core.errors import ValidationError
+from keepsafe.people.appointment_services import appointment_book, appointment_reschedule, new_appointment_id
+from keepsafe.people.models import Person
+from keepsafe.people.rules.appointments import DoubleBookingError, contact_problems
+from keepsafe.people.rules.case_work import Work
+from keepsafe.people.rules.vocabulary import APPOINTMENT_TYPES, CONTACT_TYPE_LABELS, OUTCOME_LABELS, ContactType
+from keepsafe.people.selectors import case_write_check
+from keepsafe.records.services import appointment_outcome_record, contact_add
+from keepsafe.web.views.case import _case
+from keepsafe.web.views.common import actor_of
+
+TYPE_OPTIONS = [(t.value, CONTACT_TYPE_LABELS[t]) for t in APPOINTMENT_TYPES]
+CONTACT_OPTIONS = [(t.value, CONTACT_TYPE_LABELS[t]) for t in ContactType if t is not ContactType.APPOINTMENT]
+OUTCOME_OPTIONS = [(o.value, label) for o, label in OUTCOME_LABELS.items()]
+TAB = "case-appointments"
+
+
+def when_from(post: Any, prefix: str) -> tuple[datetime | None, dict[str, str]]:
+    """A GOV.UK date input (prefix-day, -month, -year) and a time (prefix-time, 24-hour HH:MM) as a local instant,
+    or the errors saying which part is wrong."""
+    parts = {p: (post.get(f"{prefix}-{p}") or "").strip() for p in ("day", "month", "year")}
+    clock_text = (post.get(f"{prefix}-time") or "").strip()
+    missing = [p for p in ("day", "month", "year") if not parts[p]]
+    errors: dict[str, str] = {}
+    day: date | None = None
+    if len(missing) == 3:
+        errors[prefix] = "Enter the date"
+    elif missing:
+        errors[prefix] = f"The date must include a {' and '.join(missing)}"
+    else:
+        try:
+            day = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+            if len(parts["year"]) != 4:
+                raise ValueError
+        except ValueError:
+            errors[prefix] = "The date must be a real date, like 27 3 2027"
+    moment: time | None = None
+    if not clock_text:
+        errors[f"{prefix}-time"] = "Enter the time"
+    else:
+        try:
+            hours, minutes = clock_text.replace(".", ":").split(":")
+            moment = time(int(hours), int(minutes))
+        except ValueError:
+            errors[f"{prefix}-time"] = "Enter a time in the 24-hour clock, like 14:30"
+    if day is None or moment is None:
+        return None, errors
+    return timezone.make_aware(datetime.combine(day, moment)), errors
+
+
+def _form(request: HttpRequest, *names: str) -> dict[str, str]:
+    return {n: request.POST.get(n, "") for n in names}
+
+
+def _summary(errors: dict[str, str]) -> list[dict[str, str]]:
+    """The error summary: each problem links to its field (the first input of a date)."""
+    return [{"text": r, "href": f"#{f}-day" if f in ("at",) else f"#{f}"} for f, r in errors.items()]
+
+
+def _errors(problems: list[tuple[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for field, reason in problems:
+        out.setdefault(field, reason)
+    return out
+
+
+def _service_errors(exc: ValidationError, parsing: dict[str, str]) -> dict[str, str]:
+    """The service's problems, less its "no date and time" when the date input already said which part is wrong."""
+    found = _errors(exc.problems)
+    if parsing:
+        found.pop("at", None)
+    return found | parsing
+
+
+def _writer(request: HttpRequest, person: Person) -> None:
+    """Only staff who work the case reach a form (people/rules/case_work.py): a 403 before any input is read."""
+    case_write_check(actor=actor_of(request), person=person, work=Work.CASE)
+
+
+def case_appointments(request: HttpRequest, crn: str) -> HttpResponse:
+    person, context = _case(request, crn, TAB)
+    upcoming, past = appointments_for_case(person, clock.now())
+    context.update(
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "type_labels": CONTACT_TYPE_LABELS,
+            "outcome_labels": OUTCOME_LABELS,
+            "title": f"Appointments – {person.forename} {person.surname} ({person.crn})",
+        }
+    )
+    return render(request, "case/appointments.html", context)
+
+
+def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
+    person, context = _case(request, crn, TAB)
+    _writer(request, person)
+    actor = actor_of(request)
+    form = _form(request, "type", "location", "staff", "at-day", "at-month", "at-year", "at-time")
+    if request.method == "GET":
+        form["staff"] = str(actor.staff_id or "")
+    errors: dict[str, str] = {}
+    clash: list[datetime] = []
+    if request.method == "POST":
+        at, errors = when_from(request.POST, "at")
+        staff_id = int(form["staff"]) if form["staff"].isdigit() else None
+        try:
+            appointment_book(
+                actor=actor,
+                person=person,
+                type=form["type"],
+                at=at,
+                location=form["location"],
+                staff_id=staff_id,
+                confirmed=request.POST.get("confirm") == "yes",
+            )
+        except ValidationError as exc:
+            errors = _service_errors(exc, errors)
+        except DoubleBookingError as exc:
+            clash = exc.clashes
+        else:
+            if not errors:
+                messages.success(request, "Appointment booked")
+                return redirect("web:case-appointments", crn=person.crn)
+    options = staff_choices(person)
+    context.update(
+        {
+            "form": form,
+            "errors": errors,
+            "page_errors": _summary(errors),
+            "clash": clash,
+            "type_options": TYPE_OPTIONS,
+            "staff_options": options,
+            "clash_with": dict(options).get(int(form["staff"]) if form["staff"].isdigit() else 0, "The practitioner"),
+            "title": f"Book an appointment – {person.crn}",
+        }
+    )
+    return render(request, "case/appointment_new.html", context)
+
+
+def appointment_reschedule_view(request: HttpRequest, crn: str, appointment: str) -> HttpResponse:
+    person, context = _case(request, crn, TAB)
+    _writer(request, person)
+    booked = appointment_for_case(person, appointment)
+    if booked is None:
+        raise Http404
+    form = _form(request, "reason", "at-day", "at-month", "at-year", "at-time")
+    errors: dict[str, str] = {}
+    clash: list[datetime] = []
+    if request.method == "POST":
+        at, errors = when_from(request.POST, "at")
+        try:
+            appointment_reschedule(
+                actor=actor_of(request),
+                appointment=booked,
+                at=at,
+                reason=form["reason"],
+                confirmed=request.POST.get("confirm") == "yes",
+            )
+        except ValidationError as exc:
+            errors = _service_errors(exc, errors)
+        except DoubleBookingError as exc:
+            clash = exc.clashes
+        else:
+            if not errors:
+                messages.success(request, "Appointment rescheduled")
+                return redirect("web:case-appointments", crn=person.crn)
+    context.update(
+        {
+            "appointment": booked,
+            "form": form,
+            "errors": errors,
+            "page_errors": _summary(errors),
+            "clash": clash,
+            "type_labels": CONTACT_TYPE_LABELS,
+            "title": f"Reschedule an appointment – {person.crn}",
+        }
+    )
+    return render(request, "case/appointment_reschedule.html", context)
+
+
+def appointment_outcome_view(request: HttpRequest, crn: str, appointment: str) -> HttpResponse:
+    person, context = _case(request, crn, TAB)
+    _writer(request, person)
+    booked = appointment_for_case(person, appointment)
+    if booked is None:
+        raise Http404
+    form = _form(request, "outcome", "notes", "absence_reason", "absence_evidence")
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            appointment_outcome_record(actor=actor_of(request), appointment=booked, **form)
+        except ValidationError as exc:
+            errors = _errors(exc.problems)
+        else:
+            messages.success(request, f"Outcome recorded: {OUTCOME_LABELS[form['outcome']]}")  # type: ignore[index]
+            return redirect("web:case-appointments", crn=person.crn)
+    context.update(
+        {
+            "appointment": booked,
+            "form": form,
+            "errors": errors,
+            "page_errors": _summary(errors),
+            "outcome_options": OUTCOME_OPTIONS,
+            "type_labels": CONTACT_TYPE_LABELS,
+            "title": f"Record the outcome of an appointment – {person.crn}",
+        }
+    )
+    return render(request, "case/appointment_outcome.html", context)
+
+
+def contact_new(request: HttpRequest, crn: str) -> HttpResponse:
+    person, context = _case(request, crn, TAB)
+    _writer(request, person)
+    actor = actor_of(request)
+    form = _form(request, "type", "notes", "at-day", "at-month", "at-year", "at-time")
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        at, errors = when_from(request.POST, "at")
+        problems = contact_problems(type=form["type"], at=at, now=clock.now(), notes=form["notes"])
+        errors = _errors([p for p in problems if p[0] != "at" or "at" not in errors]) | errors
+        if not errors:
+            try:
+                contact_add(
+                    actor=actor,
+                    person=person,
+                    external_id=new_appointment_id(person, "CON"),
+                    type=form["type"],
+                    at=at,
+                    staff_id=actor.staff_id,
+                    outcome="ATTENDED",
+                    notes=form["notes"].strip(),
+                )
+            except ValidationError as exc:
+                errors = _errors(exc.problems)
+            else:
+                messages.success(request, "Contact recorded")
+                return redirect("web:case-appointments", crn=person.crn)
+    context.update(
+        {
+            "form": form,
+            "errors": errors,
+            "page_errors": _summary(errors),
+            "type_options": CONTACT_OPTIONS,
+            "title": f"Record a contact – {person.crn}",
+        }
+    )
+    return render(request, "case/contact_new.html", context)
+
+
+def diary_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    view = "week" if request.GET.get("view") == "week" else "day"
+    try:
+        day = date.fromisoformat(request.GET.get("date") or "") if request.GET.get("date") else clock.today()
+    except ValueError:
+        day = clock.today()
+    start = day - timedelta(days=day.weekday()) if view == "week" else day
+    length = 7 if view == "week" else 1
+    rows = diary(viewer=actor, start=start, days=length)
+    days = [
+        (start + timedelta(days=i), [r for r in rows if timezone.localdate(r.at) == start + timedelta(days=i)])
+        for i in range(length)
+    ]
+    step = timedelta(days=length)
+    what = f"week beginning {start:%-d %B %Y}" if view == "week" else f"{day:%A %-d %B %Y}"
+    return render(
+        request,
+        "pages/diary.html",
+        {
+            "view": view,
+            "day": day,
+            "days": days,
+            "count": len(rows),
+            "previous": (start - step).isoformat(),
+            "next": (start + step).isoformat(),
+            "today": clock.today().isoformat(),
+            "type_labels": CONTACT_TYPE_LABELS,
+            "outcome_labels": OUTCOME_LABELS,
+            "has_staff": actor.staff_id is not None,
+            "title": f"My diary: {what}",
+        },
+    )
