@@ -11,7 +11,7 @@ from django.db import transaction
 from keepsafe.audit.services import audit_record
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
-from keepsafe.core.signals import announce_case_changed
+from keepsafe.core.signals import announce_case_changed, announce_information_arrived
 from keepsafe.people import services as people_services
 from keepsafe.people.models import Contact, Person, Registration
 from keepsafe.people.rules.case_work import Work
@@ -102,6 +102,7 @@ def record_add(
         details={"record": external_id, "source": source, "kind": kind},
     )
     announce_case_changed([person.pk], "record")
+    announce_information_arrived(person.pk, record.pk, actor.staff_id)  # issue 14 §3: tell who holds the case
     return record, True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from keepsafe.actions.inbox import unread_count
 from keepsafe.core.actor import Role
 
 
@@ -22,6 +23,14 @@ def nav_items(user, role: Role) -> list[dict[str, str]]:
         items.append({"text": "Team actions", "href": reverse("web:actions-team")})
     if role in (Role.HEAD_OF_PDU, Role.REGIONAL_LEADER):
         items.append({"text": "PDU actions", "href": reverse("web:actions-pdu")})
+    # --- issue 14 §3, §8 (helper "flags"): notifications with the unread count; accounts for administrators ---
+    if staff is not None:
+        unread = unread_count(staff.pk)
+        text = f"Notifications ({unread} unread)" if unread else "Notifications"
+        items.append({"text": text, "href": reverse("web:notifications")})
+    if role is Role.ADMINISTRATOR:
+        items.append({"text": "Accounts", "href": reverse("web:accounts")})
+    # --- end of helper "flags" block ---
     items.append({"text": "Search", "href": reverse("web:search")})
     if role in (Role.AUDITOR, Role.ADMINISTRATOR):
         items.append({"text": "Audit trail", "href": reverse("web:audit")})

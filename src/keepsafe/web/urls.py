@@ -1,6 +1,9 @@
 from django.urls import path
 
+from keepsafe.web.views import accounts as account_views  # issue 14 §8 (helper "flags")
 from keepsafe.web.views import actions, audit, auth, case, caseload, risk, search, sharing
+from keepsafe.web.views import flags as flag_views  # issue 14 §2 (helper "flags")
+from keepsafe.web.views import notifications as notification_views  # issue 14 §3 (helper "flags")
 
 app_name = "web"
 
@@ -36,4 +39,11 @@ urlpatterns = [
     path("case/<str:crn>/checks/<str:public_id>/acted-on", actions.check_acted_on, name="check-acted-on"),
     path("case/<str:crn>/recall", actions.recall_page, name="case-recall"),
     path("case/<str:crn>/recall/<str:step>", actions.recall_post, name="recall-post"),
+    # --- issue 14 §2, §3, §8 (helper "flags"): flags, notifications, accounts ---
+    path("case/<str:crn>/flags/new", flag_views.flag_new, name="flag-new"),
+    path("case/<str:crn>/flags/<int:registration_id>/review", flag_views.flag_review, name="flag-review"),
+    path("case/<str:crn>/flags/<int:registration_id>/end", flag_views.flag_end, name="flag-end"),
+    path("notifications", notification_views.notifications_page, name="notifications"),
+    path("admin/accounts", account_views.accounts_page, name="accounts"),
+    # --- end of helper "flags" block ---
 ]

@@ -18,6 +18,7 @@ from django.test import Client
 
 from keepsafe.actions.models import Action
 from keepsafe.api.v1 import api
+from keepsafe.people.models import Registration
 from keepsafe.risk.models import Assessment
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.sharing.services import api_key_issue
@@ -70,6 +71,10 @@ def fillers(crn: str) -> dict:
         "external_id": lambda: f"CAD-{crn}",
         "check_id": lambda: (
             CheckRequest.objects.filter(person__crn=crn).values_list("public_id", flat=True).first() or NO_SUCH_CHECK
+        ),
+        # issue 14 (helper "flags"): a flag of the case, when it has one
+        "registration_id": lambda: (
+            Registration.objects.filter(person__crn=crn).values_list("pk", flat=True).first() or 1
         ),
     }
 
