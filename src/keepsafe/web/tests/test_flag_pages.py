@@ -69,7 +69,8 @@ def test_add_a_flag_then_review_it_then_end_it_and_the_review_action_closes(site
             follow=True,
         )
         body = answer.content.decode()
-        assert "MAPPA flag added" in body and 'data-testid="success-banner"' in body
+        assert "MAPPA flag added" in body
+        assert 'data-testid="success-banner"' in body
         assert "Level 2 – multi-agency meetings, Category 2 – violent offender" in body  # codes as words
         flag = Registration.objects.get(person__crn=CRN, type__code="MAPP")
         assert (flag.level, flag.category, flag.next_review) == ("M2", "M2", date(2027, 2, 20))  # MAPPA: 3 months
@@ -89,7 +90,8 @@ def test_add_a_flag_then_review_it_then_end_it_and_the_review_action_closes(site
         action.refresh_from_db()
         assert action.status == "DONE"
         order.refresh_from_db()
-        assert order.last_reviewed == date(2026, 11, 23) and order.next_review == date(2027, 5, 23)
+        assert order.last_reviewed == date(2026, 11, 23)
+        assert order.next_review == date(2027, 5, 23)
 
         # Amend the MAPPA flag's level at a review.
         c.post(
@@ -110,7 +112,8 @@ def test_add_a_flag_then_review_it_then_end_it_and_the_review_action_closes(site
         )
         assert "MAPPA flag ended" in answer.content.decode()
         flag.refresh_from_db()
-        assert flag.end == date(2026, 11, 23) and flag.end_reason == "MAPPA management ended at the meeting"
+        assert flag.end == date(2026, 11, 23)
+        assert flag.end_reason == "MAPPA management ended at the meeting"
         assert flag.next_review is None
 
 
@@ -140,16 +143,21 @@ def test_bad_input_is_reported_by_field_kept_and_nothing_is_written(site):
         body = answer.content.decode()
         assert answer.status_code == 200
         assert "<title>Error: Add a flag" in body
-        assert 'href="#start-day"' in body and "The start date must be a real date" in body
-        assert 'href="#end-day"' in body and "The end date must include a month" in body
-        assert 'href="#level"' in body and "Choose the MAPPA level" in body
-        assert "typed notes kept" in body and 'value="31"' in body
+        assert 'href="#start-day"' in body
+        assert "The start date must be a real date" in body
+        assert 'href="#end-day"' in body
+        assert "The end date must include a month" in body
+        assert 'href="#level"' in body
+        assert "Choose the MAPPA level" in body
+        assert "typed notes kept" in body
+        assert 'value="31"' in body
         assert case_rows() == before
 
         order = Registration.objects.get(person__crn=CRN, type__code="RSTO")
         answer = client().post(f"/case/{CRN}/flags/{order.pk}/review", {"decision": "END", "notes": ""})
         body = answer.content.decode()
-        assert "Enter the review date" in body and "Enter the end date" in body
+        assert "Enter the review date" in body
+        assert "Enter the end date" in body
         answer = client().post(
             f"/case/{CRN}/flags/{order.pk}/review",
             {"decision": "AMEND", "notes": "", "flag_notes": order.notes}
@@ -157,7 +165,9 @@ def test_bad_input_is_reported_by_field_kept_and_nothing_is_written(site):
             | date_parts("amend_end", order.end),
         )
         body = answer.content.decode()
-        assert "Say what the review found" in body and "is in the future" in body and "Nothing was amended" in body
+        assert "Say what the review found" in body
+        assert "is in the future" in body
+        assert "Nothing was amended" in body
         answer = client().post(
             f"/case/{CRN}/flags/{order.pk}/end", {"reason": " "} | date_parts("end", date(2020, 1, 1))
         )
@@ -207,7 +217,8 @@ def test_a_domestic_abuse_answer_adds_its_flag_and_is_acted_on_in_one_step(site)
         page = client().get(f"/case/{CRN}/actions").content.decode()
         assert f"/case/{CRN}/flags/new?check={check.public_id}" in page
         form = client().get(f"/case/{CRN}/flags/new?check={check.public_id}").content.decode()
-        assert '<option value="ADVP"' in form and '<option value="RSTO"' not in form  # only what it justifies
+        assert '<option value="ADVP"' in form
+        assert '<option value="RSTO"' not in form
         before = case_rows()
         bad = client().post(
             f"/case/{CRN}/flags/new",
@@ -223,7 +234,8 @@ def test_a_domestic_abuse_answer_adds_its_flag_and_is_acted_on_in_one_step(site)
         )
         assert "the domestic abuse check is recorded as acted on" in answer.content.decode()
         check.refresh_from_db()
-        assert check.acted_on_outcome == "FLAG" and check.acted_on_by == "STF0001"
+        assert check.acted_on_outcome == "FLAG"
+        assert check.acted_on_by == "STF0001"
         assert Registration.objects.filter(person=person, type__code="ADVP").count() == 1
 
 
