@@ -57,7 +57,8 @@ def _mine(staff_id: int) -> Q:
 
 
 def _visible(notes: list[Notification], staff_id: int) -> list[tuple[Notification, str]]:
-    """The notifications the recipient may see, each with the body to show (a digest without hidden cases' lines)."""
+    """The notifications the recipient may see, each with the body to show (a digest without hidden cases' lines;
+    its `cases` then name only the cases shown — the row is not saved)."""
     lists = access_lists({pk for note in notes for pk in note.cases})
     out = []
     for note in notes:
@@ -76,6 +77,7 @@ def _visible(notes: list[Notification], staff_id: int) -> list[tuple[Notificatio
         if kept:
             from keepsafe.actions.services.digest import digest_body
 
+            note.cases = [pk for pk in note.cases if pk not in hidden]
             out.append((note, digest_body(str(note.parts.get("day", "")), kept)))
     return out
 
