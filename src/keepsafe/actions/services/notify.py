@@ -224,7 +224,9 @@ def information_notify(sender: object, person_id: int, record_id: int, by_staff_
     person = record.person
     recipients = [
         s
-        for s in Staff.objects.filter(pk__in={person.practitioner_id, person.prison_offender_manager_id} - {None})
+        for s in Staff.objects.filter(
+            pk__in=[pk for pk in (person.practitioner_id, person.prison_offender_manager_id) if pk is not None]
+        )
         if s.pk != by_staff_id
     ]
     if not recipients:

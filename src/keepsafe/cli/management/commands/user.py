@@ -57,7 +57,7 @@ class Command(BaseCommand):
                     password=password,
                 )
                 self.stdout.write(
-                    f"account {user.username} created for staff {user.staff.code} as {Role(user.role).label}"
+                    f"account {user.username} created for staff {options['staff'].strip()} as {Role(user.role).label}"
                 )
                 if generated:
                     self.stdout.write(
