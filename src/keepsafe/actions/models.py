@@ -116,9 +116,10 @@ class Notification(models.Model):
         REMINDER = "REMINDER"
         ESCALATION = "ESCALATION"
         DIGEST = "DIGEST"
+        NEW_INFORMATION = "NEW_INFORMATION"  # issue 14 §3: a record arrived on a case the recipient holds
 
     recipient = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -131,9 +132,14 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     failed_at = models.DateTimeField(null=True, blank=True)
+    # issue 14 §3 (helper "flags"): the notifications page in Keepsafe; unread until its recipient marks it read.
+    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["sent_at"], name="notification_unsent")]
+        indexes = [
+            models.Index(fields=["sent_at"], name="notification_unsent"),
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+        ]
         ordering = ["created_at", "id"]
 
 

@@ -168,3 +168,13 @@ def metrics_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         except ValueError as exc:
             raise RuntimeError(f"KEEPSAFE_METRICS_NETWORKS: {part!r} is not a network (e.g. 10.0.0.0/8)") from exc
     return networks
+
+
+def base_url(default: str = "http://127.0.0.1:8000") -> str:
+    """issue 14 §3: the address emails link to (scheme and host, no trailing slash), e.g. https://keepsafe.example."""
+    value = os.environ.get("KEEPSAFE_BASE_URL", default).strip().rstrip("/")
+    if not value.startswith(("https://", "http://")) or any(c in value for c in " \r\n\x00?#"):
+        raise RuntimeError(
+            f"KEEPSAFE_BASE_URL must be an http(s) address such as https://keepsafe.example, got {value!r}"
+        )
+    return value

@@ -30,7 +30,7 @@ from keepsafe.people.models import (
     RequirementVersion,
 )
 from keepsafe.people.rules.case_work import Work
-from keepsafe.people.rules.registration_review import next_review_date
+from keepsafe.people.rules.registration_review import ReviewDecision, next_review_date
 from keepsafe.people.rules.vocabulary import MAPPA_CATEGORIES, MAPPA_LEVELS, ContactOutcome, ContactType
 from keepsafe.people.selectors import case_write_check
 
@@ -250,24 +250,33 @@ def registration_amend(
     notes: str,
     reason: str,
     known_from: datetime | None = None,
+    mappa: tuple[str | None, str | None] | None = None,
 ) -> bool:
-    """Change a flag's dates and notes (a varied or renewed order); returns whether anything changed.
-    `known_from` as for `registration_add`."""
+    """Change a flag's dates and notes (a varied or renewed order) and, given `mappa` (level, category), a MAPPA
+    registration's level and category; returns whether anything changed. `known_from` as for `registration_add`."""
     case_write_check(actor=actor, person=registration.person, work=Work.CUSTODY)
-    if end is not None and end < start:
-        raise ValidationError([("end", f"end {end} is before start {start}")])
+    problems = [("end", f"end {end} is before start {start}")] if end is not None and end < start else []
+    if mappa is not None:
+        problems += mappa_problems(registration.type.code, *mappa)
+    if problems:
+        raise ValidationError(problems)
     before = {"start": registration.start, "end": registration.end, "notes": registration.notes}
     after = {"start": start, "end": end, "notes": notes}
+    if mappa is not None:
+        before |= {"level": registration.level, "category": registration.category}
+        after |= {"level": mappa[0], "category": mappa[1]}
     if before == after:
         return False
     registration.start, registration.end, registration.notes = start, end, notes
+    if mappa is not None:
+        registration.level, registration.category = mappa
     registration.next_review = next_review_date(
         review_months=registration.type.review_months,
         start=start,
         last_reviewed=registration.last_reviewed,
         end=end,
     )
-    registration.save(update_fields=["start", "end", "notes", "next_review"])
+    registration.save(update_fields=["start", "end", "notes", "next_review", "level", "category"])
     _registration_changed(
         actor,
         registration,
@@ -294,6 +303,72 @@ def registration_remove(*, actor: Actor, registration: Registration, ended_on: d
     _registration_changed(
         actor, registration, RegistrationHistory.Action.REMOVED, reason, "REGISTRATION_REMOVE", {"end": str(ended_on)}
     )
+    return registration
+
+
+# --- issue 14 §2 (helper "flags"): a review that keeps, amends or ends a flag ----------------------------------------
+
+
+@transaction.atomic
+def registration_review_decide(
+    *,
+    actor: Actor,
+    registration: Registration,
+    decision: ReviewDecision,
+    notes: str,
+    reviewed_on: date,
+    end: date | None = None,
+    flag_notes: str | None = None,
+    mappa: tuple[str | None, str | None] | None = None,
+) -> Registration:
+    """nDelius "Review registration": every decision is recorded as a review (so it answers the REGISTRATION_REVIEW
+    action), then the amendment or the end, all in one transaction. Every problem is reported at once, by field."""
+    case_write_check(actor=actor, person=registration.person, work=Work.CUSTODY)
+    today = clock.today()
+    problems: list[tuple[str, str]] = []
+    if registration.end is not None and registration.end <= today:
+        problems.append(("decision", f"this flag ended on {registration.end}: there is nothing to review"))
+    if not notes.strip():
+        problems.append(("notes", "Say what the review found"))
+    if reviewed_on < registration.start:
+        problems.append(
+            ("reviewed_on", f"the review date {reviewed_on} is before the flag started {registration.start}")
+        )
+    if reviewed_on > today:
+        problems.append(("reviewed_on", f"the review date {reviewed_on} is in the future"))
+    if decision is ReviewDecision.END:
+        if end is None:
+            problems.append(("end", "Enter the date the flag ends"))
+        elif end < registration.start:
+            problems.append(("end", f"the end date {end} is before the flag started {registration.start}"))
+    if decision is ReviewDecision.AMEND:
+        if end is not None and end < registration.start:
+            problems.append(("end", f"the end date {end} is before the flag started {registration.start}"))
+        if mappa is not None:
+            problems += mappa_problems(registration.type.code, *mappa)
+        unchanged = (
+            end == registration.end
+            and (flag_notes is None or flag_notes == registration.notes)
+            and (mappa is None or mappa == (registration.level, registration.category))
+        )
+        if unchanged:
+            problems.append(("decision", "Nothing was amended: change the end date, notes or MAPPA level, or keep it"))
+    if problems:
+        raise ValidationError(problems)
+    registration_review(actor=actor, registration=registration, reviewed_on=reviewed_on, notes=notes)
+    if decision is ReviewDecision.AMEND:
+        registration_amend(
+            actor=actor,
+            registration=registration,
+            start=registration.start,
+            end=end,
+            notes=registration.notes if flag_notes is None else flag_notes,
+            reason=notes,
+            mappa=mappa,
+        )
+    elif decision is ReviewDecision.END:
+        assert end is not None
+        registration_remove(actor=actor, registration=registration, ended_on=end, reason=notes)
     return registration
 
 

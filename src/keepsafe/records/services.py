@@ -11,7 +11,7 @@ from django.db import transaction
 from keepsafe.audit.services import AuditEntry, audit_record, audit_record_many
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
-from keepsafe.core.signals import announce_case_changed
+from keepsafe.core.signals import announce_case_changed, announce_information_arrived
 from keepsafe.people import services as people_services
 from keepsafe.people.appointment_services import appointment_outcome
 from keepsafe.people.models import Appointment, Contact, Person, Registration
@@ -99,6 +99,7 @@ def record_add(
         details={"record": external_id, "source": source, "kind": kind},
     )
     announce_case_changed([person.pk], "record")
+    announce_information_arrived(person.pk, record.pk, actor.staff_id)  # issue 14 §3: tell who holds the case
     return record, True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from keepsafe.actions.inbox import unread_count
 from keepsafe.core.actor import Role
 
 
@@ -26,6 +27,14 @@ def nav_items(user, role: Role) -> list[dict[str, str]]:
         items.append({"text": "PDU actions", "href": reverse("web:actions-pdu")})
     if staff is not None and role in (Role.PRACTITIONER, Role.POM, Role.SPO, Role.HEAD_OF_PDU):  # issue 14
         items.append({"text": "My diary", "href": reverse("web:diary")})
+    # --- issue 14 §3, §8 (helper "flags"): notifications with the unread count; accounts for administrators ---
+    if staff is not None:
+        unread = unread_count(staff.pk)
+        text = f"Notifications ({unread} unread)" if unread else "Notifications"
+        items.append({"text": text, "href": reverse("web:notifications")})
+    if role is Role.ADMINISTRATOR:
+        items.append({"text": "Accounts", "href": reverse("web:accounts")})
+    # --- end of helper "flags" block ---
     items.append({"text": "Search", "href": reverse("web:search")})
     if role in (Role.AUDITOR, Role.ADMINISTRATOR):
         items.append({"text": "Audit trail", "href": reverse("web:audit")})

@@ -1,7 +1,10 @@
 from django.urls import path
 
+from keepsafe.web.views import accounts as account_views  # issue 14 §8 (helper "flags")
 from keepsafe.web.views import actions, appointments, assurance, audit, auth, case, caseload, risk, search, sharing
 from keepsafe.web.views import documents as documents_page  # issue 14 (helper "recall")
+from keepsafe.web.views import flags as flag_views  # issue 14 §2 (helper "flags")
+from keepsafe.web.views import notifications as notification_views  # issue 14 §3 (helper "flags")
 from keepsafe.web.views import region as region_page  # issue 14 (helper "recall")
 
 app_name = "web"
@@ -51,6 +54,13 @@ urlpatterns = [
     path("case/<str:crn>/documents/<str:public_id>", documents_page.document_page, name="case-document"),
     path("case/<str:crn>/documents/<str:public_id>/pdf", documents_page.document_pdf, name="case-document-pdf"),
     path("case/<str:crn>/documents/<str:public_id>/json", documents_page.document_json, name="case-document-json"),
+    # --- issue 14 §2, §3, §8 (helper "flags"): flags, notifications, accounts ---
+    path("case/<str:crn>/flags/new", flag_views.flag_new, name="flag-new"),
+    path("case/<str:crn>/flags/<int:registration_id>/review", flag_views.flag_review, name="flag-review"),
+    path("case/<str:crn>/flags/<int:registration_id>/end", flag_views.flag_end, name="flag-end"),
+    path("notifications", notification_views.notifications_page, name="notifications"),
+    path("admin/accounts", account_views.accounts_page, name="accounts"),
+    # --- end of helper "flags" block ---
 ]
 
 # --- issue 14: appointments, contacts and the diary ------------------------------------------------------------------

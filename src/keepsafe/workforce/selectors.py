@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keepsafe.core.actor import Actor, Channel, Role
-from keepsafe.workforce.models import User
+from keepsafe.workforce.models import Staff, User
 
 
 def actor_for_user(user: User, channel: Channel = Channel.WEB) -> Actor:
@@ -38,3 +38,13 @@ def actor_for_staff_code(code: str, channel: Channel = Channel.CLI) -> Actor | N
         staff_code=staff.code,
         channel=channel,
     )
+
+
+def users_list() -> list[User]:
+    """issue 14 §8: every sign-in account, with its staff record and team."""
+    return list(User.objects.select_related("staff__team").order_by("username"))
+
+
+def staff_without_accounts() -> list[Staff]:
+    """issue 14 §8: imported staff who cannot sign in yet, for the administrators' accounts page."""
+    return list(Staff.objects.filter(user__isnull=True).select_related("team").order_by("surname", "forename", "code"))

@@ -153,3 +153,13 @@ def check_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
                     )
                 )
     return out
+
+
+# --- issue 14 §2 (helper "flags"): the flags a check's answer can justify, added in the same step ------------------
+# registration-types.csv: a domestic abuse check (police call-outs, a DVPN) justifies the domestic abuse perpetrator
+# or victim flag; a safeguarding check (children's services) a child protection, child concerns or risk to children
+# flag. Keepsafe's own mapping of the nDelius register types to the two checks of issue 6 §3.
+JUSTIFIED_FLAGS: dict[str, tuple[str, ...]] = {
+    "DOMESTIC_ABUSE": ("ADVP", "ADVV"),
+    "SAFEGUARDING": ("RCPR", "RCCO", "RCHD"),
+}

@@ -3,13 +3,14 @@ answer, and a requirement's start. Each re-evaluates the case's actions at once.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.db import transaction
 
 from keepsafe.actions.models import EnforcementDecisionRecord, ReleasePlanConfirmation
 from keepsafe.actions.rules.calendar import local_date
-from keepsafe.actions.rules.checks import acted_on_problems
+from keepsafe.actions.rules.checks import JUSTIFIED_FLAGS, ActedOn, acted_on_problems
 from keepsafe.actions.rules.facts import ContactFacts
 from keepsafe.actions.rules.recall import licence_problem
 from keepsafe.actions.rules.release import ITEM_LABELS, Item, licence_conditions_problem
@@ -25,7 +26,7 @@ from keepsafe.core.errors import ValidationError
 from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory, Requirement
 from keepsafe.people.rules.case_work import Work
 from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
-from keepsafe.people.services import requirements_versions_write
+from keepsafe.people.services import registration_add, requirements_versions_write
 from keepsafe.sharing.models import CheckRequest
 
 
@@ -170,3 +171,49 @@ def requirement_started(*, actor: Actor, requirement: Requirement, start: date) 
     )
     refresh(requirement.event.person_id)
     return requirement
+
+
+# --- issue 14 §2 (helper "flags"): a check's answer adds the flag it justifies, in one step ------------------------
+
+
+@transaction.atomic
+def check_answer_flag_add(
+    *,
+    actor: Actor,
+    check: CheckRequest,
+    type_code: str,
+    start: date,
+    notes: str,
+    end: date | None = None,
+) -> Registration:
+    """Add the flag a partner's answer justifies and record that the answer was acted on by it, together: either both
+    are written or neither. Only the flags the check's kind can justify (actions/rules/checks.py JUSTIFIED_FLAGS)."""
+    problems: list[tuple[str, str]] = []
+    allowed = JUSTIFIED_FLAGS.get(check.kind, ())
+    if type_code not in allowed:
+        problems.append(
+            ("type", f"a {check.kind.lower().replace('_', ' ')} check's answer justifies {', '.join(allowed)}")
+        )
+    if check.answered_at is None:
+        problems.append(("check", "the partner has not answered yet"))
+    elif start < local_date(check.answered_at):
+        problems.append(
+            ("start", f"a flag added because of the answer starts on or after {local_date(check.answered_at)}")
+        )
+    if check.acted_on_at is not None:
+        problems.append(("check", "what was done with this answer is already recorded"))
+    if not notes.strip():
+        problems.append(("notes", "Say what the answer showed and why the flag is needed"))
+    if problems:
+        raise ValidationError(problems)
+    registration = registration_add(
+        actor=actor,
+        person=check.person,
+        external_id=f"KS-{uuid.uuid4().hex[:12].upper()}",
+        type_code=type_code,
+        start=start,
+        end=end,
+        notes=notes,
+    )
+    check_acted_on(actor=actor, check=check, outcome=ActedOn.FLAG.value, notes=notes)
+    return registration

@@ -10,8 +10,7 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 
 from keepsafe.actions.models import Action, DigestRun
-from keepsafe.actions.services.notify import action_link, notify
-from keepsafe.core.formats import iso_instant
+from keepsafe.actions.services.notify import absolute, action_link, local_time, notify
 from keepsafe.people.models import Person
 from keepsafe.people.rules.visibility import may_see_case
 from keepsafe.people.selectors import access_lists
@@ -29,8 +28,8 @@ def digest_lines(actions: list[Action], as_of: datetime) -> list[dict[str, objec
             {
                 "person": a.person_id,
                 "overdue": overdue,
-                "text": f"- {'OVERDUE' if overdue else 'due'} {iso_instant(a.due)}  {a.person.crn}  {a.title}  "
-                f"(owner {a.owner.code if a.owner else 'none'}) {action_link(a)}",
+                "text": f"- {'OVERDUE' if overdue else 'due'} {local_time(a.due)}  {a.person.crn}  {a.title}  "
+                f"(owner {a.owner.code if a.owner else 'none'}) {absolute(action_link(a))}",
             }
         )
     return lines
@@ -41,7 +40,7 @@ def digest_body(day: str, lines: list[dict[str, object]]) -> str:
     return (
         f"Your team's safety actions on {day}: {overdue} overdue, {len(lines) - overdue} due in the next 7 days.\n\n"
         + "\n".join(str(line["text"]) for line in lines)
-        + "\n\nTeam actions in Keepsafe: /actions/team\n"
+        + f"\n\nTeam actions in Keepsafe: {absolute('/actions/team')}\n"
     )
 
 

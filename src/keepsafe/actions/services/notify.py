@@ -9,6 +9,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,7 +20,6 @@ from django.db.models import Q
 
 from keepsafe.actions.models import Action, Notification
 from keepsafe.core import clock
-from keepsafe.core.formats import iso_instant
 from keepsafe.people.models import Person
 from keepsafe.people.rules.visibility import may_see_case
 from keepsafe.people.selectors import AccessLists, access_lists
@@ -30,10 +30,22 @@ log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this was left by a lost worker: the email is sent again
 MAX_ATTEMPTS = 5  # transient failures (the mail server down) are retried this many times, then given up
 WITHHELD = "withheld: the recipient may no longer see a case it names"
+LONDON = ZoneInfo("Europe/London")
 
 
 def action_link(action: Action) -> str:
     return f"/case/{action.person.crn}/actions#action-{action.pk}"
+
+
+def absolute(path: str) -> str:
+    """issue 14 §3: an email's link works from a mail client: the service's address (KEEPSAFE_BASE_URL) + the path."""
+    return f"{settings.KEEPSAFE_BASE_URL}{path}"
+
+
+def local_time(value: datetime) -> str:
+    """issue 14 §3: times in emails as people in England and Wales read them (Europe/London, GMT or BST)."""
+    here = value.astimezone(LONDON)
+    return f"{here:%-d %B %Y} at {here:%-I:%M}{here:%p}".replace("AM", "am").replace("PM", "pm") + f" ({here:%Z})"
 
 
 def notify(
@@ -72,8 +84,8 @@ def reminder_text(action: Action, lead: str) -> tuple[str, str]:
     """No names or record text in email: the CRN, the action and a link, as the service's privacy notice allows."""
     subject = f"{lead}: {action.title} ({action.person.crn})"
     body = (
-        f"{lead}.\n\nCase: {action.person.crn}\nAction: {action.title}\nDue: {iso_instant(action.due)}\n"
-        f"Still needed: {action.evidence_needed}\n\nOpen it in Keepsafe: {action_link(action)}\n"
+        f"{lead}.\n\nCase: {action.person.crn}\nAction: {action.title}\nDue: {local_time(action.due)}\n"
+        f"Still needed: {action.evidence_needed}\n\nOpen it in Keepsafe: {absolute(action_link(action))}\n"
     )
     return subject, body
 
@@ -195,3 +207,46 @@ def deliver(limit: int = 500, *, worker: str | None = None) -> tuple[int, int]:
         mine.update(sent_at=clock.now(), error="", attempts=note.attempts + 1, body=body, cases=note.cases)
         sent += 1
     return sent, failed
+
+
+# --- issue 14 §3 (helper "flags"): new information on my cases ------------------------------------------------------
+
+
+def information_notify(sender: object, person_id: int, record_id: int, by_staff_id: int | None, **_: object) -> int:
+    """A record was stored on a case (core.signals.information_arrived, in the storing transaction): tell the case's
+    community and prison offender managers who may see it, not the person who wrote it. No record text in the email:
+    the CRN, who sent what kind of record, and the link to the chronology."""
+    from keepsafe.people.rules.vocabulary import SOURCE_LABELS, RecordSource
+    from keepsafe.people.selectors import staff_may_see
+    from keepsafe.records.models import Record
+
+    record = Record.objects.select_related("person").get(pk=record_id)
+    person = record.person
+    recipients = [
+        s
+        for s in Staff.objects.filter(
+            pk__in=[pk for pk in (person.practitioner_id, person.prison_offender_manager_id) if pk is not None]
+        )
+        if s.pk != by_staff_id
+    ]
+    if not recipients:
+        return 0
+    source = SOURCE_LABELS.get(RecordSource(record.source), record.source) if record.source in RecordSource else ""
+    what = record.kind.replace("_", " ").lower()
+    link = f"/case/{person.crn}/chronology"
+    subject = f"New information: {what} from {source.lower() or 'a partner'} ({person.crn})"
+    body = (
+        f"New information arrived on a case you hold.\n\nCase: {person.crn}\nFrom: {source}\nWhat: {what}\n"
+        f"Received: {local_time(record.received_at)}\n\nRead it in Keepsafe: {absolute(link)}\n"
+    )
+    return notify(
+        recipients=recipients,
+        kind=Notification.Kind.NEW_INFORMATION,
+        action=None,
+        subject=subject,
+        body=body,
+        at=clock.now(),
+        may_see=staff_may_see,
+        cases=[person],
+        parts={"link": link},
+    )

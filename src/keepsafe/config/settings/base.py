@@ -211,3 +211,5 @@ KEEPSAFE_DIGEST_HOUR = env.int_setting("KEEPSAFE_DIGEST_HOUR", 7)
 KEEPSAFE_API_RATE_LIMIT = env.int_setting("KEEPSAFE_API_RATE_LIMIT", 600)
 MAILERS = {"default": {"BACKEND": env.email_backend()}}
 DEFAULT_FROM_EMAIL = env.from_email()
+# issue 14 §3: emails carry absolute links to this address (README "Configuration").
+KEEPSAFE_BASE_URL = env.base_url()

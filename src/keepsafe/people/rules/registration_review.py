@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, timedelta
 
 
@@ -50,3 +51,37 @@ def is_active(*, start: date, end: date | None, today: date) -> bool:
 
 def is_review_overdue(next_review: date | None, today: date) -> bool:
     return next_review is not None and next_review < today
+
+
+# --- issue 14 §2 (helper "flags"): what a review of a flag decides ---------------------------------------------------
+
+
+class ReviewDecision(enum.StrEnum):
+    """nDelius "Review registration": the flag is kept as it is, amended, or ended (deregistered) — each a review."""
+
+    KEEP = "KEEP"
+    AMEND = "AMEND"
+    END = "END"
+
+
+REVIEW_DECISION_LABELS: dict[ReviewDecision, str] = {
+    ReviewDecision.KEEP: "Keep it as it is",
+    ReviewDecision.AMEND: "Amend it",
+    ReviewDecision.END: "End it",
+}
+
+
+# MAPPA guidance 2012 (updated 2024) ch. 6–7: the category says why someone is managed under MAPPA, the level how
+# many agencies manage them. nDelius codes levels M0–M3 (M0: not yet set) and categories M1–M4.
+MAPPA_LEVEL_LABELS: dict[str, str] = {
+    "M0": "Level not set",
+    "M1": "Level 1 – ordinary agency management",
+    "M2": "Level 2 – multi-agency meetings",
+    "M3": "Level 3 – senior multi-agency management",
+}
+MAPPA_CATEGORY_LABELS: dict[str, str] = {
+    "M1": "Category 1 – registered sexual offender",
+    "M2": "Category 2 – violent offender",
+    "M3": "Category 3 – other dangerous offender",
+    "M4": "Category 4 – terrorist or terrorist risk",
+}

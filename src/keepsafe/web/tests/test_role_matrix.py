@@ -22,7 +22,7 @@ from keepsafe.actions.services import recall as recall_services
 from keepsafe.actions.services.manage import refresh
 from keepsafe.core.actor import Actor, Role
 from keepsafe.people.appointment_services import appointment_book
-from keepsafe.people.models import Person
+from keepsafe.people.models import Person, Registration
 from keepsafe.risk.services import assessment_start
 from keepsafe.sharing.services import check_request_create
 from keepsafe.testing.fixtures import SYSTEM, make_person, org_with_managers, partner_agreement
@@ -69,6 +69,10 @@ ALLOWED: dict[str, set[str]] = {
     "appointment-reschedule": CASE_WORK,
     "appointment-outcome": CASE_WORK,
     "contact-new": CASE_WORK,
+    # issue 14 §2 (helper "flags"): flags are custody-phase work too (people/services.py), so the POM may
+    "flag-new": CASE_WORK | {POM},
+    "flag-review": CASE_WORK | {POM},
+    "flag-end": CASE_WORK | {POM},
 }
 # Routes that write nothing on a case (signing in and out, reading); a POST there must change no case data either.
 NOT_CASE_WRITES = {
@@ -106,6 +110,8 @@ NOT_CASE_WRITES = {
     "case-document-json",
     "case-appointments",  # issue 14
     "diary",  # issue 14
+    "notifications",  # marks the user's own notifications read: not case data
+    "accounts",  # sign-in accounts (administrators only): not case data
 }
 PAYLOADS: dict[str, dict[str, Any]] = {
     "check-new": {"kind": "DOMESTIC_ABUSE", "partner": "GMP", "question": "Call-outs?"},
@@ -130,6 +136,10 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "appointment-outcome": {"outcome": "RESCHEDULED"},
     "contact-new": {"type": "PHONE", "at-day": "20", "at-month": "11", "at-year": "2026", "at-time": "10:00"}
     | {"notes": "Called"},
+    "flag-new": {"type": "RSTO", "start-day": "20", "start-month": "11", "start-year": "2026", "notes": "Order"},
+    "flag-review": {"decision": "KEEP", "notes": "Still needed", "reviewed_on-day": "23"}
+    | {"reviewed_on-month": "11", "reviewed_on-year": "2026"},
+    "flag-end": {"reason": "Order expired", "end-day": "23", "end-month": "11", "end-year": "2026"},
 }
 # Who signs in: every role, and writers who do not work this case.
 ACCOUNTS = {
@@ -284,6 +294,10 @@ def test_every_post_route_by_every_role_is_allowed_or_refused_as_documented(case
             kwargs = {p: values.get(p, "") for p in (*KWARGS, "appointment") if p in _params(name)}
             if verb is not None:
                 kwargs["verb" if "verb" in _params(name) else "step"] = verb
+            if "registration_id" in _params(name):
+                kwargs["registration_id"] = Registration.objects.filter(person__crn="X123456").values_list(
+                    "pk", flat=True
+                )[0]
             if "action_id" in _params(name):
                 kwargs["action_id"] = actions[by_verb.get(verb or "", "ENFORCEMENT_DECISION")].pk
             url = reverse(f"web:{name}", kwargs=kwargs)

@@ -18,7 +18,7 @@ from django.test import Client
 
 from keepsafe.actions.models import Action
 from keepsafe.api.v1 import api
-from keepsafe.people.models import Appointment
+from keepsafe.people.models import Appointment, Registration
 from keepsafe.risk.models import Assessment
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.sharing.services import api_key_issue
@@ -76,6 +76,10 @@ def fillers(crn: str) -> dict:
         # issue 14
         "appointment": lambda: (
             Appointment.objects.filter(person__crn=crn).values_list("external_id", flat=True).first() or "APT-NONE"
+        ),
+        # issue 14 (helper "flags"): a flag of the case, when it has one
+        "registration_id": lambda: (
+            Registration.objects.filter(person__crn=crn).values_list("pk", flat=True).first() or 1
         ),
     }
 

@@ -13,11 +13,17 @@ from keepsafe.cases.caseload import ROSH_BY_REGISTRATION
 from keepsafe.cases.recalls import active_recall
 from keepsafe.cases.selectors import case_detail, chronology
 from keepsafe.core import clock
-from keepsafe.core.actor import Role
-from keepsafe.core.errors import NotFoundError
+from keepsafe.core.actor import Actor, Role
+from keepsafe.core.errors import NotFoundError, PermissionDeniedError
 from keepsafe.people.models import Contact, Event, Person, Registration
+from keepsafe.people.rules.case_work import Work
 from keepsafe.people.rules.key_dates import days_until
-from keepsafe.people.rules.registration_review import is_active, is_review_overdue
+from keepsafe.people.rules.registration_review import (
+    MAPPA_CATEGORY_LABELS,
+    MAPPA_LEVEL_LABELS,
+    is_active,
+    is_review_overdue,
+)
 from keepsafe.people.rules.vocabulary import (
     PROTECTIVE_LICENCE_CONDITIONS,
     SAFETY_CRITICAL_REGISTRATIONS,
@@ -26,6 +32,7 @@ from keepsafe.people.rules.vocabulary import (
     RecordSource,
     SentenceType,
 )
+from keepsafe.people.selectors import case_work_check
 from keepsafe.records.models import Record
 from keepsafe.records.rules.indicators import GROUPS
 from keepsafe.records.selectors import indicator_picture
@@ -181,8 +188,19 @@ def sentence(request: HttpRequest, crn: str) -> HttpResponse:
 
 
 def flags(request: HttpRequest, crn: str) -> HttpResponse:
-    _, context = _case(request, crn, "case-flags")
+    person, context = _case(request, crn, "case-flags")
+    # issue 14 §2 (helper "flags"): the forms are offered to those who may write on the case; MAPPA codes as words.
+    context["can_write_flags"] = case_work_check_allows(actor_of(request), person)
+    context["level_labels"], context["category_labels"] = MAPPA_LEVEL_LABELS, MAPPA_CATEGORY_LABELS
     return render(request, "case/flags.html", context)
+
+
+def case_work_check_allows(actor: Actor, person: Person) -> bool:
+    try:
+        case_work_check(actor=actor, person=person, work=Work.CUSTODY)
+    except PermissionDeniedError:
+        return False
+    return True
 
 
 def personal_details(request: HttpRequest, crn: str) -> HttpResponse:

@@ -67,3 +67,16 @@ def default_role(grade: Grade) -> Role:
         case Grade.ADMIN:
             return Role.ADMINISTRATOR
     raise ValueError(f"unknown grade {grade!r}")
+
+
+# --- issue 14 §8 (helper "flags"): which sign-in role an account for a member of staff may hold ---------------------
+
+
+def role_problem(grade: Grade, role: Role) -> str | None:
+    """Keepsafe's own rule: an account holds its grade's usual role (default_role) or the auditor's role, which is
+    granted separately; the system and partner roles are never a person's. None when the role fits."""
+    if role in (Role.SYSTEM, Role.PARTNER):
+        return f"the {role.label} role is not a person's"
+    if role is Role.AUDITOR or role is default_role(grade):
+        return None
+    return f"staff of grade {GRADE_LABELS[grade]} sign in as {default_role(grade).label} (or Auditor), not {role.label}"
