@@ -165,6 +165,13 @@ class Scanner:
             answer_start, is_none = form_answer(whole.text)
             if is_none:
                 continue
+            heading = heading_only(whole.text)
+            if heading is not None and (
+                heading in FORM_HEADINGS
+                or (n + 1 < len(sentences) and form_answer(sentences[n + 1].text)[1])
+            ):
+                # A heading on a line of its own ("Threats:" with the answer below) is the form's text, not evidence.
+                continue
             sent = whole
             if answer_start:
                 sent = doc[_first_token_at(whole, whole.start_char + answer_start) : whole.end]
@@ -338,6 +345,17 @@ def form_answer(sentence: str) -> tuple[int, bool]:
         heading = sentence[: m.end()].strip().rstrip(":").strip().lower()
         return (m.end() if heading in FORM_HEADINGS else 0), bool(_NONE_ANSWER.match(answer))
     return 0, bool(_NONE_ANSWER.match(sentence.strip())) and len(sentence.split()) <= 3
+
+
+_HEADING_ONLY = re.compile(r"\A\s*([A-Za-z][A-Za-z0-9 ,/&'()-]{0,60}?)\s*:\s*\Z")
+
+
+def heading_only(sentence: str) -> str | None:
+    """The heading (lower case) when a line is only "Heading:" of up to six words, else None."""
+    m = _HEADING_ONLY.match(sentence)
+    if m and len(m[1].split()) <= 6:
+        return m[1].strip().lower()
+    return None
 
 
 def _first_token_at(sent: Span, char: int) -> int:

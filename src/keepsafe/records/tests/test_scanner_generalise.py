@@ -94,6 +94,34 @@ def test_the_pom_form_raises_no_finding_from_its_own_headings():
             assert scan(f"{heading}: {answer}") == [], heading
 
 
+NONE_ANSWERS = ("None known", "None known.", "none", "N/A", "nil", "Nil.", "No concerns", "None recorded", "NONE KNOWN")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    answers=st.lists(st.sampled_from(NONE_ANSWERS), min_size=len(SECTIONS), max_size=len(SECTIONS)),
+    gap=st.sampled_from([": ", ":\n", ":\n\n", " :  "]),
+    upper=st.booleans(),
+)
+def test_a_form_answered_none_known_raises_nothing_however_it_is_laid_out(answers, gap, upper):
+    """Issue 13: a heading on the line above its "None known" answer was scanned as a finding ("Threats:")."""
+    text = "\n\n".join(
+        f"{heading.upper() if upper else heading}{gap}{answer}"
+        for (_, heading, _), answer in zip(SECTIONS, answers, strict=True)
+    )
+    assert scan(text) == []
+
+
+def test_a_heading_on_its_own_line_is_not_evidence_but_its_answer_below_is():
+    assert scan("Threats:\nNone known") == []
+    assert scan("Weapons:\n\nnil") == []  # any heading whose answer is "nil"
+    text = "Threats:\nHe told an officer he would stab him on release."
+    assert {f.indicator for f in scan(text)} >= {"threats"}
+    assert all(f.start >= text.index("He told") for f in scan(text))
+    # A person's own heading with something written beneath is still read.
+    assert "domestic_abuse" in indicators("Domestic call-out:\nhe hit his partner")
+
+
 def test_the_pom_forms_answers_are_still_scanned_and_spans_point_into_the_answer():
     form = {key: "None known" for key, _, _ in SECTIONS}
     form["threats"] = "Told an officer he would stab him when he is released."
