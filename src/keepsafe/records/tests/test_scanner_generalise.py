@@ -182,7 +182,8 @@ def test_the_shipped_model_is_trained_on_every_single_text_indicator():
     assert set(model.intercepts) == set(model.thresholds)
     assert scanner().model is model
     assert set(model.intercepts) == {i for i in INDICATORS if i not in CROSS_RECORD}
-    fired = {v.indicator for v in model.judge("he kicked off on a lad and sparked him out".split())}
+    # The classifier reads what the rules found (stacking): a rule's violence finding is a strong feature.
+    fired = {v.indicator for v in model.judge("he kicked off on a lad and sparked him out".split(), ["r:violence"])}
     assert "violence" in fired
 
 
@@ -247,3 +248,50 @@ def test_scan_corpus_reports_per_style_and_fails_below_target(tmp_path):
     assert "sexual_harm recall 0.000 < 0.8" in done.stderr
     only_good = _keepsafe("scan-corpus", str(tmp_path / "one.jsonl"))
     assert only_good.returncode == 0, only_good.stdout + only_good.stderr
+
+
+# --- issue 13: the classifier reads the rules' findings, vetoes weak ones, and is measured leave-one-style-out ---
+
+
+def _model(vetoes=None, thresholds=None):
+    return Model(
+        "test",
+        intercepts={"violence": -6.0, "threats": -6.0},
+        thresholds=thresholds or {"violence": 0.5, "threats": 0.5},
+        weights={"r:violence": {"violence": 3.0}, "w:lamped": {"violence": 9.0}},
+        vetoes=vetoes,
+    )
+
+
+def test_the_classifier_vetoes_a_rule_finding_it_finds_too_unlikely_and_keeps_the_rest():
+    text = "He punched the man."
+    assert "violence" in {f.indicator for f in Scanner(model=None).scan(text)}
+    # p(violence) = sigmoid(-6 + 3) = 0.047: below a veto of 0.1 the rule's finding goes, above 0.01 it stays.
+    assert "violence" not in {f.indicator for f in Scanner(model=_model({"violence": 0.1, "threats": 0.0})).scan(text)}
+    kept = Scanner(model=_model({"violence": 0.01, "threats": 0.0})).scan(text)
+    assert [(f.indicator, f.rule) for f in kept if f.indicator == "violence"] == [("violence", "violence.harm_person")]
+
+
+def test_what_the_rules_found_cancelled_and_found_before_are_classifier_features():
+    s = Scanner(model=None)
+    first, second = s.read(s.nlp("No weapons were found. He punched the man."))
+    assert "q:weapons" in first.context
+    assert "r:weapons" not in first.context
+    assert {"r:violence", "rid:violence.harm_person"} <= set(second.context)
+    third = list(s.read(s.nlp("He punched the man. He went home.")))[1]
+    assert "xr:violence" in third.context
+
+
+def test_a_model_file_keeps_its_vetoes_and_one_without_them_never_vetoes():
+    model = _model({"violence": 0.2, "threats": 0.0})
+    again = Model.from_json(json.loads(json.dumps(model.to_json())))
+    assert again.vetoes == {"violence": 0.2, "threats": 0.0}
+    data = model.to_json()
+    del data["vetoes"]
+    assert Model.from_json(data).vetoes == {"violence": 0.0, "threats": 0.0}
+
+
+def test_shipped_model_has_a_cutoff_and_a_veto_per_indicator():
+    model = shipped_model()
+    assert set(model.vetoes) == set(model.thresholds) == set(model.intercepts)
+    assert all(0.0 <= model.vetoes[i] <= 1.0 and 0.0 < model.thresholds[i] < 1.0 for i in model.thresholds)
