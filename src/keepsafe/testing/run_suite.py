@@ -37,9 +37,11 @@ def main() -> None:
         timings["mypy"] = step("mypy", [str(BIN / "mypy")])
         timings["import-linter"] = step("import-linter", [str(BIN / "lint-imports")])
         # Issues 5 and 13: the scanner must meet micro precision 0.90 and recall 0.90, and recall 0.80 for every
-        # indicator, on the development corpus (gated). On the independently written evaluation corpus it does not
-        # yet (issue 13 stays open; docs/indicators.md): its figures are printed per style on every run, not gated,
-        # so a change that moves them is seen. Make it a gate again (drop --report-only) once the targets are met.
+        # indicator, on the development corpus (gated). The shipped classifier is trained on the independently
+        # written evaluation corpus, so that corpus is measured leave-one-style-out (each style scored by a model
+        # trained without it; docs/indicators.md, "The evaluation protocol"). It does not yet meet the targets
+        # (issue 13 stays open): its figures are printed per style on every run, not gated, so a change that moves
+        # them is seen. Make it a gate (drop --report-only) once the targets are met.
         corpus_env = {"DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local", "KEEPSAFE_TEST_DB": "external"}
         timings["indicator corpus"] = step(
             "indicator corpus (precision/recall)",
@@ -49,8 +51,9 @@ def main() -> None:
         evaluation = REPO / "tests" / "data" / "indicator-eval"
         if evaluation.is_dir() and any(evaluation.glob("*.jsonl")):
             timings["indicator evaluation corpus"] = step(
-                "indicator evaluation corpus, written independently (precision/recall per style; reported, not gated)",
-                [str(BIN / "keepsafe"), "scan-corpus", str(evaluation), "--report-only"],
+                "indicator evaluation corpus, written independently, leave one style out (per style; reported, not "
+                "gated)",
+                [str(BIN / "keepsafe"), "scan-corpus", str(evaluation), "--leave-one-style-out", "--report-only"],
                 corpus_env,
             )
         step(

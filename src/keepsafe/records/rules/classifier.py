@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -195,6 +195,21 @@ def context_features(previous: Sequence[Sequence[str]]) -> list[str]:
     return flags
 
 
+def rule_features(
+    kept: Iterable[str], candidates: Iterable[str], rules: Iterable[str], before: Iterable[str]
+) -> list[str]:
+    """What the curated rules said of this sentence, as features (stacking: the classifier learns when a rule is
+    right): "r:" an indicator a rule found, "q:" one a rule matched but the context cancelled (negated,
+    hypothetical, his own harm), "rid:" the rule that found it, "xr:" an indicator found in the two sentences before."""
+    kept = set(kept)
+    return (
+        [f"r:{i}" for i in sorted(kept)]
+        + [f"q:{i}" for i in sorted(set(candidates) - kept)]
+        + [f"rid:{r}" for r in sorted(set(rules))]
+        + [f"xr:{i}" for i in sorted(set(before))]
+    )
+
+
 @dataclass(frozen=True)
 class Verdict:
     indicator: str
@@ -203,7 +218,9 @@ class Verdict:
 
 
 class Model:
-    """Trained weights: a bias and a decision threshold per indicator, and each feature's weight per indicator."""
+    """Trained weights: a bias per indicator, each feature's weight per indicator, and two cut-offs per indicator
+    chosen by cross-validation on the training folds: `thresholds`, the probability at which the classifier adds a
+    finding the rules did not make, and `vetoes`, the probability below which it drops a rule's finding (0: never)."""
 
     def __init__(
         self,
@@ -211,8 +228,10 @@ class Model:
         intercepts: dict[str, float],
         thresholds: dict[str, float],
         weights: dict[str, dict[str, float]],
+        vetoes: dict[str, float] | None = None,
     ) -> None:
         self.version, self.intercepts, self.thresholds, self.weights = version, intercepts, thresholds, weights
+        self.vetoes = dict.fromkeys(intercepts, 0.0) if vetoes is None else vetoes
         self.indicators = sorted(intercepts)
         column = {ind: j for j, ind in enumerate(self.indicators)}
         self.row = {f: i for i, f in enumerate(weights)}
@@ -240,6 +259,10 @@ class Model:
 
     def judge(self, words: Sequence[str], context: Sequence[str] = ()) -> list[Verdict]:
         """Indicators whose probability reaches their threshold for this sentence, with the words behind each."""
+        return [v for v in self.assess(words, context) if v.probability >= self.thresholds[v.indicator]]
+
+    def assess(self, words: Sequence[str], context: Sequence[str] = ()) -> list[Verdict]:
+        """Every indicator's probability for this sentence, with the words whose weights drove it."""
         marks = scope_marks(words)
         per_token: list[np.ndarray | None] = []
         for i, w in enumerate(words):
@@ -254,15 +277,16 @@ class Model:
         for f in context:
             if (r := self.row.get(f)) is not None:
                 score += self.matrix[r]
-        fired = np.nonzero(score >= self.cut_score)[0]
         verdicts = []
-        for j in fired:
-            contributions = [float(v[j]) if v is not None else 0.0 for v in per_token]
-            ranked = sorted(
-                (i for i in range(len(words)) if words[i] not in STOPWORDS), key=lambda i: -contributions[i]
-            )
-            top = tuple((words[i], round(contributions[i], 2)) for i in ranked[:3] if contributions[i] > 0)
-            probability = 1.0 / (1.0 + math.exp(-float(score[j])))
+        for j in range(len(self.indicators)):
+            top: tuple[tuple[str, float], ...] = ()
+            if score[j] >= self.cut_score[j]:  # only a finding the classifier adds needs its words
+                contributions = [float(v[j]) if v is not None else 0.0 for v in per_token]
+                ranked = sorted(
+                    (i for i in range(len(words)) if words[i] not in STOPWORDS), key=lambda i: -contributions[i]
+                )
+                top = tuple((words[i], round(contributions[i], 2)) for i in ranked[:3] if contributions[i] > 0)
+            probability = 1.0 / (1.0 + math.exp(-min(max(float(score[j]), -700.0), 700.0)))
             verdicts.append(Verdict(self.indicators[j], probability, top))
         return verdicts
 
@@ -271,6 +295,7 @@ class Model:
             "version": self.version,
             "intercepts": self.intercepts,
             "thresholds": self.thresholds,
+            "vetoes": self.vetoes,
             "weights": self.weights,
         }
 
@@ -289,6 +314,7 @@ class Model:
             intercepts=floats(data.get("intercepts")),
             thresholds=floats(data.get("thresholds")),
             weights={str(f): floats(w) for f, w in weights.items()},
+            vetoes=floats(data["vetoes"]) if "vetoes" in data else None,
         )
 
 

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from keepsafe.records.rules import lexicon as lx
-from keepsafe.records.rules.classifier import Model, context_features, shipped_model
+from keepsafe.records.rules.classifier import Model, context_features, rule_features, shipped_model
 from keepsafe.records.rules.indicators import INDICATORS
 
 TokenSpec = dict[str, Any]
@@ -36,6 +36,20 @@ class Finding:
     text: str
     rule: str
     why: str
+
+
+@dataclass(frozen=True)
+class SentenceReading:
+    """One sentence as the scanner read it: where it is, its words, the classifier's context and rule features,
+    and the curated rules' findings in it."""
+
+    start: int
+    end: int
+    text: str
+    words: list[str]
+    context: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    cancelled: frozenset[str]  # indicators a rule matched here and the context cancelled (negated, hypothetical...)
 
 
 class PatternError(ValueError):
@@ -144,26 +158,47 @@ class Scanner:
             yield self._findings(doc)
 
     def _findings(self, doc: Doc) -> list[Finding]:
+        if self.model is None:
+            return sorted(
+                (f for reading in self.read(doc, rules_only=True) for f in reading.findings),
+                key=lambda f: (f.start, f.indicator),
+            )
+        found: list[Finding] = []
+        for reading in self.read(doc):
+            found += self._combined(reading)
+        return sorted(found, key=lambda f: (f.start, f.indicator))
+
+    def read(self, doc: Doc, rules_only: bool = False) -> Iterator[SentenceReading]:
+        """Each sentence a person wrote (form headings and "None known" answers left out), with what the rules found
+        in it and the features the classifier reads. `rules_only`: only sentences where a rule matched."""
         words = {t.lower_ for t in doc}
         matches = [
             m for anchors, matcher in self.rule_matchers if anchors is None or anchors & words for m in matcher(doc)
         ]
-        if not matches and self.model is None:
-            return []
+        if not matches and rules_only:
+            return
         cues: dict[str, list[Span]] = {}
         if matches:
             candidates = {self.rules[self.nlp.vocab.strings[m]].indicator for m, _, _ in matches}
             for matcher in [self.cues, *(m for i, m in self.exclusions.items() if i in candidates)]:
                 for match_id, start, end in matcher(doc):
                     cues.setdefault(self.nlp.vocab.strings[match_id], []).append(Span(doc, start, end))
-        found: list[Finding] = []
         sentences = list(doc.sents)
         words_of = [[t.lower_ for t in sent if not t.is_space] for sent in sentences]
+        found_in: list[set[str]] = [set() for _ in sentences]
         for n, whole in enumerate(sentences):
             # Forms are not evidence: a heading Keepsafe (or a partner's form) wrote is not what a person said, and a
             # "None known" answer says nothing was found.
             answer_start, is_none = form_answer(whole.text)
             if is_none:
+                words_of[n] = []
+                continue
+            heading = heading_only(whole.text)
+            if heading is not None and (
+                heading in FORM_HEADINGS or (n + 1 < len(sentences) and form_answer(sentences[n + 1].text)[1])
+            ):
+                # A heading on a line of its own ("Threats:" with the answer below) is the form's text, not evidence.
+                words_of[n] = []
                 continue
             sent = whole
             if answer_start:
@@ -174,15 +209,62 @@ class Scanner:
                 for m, s, e in matches
                 if sent.start <= s and e <= sent.end
             ]
+            if rules_only and not in_sentence:
+                continue
             from_rules = self._sentence(doc, whole, in_sentence, cues) if in_sentence else []
             from_rules += self._partner_nearby(sent, from_rules, words_of[max(0, n - 2) : n])
-            found += from_rules
-            if self.model is not None and words_of[n]:
-                # What the rules saw and cancelled (negated, hypothetical, his own harm, excluded, a partner with no
-                # harm) the classifier may not bring back.
-                settled = {rule.indicator for rule, _ in in_sentence} | {f.indicator for f in from_rules}
-                found += self._classified(sent, words_of[n], words_of[max(0, n - 2) : n], settled)
-        return sorted(found, key=lambda f: (f.start, f.indicator))
+            found_in[n] = {f.indicator for f in from_rules}
+            if not words_of[n]:
+                continue
+            text = sent.text.rstrip()
+            start = sent.start_char + (len(text) - len(text.lstrip()))
+            previous = words_of[max(0, n - 2) : n]
+            yield SentenceReading(
+                start=start,
+                end=start + len(text.strip()),
+                text=text.strip(),
+                words=words_of[n],
+                context=(
+                    *context_features(previous),
+                    *rule_features(
+                        found_in[n],
+                        {rule.indicator for rule, _ in in_sentence},
+                        {f.rule for f in from_rules},
+                        set().union(*found_in[max(0, n - 2) : n]),
+                    ),
+                ),
+                findings=tuple(from_rules),
+                cancelled=frozenset({rule.indicator for rule, _ in in_sentence} - found_in[n]),
+            )
+
+    def _combined(self, reading: SentenceReading) -> list[Finding]:
+        """The rules' findings the classifier does not veto, and what the classifier adds where the rules found
+        nothing of that indicator (its finding covers the sentence and names the words that drove it)."""
+        assert self.model is not None
+        verdicts = {v.indicator: v for v in self.model.assess(reading.words, reading.context)}
+        findings = [
+            f
+            for f in reading.findings
+            if f.indicator not in verdicts or verdicts[f.indicator].probability >= self.model.vetoes[f.indicator]
+        ]
+        # What the rules saw and cancelled (negated, hypothetical, his own harm, excluded) the classifier may not
+        # bring back: the explainable context rules have the last word on "no evidence that he has used drugs".
+        have = {f.indicator for f in reading.findings} | reading.cancelled
+        for indicator, verdict in verdicts.items():
+            if indicator in have or indicator not in INDICATORS:
+                continue
+            if verdict.probability < self.model.thresholds[indicator]:
+                continue
+            drivers = ", ".join(f"'{w}'" for w, _ in verdict.drivers) or "the sentence as a whole"
+            why = (
+                f"the statistical classifier judged this sentence to describe "
+                f"{INDICATORS[indicator].split(':')[0].lower()} (probability {verdict.probability:.2f}); "
+                f"the words that weighed most: {drivers}"
+            )
+            findings.append(
+                Finding(indicator, reading.start, reading.end, reading.text, f"{indicator}.classifier", why)
+            )
+        return findings
 
     def _partner_nearby(self, sent: Span, findings: list[Finding], previous: list[list[str]]) -> list[Finding]:
         """A partner named in the sentences just before and "her"/"she" harmed in this one is domestic abuse."""
@@ -197,27 +279,6 @@ class Scanner:
         rule = lx.PARTNER_NEARBY
         t = pronouns[0]
         return [Finding("domestic_abuse", t.idx, t.idx + len(t.text), t.text, rule.id, rule.why)]
-
-    def _classified(self, sent: Span, words: list[str], previous: list[list[str]], have: set[str]) -> list[Finding]:
-        """Indicators the classifier finds in a sentence the rules did not settle: the finding covers the sentence."""
-        assert self.model is not None
-        findings = []
-        text = sent.text.rstrip()
-        start = sent.start_char + (len(text) - len(text.lstrip()))
-        text = text.strip()
-        for verdict in self.model.judge(words, context_features(previous)):
-            if verdict.indicator in have or verdict.indicator not in INDICATORS:
-                continue
-            drivers = ", ".join(f"'{w}'" for w, _ in verdict.drivers) or "the sentence as a whole"
-            why = (
-                f"the statistical classifier judged this sentence to describe "
-                f"{INDICATORS[verdict.indicator].split(':')[0].lower()} (probability {verdict.probability:.2f}); "
-                f"the words that weighed most: {drivers}"
-            )
-            findings.append(
-                Finding(verdict.indicator, start, start + len(text), text, f"{verdict.indicator}.classifier", why)
-            )
-        return findings
 
     def _sentence(
         self, doc: Doc, sent: Span, candidates: list[tuple[lx.Rule, Span]], cues: dict[str, list[Span]]
@@ -338,6 +399,17 @@ def form_answer(sentence: str) -> tuple[int, bool]:
         heading = sentence[: m.end()].strip().rstrip(":").strip().lower()
         return (m.end() if heading in FORM_HEADINGS else 0), bool(_NONE_ANSWER.match(answer))
     return 0, bool(_NONE_ANSWER.match(sentence.strip())) and len(sentence.split()) <= 3
+
+
+_HEADING_ONLY = re.compile(r"\A\s*([A-Za-z][A-Za-z0-9 ,/&'()-]{0,60}?)\s*:\s*\Z")
+
+
+def heading_only(sentence: str) -> str | None:
+    """The heading (lower case) when a line is only "Heading:" of up to six words, else None."""
+    m = _HEADING_ONLY.match(sentence)
+    if m and len(m[1].split()) <= 6:
+        return m[1].strip().lower()
+    return None
 
 
 def _first_token_at(sent: Span, char: int) -> int:

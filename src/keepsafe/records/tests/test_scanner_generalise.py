@@ -94,6 +94,34 @@ def test_the_pom_form_raises_no_finding_from_its_own_headings():
             assert scan(f"{heading}: {answer}") == [], heading
 
 
+NONE_ANSWERS = ("None known", "None known.", "none", "N/A", "nil", "Nil.", "No concerns", "None recorded", "NONE KNOWN")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    answers=st.lists(st.sampled_from(NONE_ANSWERS), min_size=len(SECTIONS), max_size=len(SECTIONS)),
+    gap=st.sampled_from([": ", ":\n", ":\n\n", " :  "]),
+    upper=st.booleans(),
+)
+def test_a_form_answered_none_known_raises_nothing_however_it_is_laid_out(answers, gap, upper):
+    """Issue 13: a heading on the line above its "None known" answer was scanned as a finding ("Threats:")."""
+    text = "\n\n".join(
+        f"{heading.upper() if upper else heading}{gap}{answer}"
+        for (_, heading, _), answer in zip(SECTIONS, answers, strict=True)
+    )
+    assert scan(text) == []
+
+
+def test_a_heading_on_its_own_line_is_not_evidence_but_its_answer_below_is():
+    assert scan("Threats:\nNone known") == []
+    assert scan("Weapons:\n\nnil") == []  # any heading whose answer is "nil"
+    text = "Threats:\nHe told an officer he would stab him on release."
+    assert {f.indicator for f in scan(text)} >= {"threats"}
+    assert all(f.start >= text.index("He told") for f in scan(text))
+    # A person's own heading with something written beneath is still read.
+    assert "domestic_abuse" in indicators("Domestic call-out:\nhe hit his partner")
+
+
 def test_the_pom_forms_answers_are_still_scanned_and_spans_point_into_the_answer():
     form = {key: "None known" for key, _, _ in SECTIONS}
     form["threats"] = "Told an officer he would stab him when he is released."
@@ -154,8 +182,11 @@ def test_the_shipped_model_is_trained_on_every_single_text_indicator():
     assert set(model.intercepts) == set(model.thresholds)
     assert scanner().model is model
     assert set(model.intercepts) == {i for i in INDICATORS if i not in CROSS_RECORD}
-    fired = {v.indicator for v in model.judge("he kicked off on a lad and sparked him out".split())}
-    assert "violence" in fired
+    # The classifier reads what the rules found (stacking): it keeps the rule's violence finding (above the veto).
+    text = "he kicked off on a lad and sparked him out"
+    verdicts = {v.indicator: v for v in model.assess(text.split(), ["r:violence", "rid:violence.harm_person"])}
+    assert verdicts["violence"].probability >= model.vetoes["violence"]
+    assert "violence" in indicators(text)
 
 
 @settings(max_examples=60, deadline=None)
@@ -219,3 +250,50 @@ def test_scan_corpus_reports_per_style_and_fails_below_target(tmp_path):
     assert "sexual_harm recall 0.000 < 0.8" in done.stderr
     only_good = _keepsafe("scan-corpus", str(tmp_path / "one.jsonl"))
     assert only_good.returncode == 0, only_good.stdout + only_good.stderr
+
+
+# --- issue 13: the classifier reads the rules' findings, vetoes weak ones, and is measured leave-one-style-out ---
+
+
+def _model(vetoes=None, thresholds=None):
+    return Model(
+        "test",
+        intercepts={"violence": -6.0, "threats": -6.0},
+        thresholds=thresholds or {"violence": 0.5, "threats": 0.5},
+        weights={"r:violence": {"violence": 3.0}, "w:lamped": {"violence": 9.0}},
+        vetoes=vetoes,
+    )
+
+
+def test_the_classifier_vetoes_a_rule_finding_it_finds_too_unlikely_and_keeps_the_rest():
+    text = "He punched the man."
+    assert "violence" in {f.indicator for f in Scanner(model=None).scan(text)}
+    # p(violence) = sigmoid(-6 + 3) = 0.047: below a veto of 0.1 the rule's finding goes, above 0.01 it stays.
+    assert "violence" not in {f.indicator for f in Scanner(model=_model({"violence": 0.1, "threats": 0.0})).scan(text)}
+    kept = Scanner(model=_model({"violence": 0.01, "threats": 0.0})).scan(text)
+    assert [(f.indicator, f.rule) for f in kept if f.indicator == "violence"] == [("violence", "violence.harm_person")]
+
+
+def test_what_the_rules_found_cancelled_and_found_before_are_classifier_features():
+    s = Scanner(model=None)
+    first, second = s.read(s.nlp("No weapons were found. He punched the man."))
+    assert "q:weapons" in first.context
+    assert "r:weapons" not in first.context
+    assert {"r:violence", "rid:violence.harm_person"} <= set(second.context)
+    third = list(s.read(s.nlp("He punched the man. He went home.")))[1]
+    assert "xr:violence" in third.context
+
+
+def test_a_model_file_keeps_its_vetoes_and_one_without_them_never_vetoes():
+    model = _model({"violence": 0.2, "threats": 0.0})
+    again = Model.from_json(json.loads(json.dumps(model.to_json())))
+    assert again.vetoes == {"violence": 0.2, "threats": 0.0}
+    data = model.to_json()
+    del data["vetoes"]
+    assert Model.from_json(data).vetoes == {"violence": 0.0, "threats": 0.0}
+
+
+def test_shipped_model_has_a_cutoff_and_a_veto_per_indicator():
+    model = shipped_model()
+    assert set(model.vetoes) == set(model.thresholds) == set(model.intercepts)
+    assert all(0.0 <= model.vetoes[i] <= 1.0 and 0.0 < model.thresholds[i] < 1.0 for i in model.thresholds)

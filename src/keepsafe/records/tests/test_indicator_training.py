@@ -1,0 +1,138 @@
+"""Issue 13: the evaluation protocol is honest: texts of a style never train, and never choose a cut-off for, the
+model scored on that style; cut-offs are chosen by cross-validation on training folds only."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+
+from keepsafe.records.rules.scanner import Scanner
+from keepsafe.records.training import train as training
+from keepsafe.records.training.corpus import Text, generate
+
+ROOT = Path(__file__).resolve().parents[4]
+
+
+def _evaluation_texts():
+    texts = []
+    for style, sentences in {
+        "alpha": ["He punched his partner Amy in the face.", "No concerns on the wing.", "He threatened to stab him."],
+        "beta": ["He followed her home from work twice.", "He was assaulted by another man.", "He smoked crack."],
+        "gamma": ["Police attended a domestic at her flat.", "Attended on time.", "He slapped the child."],
+    }.items():
+        for n, sentence in enumerate(sentences):
+            label = () if n == 1 else (("violence", 0, len(sentence)),)
+            texts.append(Text(f"{style}-{n}", style, "", sentence, label))
+    return texts
+
+
+@pytest.fixture(scope="module")
+def design():
+    scanner = Scanner()
+    synthetic = training.examples(scanner, list(generate(per_style=25, seed=3)), training.SYNTHETIC)
+    held = training.examples(scanner, _evaluation_texts(), training.EVALUATION)
+    return training.Design([*synthetic, *held])
+
+
+def test_leave_one_style_out_never_trains_or_tunes_on_the_scored_style(design, monkeypatch):
+    fitted_styles: list[set[str]] = []
+    real_fit = training.Design.fit
+
+    def recording_fit(self, rows):
+        fitted_styles.append({self.data[n].style for n in rows if self.data[n].origin == training.EVALUATION})
+        return real_fit(self, rows)
+
+    scored: list[tuple[str, int]] = []
+    real_score = training.score
+
+    def recording_score(scanner, texts):
+        scored.append(({t.style for t in texts}.pop(), len(fitted_styles)))
+        return real_score(scanner, texts)
+
+    monkeypatch.setattr(training.Design, "fit", recording_fit)
+    monkeypatch.setattr(training, "score", recording_score)
+    results = training.leave_one_style_out(design, _evaluation_texts())
+    assert sorted(results) == ["alpha", "beta", "gamma"]
+    done = 0
+    for style, fits in scored:
+        assert fits > done + 1  # an inner fit (for the cut-offs) and the final fit per style
+        for styles in fitted_styles[done:fits]:
+            assert style not in styles, (style, styles)
+        done = fits
+
+
+def test_cutoffs_are_the_best_f1_on_the_probabilities_given():
+    examples = [
+        training.Example(
+            f"t{n}", "s", training.EVALUATION, (), frozenset({"violence"}) if n < 5 else frozenset(), frozenset()
+        )
+        for n in range(10)
+    ]
+    p = np.zeros((10, len(training.TRAINED)))
+    column = training.TRAINED.index("violence")
+    p[:5, column] = 0.62  # the five violent sentences
+    p[5:, column] = 0.41  # the rest
+    thresholds, _vetoes = training.choose_cutoffs(examples, p)
+    assert 0.41 < thresholds["violence"] <= 0.62
+
+
+def test_a_rule_finding_the_classifier_finds_unlikely_is_vetoed_when_that_is_better():
+    # The rules found violence in all ten sentences; only the first five are violent and the classifier knows it.
+    examples = [
+        training.Example(
+            f"t{n}",
+            "s",
+            training.EVALUATION,
+            (),
+            frozenset({"violence"}) if n < 5 else frozenset(),
+            frozenset({"violence"}),
+        )
+        for n in range(10)
+    ]
+    p = np.zeros((10, len(training.TRAINED)))
+    column = training.TRAINED.index("violence")
+    p[:5, column] = 0.6
+    p[5:, column] = 0.03
+    _, vetoes = training.choose_cutoffs(examples, p)
+    assert 0.03 < vetoes["violence"] <= 0.6
+
+
+def test_scan_corpus_leave_one_style_out_scores_each_style_by_a_model_trained_without_it(tmp_path):
+    lines = [
+        {
+            "id": t.id,
+            "style": t.style,
+            "text": t.text,
+            "labels": [{"indicator": i, "start": s, "end": e} for i, s, e in t.labels],
+        }
+        for t in _evaluation_texts()
+    ]
+    corpus = tmp_path / "eval.jsonl"
+    corpus.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local", "KEEPSAFE_TEST_DB": "external"}
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "keepsafe"),
+            "scan-corpus",
+            str(corpus),
+            "--leave-one-style-out",
+            "--per-style",
+            "25",
+            "--report-only",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "classifier leave one style out" in done.stdout
+    for style in ("alpha", "beta", "gamma"):
+        assert style in done.stdout
