@@ -17,6 +17,7 @@ from keepsafe.bundles.importer import ImportSummary, bundle_write
 from keepsafe.bundles.validate import validate
 from keepsafe.core.actor import Actor, Role
 from keepsafe.demo import generator
+from keepsafe.people.models import Person
 from keepsafe.sharing.models import SharingAgreement
 from keepsafe.sharing.services import agreement_create
 from keepsafe.workforce.models import Pdu, Staff, User
@@ -109,7 +110,12 @@ def demo_audits() -> int:
     rng = random.Random(DEMO_AUDIT_SEED)
     done = 0
     for pdu in Pdu.objects.order_by("code"):
-        sample = sample_draw(actor=auditor, scope=Scope.PDU, code=pdu.code, size=DEMO_AUDIT_SIZE, seed=DEMO_AUDIT_SEED)
+        # a small demo (or a national region's thinly spread PDU) may hold fewer allocated cases than the demo's sample
+        allocated = Person.objects.filter(pdu=pdu, practitioner__isnull=False).count()
+        if allocated == 0:
+            continue
+        size = min(DEMO_AUDIT_SIZE, allocated)
+        sample = sample_draw(actor=auditor, scope=Scope.PDU, code=pdu.code, size=size, seed=DEMO_AUDIT_SEED)
         for audit in sample.audits.order_by("id")[:DEMO_AUDITS_DONE]:
             answers = {
                 f"{d.value}.{q.value}": {
