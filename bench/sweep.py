@@ -89,7 +89,12 @@ def main() -> None:
     if args.db == "postgres":
         from keepsafe.testing.pgserver import start_test_server
 
-        os.environ["DATABASE_URL"] = start_test_server()
+        url = start_test_server()  # names a database "keepsafe" the server does not have yet (tests make their own)
+        import psycopg
+
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+            admin.execute("CREATE DATABASE keepsafe")
+        os.environ["DATABASE_URL"] = url
     else:
         path = os.path.join(tempfile.mkdtemp(prefix="keepsafe-bench-"), "bench.sqlite3")
         if args.database_file:
@@ -103,7 +108,11 @@ def main() -> None:
     from django.db import connection
 
     from keepsafe.actions.models import Action, Notification
-    from keepsafe.actions.services.sweep import chunk_size, sweep_everything
+    from keepsafe.actions.services import sweep as sweep_module
+    from keepsafe.actions.services.sweep import sweep_everything
+
+    # Run against an older checkout (PYTHONPATH) to measure the per-case sweep it had: one case per transaction.
+    chunk_size = getattr(sweep_module, "chunk_size", lambda: 1)
     from keepsafe.core.actor import Actor, Channel
     from keepsafe.demo.seed import seed
     from keepsafe.people.models import Person

@@ -17,7 +17,7 @@ from keepsafe.actions.rules.reviews import SIGNIFICANT_KINDS, significance
 from keepsafe.actions.rules.types import LABELS, ActionType
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_instant
-from keepsafe.people.history import day_of, events_known_many, flags_known_many, practitioners_known
+from keepsafe.people.history import day_of, events_known_parts, flags_known_many, practitioners_known
 from keepsafe.people.models import Contact, Event, Person
 from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.risk.models import Assessment
@@ -97,7 +97,7 @@ def _allocation_facts(chunk: Chunk) -> dict[int, Fields]:
 
 def _event_facts(chunk: Chunk) -> dict[int, Fields]:
     out: dict[int, Fields] = {}
-    for pk, known in events_known_many(chunk.ids, chunk.as_of).items():
+    for pk, known in events_known_parts(chunk.ids, chunk.as_of).items():
         events = [
             f.EventFacts(
                 id=event.external_id,
@@ -110,13 +110,11 @@ def _event_facts(chunk: Chunk) -> dict[int, Fields]:
                 sentence_expiry=event.sentence_expiry,
                 pss_end=event.pss_end,
                 terminated=event.terminated,
-                requirements=tuple(
-                    f.RequirementFacts(r.external_id, r.type, r.start) for r in event.requirements.all()
-                ),
-                licence_conditions=len(event.licence_conditions.all()),
+                requirements=tuple(f.RequirementFacts(r.external_id, r.type, r.start) for r in parts.requirements),
+                licence_conditions=len(parts.licence_conditions),
             )
-            for event in known
-            if event.sentence_date <= chunk.day
+            for parts in known
+            if (event := parts.event).sentence_date <= chunk.day
         ]
         out[pk] = {"events": tuple(events)}
     return out

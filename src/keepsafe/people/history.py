@@ -139,7 +139,29 @@ def events_as_known(person: Person, as_of: datetime) -> list[Event]:
 
 
 def events_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, list[Event]]:
-    """`events_as_known` for many people in a fixed number of queries (the sweep reads a chunk of cases at once)."""
+    """`events_as_known` for many people in a fixed number of queries."""
+    out: dict[int, list[Event]] = {}
+    for pk, known in events_known_parts(person_ids, as_of).items():
+        out[pk] = []
+        for k in known:
+            _prefetched(k.event, "requirements", Requirement, k.requirements)
+            _prefetched(k.event, "licence_conditions", LicenceCondition, k.licence_conditions)
+            out[pk].append(k.event)
+    return out
+
+
+@dataclass(frozen=True)
+class KnownEvent:
+    """An event as known at an instant with its requirements and licence conditions as known then."""
+
+    event: Event
+    requirements: list[Requirement]
+    licence_conditions: list[LicenceCondition]
+
+
+def events_known_parts(person_ids: Iterable[int], as_of: datetime) -> dict[int, list[KnownEvent]]:
+    """The events each person had at `as_of` (newest sentence first) with their parts, for many people in a fixed
+    number of queries: the reader behind `events_as_known` (the sweep reads a chunk of cases at once)."""
     ids = list(set(person_ids))
     stored = list(Event.objects.filter(person_id__in=ids).order_by("id"))
     event_versions, versioned = _latest(EventVersion.objects.filter(event__person_id__in=ids), "event_id", as_of)
@@ -176,18 +198,16 @@ def events_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, l
                     external_id=c.external_id,
                 )
             )
-    known: dict[int, list[Event]] = {pk: [] for pk in ids}
+    known: dict[int, list[KnownEvent]] = {pk: [] for pk in ids}
     for e in stored:
         source = event_versions.get(e.pk) or (e if e.pk not in versioned else None)
         if source is None:
             continue
         copy = _copy(Event, e, source, EventVersion.VERSIONED, person_id=e.person_id, external_id=e.external_id)
-        _prefetched(copy, "requirements", Requirement, by_event[e.pk])
-        _prefetched(copy, "licence_conditions", LicenceCondition, lcs_by_event[e.pk])
-        known[e.person_id].append(copy)
+        known[e.person_id].append(KnownEvent(copy, by_event[e.pk], lcs_by_event[e.pk]))
     for events in known.values():
-        events.sort(key=lambda e: e.external_id)
-        events.sort(key=lambda e: e.sentence_date, reverse=True)
+        events.sort(key=lambda k: k.event.external_id)
+        events.sort(key=lambda k: k.event.sentence_date, reverse=True)
     return known
 
 

@@ -15,14 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from keepsafe.actions.models import Action, ActionLog, Notification
 from keepsafe.actions.rules.expected import expected_actions
 from keepsafe.actions.rules.owners import Choice
 from keepsafe.actions.rules.policy import Policy, policy_from
-from keepsafe.actions.rules.types import Expected, Step, escalation_level, reminder_slot
+from keepsafe.actions.rules.types import Expected, OwnerRole, Step, escalation_level, reminder_slot
 from keepsafe.actions.selectors import case_facts_many
 from keepsafe.actions.services.chain import Directory
 from keepsafe.actions.services.notify import notifications, reminder_text
@@ -114,6 +114,25 @@ class _Writes:
     # Notifications name the action's link (its id), so their text is written once new actions have ids.
     notes: list[tuple[list[Notification], Action, str]] = field(default_factory=list)
 
+    # Owners and chains worked out once per case, role and owner within the chunk (the directory does not change).
+    choices: dict[tuple[int, OwnerRole], Choice] = field(default_factory=dict)
+    chains: dict[tuple[int, int | None, tuple[Step, ...]], list[dict[str, str | None]]] = field(default_factory=dict)
+
+    def owner_choice(self, directory: Directory, person: Person, role: OwnerRole) -> Choice:
+        key = (person.pk, role)
+        if key not in self.choices:
+            self.choices[key] = directory.owner_choice(person, role)
+        return self.choices[key]
+
+    def chain(
+        self, directory: Directory, person: Person, owner: Staff | None, e: Expected
+    ) -> list[dict[str, str | None]]:
+        steps = tuple(s.to for s in e.escalations)
+        key = (person.pk, owner.pk if owner is not None else None, steps)
+        if key not in self.chains:
+            self.chains[key] = directory.chain(person, owner, list(steps))
+        return [dict(link) for link in self.chains[key]]
+
     def change(self, action: Action, *fields: str) -> None:
         if action.pk is None:
             return  # created by this chunk: inserted as it finally stands
@@ -130,8 +149,8 @@ class _Writes:
             for note in notes:
                 note.subject, note.body, note.action = subject[:200], body, action
             rows += notes
-        ActionLog.objects.bulk_create(self.logs)
-        Notification.objects.bulk_create(rows)
+        _insert(ActionLog, self.logs)
+        _insert(Notification, rows)
         groups: dict[tuple[str, ...], list[Action]] = defaultdict(list)
         now = timezone.now()
         for action, names in self.changed.values():
@@ -154,6 +173,38 @@ class _Writes:
         )
         if rows:
             self.notes.append((rows, action, lead))
+
+
+def _insert(model: type[models.Model], objs: list[Any]) -> None:
+    """Insert rows in bulk without reading ids back: the values adapted once per column type, then one
+    `executemany` (Django's bulk_create prepares every value through its field, the largest cost of a sweep's
+    writes). Foreign keys must already be set (the actions are inserted first)."""
+    if not objs:
+        return
+    ops = connection.ops
+    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
+    adapters: list[Any] = []
+    for column in columns:
+        if isinstance(column, models.DateTimeField):
+            adapters.append(ops.adapt_datetimefield_value)
+        elif isinstance(column, models.JSONField):
+            adapters.append(lambda value: ops.adapt_json_value(value, None))
+        else:
+            adapters.append(None)
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    names = [f.attname for f in columns]
+    values = [
+        tuple(
+            (adapt(v) if adapt is not None and v is not None else v)
+            for adapt, v in zip(adapters, (getattr(obj, n) for n in names), strict=True)
+        )
+        for obj in objs
+    ]
+    quoted = ", ".join(ops.quote_name(str(f.column)) for f in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({quoted}) VALUES ({marks})", values)  # noqa: S608
 
 
 STEP_WORDS = {"LINE_MANAGER": "line manager", "HEAD_OF_PDU": "head of PDU", "ACO": "ACO"}
@@ -181,7 +232,7 @@ def _create(
 ) -> None:
     if e.withdrawn is not None:
         return  # never needed by the time it was first seen
-    choice = directory.owner_choice(person, e.owner)
+    choice = writes.owner_choice(directory, person, e.owner)
     owner = directory.member_staff(choice)
     action = Action(
         person=person,
@@ -195,7 +246,7 @@ def _create(
         due=e.due,
         created_at=as_of,
         evidence_needed=e.evidence_needed,
-        chain=directory.chain(person, owner, [s.to for s in e.escalations]),
+        chain=writes.chain(directory, person, owner, e),
         reminders=_plan(e),
         detail=_owner_detail(e.detail, choice),
     )
@@ -290,7 +341,7 @@ def _update(
     # case; an owner chosen by hand keeps it only while they may still see it.
     lost_sight = action.owner_id is not None and not directory.may_see(action.owner_id, person)
     if not action.owner_set_by_hand or lost_sight:
-        choice = directory.owner_choice(person, e.owner)
+        choice = writes.owner_choice(directory, person, e.owner)
         owner = directory.member_staff(choice)
         if (owner is not None and owner.pk != action.owner_id) or (owner is None and lost_sight):
             was = action.owner.code if action.owner else "nobody"
@@ -308,7 +359,7 @@ def _update(
         if detail != action.detail:
             action.detail = detail
             fields.append("detail")
-    chain = directory.chain(person, action.owner, [s.to for s in e.escalations])
+    chain = writes.chain(directory, person, action.owner, e)
     if chain != action.chain:
         action.chain = chain
         fields.append("chain")

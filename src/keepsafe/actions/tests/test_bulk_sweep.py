@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from keepsafe.actions.models import Action, Notification, SweepRun
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.selectors import case_facts_many
+from keepsafe.actions.services import reconcile
 from keepsafe.actions.services.chain import Directory
 from keepsafe.actions.services.reconcile import reconcile_many
 from keepsafe.actions.services.sweep import sweep_everything, sweep_run, sweep_start
@@ -62,16 +63,17 @@ def test_a_sweep_that_dies_half_way_through_a_chunk_leaves_it_untouched_and_carr
     people = list(Person.objects.order_by("pk").values_list("pk", flat=True))
     run = sweep_start(as_of=AS_OF)
     assert run is not None
-    real = Notification.objects.bulk_create
+    real = reconcile._insert
     calls = {"n": 0}
 
-    def dies_in_the_second_chunk(rows, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:  # the second chunk's notifications: its actions and log entries are already inserted
-            raise SystemExit("worker killed")
-        return real(rows, *args, **kwargs)
+    def dies_in_the_second_chunk(model, rows):
+        if model is Notification:
+            calls["n"] += 1
+            if calls["n"] == 2:  # the second chunk's notifications: its actions and log entries are already inserted
+                raise SystemExit("worker killed")
+        real(model, rows)
 
-    monkeypatch.setattr(Notification.objects, "bulk_create", dies_in_the_second_chunk)
+    monkeypatch.setattr(reconcile, "_insert", dies_in_the_second_chunk)
     with pytest.raises(SystemExit):
         sweep_run(run, batch=20)
     stored = SweepRun.objects.get(pk=run.pk)
@@ -79,7 +81,7 @@ def test_a_sweep_that_dies_half_way_through_a_chunk_leaves_it_untouched_and_carr
     assert Action.objects.filter(person_id__in=people[:20]).exists()
     assert not Action.objects.filter(person_id__in=people[20:]).exists()  # the chunk that died left nothing
 
-    monkeypatch.setattr(Notification.objects, "bulk_create", real)
+    monkeypatch.setattr(reconcile, "_insert", real)
     sweep_run(stored, batch=20)  # the next worker carries on from the cursor
     assert SweepRun.objects.get(pk=run.pk).cases == len(people)
     carried_on = snapshot()
