@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -13,7 +14,7 @@ from keepsafe.actions.models import SweepRun
 from keepsafe.actions.services.chain import Directory
 from keepsafe.actions.services.reconcile import Outcome, policy, reconcile_many
 from keepsafe.core import clock
-from keepsafe.core.dbturns import Turns, retrying
+from keepsafe.core.dbturns import HOLD_SECONDS, Turns, retrying
 from keepsafe.people.models import Person
 
 log = logging.getLogger(__name__)
@@ -30,18 +31,33 @@ def sweep_start(*, as_of: datetime | None, period: str | None = None) -> SweepRu
 
 
 def chunk_size() -> int:
-    """Cases per chunk: KEEPSAFE_SWEEP_CHUNK, else 1,000 on PostgreSQL and 200 on SQLite, whose one write lock a chunk
-    holds for its whole transaction (pages take their turn between chunks, core/dbturns.py)."""
+    """Cases per chunk: KEEPSAFE_SWEEP_CHUNK, else 1,000 on PostgreSQL; on SQLite the first chunk's size, then
+    `next_chunk` adapts it (a chunk holds SQLite's one write lock for its whole transaction)."""
     configured = getattr(settings, "KEEPSAFE_SWEEP_CHUNK", None)
     if configured:
         return int(configured)
-    return 200 if connection.vendor == "sqlite" else 1000
+    return SQLITE_FIRST_CHUNK if connection.vendor == "sqlite" else 1000
+
+
+SQLITE_FIRST_CHUNK = 20
+SQLITE_CHUNKS = (5, 200)  # the least and the most cases per chunk on SQLite
+
+
+def next_chunk(size: int, seconds: float) -> int:
+    """On SQLite (unless KEEPSAFE_SWEEP_CHUNK fixes it), the size that makes a chunk hold the write lock about as long
+    as core/dbturns.py lets a job write before pausing, so pages and form posts keep their turn; elsewhere `size`."""
+    if getattr(settings, "KEEPSAFE_SWEEP_CHUNK", None) or connection.vendor != "sqlite":
+        return size
+    least, most = SQLITE_CHUNKS
+    wanted = int(size * HOLD_SECONDS / max(seconds, 1e-3))
+    return max(least, min(most, wanted, size * 2))
 
 
 def sweep_run(run: SweepRun, *, batch: int | None = None, progress: Callable[[int], None] | None = None) -> Outcome:
     """Reconcile every case after the run's cursor, in id order, a chunk of cases per transaction with the cursor
     recorded in it. Restarting a run that died half-way carries on from its cursor; a chunk interrupted half-way was
     rolled back whole and is done again (with the same result)."""
+    fixed = batch is not None
     batch = batch or chunk_size()
     total = Outcome()
     directory = Directory.load()
@@ -62,8 +78,12 @@ def sweep_run(run: SweepRun, *, batch: int | None = None, progress: Callable[[in
             return outcome
 
         # One transaction per chunk; a transient lock is retried; on SQLite, others get their turn between chunks.
+        started = time.monotonic()
         outcome = retrying(one_chunk, what=f"sweep {run.pk}")
+        held = time.monotonic() - started
         turns.taken()
+        if not fixed:
+            batch = next_chunk(batch, held)
         run.cursor, run.cases = people[-1].pk, run.cases + len(people)
         total.add(outcome)
         if progress is not None:

@@ -4,6 +4,7 @@ sweep that dies half-way through a chunk leaves that chunk untouched, and carryi
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -13,6 +14,7 @@ from keepsafe.actions.models import Action, Notification, SweepRun
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.selectors import case_facts_many
 from keepsafe.actions.services import reconcile
+from keepsafe.actions.services import sweep as sweep_module
 from keepsafe.actions.services.chain import Directory
 from keepsafe.actions.services.reconcile import reconcile_many
 from keepsafe.actions.services.sweep import sweep_everything, sweep_run, sweep_start
@@ -92,3 +94,21 @@ def test_a_sweep_that_dies_half_way_through_a_chunk_leaves_it_untouched_and_carr
     assert snapshot() == carried_on
     assert len(carried_on["actions"]) > 50
     assert len(carried_on["notifications"]) > 50
+
+
+def test_on_sqlite_a_chunk_is_sized_to_hold_the_write_lock_about_as_long_as_a_job_may_before_its_pause(
+    monkeypatch, settings
+):
+    settings.KEEPSAFE_SWEEP_CHUNK = 0
+    monkeypatch.setattr(sweep_module, "connection", SimpleNamespace(vendor="sqlite"))
+    assert sweep_module.chunk_size() == sweep_module.SQLITE_FIRST_CHUNK
+    hold = sweep_module.HOLD_SECONDS
+    assert sweep_module.next_chunk(20, hold * 2) == 10  # twice too long: half the cases
+    assert sweep_module.next_chunk(20, hold / 10) == 40  # much too short: at most double at a time
+    assert sweep_module.next_chunk(150, hold / 10) == 200  # never more than the most
+    assert sweep_module.next_chunk(20, hold * 100) == 5  # never fewer than the least
+    monkeypatch.setattr(sweep_module, "connection", SimpleNamespace(vendor="postgresql"))
+    assert sweep_module.chunk_size() == 1000
+    assert sweep_module.next_chunk(1000, hold * 100) == 1000  # PostgreSQL: no single write lock to share
+    settings.KEEPSAFE_SWEEP_CHUNK = 7
+    assert sweep_module.chunk_size() == 7
