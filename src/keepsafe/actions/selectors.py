@@ -5,9 +5,11 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 
@@ -19,7 +21,7 @@ from keepsafe.actions.rules.reviews import SIGNIFICANT_KINDS, significance
 from keepsafe.actions.rules.types import LABELS, ActionType
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_instant
-from keepsafe.people.history import day_of, events_as_known, flags_known, person_as_known
+from keepsafe.people.history import day_of, events_known_parts, flags_known_many, practitioners_known
 from keepsafe.people.models import Contact, Event, Person, Registration
 from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
 from keepsafe.records.models import IndicatorFinding, Record
@@ -35,16 +37,73 @@ def open_at(as_of: datetime) -> Q:
 
 
 def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: frozenset[str]) -> f.CaseFacts:
+    """One case's facts: the bulk reader for a chunk of one, so the sweep and a single reconcile cannot disagree."""
+    return case_facts_many([person], as_of, policy, {person.pk: open_keys})[person.pk]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The cases one bulk read covers, and the window it reads: what every fact reader is given."""
+
+    people: dict[int, Person]
+    as_of: datetime
+    policy: Policy
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self.people)
+
+    @property
+    def day(self) -> date:
+        return day_of(self.as_of)
+
+    @property
+    def since(self) -> datetime:
+        """How far back contacts and significant records matter (the rules' lookbacks, with a margin)."""
+        lookback = max(self.policy.trigger_lookback_days, self.policy.enforcement_second_absence_days) + 30
+        return self.as_of - timedelta(days=lookback)
+
+
+# A fact reader: a chunk's cases in → for each case with something to say, some of CaseFacts' fields. Each reads its
+# family of facts for the whole chunk in a fixed number of queries (never one per case).
+type Fields = dict[str, object]
+type FactReader = Callable[[Chunk], dict[int, Fields]]
+
+
+def case_facts_many(
+    people: Iterable[Person], as_of: datetime, policy: Policy, open_keys: Mapping[int, frozenset[str]] | None = None
+) -> dict[int, f.CaseFacts]:
     """Only what was known at `as_of`: records by received time, decisions and checks by when they were made,
-    allocation, sentences, requirements, licence conditions and flags in their versions known then (docs/actions.md)."""
-    since = as_of - timedelta(days=max(policy.trigger_lookback_days, policy.enforcement_second_absence_days) + 30)
-    day = day_of(as_of)
-    known = person_as_known(person, as_of)
-    events = []
-    for event in events_as_known(person, as_of):
-        if event.sentence_date > day:
-            continue
-        events.append(
+    allocation, sentences, requirements, licence conditions and flags in their versions known then (docs/actions.md).
+    Every case of the chunk in a fixed number of queries, however many cases (FACT_READERS, one per fact family)."""
+    chunk = Chunk({p.pk: p for p in people}, as_of, policy)
+    fields: dict[int, Fields] = {pk: {"open_keys": (open_keys or {}).get(pk, frozenset())} for pk in chunk.people}
+    for reader in FACT_READERS:
+        for pk, some in reader(chunk).items():
+            fields[pk].update(some)
+    return {pk: f.CaseFacts(**cast(Any, values)) for pk, values in fields.items()}
+
+
+def _grouped[T](rows: Iterable[tuple[int, T]], field_name: str) -> dict[int, Fields]:
+    """(person id, fact) pairs, in order → {person id: {field_name: (facts…)}}."""
+    out: dict[int, list[T]] = defaultdict(list)
+    for pk, fact in rows:
+        out[pk].append(fact)
+    return {pk: {field_name: tuple(facts)} for pk, facts in out.items()}
+
+
+def _allocation_facts(chunk: Chunk) -> dict[int, Fields]:
+    known = practitioners_known(chunk.people.values(), chunk.as_of)
+    return {
+        pk: {"crn": p.crn, "as_of": chunk.as_of, "com_allocated": known[pk] is not None}
+        for pk, p in chunk.people.items()
+    }
+
+
+def _event_facts(chunk: Chunk) -> dict[int, Fields]:
+    out: dict[int, Fields] = {}
+    for pk, known in events_known_parts(chunk.ids, chunk.as_of).items():
+        events = [
             f.EventFacts(
                 id=event.external_id,
                 sentence_type=event.sentence_type,
@@ -56,60 +115,170 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
                 sentence_expiry=event.sentence_expiry,
                 pss_end=event.pss_end,
                 terminated=event.terminated,
-                requirements=tuple(
-                    f.RequirementFacts(r.external_id, r.type, r.start) for r in event.requirements.all()
-                ),
-                licence_conditions=len(event.licence_conditions.all()),
+                requirements=tuple(f.RequirementFacts(r.external_id, r.type, r.start) for r in parts.requirements),
+                licence_conditions=len(parts.licence_conditions),
             )
+            for parts in known
+            if (event := parts.event).sentence_date <= chunk.day
+        ]
+        out[pk] = {"events": tuple(events)}
+    return out
+
+
+def _contact_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = (
+        Contact.objects.filter(
+            person_id__in=chunk.ids,
+            at__lte=chunk.as_of,
+            at__gte=chunk.since,
+            outcome__in=["ATTENDED", *ENFORCEABLE_OUTCOMES],
         )
-    contacts = tuple(
-        f.ContactFacts(external_id, type_, at, outcome)
-        for external_id, type_, at, outcome in Contact.objects.filter(
-            person=person, at__lte=as_of, at__gte=since, outcome__in=["ATTENDED", *ENFORCEABLE_OUTCOMES]
-        ).values_list("external_id", "type", "at", "outcome")
+        .order_by("person_id", "-at", "-id")
+        .values_list("person_id", "external_id", "type", "at", "outcome")
     )
-    enforcement = tuple(
-        f.EnforcementFacts(d.contact.external_id, d.decision, d.at, str(d.pk))
-        for d in EnforcementDecisionRecord.objects.filter(person=person, at__lte=as_of).select_related("contact")
+    return _grouped(((pk, f.ContactFacts(e, t, at, o)) for pk, e, t, at, o in rows), "contacts")
+
+
+def _enforcement_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = (
+        EnforcementDecisionRecord.objects.filter(person_id__in=chunk.ids, at__lte=chunk.as_of)
+        .order_by("person_id", "id")
+        .values_list("person_id", "contact__external_id", "decision", "at", "id")
     )
-    recalls = tuple(
-        _recall_facts(r) for r in Recall.objects.filter(person=person, considered_at__lte=as_of).select_related("event")
-    )
-    checks = tuple(
-        f.CheckFacts(
-            id=c.external_id or str(c.public_id),
-            kind=c.kind,
-            requested_at=c.requested_at,
-            answered_at=c.response_record.received_at if c.response_record else None,
-            acted_on_at=c.acted_on_at,
+    return _grouped(((pk, f.EnforcementFacts(c, d, at, str(ref))) for pk, c, d, at, ref in rows), "enforcement")
+
+
+def _recall_facts_many(chunk: Chunk) -> dict[int, Fields]:
+    rows = (
+        Recall.objects.filter(person_id__in=chunk.ids, considered_at__lte=chunk.as_of)
+        .order_by("person_id", "-considered_at", "-id")
+        .values_list(
+            "person_id",
+            "external_id",
+            "event__external_id",
+            "considered_at",
+            "decided_at",
+            "decision",
+            "emergency",
+            "revoked_at",
+            "executed_at",
+            "cancelled_at",
         )
-        for c in CheckRequest.objects.filter(person=person, requested_at__lte=as_of).select_related("response_record")
     )
-    registrations, victim = _flags_facts(person, as_of)
-    return f.CaseFacts(
-        crn=person.crn,
-        as_of=as_of,
-        com_allocated=known.practitioner_id is not None,
-        events=tuple(events),
-        contacts=contacts,
-        enforcement=enforcement,
-        recalls=recalls,
-        checks=checks,
-        assessments=assessments_known(person, as_of),
-        registrations=registrations,
-        significant=_significant(person, as_of, since),
-        findings=findings_known(person, as_of),
-        release_plan=tuple(
-            f.ReleasePlanItem(c.event.external_id, c.item, c.at, str(c.pk))
-            for c in ReleasePlanConfirmation.objects.filter(person=person, at__lte=as_of).select_related("event")
+    return _grouped(
+        (
+            (
+                pk,
+                f.RecallFacts(ext, event, considered, decided, decision, bool(emergency), revoked, executed, cancelled),
+            )
+            for pk, ext, event, considered, decided, decision, emergency, revoked, executed, cancelled in rows
         ),
-        victim_registered=victim,
-        open_keys=open_keys,
-        contact_levels=contact_level_facts([person.pk], as_of).get(person.pk),  # issue 14; the lead: bulk loader
+        "recalls",
     )
 
 
-# --- issue 14: contact levels ----------------------------------------------------------------------------------------
+def _check_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = (
+        CheckRequest.objects.filter(person_id__in=chunk.ids, requested_at__lte=chunk.as_of)
+        .order_by("person_id", "requested_at", "id")
+        .values_list(
+            "person_id",
+            "external_id",
+            "public_id",
+            "kind",
+            "requested_at",
+            "response_record__received_at",
+            "acted_on_at",
+        )
+    )
+    return _grouped(
+        (
+            (
+                pk,
+                f.CheckFacts(
+                    id=ext or str(public), kind=kind, requested_at=at, answered_at=answered, acted_on_at=acted
+                ),
+            )
+            for pk, ext, public, kind, at, answered, acted in rows
+        ),
+        "checks",
+    )
+
+
+def _assessment_facts(chunk: Chunk) -> dict[int, Fields]:
+    return {pk: {"assessments": facts} for pk, facts in assessments_known_many(chunk.ids, chunk.as_of).items()}
+
+
+def _flag_facts(chunk: Chunk) -> dict[int, Fields]:
+    """Flags started by `as_of` as known then (people.history, the reader the case view uses), and whether a victim
+    contact flag was in force."""
+    day = chunk.day
+    out: dict[int, Fields] = {}
+    for pk, flags in flags_known_many(chunk.ids, chunk.as_of).items():
+        registrations = []
+        victim = False
+        for flag in flags:
+            reg = flag.registration
+            if reg.start > day:
+                continue
+            victim = victim or (reg.type.code == VICTIM_REGISTRATION and flag.in_force(day))
+            registrations.append(
+                f.RegistrationFacts(
+                    reg.external_id, reg.type.code, reg.type.name, reg.start, reg.end, reg.next_review, flag.reviews
+                )
+            )
+        out[pk] = {"registrations": tuple(registrations), "victim_registered": victim}
+    return out
+
+
+def _significant_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = list(
+        Record.objects.filter(
+            person_id__in=chunk.ids,
+            received_at__lte=chunk.as_of,
+            received_at__gte=chunk.since,
+            kind__in=[*SIGNIFICANT_KINDS, "CALL_OUT"],
+        )
+        .order_by("person_id", "-occurred_at", "-id")
+        .values_list("person_id", "pk", "external_id", "kind", "received_at")
+    )
+    indicators: dict[int, set[str]] = defaultdict(set)
+    if rows:
+        for record_id, indicator in IndicatorFinding.objects.filter(
+            record__person_id__in=chunk.ids,
+            record__received_at__lte=chunk.as_of,
+            record__received_at__gte=chunk.since,
+            record__kind__in=[*SIGNIFICANT_KINDS, "CALL_OUT"],
+            received_at__lte=chunk.as_of,
+        ).values_list("record_id", "indicator"):
+            indicators[record_id].add(indicator)
+    out = []
+    for person_id, pk, external_id, kind, received_at in rows:
+        why = significance(kind, frozenset(indicators[pk]))
+        if why is not None:
+            out.append((person_id, f.SignificantRecord(external_id, kind, received_at, why)))
+    return _grouped(out, "significant")
+
+
+def _finding_facts(chunk: Chunk) -> dict[int, Fields]:
+    return {pk: {"findings": facts} for pk, facts in findings_known_many(chunk.ids, chunk.as_of).items()}
+
+
+def _release_plan_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = (
+        ReleasePlanConfirmation.objects.filter(person_id__in=chunk.ids, at__lte=chunk.as_of)
+        .order_by("person_id", "id")
+        .values_list("person_id", "event__external_id", "item", "at", "id")
+    )
+    return _grouped(((pk, f.ReleasePlanItem(e, item, at, str(ref))) for pk, e, item, at, ref in rows), "release_plan")
+
+
+def _contact_level_facts(chunk: Chunk) -> dict[int, Fields]:
+    """Issue 14: each case's contact-level table, tier, RoSH and domestic abuse flag (contact_level_facts)."""
+    return {pk: {"contact_levels": facts} for pk, facts in contact_level_facts(chunk.ids, chunk.as_of).items()}
+
+
+# --- issue 14: contact levels ---
 CONTACT_LEVELS = Path(__file__).parent / "reference" / "contact-levels.json"
 DOMESTIC_ABUSE_REGISTRATIONS = ("ADVP", "REG30")  # registration-types.csv: perpetrator, domestic abuse history
 
@@ -152,46 +321,60 @@ def contact_level_facts(person_ids: list[int], as_of: datetime) -> dict[int, f.C
 # --- end issue 14 ----------------------------------------------------------------------------------------------------
 
 
-def _flags_facts(person: Person, as_of: datetime) -> tuple[tuple[f.RegistrationFacts, ...], bool]:
-    """Flags started by `as_of` as known then (people.history, the reader the case view uses), and whether a victim
-    contact flag was in force."""
-    day = day_of(as_of)
-    registrations = []
-    victim = False
-    for flag in flags_known(person, as_of):
-        reg = flag.registration
-        if reg.start > day:
-            continue
-        victim = victim or (reg.type.code == VICTIM_REGISTRATION and flag.in_force(day))
-        registrations.append(
-            f.RegistrationFacts(
-                reg.external_id, reg.type.code, reg.type.name, reg.start, reg.end, reg.next_review, flag.reviews
-            )
-        )
-    return tuple(registrations), victim
+# One reader per fact family; a new family of facts is one more reader here.
+FACT_READERS: tuple[FactReader, ...] = (
+    _allocation_facts,
+    _event_facts,
+    _contact_facts,
+    _enforcement_facts,
+    _recall_facts_many,
+    _check_facts,
+    _assessment_facts,
+    _flag_facts,
+    _significant_facts,
+    _finding_facts,
+    _release_plan_facts,
+    _contact_level_facts,  # issue 14
+)
 
 
 def assessments_known(person: Person, as_of: datetime) -> tuple[f.AssessmentFacts, ...]:
     """Risk assessments completed by `as_of`."""
-    return tuple(
-        f.AssessmentFacts(a.external_id, a.completed_at, a.countersign_required, a.countersigned_at, a.recorded_at)
-        for a in Assessment.objects.filter(
-            person=person, status=Assessment.Status.COMPLETE, completed_at__lte=as_of
-        ).only("external_id", "completed_at", "countersign_required", "countersigned_at", "recorded_at")
-        if a.completed_at is not None
+    return assessments_known_many([person.pk], as_of).get(person.pk, ())
+
+
+def assessments_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, tuple[f.AssessmentFacts, ...]]:
+    rows = (
+        Assessment.objects.filter(
+            person_id__in=list(person_ids), status=Assessment.Status.COMPLETE, completed_at__lte=as_of
+        )
+        .order_by("person_id", "-completed_at", "-started_at", "-id")
+        .values_list(
+            "person_id", "external_id", "completed_at", "countersign_required", "countersigned_at", "recorded_at"
+        )
     )
+    out: dict[int, list[f.AssessmentFacts]] = defaultdict(list)
+    for pk, ext, completed, required, countersigned, recorded in rows:
+        if completed is not None:
+            out[pk].append(f.AssessmentFacts(ext, completed, required, countersigned, recorded))
+    return {pk: tuple(facts) for pk, facts in out.items()}
 
 
 def findings_known(person: Person, as_of: datetime) -> tuple[f.FindingFacts, ...]:
     """Indicator findings in the person's records received by `as_of` (the risk reviews' input)."""
-    return tuple(
-        f.FindingFacts(record, indicator, received_at)
-        for record, indicator, received_at in IndicatorFinding.objects.filter(
-            person=person, record__isnull=False, received_at__lte=as_of
-        )
-        .values_list("record__external_id", "indicator", "received_at")
-        .distinct()
+    return findings_known_many([person.pk], as_of).get(person.pk, ())
+
+
+def findings_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, tuple[f.FindingFacts, ...]]:
+    rows = (
+        IndicatorFinding.objects.filter(person_id__in=list(person_ids), record__isnull=False, received_at__lte=as_of)
+        .order_by("person_id", "occurred_at", "id")
+        .values_list("person_id", "record__external_id", "indicator", "received_at")
     )
+    out: dict[int, list[f.FindingFacts]] = defaultdict(list)
+    for pk, record, indicator, received_at in rows:
+        out[pk].append(f.FindingFacts(record, indicator, received_at))
+    return {pk: tuple(facts) for pk, facts in out.items()}
 
 
 def licence_facts(person: Person) -> tuple[list[tuple[Event, f.EventFacts]], tuple[f.RecallFacts, ...]]:
@@ -227,23 +410,6 @@ def absences_before(contact: Contact, days: int) -> tuple[f.ContactFacts, ...]:
         at__gte=contact.at - timedelta(days=days),
     ).values_list("external_id", "type", "at", "outcome")
     return tuple(f.ContactFacts(*row) for row in rows)
-
-
-def _significant(person: Person, as_of: datetime, since: datetime) -> tuple[f.SignificantRecord, ...]:
-    rows = Record.objects.filter(
-        person=person, received_at__lte=as_of, received_at__gte=since, kind__in=[*SIGNIFICANT_KINDS, "CALL_OUT"]
-    ).values_list("pk", "external_id", "kind", "received_at")
-    indicators: dict[int, set[str]] = defaultdict(set)
-    for record_id, indicator in IndicatorFinding.objects.filter(
-        record_id__in=[r[0] for r in rows], received_at__lte=as_of
-    ).values_list("record_id", "indicator"):
-        indicators[record_id].add(indicator)
-    out = []
-    for pk, external_id, kind, received_at in rows:
-        why = significance(kind, frozenset(indicators[pk]))
-        if why is not None:
-            out.append(f.SignificantRecord(external_id, kind, received_at, why))
-    return tuple(out)
 
 
 def action_dict(action: Action, as_of: datetime) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from django.tasks import task
 
 from keepsafe.actions.models import SweepRun
 from keepsafe.actions.services.chain import Directory
-from keepsafe.actions.services.reconcile import Outcome, reconcile_case
-from keepsafe.actions.services.sweep import sweep_run
+from keepsafe.actions.services.reconcile import Outcome, reconcile_many
+from keepsafe.actions.services.sweep import chunk_size, sweep_run
 from keepsafe.core import clock
 from keepsafe.core.dbturns import Turns, retrying
 from keepsafe.people.models import Person
@@ -19,17 +19,18 @@ from keepsafe.people.models import Person
 @task()
 def reconcile_people(person_ids: list[int]) -> int:
     """After a change that came in without a person watching (an import, a partner's record): reconcile now."""
-    people = list(Person.objects.filter(pk__in=person_ids))
+    people = list(Person.objects.filter(pk__in=person_ids).order_by("pk"))
     directory = Directory.load(people)
     turns = Turns()
-    for person in people:
-        retrying(partial(_reconcile_now, person, directory), what="reconcile")
+    size = chunk_size()
+    for start in range(0, len(people), size):
+        retrying(partial(_reconcile_now, people[start : start + size], directory), what="reconcile")
         turns.taken()
     return len(people)
 
 
-def _reconcile_now(person: Person, directory: Directory) -> Outcome:
-    return reconcile_case(person, clock.now(), directory=directory)
+def _reconcile_now(people: list[Person], directory: Directory) -> Outcome:
+    return reconcile_many(people, clock.now(), directory=directory)
 
 
 @task()

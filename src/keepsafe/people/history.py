@@ -12,6 +12,7 @@ existed and never backfilled (only a test writing rows directly can leave one) i
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -111,17 +112,68 @@ def person_as_known(person: Person, as_of: datetime) -> Person:
     return known
 
 
+def practitioners_known(people: Iterable[Person], as_of: datetime) -> dict[int, int | None]:
+    """The community offender manager each person had at `as_of` (`person_as_known`'s allocation), for many people
+    in one query: the latest version known by then; a never-versioned case as it stands; before anything was
+    known, nobody."""
+    people = list(people)
+    versions: dict[int, list[tuple[datetime, datetime, int, int | None]]] = defaultdict(list)
+    for person_id, known_from, recorded_at, pk, practitioner_id in PersonVersion.objects.filter(
+        person_id__in=[p.pk for p in people]
+    ).values_list("person_id", "known_from", "recorded_at", "id", "practitioner_id"):
+        versions[person_id].append((known_from, recorded_at, pk, practitioner_id))
+    out: dict[int, int | None] = {}
+    for person in people:
+        mine = versions.get(person.pk)
+        if not mine:
+            out[person.pk] = person.practitioner_id
+            continue
+        known = [v for v in mine if v[0] <= as_of]
+        out[person.pk] = max(known)[3] if known else None
+    return out
+
+
 def events_as_known(person: Person, as_of: datetime) -> list[Event]:
     """Events known at `as_of`, newest sentence first, with their requirements and licence conditions as known."""
-    stored = list(Event.objects.filter(person=person))
-    event_versions, versioned = _latest(EventVersion.objects.filter(event__person=person), "event_id", as_of)
-    requirements = list(Requirement.objects.filter(event__person=person).order_by("external_id"))
-    conditions = list(LicenceCondition.objects.filter(event__person=person).order_by("external_id"))
+    return events_known_many([person.pk], as_of)[person.pk]
+
+
+def events_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, list[Event]]:
+    """`events_as_known` for many people in a fixed number of queries."""
+    out: dict[int, list[Event]] = {}
+    for pk, known in events_known_parts(person_ids, as_of).items():
+        out[pk] = []
+        for k in known:
+            _prefetched(k.event, "requirements", Requirement, k.requirements)
+            _prefetched(k.event, "licence_conditions", LicenceCondition, k.licence_conditions)
+            out[pk].append(k.event)
+    return out
+
+
+@dataclass(frozen=True)
+class KnownEvent:
+    """An event as known at an instant with its requirements and licence conditions as known then."""
+
+    event: Event
+    requirements: list[Requirement]
+    licence_conditions: list[LicenceCondition]
+
+
+def events_known_parts(person_ids: Iterable[int], as_of: datetime) -> dict[int, list[KnownEvent]]:
+    """The events each person had at `as_of` (newest sentence first) with their parts, for many people in a fixed
+    number of queries: the reader behind `events_as_known` (the sweep reads a chunk of cases at once)."""
+    ids = list(set(person_ids))
+    stored = list(Event.objects.filter(person_id__in=ids).order_by("id"))
+    event_versions, versioned = _latest(EventVersion.objects.filter(event__person_id__in=ids), "event_id", as_of)
+    requirements = list(Requirement.objects.filter(event__person_id__in=ids).order_by("external_id", "id"))
+    conditions = list(LicenceCondition.objects.filter(event__person_id__in=ids).order_by("external_id", "id"))
     req_versions, req_versioned = _latest(
-        RequirementVersion.objects.filter(requirement__event__person=person), "requirement_id", as_of
+        RequirementVersion.objects.filter(requirement__event__person_id__in=ids), "requirement_id", as_of
     )
     lc_versions, lc_versioned = _latest(
-        LicenceConditionVersion.objects.filter(licence_condition__event__person=person), "licence_condition_id", as_of
+        LicenceConditionVersion.objects.filter(licence_condition__event__person_id__in=ids),
+        "licence_condition_id",
+        as_of,
     )
     by_event: dict[int, list[Requirement]] = defaultdict(list)
     for r in requirements:
@@ -146,17 +198,16 @@ def events_as_known(person: Person, as_of: datetime) -> list[Event]:
                     external_id=c.external_id,
                 )
             )
-    known: list[Event] = []
+    known: dict[int, list[KnownEvent]] = {pk: [] for pk in ids}
     for e in stored:
         source = event_versions.get(e.pk) or (e if e.pk not in versioned else None)
         if source is None:
             continue
         copy = _copy(Event, e, source, EventVersion.VERSIONED, person_id=e.person_id, external_id=e.external_id)
-        _prefetched(copy, "requirements", Requirement, by_event[e.pk])
-        _prefetched(copy, "licence_conditions", LicenceCondition, lcs_by_event[e.pk])
-        known.append(copy)
-    known.sort(key=lambda e: e.external_id)
-    known.sort(key=lambda e: e.sentence_date, reverse=True)
+        known[e.person_id].append(KnownEvent(copy, by_event[e.pk], lcs_by_event[e.pk]))
+    for events in known.values():
+        events.sort(key=lambda k: k.event.external_id)
+        events.sort(key=lambda k: k.event.sentence_date, reverse=True)
     return known
 
 
@@ -174,14 +225,22 @@ class KnownFlag:
 def flags_known(person: Person, as_of: datetime) -> list[KnownFlag]:
     """Every flag known at `as_of` (in force or not), as it stood then: a bundle flag from its start, a civil
     order's from its record's receipt, a change from when it was made. Ordered as the case shows flags."""
-    stored = list(Registration.objects.filter(person=person).select_related("type"))
-    entries = list(RegistrationHistory.objects.filter(registration__person=person).order_by("known_from", "at", "id"))
+    return flags_known_many([person.pk], as_of)[person.pk]
+
+
+def flags_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, list[KnownFlag]]:
+    """`flags_known` for many people in a fixed number of queries (the sweep reads a chunk of cases at once)."""
+    ids = list(set(person_ids))
+    stored = list(Registration.objects.filter(person_id__in=ids).select_related("type").order_by("id"))
+    entries = list(
+        RegistrationHistory.objects.filter(registration__person_id__in=ids).order_by("known_from", "at", "id")
+    )
     latest, with_history = _pick(entries, "registration_id", as_of)
     reviews: dict[int, list[datetime]] = defaultdict(list)
     for entry in entries:
         if entry.action == RegistrationHistory.Action.REVIEWED and entry.known_from <= as_of:
             reviews[entry.registration_id].append(entry.known_from)
-    flags = []
+    flags: dict[int, list[KnownFlag]] = {pk: [] for pk in ids}
     for reg in stored:
         known = latest.get(reg.pk)
         if known is None and reg.pk in with_history:
@@ -199,9 +258,10 @@ def flags_known(person: Person, as_of: datetime) -> list[KnownFlag]:
                 end_reason=reg.end_reason,
                 notes=known.flag_notes,
             )
-        flags.append(KnownFlag(copy, tuple(sorted(reviews[reg.pk]))))
-    flags.sort(key=lambda f: f.registration.external_id)
-    flags.sort(key=lambda f: f.registration.start, reverse=True)
+        flags[reg.person_id].append(KnownFlag(copy, tuple(sorted(reviews[reg.pk]))))
+    for mine in flags.values():
+        mine.sort(key=lambda f: f.registration.external_id)
+        mine.sort(key=lambda f: f.registration.start, reverse=True)
     return flags
 
 

@@ -61,8 +61,36 @@ def notify(
     parts: dict[str, object] | None = None,
 ) -> int:
     """Queue an email to each recipient who may see every case it names (the action's case and `cases`)."""
+    rows = notifications(
+        recipients=recipients,
+        kind=kind,
+        action=action,
+        subject=subject,
+        body=body,
+        at=at,
+        may_see=may_see,
+        cases=cases,
+        parts=parts,
+    )
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def notifications(
+    *,
+    recipients: Iterable[Staff | None],
+    kind: str,
+    action: Action | None,
+    subject: str,
+    body: str,
+    at: datetime,
+    may_see: Callable[[int, Person], bool],
+    cases: Iterable[Person] = (),
+    parts: dict[str, object] | None = None,
+) -> list[Notification]:
+    """The emails `notify` queues, unsaved (the sweep writes a chunk's in one insert)."""
     named = {p.pk: p for p in [*([action.person] if action is not None else []), *cases]}
-    rows = [
+    return [
         Notification(
             recipient=r,
             kind=kind,
@@ -76,8 +104,6 @@ def notify(
         for r in {r.pk: r for r in recipients if r is not None}.values()
         if all(may_see(r.pk, person) for person in named.values())
     ]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
 
 
 def reminder_text(action: Action, lead: str) -> tuple[str, str]:

@@ -1,26 +1,31 @@
-"""The reconciler: make a case's stored actions match what the rules expect at an instant.
+"""The reconciler: make cases' stored actions match what the rules expect at an instant, a chunk of cases at a time.
 
 Idempotent by construction: each expected action has a key and (person, key) is unique; reminders are recorded per
-reminder instant and escalations per level, both unique. Each case is reconciled in one transaction, so a crash
-leaves a case either fully reconciled or untouched, and running again gives the same actions.
+reminder instant and escalations per level, both unique. A chunk of cases is reconciled in one transaction (its
+facts read in a fixed number of queries, its creates, updates, log entries and notifications written in bulk), so a
+crash leaves every case of the chunk either fully reconciled or untouched, and running again gives the same actions.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
-from keepsafe.actions.models import Action, ActionLog
+from keepsafe.actions.models import Action, ActionLog, Notification
 from keepsafe.actions.rules.expected import expected_actions
 from keepsafe.actions.rules.owners import Choice
 from keepsafe.actions.rules.policy import Policy, policy_from
-from keepsafe.actions.rules.types import Expected, Step, escalation_level, reminder_slot
-from keepsafe.actions.selectors import case_facts
+from keepsafe.actions.rules.types import Expected, OwnerRole, Step, escalation_level, reminder_slot
+from keepsafe.actions.selectors import case_facts_many
 from keepsafe.actions.services.chain import Directory
-from keepsafe.actions.services.notify import notify, reminder_text
+from keepsafe.actions.services.notify import notifications, reminder_text
 from keepsafe.core.formats import iso_instant
 from keepsafe.people.models import Event, Person
 from keepsafe.workforce.models import Staff
@@ -53,22 +58,153 @@ def reconcile_case(
     person: Person, as_of: datetime, *, directory: Directory | None = None, rules: Policy | None = None
 ) -> Outcome:
     """Create what is missing, close what is satisfied or withdrawn, remind and escalate what is open."""
+    return reconcile_many([person], as_of, directory=directory, rules=rules)
+
+
+def reconcile_many(
+    people: Iterable[Person], as_of: datetime, *, directory: Directory | None = None, rules: Policy | None = None
+) -> Outcome:
+    """`reconcile_case` for a chunk of cases in one transaction: the facts of all of them read in bulk, the rules
+    applied case by case (pure), the differences written in bulk."""
     rules = rules or policy()
-    directory = directory or Directory.load([person])
+    people = list(people)
+    directory = directory or Directory.load(people)
     outcome = Outcome()
     with transaction.atomic():
         # One reconciler per case at a time (PostgreSQL); SQLite serialises writers anyway.
-        person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
-        existing = {a.key: a for a in Action.objects.filter(person=person).select_related("owner")}
-        open_keys = frozenset(key for key, a in existing.items() if a.is_open_at(as_of))
-        facts = case_facts(person, as_of, rules, open_keys)
-        for expected in expected_actions(facts, rules):
-            action = existing.get(expected.key)
-            if action is None:
-                _create(person, expected, as_of, directory, outcome)
-            elif action.status == Action.Status.OPEN and action.created_at <= as_of:
-                _update(person, action, expected, as_of, directory, outcome)
+        locked = {
+            p.pk: p
+            for p in Person.objects.select_for_update(of=("self",)).filter(pk__in=[p.pk for p in people]).order_by("pk")
+        }
+        directory.load_access(locked.values())
+        existing: dict[int, dict[str, Action]] = {pk: {} for pk in locked}
+        for stored in Action.objects.filter(person_id__in=list(locked)).select_related("owner"):
+            stored.person = locked[stored.person_id]
+            existing[stored.person_id][stored.key] = stored
+        open_keys = {
+            pk: frozenset(key for key, a in actions.items() if a.is_open_at(as_of)) for pk, actions in existing.items()
+        }
+        facts = case_facts_many(locked.values(), as_of, rules, open_keys)
+        events = {
+            (person_id, external_id): pk
+            for person_id, external_id, pk in Event.objects.filter(person_id__in=list(locked))
+            .order_by("-id")
+            .values_list("person_id", "external_id", "id")
+        }
+        writes = _Writes(as_of)
+        for pk, person in locked.items():
+            for expected in expected_actions(facts[pk], rules):
+                action = existing[pk].get(expected.key)
+                if action is None:
+                    _create(person, expected, as_of, directory, outcome, writes, events)
+                elif action.status == Action.Status.OPEN and action.created_at <= as_of:
+                    _update(person, action, expected, as_of, directory, outcome, writes)
+        writes.save()
     return outcome
+
+
+@dataclass
+class _Writes:
+    """A chunk's writes, gathered in memory in the order the per-case reconciler made them, then written in bulk."""
+
+    as_of: datetime
+    created: list[Action] = field(default_factory=list)
+    changed: dict[int, tuple[Action, set[str]]] = field(default_factory=dict)  # id(action) → (action, fields)
+    logs: list[ActionLog] = field(default_factory=list)
+    # Notifications name the action's link (its id), so their text is written once new actions have ids.
+    notes: list[tuple[list[Notification], Action, str]] = field(default_factory=list)
+
+    # Owners and chains worked out once per case, role and owner within the chunk (the directory does not change).
+    choices: dict[tuple[int, OwnerRole], Choice] = field(default_factory=dict)
+    chains: dict[tuple[int, int | None, tuple[Step, ...]], list[dict[str, str | None]]] = field(default_factory=dict)
+
+    def owner_choice(self, directory: Directory, person: Person, role: OwnerRole) -> Choice:
+        key = (person.pk, role)
+        if key not in self.choices:
+            self.choices[key] = directory.owner_choice(person, role)
+        return self.choices[key]
+
+    def chain(
+        self, directory: Directory, person: Person, owner: Staff | None, e: Expected
+    ) -> list[dict[str, str | None]]:
+        steps = tuple(s.to for s in e.escalations)
+        key = (person.pk, owner.pk if owner is not None else None, steps)
+        if key not in self.chains:
+            self.chains[key] = directory.chain(person, owner, list(steps))
+        return [dict(link) for link in self.chains[key]]
+
+    def change(self, action: Action, *fields: str) -> None:
+        if action.pk is None:
+            return  # created by this chunk: inserted as it finally stands
+        self.changed.setdefault(id(action), (action, set()))[1].update(fields)
+
+    def log(self, action: Action, kind: str, at: datetime, **values: Any) -> None:
+        self.logs.append(ActionLog(action=action, kind=kind, at=at, by=SYSTEM, **values))
+
+    def save(self) -> None:
+        Action.objects.bulk_create(self.created)
+        rows = []
+        for notes, action, lead in self.notes:
+            subject, body = reminder_text(action, lead)
+            for note in notes:
+                note.subject, note.body, note.action = subject[:200], body, action
+            rows += notes
+        _insert(ActionLog, self.logs)
+        _insert(Notification, rows)
+        groups: dict[tuple[str, ...], list[Action]] = defaultdict(list)
+        now = timezone.now()
+        for action, names in self.changed.values():
+            action.updated_at = now
+            groups[tuple(sorted({*names, "updated_at"}))].append(action)
+        for columns, actions in groups.items():
+            Action.objects.bulk_update(actions, list(columns))
+
+    def notify(
+        self, person: Person, recipients: list[Staff], kind: str, action: Action, lead: str, directory: Directory
+    ) -> None:
+        rows = notifications(
+            recipients=recipients,
+            kind=kind,
+            action=action,
+            subject="",
+            body="",
+            at=self.as_of,
+            may_see=directory.may_see,
+        )
+        if rows:
+            self.notes.append((rows, action, lead))
+
+
+def _insert(model: type[models.Model], objs: list[Any]) -> None:
+    """Insert rows in bulk without reading ids back: the values adapted once per column type, then one
+    `executemany` (Django's bulk_create prepares every value through its field, the largest cost of a sweep's
+    writes). Foreign keys must already be set (the actions are inserted first)."""
+    if not objs:
+        return
+    ops = connection.ops
+    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
+    adapters: list[Any] = []
+    for column in columns:
+        if isinstance(column, models.DateTimeField):
+            adapters.append(ops.adapt_datetimefield_value)
+        elif isinstance(column, models.JSONField):
+            adapters.append(lambda value: ops.adapt_json_value(value, None))
+        else:
+            adapters.append(None)
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    names = [f.attname for f in columns]
+    values = [
+        tuple(
+            (adapt(v) if adapt is not None and v is not None else v)
+            for adapt, v in zip(adapters, (getattr(obj, n) for n in names), strict=True)
+        )
+        for obj in objs
+    ]
+    quoted = ", ".join(ops.quote_name(str(f.column)) for f in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({quoted}) VALUES ({marks})", values)  # noqa: S608
 
 
 STEP_WORDS = {"LINE_MANAGER": "line manager", "HEAD_OF_PDU": "head of PDU", "ACO": "ACO"}
@@ -85,14 +221,22 @@ def _owner_detail(detail: dict[str, str], choice: Choice) -> dict[str, str]:
     return out
 
 
-def _create(person: Person, e: Expected, as_of: datetime, directory: Directory, outcome: Outcome) -> None:
+def _create(
+    person: Person,
+    e: Expected,
+    as_of: datetime,
+    directory: Directory,
+    outcome: Outcome,
+    writes: _Writes,
+    events: dict[tuple[int, str], int],
+) -> None:
     if e.withdrawn is not None:
         return  # never needed by the time it was first seen
-    choice = directory.owner_choice(person, e.owner)
+    choice = writes.owner_choice(directory, person, e.owner)
     owner = directory.member_staff(choice)
-    action = Action.objects.create(
+    action = Action(
         person=person,
-        event=Event.objects.filter(person=person, external_id=e.event).first() if e.event else None,
+        event_id=events.get((person.pk, e.event)) if e.event else None,
         type=e.type.value,
         key=e.key,
         title=e.title,
@@ -102,19 +246,18 @@ def _create(person: Person, e: Expected, as_of: datetime, directory: Directory, 
         due=e.due,
         created_at=as_of,
         evidence_needed=e.evidence_needed,
-        chain=directory.chain(person, owner, [s.to for s in e.escalations]),
+        chain=writes.chain(directory, person, owner, e),
         reminders=_plan(e),
         detail=_owner_detail(e.detail, choice),
     )
-    ActionLog.objects.create(
-        action=action, kind=ActionLog.Kind.CREATED, at=as_of, by=SYSTEM, to=_codes(owner), notes=_chain_notes(action)
-    )
+    writes.created.append(action)
+    writes.log(action, ActionLog.Kind.CREATED, as_of, to=_codes(owner), notes=_chain_notes(action))
     outcome.created += 1
     outcome.changed.append(e.key)
     if e.satisfied is not None:
-        _close_done(action, e, as_of, outcome)
+        _close_done(action, e, as_of, outcome, writes)
         return
-    _escalate_and_remind(person, action, e, as_of, directory, outcome)
+    _escalate_and_remind(person, action, e, as_of, directory, outcome, writes)
 
 
 def _plan(e: Expected) -> dict[str, object]:
@@ -140,7 +283,7 @@ def _codes(*staff: Staff | None) -> list[str]:
     return [s.code for s in staff if s is not None]
 
 
-def _close_done(action: Action, e: Expected, as_of: datetime, outcome: Outcome) -> None:
+def _close_done(action: Action, e: Expected, as_of: datetime, outcome: Outcome, writes: _Writes) -> None:
     assert e.satisfied is not None
     action.status = Action.Status.DONE
     action.closed_at = e.satisfied.at
@@ -152,18 +295,22 @@ def _close_done(action: Action, e: Expected, as_of: datetime, outcome: Outcome) 
         "summary": e.satisfied.summary,
     }
     action.evidence_needed = ""
-    action.save(update_fields=["status", "closed_at", "closed_by", "evidence", "evidence_needed", "updated_at"])
-    ActionLog.objects.create(
-        action=action, kind=ActionLog.Kind.DONE, at=action.closed_at, by=SYSTEM, notes=e.satisfied.summary
-    )
+    writes.change(action, "status", "closed_at", "closed_by", "evidence", "evidence_needed")
+    writes.log(action, ActionLog.Kind.DONE, action.closed_at, notes=e.satisfied.summary)
     outcome.closed += 1
 
 
 def _update(
-    person: Person, action: Action, e: Expected, as_of: datetime, directory: Directory, outcome: Outcome
+    person: Person,
+    action: Action,
+    e: Expected,
+    as_of: datetime,
+    directory: Directory,
+    outcome: Outcome,
+    writes: _Writes,
 ) -> None:
     if e.satisfied is not None:
-        _close_done(action, e, as_of, outcome)
+        _close_done(action, e, as_of, outcome, writes)
         outcome.changed.append(e.key)
         return
     if e.withdrawn is not None:
@@ -171,22 +318,14 @@ def _update(
         action.closed_at = as_of
         action.closed_by = SYSTEM
         action.cancel_reason = f"No longer needed: {e.withdrawn}"
-        action.save(update_fields=["status", "closed_at", "closed_by", "cancel_reason", "updated_at"])
-        ActionLog.objects.create(
-            action=action, kind=ActionLog.Kind.CANCELLED, at=as_of, by=SYSTEM, notes=action.cancel_reason
-        )
+        writes.change(action, "status", "closed_at", "closed_by", "cancel_reason")
+        writes.log(action, ActionLog.Kind.CANCELLED, as_of, notes=action.cancel_reason)
         outcome.cancelled += 1
         outcome.changed.append(e.key)
         return
     fields: list[str] = []
     if action.due != e.due:
-        ActionLog.objects.create(
-            action=action,
-            kind=ActionLog.Kind.DUE_CHANGED,
-            at=as_of,
-            by=SYSTEM,
-            notes=f"{iso_instant(action.due)} → {iso_instant(e.due)}",
-        )
+        writes.log(action, ActionLog.Kind.DUE_CHANGED, as_of, notes=f"{iso_instant(action.due)} → {iso_instant(e.due)}")
         action.due = e.due
         fields.append("due")
     if action.evidence_needed != e.evidence_needed or action.title != e.title:
@@ -202,16 +341,15 @@ def _update(
     # case; an owner chosen by hand keeps it only while they may still see it.
     lost_sight = action.owner_id is not None and not directory.may_see(action.owner_id, person)
     if not action.owner_set_by_hand or lost_sight:
-        choice = directory.owner_choice(person, e.owner)
+        choice = writes.owner_choice(directory, person, e.owner)
         owner = directory.member_staff(choice)
         if (owner is not None and owner.pk != action.owner_id) or (owner is None and lost_sight):
             was = action.owner.code if action.owner else "nobody"
             why = f"{was} may no longer see this case" if lost_sight else f"Case allocation changed: from {was}"
-            ActionLog.objects.create(
-                action=action,
-                kind=ActionLog.Kind.REASSIGNED,
-                at=as_of,
-                by=SYSTEM,
+            writes.log(
+                action,
+                ActionLog.Kind.REASSIGNED,
+                as_of,
                 to=_codes(owner),
                 notes=why + (f"; {choice.note}" if choice.note else ""),
             )
@@ -221,17 +359,23 @@ def _update(
         if detail != action.detail:
             action.detail = detail
             fields.append("detail")
-    chain = directory.chain(person, action.owner, [s.to for s in e.escalations])
+    chain = writes.chain(directory, person, action.owner, e)
     if chain != action.chain:
         action.chain = chain
         fields.append("chain")
     if fields:
-        action.save(update_fields=[*fields, "updated_at"])
-    _escalate_and_remind(person, action, e, as_of, directory, outcome)
+        writes.change(action, *fields)
+    _escalate_and_remind(person, action, e, as_of, directory, outcome, writes)
 
 
 def _escalate_and_remind(
-    person: Person, action: Action, e: Expected, as_of: datetime, directory: Directory, outcome: Outcome
+    person: Person,
+    action: Action,
+    e: Expected,
+    as_of: datetime,
+    directory: Directory,
+    outcome: Outcome,
+    writes: _Writes,
 ) -> None:
     # More serious information escalates an OPEN review early; what had already arrived when the action was
     # created (a case imported with its history) is part of what its owner is first given, not a raise.
@@ -243,11 +387,10 @@ def _escalate_and_remind(
             link = action.chain[reached - 1] if reached - 1 < len(action.chain) else {"staff": None, "step": "?"}
             found = directory.by_code.get(str(link["staff"])) if link["staff"] else None
             target = found if found is not None and directory.may_see(found.pk, person) else None
-            ActionLog.objects.create(
-                action=action,
-                kind=ActionLog.Kind.ESCALATED,
-                at=as_of,
-                by=SYSTEM,
+            writes.log(
+                action,
+                ActionLog.Kind.ESCALATED,
+                as_of,
                 level=reached,
                 to=_codes(target),
                 notes=("Overdue" if as_of >= action.due else "More serious information arrived")
@@ -257,22 +400,12 @@ def _escalate_and_remind(
             )
             if target is not None:
                 told.append(target)
-                subject, body = reminder_text(
-                    action,
-                    "Escalated to you: "
-                    + ("overdue safety action" if as_of >= action.due else "more serious information, action open"),
+                lead = "Escalated to you: " + (
+                    "overdue safety action" if as_of >= action.due else "more serious information, action open"
                 )
-                notify(
-                    recipients=[target],
-                    kind="ESCALATION",
-                    action=action,
-                    subject=subject,
-                    body=body,
-                    at=as_of,
-                    may_see=directory.may_see,
-                )
+                writes.notify(person, [target], "ESCALATION", action, lead, directory)
         action.escalation_level = level
-        action.save(update_fields=["escalation_level", "updated_at"])
+        writes.change(action, "escalation_level")
         outcome.escalated += 1
     slot = reminder_slot(e.reminders, action.opens_at, action.due, as_of)
     if slot is None or (action.last_reminded_slot is not None and slot <= action.last_reminded_slot):
@@ -283,20 +416,9 @@ def _escalate_and_remind(
     escalated_to = [link["staff"] for link in action.chain[: action.escalation_level]]
     recipients += [directory.by_code[c] for c in escalated_to if c and c in directory.by_code]
     people = [r for r in directory.told(person, recipients) if r not in told]
-    ActionLog.objects.create(
-        action=action, kind=ActionLog.Kind.REMINDED, at=as_of, by=SYSTEM, slot=slot, to=_codes(*people)
-    )
+    writes.log(action, ActionLog.Kind.REMINDED, as_of, slot=slot, to=_codes(*people))
     lead = "Overdue safety action" if as_of >= action.due else "Safety action due"
-    subject, body = reminder_text(action, lead)
-    notify(
-        recipients=people,
-        kind="REMINDER",
-        action=action,
-        subject=subject,
-        body=body,
-        at=as_of,
-        may_see=directory.may_see,
-    )
+    writes.notify(person, people, "REMINDER", action, lead, directory)
     action.last_reminded_slot = slot
-    action.save(update_fields=["last_reminded_slot", "updated_at"])
+    writes.change(action, "last_reminded_slot")
     outcome.reminded += 1

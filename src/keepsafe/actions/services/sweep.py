@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 
 from keepsafe.actions.models import SweepRun
 from keepsafe.actions.services.chain import Directory
-from keepsafe.actions.services.reconcile import Outcome, policy, reconcile_case
+from keepsafe.actions.services.reconcile import Outcome, policy, reconcile_many
 from keepsafe.core import clock
-from keepsafe.core.dbturns import Turns, retrying
+from keepsafe.core.dbturns import HOLD_SECONDS, Turns, retrying
 from keepsafe.people.models import Person
 
 log = logging.getLogger(__name__)
@@ -28,10 +30,35 @@ def sweep_start(*, as_of: datetime | None, period: str | None = None) -> SweepRu
         return None
 
 
-def sweep_run(run: SweepRun, *, batch: int = 200, progress: Callable[[int], None] | None = None) -> Outcome:
-    """Reconcile every case after the run's cursor, in id order, recording the cursor with each case. Restarting a
-    run that died half-way carries on from its cursor; cases already done are not repeated (and would give the same
-    result if they were)."""
+def chunk_size() -> int:
+    """Cases per chunk: KEEPSAFE_SWEEP_CHUNK, else 1,000 on PostgreSQL; on SQLite the first chunk's size, then
+    `next_chunk` adapts it (a chunk holds SQLite's one write lock for its whole transaction)."""
+    configured = getattr(settings, "KEEPSAFE_SWEEP_CHUNK", None)
+    if configured:
+        return int(configured)
+    return SQLITE_FIRST_CHUNK if connection.vendor == "sqlite" else 1000
+
+
+SQLITE_FIRST_CHUNK = 20
+SQLITE_CHUNKS = (5, 200)  # the least and the most cases per chunk on SQLite
+
+
+def next_chunk(size: int, seconds: float) -> int:
+    """On SQLite (unless KEEPSAFE_SWEEP_CHUNK fixes it), the size that makes a chunk hold the write lock about as long
+    as core/dbturns.py lets a job write before pausing, so pages and form posts keep their turn; elsewhere `size`."""
+    if getattr(settings, "KEEPSAFE_SWEEP_CHUNK", None) or connection.vendor != "sqlite":
+        return size
+    least, most = SQLITE_CHUNKS
+    wanted = int(size * HOLD_SECONDS / max(seconds, 1e-3))
+    return max(least, min(most, wanted, size * 2))
+
+
+def sweep_run(run: SweepRun, *, batch: int | None = None, progress: Callable[[int], None] | None = None) -> Outcome:
+    """Reconcile every case after the run's cursor, in id order, a chunk of cases per transaction with the cursor
+    recorded in it. Restarting a run that died half-way carries on from its cursor; a chunk interrupted half-way was
+    rolled back whole and is done again (with the same result)."""
+    fixed = batch is not None
+    batch = batch or chunk_size()
     total = Outcome()
     directory = Directory.load()
     rules = policy()
@@ -40,24 +67,27 @@ def sweep_run(run: SweepRun, *, batch: int = 200, progress: Callable[[int], None
         people = list(Person.objects.filter(pk__gt=run.cursor).order_by("pk")[:batch])
         if not people:
             break
-        directory.load_access(people)  # the batch's restriction and exclusion lists, in one query
-        for person in people:
+        directory.access.clear()  # only this chunk's restriction and exclusion lists are kept
 
-            def one_case(person: Person = person) -> Outcome:
-                with transaction.atomic():
-                    outcome = reconcile_case(person, run.as_of or clock.now(), directory=directory, rules=rules)
-                    SweepRun.objects.filter(pk=run.pk).update(
-                        cursor=person.pk, cases=run.cases + 1, heartbeat_at=clock.now()
-                    )
-                return outcome
+        def one_chunk(people: list[Person] = people) -> Outcome:
+            with transaction.atomic():
+                outcome = reconcile_many(people, run.as_of or clock.now(), directory=directory, rules=rules)
+                SweepRun.objects.filter(pk=run.pk).update(
+                    cursor=people[-1].pk, cases=run.cases + len(people), heartbeat_at=clock.now()
+                )
+            return outcome
 
-            # One short transaction per case; a transient lock is retried; on SQLite, others get their turn.
-            outcome = retrying(one_case, what=f"sweep {run.pk}")
-            turns.taken()
-            run.cursor, run.cases = person.pk, run.cases + 1
-            total.add(outcome)
-            if progress is not None:
-                progress(run.cases)
+        # One transaction per chunk; a transient lock is retried; on SQLite, others get their turn between chunks.
+        started = time.monotonic()
+        outcome = retrying(one_chunk, what=f"sweep {run.pk}")
+        held = time.monotonic() - started
+        turns.taken()
+        if not fixed:
+            batch = next_chunk(batch, held)
+        run.cursor, run.cases = people[-1].pk, run.cases + len(people)
+        total.add(outcome)
+        if progress is not None:
+            progress(run.cases)
     SweepRun.objects.filter(pk=run.pk).update(finished_at=clock.now(), heartbeat_at=clock.now())
     run.finished_at = clock.now()
     log.info("sweep %s finished: %s cases", run.pk, run.cases)

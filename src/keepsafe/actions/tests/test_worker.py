@@ -65,8 +65,12 @@ def test_a_worker_killed_half_way_through_a_sweep_is_recovered_with_no_duplicate
     expected = query(reference, ACTIONS)
     assert len(expected) > 100
 
+    # Small chunks (a chunk is one transaction) so that the kill lands half-way through the sweep.
     worker = subprocess.Popen(
-        [*KEEPSAFE, "worker", "--interval", "0.2"], env=_env(killed), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [*KEEPSAFE, "worker", "--interval", "0.2"],
+        env=_env(killed, KEEPSAFE_SWEEP_CHUNK="20"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 120

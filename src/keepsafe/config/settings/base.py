@@ -207,6 +207,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 KEEPSAFE_SWEEP_EVERY_MINUTES = env.int_setting("KEEPSAFE_SWEEP_EVERY_MINUTES", 60)
 KEEPSAFE_TASK_LEASE_SECONDS = env.int_setting("KEEPSAFE_TASK_LEASE_SECONDS", 900)
 KEEPSAFE_DIGEST_HOUR = env.int_setting("KEEPSAFE_DIGEST_HOUR", 7)
+# Cases per sweep transaction (issue 20); 0: 1,000 on PostgreSQL, sized as it goes on SQLite (actions/services/sweep).
+KEEPSAFE_SWEEP_CHUNK = env.int_setting("KEEPSAFE_SWEEP_CHUNK", 0)
 # Partner API calls allowed per key per minute; 0 turns the limit off (docs/api.md).
 KEEPSAFE_API_RATE_LIMIT = env.int_setting("KEEPSAFE_API_RATE_LIMIT", 600)
 MAILERS = {"default": {"BACKEND": env.email_backend()}}
