@@ -11,13 +11,13 @@ from django.db import transaction
 from keepsafe.assurance.models import AuditSample
 from keepsafe.assurance.rules.inspection import KEYS
 from keepsafe.assurance.rules.scope import Scope
+from keepsafe.assurance.selectors import scope_people
 from keepsafe.assurance.services import audit_complete, sample_draw
 from keepsafe.audit.services import audit_record
 from keepsafe.bundles.importer import ImportSummary, bundle_write
 from keepsafe.bundles.validate import validate
 from keepsafe.core.actor import Actor, Role
 from keepsafe.demo import generator
-from keepsafe.people.models import Person
 from keepsafe.sharing.models import SharingAgreement
 from keepsafe.sharing.services import agreement_create
 from keepsafe.workforce.models import Pdu, Staff, User
@@ -111,7 +111,7 @@ def demo_audits() -> int:
     done = 0
     for pdu in Pdu.objects.order_by("code"):
         # a small demo (or a national region's thinly spread PDU) may hold fewer allocated cases than the demo's sample
-        allocated = Person.objects.filter(pdu=pdu, practitioner__isnull=False).count()
+        allocated = scope_people(auditor, Scope.PDU, pdu.code).filter(practitioner__isnull=False).count()
         if allocated == 0:
             continue
         size = min(DEMO_AUDIT_SIZE, allocated)
