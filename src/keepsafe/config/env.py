@@ -95,13 +95,10 @@ def _json_setting[T](name: str, parse: Callable[[object], T], empty: T) -> T:
         raise RuntimeError(f"{name} is not valid: {exc}") from exc
 
 
-def contact_expectations() -> dict[str, int]:
-    """KEEPSAFE_CONTACT_EXPECTATIONS: tier → days between contacts, as JSON or the path of a JSON file."""
-    from keepsafe.risk.rules.tier.contact import parse_expectations
-
-    return _json_setting(
-        "KEEPSAFE_CONTACT_EXPECTATIONS", lambda raw: parse_expectations(cast(Mapping[str, object], raw)), {}
-    )
+def retired(name: str, instead: str) -> None:
+    """Refuse a setting Keepsafe no longer reads, saying what replaced it, rather than ignore it silently."""
+    if os.environ.get(name):
+        raise RuntimeError(f"{name} is no longer read: {instead}. Remove it from the environment.")
 
 
 def actions_policy() -> dict[str, int]:

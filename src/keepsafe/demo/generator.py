@@ -545,7 +545,44 @@ def person(index: int, today: date, org: dict[str, Any], seed: int = 2026) -> di
         "records": records,
         "assessments": assessments,
         "enforcement_decisions": _enforcement_decisions(contacts, today, seed * 1_000_003 + index),
+        "appointments": _appointments(contacts, today, practitioner),
     }
+
+
+# issue 14: the appointments behind the demo's office appointments, home visits and phone calls (a generic imported
+# "APPOINTMENT" is not a bookable type), so the diary and the Appointments tab show this week's and next week's
+# bookings and the past ones with their outcomes (failures to attend included). Derived from the contacts, drawing no
+# random numbers, so the rest of the demo is unchanged and the seed stays deterministic.
+APPOINTMENT_PLACES = {"OFFICE_VISIT": "Probation office (demo)", "HOME_VISIT": "Home address", "PHONE": ""}
+
+
+def _appointments(contacts: list[dict[str, Any]], today: date, practitioner: str | None) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    by = practitioner or "system"
+    for number, c in enumerate((c for c in contacts if c["type"] in APPOINTMENT_PLACES), start=1):
+        at = datetime.fromisoformat(c["at"].replace("Z", "+00:00"))
+        booked = min(at.date() - timedelta(days=7), today - timedelta(days=1))
+        past = c["outcome"] is not None
+        absent = c["outcome"] == "ACCEPTABLE_ABSENCE"
+        out.append(
+            {
+                "id": f"A{number}",
+                "type": c["type"],
+                "at": c["at"],
+                "location": APPOINTMENT_PLACES[c["type"]],
+                "staff": c["staff"],
+                "booked_at": _at(booked, 9),
+                "booked_by": by,
+                "outcome": c["outcome"],
+                "outcome_at": _at(at.date(), min(at.hour + 2, 23)) if past else None,
+                "outcome_by": by if past else None,
+                "absence_reason": "Hospital appointment" if absent else "",
+                "absence_evidence": "Appointment letter seen" if absent else "",
+                "contact": c["id"] if past else None,
+                "reschedules": [],
+            }
+        )
+    return out
 
 
 # assurance (issue 17): enforcement decisions after failures to attend, so the delivery dashboards show a realistic

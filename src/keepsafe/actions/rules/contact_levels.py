@@ -20,6 +20,7 @@ from keepsafe.actions.rules.common import default_escalations, default_reminders
 from keepsafe.actions.rules.facts import (
     CaseFacts,
     ContactFacts,
+    ContactLevelFacts,
     ContactLevelTable,
     EventFacts,
     Expectation,
@@ -101,6 +102,14 @@ def period_of(anchor: date, day: date, days: int) -> date:
     return anchor + timedelta(days=((day - anchor).days // days) * days)
 
 
+def expectations(levels: ContactLevelFacts) -> tuple[Expectation | None, Expectation | None]:
+    """A case's minimum contacts (the stricter of its tier's and its RoSH level's) and, for high or very high RoSH
+    or a domestic abuse flag, its home visits: what the actions below enforce and the Risk tab shows."""
+    minimum = stricter(levels.table.by_tier.get(levels.tier or ""), levels.table.by_rosh.get(levels.rosh or ""))
+    visits = levels.table.home_visits if levels.rosh in HIGH_ROSH or levels.domestic_abuse else None
+    return minimum, visits
+
+
 def contact_level_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
     levels = facts.contact_levels
     if levels is None:
@@ -109,14 +118,10 @@ def contact_level_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
     anchor = supervision_start(facts.events, today)
     made = [c for c in facts.contacts if c.outcome in CONTACT_MADE_OUTCOMES]
     out: list[Expected] = []
-    minimum = stricter(
-        levels.table.by_tier.get(levels.tier or ""),
-        levels.table.by_rosh.get(levels.rosh or ""),
-    )
+    minimum, home = expectations(levels)
     if minimum is not None:
         out += _periods(facts, policy, anchor, today, minimum, made, ActionType.CONTACT_LEVEL, "contact-level")
-    home = levels.table.home_visits
-    if home is not None and (levels.rosh in HIGH_ROSH or levels.domestic_abuse):
+    if home is not None:
         visits = [c for c in made if c.type == "HOME_VISIT"]
         out += _periods(facts, policy, anchor, today, home, visits, ActionType.HOME_VISIT, "home-visit")
     return out

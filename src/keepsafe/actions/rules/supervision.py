@@ -20,9 +20,15 @@ from keepsafe.actions.rules.common import (
 from keepsafe.actions.rules.facts import CaseFacts, ContactFacts
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRole
-from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
+from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES, ContactType
 
-FACE_TO_FACE = frozenset({"APPOINTMENT", "OFFICE_VISIT", "HOME_VISIT"})
+# The contacts that are a first face-to-face appointment with the probation practitioner: an office appointment, a home
+# visit, and an imported generic "appointment" (older bundles and imports that do not say which, in person). Not a
+# phone or video call (not face to face), nor a programme session, unpaid work or partner meeting (run by others, in a
+# group or at a partner: not the COM's induction). Keepsafe's own choice (docs/actions.md); hmpps.md gives no list.
+FIRST_APPOINTMENT_TYPES: frozenset[str] = frozenset(
+    {ContactType.OFFICE_VISIT.value, ContactType.HOME_VISIT.value, ContactType.APPOINTMENT.value}
+)
 
 
 class EnforcementDecision(enum.StrEnum):
@@ -55,7 +61,7 @@ def first_appointment_actions(facts: CaseFacts, policy: Policy) -> list[Expected
             (
                 c
                 for c in facts.contacts
-                if c.type in FACE_TO_FACE and c.outcome == "ATTENDED" and opens <= c.at <= facts.as_of
+                if c.type in FIRST_APPOINTMENT_TYPES and c.outcome == "ATTENDED" and opens <= c.at <= facts.as_of
             ),
             key=lambda c: c.at,
         )

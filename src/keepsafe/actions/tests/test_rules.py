@@ -33,6 +33,7 @@ from keepsafe.actions.rules.types import (
     reminder_slot,
 )
 from keepsafe.core.actor import Role
+from keepsafe.people.rules.vocabulary import ContactType
 
 P = DEFAULT_POLICY
 
@@ -291,6 +292,18 @@ def test_first_appointment_after_release_and_requirements_started():
     assert first.satisfied is None
     seen = case("2026-06-02T12:00:00", events=(event,), contacts=(contact("A1", "2026-06-02T10:00:00", "ATTENDED"),))
     assert of_type(expected_actions(seen, P), ActionType.FIRST_APPOINTMENT)[0].satisfied is not None
+
+
+@pytest.mark.parametrize("kind", list(ContactType))
+def test_only_an_office_appointment_home_visit_or_generic_appointment_is_a_first_appointment(kind):
+    """Issue 14: phone, video, programme session, unpaid work and partner meeting are not the first face-to-face
+    appointment with the practitioner (actions/rules/supervision.py, docs/actions.md)."""
+    event = custody(release=date(2026, 6, 1))
+    attended = f.ContactFacts("A1", kind.value, at("2026-06-02T10:00:00"), "ATTENDED")
+    facts = case("2026-06-02T12:00:00", events=(event,), contacts=(attended,))
+    (first,) = of_type(expected_actions(facts, P), ActionType.FIRST_APPOINTMENT)
+    counts = kind in {ContactType.OFFICE_VISIT, ContactType.HOME_VISIT, ContactType.APPOINTMENT}
+    assert (first.satisfied is not None) is counts
 
 
 # --- reviews, registration, termination, countersign -------------------------------------------------------------

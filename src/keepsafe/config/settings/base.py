@@ -198,7 +198,10 @@ KEEPSAFE_REQUIRE_REAL_EMAIL = False
 # True only in config/settings/production.py: commands that seed known logins (`keepsafe demo`) refuse to run.
 KEEPSAFE_PRODUCTION = False
 KEEPSAFE_TODAY = env.today_override()
-KEEPSAFE_CONTACT_EXPECTATIONS = env.contact_expectations()
+env.retired(  # issue 14: one source for the contact expected of a case
+    "KEEPSAFE_CONTACT_EXPECTATIONS",
+    "contact expectations are the contact levels in actions/reference/contact-levels.json (docs/actions.md)",
+)
 KEEPSAFE_REFERENCE_DIR = PACKAGE_DIR / "people" / "reference"
 
 # Safety actions (docs/actions.md): durations, the durable task queue and the worker's schedule.

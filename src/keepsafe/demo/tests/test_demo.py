@@ -65,3 +65,27 @@ def test_every_demo_person_passes_full_bundle_validation():
     for batch in generator.people(600, TODAY, org, chunk=300):
         bundle = validate(json.dumps({**org, "people": batch}))
         assert len(bundle.people) == 300
+
+
+@pytest.mark.django_db
+def test_the_demo_practitioner_has_appointments_this_week_and_next_and_past_outcomes_in_the_diary():
+    """Issue 14: the demo region carries appointments (bundle `appointments`), so `./dev demo` shows a diary."""
+    from datetime import timedelta
+
+    from django.test import Client
+
+    from keepsafe.people.models import Appointment
+
+    seed(actor=Actor.system(), today=TODAY, people=300, chunk=100)
+    mine = Appointment.objects.filter(staff__code="DEMO001")
+    monday = TODAY - timedelta(days=TODAY.weekday())
+    for week in (monday, monday + timedelta(days=7)):
+        assert mine.filter(at__date__gte=week, at__date__lt=week + timedelta(days=7), outcome__isnull=True).exists()
+    assert mine.filter(outcome="FAILED_TO_ATTEND", contact__isnull=False).exists()
+    assert mine.filter(outcome="ATTENDED").exists()
+    assert {"OFFICE_VISIT", "HOME_VISIT", "PHONE"} <= set(mine.values_list("type", flat=True))
+    client = Client()
+    client.force_login(User.objects.get(username="practitioner"))
+    upcoming = mine.filter(at__date__gte=monday, at__date__lt=monday + timedelta(days=7)).select_related("person")
+    page = client.get(f"/diary?view=week&date={monday.isoformat()}").content.decode()
+    assert all(a.person.crn in page for a in upcoming)

@@ -242,23 +242,3 @@ def test_v3_explains_every_tier(arp, csrp, rosh, mappa, registrations):
     assert result.tier in TIERS
     results = [r.result for r in result.reasons if r.step != "provisional"]
     assert result.tier in results or result.tier == "G"
-
-
-# --- contact expectations --------------------------------------------------------------------------------------
-def test_contact_expectations_are_configuration():
-    from keepsafe.risk.rules.tier.contact import next_contact_due, parse_expectations
-
-    config = parse_expectations({"A": 7, "C": 14})
-    assert next_contact_due(tier="A", last_contact=TODAY - timedelta(days=10), expectations=config, today=TODAY) == (
-        TODAY - timedelta(days=3),
-        True,
-    )
-    assert next_contact_due(tier="C", last_contact=TODAY - timedelta(days=10), expectations=config, today=TODAY) == (
-        TODAY + timedelta(days=4),
-        False,
-    )
-    assert next_contact_due(tier="E", last_contact=None, expectations=config, today=TODAY) == (None, False)
-    with pytest.raises(ValueError, match="unknown tier"):
-        parse_expectations({"Z": 7})
-    with pytest.raises(ValueError, match="whole number"):
-        parse_expectations({"A": 0})

@@ -101,19 +101,26 @@ def test_a_lowering_through_the_pages_then_countersigned(site):
     assert Assessment.objects.get(external_id=aid).status == "COMPLETE"
 
 
-def test_risk_tab_shows_tier_explanation_and_the_configured_contact_expectation(site, settings):
+def test_risk_tab_shows_tier_explanation_and_the_contact_level_the_actions_enforce(site):
+    """One source (issue 14): the Risk tab shows the region's contact level (actions/reference/contact-levels.json)
+    for the case's tier and RoSH, the stricter of the two."""
+    from keepsafe.actions.rules.contact_levels import expectations
+    from keepsafe.actions.selectors import contact_level_facts
+    from keepsafe.core import clock
+    from keepsafe.people.models import Person
     from keepsafe.risk.models import CaseRisk
 
-    tier = CaseRisk.objects.get(person__crn="A000001").tier_v3
+    risk = CaseRisk.objects.get(person__crn="A000001")
+    assert risk.tier_v3 == "B"  # CSRP 4.2 against ARP 80 (static: provisional)
+    person = Person.objects.get(crn="A000001")
+    minimum, _ = expectations(contact_level_facts([person.pk], clock.now())[person.pk])
+    assert minimum is not None
     ada = client_for(site["ada"])
     page = ada.get("/case/A000001/risk").content.decode()
-    assert "No minimum contact expectation is configured" in page
     assert "RoSH HIGH" in page  # the v2 explanation lists its inputs
-    assert tier == "B"  # CSRP 4.2 against ARP 80 (static: provisional)
-    settings.KEEPSAFE_CONTACT_EXPECTATIONS = {"B": 7}
-    page = ada.get("/case/A000001/risk").content.decode()
-    assert "Minimum contact for tier B: every 7 days." in page
-    assert "Contact overdue" in page  # the fixture's last contact was in 2022
+    expected = f"at least {minimum.count} contact{'s' if minimum.count != 1 else ''} every {minimum.period_days} days"
+    assert expected in page
+    assert "KEEPSAFE_CONTACT_EXPECTATIONS" not in page
 
 
 def test_the_analysis_step_shows_what_the_records_say_for_each_indicator(site):

@@ -37,6 +37,7 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.people.models import Contact, Event, Requirement
+from keepsafe.people.rules.case_work import WRITER_ROLES
 from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
 from keepsafe.sharing.models import CheckRequest
 from keepsafe.web.views.case import _case
@@ -131,6 +132,10 @@ def case_actions(
         row["can_complete"] = ActionType(a.type) in MANUAL_COMPLETION
         row["can_reassign"] = actor.role in MANAGERS
         row["contact"] = contacts.get(a.detail.get("contact", ""))
+        # The forms only for those who may act (the service decides, with the owner as named cover).
+        row["may_act"] = context["can_write_custody"] or (
+            actor.staff_id is not None and a.owner_id == actor.staff_id and actor.role in WRITER_ROLES
+        )
         if a.type in ("DOMESTIC_ABUSE_CHECK", "SAFEGUARDING_CHECK"):
             kind = a.type.removesuffix("_CHECK")
             row["checks"] = [c for c in checks if c.kind == kind]
@@ -145,7 +150,6 @@ def case_actions(
             "errors": errors or {},
             "failed": failed,
             "now": now,
-            "title": "Actions",
         }
     )
     return render(request, "case/actions.html", context, status=400 if errors else 200)

@@ -101,7 +101,6 @@ def case_appointments(request: HttpRequest, crn: str) -> HttpResponse:
             "past": past,
             "type_labels": CONTACT_TYPE_LABELS,
             "outcome_labels": OUTCOME_LABELS,
-            "title": f"Appointments – {person.forename} {person.surname} ({person.crn})",
         }
     )
     return render(request, "case/appointments.html", context)

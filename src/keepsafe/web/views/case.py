@@ -14,9 +14,9 @@ from keepsafe.cases.recalls import active_recall
 from keepsafe.cases.selectors import case_detail, chronology
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
-from keepsafe.core.errors import NotFoundError, PermissionDeniedError
+from keepsafe.core.errors import NotFoundError
 from keepsafe.people.models import Contact, Event, Person, Registration
-from keepsafe.people.rules.case_work import Work
+from keepsafe.people.rules.case_work import WRITER_ROLES, Work, may_work_case
 from keepsafe.people.rules.key_dates import days_until
 from keepsafe.people.rules.registration_review import (
     MAPPA_CATEGORY_LABELS,
@@ -32,7 +32,7 @@ from keepsafe.people.rules.vocabulary import (
     RecordSource,
     SentenceType,
 )
-from keepsafe.people.selectors import case_work_check
+from keepsafe.people.selectors import case_team
 from keepsafe.records.models import Record
 from keepsafe.records.rules.indicators import GROUPS
 from keepsafe.records.selectors import indicator_picture
@@ -114,6 +114,18 @@ def _case(request: HttpRequest, crn: str, tab: str) -> tuple[Person, dict]:
         "current_tab": tab,
         "sentence_labels": {s.value: SENTENCE_LABELS[s] for s in SentenceType},
         "source_labels": {s.value: SOURCE_LABELS[s] for s in RecordSource},
+    } | _may_write(actor_of(request), person)
+
+
+def _may_write(actor: Actor, person: Person) -> dict[str, bool]:
+    """Which write buttons a tab offers: the rule every write service applies (people/rules/case_work.py), so a
+    read-only role (an auditor) or someone not on the case sees no button that would only end in a refusal."""
+    if actor.role not in WRITER_ROLES or actor.staff_id is None:
+        return {"can_write": False, "can_write_custody": False}
+    team = case_team(person)
+    return {
+        key: may_work_case(role=actor.role, staff_id=actor.staff_id, team=team, work=work).allowed
+        for key, work in (("can_write", Work.CASE), ("can_write_custody", Work.CUSTODY))
     }
 
 
@@ -188,19 +200,11 @@ def sentence(request: HttpRequest, crn: str) -> HttpResponse:
 
 
 def flags(request: HttpRequest, crn: str) -> HttpResponse:
-    person, context = _case(request, crn, "case-flags")
+    _, context = _case(request, crn, "case-flags")
     # issue 14 §2 (helper "flags"): the forms are offered to those who may write on the case; MAPPA codes as words.
-    context["can_write_flags"] = case_work_check_allows(actor_of(request), person)
+    context["can_write_flags"] = context["can_write_custody"]
     context["level_labels"], context["category_labels"] = MAPPA_LEVEL_LABELS, MAPPA_CATEGORY_LABELS
     return render(request, "case/flags.html", context)
-
-
-def case_work_check_allows(actor: Actor, person: Person) -> bool:
-    try:
-        case_work_check(actor=actor, person=person, work=Work.CUSTODY)
-    except PermissionDeniedError:
-        return False
-    return True
 
 
 def personal_details(request: HttpRequest, crn: str) -> HttpResponse:

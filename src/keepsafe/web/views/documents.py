@@ -20,7 +20,6 @@ def documents_tab(request: HttpRequest, crn: str) -> HttpResponse:
     person, context = _case(request, crn, TAB)
     context.update(
         {
-            "title": f"Documents: {person.forename} {person.surname}",
             "stored": list(documents.documents_for_case(person)),
             "kinds": [(slug, CaseDocument.Kind(kind).label) for slug, kind in documents.SLUGS.items()],
         }

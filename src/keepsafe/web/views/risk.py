@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from keepsafe.actions.models import Action
+from keepsafe.actions.rules.contact_levels import expectations
+from keepsafe.actions.rules.types import ActionType
+from keepsafe.actions.selectors import contact_level_facts
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
@@ -19,7 +22,6 @@ from keepsafe.records.selectors import indicator_picture
 from keepsafe.risk.models import Assessment, RiskManagementPlan
 from keepsafe.risk.rules.plan import SECTIONS
 from keepsafe.risk.rules.rosh import COMMUNITY_GROUPS, CUSTODY_GROUPS, LEVEL_ORDER
-from keepsafe.risk.rules.tier.contact import next_contact_due
 from keepsafe.risk.selectors import found_indicators, gather, ratings_of, risk_summary
 from keepsafe.risk.services import (
     ANSWERS,
@@ -129,15 +131,25 @@ def risk_tab(request: HttpRequest, crn: str) -> HttpResponse:
     last = (
         Contact.objects.filter(person=person, at__lt=clock.now()).order_by("-at").values_list("at", flat=True).first()
     )
-    tier = summary["tier"]["v3"]
-    expectations = settings.KEEPSAFE_CONTACT_EXPECTATIONS
-    due, overdue = next_contact_due(
-        tier=tier, last_contact=last.date() if last else None, expectations=expectations, today=clock.today()
-    )
+    # One source for the contact expected (issue 14): the region's contact levels, as the CONTACT_LEVEL and HOME_VISIT
+    # actions enforce them (actions/rules/contact_levels.py), and the periods still open.
+    levels = contact_level_facts([person.pk], clock.now()).get(person.pk)
+    minimum, home_visits = expectations(levels) if levels else (None, None)
+    periods = Action.objects.filter(
+        person=person, status=Action.Status.OPEN, type__in=[ActionType.CONTACT_LEVEL, ActionType.HOME_VISIT]
+    ).order_by("due")
     context.update(
         {
             "summary": summary,
-            "contact": {"tier": tier, "days": expectations.get(tier), "due": due, "overdue": overdue, "last": last},
+            "contact": {
+                "tier": levels.tier if levels else None,
+                "rosh": levels.rosh if levels else None,
+                "minimum": minimum,
+                "home_visits": home_visits,
+                "periods": list(periods),
+                "now": clock.now(),
+                "last": last,
+            },
             "group_labels": GROUP_LABELS,
             "assessments": list(Assessment.objects.filter(person=person).select_related("plan")[:10]),
             "draft": Assessment.objects.filter(person=person, status=Assessment.Status.DRAFT).first(),
