@@ -85,7 +85,9 @@ def _visible(notes: list[Notification], staff_id: int) -> list[tuple[Notificatio
 def unread_count(staff_id: int) -> int:
     """The header's unread count: only notifications the recipient may see (counted the way the page lists them)."""
     notes = list(
-        Notification.objects.filter(_mine(staff_id), read_at__isnull=True).only("id", "kind", "cases", "parts")
+        Notification.objects.filter(_mine(staff_id), read_at__isnull=True).only(
+            "id", "kind", "cases", "parts", "body", "recipient"
+        )
     )
     return len(_visible(notes, staff_id))
 

@@ -77,8 +77,9 @@ def _ratio_ci(k1: int, n1: int, k0: int, n0: int) -> tuple[float, float] | None:
 
 
 def reference_group(counts: Mapping[str, tuple[int, int]]) -> str | None:
-    """The largest group (most people; ties by name) among those large enough to publish, or None."""
-    eligible = [(n, g) for g, (k, n) in counts.items() if n >= SMALL]
+    """The largest group (most people; ties by name) among those whose figures may be published, or None. A large
+    group with 1 to 9 people having the outcome is suppressed, so it cannot be the reference (a 500 in the try-out)."""
+    eligible = [(n, g) for g, (k, n) in counts.items() if not suppressed(k, n)]
     return min(eligible, key=lambda x: (-x[0], x[1]))[1] if eligible else None
 
 

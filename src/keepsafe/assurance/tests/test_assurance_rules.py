@@ -285,3 +285,20 @@ def test_charts_escape_text_and_refuse_what_they_cannot_show():
         charts.line_chart("t", ["Oct"], [charts.Series("a", [0.5, 0.6])])
     assert charts.legend([charts.Series("a", [])])[0]["colour"] == charts.OKABE_ITO[0]
     assert "suppressed" in charts.bar_chart("t", [("G", None, None)])
+
+
+def test_a_large_group_with_few_outcomes_is_not_the_reference_and_comparing_does_not_fail():
+    # The try-out's 500: the largest group (200 people) had 3 recalls, so its figures are suppressed; the reference
+    # must be the largest group that may be published, and the comparison must still be drawn.
+    counts = {"White: British": (3, 200), "Asian": (20, 100), "Black": (15, 90)}
+    assert equality.reference_group(counts) == "Asian"
+    rows = {r.group: r for r in equality.compare(counts)}
+    assert rows["White: British"].suppressed
+    assert rows["Asian"].reference
+    assert rows["Black"].ratio == pytest.approx((15 / 90) / (20 / 100))
+
+
+def test_no_publishable_group_means_no_reference_and_no_ratios():
+    counts = {"A": (3, 200), "B": (2, 5)}
+    assert equality.reference_group(counts) is None
+    assert all(r.ratio is None for r in equality.compare(counts))

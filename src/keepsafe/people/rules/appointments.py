@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from keepsafe.core.ranges import When, instant_problem
 from keepsafe.people.rules.vocabulary import APPOINTMENT_TYPES, ContactOutcome
+
+# The bundle format's limit on a contact's notes (bundles/schema.py): a note the form takes must export and import.
+NOTES_MAX = 20_000
 
 # Keepsafe default: an appointment is taken to last an hour when looking for double bookings.
 APPOINTMENT_LENGTH = timedelta(hours=1)
@@ -78,6 +82,8 @@ def outcome_problems(
             problems.append(("absence_evidence", "Enter the evidence for the absence"))
     if outcome == ContactOutcome.FAILED_TO_COMPLY and not notes.strip():
         problems.append(("notes", "Enter how they failed to comply"))
+    if len(notes) > NOTES_MAX:
+        problems.append(("notes", f"Notes must be {NOTES_MAX:,} characters or fewer"))
     return problems
 
 
@@ -90,8 +96,12 @@ def contact_problems(*, type: str, at: datetime | None, now: datetime, notes: st
         problems.append(("at", "Enter the date and time of the contact"))
     elif at > now:
         problems.append(("at", "The date and time of a contact must be in the past: book an appointment instead"))
+    elif (problem := instant_problem(at, When.HAPPENED, now)) is not None:  # the range bundles accept
+        problems.append(("at", f"The date is out of range: {problem}"))
     if not notes.strip():
         problems.append(("notes", "Enter notes on the contact"))
+    elif len(notes) > NOTES_MAX:
+        problems.append(("notes", f"Notes must be {NOTES_MAX:,} characters or fewer"))
     return problems
 
 
@@ -107,4 +117,6 @@ def _future_problems(field: str, at: datetime | None, now: datetime) -> list[tup
         return [(field, "The time needs a time zone")]
     if at <= now:
         return [(field, "The date and time must be in the future: record a past appointment as a contact")]
+    if (problem := instant_problem(at, When.PLANNED, now)) is not None:  # the range bundles accept (core/ranges.py)
+        return [(field, f"The date is out of range: {problem}")]
     return []

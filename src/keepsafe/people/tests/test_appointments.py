@@ -246,3 +246,23 @@ def test_clashes_are_exactly_the_overlapping_hours(at, others):
     base = NOW
     found = clashes(base + timedelta(minutes=at), [base + timedelta(minutes=o) for o in others])
     assert found == sorted(base + timedelta(minutes=o) for o in others if abs(o - at) < 60)
+
+
+def test_forms_refuse_what_a_bundle_would_refuse_so_every_export_imports_again():
+    # The try-out booked 9999, recorded a contact in 1800 and 200,000 characters of notes; the export then failed.
+    from datetime import UTC, datetime
+
+    from keepsafe.people.rules import appointments as rules
+
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    assert rules.booking_problems(type="OFFICE_VISIT", at=datetime(9999, 12, 10, 10, tzinfo=UTC), now=now, location="")
+    assert rules.contact_problems(type="PHONE_CONTACT", at=datetime(1800, 12, 1, 9, tzinfo=UTC), now=now, notes="x")
+    assert rules.contact_problems(
+        type="PHONE_CONTACT", at=datetime(2026, 11, 30, 9, tzinfo=UTC), now=now, notes="x" * 20_001
+    )
+    assert not rules.contact_problems(
+        type="PHONE_CONTACT", at=datetime(2026, 11, 30, 9, tzinfo=UTC), now=now, notes="x" * 20_000
+    )
+    assert not rules.booking_problems(
+        type="OFFICE_VISIT", at=datetime(2027, 1, 4, 10, tzinfo=UTC), now=now, location=""
+    )

@@ -259,7 +259,6 @@ def case(imported, monkeypatch):
         "code": "GMR-MN-1",
         "kind": "case-summary",
     }
-    values = {"crn": "X123456", "aid": assessment.external_id, "public_id": str(check.public_id), "code": "GMR-MN-1"}
     with time_machine.travel(NOW, tick=False):  # issue 14: an appointment to reschedule and record
         values["appointment"] = appointment_book(
             actor=SYSTEM,
@@ -290,8 +289,7 @@ def test_every_post_route_by_every_role_is_allowed_or_refused_as_documented(case
     with time_machine.travel(NOW, tick=False):
         before = case_data()
         for key, name, verb in routes():
-            kwargs = {p: values.get(p, "") for p in ("crn", "aid", "public_id", "code", "kind") if p in _params(name)}
-            kwargs = {p: values.get(p, "") for p in (*KWARGS, "appointment") if p in _params(name)}
+            kwargs = {p: values.get(p, "") for p in (*KWARGS, "kind", "appointment") if p in _params(name)}
             if verb is not None:
                 kwargs["verb" if "verb" in _params(name) else "step"] = verb
             if "registration_id" in _params(name):
