@@ -101,6 +101,7 @@ def test_double_booking_warns_then_books_when_confirmed(ada):
     html = warned.content.decode()
     assert warned.status_code == 200
     assert 'data-testid="double-booking"' in html
+    assert "<title>Double booking: check" in html  # a step of its own, with its own title
     assert "Ada Jones already has an appointment at 25 November 2026 at 10:30" in html
     assert Appointment.objects.count() == 1
     assert _book(ada, **{"at-time": "11:00", "confirm": "yes"}).status_code == 302

@@ -146,7 +146,8 @@ def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
             "type_options": TYPE_OPTIONS,
             "staff_options": options,
             "clash_with": dict(options).get(int(form["staff"]) if form["staff"].isdigit() else 0, "The practitioner"),
-            "title": f"Book an appointment – {person.crn}",
+            # the double-booking warning is a step of its own (a page title per step: issue 14 §7)
+            "title": f"{'Double booking: check' if clash else 'Book an appointment'} – {person.crn}",
         }
     )
     return render(request, "case/appointment_new.html", context)
@@ -187,7 +188,7 @@ def appointment_reschedule_view(request: HttpRequest, crn: str, appointment: str
             "page_errors": _summary(errors),
             "clash": clash,
             "type_labels": CONTACT_TYPE_LABELS,
-            "title": f"Reschedule an appointment – {person.crn}",
+            "title": f"{'Double booking: check' if clash else 'Reschedule an appointment'} – {person.crn}",
         }
     )
     return render(request, "case/appointment_reschedule.html", context)
