@@ -203,6 +203,8 @@ def demo_overrides() -> int:
     done = disagreed = 0
     for person in people:
         holder = person.practitioner
+        if holder is None:  # not allocated since the query (the filter asks for a practitioner)
+            continue
         actor = Actor(
             username=f"demo-{holder.code}", role=Role.PRACTITIONER, staff_id=holder.pk, staff_code=holder.code
         )
