@@ -666,6 +666,7 @@ def people(
         batch = [person(i, today, org, seed) for i in range(start, min(count, start + chunk))]
         for p in batch:
             _restrictions(p)
+            assurance_history(p, today, org, seed)  # issue 17 (helper "demo17")
         yield batch
 
 
@@ -680,3 +681,212 @@ def _restrictions(p: dict[str, Any]) -> None:
             p["restricted_to"] = ["DEMO004"]
     if number == 7:  # restricted to the demo practitioner: others never see it
         p["restricted_to"] = ["DEMO001"]
+
+
+# --- assurance history (issue 17, helper "demo17"): checks asked and acted on, and recall decisions over the past
+# twelve months, so the delivery dashboards and the recall sampling page show realistic figures. Their own generator,
+# seeded per person, so the rest of the demo person (and other helpers' additions) are unchanged. How often the work is
+# done on time depends on the PDU (Salford is the weaker one, as seeds/002 found shares between 27 and 59 per cent
+# in Greater Manchester) and a little on the team.
+HISTORY_DAYS = 330  # within the actions' look-back, so the sweep replays every deadline
+ON_TIME_BY_PDU = {"N01-MN": 0.84, "N01-MS": 0.76, "N01-SA": 0.55}
+ON_TIME_NATIONAL = 0.75  # a further PDU of the national demo
+CHECK_NEVER_DONE = 0.3  # of the checks not done on time, the share never completed (the rest done late)
+RECALL_CONSIDERED = 0.07  # of the people on licence, the share whose recall was considered in the past year
+NO_RECALL_SHARE = 0.4
+NO_RECALL_AFTER_CHARGE = 0.35
+CHECK_ANSWERS = {
+    "DOMESTIC_ABUSE": (
+        "POLICE",
+        "DOMESTIC_ABUSE_CHECK_RESPONSE",
+        "Greater Manchester Police (demo)",
+        (
+            "Domestic abuse check: no call-outs recorded to the home address in the last two years.",
+            "Domestic abuse check: two call-outs to a former partner's address, no further action taken by police.",
+            "Domestic abuse check: nothing held on the police national database for this address.",
+        ),
+    ),
+    "SAFEGUARDING": (
+        "CHILDRENS_SERVICES",
+        "SAFEGUARDING_CHECK_RESPONSE",
+        "Children's services (demo)",
+        (
+            "Safeguarding check: no open case and no children known at the address.",
+            "Safeguarding check: case closed last year after a child and family assessment; no current plan.",
+            "Safeguarding check: children at the address known to early help; no safeguarding concerns open.",
+        ),
+    ),
+}
+ACTED_ON_NOTES = {
+    "DOMESTIC_ABUSE": "Read the police answer with the case; risk to partners considered and the plan kept as it is.",
+    "SAFEGUARDING": "Read the children's services answer with the case; contact arrangements checked, plan unchanged.",
+}
+
+
+def _on_time_chance(pdu: str, team: str | None) -> float:
+    base = ON_TIME_BY_PDU.get(pdu, ON_TIME_NATIONAL)
+    return base + (random.Random(f"{team}:team-quality").uniform(-0.08, 0.08) if team else 0.0)
+
+
+def _history_instant(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])), tzinfo=UTC)
+
+
+def _z(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def assurance_history(p: dict[str, Any], today: date, org: dict[str, Any], seed: int = 2026) -> None:
+    """Adds to a generated person the checks asked and acted on for their latest sentence or release, and any recall
+    considered in the past twelve months (with the police's charge record behind some decisions not to recall)."""
+    if p["practitioner"] is None:
+        return  # nobody holds the case to ask or decide
+    staff = _staff_lookup(org)
+    rng = random.Random(f"{seed}:{p['crn']}:assurance")
+    team = staff[p["practitioner"]][0]
+    chance = _on_time_chance(p["pdu"], team)
+    event = p["events"][0]
+    checks, records = _checks(rng, event, today, chance, p["practitioner"])
+    recalls, charges = _recalls(rng, event, today, chance, staff[p["practitioner"]][1])
+    p.setdefault("checks", []).extend(checks)
+    p.setdefault("recalls", []).extend(recalls)
+    p["records"].extend(records + charges)
+
+
+_STAFF: dict[int, tuple[dict[str, Any], dict[str, tuple[str | None, str | None]]]] = {}
+
+
+def _staff_lookup(org: dict[str, Any]) -> dict[str, tuple[str | None, str | None]]:
+    """Staff code → (team, line manager), worked out once per organisation."""
+    cached = _STAFF.get(id(org))
+    if cached is not None and cached[0] is org:
+        return cached[1]
+    lookup = {s["code"]: (s["team"], s["line_manager"]) for s in org["staff"]}
+    _STAFF[id(org)] = (org, lookup)
+    return lookup
+
+
+def _checks(
+    rng: random.Random, event: dict[str, Any], today: date, chance: float, practitioner: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Both checks for a sentence started, or a release falling, in the past year: done on time, late or never."""
+    sentenced = date.fromisoformat(event["sentence"]["date"])
+    release = event["dates"]["release"] and date.fromisoformat(event["dates"]["release"])
+    horizon = today - timedelta(days=HISTORY_DAYS)
+    if release:
+        due = release - timedelta(days=28)  # actions/rules/policy.py checks_days_before_release
+        opens = max(sentenced, due - timedelta(days=28))
+    else:
+        due = sentenced + timedelta(days=12)  # inside 10 working days (at least 14 calendar days) of the sentence
+        opens = sentenced
+    if not (horizon <= opens and due < today - timedelta(days=2) and (due - opens).days >= 7):
+        return [], []
+    checks, records = [], []
+    for kind, (source, record_kind, author, answers) in CHECK_ANSWERS.items():
+        on_time = rng.random() < chance
+        never = not on_time and rng.random() < CHECK_NEVER_DONE
+        requested = opens + timedelta(days=rng.randint(0, min(5, (due - opens).days - 6)))
+        answered = requested + timedelta(days=rng.randint(1, 4))
+        acted = (
+            answered + timedelta(days=rng.randint(0, max(0, (due - answered).days)))
+            if on_time
+            else due + timedelta(days=rng.randint(2, 45))
+        )
+        if not on_time and acted >= today:
+            never = True
+        if not on_time and not never and rng.random() < 0.5:  # the answer itself came late
+            answered = max(answered, acted - timedelta(days=rng.randint(0, 3)))
+        asked_at = _history_instant(requested, rng)
+        check: dict[str, Any] = {"id": f"{kind[:2]}-1", "kind": kind, "requested_at": _z(asked_at)}
+        answer_day = answered if not never or rng.random() < 0.5 else None  # never done: some never answered
+        if answer_day is not None and answer_day < today:
+            answer_at = max(_history_instant(answer_day, rng), asked_at + timedelta(hours=2))
+            record_id = f"{kind[:2]}-ANSWER-1"
+            records.append(
+                {
+                    "id": record_id,
+                    "source": source,
+                    "kind": record_kind,
+                    "occurred_at": _z(answer_at),
+                    "received_at": _z(answer_at),
+                    "author": author,
+                    "text": rng.choice(answers),
+                }
+            )
+            check["response_record"] = record_id
+            if not never:
+                acted_at = max(_history_instant(acted, rng), answer_at + timedelta(hours=1))
+                check.update(
+                    acted_on_at=_z(acted_at),
+                    acted_on_by=practitioner,
+                    acted_on_outcome="REASON",
+                    acted_on_notes=ACTED_ON_NOTES[kind],
+                )
+        checks.append(check)
+    return checks, records
+
+
+def _recalls(
+    rng: random.Random, event: dict[str, Any], today: date, chance: float, spo: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A recall considered while on licence in the past year: recalled (executed within 24, 48 or 72 hours, late, or
+    not yet) or not recalled, some of those after a charge."""
+    release = event["dates"]["release"] and date.fromisoformat(event["dates"]["release"])
+    expiry = event["dates"]["licence_expiry"] and date.fromisoformat(event["dates"]["licence_expiry"])
+    if not release or spo is None or rng.random() >= RECALL_CONSIDERED:
+        return [], []
+    first = max(release + timedelta(days=14), today - timedelta(days=HISTORY_DAYS))
+    last = min(expiry, today) - timedelta(days=14) if expiry else today - timedelta(days=14)
+    if first > last:
+        return [], []
+    considered = _history_instant(first + timedelta(days=rng.randint(0, (last - first).days)), rng)
+    decided = considered + timedelta(hours=rng.randint(1, 6))
+    recall: dict[str, Any] = {
+        "id": "RC1",
+        "event": event["id"],
+        "considered_at": _z(considered),
+        "decided_at": _z(decided),
+        "decided_by": spo,
+    }
+    charges: list[dict[str, Any]] = []
+    if rng.random() < NO_RECALL_SHARE:
+        recall["decision"] = "NO_RECALL"
+        if rng.random() < NO_RECALL_AFTER_CHARGE:
+            charged = considered - timedelta(days=rng.randint(1, 10), hours=rng.randint(1, 8))
+            charges.append(
+                {
+                    "id": "POL-CHARGE-1",
+                    "source": "POLICE",
+                    "kind": "CHARGE",
+                    "occurred_at": _z(charged - timedelta(days=1)),
+                    "received_at": _z(charged),
+                    "author": "Greater Manchester Police (demo)",
+                    "text": "Charged with criminal damage at a neighbour's address; bailed to the home address.",
+                }
+            )
+        return [recall], charges
+    sentence = event["sentence"]["type"]
+    if sentence == "INDETERMINATE":
+        recall_type, emergency = "STANDARD", True
+    elif sentence == "EXTENDED" or rng.random() < 0.7:
+        recall_type, emergency = "STANDARD", rng.random() < 0.35
+    else:
+        recall_type, emergency = "FIXED_TERM", False
+    revoked = decided + timedelta(hours=rng.randint(1, 3))
+    if rng.random() < chance:  # in time: 24 hours for an emergency recall, 72 for a standard one
+        hours = (
+            rng.randint(4, 23)
+            if emergency
+            else _weighted(rng, [(rng.randint(4, 23), 5), (rng.randint(25, 47), 3), (rng.randint(49, 71), 2)])
+        )
+    else:
+        hours = rng.randint(26, 60) if emergency else rng.randint(80, 400)
+    executed = max(decided + timedelta(hours=hours), revoked + timedelta(minutes=30))
+    recall.update(
+        decision="RECALL",
+        type=recall_type,
+        emergency=emergency,
+        revoked_at=_z(revoked),
+        executed_at=_z(executed) if executed < datetime.combine(today, time(0), tzinfo=UTC) else None,
+    )
+    return [recall], charges

@@ -7,6 +7,7 @@ import random
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from keepsafe.assurance.models import AuditSample
 from keepsafe.assurance.rules.inspection import KEYS
@@ -17,7 +18,19 @@ from keepsafe.audit.services import audit_record
 from keepsafe.bundles.importer import ImportSummary, bundle_write
 from keepsafe.bundles.validate import validate
 from keepsafe.core.actor import Actor, Role
+from keepsafe.core.errors import ValidationError
 from keepsafe.demo import generator
+from keepsafe.people.models import CaseAccess, Person
+from keepsafe.records.rules.indicators import INDICATORS
+from keepsafe.risk.models import Assessment
+from keepsafe.risk.selectors import current_level
+from keepsafe.risk.services import (
+    assessment_complete,
+    assessment_countersign,
+    assessment_save_analysis,
+    assessment_save_judgement,
+    assessment_start,
+)
 from keepsafe.sharing.models import SharingAgreement
 from keepsafe.sharing.services import agreement_create
 from keepsafe.workforce.models import Pdu, Staff, User
@@ -45,6 +58,7 @@ def seed(
     demo_logins()
     demo_partners(actor=actor, today=today)
     demo_audits()  # assurance (issue 17)
+    demo_overrides()  # assurance (issue 17, helper "demo17")
     details = {"people": people, "national": national, "summary": summary.as_dict()}
     audit_record(actor=actor, action="DEMO_SEED", details=details)
     return summary
@@ -143,3 +157,102 @@ def demo_logins() -> list[tuple[str, str]]:
             user.save()
         logins.append((username, role))
     return logins
+
+
+# --- assurance overrides (issue 17, helper "demo17"): RoSH assessments completed in Keepsafe through the risk
+# services, where the assessor answered a thresholding prompt with a reason instead of raising the level, and a few
+# countersigners who disagreed, so the overrides page has rows. Cases with an active risk-to-staff flag (the prompt
+# suggests MEDIUM for staff), the first DEMO_OVERRIDES of them by CRN so the choice is reproducible.
+DEMO_OVERRIDES = 30
+DEMO_COUNTERSIGN_DISAGREE = 4
+DEMO_ANALYSIS = {
+    "nature": "Violence and threats when drinking, towards people he knows and, once, towards staff",
+    "imminence": "Not imminent while he keeps to his appointments and his housing holds",
+    "increases": "Alcohol, loss of housing, contact with former associates",
+    "reduces": "Stable housing, engagement with the alcohol service, regular reporting",
+}
+DEMO_LEVEL_REASON = (
+    "The offence involved threats and violence towards a known adult when drunk; he has not been violent since "
+    "release and engages with the alcohol service, so serious harm is possible but not likely soon."
+)
+DEMO_PROMPT_REASONS = {  # the assessor's reason for keeping the level below the prompt's suggestion
+    "RISK_TO_STAFF": "The threat to staff was made years ago during an argument about benefits at the office; he has "
+    "reported calmly every week since, with no incident and nothing in police or prison intelligence.",
+    "CHILD_PROTECTION": "The child protection plan concerns neglect by the mother's new partner; he has no contact "
+    "with the children, children's services confirm it, and nothing suggests harm from him to children.",
+}
+DEMO_PROMPT_REASON = (
+    "Weighed against the records and interviews: nothing in police, prison or children's services information shows "
+    "harm from him to this group now, and the level follows what he has done, not the flag or the score."
+)
+
+
+def demo_overrides() -> int:
+    """Complete the demo's overridden assessments; idempotent (none is made once Keepsafe holds an assessment of its
+    own). Returns how many were completed."""
+    if Assessment.objects.filter(source=Assessment.Source.KEEPSAFE).exists():
+        return 0
+    people = (
+        Person.objects.filter(
+            practitioner__isnull=False, registrations__type__code="AV2S", registrations__end__isnull=True
+        )
+        .exclude(Exists(CaseAccess.objects.filter(person=OuterRef("pk"))))  # limited-access cases kept as they are
+        .select_related("practitioner")
+        .distinct()
+        .order_by("crn")[:DEMO_OVERRIDES]
+    )
+    done = disagreed = 0
+    for person in people:
+        holder = person.practitioner
+        if holder is None:  # not allocated since the query (the filter asks for a practitioner)
+            continue
+        actor = Actor(
+            username=f"demo-{holder.code}", role=Role.PRACTITIONER, staff_id=holder.pk, staff_code=holder.code
+        )
+        level = current_level(person)
+        kept = level.value if level is not None else "MEDIUM"
+        community = {"children": "LOW", "public": kept, "known_adult": kept, "staff": "LOW"}
+        assessment = assessment_start(actor=actor, person=person)
+        answers = {
+            code: {"relevant": False, "reason": "Nothing in the records or interviews shows it"} for code in INDICATORS
+        }
+        assessment_save_analysis(actor=actor, assessment=assessment, analysis=DEMO_ANALYSIS, indicator_answers=answers)
+        responses: dict[str, str] = {}
+        for _ in range(2):  # first to learn the prompts, then to answer each with a reason
+            try:
+                assessment_save_judgement(
+                    actor=actor,
+                    assessment=assessment,
+                    community=community,
+                    custody=None,
+                    rationales=dict.fromkeys(community, DEMO_LEVEL_REASON),
+                    prompt_responses=responses,
+                    risk_to_self={
+                        "suicide": "NO",
+                        "self_harm": "NO",
+                        "custody_coping": "DONT_KNOW",
+                        "hostel_coping": "NO",
+                        "vulnerability": "NO",
+                    },
+                    other_risks={},
+                )
+                break
+            except ValidationError:
+                assessment.refresh_from_db()
+                responses = {
+                    p["code"]: DEMO_PROMPT_REASONS.get(p["code"], DEMO_PROMPT_REASON) for p in assessment.prompts
+                }
+        assessment = assessment_complete(actor=actor, assessment=assessment)
+        done += 1
+        spo = holder.line_manager
+        if assessment.countersign_required and spo is not None and disagreed < DEMO_COUNTERSIGN_DISAGREE:
+            manager = Actor(username=f"demo-{spo.code}", role=Role.SPO, staff_id=spo.pk, staff_code=spo.code)
+            assessment_countersign(
+                actor=manager,
+                assessment=assessment,
+                agree=False,
+                comments="The level is not supported: the analysis shows threats and violence towards known adults "
+                "continuing into this year, so keep the level already in force until we discuss it at supervision.",
+            )
+            disagreed += 1
+    return done

@@ -1,0 +1,94 @@
+"""Issue 17 (helper "demo17"): the demo region's history of checks and recalls gives the dashboards real figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from keepsafe.assurance.models import AuditSample
+from keepsafe.core.actor import Actor
+from keepsafe.demo import generator
+from keepsafe.demo.seed import seed
+from keepsafe.risk.models import Assessment
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def region() -> list[dict]:
+    org = generator.organisation(TODAY)
+    return [p for batch in generator.people(2000, TODAY, org) for p in batch]
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_checks_are_asked_and_acted_on_in_order_and_within_the_year(region):
+    checks = [(p, c) for p in region for c in p.get("checks", [])]
+    assert len(checks) > 300
+    horizon = TODAY - timedelta(days=generator.HISTORY_DAYS + 1)
+    for p, c in checks:
+        records = {r["id"]: r for r in p["records"]}
+        asked = _instant(c["requested_at"])
+        assert horizon <= asked.date() < TODAY
+        if "response_record" in c:
+            answered = _instant(records[c["response_record"]]["received_at"])
+            assert asked <= answered
+            if "acted_on_at" in c:
+                assert answered <= _instant(c["acted_on_at"])
+                assert _instant(c["acted_on_at"]).date() < TODAY
+        else:
+            assert "acted_on_at" not in c
+
+
+def test_salford_acts_on_checks_less_often_than_the_other_pdus(region):
+    acted, asked = Counter(), Counter()
+    for p in region:
+        for c in p.get("checks", []):
+            asked[p["pdu"]] += 1
+            acted[p["pdu"]] += "acted_on_at" in c
+    share = {pdu: acted[pdu] / asked[pdu] for pdu in asked}
+    assert share["N01-SA"] < min(share["N01-MN"], share["N01-MS"]) - 0.05
+
+
+def test_recalls_cover_every_kind_the_recall_measures_and_sampling_need(region):
+    recalls = [(p, r) for p in region for r in p.get("recalls", [])]
+    decisions = Counter(r["decision"] for _, r in recalls)
+    assert decisions["RECALL"] >= 5
+    assert decisions["NO_RECALL"] >= 3
+    hours = [
+        (_instant(r["executed_at"]) - _instant(r["decided_at"])).total_seconds() / 3600
+        for _, r in recalls
+        if r["decision"] == "RECALL" and r["executed_at"]
+    ]
+    assert any(h <= 24 for h in hours)
+    assert any(24 < h <= 48 for h in hours)
+    assert any(h > 72 for h in hours)
+    assert any(r.get("emergency") for _, r in recalls)
+    after_charge = [
+        r
+        for p, r in recalls
+        if r["decision"] == "NO_RECALL"
+        and any(
+            rec["kind"] == "CHARGE"
+            and timedelta(0) <= _instant(r["decided_at"]) - _instant(rec["received_at"]) <= timedelta(days=90)
+            for rec in p["records"]
+        )
+    ]
+    assert after_charge
+
+
+@pytest.mark.django_db
+def test_seed_completes_overridden_assessments_through_the_risk_services_once():
+    seed(actor=Actor.system(), today=TODAY, people=300, chunk=150)
+    made = Assessment.objects.filter(source=Assessment.Source.KEEPSAFE, status=Assessment.Status.COMPLETE)
+    assert made.exists()
+    assert all(p["response"] for a in made for p in a.prompts)
+    assert any(a.prompts for a in made)
+    count = made.count()
+    seed(actor=Actor.system(), today=TODAY, people=300, chunk=150)
+    assert Assessment.objects.filter(source=Assessment.Source.KEEPSAFE).count() == count
+    assert AuditSample.objects.exists()
