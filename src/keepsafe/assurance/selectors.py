@@ -238,6 +238,15 @@ class Rollup:
     score: inspection.Score
 
 
+def _audits_in_unit(audits: QuerySet[CaseAudit], scope: Scope, code: str) -> QuerySet[CaseAudit]:
+    """Audits of cases in the team, PDU or region (as the audit recorded them when it was drawn)."""
+    if scope is Scope.TEAM:
+        return audits.filter(team__code=code)
+    if scope is Scope.PDU:
+        return audits.filter(pdu__code=code)
+    return audits.filter(pdu__region__code=code)
+
+
 def audit_rollup(actor: Actor, scope: Scope, code: str) -> tuple[list[Rollup], list[Rollup]]:
     """Completed audits rated per PDU and per team in the unit, as the inspectorate rates a PDU. Only audits of cases
     the actor may see count (the others' answers are not theirs to read)."""
@@ -245,12 +254,7 @@ def audit_rollup(actor: Actor, scope: Scope, code: str) -> tuple[list[Rollup], l
     visible = person_visible_queryset(viewer=actor).values("pk")
     audits = CaseAudit.objects.filter(status=CaseAudit.Status.COMPLETE, person__in=visible)
     audits = audits.select_related("team", "pdu")
-    if scope is Scope.TEAM:
-        audits = audits.filter(team__code=code)
-    elif scope is Scope.PDU:
-        audits = audits.filter(pdu__code=code)
-    else:
-        audits = audits.filter(pdu__region__code=code)
+    audits = _audits_in_unit(audits, scope, code)
     by_pdu: dict[tuple[str, str], list[dict[str, Any]]] = {}
     by_team: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for a in audits:
@@ -273,12 +277,7 @@ def audits_list(actor: Actor, scope: Scope, code: str) -> list[CaseAudit]:
     check_scope(actor, scope, code)
     visible = person_visible_queryset(viewer=actor).values("pk")
     audits = CaseAudit.objects.filter(person__in=visible).select_related("person", "team", "pdu", "sample")
-    if scope is Scope.TEAM:
-        audits = audits.filter(team__code=code)
-    elif scope is Scope.PDU:
-        audits = audits.filter(pdu__code=code)
-    else:
-        audits = audits.filter(pdu__region__code=code)
+    audits = _audits_in_unit(audits, scope, code)
     return list(audits.order_by("status", "-sample__drawn_at", "person__crn")[:500])
 
 

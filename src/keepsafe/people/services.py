@@ -292,6 +292,8 @@ def registration_amend(
 @transaction.atomic
 def registration_remove(*, actor: Actor, registration: Registration, ended_on: date, reason: str) -> Registration:
     case_write_check(actor=actor, person=registration.person, work=Work.CUSTODY)
+    if registration.end is not None and registration.end <= clock.today():  # every caller, not only the page
+        raise ValidationError([("ended_on", f"this flag already ended on {registration.end:%-d %B %Y}")])
     if not reason.strip():
         raise ValidationError([("reason", "give the reason the registration is being removed")])
     if ended_on < registration.start:

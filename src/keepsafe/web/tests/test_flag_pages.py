@@ -116,6 +116,12 @@ def test_add_a_flag_then_review_it_then_end_it_and_the_review_action_closes(site
         assert flag.end_reason == "MAPPA management ended at the meeting"
         assert flag.next_review is None
 
+        # Ending it again is refused with the date it ended, and nothing changes.
+        again = c.post(f"/case/{CRN}/flags/{flag.pk}/end", {"reason": "Again"} | date_parts("end", date(2026, 11, 23)))
+        assert "This flag already ended on 23 November 2026" in again.content.decode()
+        flag.refresh_from_db()
+        assert flag.end_reason == "MAPPA management ended at the meeting"
+
 
 def test_ending_at_a_review_records_the_review_first_so_it_answers_the_action(site):
     with time_machine.travel(NOW, tick=False):

@@ -3,6 +3,7 @@ contacts, and my diary. Views are thin: services write, `cases.appointments` rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -106,6 +107,27 @@ def case_appointments(request: HttpRequest, crn: str) -> HttpResponse:
     return render(request, "case/appointments.html", context)
 
 
+def _book(
+    request: HttpRequest, person: Person, errors: dict[str, str], done: str, write: Callable[[], object]
+) -> tuple[dict[str, str], list[datetime], HttpResponse | None]:
+    """Book or reschedule: (errors, the double booking to confirm, or the redirect back to the tab once written)."""
+    try:
+        write()
+    except ValidationError as exc:
+        return _service_errors(exc, errors), [], None
+    except DoubleBookingError as exc:
+        return errors, exc.clashes, None
+    if errors:
+        return errors, [], None
+    messages.success(request, done)
+    return errors, [], redirect("web:case-appointments", crn=person.crn)
+
+
+def _step_title(clash: list[datetime], step: str, person: Person) -> str:
+    """The double-booking warning is a step of its own, with its own page title (issue 14 §7)."""
+    return f"{'Double booking: check' if clash else step} – {person.crn}"
+
+
 def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
     person, context = _case(request, crn, TAB)
     _writer(request, person)
@@ -118,8 +140,12 @@ def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
     if request.method == "POST":
         at, errors = when_from(request.POST, "at")
         staff_id = int(form["staff"]) if form["staff"].isdigit() else None
-        try:
-            appointment_book(
+        errors, clash, done = _book(
+            request,
+            person,
+            errors,
+            "Appointment booked",
+            lambda: appointment_book(
                 actor=actor,
                 person=person,
                 type=form["type"],
@@ -127,15 +153,10 @@ def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
                 location=form["location"],
                 staff_id=staff_id,
                 confirmed=request.POST.get("confirm") == "yes",
-            )
-        except ValidationError as exc:
-            errors = _service_errors(exc, errors)
-        except DoubleBookingError as exc:
-            clash = exc.clashes
-        else:
-            if not errors:
-                messages.success(request, "Appointment booked")
-                return redirect("web:case-appointments", crn=person.crn)
+            ),
+        )
+        if done is not None:
+            return done
     options = staff_choices(person)
     context.update(
         {
@@ -146,8 +167,7 @@ def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
             "type_options": TYPE_OPTIONS,
             "staff_options": options,
             "clash_with": dict(options).get(int(form["staff"]) if form["staff"].isdigit() else 0, "The practitioner"),
-            # the double-booking warning is a step of its own (a page title per step: issue 14 §7)
-            "title": f"{'Double booking: check' if clash else 'Book an appointment'} – {person.crn}",
+            "title": _step_title(clash, "Book an appointment", person),
         }
     )
     return render(request, "case/appointment_new.html", context)
@@ -164,22 +184,21 @@ def appointment_reschedule_view(request: HttpRequest, crn: str, appointment: str
     clash: list[datetime] = []
     if request.method == "POST":
         at, errors = when_from(request.POST, "at")
-        try:
-            appointment_reschedule(
+        errors, clash, done = _book(
+            request,
+            person,
+            errors,
+            "Appointment rescheduled",
+            lambda: appointment_reschedule(
                 actor=actor_of(request),
                 appointment=booked,
                 at=at,
                 reason=form["reason"],
                 confirmed=request.POST.get("confirm") == "yes",
-            )
-        except ValidationError as exc:
-            errors = _service_errors(exc, errors)
-        except DoubleBookingError as exc:
-            clash = exc.clashes
-        else:
-            if not errors:
-                messages.success(request, "Appointment rescheduled")
-                return redirect("web:case-appointments", crn=person.crn)
+            ),
+        )
+        if done is not None:
+            return done
     context.update(
         {
             "appointment": booked,
@@ -188,7 +207,7 @@ def appointment_reschedule_view(request: HttpRequest, crn: str, appointment: str
             "page_errors": _summary(errors),
             "clash": clash,
             "type_labels": CONTACT_TYPE_LABELS,
-            "title": f"{'Double booking: check' if clash else 'Reschedule an appointment'} – {person.crn}",
+            "title": _step_title(clash, "Reschedule an appointment", person),
         }
     )
     return render(request, "case/appointment_reschedule.html", context)

@@ -262,8 +262,6 @@ def flag_end(request: HttpRequest, crn: str, registration_id: int) -> HttpRespon
         ended_on = date_from_form(form, "end", "end date", errors, required=True)
         if not reason.strip():
             errors["reason"] = "Give the reason the flag is ending"
-        if registration.end is not None and registration.end <= clock.today():
-            errors["end"] = f"This flag already ended on {registration.end:%-d %B %Y}"
         if not errors and ended_on is not None:
             try:
                 registration_remove(actor=actor, registration=registration, ended_on=ended_on, reason=reason)
