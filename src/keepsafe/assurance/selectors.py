@@ -278,7 +278,7 @@ def audits_list(actor: Actor, scope: Scope, code: str) -> list[CaseAudit]:
     visible = person_visible_queryset(viewer=actor).values("pk")
     audits = CaseAudit.objects.filter(person__in=visible).select_related("person", "team", "pdu", "sample")
     audits = _audits_in_unit(audits, scope, code)
-    return list(audits.order_by("status", "-sample__drawn_at", "person__crn")[:500])
+    return list(audits.order_by("status", "-sample__drawn_at", "person__crn"))
 
 
 def audit_get(actor: Actor, audit_id: int) -> CaseAudit:
@@ -305,7 +305,7 @@ def recall_reviews(actor: Actor) -> list[RecallReview]:
         "recall__person__pdu__region", "recall__person__practitioner__team", "action"
     )
     out = []
-    for r in reviews.order_by("reviewed_at", "-selected_at")[:500]:
+    for r in reviews.order_by("reviewed_at", "-selected_at"):
         person = r.recall.person
         team = person.practitioner.team if person.practitioner and person.practitioner.team else None
         unit = Place(team.code if team else "", person.pdu.code, person.pdu.region.code)

@@ -86,6 +86,9 @@ class Answer:
     evidence: str
 
 
+EVIDENCE_MAX = 4000  # characters of evidence per answer
+
+
 def answers_problems(answers: Mapping[str, Mapping[str, object]]) -> list[tuple[str, str]]:
     """(field, message) for every key question not answered yes/no with evidence; [] when the audit is complete."""
     problems: list[tuple[str, str]] = []
@@ -96,6 +99,10 @@ def answers_problems(answers: Mapping[str, Mapping[str, object]]) -> list[tuple[
             problems.append((key, f"{DOMAIN_LABELS[domain]}: answer yes or no"))
         elif not str(given.get("evidence", "")).strip():
             problems.append((key, f"{DOMAIN_LABELS[domain]}: give the evidence for the answer"))
+        elif len(str(given.get("evidence", ""))) > EVIDENCE_MAX:  # refused, never cut short
+            problems.append(
+                (key, f"{DOMAIN_LABELS[domain]}: the evidence must be {EVIDENCE_MAX:,} characters or fewer")
+            )
     unknown = sorted(set(answers) - {f"{d.value}.{q.value}" for d, q in KEYS})
     problems += [(key, "not a question of the audit") for key in unknown]
     return problems

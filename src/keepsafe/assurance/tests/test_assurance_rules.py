@@ -302,3 +302,11 @@ def test_no_publishable_group_means_no_reference_and_no_ratios():
     counts = {"A": (3, 200), "B": (2, 5)}
     assert equality.reference_group(counts) is None
     assert all(r.ratio is None for r in equality.compare(counts))
+
+
+def test_evidence_longer_than_the_limit_is_refused_not_cut_short():
+    answers = {f"{d.value}.{q.value}": {"sufficient": True, "evidence": "Read the plan"} for d, q in inspection.KEYS}
+    assert inspection.answers_problems(answers) == []
+    first = next(iter(answers))
+    answers[first] = {"sufficient": True, "evidence": "x" * (inspection.EVIDENCE_MAX + 1)}
+    assert [key for key, _ in inspection.answers_problems(answers)] == [first]

@@ -210,7 +210,7 @@ def _answers(request: HttpRequest) -> dict[str, dict[str, Any]]:
         raw = request.POST.get(f"{key}.sufficient", "")
         out[key] = {
             "sufficient": {"yes": True, "no": False}.get(raw),
-            "evidence": request.POST.get(f"{key}.evidence", "")[:4000],
+            "evidence": request.POST.get(f"{key}.evidence", ""),
         }
     return out
 
