@@ -15,12 +15,12 @@ from django.db.models import Q
 
 from keepsafe.actions.models import Action, Notification
 from keepsafe.actions.rules.types import ActionType
+from keepsafe.actions.services.notify import visible_body
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
 from keepsafe.people.models import Person
-from keepsafe.people.rules.visibility import may_see_case
 from keepsafe.people.selectors import access_lists
 
 PAGE_SIZE = 25
@@ -56,30 +56,11 @@ def _mine(staff_id: int) -> Q:
     return Q(recipient_id=staff_id) & ~Q(error__startswith=WITHHELD_PREFIX)
 
 
-def _visible(notes: list[Notification], staff_id: int) -> list[tuple[Notification, str]]:
-    """The notifications the recipient may see, each with the body to show (a digest without hidden cases' lines;
-    its `cases` then name only the cases shown — the row is not saved)."""
+def _visible(notes: list[Notification]) -> list[tuple[Notification, str]]:
+    """The notifications their recipient may see, each with the body to show: the outbox's own rule
+    (`notify.visible_body`: a digest without hidden cases' lines, its `cases` then naming only the cases shown)."""
     lists = access_lists({pk for note in notes for pk in note.cases})
-    out = []
-    for note in notes:
-        hidden = {
-            pk
-            for pk in note.cases
-            if not may_see_case(
-                is_system=False, viewer_staff_id=staff_id, restricted_to=lists[pk][0], excluded=lists[pk][1]
-            )
-        }
-        if not hidden:
-            out.append((note, note.body))
-            continue
-        lines = note.parts.get("lines") if note.kind == Notification.Kind.DIGEST else None
-        kept = [line for line in lines or [] if line["person"] not in hidden]
-        if kept:
-            from keepsafe.actions.services.digest import digest_body
-
-            note.cases = [pk for pk in note.cases if pk not in hidden]
-            out.append((note, digest_body(str(note.parts.get("day", "")), kept)))
-    return out
+    return [(note, body) for note in notes if (body := visible_body(note, lists)) is not None]
 
 
 def unread_count(staff_id: int) -> int:
@@ -89,7 +70,7 @@ def unread_count(staff_id: int) -> int:
             "id", "kind", "cases", "parts", "body", "recipient"
         )
     )
-    return len(_visible(notes, staff_id))
+    return len(_visible(notes))
 
 
 def _category(note: Notification, action: Action | None) -> str:
@@ -114,7 +95,7 @@ def inbox(*, actor: Actor, unread_only: bool, page: int) -> tuple[list[InboxItem
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
     notes = list(rows.select_related("action__person").order_by("-created_at", "-id"))
-    visible = _visible(notes, actor.staff_id)
+    visible = _visible(notes)
     unread = sum(1 for note, _ in visible if note.read_at is None)
     pages = max(1, -(-len(visible) // PAGE_SIZE))
     page = min(max(page, 1), pages)
@@ -155,7 +136,7 @@ def mark_read(*, actor: Actor, ids: list[int] | None, read: bool = True) -> int:
         rows = rows.filter(pk__in=ids)
         if rows.count() != len(set(ids)):
             raise ValidationError([("notifications", "That notification is not one of yours")])
-    visible = [note.pk for note, _ in _visible(list(rows), actor.staff_id)]
+    visible = [note.pk for note, _ in _visible(list(rows))]
     if ids is not None and len(visible) != len(set(ids)):
         raise ValidationError([("notifications", "That notification is not one of yours")])
     target = Notification.objects.filter(pk__in=visible)

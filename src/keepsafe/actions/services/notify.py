@@ -155,7 +155,7 @@ def address_problem(address: str) -> str | None:
     return None
 
 
-def _visible_body(note: Notification, lists: dict[int, AccessLists]) -> str | None:
+def visible_body(note: Notification, lists: dict[int, AccessLists]) -> str | None:
     """The body to send, or None to withhold it: a digest leaves out the lines for cases its recipient may no longer
     see; any other email naming such a case is withheld."""
 
@@ -191,7 +191,7 @@ def deliver(limit: int = 500, *, worker: str | None = None) -> tuple[int, int]:
     for note in notes:
         mine = Notification.objects.filter(pk=note.pk, claimed_by=worker)
         now = clock.now()
-        body = _visible_body(note, lists)
+        body = visible_body(note, lists)
         if body is None:
             mine.update(failed_at=now, error=WITHHELD)
             log.warning(
