@@ -23,7 +23,7 @@ from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_instant
 from keepsafe.people.history import day_of, events_known_parts, flags_known_many, practitioners_known
 from keepsafe.people.models import Contact, Event, Person, Registration
-from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
+from keepsafe.people.rules.vocabulary import DOMESTIC_ABUSE_REGISTRATIONS, ENFORCEABLE_OUTCOMES
 from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.risk.models import Assessment, CaseRisk
 from keepsafe.sharing.models import CheckRequest
@@ -280,7 +280,6 @@ def _contact_level_facts(chunk: Chunk) -> dict[int, Fields]:
 
 # --- issue 14: contact levels ---
 CONTACT_LEVELS = Path(__file__).parent / "reference" / "contact-levels.json"
-DOMESTIC_ABUSE_REGISTRATIONS = ("ADVP", "REG30")  # registration-types.csv: perpetrator, domestic abuse history
 
 
 @functools.cache

@@ -190,6 +190,10 @@ SOURCE_LABELS = {
 MAPPA_LEVELS = ("M0", "M1", "M2", "M3")
 MAPPA_CATEGORIES = ("M1", "M2", "M3", "M4")
 
+# Domestic abuse flags: perpetrator, and a history of domestic abuse (registration-types.csv). Read by the tier
+# (v3 domestic abuse factor), the RoSH prompts and the contact levels' home visits.
+DOMESTIC_ABUSE_REGISTRATIONS = frozenset({"ADVP", "REG30"})
+
 # Flags that must never be missed: shown first in the case header, in a distinct style.
 # Seeds 001 (concern 5: the restraining order "globe" nobody saw), 004 (domestic abuse, safeguarding).
 SAFETY_CRITICAL_REGISTRATIONS = (

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from keepsafe.people.rules.vocabulary import DOMESTIC_ABUSE_REGISTRATIONS
 from keepsafe.risk.rules.rosh import Group, Level
 
 
@@ -126,8 +127,8 @@ def _triggered(e: Evidence) -> list[tuple[_Rule, tuple[str, ...]]]:
     if "violence_escalation" in ind:
         found.append((RULES["ESCALATING_VIOLENCE"], ("violence_escalation",)))
     orders = regs & {"RSTO", "SPO", "SOPS"}
-    if orders and ({"ADVP", "REG30"} & regs or "domestic_abuse" in ind):
-        da = sorted(({"ADVP", "REG30"} & regs) | ({"domestic_abuse"} & ind))
+    if orders and (DOMESTIC_ABUSE_REGISTRATIONS & regs or "domestic_abuse" in ind):
+        da = sorted((DOMESTIC_ABUSE_REGISTRATIONS & regs) | ({"domestic_abuse"} & ind))
         found.append((RULES["DOMESTIC_ABUSE_WITH_ORDER"], tuple(sorted(orders)) + tuple(da)))
     high = sorted(name for name, band in e.predictor_bands.items() if band in ("HIGH", "VERY_HIGH"))
     if high:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from keepsafe.people.rules.vocabulary import DOMESTIC_ABUSE_REGISTRATIONS
 from keepsafe.risk.rules.tier import Reason, TierInputError
 
 TIERS = "ABCDEFG"
@@ -125,7 +126,7 @@ def tier_v3(i: TierV3Input) -> TierV3:
         "sexual": sexual_step(i.dc_srp_band, i.dc_srp_score, i.risk_reduction),
         "mappa_rosh": mappa_rosh_step(i.mappa, i.rosh),
         "lifer": lifer_step(i.registrations, i.lifer_latest_release, i.today),
-        "domestic_abuse": "E" if {"ADVP", "REG30"} & i.registrations else None,
+        "domestic_abuse": "E" if DOMESTIC_ABUSE_REGISTRATIONS & i.registrations else None,
         "stalking": "F" if "SPO" in i.registrations else None,
         "child_protection": "F" if "RCPR" in i.registrations else None,
         "sexual_offence_history": "E" if i.ever_sexual_offence else None,
