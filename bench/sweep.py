@@ -1,6 +1,7 @@
 """The sweep against the floor: a plain SQL pass over the same columns, measured in one run, reported as ratios.
 
     .venv/bin/python bench/sweep.py [--people 2000] [--db sqlite|postgres] [--chunk N] [--database-file PATH]
+                                    [--profile N]
 
 Builds the demo region (`keepsafe.demo`, `--people` people) in a fresh temporary SQLite file, or in a throwaway
 PostgreSQL 15 server (`--db postgres`, started as the test suite starts one); `--database-file` reuses an SQLite file
@@ -10,23 +11,32 @@ already seeded (a copy is swept, the file is left as it was). Then, in one proce
   allocation versions, events and their versions, requirements, licence conditions, contacts, decisions, recalls,
   checks, assessments, flags and their history, records, findings, release plans; and the actions), with a cursor,
   each row fetched into Python and nothing else done;
-- full sweep: `keepsafe sweep`'s code path at one instant on an empty action table (every action created, reminded,
-  escalated; notifications written);
-- unchanged sweep: the same sweep again at the same instant (nothing to change).
+- full sweep: `keepsafe sweep --full`'s code path at one instant on an empty action table (every action created,
+  reminded, escalated; notifications written);
+- unchanged sweep: the same full sweep again at the same instant (nothing to change);
+- incremental sweeps (issue 20 §2, what the worker and `keepsafe sweep` run by default): unchanged (the same instant
+  again: nothing dirty or due), after 1% of the cases were marked dirty as a write marks them, and an hour later (the
+  cases whose next change came).
 
-It prints each time and its ratio to the floor. Targets (issue 20): full <= 3x the floor on PostgreSQL, <= 5x on the
+It prints each time and its ratio to the floor. `--profile N` also runs the full sweep under cProfile (after the
+timed runs, from an empty action table again) and prints its N most costly functions by own time and by cumulative
+time (the profiler's overhead inflates that run, so it is not one of the timed figures).
+
+Targets (issue 20): full <= 3x the floor on PostgreSQL, <= 5x on the
 2,000-person SQLite demo; unchanged <= 1x. Not collected by pytest (no test_ prefix; bench/ is not a test path).
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
+import random
 import resource
 import shutil
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 TODAY = date(2026, 11, 23)
 AS_OF = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -80,6 +90,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--chunk", type=int, default=0, help="cases per chunk (0: the default for the database)")
     parser.add_argument("--database-file", default=None, help="an SQLite file already seeded with the demo")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile a full sweep; print N rows")
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "keepsafe.config.settings.local"
     os.environ["KEEPSAFE_LOG_LEVEL"] = "WARNING"
@@ -105,7 +116,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from keepsafe.actions.models import Action, Notification
     from keepsafe.actions.services import sweep as sweep_module
@@ -138,6 +149,26 @@ def main() -> None:
     started = time.perf_counter()
     _, unchanged_outcome = sweep_everything(as_of=AS_OF)
     unchanged = time.perf_counter() - started
+    incremental = {}
+    if "full" in inspect.signature(sweep_everything).parameters:  # an older checkout has no incremental sweep
+        from keepsafe.actions.services.dirty import mark_dirty
+
+        started = time.perf_counter()
+        run, _ = sweep_everything(as_of=AS_OF, full=False)
+        incremental["unchanged"] = (time.perf_counter() - started, run.cases)
+        ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+        with transaction.atomic():
+            mark_dirty(
+                random.Random(20).sample(  # noqa: S311 — a reproducible sample, not a secret
+                    ids, max(1, len(ids) // 100)
+                )
+            )
+        started = time.perf_counter()
+        run, _ = sweep_everything(as_of=AS_OF, full=False)
+        incremental["1% of cases changed"] = (time.perf_counter() - started, run.cases)
+        started = time.perf_counter()
+        run, _ = sweep_everything(as_of=AS_OF + timedelta(hours=1), full=False)
+        incremental["an hour later"] = (time.perf_counter() - started, run.cases)
 
     print(f"database: {connection.vendor}; people: {people}; chunk: {chunk_size()}")
     print(f"floor (plain pass, {rows} rows): {floor:.2f}s; with the actions ({rows_after} rows): {floor_after:.2f}s")
@@ -150,7 +181,35 @@ def main() -> None:
         f"({unchanged_outcome.created} created, {unchanged_outcome.reminded} reminded); "
         f"{1000 * unchanged / people:.2f} ms/case"
     )
+    for name, (seconds, cases) in incremental.items():
+        print(
+            f"incremental sweep, {name}: {seconds:.3f}s = {seconds / floor_after:.2f}x the floor "
+            f"({cases} cases visited)"
+        )
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    if args.profile:
+        profile_full_sweep(args.profile)
+
+
+def profile_full_sweep(rows: int) -> None:
+    """The full sweep again from an empty action table, under cProfile: where its Python time goes."""
+    import cProfile
+    import pstats
+
+    from keepsafe.actions.models import Action, ActionLog, CaseSweep, Notification
+    from keepsafe.actions.services.sweep import sweep_everything
+
+    Notification.objects.all().delete()
+    ActionLog.objects.all().delete()
+    Action.objects.all().delete()
+    CaseSweep.objects.all().delete()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    sweep_everything(as_of=AS_OF)
+    profiler.disable()
+    for order in ("tottime", "cumulative"):
+        print(f"--- full sweep under cProfile, by {order} ---")
+        pstats.Stats(profiler).strip_dirs().sort_stats(order).print_stats(rows)
 
 
 if __name__ == "__main__":

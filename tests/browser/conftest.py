@@ -7,6 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# A click that submits a form returns before the next page loads; the tests read pages through expect(), which waits
+# (up to this long, for a CI machine running the SQLite and PostgreSQL suites side by side) rather than reading once.
+expect.set_options(timeout=15_000)
 
 # Playwright's sync API runs an event loop in the test thread; the tests' own database calls are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

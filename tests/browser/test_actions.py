@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from keepsafe.actions.services.sweep import sweep_everything
 from keepsafe.bundles.importer import bundle_import
@@ -96,19 +97,19 @@ def test_actions_pages_and_the_recall_workflow_are_accessible(site, page, sign_i
     sign_in(page, site, "ada")
     page.get_by_role("link", name="My actions").click()
     page.get_by_test_id("actions-table").wait_for()  # waits for the page to load, rather than racing it
-    assert page.get_by_test_id("actions-table").is_visible()
-    assert page.get_by_test_id("actions-chart").is_visible()
+    expect(page.get_by_test_id("actions-table")).to_be_visible()
+    expect(page.get_by_test_id("actions-chart")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "my-actions")
     page.get_by_role("link", name="A000010").first.click()
-    assert page.get_by_test_id("action").first.is_visible()
+    expect(page.get_by_test_id("action").first).to_be_visible()
     assert_accessible(page)
     screenshot(page, "case-actions")
     # An enforcement decision without reasons is refused, clearly.
     section = page.locator("[data-action-type=ENFORCEMENT_DECISION]")
     section.get_by_label("Warning").check()
     section.get_by_role("button", name="Record decision").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     section = page.locator("[data-action-type=ENFORCEMENT_DECISION]")
     section.get_by_label("Warning").check()
@@ -121,7 +122,7 @@ def test_actions_pages_and_the_recall_workflow_are_accessible(site, page, sign_i
     section.get_by_label("No change, for a reason").check()
     section.get_by_label("What the answer showed and what was decided").fill("Noted.")
     section.get_by_role("button", name="Record what was done").click()
-    assert page.get_by_text("is not a decision").first.is_visible()
+    expect(page.get_by_text("is not a decision").first).to_be_visible()
     assert_accessible(page)
     section = page.locator("[data-action-type=DOMESTIC_ABUSE_CHECK]")
     section.get_by_label("A referral made").check()
@@ -132,10 +133,10 @@ def test_actions_pages_and_the_recall_workflow_are_accessible(site, page, sign_i
     assert page.locator("[data-action-type=DOMESTIC_ABUSE_CHECK]").count() == 0
 
     page.goto(f"{site}/case/A000010/recall")
-    assert page.get_by_text("including during normal working hours").is_visible()
-    assert page.get_by_test_id("emergency-suggested").is_visible()
+    expect(page.get_by_text("including during normal working hours")).to_be_visible()
+    expect(page.get_by_test_id("emergency-suggested")).to_be_visible()
     page.get_by_role("button", name="Ask the SPO for a decision").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Risk has increased").check()
     page.get_by_label("What has happened?").fill("Threats to his former partner reported by police")

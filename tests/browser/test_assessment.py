@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from keepsafe.bundles.importer import bundle_import
 from keepsafe.people.models import Person
@@ -74,7 +75,7 @@ def test_po_lowering_waits_for_the_spo_and_prompts_must_be_answered(site, page, 
     assert_accessible(page)
     page.click("text=Continue to analysis")
     page.click("button:has-text('Save and continue')")  # nothing answered: every indicator is an error
-    assert page.locator(".govuk-error-summary a[href='#ind-weapons']").is_visible()
+    expect(page.locator(".govuk-error-summary a[href='#ind-weapons']")).to_be_visible()
     assert_accessible(page)
     analyse(page, {"weapons", "threats", "violence"})
     assert "Step 3: judge" in page.inner_text("main")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from keepsafe.actions.models import Action, Recall
 from keepsafe.bundles.importer import bundle_import
@@ -63,18 +64,24 @@ def test_assurance_pages_are_accessible_and_work(site, page, sign_in, assert_acc
     page.get_by_test_id("measures").wait_for()
     row = page.locator("[data-measure=ENFORCEMENT_DECISIONS]")
     assert "73%" in row.inner_text()  # 22 of the 30 decisions on time (every fourth still open)
-    assert page.get_by_test_id("chart-ENFORCEMENT_DECISIONS").locator("svg.ks-chart").is_visible()
+    expect(page.get_by_test_id("chart-ENFORCEMENT_DECISIONS").locator("svg.ks-chart")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "assurance-dashboard")
     row.get_by_role("link").click()
     page.get_by_test_id("case-listing").wait_for()
-    assert page.get_by_test_id("case-listing").get_by_role("link", name="A000010").is_visible()
+    expect(page.get_by_test_id("case-listing").get_by_role("link", name="A000010")).to_be_visible()
+    assert_accessible(page)
+    # The practitioners behind the capacity measure: names and counts, never a case.
+    page.locator("[data-measure=CAPACITY]").get_by_role("link").click()
+    page.get_by_test_id("practitioner-listing").wait_for()
+    assert "A0000" not in page.get_by_test_id("practitioner-listing").inner_text()
+    expect(page.get_by_test_id("chart-CAPACITY").locator("svg.ks-chart")).to_be_visible()
     assert_accessible(page)
     # A date that is not a date is refused, clearly.
     page.fill("#from-day", "31")
     page.fill("#from-month", "2")
     page.get_by_role("button", name="Show").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Case audits").click()
@@ -93,7 +100,7 @@ def test_assurance_pages_are_accessible_and_work(site, page, sign_in, assert_acc
     page.get_by_test_id("audits").locator("a").first.click()
     page.get_by_test_id("audit-form").wait_for()
     page.get_by_role("button", name="Complete the audit").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     form = page.get_by_test_id("audit-form")
     for i in range(8):

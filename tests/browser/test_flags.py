@@ -3,9 +3,11 @@ notifications read — in a real browser, axe-clean at every step (errors includ
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from keepsafe.actions.models import Notification
 from keepsafe.actions.services.sweep import sweep_everything
@@ -80,14 +82,14 @@ def test_add_a_flag_review_it_and_end_it(site, page, sign_in, assert_accessible,
     sign_in(page, site, "ada")
     page.goto(f"{site}/case/{CRN}/flags")
     page.get_by_test_id("add-flag").click()
-    assert page.title().startswith("Add a flag")
+    expect(page).to_have_title(re.compile("^" + re.escape("Add a flag")))
     page.fill("#start-day", "31")
     page.fill("#start-month", "2")
     page.fill("#start-year", str(today.year))
     page.get_by_role("button", name="Add flag").click()
-    assert page.title().startswith("Error: Add a flag")
-    assert page.get_by_text("Choose the type of flag").first.is_visible()
-    assert page.get_by_text("The start date must be a real date").first.is_visible()
+    expect(page).to_have_title(re.compile("^" + re.escape("Error: Add a flag")))
+    expect(page.get_by_text("Choose the type of flag").first).to_be_visible()
+    expect(page.get_by_text("The start date must be a real date").first).to_be_visible()
     assert page.input_value("#start-day") == "31"  # what was typed is kept
     assert_accessible(page)
 
@@ -97,31 +99,31 @@ def test_add_a_flag_review_it_and_end_it(site, page, sign_in, assert_accessible,
     page.select_option("#category", "M2")
     page.fill("#notes", "Level 2 MAPPA agreed at today's meeting")
     page.get_by_role("button", name="Add flag").click()
-    assert page.get_by_test_id("success-banner").get_by_text("MAPPA flag added").is_visible()
-    assert page.get_by_text("Level 2 – multi-agency meetings, Category 2 – violent offender").is_visible()
+    expect(page.get_by_test_id("success-banner").get_by_text("MAPPA flag added")).to_be_visible()
+    expect(page.get_by_text("Level 2 – multi-agency meetings, Category 2 – violent offender")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "flags-added")
 
     card = page.locator("[data-testid=active-flag]", has_text="MAPPA")
     card.get_by_role("link", name="Review the MAPPA flag").click()
-    assert page.title().startswith("Review the MAPPA flag")
+    expect(page).to_have_title(re.compile("^" + re.escape("Review the MAPPA flag")))
     page.get_by_role("button", name="Record the review").click()
-    assert page.get_by_text("Choose whether to keep, amend or end the flag").first.is_visible()
+    expect(page.get_by_text("Choose whether to keep, amend or end the flag").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Keep it as it is").check()
     page.fill("#notes", "Still managed at level 2; next meeting in 12 weeks")
     page.get_by_role("button", name="Record the review").click()
-    assert page.get_by_test_id("success-banner").get_by_text("MAPPA flag reviewed and kept").is_visible()
+    expect(page.get_by_test_id("success-banner").get_by_text("MAPPA flag reviewed and kept")).to_be_visible()
 
     card = page.locator("[data-testid=active-flag]", has_text="MAPPA")
     card.get_by_role("link", name="End the MAPPA flag").click()
     page.get_by_role("button", name="End flag").click()
-    assert page.get_by_text("Give the reason the flag is ending").first.is_visible()
+    expect(page.get_by_text("Give the reason the flag is ending").first).to_be_visible()
     assert_accessible(page)
     page.fill("#reason", "Deregistered at the MAPPA meeting")
     page.get_by_role("button", name="End flag").click()
-    assert page.get_by_test_id("success-banner").get_by_text("MAPPA flag ended").is_visible()
-    assert page.get_by_test_id("removed-flags").get_by_text("Deregistered at the MAPPA meeting").is_visible()
+    expect(page.get_by_test_id("success-banner").get_by_text("MAPPA flag ended")).to_be_visible()
+    expect(page.get_by_test_id("removed-flags").get_by_text("Deregistered at the MAPPA meeting")).to_be_visible()
     assert_accessible(page)
 
 
@@ -129,13 +131,13 @@ def test_a_check_answer_adds_the_flag_it_justifies(site, page, sign_in, assert_a
     sign_in(page, site, "ada")
     page.goto(f"{site}/case/{CRN}/actions")
     page.get_by_test_id("flag-from-check").first.click()
-    assert page.get_by_test_id("flag-for-check").is_visible()
+    expect(page.get_by_test_id("flag-for-check")).to_be_visible()
     assert_accessible(page)
     page.select_option("#type", "ADVP")
     page.fill("#notes", "Three call-outs since release to his new partner's address")
     page.get_by_role("button", name="Add flag").click()
     banner = page.get_by_test_id("success-banner")
-    assert banner.get_by_text("the domestic abuse check is recorded as acted on").is_visible()
+    expect(banner.get_by_text("the domestic abuse check is recorded as acted on")).to_be_visible()
     assert_accessible(page)
 
 
@@ -158,15 +160,15 @@ def test_notifications_are_read_in_keepsafe(site, page, sign_in, assert_accessib
     assert unread >= 1
     sign_in(page, site, "ada")
     page.get_by_role("link", name=f"Notifications ({unread} unread)").click()
-    assert page.get_by_test_id("unread-summary").is_visible()
-    assert page.get_by_text("New information").first.is_visible()
+    expect(page.get_by_test_id("unread-summary")).to_be_visible()
+    expect(page.get_by_text("New information").first).to_be_visible()
     assert_accessible(page)
     screenshot(page, "notifications")
     page.get_by_test_id("notification").first.get_by_role("button").click()
-    assert page.get_by_test_id("success-banner").get_by_text("Notification marked as read").is_visible()
+    expect(page.get_by_test_id("success-banner").get_by_text("Notification marked as read")).to_be_visible()
     if unread > 1:
         page.get_by_test_id("mark-all-read").click()
-    assert page.get_by_text("You have no unread notifications").is_visible()
-    assert page.get_by_role("link", name="Notifications", exact=True).is_visible()
+    expect(page.get_by_text("You have no unread notifications")).to_be_visible()
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     assert_accessible(page)
     assert not mine.filter(read_at__isnull=True).exists()

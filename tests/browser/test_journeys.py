@@ -6,6 +6,7 @@ import copy
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from keepsafe.bundles.importer import bundle_import
 from keepsafe.core import clock
@@ -136,7 +137,7 @@ def test_sign_in_page_and_its_errors_are_accessible(site, page, sign_in, assert_
     assert "/sign-in" in page.url
     assert_accessible(page)
     page.click("button:has-text('Sign in')")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
@@ -174,7 +175,7 @@ def test_practitioner_walks_caseload_to_every_case_tab(site, page, sign_in, asse
         page.click(f".moj-sub-navigation__link:has-text('{tab}')")
         page.wait_for_load_state()
         assert expected in page.inner_text("main"), tab
-        assert page.locator("[data-testid=case-header]").is_visible()
+        expect(page.locator("[data-testid=case-header]")).to_be_visible()
         assert_accessible(page)
     page.click(".moj-sub-navigation__link:has-text('Chronology')")
     page.select_option("#source", "POLICE")
@@ -288,7 +289,7 @@ def test_risk_information_checks_and_prison_form_are_accessible(site, page, sign
     sign_in(page, site, "ada")
     page.goto(f"{site}/case/A000001")
     panel = page.get_by_test_id("risk-information")
-    assert panel.get_by_role("heading", name="Risk information").is_visible()
+    expect(panel.get_by_role("heading", name="Risk information")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "risk-information")
     # Evidence links to the record in the chronology, where the span is marked.
@@ -299,11 +300,11 @@ def test_risk_information_checks_and_prison_form_are_accessible(site, page, sign
     page.goto(f"{site}/case/A000001")
     page.get_by_role("link", name="Request a domestic abuse check").click()
     page.get_by_role("button", name="Send request").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Greater Manchester Police").check()
     page.get_by_role("button", name="Send request").click()
-    assert page.get_by_test_id("checks").get_by_text("Waiting").is_visible()
+    expect(page.get_by_test_id("checks").get_by_text("Waiting")).to_be_visible()
 
     pom = User(username="pat", staff=Staff.objects.get(code="STF0200"), role="POM")
     pom.set_password(PASSWORD)
@@ -312,7 +313,7 @@ def test_risk_information_checks_and_prison_form_are_accessible(site, page, sign
     sign_in(page, site, "pat")
     page.goto(f"{site}/case/A000001/prison-information")
     page.get_by_role("button", name="Share with the community offender manager").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     for label in (
         "Custodial behaviour",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from keepsafe.actions.models import Recall
 from keepsafe.actions.services import recall as recall_services
@@ -94,7 +95,7 @@ def test_the_recall_banner_is_on_every_case_tab(site, page, sign_in, assert_acce
         page.locator("nav[aria-label='Case sections']").get_by_role("link", name=name, exact=True).click()
         page.wait_for_load_state()
         banner = page.get_by_test_id("recall-banner")
-        assert banner.is_visible(), name
+        expect(banner, name).to_be_visible()
         assert "Emergency recall: not yet back in custody" in banner.inner_text()
         # Above everything else on the tab.
         assert banner.bounding_box()["y"] < page.get_by_test_id("case-header").bounding_box()["y"]
@@ -117,10 +118,10 @@ def test_part_a_pdf_is_produced_and_countersigned_by_an_aco_who_read_it(
     page.locator("nav[aria-label='Case sections']").get_by_role("link", name="Documents").click()
     assert_accessible(page)
     page.get_by_role("link", name="Part A").click()
-    assert page.get_by_test_id("document").get_by_text(PART_A["risk_to_officers"]).is_visible()
+    expect(page.get_by_test_id("document").get_by_text(PART_A["risk_to_officers"])).to_be_visible()
     assert_accessible(page)
     page.get_by_test_id("document-generate").click()
-    assert page.get_by_test_id("document-stored").is_visible()
+    expect(page.get_by_test_id("document-stored")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "part-a-stored")
     href = page.get_by_test_id("document-pdf").get_attribute("href")
@@ -143,7 +144,7 @@ def test_part_a_pdf_is_produced_and_countersigned_by_an_aco_who_read_it(
     row.get_by_role("link").first.click()
     part_a = page.get_by_test_id("part-a-in-full")
     for text in PART_A.values():
-        assert part_a.get_by_text(text, exact=True).is_visible()
+        expect(part_a.get_by_text(text, exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="I have read Part A in full: countersign as ACO").click()
     page.wait_for_load_state()

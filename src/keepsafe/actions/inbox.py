@@ -35,6 +35,7 @@ KIND_LABELS = {
     Notification.Kind.ESCALATION.value: "Escalation",
     Notification.Kind.DIGEST.value: "Team digest",
     Notification.Kind.NEW_INFORMATION.value: "New information",
+    Notification.Kind.TRANSFER.value: "Transfer",  # issue 16 §2 (helper "transfer")
 }
 
 

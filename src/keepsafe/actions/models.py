@@ -1,7 +1,7 @@
 """Safety actions, their logs and notifications; the recall workflow and the decisions that satisfy actions."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from keepsafe.actions.rules.recall import Decision, RecallType
 from keepsafe.actions.rules.release import Item
@@ -117,6 +117,7 @@ class Notification(models.Model):
         ESCALATION = "ESCALATION"
         DIGEST = "DIGEST"
         NEW_INFORMATION = "NEW_INFORMATION"  # issue 14 §3: a record arrived on a case the recipient holds
+        TRANSFER = "TRANSFER"  # issue 16 §2 (helper "transfer"): a case transferred to or from the recipient
 
     recipient = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -217,6 +218,29 @@ class SweepRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     cursor = models.BigIntegerField(default=0)
     cases = models.PositiveIntegerField(default=0)
+    full = models.BooleanField(default=True)  # issue 20 §2: False visits only dirty and due cases (CaseSweep)
+
+
+# --- issue 20 §2 (helper "sweep"): the incremental sweep's per-case state --------------------------------------------
+class CaseSweep(models.Model):
+    """Whether a case must be visited by the next incremental sweep. Dirty (`marks > seen_marks`, or no row at all):
+    a write that can change its facts bumped `marks` in the write's own transaction (actions/services/dirty.py), after
+    the last reconcile read it. Due: `next_due_at` (rules/next_change.py) has come. A reconcile records the `marks`
+    it read before reading the facts as `seen_marks`, so a write that lands while it runs keeps the case dirty."""
+
+    person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="sweep_state")
+    marks = models.BigIntegerField(default=1)
+    seen_marks = models.BigIntegerField(default=0)
+    next_due_at = models.DateTimeField(null=True, blank=True)  # None: never reconciled
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_due_at"], name="casesweep_next_due"),
+            models.Index(fields=["person"], condition=Q(marks__gt=F("seen_marks")), name="casesweep_dirty"),
+        ]
+
+
+# --- end issue 20 §2 ------------------------------------------------------------------------------------------------
 
 
 class DigestRun(models.Model):

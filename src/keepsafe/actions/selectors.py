@@ -7,10 +7,11 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from keepsafe.actions.models import Action, ActionLog, EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
@@ -19,11 +20,25 @@ from keepsafe.actions.rules.contact_levels import TIERS, tables_from
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.reviews import SIGNIFICANT_KINDS, significance
 from keepsafe.actions.rules.types import LABELS, ActionType
+from keepsafe.actions.touchpoint_facts import oversight_facts  # issue 15 ("overs")
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_instant
+from keepsafe.court.selectors import court_stage_facts_many
 from keepsafe.people.history import day_of, events_known_parts, flags_known_many, practitioners_known
-from keepsafe.people.models import Contact, Event, Person, Registration
+from keepsafe.people.models import (
+    Contact,
+    Event,
+    EventVersion,
+    LicenceConditionVersion,
+    Person,
+    PersonVersion,
+    Registration,
+    RegistrationHistory,
+    RemandPeriod,
+    RequirementVersion,
+)
 from keepsafe.people.rules.vocabulary import DOMESTIC_ABUSE_REGISTRATIONS, ENFORCEABLE_OUTCOMES
+from keepsafe.premises.selectors import ap_facts_many  # issue 16 §5 (helper "ap")
 from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.risk.models import Assessment, CaseRisk
 from keepsafe.sharing.models import CheckRequest
@@ -320,6 +335,31 @@ def contact_level_facts(person_ids: list[int], as_of: datetime) -> dict[int, f.C
 # --- end issue 14 ----------------------------------------------------------------------------------------------------
 
 
+def _oversight_facts(chunk: Chunk) -> dict[int, Fields]:
+    """Issue 15 ("overs"): management oversight touch points (actions/touchpoint_facts.py)."""
+    return {pk: {"oversight": facts} for pk, facts in oversight_facts(chunk.people, chunk.as_of).items()}
+
+
+# --- issue 16 §6 (helper "transfer"): remand periods known by the instant ----------------------------------------
+def _remand_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = (
+        RemandPeriod.objects.filter(person_id__in=chunk.ids, known_from__lte=chunk.as_of)
+        .order_by("person_id", "start", "external_id")
+        .values_list("person_id", "external_id", "start", "end", "matter")
+    )
+    return _grouped(((pk, f.RemandFacts(ext, start, end, matter)) for pk, ext, start, end, matter in rows), "remand")
+
+
+def _court_stage_facts(chunk: Chunk) -> dict[int, Fields]:
+    """Issue 16 §1: court stages before sentence, as known at the instant (court/selectors.py)."""
+    return {pk: {"court_stages": facts} for pk, facts in court_stage_facts_many(chunk.ids, chunk.as_of).items()}
+
+
+def _ap_facts(chunk: Chunk) -> dict[int, Fields]:
+    """Issue 16 §5 (helper "ap"): approved premises conditions and referrals as known at the instant."""
+    return {pk: {"approved_premises": facts} for pk, facts in ap_facts_many(chunk.ids, chunk.as_of).items()}
+
+
 # One reader per fact family; a new family of facts is one more reader here.
 FACT_READERS: tuple[FactReader, ...] = (
     _allocation_facts,
@@ -334,6 +374,10 @@ FACT_READERS: tuple[FactReader, ...] = (
     _finding_facts,
     _release_plan_facts,
     _contact_level_facts,  # issue 14
+    _oversight_facts,  # issue 15 ("overs")
+    _remand_facts,  # issue 16 §6 (helper "transfer")
+    _court_stage_facts,  # issue 16 §1
+    _ap_facts,  # issue 16 §5 (helper "ap")
 )
 
 
@@ -471,3 +515,80 @@ def _recall_facts(r: Recall) -> f.RecallFacts:
         executed_at=r.executed_at,
         cancelled_at=r.cancelled_at,
     )
+
+
+# --- issue 20 §2 (helper "sweep"): what becomes known later ---------------------------------------------------------
+# Rows stamped after an instant are hidden from the facts at that instant (point in time), so the pure next_change
+# cannot see them; the incremental sweep visits the case again when the first of them becomes known. (A live write
+# marks its case dirty anyway; this covers rows stored ahead of their instant: imports, scheduled contacts.)
+KNOWN_LATER: tuple[tuple[type[Any], str, str], ...] = (
+    (PersonVersion, "person_id", "known_from"),
+    (EventVersion, "event__person_id", "known_from"),
+    (RequirementVersion, "requirement__event__person_id", "known_from"),
+    (LicenceConditionVersion, "licence_condition__event__person_id", "known_from"),
+    (RegistrationHistory, "registration__person_id", "known_from"),
+    (Contact, "person_id", "at"),
+    (EnforcementDecisionRecord, "person_id", "at"),
+    (Recall, "person_id", "considered_at"),
+    (CheckRequest, "person_id", "requested_at"),
+    (Assessment, "person_id", "completed_at"),
+    (Assessment, "person_id", "recorded_at"),
+    (Record, "person_id", "received_at"),
+    (IndicatorFinding, "person_id", "received_at"),
+    (ReleasePlanConfirmation, "person_id", "at"),
+)
+
+
+def known_later_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, datetime]:
+    """Per case, the earliest instant after `as_of` at which a row the fact readers read becomes known: one grouped
+    query per KNOWN_LATER entry, sent as one UNION ALL statement built once per process (the ORM compiled the
+    fourteen queries again for every chunk: 12 % of a full sweep's time, docs/actions.md)."""
+    ids = [int(i) for i in person_ids]
+    if not ids:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    after = connection.ops.adapt_datetimefield_value(as_of)
+    params: list[Any] = []
+    for _ in KNOWN_LATER:
+        params += [*ids, after]
+    out: dict[int, datetime] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_known_later_sql().replace("{ids}", marks), params)
+        for pk, first in cursor.fetchall():
+            instant = _instant(first)
+            if pk not in out or instant < out[pk]:
+                out[pk] = instant
+    return out
+
+
+@functools.cache
+def _known_later_sql() -> str:
+    """KNOWN_LATER as one statement: per entry `SELECT person, MIN(stamp) … WHERE person IN ({ids}) AND stamp > %s
+    GROUP BY person`, its joins followed from the models' foreign keys; `{ids}` takes one placeholder per id."""
+    q = connection.ops.quote_name
+    parts = []
+    for model, person, stamp in KNOWN_LATER:
+        *hops, last = person.split("__")
+        current, alias = model, "t0"
+        joins = f"{q(model._meta.db_table)} t0"
+        for n, hop in enumerate(hops, start=1):
+            field = current._meta.get_field(hop)
+            target = field.related_model
+            joins += (
+                f" JOIN {q(target._meta.db_table)} t{n} ON t{n}.{q(target._meta.pk.column)} = {alias}.{q(field.column)}"
+            )
+            current, alias = target, f"t{n}"
+        who = f"{alias}.{q(current._meta.get_field(last).column)}"
+        when = f"t0.{q(model._meta.get_field(stamp).column)}"
+        parts.append(
+            f"SELECT {who}, MIN({when}) FROM {joins} "  # noqa: S608 (names from the models' own metadata)
+            f"WHERE {who} IN ({{ids}}) AND {when} > %s GROUP BY {who}"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def _instant(value: datetime | str) -> datetime:
+    """A MIN() of a datetime column as the database returns it: aware on PostgreSQL, text in UTC on SQLite."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

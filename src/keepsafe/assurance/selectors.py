@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,13 +16,15 @@ from django.db.models import QuerySet
 from keepsafe.actions.models import Action, EnforcementDecisionRecord, Recall
 from keepsafe.actions.rules.policy import DEFAULT_POLICY
 from keepsafe.assurance.models import CaseAudit, RecallReview
-from keepsafe.assurance.rules import equality, inspection, measures, overrides
+from keepsafe.assurance.rules import capacity, equality, inspection, measures, overrides
 from keepsafe.assurance.rules.measures import Due, Figure, Measure, Span
 from keepsafe.assurance.rules.scope import Place, Scope, may_view
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError
+from keepsafe.oversight.models import AllocationDecision  # issue 15 §2 (helper "alloc")
+from keepsafe.oversight.workload import Workload, practitioners, workload_many
 from keepsafe.people.models import Event, Person
 from keepsafe.people.selectors import person_visible_queryset
 from keepsafe.risk.models import Assessment, CaseRisk
@@ -212,6 +214,78 @@ def measure_cases(
     return found, listed
 
 
+@dataclass(frozen=True)
+class CapacityRow:
+    """The capacity measure: at the end of the period (`at`), and at the end of each month for the trend (None for a
+    month that starts after now). `loads`: each practitioner measured at `at`, for the list behind the number."""
+
+    at: datetime
+    figure: capacity.CapacityFigure
+    trend: list[capacity.CapacityFigure | None]
+    loads: list[Workload]
+
+
+_INSTANT = timedelta(microseconds=1)  # the end of a day is the last instant before the next one starts
+
+
+def _unit_practitioners(scope: Scope, code: str) -> list[int]:
+    """The case-holding staff (PSO, PQiP, PO) of the unit's teams, as they sit now (no staff history is kept)."""
+    if scope is Scope.TEAM:
+        staff = practitioners(team_code=code)
+    elif scope is Scope.PDU:
+        staff = practitioners(pdu_code=code)
+    else:
+        staff = [s for s in practitioners() if s.team is not None and s.team.pdu.region.code == code]
+    return [s.pk for s in staff]
+
+
+def _loads(load: dict[int, Workload]) -> list[capacity.Load]:
+    return [capacity.Load(x.points, x.available_points, x.capacity_percent) for x in load.values()]
+
+
+def capacity_measure(
+    actor: Actor, scope: Scope, code: str, first: date, last: date, as_of: datetime | None = None
+) -> CapacityRow:
+    """Issue 17 item 1, capacity %: practitioners within capacity at the end of the period (or now, if sooner) and
+    at the end of each month; workload_many reads each instant in a fixed number of queries whatever the staff."""
+    check_scope(actor, scope, code)
+    as_of = as_of or clock.now()
+    staff = _unit_practitioners(scope, code)
+    end = min(clock.start_of(date.fromordinal(last.toordinal() + 1)) - _INSTANT, as_of)
+    at_end = workload_many(staff, as_of=end)
+    trend: list[capacity.CapacityFigure | None] = []
+    for a, b in measures.month_buckets(first, last):
+        if clock.start_of(a) > as_of:
+            trend.append(None)
+            continue
+        instant = min(clock.start_of(b) - _INSTANT, as_of)
+        trend.append(
+            capacity.capacity_figure(_loads(at_end if instant == end else workload_many(staff, as_of=instant)))
+        )
+    loads = sorted(
+        (
+            x
+            for x in at_end.values()
+            if capacity.measured(capacity.Load(x.points, x.available_points, x.capacity_percent))
+        ),
+        key=lambda x: (x.staff.surname, x.staff.forename, x.staff.code),
+    )
+    return CapacityRow(end, capacity.capacity_figure(_loads(at_end)), trend, loads)
+
+
+def capacity_list(
+    actor: Actor, scope: Scope, code: str, first: date, last: date, as_of: datetime | None = None
+) -> CapacityRow:
+    """The practitioners behind the capacity number (counts only: no case is named). The read is audited."""
+    row = capacity_measure(actor, scope, code, first, last, as_of)
+    audit_record(
+        actor=actor,
+        action="ASSURANCE_CAPACITY_VIEW",
+        details={"scope": scope.value, "code": code, "at": row.at.isoformat(), "practitioners": len(row.loads)},
+    )
+    return row
+
+
 # 2. Case audits ------------------------------------------------------------------------------------------------------
 
 
@@ -365,6 +439,18 @@ def overrides_in(actor: Actor, scope: Scope, code: str, first: date, last: date)
         # The assessor proposed `overall`; the countersigner, disagreeing, keeps the level in force (`previous`).
         out.append(
             overrides.Override(person_id, overrides.Kind.COUNTERSIGN, at, by, team, grade, overall, previous, comments)
+        )
+    # issue 15 §2 (helper "alloc"): an SPO's override of an allocation guardrail, at the decision; `chosen` is the
+    # grade the case went to (no level order: direction UNKNOWN).
+    allocated = AllocationDecision.objects.filter(person__in=people, decided_at__gte=start, decided_at__lt=end).exclude(
+        override_reason=""
+    )
+    for person_id, at, by, to_grade, reason in allocated.values_list(
+        "person_id", "decided_at", "decided_by", "staff__grade", "override_reason"
+    ):
+        team, grade = who(by)
+        out.append(
+            overrides.Override(person_id, overrides.Kind.ALLOCATION, at, by, team, grade, None, to_grade, reason)
         )
     return sorted(out, key=lambda o: (o.at, o.case))
 

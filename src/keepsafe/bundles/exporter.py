@@ -4,21 +4,41 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from typing import IO, Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
-from keepsafe.actions.models import EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
+from keepsafe.actions.models import Action, EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
+from keepsafe.actions.rules.types import ActionType
 from keepsafe.audit.services import AuditEntry, audit_record, audit_record_many
 from keepsafe.bundles.schema import FORMAT
+from keepsafe.bundles.victims import victim_representation_bundle  # issue 16 §7 (helper "victim")
 from keepsafe.core.actor import Actor
+from keepsafe.core.dbturns import retrying
 from keepsafe.core.formats import iso_date as _d
 from keepsafe.core.formats import iso_instant as _instant
-from keepsafe.people.models import Appointment, CaseAccess, Contact, Event, Person, Registration
+from keepsafe.court.models import CourtStage
+from keepsafe.oversight.allocation_history import history_of  # issue 15 ("allochist")
+from keepsafe.oversight.models import AllocationDecision  # issue 15 ("allochist")
+from keepsafe.people.models import (
+    Appointment,
+    CaseAccess,
+    Contact,
+    Event,
+    Person,
+    PersonVersion,
+    Registration,
+    RemandPeriod,
+    Transfer,
+)
 from keepsafe.people.selectors import person_visible_queryset
+from keepsafe.premises.models import ApReferral  # issue 16 §5 (helper "ap")
 from keepsafe.records.models import Record
 from keepsafe.risk.rules.rosh import RoshRatings
-from keepsafe.sharing.models import CheckRequest
+from keepsafe.sharing.models import CheckRequest, Disclosure, Meeting
+from keepsafe.sharing.rules.meetings import meeting_action_key
+from keepsafe.victims.models import VictimRepresentation  # issue 16 §7 (helper "victim")
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
 
@@ -44,8 +64,24 @@ def organisation_sections() -> dict[str, list[dict[str, Any]]]:
                 "qualified_on": _d(s.qualified_on),
                 "contracted_hours": float(s.contracted_hours),
                 "email": s.email,
+                # issue 15 (helper "work"): reductions and training, in a stable order
+                "reductions": [
+                    {
+                        "reason": r.reason,
+                        "hours": None if r.hours is None else float(r.hours),
+                        "start": _d(r.start),
+                        "end": _d(r.end),
+                    }
+                    for r in sorted(s.reductions.all(), key=lambda r: (r.start, r.reason))
+                ],
+                "training": [
+                    {"course": t.course, "completed_on": _d(t.completed_on)}
+                    for t in sorted(s.training.all(), key=lambda t: (t.completed_on, t.course))
+                ],
             }
-            for s in Staff.objects.select_related("team", "line_manager").order_by("code")
+            for s in Staff.objects.select_related("team", "line_manager")
+            .prefetch_related("reductions", "training")
+            .order_by("code")
         ],
     }
 
@@ -89,6 +125,37 @@ def contact_bundle(c: Contact) -> dict[str, Any]:
     }
 
 
+# --- issue 16 §2, §6 (helper "transfer"): transfers and remand periods -----------------------------------------------
+def transfer_bundle(t: Transfer) -> dict[str, Any]:
+    """One transfer in bundle form (docs/bundle-format.md)."""
+    return {
+        "id": t.external_id,
+        "from_pdu": t.from_pdu.code,
+        "to_pdu": t.to_pdu.code,
+        "from_practitioner": t.from_practitioner.code if t.from_practitioner else None,
+        "reason": t.reason,
+        "requested_at": _instant(t.requested_at),
+        "requested_by": t.requested_by,
+        "status": t.status,
+        "decided_at": _instant(t.decided_at),
+        "decided_by": t.decided_by,
+        "decision_reason": t.decision_reason,
+        "to_practitioner": t.to_practitioner.code if t.to_practitioner else None,
+        "summary_document": str(t.summary_document) if t.summary_document else None,
+    }
+
+
+def remand_bundle(r: RemandPeriod) -> dict[str, Any]:
+    return {
+        "id": r.external_id,
+        "start": _d(r.start),
+        "end": _d(r.end),
+        "court": r.court,
+        "prison": r.prison,
+        "matter": r.matter,
+    }
+
+
 # --- issue 14: appointments ------------------------------------------------------------------------------------------
 def appointment_bundle(a: Appointment) -> dict[str, Any]:
     """One appointment in bundle form (and in `keepsafe case --json`; docs/bundle-format.md)."""
@@ -117,6 +184,67 @@ def appointment_bundle(a: Appointment) -> dict[str, Any]:
 # --- end issue 14 ----------------------------------------------------------------------------------------------------
 
 
+# --- issue 16 §1: court stages before sentence (helper "court") ------------------------------------------------------
+def court_stage_bundle(stage: CourtStage) -> dict[str, Any]:
+    """One court stage in bundle form (docs/bundle-format.md "court_stage"); uses `people_for_export` prefetches."""
+    report = getattr(stage, "psr", None)
+
+    def check_id(check: CheckRequest | None) -> str | None:
+        return check.external_id if check is not None else None
+
+    return {
+        "id": stage.external_id,
+        "court": stage.court,
+        "charges": list(stage.charges),
+        "opened_at": _instant(stage.opened_at),
+        "opened_by": stage.opened_by,
+        "dates": [
+            {"date": _d(d.date), "reason": d.reason, "known_from": _instant(d.known_from), "by": d.by}
+            for d in sorted(stage.dates.all(), key=lambda d: (d.known_from, d.pk))
+        ],
+        "psr": None
+        if report is None
+        else {
+            "requested_at": _instant(report.requested_at),
+            "requested_by": report.requested_by,
+            "domestic_abuse_check": check_id(report.domestic_abuse_check),
+            "safeguarding_check": check_id(report.safeguarding_check),
+            "considering": list(report.considering),
+            "proposed_address": report.proposed_address,
+            "proposal": report.proposal or None,
+            "proposal_requirements": list(report.proposal_requirements),
+            "proposal_address": report.proposal_address,
+            "proposal_relied_on": list(report.proposal_relied_on),
+            "proposal_warnings": list(report.proposal_warnings),
+            "proposal_notes": report.proposal_notes,
+            "proposed_at": _instant(report.proposed_at),
+            "proposed_by": report.proposed_by,
+        },
+        "address_assessments": [
+            {
+                "id": a.external_id,
+                "address": a.address,
+                "children_ages": list(a.children_ages),
+                "victim_lives_there": a.victim_lives_there,
+                "partner_lives_there": a.partner_lives_there,
+                "relied_on": list(a.relied_on),
+                "conclusion": a.conclusion,
+                "conditions": a.conditions,
+                "reasons": a.reasons,
+                "assessed_at": _instant(a.assessed_at),
+                "assessed_by": a.assessed_by,
+            }
+            for a in sorted(stage.address_assessments.all(), key=lambda a: a.external_id)
+        ],
+        "closed_at": _instant(stage.closed_at),
+        "closed_by": stage.closed_by,
+        "event": stage.event.external_id if stage.event else None,
+    }
+
+
+# --- end issue 16 §1 -------------------------------------------------------------------------------------------------
+
+
 def record_bundle(r: Record) -> dict[str, Any]:
     """One record in bundle form (and in `keepsafe case --json`)."""
     return {
@@ -129,6 +257,106 @@ def record_bundle(r: Record) -> dict[str, Any]:
         "text": r.text,
         "order": r.order,
     }
+
+
+# --- issue 16 §3-4 (helper "share"): disclosures and meetings --------------------------------------------------------
+def disclosure_bundle(d: Disclosure) -> dict[str, Any]:
+    return {
+        "id": d.external_id,
+        "kind": d.kind,
+        "service": d.service or None,
+        "partner": d.partner_code,
+        "recipient": d.recipient,
+        "agreement": d.agreement_reference,
+        "reason": d.reason,
+        "title": d.title,
+        "document": d.document,
+        "sha256": d.sha256,
+        "made_at": _instant(d.made_at),
+        "made_by": d.made_by,
+    }
+
+
+# issue 16 §5 (helper "ap")
+def ap_referral_bundle(r: ApReferral) -> dict[str, Any]:
+    """One approved premises referral in bundle form (docs/bundle-format.md "ap_referrals")."""
+    return {
+        "id": r.external_id,
+        "premises": r.premises,
+        "partner": r.partner_code or None,
+        "referred_at": _instant(r.referred_at),
+        "referred_by": r.referred_by,
+        "requested_arrival": r.requested_arrival.isoformat(),
+        "emergency": r.emergency,
+        "reason": r.reason,
+        "disclosure": r.disclosure.external_id if r.disclosure is not None else None,
+        "decision": r.decision or None,
+        "decided_at": _instant(r.decided_at) if r.decided_at else None,
+        "decided_by": r.decided_by,
+        "place_date": r.place_date.isoformat() if r.place_date else None,
+        "decision_reason": r.decision_reason,
+        "arrival": r.arrival or None,
+        "arrival_on": r.arrival_on.isoformat() if r.arrival_on else None,
+        "arrival_recorded_at": _instant(r.arrival_recorded_at) if r.arrival_recorded_at else None,
+        "arrival_by": r.arrival_by,
+    }
+
+
+def _done_summary(action: Action) -> str:
+    evidence = action.evidence if isinstance(action.evidence, dict) else {}
+    summary = str(evidence.get("summary") or "")
+    return f"{summary} ({evidence['kind']} {evidence['ref']})" if summary and evidence.get("ref") else summary
+
+
+def _agreed_bundle(m: Meeting, actions: dict[str, Action]) -> list[dict[str, Any]]:
+    """The actions as agreed, each with how its MEETING_ACTION was closed, if it was (helper "share2")."""
+    out = []
+    for n, agreed in enumerate(m.agreed_actions, start=1):
+        action = actions.get(meeting_action_key(m.external_id, n))
+        closed = None
+        if action is not None and action.status != Action.Status.OPEN and action.closed_at is not None:
+            said = action.cancel_reason if action.status == Action.Status.CANCELLED else _done_summary(action)
+            notes = said or f"{action.status.lower()} by {action.closed_by or 'an unrecorded person'}"
+            closed = {"status": action.status, "at": _instant(action.closed_at), "by": action.closed_by, "notes": notes}
+        out.append(dict(agreed) | ({"closed": closed} if closed is not None else {}))
+    return out
+
+
+def meeting_bundle(m: Meeting, actions: dict[str, Action] | None = None) -> dict[str, Any]:
+    return {
+        "id": m.external_id,
+        "kind": m.kind,
+        "held_on": m.held_on.isoformat(),
+        "chair": m.chair,
+        "attendees": list(m.attendees),
+        "invitations": [dict(i) for i in m.invitations],
+        "agreed_actions": _agreed_bundle(m, actions or {}),
+        "minutes": m.minutes.external_id,
+        "recorded_at": _instant(m.recorded_at),
+        "recorded_by": m.recorded_by,
+    }
+
+
+# --- end issue 16 (helper "share") -----------------------------------------------------------------------------------
+
+
+# --- issue 15 (helper "allochist"): a person's allocation history ----------------------------------------------------
+def allocations_bundle(p: Person) -> list[dict[str, Any]]:
+    """The case's allocation history (oversight.allocation_history.history_of), from `people_for_export`'s
+    prefetched versions and decisions."""
+    versions = list(p.versions.all())
+    decisions = list(p.allocation_decisions.all())
+    codes: dict[int, str] = {v.practitioner.pk: v.practitioner.code for v in versions if v.practitioner is not None}
+    codes |= {d.staff_id: d.staff.code for d in decisions}
+    if p.practitioner is not None:
+        codes[p.practitioner.pk] = p.practitioner.code
+    return [
+        {"staff": period.staff, "from": _d(period.start), "to": _d(period.end), "reason": period.reason}
+        for period in history_of(p, versions, decisions, codes)
+    ]
+
+
+# --- end issue 15 ("allochist") --------------------------------------------------------------------------------------
 
 
 def person_bundle(p: Person) -> dict[str, Any]:
@@ -237,6 +465,19 @@ def person_bundle(p: Person) -> dict[str, Any]:
         "appointments": [  # issue 14
             appointment_bundle(a) for a in sorted(p.appointments.all(), key=lambda a: a.external_id)
         ],
+        "transfers": [transfer_bundle(t) for t in sorted(p.transfers.all(), key=lambda t: t.external_id)],  # issue 16
+        "remand_periods": [  # issue 16
+            remand_bundle(r) for r in sorted(p.remand_periods.all(), key=lambda r: r.external_id)
+        ],
+        # issue 16 §3-4 (helper "share")
+        "disclosures": [disclosure_bundle(d) for d in sorted(p.disclosures.all(), key=lambda d: d.external_id)],
+        "meetings": [
+            meeting_bundle(m, {a.key: a for a in p.meeting_action_rows})  # type: ignore[attr-defined]  # to_attr
+            for m in sorted(p.meetings.all(), key=lambda m: m.external_id)
+        ],
+        "ap_referrals": [  # issue 16 §5 (helper "ap")
+            ap_referral_bundle(r) for r in sorted(p.ap_referrals.all(), key=lambda r: r.external_id)
+        ],
         "release_plan": [
             {
                 "event": r.event.external_id,
@@ -247,17 +488,36 @@ def person_bundle(p: Person) -> dict[str, Any]:
             }
             for r in sorted(p.release_plan_confirmations.all(), key=lambda r: (r.event.external_id, r.item))
         ],
+        "court_stage": [  # issue 16 §1
+            court_stage_bundle(s) for s in sorted(p.court_stages.all(), key=lambda s: s.external_id)
+        ],
+        "allocations": allocations_bundle(p),  # issue 15 (helper "allochist")
+        "victim_representations": [  # issue 16 §7 (helper "victim")
+            victim_representation_bundle(v) for v in sorted(p.victim_representations.all(), key=lambda v: v.external_id)
+        ],
     }
 
 
-def people_for_export(*, viewer: Actor, crns: list[str] | None = None, chunk: int = 500) -> Iterator[Person]:
+def people_for_export(*, viewer: Actor, crns: list[str] | None = None, chunk: int = 500) -> Iterator[list[Person]]:
+    """The viewer's visible cases in pages of `chunk`, each page read whole (its cursor closed) before it is yielded.
+
+    Not one streaming cursor: on SQLite an open read cursor pins the reader's snapshot, and the export's audit write
+    then fails at once with "database is locked" (no busy wait) whenever the worker wrote meanwhile."""
+    visible = person_visible_queryset(viewer=viewer).order_by("crn")
+    if crns is not None:
+        visible = visible.filter(crn__in=crns)
+    every_crn = list(visible.values_list("crn", flat=True))
+    for start in range(0, len(every_crn), chunk):
+        page = _people_with_prefetches(every_crn[start : start + chunk])
+        yield list(page)
+
+
+def _people_with_prefetches(crns: list[str]) -> QuerySet[Person]:
     people = (
-        person_visible_queryset(viewer=viewer)
+        Person.objects.filter(crn__in=crns)
         .select_related("pdu", "practitioner", "prison_offender_manager")
         .order_by("crn")
     )
-    if crns is not None:
-        people = people.filter(crn__in=crns)
     return people.prefetch_related(
         Prefetch("access_lists", queryset=CaseAccess.objects.select_related("staff")),
         Prefetch("events", queryset=Event.objects.prefetch_related("requirements", "licence_conditions")),
@@ -272,24 +532,44 @@ def people_for_export(*, viewer: Actor, crns: list[str] | None = None, chunk: in
         Prefetch(
             "appointments", queryset=Appointment.objects.select_related("staff", "contact").prefetch_related("changes")
         ),
-    ).iterator(chunk_size=chunk)
+        Prefetch(  # issue 16 (helper "transfer")
+            "transfers",
+            queryset=Transfer.objects.select_related("from_pdu", "to_pdu", "from_practitioner", "to_practitioner"),
+        ),
+        "remand_periods",  # issue 16 (helper "transfer")
+        Prefetch(  # issue 16 §1
+            "court_stages",
+            queryset=CourtStage.objects.select_related(
+                "event", "psr__domestic_abuse_check", "psr__safeguarding_check"
+            ).prefetch_related("dates", "address_assessments"),
+        ),
+        "disclosures",  # issue 16 §3 (helper "share")
+        Prefetch("meetings", queryset=Meeting.objects.select_related("minutes")),  # issue 16 §4
+        Prefetch("versions", queryset=PersonVersion.objects.select_related("practitioner")),  # issue 15 ("allochist")
+        Prefetch("allocation_decisions", queryset=AllocationDecision.objects.select_related("staff")),  # issue 15
+        Prefetch("victim_representations", queryset=VictimRepresentation.objects.select_related("vlo_staff")),  # §7
+        Prefetch("ap_referrals", queryset=ApReferral.objects.select_related("disclosure")),  # issue 16 §5 ("ap")
+        Prefetch(  # issue 16 §4 review (helper "share2"): how each agreed action was closed
+            "actions",
+            queryset=Action.objects.filter(type=ActionType.MEETING_ACTION.value),
+            to_attr="meeting_action_rows",
+        ),
+    )
 
 
-def bundle_export(*, viewer: Actor, out: IO[str], crns: list[str] | None = None) -> int:
+def bundle_export(*, viewer: Actor, out: IO[str], crns: list[str] | None = None, page: int = 500) -> int:
     """Stream the bundle as JSON so a national export never holds every case in memory. Audits each case."""
     out.write('{"format": ' + json.dumps(FORMAT))
     for section, items in organisation_sections().items():
         out.write(f', "{section}": ' + json.dumps(items, ensure_ascii=False))
     out.write(', "people": [')
-    count, pending = 0, []
-    for person in people_for_export(viewer=viewer, crns=crns):
-        out.write(("," if count else "") + "\n" + json.dumps(person_bundle(person), ensure_ascii=False))
-        count += 1
-        pending.append(AuditEntry("CASE_EXPORT", person.crn))
-        if len(pending) >= 1000:
-            audit_record_many(actor=viewer, entries=pending)
-            pending = []
-    audit_record_many(actor=viewer, entries=pending)
-    audit_record(actor=viewer, action="BUNDLE_EXPORT", details={"people": count})
+    count = 0
+    for people in people_for_export(viewer=viewer, crns=crns, chunk=page):
+        for person in people:
+            out.write(("," if count else "") + "\n" + json.dumps(person_bundle(person), ensure_ascii=False))
+            count += 1
+        entries = [AuditEntry("CASE_EXPORT", person.crn) for person in people]
+        retrying(partial(audit_record_many, actor=viewer, entries=entries), what="export audit")
+    retrying(lambda: audit_record(actor=viewer, action="BUNDLE_EXPORT", details={"people": count}), what="export audit")
     out.write("\n]}\n")
     return count

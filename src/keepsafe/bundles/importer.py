@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,16 +16,25 @@ from typing import Any, cast
 import pydantic
 from django.db import IntegrityError, transaction
 
-from keepsafe.actions.models import EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
+from keepsafe.actions.models import Action, ActionLog, EnforcementDecisionRecord, Recall, ReleasePlanConfirmation
+from keepsafe.actions.rules.calendar import end_of_day, working_days_after
+from keepsafe.actions.rules.types import ActionType
+from keepsafe.actions.services.dirty import mark_dirty
+from keepsafe.actions.services.opened import Holder, action_open
 from keepsafe.actions.services.worker import reconcile_later
 from keepsafe.audit.services import AuditEntry, audit_record, audit_record_many
 from keepsafe.bundles.schema import BundleIn, PersonIn, StaffIn
 from keepsafe.bundles.stream import Head, Opener, bundle_head, people_chunks
 from keepsafe.bundles.sync import sync_rows
-from keepsafe.bundles.validate import _raw_codes, validate
+from keepsafe.bundles.validate import _raw_codes, allocation_period, disclosure_row, meeting_row, validate
+from keepsafe.bundles.victims import write_victim_representations  # issue 16 §7 (helper "victim")
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
+from keepsafe.core.formats import iso_instant
+from keepsafe.court.models import AddressAssessment, CourtDate, CourtStage, PreSentenceReport
+from keepsafe.oversight.allocation_history import histories_write  # issue 15 ("allochist")
+from keepsafe.oversight.models import AllocationDecision  # issue 15 ("allochist")
 from keepsafe.people.models import (
     Appointment,
     AppointmentChange,
@@ -39,9 +49,12 @@ from keepsafe.people.models import (
     Registration,
     RegistrationHistory,
     RegistrationType,
+    RemandPeriod,
     Requirement,
     RequirementVersion,
+    Transfer,
 )
+from keepsafe.people.rules import transfers as transfer_rules
 from keepsafe.people.rules.registration_review import next_review_date
 from keepsafe.people.services import (
     event_version,
@@ -51,14 +64,17 @@ from keepsafe.people.services import (
     person_version,
     requirement_version,
 )
+from keepsafe.premises.models import ApReferral  # issue 16 §5 (helper "ap")
 from keepsafe.records.models import Record
 from keepsafe.records.rules.civil_orders import order_json
 from keepsafe.records.services import civil_orders_apply, findings_store
 from keepsafe.risk.models import Assessment
 from keepsafe.risk.rules.rosh import CommunityRatings, CustodyRatings, Level, RoshRatings
 from keepsafe.risk.services import assessment_import_apply, risk_recalculate_many
-from keepsafe.sharing.models import CheckRequest
-from keepsafe.workforce.models import Pdu, Region, Staff, Team
+from keepsafe.sharing.models import CheckRequest, Disclosure, Meeting
+from keepsafe.sharing.rules.meetings import MEETING_LABELS, meeting_action_key, owner_problem
+from keepsafe.sharing.selectors import owner_standing
+from keepsafe.workforce.models import Pdu, Reduction, Region, Staff, Team, TrainingCompletion
 
 IMPORTED_FLAG = "Imported from a case bundle"  # the 0004_asof_backfill migration of people reads this note
 
@@ -127,6 +143,8 @@ def bundle_import(
                 touched = sorted(summary.people_touched)
                 for start in range(0, len(touched), 500):
                     reconcile_later(touched[start : start + 500])
+            elif summary.changed_anything:  # issue 20 §2: no reconcile queued, but the incremental sweep must visit
+                mark_dirty(summary.people_touched)
             audit_record(
                 actor=actor,
                 action="BUNDLE_IMPORT",
@@ -293,6 +311,46 @@ def _write_organisation(bundle: BundleIn, summary: ImportSummary) -> None:
     second = sync_rows(Staff, ["code"], rows, Staff.objects.filter(code__in=codes))
     updated = (set(first.changed) | set(second.changed)) - {(o.code,) for o in first.created}
     summary.add("staff", len(first.created), len(updated))
+    _write_staff_facts(bundle, staff_ids, summary)  # issue 15
+
+
+# --- issue 15 (helper "work"): a member of staff's reductions and training replace the stored ones when present --
+
+
+def _write_staff_facts(bundle: BundleIn, staff_ids: dict[str, int], summary: ImportSummary) -> None:
+    """A staff member's `reductions` / `training`, when the bundle gives them, become exactly the stored ones (rows
+    no longer listed are removed, new ones added); absent, the stored ones stay."""
+    with_reductions = {staff_ids[s.code]: s.reductions for s in bundle.staff if s.reductions is not None}
+    with_training = {staff_ids[s.code]: s.training for s in bundle.staff if s.training is not None}
+    stored_r: dict[int, set[tuple]] = {sid: set() for sid in with_reductions}
+    for r in Reduction.objects.filter(staff_id__in=with_reductions):
+        stored_r[r.staff_id].add((r.reason, r.hours, r.start, r.end))
+    stored_t: dict[int, set[tuple]] = {sid: set() for sid in with_training}
+    for t in TrainingCompletion.objects.filter(staff_id__in=with_training):
+        stored_t[t.staff_id].add((t.course, t.completed_on))
+    changed_r = [
+        sid
+        for sid, items in with_reductions.items()
+        if {(r.reason, r.hours, r.start, r.end) for r in items} != stored_r[sid]
+    ]
+    changed_t = [
+        sid for sid, items in with_training.items() if {(t.course, t.completed_on) for t in items} != stored_t[sid]
+    ]
+    Reduction.objects.filter(staff_id__in=changed_r).delete()
+    Reduction.objects.bulk_create(
+        Reduction(staff_id=sid, reason=r.reason, hours=r.hours, start=r.start, end=r.end)
+        for sid in changed_r
+        for r in with_reductions[sid]
+    )
+    TrainingCompletion.objects.filter(staff_id__in=changed_t).delete()
+    TrainingCompletion.objects.bulk_create(
+        TrainingCompletion(staff_id=sid, course=t.course, completed_on=t.completed_on)
+        for sid in changed_t
+        for t in with_training[sid]
+    )
+    # Created: a staff member who had none stored; updated: one whose list changed.
+    summary.add("staff reductions", sum(not stored_r[s] for s in changed_r), sum(bool(stored_r[s]) for s in changed_r))
+    summary.add("staff training", sum(not stored_t[s] for s in changed_t), sum(bool(stored_t[s]) for s in changed_t))
 
 
 def _person_row(p: PersonIn, staff_ids: dict[str, int], pdu_ids: dict[str, int]) -> dict:
@@ -499,6 +557,23 @@ def _write_people(
         changes[crn_of[person_id]]["decisions"] = "changed"
     for person_id in _write_appointments(people, person_ids, staff_ids, summary):  # issue 14
         changes[crn_of[person_id]]["appointments"] = "changed"
+    for person_id in _write_transfers_and_remand(actor, people, person_ids, staff_ids, pdu_ids, summary):  # issue 16
+        changes[crn_of[person_id]]["transfers_and_remand"] = "changed"
+    for person_id in _write_court_stages(people, person_ids, summary):  # issue 16 §1
+        changes[crn_of[person_id]]["court_stage"] = "changed"
+    for person_id in _write_shared(people, person_ids, summary):  # issue 16 §3-4 (helper "share")
+        changes[crn_of[person_id]]["disclosures_and_meetings"] = "added"
+    for person_id in _write_allocation_histories(actor, people, person_ids, summary):  # issue 15 ("allochist")
+        changes[crn_of[person_id]]["allocations"] = "changed"
+    # issue 16 §7 (helper "victim"): victim liaison officers' representations
+    touched, created, updated = write_victim_representations(people, person_ids, staff_ids)
+    summary.add("victim_representations", created, updated)
+    for person_id in touched:
+        changes[crn_of[person_id]]["victim_representations"] = "changed"
+    for person_id in _write_ap_referrals(people, person_ids, summary):  # issue 16 §5 (helper "ap")
+        changes[crn_of[person_id]]["ap_referrals"] = "changed"
+    for person_id in _write_meeting_actions(actor, people, person_ids, summary):  # issue 16 §4 (helper "share2")
+        changes[crn_of[person_id]]["meeting_actions"] = "changed"
     summary.people_touched.update(person_ids.values())
     # Tiers follow their inputs (registrations, events, criminal history): refresh every case this import changed.
     stale = [pid for crn, pid in person_ids.items() if crn in created_crns or changes.get(crn) or pid in assessed]
@@ -687,6 +762,418 @@ def _write_appointments(
 
 
 # --- end issue 14 ----------------------------------------------------------------------------------------------------
+
+
+# --- issue 16 §2, §6 (helper "transfer"): transfers and remand periods -----------------------------------------------
+def _write_transfers_and_remand(
+    actor: Actor,
+    people: list[PersonIn],
+    person_ids: dict[str, int],
+    staff_ids: dict[str, int],
+    pdu_ids: dict[str, int],
+    summary: ImportSummary,
+) -> set[int]:
+    """Transfers and remand periods by their ids. A pending transfer without its decision action gets one, for the
+    receiving head of PDU, as if it had just been requested (actions/services/opened.py); validation made sure the
+    PDU has a head. The allocation history is not rewritten from imported transfers: the bundle's `pdu` and
+    `practitioner` are the case's allocation (docs/bundle-format.md)."""
+    ids = [person_ids[p.crn] for p in people if p.transfers or p.remand_periods]
+    if not ids:
+        return set()
+    now = clock.now()
+    transfer_rows = [
+        {
+            "person_id": person_ids[p.crn],
+            "external_id": t.id,
+            "from_pdu_id": pdu_ids[t.from_pdu],
+            "to_pdu_id": pdu_ids[t.to_pdu],
+            "from_practitioner_id": staff_ids[t.from_practitioner] if t.from_practitioner else None,
+            "reason": t.reason,
+            "requested_at": t.requested_at,
+            "requested_by": t.requested_by,
+            "status": t.status,
+            "decided_at": t.decided_at,
+            "decided_by": t.decided_by,
+            "decision_reason": t.decision_reason,
+            "to_practitioner_id": staff_ids[t.to_practitioner] if t.to_practitioner else None,
+            "summary_document": uuid.UUID(t.summary_document) if t.summary_document else None,
+        }
+        for p in people
+        for t in p.transfers
+    ]
+    # Decided transfers first, so one decided in this bundle stops being pending before another becomes pending.
+    transfers = sync_rows(
+        Transfer,
+        ["person_id", "external_id"],
+        [r for r in transfer_rows if r["status"] != Transfer.Status.PENDING],
+        Transfer.objects.filter(person_id__in=ids),
+    )
+    waiting = sync_rows(
+        Transfer,
+        ["person_id", "external_id"],
+        [r for r in transfer_rows if r["status"] == Transfer.Status.PENDING],
+        Transfer.objects.filter(person_id__in=ids),
+    )
+    transfers.created += waiting.created
+    transfers.changed |= waiting.changed
+    transfers.by_key |= waiting.by_key
+    summary.add("transfers", len(transfers.created), len(transfers.changed))
+    stored_known: dict[tuple[int, str], datetime] = {
+        (pid, ext): known
+        for pid, ext, known in RemandPeriod.objects.filter(person_id__in=ids).values_list(
+            "person_id", "external_id", "known_from"
+        )
+    }
+    remand_rows = [
+        {
+            "person_id": person_ids[p.crn],
+            "external_id": r.id,
+            "start": r.start,
+            "end": r.end,
+            "court": r.court,
+            "prison": r.prison,
+            "matter": r.matter,
+            # known from its start (or the first import, if later); kept as first known on every later import
+            "known_from": stored_known.get((person_ids[p.crn], r.id)) or known_from_date(r.start, now),
+        }
+        for p in people
+        for r in p.remand_periods
+    ]
+    remand = sync_rows(
+        RemandPeriod, ["person_id", "external_id"], remand_rows, RemandPeriod.objects.filter(person_id__in=ids)
+    )
+    summary.add("remand_periods", len(remand.created), len(remand.changed))
+    _open_transfer_decisions(actor, [t for t in transfers.by_key.values() if t.status == Transfer.Status.PENDING])
+    return (
+        {o.person_id for o in transfers.created}
+        | {k[0] for k in transfers.changed}
+        | {o.person_id for o in remand.created}
+        | {k[0] for k in remand.changed}
+    )
+
+
+def _open_transfer_decisions(actor: Actor, pending: list[Transfer]) -> None:
+    if not pending:
+        return
+    keys = {transfer_rules.decision_key(t.external_id): t for t in pending}
+    have = set(
+        Action.objects.filter(key__in=list(keys), person_id__in=[t.person_id for t in pending]).values_list(
+            "key", flat=True
+        )
+    )
+    for key, t in keys.items():
+        if key in have:
+            continue
+        person = Person.objects.select_related("pdu").get(pk=t.person_id)
+        to_pdu = Pdu.objects.get(pk=t.to_pdu_id)
+        head = (
+            Staff.objects.filter(grade="HEAD_OF_PDU", team__pdu=to_pdu)
+            .select_related("team__pdu")
+            .order_by("code")
+            .first()
+        )
+        if head is None:  # validation refuses a pending transfer to a PDU without a head
+            raise ValidationError(
+                [("transfers", f"{to_pdu.code} has no head of PDU to decide transfer {t.external_id}")]
+            )
+        action_open(
+            actor=actor,
+            person=person,
+            type=ActionType.TRANSFER_DECISION,
+            key=key,
+            title=f"Transfer to {to_pdu.name} requested: accept (naming the practitioner) or reject",
+            opens_at=t.requested_at,
+            due=working_days_after(t.requested_at, transfer_rules.TRANSFER_DECISION_WORKING_DAYS),
+            evidence_needed="The transfer accepted, naming the receiving practitioner, or rejected with a reason",
+            detail={"transfer": t.external_id, "from_pdu": person.pdu.code, "to_pdu": to_pdu.code},
+            holder=Holder(head, "head of the receiving PDU"),
+        )
+
+
+# --- end issue 16 (helper "transfer") ------------------------------------------------------------------------------
+# --- issue 16 §1: court stages before sentence (helper "court") ------------------------------------------------------
+def _write_court_stages(people: list[PersonIn], person_ids: dict[str, int], summary: ImportSummary) -> set[int]:
+    """Court stages, their listings, pre-sentence reports and address assessments. Events and checks were written
+    above, so the references resolve. Listings are history: replaced as a whole when they differ."""
+    ids = [person_ids[p.crn] for p in people if p.court_stage]
+    if not ids:
+        return set()
+    event_ids = _pks_by_external_id(Event, ids)
+    check_ids = _pks_by_external_id(CheckRequest, ids)
+    rows, listings, reports, assessments = [], {}, {}, {}
+    for p in people:
+        pid = person_ids[p.crn]
+        for stage in p.court_stage:
+            rows.append(
+                {
+                    "person_id": pid,
+                    "external_id": stage.id,
+                    "court": stage.court,
+                    "charges": list(stage.charges),
+                    "opened_at": stage.opened_at,
+                    "opened_by": stage.opened_by,
+                    "closed_at": stage.closed_at,
+                    "closed_by": stage.closed_by,
+                    "event_id": event_ids[(pid, stage.event)] if stage.event else None,
+                }
+            )
+            listings[(pid, stage.id)] = [(d.date, d.reason, d.known_from, d.by) for d in stage.dates]
+            assessments[(pid, stage.id)] = stage.address_assessments
+            if stage.psr is not None:
+                reports[(pid, stage.id)] = stage.psr
+    result = sync_rows(CourtStage, ["person_id", "external_id"], rows, CourtStage.objects.filter(person_id__in=ids))
+    touched = {o.person_id for o in result.created} | {k[0] for k in result.changed}
+    stage_of = {key: result.by_key[key] for key in listings}
+    stored: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for d in CourtDate.objects.filter(stage__person_id__in=ids).order_by("known_from", "pk"):
+        stored[d.stage_id].append((d.date, d.reason, d.known_from, d.by))
+    replace = {key: stage for key, stage in stage_of.items() if stored[stage.pk] != listings[key]}
+    CourtDate.objects.filter(stage__in=[s.pk for s in replace.values()]).delete()
+    now = clock.now()
+    CourtDate.objects.bulk_create(
+        [
+            CourtDate(stage=stage, date=day, reason=reason, known_from=known, recorded_at=now, by=by)
+            for key, stage in replace.items()
+            for day, reason, known, by in listings[key]
+        ],
+        batch_size=1000,
+    )
+    touched |= {s.person_id for s in replace.values()}
+
+    def check(pid: int, ident: str | None) -> int | None:
+        return check_ids[(pid, ident)] if ident else None
+
+    report_rows = [
+        {
+            "stage_id": stage_of[(pid, sid)].pk,
+            "requested_at": r.requested_at,
+            "requested_by": r.requested_by,
+            "domestic_abuse_check_id": check(pid, r.domestic_abuse_check),
+            "safeguarding_check_id": check(pid, r.safeguarding_check),
+            "considering": [c.value for c in r.considering],
+            "proposed_address": r.proposed_address,
+            "proposal": r.proposal.value if r.proposal else "",
+            "proposal_requirements": [c.value for c in r.proposal_requirements],
+            "proposal_address": r.proposal_address,
+            "proposal_relied_on": list(r.proposal_relied_on),
+            "proposal_warnings": list(r.proposal_warnings),
+            "proposal_notes": r.proposal_notes,
+            "proposed_at": r.proposed_at,
+            "proposed_by": r.proposed_by,
+        }
+        for (pid, sid), r in reports.items()
+    ]
+    stage_pks = [s.pk for s in stage_of.values()]
+    made = sync_rows(
+        PreSentenceReport, ["stage_id"], report_rows, PreSentenceReport.objects.filter(stage_id__in=stage_pks)
+    )
+    person_of_stage = {s.pk: s.person_id for s in stage_of.values()}
+    touched |= {person_of_stage[o.stage_id] for o in made.created} | {person_of_stage[k[0]] for k in made.changed}
+    assessment_rows = [
+        {
+            "stage_id": stage_of[key].pk,
+            "external_id": a.id,
+            "address": a.address,
+            "children_ages": list(a.children_ages),
+            "victim_lives_there": a.victim_lives_there,
+            "partner_lives_there": a.partner_lives_there,
+            "relied_on": list(a.relied_on),
+            "conclusion": a.conclusion,
+            "conditions": a.conditions,
+            "reasons": a.reasons,
+            "assessed_at": a.assessed_at,
+            "assessed_by": a.assessed_by,
+        }
+        for key, items in assessments.items()
+        for a in items
+    ]
+    assessed = sync_rows(
+        AddressAssessment,
+        ["stage_id", "external_id"],
+        assessment_rows,
+        AddressAssessment.objects.filter(stage_id__in=stage_pks),
+    )
+    touched |= {person_of_stage[o.stage_id] for o in assessed.created} | {
+        person_of_stage[k[0]] for k in assessed.changed
+    }
+    summary.add("court_stages", len(result.created), len(result.changed))
+    summary.add("pre_sentence_reports", len(made.created), len(made.changed))
+    summary.add("address_assessments", len(assessed.created), len(assessed.changed))
+    return touched
+
+
+# --- end issue 16 §1 -------------------------------------------------------------------------------------------------
+# --- issue 16 §3-4 (helper "share"): disclosures and meetings --------------------------------------------------------
+def _write_shared(people: list[PersonIn], person_ids: dict[str, int], summary: ImportSummary) -> set[int]:
+    """Disclosures and meetings never change (a changed one was refused in validation): only new ones are written.
+    Records were written above, so a meeting's minutes resolve. The actions a meeting agreed become safety actions in
+    `_write_meeting_actions`."""
+    ids = [person_ids[p.crn] for p in people if p.disclosures or p.meetings]
+    if not ids:
+        return set()
+    have_d = set(Disclosure.objects.filter(person_id__in=ids).values_list("person_id", "external_id"))
+    have_m = set(Meeting.objects.filter(person_id__in=ids).values_list("person_id", "external_id"))
+    record_ids = _pks_by_external_id(Record, ids)
+    new_d = [
+        Disclosure(person_id=person_ids[p.crn], external_id=d.id, **disclosure_row(d))
+        for p in people
+        for d in p.disclosures
+        if (person_ids[p.crn], d.id) not in have_d
+    ]
+    new_m = [
+        Meeting(
+            person_id=person_ids[p.crn],
+            external_id=m.id,
+            minutes_id=record_ids[(person_ids[p.crn], m.minutes)],
+            **meeting_row(m),
+        )
+        for p in people
+        for m in p.meetings
+        if (person_ids[p.crn], m.id) not in have_m
+    ]
+    Disclosure.objects.bulk_create(new_d, batch_size=1000)
+    Meeting.objects.bulk_create(new_m, batch_size=1000)
+    summary.add("disclosures", len(new_d), 0)
+    summary.add("meetings", len(new_m), 0)
+    return {d.person_id for d in new_d} | {m.person_id for m in new_m}
+
+
+# --- issue 16 §4 review (helper "share2"): the actions a meeting agreed become MEETING_ACTIONs on import -------------
+def _write_meeting_actions(
+    actor: Actor, people: list[PersonIn], person_ids: dict[str, int], summary: ImportSummary
+) -> set[int]:
+    """Each action agreed at an imported meeting becomes its MEETING_ACTION (key `meeting:<id>:<n>`, as when recorded
+    on the page): opened with its owner and due date if the bundle does not say it was closed, stored closed if it
+    does. Idempotent: an action already on the case is never opened again nor reopened; one open here that the bundle
+    says was closed is closed as the bundle says. An owner the owner rule refuses (sharing/rules/meetings.owner_problem:
+    may not see the case, or neither in its PDU nor its POM) refuses the whole import, naming the meeting and owner."""
+    wanted = [(p, i, m) for p in people for i, m in enumerate(p.meetings) if m.agreed_actions]
+    if not wanted:
+        return set()
+    ids = list({person_ids[p.crn] for p, _, _ in wanted})
+    existing = {(a.person_id, a.key): a for a in Action.objects.filter(person_id__in=ids, type="MEETING_ACTION")}
+    codes = {a.owner for _, _, m in wanted for a in m.agreed_actions}
+    staff = {s.code: s for s in Staff.objects.select_related("team__pdu").filter(code__in=codes)}
+    cases = Person.objects.select_related("pdu").in_bulk(ids)
+    touched: set[int] = set()
+    opened = closed = 0
+    for p, i, m in wanted:
+        person = cases[person_ids[p.crn]]
+        for n, agreed in enumerate(m.agreed_actions, start=1):
+            key = meeting_action_key(m.id, n)
+            have = existing.get((person.pk, key))
+            if have is None:
+                path = f"{p.crn} meetings[{i}] ({m.id}) agreed_actions[{n - 1}].owner"
+                owner = staff.get(agreed.owner)
+                if owner is None:
+                    raise ValidationError([(path, f"there is no member of staff {agreed.owner!r}")])
+                if agreed.closed is None and (
+                    problem := owner_problem(owner_standing(person, owner), case_pdu=person.pdu.code, n=n)
+                ):
+                    raise ValidationError([(path, problem)])
+                have = _open_meeting_action(actor, person, m, n, agreed, owner)
+                opened += 1
+                touched.add(person.pk)
+            if agreed.closed is not None and have.status == Action.Status.OPEN:
+                _close_meeting_action(have, agreed.closed)
+                closed += 1
+                touched.add(person.pk)
+    summary.add("meeting_actions", opened, closed)
+    return touched
+
+
+def _open_meeting_action(actor: Actor, person: Person, m: Any, n: int, agreed: Any, owner: Staff) -> Action:
+    label = MEETING_LABELS[m.kind]
+    return action_open(
+        actor=actor,
+        person=person,
+        type=ActionType.MEETING_ACTION,
+        key=meeting_action_key(m.id, n),
+        title=agreed.text.strip(),
+        opens_at=m.recorded_at,
+        due=end_of_day(agreed.due),
+        evidence_needed=f"What was done, as agreed at the {label} of {m.held_on:%-d %B %Y}",
+        detail={"meeting": m.id},
+        holder=Holder(owner, "agreed at the meeting", strict=True),
+        tell=agreed.closed is None,  # one closed before it reached Keepsafe is not announced as new
+    )
+
+
+def _close_meeting_action(action: Action, closed: Any) -> None:
+    """Closed as the bundle says: done with what was done, or cancelled with why; logged like a closing by hand."""
+    notes = closed.notes.strip()
+    action.status, action.closed_at, action.closed_by = closed.status, closed.at, closed.by
+    if closed.status == Action.Status.DONE:
+        action.evidence = {"kind": "bundle", "ref": "", "at": iso_instant(closed.at), "summary": notes}
+        kind = ActionLog.Kind.DONE
+    else:
+        action.cancel_reason, kind = notes, ActionLog.Kind.CANCELLED
+    action.save()
+    ActionLog.objects.create(action=action, kind=kind, at=closed.at, by=closed.by, notes=notes)
+    mark_dirty([action.person_id])
+
+
+# --- end issue 16 (helper "share") -----------------------------------------------------------------------------------
+# --- issue 16 §5 (helper "ap"): approved premises referrals -----------------------------------------------------------
+def _write_ap_referrals(people: list[PersonIn], person_ids: dict[str, int], summary: ImportSummary) -> set[int]:
+    """Approved premises referrals by their ids; disclosures were written above, so `disclosure` resolves. The sweep
+    derives AP_REFERRAL from them (no action is opened here)."""
+    ids = [person_ids[p.crn] for p in people if p.ap_referrals]
+    if not ids:
+        return set()
+    disclosure_ids = _pks_by_external_id(Disclosure, ids)
+    rows = [
+        {
+            "person_id": person_ids[p.crn],
+            "external_id": r.id,
+            "premises": r.premises,
+            "partner_code": r.partner or "",
+            "referred_at": r.referred_at,
+            "referred_by": r.referred_by,
+            "requested_arrival": r.requested_arrival,
+            "emergency": r.emergency,
+            "reason": r.reason,
+            "disclosure_id": disclosure_ids[(person_ids[p.crn], r.disclosure)] if r.disclosure else None,
+            "decision": r.decision or "",
+            "decided_at": r.decided_at,
+            "decided_by": r.decided_by,
+            "place_date": r.place_date,
+            "decision_reason": r.decision_reason,
+            "arrival": r.arrival or "",
+            "arrival_on": r.arrival_on,
+            "arrival_recorded_at": r.arrival_recorded_at,
+            "arrival_by": r.arrival_by,
+        }
+        for p in people
+        for r in p.ap_referrals
+    ]
+    result = sync_rows(ApReferral, ["person_id", "external_id"], rows, ApReferral.objects.filter(person_id__in=ids))
+    summary.add("ap_referrals", len(result.created), len(result.changed))
+    return {o.person_id for o in result.created} | {k[0] for k in result.changed}
+
+
+# --- end issue 16 §5 (helper "ap") -----------------------------------------------------------------------------------
+
+
+# --- issue 15 (helper "allochist"): a person's allocation history ----------------------------------------------------
+def _write_allocation_histories(
+    actor: Actor, people: list[PersonIn], person_ids: dict[str, int], summary: ImportSummary
+) -> set[int]:
+    """A person's `allocations`, when given, becomes the stored history (oversight.allocation_history): the versioned
+    holder `--as-of` reads and the allocation decisions; absent, the stored history stays. After the person rows and
+    their versions, so the current practitioner's version is there to agree with."""
+    wanted = {
+        person_ids[p.crn]: [allocation_period(a) for a in p.allocations] for p in people if p.allocations is not None
+    }
+    if not wanted:
+        return set()
+    had = set(AllocationDecision.objects.filter(person_id__in=wanted).values_list("person_id", flat=True).distinct())
+    changed = histories_write(wanted, by=actor.code, now=clock.now())
+    summary.add("allocations", len(changed - had), len(changed & had))
+    return changed
+
+
+# --- end issue 15 ("allochist") --------------------------------------------------------------------------------------
 
 
 def _known(day, now):

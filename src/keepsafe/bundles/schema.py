@@ -25,6 +25,8 @@ from keepsafe.people.rules.vocabulary import (
     SentenceType,
 )
 from keepsafe.records.schemas import CarriesOrder, RecordKind
+from keepsafe.sharing.rules.disclosures import DisclosureKind, ReferralService  # issue 16 (helper "share")
+from keepsafe.sharing.rules.meetings import InviteeRole, MeetingKind, Response  # issue 16 (helper "share")
 from keepsafe.workforce.rules.grades import Grade
 
 FORMAT = "keepsafe-bundle/1"
@@ -63,6 +65,21 @@ class TeamIn(Strict):
     pdu: Code
 
 
+# --- issue 15 (helper "work"): a member of staff's reductions and training (docs/bundle-format.md) -----------------
+
+
+class ReductionIn(Strict):
+    reason: Annotated[str, Field(min_length=1, max_length=40)]  # oversight/reference/workload.json reductions
+    hours: Annotated[Decimal, Field(gt=0, le=60, max_digits=5, decimal_places=2)] | None = None
+    start: PlannedOn
+    end: PlannedOn | None = None
+
+
+class TrainingIn(Strict):
+    course: Annotated[str, Field(min_length=1, max_length=40)]  # oversight/reference/training.json courses
+    completed_on: HappenedOn
+
+
 class StaffIn(Strict):
     code: Code
     forename: Text
@@ -73,6 +90,9 @@ class StaffIn(Strict):
     qualified_on: HappenedOn | None = None
     contracted_hours: Annotated[Decimal, Field(ge=0, le=60, max_digits=4, decimal_places=1)] = Decimal("37.0")
     email: Annotated[str, Field(max_length=254)] = ""
+    # Issue 15: absent — the stored ones are left as they are; present — they replace the stored ones.
+    reductions: list[ReductionIn] | None = None
+    training: list[TrainingIn] | None = None
 
 
 class CriminalHistoryIn(Strict):
@@ -298,6 +318,228 @@ class AppointmentIn(Strict):
 # --- end issue 14 ----------------------------------------------------------------------------------------------------
 
 
+# --- issue 16 §2, §6 (helper "transfer"): transfers and remand periods (docs/bundle-format.md) ----------------------
+Uuid = Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+
+
+class TransferIn(Strict):
+    """A case transfer between PDUs: requested, then accepted (naming the receiving practitioner) or rejected."""
+
+    id: LocalId
+    from_pdu: Code
+    to_pdu: Code
+    from_practitioner: str | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=5000)]
+    requested_at: HappenedAt
+    requested_by: Annotated[str, Field(min_length=1, max_length=150)]
+    status: Literal["PENDING", "ACCEPTED", "REJECTED"]
+    decided_at: HappenedAt | None = None
+    decided_by: Annotated[str, Field(max_length=150)] = ""
+    decision_reason: Annotated[str, Field(max_length=5000)] = ""
+    to_practitioner: str | None = None
+    summary_document: Uuid | None = None  # the stored transfer summary's id (cases.CaseDocument)
+
+
+class RemandPeriodIn(Strict):
+    """A period on remand for a matter; `end` null while it lasts."""
+
+    id: LocalId
+    start: HappenedOn
+    end: PlannedOn | None = None  # the day it ended (or is expected to end at the next hearing)
+    court: Text
+    prison: Annotated[str, Field(max_length=200)] = ""
+    matter: Text
+
+
+# --- end issue 16 (helper "transfer") ------------------------------------------------------------------------------
+# --- issue 16 §1: before sentence (helper "court"; docs/bundle-format.md "court_stage") -----------------------------
+Long = Annotated[str, Field(max_length=5000)]
+By = Annotated[str, Field(min_length=1, max_length=150)]
+Address = Annotated[str, Field(max_length=300)]
+
+
+class CourtDateIn(Strict):
+    """One listing: the first hearing date, then each adjournment's new date, known from when it was recorded."""
+
+    date: PlannedOn
+    reason: Long = ""
+    known_from: HappenedAt
+    by: By
+
+
+class AddressAssessmentIn(Strict):
+    id: LocalId
+    address: Annotated[str, Field(min_length=1, max_length=300)]
+    children_ages: list[Annotated[int, Field(ge=0, le=17)]] = []
+    victim_lives_there: bool
+    partner_lives_there: bool
+    relied_on: list[LocalId] = []  # ids of this person's `checks`
+    conclusion: Literal["SUITABLE", "SUITABLE_WITH_CONDITIONS", "UNSUITABLE"]
+    conditions: Long = ""
+    reasons: Annotated[str, Field(min_length=1, max_length=5000)]
+    assessed_at: HappenedAt
+    assessed_by: By
+
+
+class PreSentenceReportIn(Strict):
+    requested_at: HappenedAt
+    requested_by: By
+    domestic_abuse_check: LocalId | None = None  # a DOMESTIC_ABUSE check in this person's `checks`
+    safeguarding_check: LocalId | None = None  # a SAFEGUARDING check in this person's `checks`
+    considering: list[RequirementType] = []
+    proposed_address: Address = ""
+    proposal: SentenceType | None = None
+    proposal_requirements: list[RequirementType] = []
+    proposal_address: Address = ""
+    proposal_relied_on: list[LocalId] = []
+    proposal_warnings: list[Annotated[str, Field(min_length=1, max_length=300)]] = []
+    proposal_notes: Long = ""
+    proposed_at: HappenedAt | None = None
+    proposed_by: Annotated[str, Field(max_length=150)] = ""
+
+
+class CourtStageIn(Strict):
+    id: LocalId
+    court: Annotated[str, Field(min_length=1, max_length=200)]
+    charges: Annotated[list[Text], Field(min_length=1)]
+    opened_at: HappenedAt
+    opened_by: By
+    dates: Annotated[list[CourtDateIn], Field(min_length=1)]
+    psr: PreSentenceReportIn | None = None
+    address_assessments: list[AddressAssessmentIn] = []
+    closed_at: HappenedAt | None = None
+    closed_by: Annotated[str, Field(max_length=150)] = ""
+    event: LocalId | None = None  # the sentence passed: an id in this person's `events`
+
+
+# --- end issue 16 §1 -------------------------------------------------------------------------------------------------
+# --- issue 16 §3-4 (helper "share"): disclosures and MAPPA/IOM meetings ---------------------------------------------
+
+
+class DisclosureIn(Strict):
+    """A logged disclosure: the document as sent, its SHA-256, to whom, under which agreement, why, by whom, when."""
+
+    id: Annotated[str, Field(min_length=1, max_length=100)]
+    kind: DisclosureKind
+    service: ReferralService | None = None
+    partner: Code
+    recipient: Text
+    agreement: Annotated[str, Field(min_length=1, max_length=40)]
+    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+    title: Text
+    document: dict[str, object]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    made_at: HappenedAt
+    made_by: Annotated[str, Field(min_length=1, max_length=150)]
+
+
+class InvitationIn(Strict):
+    name: Text
+    role: InviteeRole
+    response: Response
+    staff: Annotated[str, Field(max_length=20)] = ""
+
+
+class AgreedActionClosedIn(Strict):
+    """How the MEETING_ACTION an agreed action became was closed (issue 16 §4 review, helper "share2"): done with what
+    was done, or cancelled with why. Importing keeps it closed; absent, importing opens it."""
+
+    status: Literal["DONE", "CANCELLED"]
+    at: HappenedAt
+    by: Annotated[str, Field(min_length=1, max_length=150)]
+    notes: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class AgreedActionIn(Strict):
+    text: Text
+    owner: Annotated[str, Field(min_length=1, max_length=20)]
+    due: PlannedOn
+    closed: AgreedActionClosedIn | None = None  # helper "share2"
+
+
+class MeetingIn(Strict):
+    """A MAPPA or IOM meeting; `minutes` names the record (in `records`, or stored) holding its minutes."""
+
+    id: Annotated[str, Field(min_length=1, max_length=100)]
+    kind: MeetingKind
+    held_on: HappenedOn
+    chair: Text
+    attendees: list[Text] = []
+    invitations: list[InvitationIn] = []
+    agreed_actions: list[AgreedActionIn] = []
+    minutes: Annotated[str, Field(min_length=1, max_length=100)]
+    recorded_at: HappenedAt
+    recorded_by: Annotated[str, Field(min_length=1, max_length=150)]
+
+
+# --- end issue 16 (helper "share") -----------------------------------------------------------------------------------
+
+
+# --- issue 15 (helper "allochist"): a person's allocation history (docs/bundle-format.md "allocations") -----------
+class AllocationPeriodIn(Strict):
+    """Who held the case from `from` to `to` (exclusive; null: holds it now) and why (hmpps.md §2d reasons)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    staff: Code
+    from_: HappenedOn = Field(alias="from")
+    to: HappenedOn | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=40)]
+
+
+# --- end issue 15 ("allochist") --------------------------------------------------------------------------------------
+# --- issue 16 §7 (helper "victim"): victim liaison officers' representations (docs/bundle-format.md) -----------------
+
+
+class VictimRepresentationIn(Strict):
+    """A VLO's representation on the licence conditions; cross-field rules in bundles/victims.py."""
+
+    id: LocalId
+    vlo_name: Annotated[str, Field(min_length=1, max_length=200)]
+    vlo_staff: Annotated[str, Field(max_length=20)] | None = None  # the VLO's staff code, when they are staff
+    received_on: HappenedOn
+    kind: Literal["NO_CONTACT", "EXCLUSION_ZONE", "OTHER"]
+    no_contact_victim: bool = False
+    no_contact_named: list[Annotated[str, Field(min_length=1, max_length=200)]] = []
+    zone: Annotated[str, Field(max_length=2000)] = ""
+    text: Annotated[str, Field(max_length=2000)] = ""
+    status: Literal["REQUESTED", "INCLUDED", "DECLINED"] = "REQUESTED"
+    decided_on: HappenedOn | None = None
+    decided_by: Annotated[str, Field(max_length=150)] = ""
+    decline_reason: Annotated[str, Field(max_length=2000)] = ""
+    recorded_at: HappenedAt
+    recorded_by: Annotated[str, Field(min_length=1, max_length=150)]
+
+
+# --- end issue 16 §7 -------------------------------------------------------------------------------------------------
+# --- issue 16 §5 (helper "ap"): approved premises referrals (docs/bundle-format.md "ap_referrals") -------------------
+class ApReferralIn(Strict):
+    """A referral to approved premises, the premises' decision (a place from a date, or refused with a reason) and
+    arrival or non-arrival. `disclosure` names the logged disclosure (this person's `disclosures`) it was sent with."""
+
+    id: LocalId
+    premises: Annotated[str, Field(min_length=1, max_length=200)]
+    partner: Code | None = None
+    referred_at: HappenedAt
+    referred_by: Annotated[str, Field(min_length=1, max_length=150)]
+    requested_arrival: PlannedOn
+    emergency: bool = False
+    reason: Annotated[str, Field(max_length=2000)] = ""
+    disclosure: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    decision: Literal["ACCEPTED", "REFUSED"] | None = None
+    decided_at: HappenedAt | None = None
+    decided_by: Annotated[str, Field(max_length=150)] = ""
+    place_date: PlannedOn | None = None
+    decision_reason: Annotated[str, Field(max_length=2000)] = ""
+    arrival: Literal["ARRIVED", "DID_NOT_ARRIVE"] | None = None
+    arrival_on: HappenedOn | None = None
+    arrival_recorded_at: HappenedAt | None = None
+    arrival_by: Annotated[str, Field(max_length=150)] = ""
+
+
+# --- end issue 16 §5 (helper "ap") -----------------------------------------------------------------------------------
+
+
 class PersonIn(Strict):
     crn: Crn
     forename: Text
@@ -323,6 +565,15 @@ class PersonIn(Strict):
     enforcement_decisions: list[EnforcementDecisionIn] = []
     release_plan: list[ReleasePlanItemIn] = []
     appointments: list[AppointmentIn] = []  # issue 14
+    transfers: list[TransferIn] = []  # issue 16 §2 (helper "transfer")
+    remand_periods: list[RemandPeriodIn] = []  # issue 16 §6 (helper "transfer")
+    court_stage: list[CourtStageIn] = []  # issue 16 §1: court stages before sentence
+    disclosures: list[DisclosureIn] = []  # issue 16 §3 (helper "share")
+    meetings: list[MeetingIn] = []  # issue 16 §4 (helper "share")
+    # issue 15 (helper "allochist"): absent — the stored history stays; present — it becomes the stored history.
+    allocations: list[AllocationPeriodIn] | None = None
+    victim_representations: list[VictimRepresentationIn] = []  # issue 16 §7 (helper "victim")
+    ap_referrals: list[ApReferralIn] = []  # issue 16 §5 (helper "ap")
 
 
 class BundleIn(Strict):

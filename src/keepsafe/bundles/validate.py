@@ -7,7 +7,8 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 import pydantic
@@ -19,18 +20,38 @@ from keepsafe.actions.rules.recall import decision_problems
 from keepsafe.actions.rules.release import licence_conditions_problem
 from keepsafe.actions.rules.supervision import decision_allowed, earlier_absences
 from keepsafe.actions.services.reconcile import policy
-from keepsafe.bundles.schema import BundleIn, PduIn, PersonIn, RecallIn, RegionIn, StaffIn, TeamIn
+from keepsafe.bundles.schema import (
+    AllocationPeriodIn,
+    ApReferralIn,
+    BundleIn,
+    CourtStageIn,
+    PduIn,
+    PersonIn,
+    RecallIn,
+    RegionIn,
+    StaffIn,
+    TeamIn,
+)
+from keepsafe.bundles.victims import victim_problems  # issue 16 §7 (helper "victim")
+from keepsafe.core import clock
 from keepsafe.core.errors import ValidationError
 from keepsafe.core.json_paths import nul_paths, unpaired_surrogate_paths
+from keepsafe.court.rules.suitability import ADDRESS_REQUIREMENTS, address_key, assessment_problems, proposal_problems
+from keepsafe.oversight.rules.allocation_history import Period, history_problems  # issue 15 ("allochist")
+from keepsafe.oversight.rules.training import published_training
+from keepsafe.oversight.rules.workload import Reduction as WorkloadReduction
+from keepsafe.oversight.rules.workload import reduction_problem, region_tables
 from keepsafe.people.models import Contact, Event, Person, RegistrationType
 from keepsafe.people.rules.key_dates import SentenceDates, date_problems
-from keepsafe.people.rules.vocabulary import APPOINTMENT_TYPES, ENFORCEABLE_OUTCOMES, ContactOutcome
+from keepsafe.people.rules.vocabulary import APPOINTMENT_TYPES, ENFORCEABLE_OUTCOMES, ContactOutcome, RequirementType
 from keepsafe.people.services import mappa_problems
+from keepsafe.premises.rules import referral as ap_rules  # issue 16 §5 (helper "ap")
 from keepsafe.records.models import Record
 from keepsafe.records.rules.civil_orders import order_json
 from keepsafe.records.rules.immutability import changed_fields
 from keepsafe.risk.models import Assessment
-from keepsafe.sharing.models import CheckRequest
+from keepsafe.sharing.models import CheckRequest, Disclosure, Meeting
+from keepsafe.sharing.rules.disclosures import DisclosureKind, document_digest
 from keepsafe.workforce.models import Pdu, Region, Staff, Team
 
 
@@ -252,7 +273,389 @@ def check_references(bundle: BundleIn, extra_codes: dict[str, set[str]] | None =
     problems += _recall_and_check_problems(bundle)
     problems += _decision_problems(bundle)
     problems += _appointment_problems(bundle, known)  # issue 14
+    problems += _staff_fact_problems(bundle)  # issue 15
+    problems += _transfer_and_remand_problems(bundle, known)  # issue 16 (helper "transfer")
+    problems += _court_stage_problems(bundle)  # issue 16 §1 (helper "court")
+    problems += _share_problems(bundle)  # issue 16 §3-4 (helper "share")
+    problems += _allocation_history_problems(bundle, known)  # issue 15 (helper "allochist")
+    problems += victim_problems(bundle, known.staff)  # issue 16 §7 (helper "victim")
+    problems += _ap_referral_problems(bundle)  # issue 16 §5 (helper "ap")
     return problems
+
+
+# --- issue 15 (helper "allochist"): a person's allocation history --------------------------------------------------
+def _allocation_history_problems(bundle: BundleIn, known: _Known) -> list[tuple[str, str]]:
+    """oversight.rules.allocation_history.history_problems for each person that gives `allocations`, at its path."""
+    problems: list[tuple[str, str]] = []
+    today = clock.today()
+    for i, person in enumerate(bundle.people):
+        if person.allocations is None:
+            continue
+        periods = [allocation_period(a) for a in person.allocations]
+        for index, field, why in history_problems(
+            periods, practitioner=person.practitioner, staff=known.staff, today=today
+        ):
+            at = f"people[{i}].allocations" + (f"[{index}]" if index is not None else "")
+            problems.append((f"{at}.{field}" if field else at, why))
+    return problems
+
+
+def allocation_period(a: AllocationPeriodIn) -> Period:
+    return Period(a.staff, a.from_, a.to, a.reason)
+
+
+# --- end issue 15 ("allochist") --------------------------------------------------------------------------------------
+
+
+# --- issue 15 (helper "work"): staff reductions and training -------------------------------------------------------
+
+
+def _staff_fact_problems(bundle: BundleIn) -> list[tuple[str, str]]:
+    """Each reduction is a published reason of the staff member's region (oversight.rules.workload.reduction_problem:
+    hours where the reason has no allowance, within a maximum, end not before start), once per reason and start;
+    each completion a known course, once per course and day."""
+    if not any(s.reductions or s.training for s in bundle.staff):
+        return []
+    region_of_pdu = dict(Pdu.objects.values_list("code", "region__code")) | {p.code: p.region for p in bundle.pdus}
+    region_of_team = {code: region_of_pdu.get(pdu) for code, pdu in Team.objects.values_list("code", "pdu__code")}
+    region_of_team |= {t.code: region_of_pdu.get(t.pdu) for t in bundle.teams}
+    courses = published_training().courses
+    problems: list[tuple[str, str]] = []
+    for i, staff in enumerate(bundle.staff):
+        tables = region_tables(region_of_team.get(staff.team) if staff.team else None)
+        for j, r in enumerate(staff.reductions or []):
+            rule = WorkloadReduction(r.reason, r.hours, r.start, r.end)
+            if (problem := reduction_problem(rule, Decimal(staff.contracted_hours), tables)) is not None:
+                problems.append((f"staff[{i}].reductions[{j}]", problem))
+        for j in _repeated([(r.reason, r.start) for r in staff.reductions or []]):
+            problems.append((f"staff[{i}].reductions[{j}]", "the same reason and start appear more than once"))
+        for j, t in enumerate(staff.training or []):
+            if t.course not in courses:
+                problems.append(
+                    (f"staff[{i}].training[{j}].course", f"{t.course!r} is not one of {', '.join(sorted(courses))}")
+                )
+        for j in _repeated([(t.course, t.completed_on) for t in staff.training or []]):
+            problems.append((f"staff[{i}].training[{j}]", "the same course and date appear more than once"))
+    return problems
+
+
+def _repeated(keys: list[Any]) -> list[int]:
+    """The index of every item after the first with the same key."""
+    seen: set[Any] = set()
+    out: list[int] = []
+    for index, key in enumerate(keys):
+        if key in seen:
+            out.append(index)
+        seen.add(key)
+    return out
+
+
+# --- issue 16 §2, §6 (helper "transfer"): transfers and remand periods -----------------------------------------------
+def _pdus_with_a_head(bundle: BundleIn) -> set[str]:
+    team_pdu = dict(Team.objects.values_list("code", "pdu__code")) | {t.code: t.pdu for t in bundle.teams}
+    heads = {t for t in Staff.objects.filter(grade="HEAD_OF_PDU").values_list("team__code", flat=True) if t}
+    heads |= {s.team for s in bundle.staff if s.grade.value == "HEAD_OF_PDU" and s.team}
+    return {team_pdu[t] for t in heads if t in team_pdu}
+
+
+def _transfer_and_remand_problems(bundle: BundleIn, known: _Known) -> list[tuple[str, str]]:
+    """A transfer names known PDUs (two different ones) and staff; its status and decision agree (pending: no
+    decision; accepted: when, by whom and the receiving practitioner; rejected: when, by whom and why), decided no
+    earlier than requested; at most one is pending, and a pending one's PDU has a head of PDU to decide it. A remand
+    period ends no earlier than it starts. Ids are unique per person."""
+    problems: list[tuple[str, str]] = []
+    heads: set[str] | None = None
+    for i, person in enumerate(bundle.people):
+        for section, ids in (
+            ("transfers", [t.id for t in person.transfers]),
+            ("remand_periods", [r.id for r in person.remand_periods]),
+        ):
+            dupes = _duplicates(ids)
+            problems += [
+                (f"people[{i}].{section}[{j}].id", f"{ident!r} appears more than once in {section}")
+                for j, ident in enumerate(ids)
+                if ident in dupes
+            ]
+        pending = [j for j, t in enumerate(person.transfers) if t.status == "PENDING"]
+        for j in pending[1:]:
+            problems.append((f"people[{i}].transfers[{j}].status", "only one transfer may be pending at a time"))
+        for j, t in enumerate(person.transfers):
+            path = f"people[{i}].transfers[{j}]"
+            for field in ("from_pdu", "to_pdu"):
+                if getattr(t, field) not in known.pdus:
+                    problems.append(
+                        (f"{path}.{field}", f"no PDU with code {getattr(t, field)!r} in the bundle or the database")
+                    )
+            if t.from_pdu == t.to_pdu:
+                problems.append((f"{path}.to_pdu", "a transfer moves the case to another PDU: to_pdu equals from_pdu"))
+            for field in ("from_practitioner", "to_practitioner"):
+                code = getattr(t, field)
+                if code is not None and code not in known.staff:
+                    problems.append(
+                        (f"{path}.{field}", f"no staff member with code {code!r} in the bundle or the database")
+                    )
+            if t.status == "PENDING":
+                for field in ("decided_at", "to_practitioner", "summary_document"):
+                    if getattr(t, field) is not None:
+                        problems.append((f"{path}.{field}", "must be null while the transfer is pending"))
+                if t.decided_by:
+                    problems.append((f"{path}.decided_by", "must be empty while the transfer is pending"))
+                if heads is None:
+                    heads = _pdus_with_a_head(bundle)
+                if t.to_pdu in known.pdus and t.to_pdu not in heads:
+                    problems.append((f"{path}.to_pdu", f"{t.to_pdu} has no head of PDU to decide the pending transfer"))
+            else:
+                if t.decided_at is None:
+                    problems.append(
+                        (f"{path}.decided_at", f"a transfer {t.status.lower()} needs the instant it was decided")
+                    )
+                elif t.decided_at < t.requested_at:
+                    problems.append((f"{path}.decided_at", "decided before it was requested"))
+                if not t.decided_by:
+                    problems.append((f"{path}.decided_by", "say who decided the transfer (a staff code)"))
+            if t.status == "ACCEPTED" and t.to_practitioner is None:
+                problems.append((f"{path}.to_practitioner", "an accepted transfer names the receiving practitioner"))
+            if t.status == "REJECTED":
+                if not t.decision_reason.strip():
+                    problems.append((f"{path}.decision_reason", "a rejected transfer gives the reason"))
+                if t.to_practitioner is not None:
+                    problems.append((f"{path}.to_practitioner", "must be null for a rejected transfer"))
+        for j, r in enumerate(person.remand_periods):
+            if r.end is not None and r.end < r.start:
+                problems.append((f"people[{i}].remand_periods[{j}].end", f"end {r.end} is before start {r.start}"))
+    return problems
+
+
+# --- issue 16 §1: court stages before sentence (helper "court") ------------------------------------------------------
+def _court_stage_problems(bundle: BundleIn) -> list[tuple[str, str]]:
+    """Court stages: listings in the order they became known, the report's checks and the checks relied on are this
+    person's checks of the right kind, an outcome names its event, at most one stage open, and a curfew or residence
+    proposal only at an address assessed (not unsuitable) by the time it was made (court/rules/suitability.py)."""
+    crns = [p.crn for p in bundle.people if p.court_stage]
+    if not crns:
+        return []
+    stored_checks: dict[str, dict[str, str]] = {}
+    stored_answered: dict[str, set[str]] = {}
+    for crn, ext, kind, answer in CheckRequest.objects.filter(
+        person__crn__in=crns, external_id__isnull=False
+    ).values_list("person__crn", "external_id", "kind", "response_record_id"):
+        stored_checks.setdefault(crn, {})[ext or ""] = kind
+        if answer is not None:
+            stored_answered.setdefault(crn, set()).add(ext or "")
+    stored_events: dict[str, set[str]] = {}
+    for crn, ext in Event.objects.filter(person__crn__in=crns).values_list("person__crn", "external_id"):
+        stored_events.setdefault(crn, set()).add(ext)
+    requirements = frozenset(t.value for t in RequirementType)
+    problems: list[tuple[str, str]] = []
+    for i, person in enumerate(bundle.people):
+        if not person.court_stage:
+            continue
+        checks = stored_checks.get(person.crn, {}) | {c.id: c.kind for c in person.checks}
+        answered = frozenset(
+            stored_answered.get(person.crn, set()) | {c.id for c in person.checks if c.response_record}
+        )
+        events = stored_events.get(person.crn, set()) | {e.id for e in person.events}
+        for dupe in _duplicates(stage.id for stage in person.court_stage):
+            problems.append((f"people[{i}].court_stage", f"stage id {dupe!r} appears more than once"))
+        open_stages = [stage.id for stage in person.court_stage if stage.closed_at is None]
+        if len(open_stages) > 1:
+            problems.append((f"people[{i}].court_stage", f"only one stage may be open; open: {', '.join(open_stages)}"))
+        for j, stage in enumerate(person.court_stage):
+            problems += _stage_problems(f"people[{i}].court_stage[{j}]", stage, checks, answered, events, requirements)
+    return problems
+
+
+def _stage_problems(
+    at: str,
+    stage: CourtStageIn,
+    checks: dict[str, str],
+    answered: frozenset[str],
+    events: set[str],
+    requirements: frozenset[str],
+) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    for k, (earlier, later) in enumerate(itertools.pairwise(stage.dates), start=1):
+        if later.known_from < earlier.known_from:
+            problems.append((f"{at}.dates[{k}].known_from", "listings go in the order they became known"))
+        if not later.reason.strip():
+            problems.append((f"{at}.dates[{k}].reason", "an adjournment says why"))
+    if stage.dates[0].known_from < stage.opened_at:
+        problems.append((f"{at}.dates[0].known_from", "the first listing cannot be known before the stage opened"))
+    if (stage.closed_at is None) != (stage.event is None):
+        problems.append((f"{at}.event", "a closed stage names the event its sentence became, and only a closed one"))
+    if stage.event is not None and stage.event not in events:
+        problems.append((f"{at}.event", f"no event {stage.event!r} for this person"))
+    if stage.closed_at is not None and stage.closed_at < stage.opened_at:
+        problems.append((f"{at}.closed_at", "is before the stage opened"))
+
+    def need_check(path: str, ident: str, kind: str | None = None) -> None:
+        if ident not in checks:
+            problems.append((path, f"no check {ident!r} for this person (see its `checks`)"))
+        elif kind is not None and checks[ident] != kind:
+            problems.append((path, f"check {ident!r} is a {checks[ident]} check, not {kind}"))
+
+    assessed: list[tuple[Any, str, str]] = []
+    for dupe in _duplicates(a.id for a in stage.address_assessments):
+        problems.append((f"{at}.address_assessments", f"id {dupe!r} appears more than once"))
+    for k, a in enumerate(stage.address_assessments):
+        where = f"{at}.address_assessments[{k}]"
+        for field, reason in assessment_problems(
+            address=a.address,
+            children_ages=a.children_ages,
+            conclusion=a.conclusion,
+            conditions=a.conditions,
+            reasons=a.reasons,
+            relied_on=a.relied_on,  # each one's existence is checked below (need_check), by its index
+            known_checks=frozenset(checks) | frozenset(a.relied_on),
+            answered_checks=answered,
+        ):
+            problems.append((f"{where}.{field}", reason))
+        for m, ident in enumerate(a.relied_on):
+            need_check(f"{where}.relied_on[{m}]", ident)
+        if a.assessed_at < stage.opened_at:
+            problems.append((f"{where}.assessed_at", "is before the stage opened"))
+        assessed.append((a.assessed_at, address_key(a.address), a.conclusion))
+    report = stage.psr
+    if report is None:
+        return problems
+    where = f"{at}.psr"
+    if report.requested_at < stage.opened_at:
+        problems.append((f"{where}.requested_at", "is before the stage opened"))
+    if ADDRESS_REQUIREMENTS & {str(k) for k in report.considering} and not address_key(report.proposed_address):
+        problems.append((f"{where}.proposed_address", "a curfew or residence requirement considered needs the address"))
+    if report.domestic_abuse_check is not None:
+        need_check(f"{where}.domestic_abuse_check", report.domestic_abuse_check, "DOMESTIC_ABUSE")
+    if report.safeguarding_check is not None:
+        need_check(f"{where}.safeguarding_check", report.safeguarding_check, "SAFEGUARDING")
+    for m, ident in enumerate(report.proposal_relied_on):
+        need_check(f"{where}.proposal_relied_on[{m}]", ident)
+    if report.proposal is None:
+        if report.proposed_at is not None or report.proposal_requirements or report.proposal_address:
+            problems.append((f"{where}.proposal", "a proposal's details need the proposed sentence"))
+        return problems
+    if report.proposed_at is None or not report.proposed_by:
+        problems.append((f"{where}.proposed_at", "a proposal says when it was made and by whom (proposed_by)"))
+        return problems
+    if report.proposed_at < report.requested_at:
+        problems.append((f"{where}.proposed_at", "is before the report was requested"))
+    newest: dict[str, str] = {}
+    for when, key, conclusion in sorted(assessed, key=lambda a: a[0]):
+        if when <= report.proposed_at:
+            newest[key] = conclusion
+    for field, reason in proposal_problems(
+        requirements=[r.value for r in report.proposal_requirements],
+        address=report.proposal_address,
+        assessed=newest,
+        known_requirements=requirements,
+    ):
+        problems.append((f"{where}.proposal_{field}", reason))
+    return problems
+
+
+# --- end issue 16 §1 -------------------------------------------------------------------------------------------------
+
+
+# --- issue 16 §3-4 (helper "share"): disclosures and meetings --------------------------------------------------------
+
+
+def disclosure_row(d: Any) -> dict[str, Any]:
+    """A bundle disclosure as the stored row's fields (also what the importer writes)."""
+    return {
+        "kind": d.kind.value,
+        "service": d.service.value if d.service else "",
+        "partner_code": d.partner,
+        "recipient": d.recipient,
+        "agreement_reference": d.agreement,
+        "reason": d.reason,
+        "title": d.title,
+        "document": d.document,
+        "sha256": d.sha256,
+        "made_at": d.made_at,
+        "made_by": d.made_by,
+    }
+
+
+def meeting_row(m: Any) -> dict[str, Any]:
+    """A bundle meeting as the stored row's fields, the minutes aside (a record reference)."""
+    return {
+        "kind": m.kind.value,
+        "held_on": m.held_on,
+        "chair": m.chair,
+        "attendees": list(m.attendees),
+        "invitations": [
+            {"name": i.name, "role": i.role.value, "response": i.response.value, "staff": i.staff}
+            for i in m.invitations
+        ],
+        "agreed_actions": [{"text": a.text, "owner": a.owner, "due": a.due.isoformat()} for a in m.agreed_actions],
+        "recorded_at": m.recorded_at,
+        "recorded_by": m.recorded_by,
+    }
+
+
+def _share_problems(bundle: BundleIn) -> list[tuple[str, str]]:
+    """Disclosures and meetings are immutable: a stored id arriving with different content is refused. A
+    disclosure's fingerprint must be its document's; a referral names its service; a meeting's minutes are a record
+    of the case (in the bundle or stored)."""
+    people = [(i, p) for i, p in enumerate(bundle.people) if p.disclosures or p.meetings]
+    if not people:
+        return []
+    crns = [p.crn for _, p in people]
+    stored_d = {
+        (row.person.crn, row.external_id): row
+        for row in Disclosure.objects.filter(person__crn__in=crns).select_related("person")
+    }
+    stored_m = {
+        (row.person.crn, row.external_id): row
+        for row in Meeting.objects.filter(person__crn__in=crns).select_related("person", "minutes")
+    }
+    stored_records = set(Record.objects.filter(person__crn__in=crns).values_list("person__crn", "external_id"))
+    problems: list[tuple[str, str]] = []
+    for i, person in people:
+        for section, ids in (
+            ("disclosures", [d.id for d in person.disclosures]),
+            ("meetings", [m.id for m in person.meetings]),
+        ):
+            for j in sorted({j for j, x in enumerate(ids) if ids.count(x) > 1}):
+                problems.append((f"people[{i}].{section}[{j}].id", f"{ids[j]!r} appears more than once in {section}"))
+        for j, d in enumerate(person.disclosures):
+            path = f"people[{i}].disclosures[{j}]"
+            if document_digest(d.document) != d.sha256:
+                problems.append((f"{path}.sha256", "does not match the SHA-256 of the document as sent"))
+            if d.kind in (DisclosureKind.REFERRAL, DisclosureKind.POLICE_SUMMARY) and d.service is None:
+                problems.append((f"{path}.service", f"a {d.kind.value} names the service it was for"))
+            stored = stored_d.get((person.crn, d.id))
+            if stored is not None:
+                differing = [k for k, v in disclosure_row(d).items() if getattr(stored, k) != v]
+                if differing:
+                    problems.append(
+                        (
+                            f"{path}.id",
+                            f"disclosure {d.id!r} is already logged with different {', '.join(differing)}; "
+                            "disclosures are immutable",
+                        )
+                    )
+        records = {r.id for r in person.records}
+        for j, m in enumerate(person.meetings):
+            path = f"people[{i}].meetings[{j}]"
+            if m.minutes not in records and (person.crn, m.minutes) not in stored_records:
+                problems.append((f"{path}.minutes", f"no record {m.minutes!r} on this case holds the minutes"))
+            stored_meeting = stored_m.get((person.crn, m.id))
+            if stored_meeting is not None:
+                differing = [k for k, v in meeting_row(m).items() if getattr(stored_meeting, k) != v]
+                if stored_meeting.minutes.external_id != m.minutes:
+                    differing.append("minutes")
+                if differing:
+                    problems.append(
+                        (
+                            f"{path}.id",
+                            f"meeting {m.id!r} is already recorded with different {', '.join(differing)}; "
+                            "meetings are immutable",
+                        )
+                    )
+    return problems
+
+
+# --- end issue 16 (helper "share") -----------------------------------------------------------------------------------
 
 
 # --- issue 14: appointments ------------------------------------------------------------------------------------------
@@ -649,3 +1052,63 @@ def validate(raw: bytes | str, known_codes: dict[str, set[str]] | None = None) -
     if problems:
         raise ValidationError(problems)
     return bundle
+
+
+# --- issue 16 §5 (helper "ap"): approved premises referrals ----------------------------------------------------------
+def _ap_referral_problems(bundle: BundleIn) -> list[tuple[str, str]]:
+    """Each referral by the rules a referral made in Keepsafe obeys (premises/rules/referral.py): the requested arrival
+    not before the referral, a decision with its instant and not before the referral, accepted with a place date,
+    refused with a reason, arrival only for an accepted place and not before it; a named disclosure is the person's."""
+    people = [(i, p) for i, p in enumerate(bundle.people) if p.ap_referrals]
+    if not people:
+        return []
+    stored = set(
+        Disclosure.objects.filter(person__crn__in=[p.crn for _, p in people]).values_list("person__crn", "external_id")
+    )
+    problems: list[tuple[str, str]] = []
+    for i, person in people:
+        ids = [r.id for r in person.ap_referrals]
+        for j in sorted({j for j, x in enumerate(ids) if ids.count(x) > 1}):
+            problems.append((f"people[{i}].ap_referrals[{j}].id", f"{ids[j]!r} appears more than once in ap_referrals"))
+        disclosures = {d.id for d in person.disclosures} | {ext for crn, ext in stored if crn == person.crn}
+        for j, r in enumerate(person.ap_referrals):
+            problems += [(f"people[{i}].ap_referrals[{j}].{field}", why) for field, why in _ap_one(r, disclosures)]
+    return problems
+
+
+def _ap_one(r: ApReferralIn, disclosures: set[str]) -> list[tuple[str, str]]:
+    referred_on = r.referred_at.date()
+    out = [
+        (field, why)
+        for field, why in ap_rules.referral_problems(
+            premises=r.premises, referred_on=referred_on, requested_arrival=r.requested_arrival, today=referred_on
+        )
+    ]
+    if r.disclosure is not None and r.disclosure not in disclosures:
+        out.append(("disclosure", f"names disclosure {r.disclosure!r}, which is not among this person's disclosures"))
+    facts = ap_rules.ApReferralFacts(r.id, r.premises, r.referred_at, r.requested_arrival, r.emergency)
+    if (r.decision is None) != (r.decided_at is None):
+        out.append(("decided_at", "a decision and its instant (decided_at) go together: give both or neither"))
+    elif r.decision is not None and r.decided_at is not None:
+        out += [
+            ("decided_at" if field == "decided_on" else field, why)
+            for field, why in ap_rules.decision_problems(
+                referral=facts,
+                decision=r.decision,
+                decided_at=r.decided_at,
+                place_date=r.place_date,
+                reason=r.decision_reason,
+                now=r.decided_at,
+            )
+        ]
+        facts = replace(facts, decision=r.decision, decided_at=r.decided_at, place_date=r.place_date)
+    elif r.place_date is not None:
+        out.append(("place_date", "a place date comes only with the premises' acceptance (decision ACCEPTED)"))
+    if (r.arrival is None) != (r.arrival_on is None) or (r.arrival is None) != (r.arrival_recorded_at is None):
+        out.append(("arrival", "arrival, arrival_on and arrival_recorded_at go together: give all three or none"))
+    elif r.arrival is not None and r.arrival_on is not None:
+        out += ap_rules.arrival_problems(referral=facts, arrival=r.arrival, on=r.arrival_on, today=r.arrival_on)
+    return out
+
+
+# --- end issue 16 §5 (helper "ap") -----------------------------------------------------------------------------------

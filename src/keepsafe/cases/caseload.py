@@ -34,9 +34,11 @@ from keepsafe.audit.services import audit_record
 from keepsafe.cases.recalls import active_recall_people
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
+from keepsafe.oversight.prioritisation import deprioritised_counts
 from keepsafe.people.models import Contact, Event, Person, Registration
 from keepsafe.people.rules.vocabulary import CUSTODIAL_SENTENCES, SentenceType
 from keepsafe.people.selectors import person_visible_queryset
+from keepsafe.risk.rules.tier.v3 import tier_words
 
 ROSH_BY_REGISTRATION = {"RVHR": "VERY_HIGH", "RHRH": "HIGH", "RMRH": "MEDIUM", "RLRH": "LOW"}
 ROSH_ORDER = {"VERY_HIGH": 4, "HIGH": 3, "MEDIUM": 2, "LOW": 1, None: 0}
@@ -75,6 +77,9 @@ class CaseloadRow:
     open_actions: int = 0
     overdue_actions: int = 0
     recall: str | None = None  # EMERGENCY | STANDARD while a recall awaits execution (issue 14 §4)
+    # helper "alloc2": open actions the PDU's prioritisation status deprioritises (never safety-critical), the tag
+    deprioritised_actions: int = 0
+    deprioritised_tag: str = ""
 
 
 def _current_event() -> QuerySet[Event]:
@@ -167,6 +172,8 @@ def _page_rows(ids: list[int], today: date) -> dict[int, Any]:
         by_id[row["person_id"]].overdue_actions = row["late"]
     for person_id, emergency in active_recall_people(ids).items():
         by_id[person_id].recall = "EMERGENCY" if emergency else "STANDARD"
+    for person_id, (count, tag) in deprioritised_counts(ids, today).items():
+        by_id[person_id].deprioritised_actions, by_id[person_id].deprioritised_tag = count, tag
     return by_id
 
 
@@ -180,12 +187,14 @@ def _row(p: Any, today: date) -> CaseloadRow:
         sentence_type=p.current_sentence,
         in_custody=custodial and (p.current_release is None or p.current_release > today),
         rosh=p.rosh,
-        tier=(f"{p.tier} / {p.tier_v2}" if p.tier and p.tier_v2 else None),
+        tier=(f"{tier_words(p.tier)} / {p.tier_v2}" if p.tier and p.tier_v2 else None),
         next_appointment=p.next_appointment,
         last_contact=p.last_contact,
         open_actions=getattr(p, "open_actions", 0),
         overdue_actions=getattr(p, "overdue_actions", 0),
         recall=getattr(p, "recall", None),
+        deprioritised_actions=getattr(p, "deprioritised_actions", 0),
+        deprioritised_tag=getattr(p, "deprioritised_tag", ""),
     )
 
 

@@ -20,16 +20,20 @@ from django.utils import timezone
 
 from keepsafe.actions.models import Recall
 from keepsafe.actions.rules.recall import ARREST_SECTIONS, PART_A_SECTIONS, Decision, part_a_digest
+from keepsafe.actions.selectors import actions_for_case
 from keepsafe.audit.services import audit_record
 from keepsafe.cases.models import CaseDocument
 from keepsafe.cases.pdf import render_pdf
+from keepsafe.cases.recalls import active_recall
 from keepsafe.cases.selectors import case_summary
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import NotFoundError, ValidationError
+from keepsafe.court.selectors import court_date_as_of, court_stages_of
 from keepsafe.people.models import Event, Person
 from keepsafe.people.rules.vocabulary import SENTENCE_LABELS, SentenceType
 from keepsafe.people.selectors import case_write_check
+from keepsafe.risk.rules.tier.v3 import tier_words
 
 Kind = CaseDocument.Kind
 # The address of each kind (/case/<crn>/documents/new/<slug>) and back.
@@ -240,7 +244,7 @@ def compose_case_summary(person: Person, viewer: Actor) -> Composition:
         )
         for c in summary["contacts"][:10]
     )
-    tier_text = " / ".join(t for t in (tier.get("v3"), tier.get("v2")) if t) + (
+    tier_text = " / ".join(t for t in (tier_words(tier.get("v3")), tier.get("v2")) if t) + (
         " (provisional)" if tier.get("provisional") else ""
     )
     return Composition(
@@ -342,3 +346,121 @@ def part_a_for_countersign(*, actor: Actor, person: Person, recall: Recall) -> t
         details={"recall": recall.external_id, "part_a_sha256": digest},
     )
     return composition, digest
+
+
+# --- issue 16 §2 (helper "transfer"): the transfer summary for the receiving team ----------------------------------
+SLUG_OF[Kind.TRANSFER_SUMMARY] = "transfer-summary"  # stored on acceptance only: never generated from the Documents tab
+
+
+def compose_transfer_summary(person: Person, viewer: Actor, *, transfer_id: str, reason: str) -> Composition:
+    """What the receiving team needs on day one (seeds/003 rec. 12: risk information lost on transfer): the current
+    RoSH, flags, serious-harm indicators, open actions and recall status, from the one summary of the case."""
+    summary = case_summary(crn=person.crn, viewer=viewer)
+    rosh = summary["risk"]["rosh"]["overall"]
+    flags = tuple(
+        Field(r["name"], f"since {_day(r['start'])}" + (f"; level {r['level']}" if r["level"] else ""))
+        for r in summary["registrations"]
+    )
+    indicators = tuple(
+        Field(str(i.get("label") or name), f"{len(i.get('evidence') or [])} record(s)")
+        for name, i in summary["indicators"].items()
+    )
+    now = clock.now()
+    actions = tuple(
+        Field(a.title, f"due {_when(a.due)}; held by {a.owner.code if a.owner else 'nobody'}")
+        for a in actions_for_case(person, as_of=now)
+    )
+    recall = active_recall(person)
+    recall_text = (
+        f"{'Emergency' if recall.emergency else 'Standard'} recall {recall.recall_id} decided "
+        f"{_when(recall.decided_at)}; next: {recall.next_step}"
+        if recall is not None
+        else "No active recall"
+    )
+    return Composition(
+        Kind.TRANSFER_SUMMARY,
+        f"Transfer summary: {person.forename} {person.surname}",
+        person.crn,
+        person.name,
+        now.isoformat(),
+        (
+            Section("The person", _person_fields(person)),
+            Section("The transfer", (Field("Transfer", transfer_id), Field("Reason", reason))),
+            Section("Risk of serious harm", (Field("Overall", ROSH_WORDS.get(rosh or "", "Not assessed")),)),
+            Section("Active flags", flags or (Field("Flags", "None"),)),
+            Section("Serious-harm indicators", indicators or (Field("Indicators", "None found"),)),
+            Section("Open actions", actions or (Field("Actions", "None open"),)),
+            Section("Recall", (Field("Recall status", recall_text),)),
+            *_before_sentence(person, now),
+        ),
+    )
+
+
+def _before_sentence(person: Person, now: datetime) -> tuple[Section, ...]:
+    """An open court stage travels with the case too (the try-out found it left out): the hearing, the charges, the
+    pre-sentence report's proposal and checks, and who lives at each address assessed (seeds/000: Bendall)."""
+    out: list[Section] = []
+    for stage in court_stages_of(person):
+        if stage.closed_at is not None:
+            continue
+        listing = court_date_as_of(stage, now)
+        fields = [
+            Field("Court", stage.court),
+            Field("Next hearing", _day(listing.date.isoformat()) if listing else "Not listed"),
+            Field("Charges", "; ".join(stage.charges) or "None recorded"),
+        ]
+        psr = getattr(stage, "psr", None)
+        if psr is not None:
+            fields.append(Field("Pre-sentence report requested", _when(psr.requested_at)))
+            for label, check in (
+                ("Domestic abuse check", psr.domestic_abuse_check),
+                ("Safeguarding check", psr.safeguarding_check),
+            ):
+                if check is not None:
+                    fields.append(Field(label, "answered" if check.response_record_id else "not yet answered"))
+            if psr.proposed_address:
+                fields.append(Field("Proposed address", psr.proposed_address))
+            if psr.proposal:
+                fields.append(Field("Proposal", psr.proposal.replace("_", " ").capitalize()))
+        for assessed in stage.address_assessments.all():
+            who = (
+                [f"children aged {', '.join(str(a) for a in assessed.children_ages)}"] if assessed.children_ages else []
+            )
+            who += ["the victim"] if assessed.victim_lives_there else []
+            who += ["a partner"] if assessed.partner_lives_there else []
+            fields.append(
+                Field(
+                    f"Address assessed: {assessed.address}",
+                    f"{assessed.conclusion.replace('_', ' ').lower()}; lives there: {', '.join(who) or 'nobody named'}",
+                )
+            )
+        out.append(Section("Before sentence", tuple(fields)))
+    return tuple(out)
+
+
+def composition_store(*, actor: Actor, person: Person, composition: Composition, subject: str) -> CaseDocument:
+    """Store a composition made by a service (the caller checked who may write), immutable, with its PDF; audited.
+    Called inside the caller's transaction."""
+    pdf = render_pdf(composition)
+    digest = hashlib.sha256(pdf).hexdigest()
+    document = CaseDocument.objects.create(
+        person=person,
+        kind=composition.kind,
+        title=composition.title,
+        subject=subject,
+        generated_at=clock.now(),
+        generated_by=actor.code,
+        composition=composition.as_json(),
+        pdf=pdf,
+        sha256=digest,
+    )
+    audit_record(
+        actor=actor,
+        action="DOCUMENT_GENERATED",
+        crn=person.crn,
+        details={"document": str(document.public_id), "kind": composition.kind, "sha256": digest, "bytes": len(pdf)},
+    )
+    return document
+
+
+# --- end issue 16 (helper "transfer") ------------------------------------------------------------------------------

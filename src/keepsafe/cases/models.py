@@ -20,6 +20,7 @@ class CaseDocument(models.Model):
         PART_A = "PART_A", "Part A"
         NO_RECALL_LETTER = "NO_RECALL_LETTER", "Decision not to recall letter"
         CASE_SUMMARY = "CASE_SUMMARY", "Case summary"
+        TRANSFER_SUMMARY = "TRANSFER_SUMMARY", "Transfer summary"  # issue 16 §2 (helper "transfer")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="documents")

@@ -9,14 +9,15 @@ from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 
-from keepsafe.bundles.exporter import contact_bundle, event_bundle, record_bundle
+from keepsafe.bundles.exporter import contact_bundle, event_bundle, record_bundle, remand_bundle, transfer_bundle
+from keepsafe.bundles.victims import victim_representation_bundle  # issue 16 §7 (helper "victim")
 from keepsafe.cases.appointments import appointments_known
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_date as _d
 from keepsafe.core.formats import iso_instant as _instant
 from keepsafe.people.history import events_as_known, flags_in_force, person_as_known
-from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory
+from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory, RemandPeriod, Transfer
 from keepsafe.people.rules.registration_review import is_active
 from keepsafe.people.rules.vocabulary import CONTACT_TYPE_LABELS, OUTCOME_LABELS, ContactOutcome, ContactType
 from keepsafe.people.selectors import person_get
@@ -24,6 +25,7 @@ from keepsafe.records.models import Record
 from keepsafe.records.rules.indicators import INDICATORS
 from keepsafe.records.selectors import findings_known, indicator_picture
 from keepsafe.risk.selectors import review_signals, risk_summary
+from keepsafe.victims.selectors import representations_known, victim_prompts  # issue 16 §7
 
 SUMMARY_CONTACTS = 50
 SUMMARY_RECORDS = 50
@@ -90,10 +92,50 @@ def case_summary(*, crn: str, viewer: Actor, as_of: datetime | None = None) -> d
         "indicators": {s.indicator: s.as_json() for s in indicator_picture(person, instant)},
         "signals": review_signals(person, instant),
         "appointments": appointments_known(person, as_of),  # issue 14
+        **transfers_and_remand_known(person, as_of),  # issue 16 (helper "transfer")
+        **victim_contact_known(person, as_of, events),  # issue 16 §7 (helper "victim")
     }
     if as_of is not None:
         summary["as_of"] = _instant(as_of)
     return summary
+
+
+# --- issue 16 §7 (helper "victim"): victim liaison officers' representations and the prompts they raise ------------
+def victim_contact_known(person: Person, as_of: datetime | None, events: Iterable[Event]) -> dict[str, list[Any]]:
+    """The representations known by `as_of` (bundle form) and the prompts they raise against the licences as known
+    then (victims/rules/representations.py; docs/case-json.md). The same prompts the Sentence tab shows."""
+    reps = representations_known(person, as_of)
+    return {
+        "victim_representations": [victim_representation_bundle(r) for r in reps],
+        "victim_prompts": [p.as_json() for p in victim_prompts(person, reps, list(events))],
+    }
+
+
+# --- issue 16 §2, §6 (helper "transfer"): transfers and remand periods as known at an instant ------------------------
+def transfers_and_remand_known(person: Person, as_of: datetime | None) -> dict[str, list[dict[str, Any]]]:
+    """The case's transfers (in bundle form; one decided after `as_of` shows as pending then) and remand periods
+    known by `as_of` (docs/case-json.md)."""
+    transfers = Transfer.objects.filter(person=person).select_related(
+        "from_pdu", "to_pdu", "from_practitioner", "to_practitioner"
+    )
+    remand = RemandPeriod.objects.filter(person=person)
+    if as_of is not None:
+        transfers = transfers.filter(requested_at__lte=as_of)
+        remand = remand.filter(known_from__lte=as_of)
+    shown = []
+    for t in transfers.order_by("requested_at", "external_id"):
+        row = transfer_bundle(t)
+        if as_of is not None and t.decided_at is not None and t.decided_at > as_of:
+            row |= {"status": "PENDING", "decided_at": None, "decided_by": "", "decision_reason": ""}
+            row |= {"to_practitioner": None, "summary_document": None}
+        shown.append(row)
+    return {
+        "transfers": shown,
+        "remand_periods": [remand_bundle(r) for r in remand.order_by("start", "external_id")],
+    }
+
+
+# --- end issue 16 (helper "transfer") ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ ALIASES = {
     "audit": "audit_search",
     "scan-corpus": "scan_corpus",
     "indicator-train": "indicator_train",
+    "transfer-decide": "transfer_decide",  # issue 16 §2 (helper "transfer")
 }
 
 

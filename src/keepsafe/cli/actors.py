@@ -6,7 +6,9 @@ from datetime import datetime
 
 from django.core.management import CommandError
 
+from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Channel
+from keepsafe.core.ranges import EARLIEST, PLANNED_YEARS
 from keepsafe.workforce.selectors import actor_for_staff_code
 
 
@@ -38,4 +40,11 @@ def parse_instant_option(option: str, value: str | None) -> datetime | None:
         raise CommandError(f"{option}: {value!r} is not an ISO 8601 instant such as 2022-06-30T12:00:00Z") from exc
     if instant.tzinfo is None:
         raise CommandError(f"{option}: {value!r} needs an offset or Z, for example {value}Z")
+    # The same bounds as every date Keepsafe stores (core/ranges.py): nothing is known before 1900, and an instant
+    # further ahead than the planning horizon cannot be turned into local dates safely.
+    if instant.year < EARLIEST.year or instant.year > clock.today().year + PLANNED_YEARS:
+        raise CommandError(
+            f"{option}: {value!r} is outside {EARLIEST.year}–{clock.today().year + PLANNED_YEARS}, the years Keepsafe "
+            "holds dates for"
+        )
     return instant

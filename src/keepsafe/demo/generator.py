@@ -7,8 +7,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from keepsafe.actions.rules.calendar import start_of_day, working_days_after
+from keepsafe.actions.rules.policy import DEFAULT_POLICY
+from keepsafe.actions.rules.reviews import significance
 from keepsafe.bundles.schema import NEED_AREAS
-from keepsafe.demo import texts
+from keepsafe.demo import caseloads, premises_victims, texts
+from keepsafe.records.rules.scanner import scan
 
 REGION = {"code": "N01", "name": "North West (demo)"}
 PDUS = [("N01-MN", "Manchester North"), ("N01-MS", "Manchester South"), ("N01-SA", "Salford")]
@@ -128,6 +132,12 @@ def organisation(today: date, pdus: int = len(PDUS)) -> dict[str, Any]:
                         "email": "",
                     }
                 )
+    # issue 15 (helper "demo4"): teams of ten practitioners, so the region's caseloads are realistic
+    managers = {str(s["team"]): str(s["code"]) for s in staff if s["grade"] == "SPO"}
+    staff.extend(
+        caseloads.more_practitioners(teams, managers, today, texts.FORENAMES_M + texts.FORENAMES_F, texts.SURNAMES)
+    )
+    caseloads.experienced_demo_practitioner(staff, today)
     extra = _more_pdus(pdus)
     for pdu_code, _, _ in extra:
         n = _national_pdu(rng, today, pdu_code, n, teams, staff)
@@ -173,6 +183,7 @@ def organisation(today: date, pdus: int = len(PDUS)) -> dict[str, Any]:
         staff.append(_staff(rng, f"STF{n:04d}", "POM", f"{pdu_code}-1", None))
         n += 1
     staff.sort(key=lambda s: (s["line_manager"] is not None, s["code"]))
+    staff_facts(staff, today)  # issue 15
     regions = [REGION] + [
         {"code": code, "name": f"Region {code} (synthetic)"}
         for code in sorted({r for _, _, r in extra} - {REGION["code"]})
@@ -233,7 +244,9 @@ def _lookup(org: dict[str, Any]) -> tuple[list[str], dict[str, list[str]], list[
     pdus = [p["code"] for p in org["pdus"]]
     by_pdu: dict[str, list[str]] = {code: [] for code in pdus}
     for s in org["staff"]:
-        if s["grade"] in ("PO", "PQIP", "PSO") and s["team"]:
+        # the first draw of a holder (caseloads.Allocator then allocates by capacity) ignores the further
+        # practitioners, so every other draw of a demo person is unchanged (issue 15, helper "demo4")
+        if s["grade"] in ("PO", "PQIP", "PSO") and s["team"] and not s["code"].startswith(caseloads.MORE_CODE_PREFIX):
             by_pdu[s["team"].rsplit("-", 1)[0]].append(s["code"])
     poms = [s["code"] for s in org["staff"] if s["grade"] == "POM"]
     _LOOKUPS.clear()
@@ -585,6 +598,16 @@ def _appointments(contacts: list[dict[str, Any]], today: date, practitioner: str
     return out
 
 
+def _bookable_diary(p: dict[str, Any], today: date) -> None:
+    """The demo practitioner's generic "APPOINTMENT" contacts become office visits, so the diary a new user signs in
+    to is as full as a real caseload's (a generic imported appointment is not bookable; `_appointments`). Draws no
+    random numbers, so nothing else about the person changes."""
+    for c in p["contacts"]:
+        if c["type"] == "APPOINTMENT":
+            c["type"] = "OFFICE_VISIT"
+    p["appointments"] = _appointments(p["contacts"], today, p["practitioner"])
+
+
 # assurance (issue 17): enforcement decisions after failures to attend, so the delivery dashboards show a realistic
 # share made within 2 working days (seeds/002 found enforcement taken in 27 of 70 cases where it was needed). Their own
 # generator, seeded per person, so the rest of the demo person is unchanged.
@@ -662,11 +685,18 @@ def people(
     count: int, today: date, org: dict[str, Any], chunk: int = 1000, seed: int = 2026
 ) -> Iterator[list[dict[str, Any]]]:
     """Bundles' people lists in chunks, for bulk import at any scale."""
+    allocator = caseloads.Allocator(org, today)  # issue 15 (helper "demo4"): caseloads within capacity, mostly
+    issue16 = premises_victims.PremisesAndVictims(org, today)
     for start in range(0, count, chunk):
         batch = [person(i, today, org, seed) for i in range(start, min(count, start + chunk))]
-        for p in batch:
+        for i, p in enumerate(batch, start):
+            allocator.allocate(p, i)
+            if p["practitioner"] == caseloads.DEMO_PRACTITIONER:
+                _bookable_diary(p, today)
             _restrictions(p)
             assurance_history(p, today, org, seed)  # issue 17 (helper "demo17")
+            flag_review_history(p, today, org, seed)  # issue 17 (helper "assure2"): flags reviewed on time %
+            issue16.add(p)  # issue 16 §5, §7 (helper "demo4"): approved premises referrals, victim representations
         yield batch
 
 
@@ -751,6 +781,7 @@ def assurance_history(p: dict[str, Any], today: date, org: dict[str, Any], seed:
     p.setdefault("checks", []).extend(checks)
     p.setdefault("recalls", []).extend(recalls)
     p["records"].extend(records + charges)
+    p["assessments"].extend(_assessment_history(p, today, chance, seed))
 
 
 _STAFF: dict[int, tuple[dict[str, Any], dict[str, tuple[str | None, str | None]]]] = {}
@@ -890,3 +921,213 @@ def _recalls(
         executed_at=_z(executed) if executed < datetime.combine(today, time(0), tzinfo=UTC) else None,
     )
     return [recall], charges
+
+
+# Risk assessments completed after the moments that call for one (actions/rules/reviews.py): a community sentence
+# starting (15 working days), a release (5), a recall or a significant record without indicators (5), and new
+# information with indicator findings (5 working days from the first record after the latest assessment). On time
+# with the PDU's chance, the rest late (1 to 30 days) or never completed, like the checks.
+REVIEW_HISTORY_DAYS = 200  # the default dashboard period (six months) and a little more
+ASSESSMENT_NEVER_DONE = 0.3  # of the assessments not completed on time, the share never completed (the rest late)
+RELEASE_ASSESSED_FROM_DAYS = 10  # an on-time assessment for a release is completed up to this long before it
+
+
+def _occasions(p: dict[str, Any], today: date) -> list[tuple[str, datetime, datetime, datetime]]:
+    """(kind, since, opens, due) of each moment in the history window that calls for a completed assessment: kind
+    "signal" for a record with indicator findings (scanned as the import scans it), "event" for the others."""
+    horizon = start_of_day(today - timedelta(days=REVIEW_HISTORY_DAYS))
+    policy = DEFAULT_POLICY
+    out: list[tuple[str, datetime, datetime, datetime]] = []
+    event = p["events"][0]
+    release = event["dates"]["release"] and date.fromisoformat(event["dates"]["release"])
+    if event["sentence"]["type"] in ("DETERMINATE_CUSTODY", "EXTENDED", "INDETERMINATE"):
+        if release:
+            opens = start_of_day(release)
+            since = opens - timedelta(days=policy.risk_review_release_lookback_days)
+            due = working_days_after(opens, policy.risk_review_release_working_days)
+            out.append(("event", since, opens, due))
+    else:
+        opens = start_of_day(date.fromisoformat(event["sentence"]["date"]))
+        out.append(("event", opens, opens, working_days_after(opens, policy.risk_review_sentence_working_days)))
+    for recall in p.get("recalls", []):
+        if recall["decision"] == "RECALL":
+            decided = datetime.fromisoformat(recall["decided_at"])
+            out.append(("event", decided, decided, working_days_after(decided, policy.risk_review_event_working_days)))
+    for record in p["records"]:
+        received = datetime.fromisoformat(record["received_at"])
+        if received < horizon:
+            continue
+        indicators = frozenset(f.indicator for f in scan(record["text"]))
+        if indicators:
+            out.append(
+                ("signal", received, received, working_days_after(received, policy.risk_review_signal_working_days))
+            )
+        elif significance(record["kind"], indicators):
+            out.append(
+                ("event", received, received, working_days_after(received, policy.risk_review_event_working_days))
+            )
+    end = start_of_day(today)
+    return sorted((o for o in out if horizon <= o[2] and o[3] < end), key=lambda o: (o[2], o[0]))
+
+
+def _instant_between(rng: random.Random, low: datetime, high: datetime) -> datetime:
+    """A working-hours instant after `low` and before `high` (at least an hour apart)."""
+    days = max(0, (high.date() - low.date()).days)
+    at = _history_instant(low.date() + timedelta(days=rng.randint(0, days)), rng)
+    return min(max(at, low + timedelta(hours=1)), high - timedelta(minutes=1))
+
+
+def _assessment_history(p: dict[str, Any], today: date, chance: float, seed: int) -> list[dict[str, Any]]:
+    """Assessments completed after each occasion in the history window: on time with `chance`, otherwise late or
+    never. Each repeats the person's latest ratings (the case's RoSH level is unchanged), with its own id and date."""
+    rng = random.Random(f"{seed}:{p['crn']}:assessments")
+    index = int(p["crn"][1:])
+    base = p["assessments"][-1] if p["assessments"] else None
+    if base is None:
+        kinds = {r["type"] for r in p["registrations"]}
+        rosh = next(r["type"] for r in p["registrations"] if r["id"] == "REG-ROSH")
+        base = _assessment(rng, index, today, rosh, "ADVP" in kinds, "RCPR" in kinds)
+    placed = [datetime.fromisoformat(a["completed_at"]) for a in p["assessments"]]
+    end = start_of_day(today)
+    window_first: datetime | None = None
+    for kind, since, opens, due in _occasions(p, today):
+        if kind == "signal":
+            latest = max((a for a in placed if a <= since), default=None)
+            if window_first is not None and (latest is None or window_first > latest):
+                continue  # part of the review already open: answered with it
+            window_first = since
+        if any(since <= a <= due for a in placed):
+            continue  # an assessment completed for an earlier occasion answers this one in time
+        if rng.random() < chance:
+            low = opens - timedelta(days=RELEASE_ASSESSED_FROM_DAYS) if since < opens else since
+            placed.append(_instant_between(rng, low, due))
+        elif rng.random() >= ASSESSMENT_NEVER_DONE:
+            late = _instant_between(rng, due + timedelta(days=1), due + timedelta(days=30))
+            if late < end:
+                placed.append(late)
+    new = sorted(placed[len(p["assessments"]) :])
+    return [
+        base | {"id": f"OASYS-{index}-R{number}", "completed_at": _z(at.astimezone(UTC))}
+        for number, at in enumerate(new, 1)
+    ]
+
+
+# --- issue 15 (helper "work"): realistic reductions and training for the demo's staff -------------------------------
+
+DEMO_COURSES = ("DOMESTIC_ABUSE", "CHILD_SAFEGUARDING", "RISK_OF_SERIOUS_HARM", "MAPPA", "OASYS")
+# Team number → the extra reductions its practitioners carry: the first teams of each PDU are fully staffed; the
+# others carry sickness, court duty and trade union time, so they run over capacity (docs/workforce.md).
+HEAVY_TEAMS = {2: ("COURT_DUTY", 7.4), 3: ("LONG_TERM_SICKNESS", None)}
+
+
+def staff_facts(staff: list[dict[str, Any]], today: date) -> None:
+    """Add `reductions` and `training` to every member of staff (its own random stream, so the rest of the demo is
+    unchanged): PQiPs carry the PQiP reduction for their stage, newly qualified officers the NQO one; in a PDU's
+    second team one practitioner has court duty, in its third one is on long-term sickness; one in ten has group
+    work. Completions are one to four years old, some missing, so some training is due or overdue."""
+    rng = random.Random(15)
+    for s in staff:
+        reductions: list[dict[str, Any]] = []
+        grade, team = s["grade"], s.get("team")
+        if grade == "PQIP":
+            months = rng.choice([2, 8, 14])
+            code = {2: "PQIP_0_6", 8: "PQIP_6_12", 14: "PQIP_12_18"}[months]
+            start = today - timedelta(days=30 * (months % 6))
+            reductions.append({"reason": code, "hours": None, "start": start.isoformat(), "end": None})
+        if grade == "PO" and s.get("qualified_on"):
+            qualified = date.fromisoformat(s["qualified_on"])
+            if (today - qualified).days < 365:
+                reductions.append({"reason": "NQO", "hours": None, "start": qualified.isoformat(), "end": None})
+        if grade in ("PO", "PQIP", "PSO") and team:
+            number = int(team.rsplit("-", 1)[1])
+            heavy = HEAVY_TEAMS.get(number)
+            # the further practitioners of issue 15 (helper "demo4") are not among the heavy teams' absences
+            if heavy and not s["code"].startswith(caseloads.MORE_CODE_PREFIX) and rng.random() < 0.5:
+                reason, hours = heavy
+                start = today - timedelta(days=rng.randint(20, 120))
+                end = None if reason == "COURT_DUTY" else (today + timedelta(days=rng.randint(30, 90))).isoformat()
+                reductions.append({"reason": reason, "hours": hours, "start": start.isoformat(), "end": end})
+            elif rng.random() < 0.1:
+                began = (today - timedelta(days=rng.randint(10, 400))).isoformat()
+                reductions.append({"reason": "GROUPS", "hours": 3.5, "start": began, "end": None})
+        training: list[dict[str, Any]] = []
+        if grade in ("PO", "PQIP", "PSO", "SPO"):
+            for course in DEMO_COURSES:
+                if rng.random() < 0.85:
+                    done = today - timedelta(days=rng.randint(30, 4 * 365))
+                    training.append({"course": course, "completed_on": done.isoformat()})
+        s["reductions"] = reductions
+        s["training"] = training
+
+
+# --- issue 17 (helper "assure2"): a history of flag (registration) reviews ------------------------------------------
+# Each active flag whose first review date fell in the past FLAG_REPLAY_DAYS is reviewed on time (in the 6 days up to
+# the date), late (1 to 40 days after) or not yet, with the PDU's chance of being in time (as for the checks). The
+# review travels as the bundle's `last_reviewed`, which the import records in the flag's history known from that day;
+# `demo.seed.demo_flag_review_replay` then replays the sweep weekly over those past weeks, so each review date had an
+# action open before its review, as a service sweeping every day would have had.
+
+FLAG_REPLAY_DAYS = 190  # replayed weeks: the dashboard's default six months, and the lead time before them
+_REVIEW_MONTHS: dict[str, int] = {}
+
+
+def _review_months() -> dict[str, int]:
+    """registration-types.csv `review_months` (the reference the import and the rules use)."""
+    if not _REVIEW_MONTHS:
+        import csv
+        from pathlib import Path
+
+        import keepsafe.people
+
+        path = Path(keepsafe.people.__file__).parent / "reference" / "registration-types.csv"
+        with path.open(encoding="utf-8") as f:
+            _REVIEW_MONTHS.update({row["code"]: int(row["review_months"]) for row in csv.DictReader(f)})
+    return _REVIEW_MONTHS
+
+
+def flag_replay_instants(today: date) -> list[datetime]:
+    """The replayed sweeps: weekly at 06:00 UTC from FLAG_REPLAY_DAYS ago up to yesterday."""
+    first = today - timedelta(days=FLAG_REPLAY_DAYS)
+    return [datetime.combine(first + timedelta(days=d), time(6), tzinfo=UTC) for d in range(0, FLAG_REPLAY_DAYS, 7)]
+
+
+def flag_review_history(p: dict[str, Any], today: date, org: dict[str, Any], seed: int = 2026) -> None:
+    """Sets `last_reviewed` on the person's active flags: the latest review due before the replayed weeks (made on
+    time), then the one due in them (on time, late or not made, by the PDU's and team's chance)."""
+    if p["practitioner"] is None:
+        return  # nobody holds the case to review its flags
+    from keepsafe.people.rules.registration_review import next_review_date
+
+    rng = random.Random(f"{seed}:{p['crn']}:flag-reviews")
+    team = _staff_lookup(org)[p["practitioner"]][0]
+    chance = _on_time_chance(p["pdu"], team)
+    lead = DEFAULT_POLICY.registration_review_lead_days
+    earliest = today - timedelta(days=FLAG_REPLAY_DAYS - lead)
+    for reg in p["registrations"]:
+        months = _review_months().get(reg["type"], 0)
+        if reg["end"] is not None or months == 0:
+            continue
+        start = date.fromisoformat(reg["start"])
+        first = next_review_date(review_months=months, start=start, last_reviewed=None, end=None)
+        # Reviews due before the replayed weeks were made on time (issue 15 try-out: a region whose flags were last
+        # reviewed years ago read every practitioner "far from target"); the one due in the replayed weeks is drawn.
+        done_before = None
+        while first is not None and first < earliest:
+            done_before = first
+            first = next_review_date(review_months=months, start=start, last_reviewed=first, end=None)
+        if done_before is not None:
+            reg["last_reviewed"] = done_before.isoformat()
+        if first is None or not earliest <= first < today:
+            continue
+        draw = rng.random()
+        if draw < chance:
+            reviewed = first - timedelta(days=rng.randint(0, 6))  # on time, after the week's sweep opened it
+        elif rng.random() < 0.3:
+            continue  # not reviewed: overdue
+        else:
+            reviewed = first + timedelta(days=rng.randint(1, 40))  # late
+        if start <= reviewed < today:
+            reg["last_reviewed"] = reviewed.isoformat()
+
+
+# --- end issue 17 (helper "assure2") ----------------------------------------------------------------------------------

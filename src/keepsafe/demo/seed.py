@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from keepsafe.actions.services.reconcile import reconcile_many  # helper "assure2": replayed sweeps
 from keepsafe.assurance.models import AuditSample
 from keepsafe.assurance.rules.inspection import KEYS
 from keepsafe.assurance.rules.scope import Scope
@@ -20,7 +21,7 @@ from keepsafe.bundles.validate import validate
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import ValidationError
 from keepsafe.demo import generator
-from keepsafe.people.models import CaseAccess, Person
+from keepsafe.people.models import CaseAccess, Person, Registration  # Registration: helper "assure2"
 from keepsafe.records.rules.indicators import INDICATORS
 from keepsafe.risk.models import Assessment
 from keepsafe.risk.selectors import current_level
@@ -59,12 +60,14 @@ def seed(
     demo_partners(actor=actor, today=today)
     demo_audits()  # assurance (issue 17)
     demo_overrides()  # assurance (issue 17, helper "demo17")
+    if summary.changed_anything:  # issue 17 (helper "assure2"): flag review history; a re-run changes nothing
+        demo_flag_review_replay(today)
     details = {"people": people, "national": national, "summary": summary.as_dict()}
     audit_record(actor=actor, action="DEMO_SEED", details=details)
     return summary
 
 
-DEMO_AGREEMENTS = (
+DEMO_AGREEMENTS: tuple[tuple[str, str, str, str, list[str], list[str]], ...] = (
     (
         "DEMOPOLICE",  # partner codes are letters and digits (their namespace: docs/api.md)
         "Greater Manchester Police (demo)",
@@ -81,11 +84,20 @@ DEMO_AGREEMENTS = (
         ["SAFEGUARDING_RESPONSE"],
         ["SAFEGUARDING"],
     ),
+    (  # issue 16 §5: the approved premises referrals go to it (the AP referral form offers partners of kind OTHER)
+        "DEMOAP",
+        "North West approved premises (demo)",
+        "OTHER",
+        "ISA-DEMO-AP",
+        [],
+        [],
+    ),
 )
 
 
 def demo_partners(*, actor: Actor, today: date) -> list[str]:
-    """A police force and a children's services department with agreements covering every demo PDU."""
+    """A police force, a children's services department and the approved premises, with agreements covering every
+    demo PDU."""
     made = []
     pdus = list(Pdu.objects.values_list("code", flat=True))
     for code, name, kind, reference, sends, answers in DEMO_AGREEMENTS:
@@ -256,3 +268,24 @@ def demo_overrides() -> int:
             )
             disagreed += 1
     return done
+
+
+# --- issue 17 (helper "assure2"): replayed sweeps over the flags' review history ------------------------------------
+
+
+def demo_flag_review_replay(today: date, chunk: int = 200) -> int:
+    """Reconciles, at each replayed instant (weekly over the past FLAG_REPLAY_DAYS), the cases with a flag reviewed in
+    that time, through the sweep's own reconcile: each case's facts read as known then (the flag's history), so a
+    review date gets its REGISTRATION_REVIEW action from the sweep before its review, and the review closes it on time
+    or late (`keepsafe sweep` afterwards). Returns the number of replayed instants."""
+    since = today - timedelta(days=generator.FLAG_REPLAY_DAYS)
+    ids = Registration.objects.filter(last_reviewed__gte=since, end__isnull=True).values_list("person_id", flat=True)
+    people = list(Person.objects.filter(pk__in=ids).order_by("pk"))
+    instants = generator.flag_replay_instants(today)
+    for at in instants:
+        for n in range(0, len(people), chunk):
+            reconcile_many(people[n : n + chunk], at)
+    return len(instants)
+
+
+# --- end issue 17 (helper "assure2") ----------------------------------------------------------------------------------

@@ -361,3 +361,75 @@ class AppointmentChange(models.Model):
 
 
 # --- end issue 14 ----------------------------------------------------------------------------------------------------
+
+
+# --- issue 16 §2, §6 (helper "transfer"): case transfers between PDUs, remand periods (docs/sharing.md) -------------
+class Transfer(models.Model):
+    """A request to move a case to another PDU (any region) and its decision by the receiving head of PDU.
+
+    Until it is accepted the sending practitioner stays responsible: the Person is unchanged. Acceptance moves the
+    case through the versioned allocation (PersonVersion), so `--as-of` shows who held it when (cases/transfers.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING"
+        ACCEPTED = "ACCEPTED"
+        REJECTED = "REJECTED"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="transfers")
+    external_id = models.CharField(max_length=64)
+    from_pdu = models.ForeignKey(Pdu, on_delete=models.PROTECT, related_name="transfers_out")
+    to_pdu = models.ForeignKey(Pdu, on_delete=models.PROTECT, related_name="transfers_in")
+    from_practitioner = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    requested_at = models.DateTimeField()
+    requested_by = models.CharField(max_length=150)  # staff code (or username of an account without one)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True, default="")
+    decision_reason = models.TextField(blank=True, default="")  # why it was rejected (or a note on acceptance)
+    to_practitioner = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    summary_document = models.UUIDField(null=True, blank=True)  # cases.CaseDocument.public_id of the summary
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "external_id"], name="transfer_unique_id"),
+            models.UniqueConstraint(fields=["person"], condition=Q(status="PENDING"), name="transfer_one_pending"),
+            models.CheckConstraint(condition=~Q(from_pdu=models.F("to_pdu")), name="transfer_other_pdu"),
+            models.CheckConstraint(
+                condition=Q(status="PENDING", decided_at__isnull=True)
+                | (~Q(status="PENDING") & Q(decided_at__isnull=False)),
+                name="transfer_decided_when_not_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ACCEPTED") | Q(to_practitioner__isnull=False), name="transfer_accepted_names_com"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="REJECTED") | ~Q(decision_reason=""), name="transfer_rejected_needs_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["to_pdu", "status"], name="transfer_to_pdu_status")]
+        ordering = ["-requested_at", "-id"]
+
+
+class RemandPeriod(models.Model):
+    """A period on remand (unsentenced) for a matter, at a court's order, in a prison; `end` null while it lasts.
+    Known from `known_from` (the start, or when recorded if later): what the action rules read at an instant."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="remand_periods")
+    external_id = models.CharField(max_length=64)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    court = models.CharField(max_length=200)
+    prison = models.CharField(max_length=200, blank=True, default="")
+    matter = models.CharField(max_length=300)  # the charge(s) the person is remanded on
+    known_from = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "external_id"], name="remand_unique_id"),
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="remand_order"),
+        ]
+        ordering = ["-start", "external_id"]
+
+
+# --- end issue 16 (helper "transfer") ------------------------------------------------------------------------------

@@ -161,13 +161,16 @@ def case_work_check(*, actor: Actor, person: Person, work: Work = Work.CASE, cov
     return decision
 
 
-def case_write_check(*, actor: Actor, person: Person, work: Work = Work.CASE) -> dict[str, str]:
+def case_write_check(
+    *, actor: Actor, person: Person, work: Work = Work.CASE, cover: Iterable[int] = ()
+) -> dict[str, str]:
     """The check every service writing case data makes; returns the audit details naming whom the actor acts for.
     A partner's system is authorised by its information sharing agreement in `sharing` (only through the API), so it
-    passes here; anyone else goes through people/rules/case_work.py."""
+    passes here; anyone else goes through people/rules/case_work.py. `cover`: staff the caller names as cover (the
+    allocating SPO of the case's PDU, issue 15: oversight.allocation)."""
     if actor.role is Role.PARTNER and actor.channel is Channel.API:
         return {}
-    return acting_for(case_work_check(actor=actor, person=person, work=work))
+    return acting_for(case_work_check(actor=actor, person=person, work=work, cover=cover))
 
 
 def acting_for(decision: WorkDecision) -> dict[str, str]:

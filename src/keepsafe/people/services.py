@@ -29,7 +29,7 @@ from keepsafe.people.models import (
     Requirement,
     RequirementVersion,
 )
-from keepsafe.people.rules.case_work import Work
+from keepsafe.people.rules.case_work import MANAGER_ROLES, Work
 from keepsafe.people.rules.registration_review import ReviewDecision, next_review_date
 from keepsafe.people.rules.vocabulary import MAPPA_CATEGORIES, MAPPA_LEVELS, ContactOutcome, ContactType
 from keepsafe.people.selectors import case_write_check
@@ -385,15 +385,20 @@ def contact_add(
     staff_id: int | None = None,
     outcome: str | None = None,
     notes: str = "",
+    cover: Iterable[int] = (),
 ) -> Contact:
     """Store a contact. Call `records.services.contact_add` instead: it also scans the notes for serious-harm
-    indicators, which this layer cannot (scanning sits above it)."""
-    case_write_check(actor=actor, person=person, work=Work.CASE)
+    indicators, which this layer cannot (scanning sits above it). `cover`: staff the caller names as cover (the
+    allocating SPO, oversight.allocation)."""
+    case_write_check(actor=actor, person=person, work=Work.CASE, cover=cover)
     problems = []
     if type not in ContactType.__members__:
         problems.append(("type", f"unknown contact type {type!r}"))
     if outcome is not None and outcome not in ContactOutcome.__members__:
         problems.append(("outcome", f"unknown contact outcome {outcome!r}"))
+    # issue 15 ("overs"): an SPO oversight note closes management oversight touch points, so only a manager writes it.
+    if type == ContactType.SPO_OVERSIGHT and not actor.is_system and actor.role not in MANAGER_ROLES:
+        problems.append(("type", "an SPO oversight note is recorded by a manager (SPO, head of PDU or ACO)"))
     if at.tzinfo is None:
         problems.append(("at", "the time needs a time zone"))
     if Contact.objects.filter(person=person, external_id=external_id).exists():
@@ -405,3 +410,70 @@ def contact_add(
     )
     audit_record(actor=actor, action="CONTACT_ADD", crn=person.crn, details={"contact": external_id})
     return contact
+
+
+# --- issue 16 §1 (helper "court"): a sentence passed at court becomes the case's event ------------------------------
+@transaction.atomic
+def event_create(
+    *,
+    actor: Actor,
+    person: Person,
+    external_id: str,
+    offence: str,
+    offence_category: str,
+    sentence_type: str,
+    sentence_date: date,
+    length_months: int | None,
+    requirements: list[tuple[str, str]],
+    why: str,
+) -> Event:
+    """Record a new conviction and its sentence (with its requirements: (type, detail) pairs), known from now; one
+    transaction with its versions and its audit event. `why` names what recorded it (e.g. "court outcome")."""
+    from keepsafe.people.rules.vocabulary import OffenceCategory, RequirementType, SentenceType
+
+    cover = case_write_check(actor=actor, person=person)
+    problems: list[tuple[str, str]] = []
+    if not external_id.strip():
+        problems.append(("event", "give the event an id"))
+    elif Event.objects.filter(person=person, external_id=external_id).exists():
+        problems.append(("event", f"{person.crn} already has an event {external_id!r}"))
+    if not offence.strip():
+        problems.append(("offence", "say what the offence was"))
+    if offence_category not in {c.value for c in OffenceCategory}:
+        problems.append(("offence_category", f"unknown offence category {offence_category!r}"))
+    if sentence_type not in SentenceType.__members__:
+        problems.append(("sentence_type", f"unknown sentence type {sentence_type!r}; one of {', '.join(SentenceType)}"))
+    if length_months is not None and length_months <= 0:
+        problems.append(("length_months", "a sentence length is a whole number of months above 0"))
+    for index, (kind, _detail) in enumerate(requirements):
+        if kind not in RequirementType.__members__:
+            problems.append((f"requirements[{index}]", f"unknown requirement {kind!r}"))
+    if problems:
+        raise ValidationError(problems)
+    now = clock.now()
+    event = Event.objects.create(
+        person=person,
+        external_id=external_id.strip(),
+        offence=offence.strip(),
+        offence_category=offence_category,
+        sentence_type=sentence_type,
+        sentence_date=sentence_date,
+        length_months=length_months,
+    )
+    event_version(event, known_from=now, recorded_at=now, by=actor.code).save()
+    made = [
+        Requirement.objects.create(event=event, external_id=str(index), type=kind, detail=detail.strip())
+        for index, (kind, detail) in enumerate(requirements, start=1)
+    ]
+    requirements_versions_write(made, by=actor.code)
+    audit_record(
+        actor=actor,
+        action="EVENT_CREATE",
+        crn=person.crn,
+        details={"event": event.external_id, "sentence_type": sentence_type, "why": why, **cover},
+    )
+    announce_case_changed([person.pk], "event")
+    return event
+
+
+# --- end issue 16 §1 ------------------------------------------------------------------------------------------------

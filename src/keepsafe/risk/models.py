@@ -83,6 +83,26 @@ class CaseRisk(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
 
+class TierChange(models.Model):
+    """Issue 15 §1 (helper "tierhist"): every change of the case's stored tier (v2 or v3), appended by
+    services.risk_recalculate_many in the same write that stores the new tier. Append-only: only that service (and the
+    backfill of migration 0006) writes it; workload reads the tier in force at an instant from it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tier_changes")
+    at = models.DateTimeField()
+    previous_v2 = models.CharField(max_length=4, blank=True, default="")  # "": none stored before (or not known)
+    new_v2 = models.CharField(max_length=4, blank=True, default="")
+    previous_v3 = models.CharField(max_length=16, blank=True, default="")
+    new_v3 = models.CharField(max_length=16, blank=True, default="")
+    # Written by the migration that started the history: `at` is the tier row's last save (CaseRisk.updated_at),
+    # `previous_*` are not known (docs/workforce.md, "Tier changes").
+    backfilled = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "at"], name="tierchange_person_at")]
+
+
 class RiskLevelChange(models.Model):
     """Every change of the case's RoSH level, with who and why. Append-only in practice: only services write it."""
 

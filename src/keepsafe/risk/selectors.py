@@ -14,7 +14,7 @@ from keepsafe.people.rules.registration_review import is_active
 from keepsafe.people.rules.vocabulary import CUSTODIAL_SENTENCES, OffenceCategory, RequirementType, SentenceType
 from keepsafe.records.models import IndicatorFinding, Record
 from keepsafe.records.selectors import indicator_picture
-from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange
+from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange, TierChange
 from keepsafe.risk.rules.carry_forward import (
     PredictorScore,
     ScoredAssessment,
@@ -27,6 +27,7 @@ from keepsafe.risk.rules.prompts import Evidence, thresholding_prompts
 from keepsafe.risk.rules.review_signal import LatestAssessment, NewInformation, risk_review_signal
 from keepsafe.risk.rules.rosh import LEVEL_FOR_REGISTRATION, Level, RatingsError, RoshRatings
 from keepsafe.risk.rules.tier import CurrentEvent, MappaRecord, Reason, mandate_for_change, mappa_for_tiers
+from keepsafe.risk.rules.tier.history import TierStep, tier_in_force
 from keepsafe.risk.rules.tier.v2 import TierV2Input, tier_v2, women_factors
 from keepsafe.risk.rules.tier.v3 import TierV3Input, tier_v3
 
@@ -391,6 +392,7 @@ def risk_summary(person: Person, as_of: datetime | None = None) -> dict[str, Any
         "prompts": [p for p in (draft.prompts if draft else []) if not p.get("response")],
         "gap": rosh_gap(person, assessment, ratings),
         "history": _history_json(RiskLevelChange.objects.filter(person=person)),
+        "tier_history": tier_history_json(person),  # issue 15 §1 (helper "tierhist")
         "as_of": iso_date(clock.today()),
     }
 
@@ -499,5 +501,42 @@ def _risk_summary_as_of(person: Person, as_of: datetime) -> dict[str, Any]:
         "prompts": [],
         "gap": None,  # weighed against the evidence known now only
         "history": _history_json(changes),
+        "tier_history": tier_history_json(person, as_of),  # issue 15 §1 (helper "tierhist")
         "as_of": iso_instant(as_of),
     }
+
+
+# --- issue 15 §1 (helper "tierhist"): the tier history, and the tier in force at an instant -------------------------
+
+TIER_HISTORY_SHOWN = 20
+
+
+def tier_history_json(person: Person, as_of: datetime | None = None) -> list[dict[str, Any]]:
+    """`risk.tier_history` of the case JSON (docs/case-json.md): the latest 20 changes of the stored tier recorded by
+    `as_of` (all when None), newest first."""
+    changes = TierChange.objects.filter(person=person)
+    if as_of is not None:
+        changes = changes.filter(at__lte=as_of)
+    return [
+        {
+            "at": iso_instant(c.at),
+            "previous_v2": c.previous_v2 or None,
+            "new_v2": c.new_v2 or None,
+            "previous_v3": c.previous_v3 or None,
+            "new_v3": c.new_v3 or None,
+            "backfilled": c.backfilled,
+        }
+        for c in changes.order_by("-at", "-id")[:TIER_HISTORY_SHOWN]
+    ]
+
+
+def tiers_v2_as_of(person_ids: list[int], as_of: datetime) -> dict[int, str | None]:
+    """Each case's tier v2 in force at `as_of` (rules/tier/history.py: the last recorded change by then, never a later
+    one), in two queries whatever the number of cases. A case with no recorded change reads its stored tier."""
+    steps: dict[int, list[TierStep]] = {pid: [] for pid in person_ids}
+    for pid, at, pk, previous, new in TierChange.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "at", "id", "previous_v2", "new_v2"
+    ):
+        steps[pid].append(TierStep(at, pk, previous, new))
+    stored = dict(CaseRisk.objects.filter(person_id__in=person_ids).values_list("person_id", "tier_v2"))
+    return {pid: tier_in_force(mine, as_of, without_history=stored.get(pid) or None) for pid, mine in steps.items()}

@@ -19,7 +19,7 @@ from keepsafe.people.rules.case_work import Work
 from keepsafe.people.selectors import acting_for, case_work_check
 from keepsafe.people.services import registration_add, registration_remove
 from keepsafe.records.rules.indicators import INDICATORS
-from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange, RiskManagementPlan
+from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange, RiskManagementPlan, TierChange
 from keepsafe.risk.rules.countersign import Change, on_completion
 from keepsafe.risk.rules.plan import SECTIONS, plan_problems
 from keepsafe.risk.rules.prompts import Prompt, thresholding_prompts
@@ -501,6 +501,8 @@ def risk_recalculate_many(*, people: list[Person]) -> int:
     existing = {i.person.pk: i.risk for i in loaded if i.risk is not None}
     new: list[CaseRisk] = []
     changed: list[CaseRisk] = []
+    history: list[TierChange] = []
+    now = clock.now()
     fields = ("tier_v2", "tier_v3", "tier_provisional", "tier_explanation")
     for inputs in loaded:
         result = tiers_from(inputs)
@@ -509,10 +511,24 @@ def risk_recalculate_many(*, people: list[Person]) -> int:
         # Issue 20 §4: only rows whose tier changed are written (an import usually leaves most tiers as they were).
         if risk.pk and tuple(getattr(risk, f) for f in fields) == values:
             continue
+        # Issue 15 §1 (helper "tierhist"): a change of the tier itself (not only its explanation) joins the history.
+        if (risk.tier_v2, risk.tier_v3) != (values[0], values[1]):
+            history.append(
+                TierChange(
+                    person=inputs.person,
+                    at=now,
+                    previous_v2=risk.tier_v2,
+                    new_v2=values[0],
+                    previous_v3=risk.tier_v3,
+                    new_v3=values[1],
+                )
+            )
         risk.tier_v2, risk.tier_v3, risk.tier_provisional, risk.tier_explanation = values
         (changed if risk.pk else new).append(risk)
-    CaseRisk.objects.bulk_create(new, batch_size=1000)
-    CaseRisk.objects.bulk_update(changed, list(fields), batch_size=500)
+    with transaction.atomic():
+        CaseRisk.objects.bulk_create(new, batch_size=1000)
+        CaseRisk.objects.bulk_update(changed, list(fields), batch_size=500)
+        TierChange.objects.bulk_create(history, batch_size=1000)
     return len(loaded)
 
 

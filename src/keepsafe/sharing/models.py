@@ -1,6 +1,7 @@
 """Partner organisations, their information sharing agreements and API keys, and checks requested of them."""
 
 import uuid
+from typing import Any
 
 from django.db import models
 
@@ -111,3 +112,74 @@ class CheckRequest(models.Model):
     def answered_at(self):
         """When the answer reached probation."""
         return self.response_record.received_at if self.response_record is not None else None
+
+
+# --- issue 16 §3 (helper "share"): the disclosure log --------------------------------------------------------------
+
+
+class DisclosureChangeError(Exception):
+    """A disclosure, once logged, is never changed or deleted: it is what was sent."""
+
+
+class Disclosure(models.Model):
+    """One disclosure of case information outside probation: what (the document as sent), to whom, under which
+    agreement, why, by whom and when (sharing/rules/disclosures.py). Immutable once stored."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disclosures")
+    external_id = models.CharField(max_length=100)  # the bundle id ("DISC-<uuid>" when made in Keepsafe)
+    kind = models.CharField(max_length=20)  # DisclosureKind
+    service = models.CharField(max_length=30, blank=True, default="")  # ReferralService, for referrals
+    partner_code = models.CharField(max_length=20)  # who received it (a partner organisation's code)
+    recipient = models.CharField(max_length=200)  # the recipient's name as it was then
+    agreement_reference = models.CharField(max_length=40)  # the information sharing agreement it was made under
+    reason = models.TextField()
+    title = models.CharField(max_length=300)
+    document = models.JSONField()  # the composition sent (cases/documents.Composition.as_json)
+    sha256 = models.CharField(max_length=64)  # of the canonical JSON of `document`
+    made_at = models.DateTimeField()
+    made_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["person", "external_id"], name="disclosure_unique_id")]
+        indexes = [models.Index(fields=["person", "made_at"], name="disclosure_person_made")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise DisclosureChangeError(f"disclosure {self.external_id} is logged and cannot change")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise DisclosureChangeError(f"disclosure {self.external_id} is logged and cannot be deleted")
+
+
+# --- issue 16 §4 (helper "share"): MAPPA and IOM meetings -----------------------------------------------------------
+
+
+class Meeting(models.Model):
+    """A MAPPA or IOM meeting about a case: who chaired, who came, who was invited and what they answered, the minutes
+    (an immutable record, scanned like any other) and the actions agreed (MEETING_ACTION safety actions whose key
+    names this meeting). sharing/rules/meetings.py holds the POM rule. Recorded once; never changed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="meetings")
+    external_id = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20)  # MeetingKind
+    held_on = models.DateField()
+    chair = models.CharField(max_length=200)
+    attendees = models.JSONField(default=list)  # ["name (organisation)", ...]
+    invitations = models.JSONField(default=list)  # [{"name", "role", "response", "staff"}]
+    agreed_actions = models.JSONField(default=list)  # [{"text", "owner", "due"}] as agreed at the meeting
+    minutes = models.OneToOneField(Record, on_delete=models.PROTECT, related_name="meeting")
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["person", "external_id"], name="meeting_unique_id")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise DisclosureChangeError(f"meeting {self.external_id} is recorded and cannot change")
+        super().save(*args, **kwargs)

@@ -10,7 +10,9 @@ from keepsafe.core import clock
 from keepsafe.people.models import Person
 from keepsafe.sharing.models import ApiKey, CheckRequest
 from keepsafe.sharing.rules.agreements import CheckKind, agreement_problem, key_hash, rate_step, split_key
+from keepsafe.sharing.rules.meetings import OwnerStanding
 from keepsafe.sharing.services import ApiClient, agreements_answering, terms_of
+from keepsafe.workforce.models import Staff
 
 
 class KeyRejectedError(Exception):
@@ -67,4 +69,18 @@ def checks_for_case(person: Person) -> QuerySet[CheckRequest]:
         CheckRequest.objects.filter(person=person)
         .select_related("partner", "response_record")
         .order_by("-requested_at")
+    )
+
+
+# --- issue 16 §4 review (helper "share2"): who may own an agreed action ----------------------------------------------
+
+
+def owner_standing(person: Person, staff: Staff) -> OwnerStanding:
+    """A proposed owner of an agreed action as the owner rule sees them (sharing/rules/meetings.owner_problem)."""
+    return OwnerStanding(
+        code=staff.code,
+        name=staff.name,
+        pdu=staff.team.pdu.code if staff.team is not None else None,
+        is_case_pom=staff.pk == person.prison_offender_manager_id,
+        may_see=Person.objects.visible_to(is_system=False, staff_id=staff.pk).filter(pk=person.pk).exists(),
     )

@@ -148,6 +148,14 @@ PERSON["enforcement_decisions"] = []
 PERSON["release_plan"] = []
 # Issue 14: appointments booked in another system (docs/bundle-format.md); the appointments tests build their own.
 PERSON["appointments"] = []
+# Issue 16 §2, §6 (helper "transfer"): transfers between PDUs and remand periods; their tests build their own.
+PERSON["transfers"] = []
+PERSON["remand_periods"] = []
+# Issue 16 §3-4 (helper "share"): disclosures and MAPPA/IOM meetings (the sharing tests build their own).
+PERSON["disclosures"] = []
+PERSON["meetings"] = []
+# Issue 16 §1 (helper "court"): court stages before sentence (docs/bundle-format.md "court_stage").
+PERSON["court_stage"] = []
 # Issue 4 §7: an assessment completed elsewhere, carried in the bundle.
 PERSON["assessments"] = [
     {

@@ -1,8 +1,9 @@
 """The whole test suite, as `./dev test` and CI run it.
 
 1. ruff, mypy and import-linter (rules stay pure, layers stay in order); the indicator corpus figures;
-2. pytest on SQLite, including the browser tests (Debian's chromium through Playwright);
-3. pytest again on a PostgreSQL 15 server the tests start themselves (database tests only);
+2. pytest on SQLite, including the browser tests (Debian's chromium through Playwright), and at the same time
+3. pytest again on a PostgreSQL 15 server the tests start themselves (database tests only) — side by side, one per
+   core, since the suite outgrew running them one after the other within CI's time (KEEPSAFE_SUITE_SERIAL=1 does);
 4. a production settings deploy check.
 Extra arguments go to both pytest runs (e.g. `./dev test -k bundle`).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +29,38 @@ def step(name: str, args: list[str], env: dict[str, str] | None = None) -> float
         print(f"\n=== FAILED: {name} (exit {done.returncode})", flush=True)
         sys.exit(done.returncode)
     return time.monotonic() - started
+
+
+def side_by_side(
+    first: tuple[str, list[str], dict[str, str]], second: tuple[str, list[str], dict[str, str]]
+) -> dict[str, float]:
+    """Two pytest runs at once, one per core (the machines have two): the first prints as it goes, the second into a
+    file printed when both are done. The SQLite and PostgreSQL runs share no files (SQLite's test database is in
+    var/, PostgreSQL's server in its own temporary directory). KEEPSAFE_SUITE_SERIAL=1 runs them one after the other."""
+    name2, args2, env2 = second
+    with tempfile.TemporaryFile("w+") as log:
+        print(f"\n=== {name2} (alongside, printed when done): {' '.join(args2)}", flush=True)
+        started2 = time.monotonic()
+        background = subprocess.Popen(  # noqa: S603
+            args2, cwd=REPO, env={**os.environ, **env2}, stdout=log, stderr=subprocess.STDOUT
+        )
+        name1, args1, env1 = first
+        print(f"\n=== {name1}: {' '.join(args1)}", flush=True)
+        started1 = time.monotonic()
+        code1 = subprocess.run(args1, cwd=REPO, env={**os.environ, **env1}, check=False).returncode  # noqa: S603
+        took1 = time.monotonic() - started1
+        code2 = background.wait()
+        took2 = time.monotonic() - started2
+        log.seek(0)
+        print(f"\n=== {name2}: output", flush=True)
+        sys.stdout.write(log.read())
+        sys.stdout.flush()
+    for name, code in ((name1, code1), (name2, code2)):
+        if code != 0:
+            print(f"\n=== FAILED: {name} (exit {code})", flush=True)
+    if code1 or code2:
+        sys.exit(code1 or code2)
+    return {f"{name1}": took1, f"{name2}": took2}
 
 
 def main() -> None:
@@ -61,14 +95,17 @@ def main() -> None:
             [str(BIN / "keepsafe"), "scan-corpus", "tests/data/indicator-corpus-holdout.jsonl", "--report-only"],
             corpus_env,
         )
-    timings["pytest (SQLite + browser)"] = step(
-        "pytest on SQLite", [str(BIN / "pytest"), *extra], {"KEEPSAFE_TEST_DB": "sqlite"}
-    )
-    timings["pytest (PostgreSQL 15)"] = step(
-        "pytest on PostgreSQL",
-        [str(BIN / "pytest"), "-m", "not browser", *extra],
-        {"KEEPSAFE_TEST_DB": "postgres", "DATABASE_URL": ""},
-    )
+    sqlite_args = [str(BIN / "pytest"), *extra]
+    sqlite_env = {"KEEPSAFE_TEST_DB": "sqlite"}
+    postgres_args = [str(BIN / "pytest"), "-m", "not browser", *extra]
+    postgres_env = {"KEEPSAFE_TEST_DB": "postgres", "DATABASE_URL": ""}
+    if os.environ.get("KEEPSAFE_SUITE_SERIAL"):
+        timings["pytest (SQLite + browser)"] = step("pytest on SQLite", sqlite_args, sqlite_env)
+        timings["pytest (PostgreSQL 15)"] = step("pytest on PostgreSQL", postgres_args, postgres_env)
+    else:
+        timings |= side_by_side(
+            ("pytest on SQLite", sqlite_args, sqlite_env), ("pytest on PostgreSQL", postgres_args, postgres_env)
+        )
     if not extra:
         timings["deploy check"] = step(
             "production deploy check",

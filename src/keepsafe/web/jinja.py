@@ -30,6 +30,13 @@ def _datetime(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%-d %B %Y at %H:%M")
 
 
+def _due(value: datetime | None) -> str:
+    """A due instant: "by the end of 25 December 2023" for a London midnight, else "25 December 2023 at 14:00"."""
+    from keepsafe.actions.rules.calendar import due_words
+
+    return "" if value is None else due_words(value, _datetime(value))
+
+
 def _highlight(text: str, marks: tuple[tuple[int, int, str], ...] = ()) -> Markup:
     """Text with each indicator finding marked; everything escaped. Overlapping marks keep the earliest."""
     out: list[str] = []
@@ -87,5 +94,15 @@ def environment(**options: Any) -> jinja2.Environment:
     from keepsafe.web.navigation import nav_items
 
     env.globals.update({"static": static, "url": _url, "nav_items": nav_items})
-    env.filters.update({"govdate": _date, "govdatetime": _datetime, "label": _label, "highlight": _highlight})
+    from keepsafe.workforce.selectors import staff_name
+
+    env.filters.update(
+        {"govdate": _date, "govdatetime": _datetime, "govdue": _due, "label": _label, "highlight": _highlight}
+    )
+    from keepsafe.actions.rules.types import type_name
+    from keepsafe.risk.rules.tier.v3 import tier_words
+
+    env.filters["tier"] = tier_words  # MISSING and NOT_SUPERVISED in words (issue 20 try-out)
+    env.filters["action_type"] = type_name  # an action type by its explicit name, never derived from the code
+    env.filters["staff"] = staff_name  # a stored staff code or username, shown as the person's name (issue 14 §7)
     return env

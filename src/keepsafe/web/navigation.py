@@ -35,9 +35,17 @@ def nav_items(user, role: Role) -> list[dict[str, str]]:
     if role is Role.ADMINISTRATOR:
         items.append({"text": "Accounts", "href": reverse("web:accounts")})
     # --- end of helper "flags" block ---
+    if role in (Role.SPO, Role.HEAD_OF_PDU) and staff and staff.team_id:  # issue 15 §2 (helper "alloc")
+        items.append({"text": "Cases to allocate", "href": reverse("web:allocations")})
+    if role in (Role.HEAD_OF_PDU, Role.REGIONAL_LEADER) and staff is not None:  # issue 16 §2 (helper "transfer")
+        items.append({"text": "Transfers", "href": reverse("web:transfers")})
     items.append({"text": "Search", "href": reverse("web:search")})
     if role in (Role.AUDITOR, Role.ADMINISTRATOR):
         items.append({"text": "Audit trail", "href": reverse("web:audit")})
+    if role in (Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER):  # issue 15 §3 (helper "overs")
+        items.append({"text": "Oversight", "href": reverse("web:oversight")})
+    if role is Role.HEAD_OF_PDU and staff and staff.team_id:  # issue 15 §4 (helper "overs")
+        items.append({"text": "Prioritisation", "href": reverse("web:pdu-status")})
     # assurance (issue 17)
     if role in (Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER, Role.AUDITOR):
         items.append({"text": "Assurance", "href": reverse("web:assurance")})

@@ -2,10 +2,16 @@ from django.urls import path
 
 from keepsafe.web.views import accounts as account_views  # issue 14 §8 (helper "flags")
 from keepsafe.web.views import actions, appointments, assurance, audit, auth, case, caseload, risk, search, sharing
+from keepsafe.web.views import disclosures as disclosure_views  # issue 16 §3 (helper "share")
 from keepsafe.web.views import documents as documents_page  # issue 14 (helper "recall")
 from keepsafe.web.views import flags as flag_views  # issue 14 §2 (helper "flags")
+from keepsafe.web.views import meetings as meeting_views  # issue 16 §4 (helper "share")
 from keepsafe.web.views import notifications as notification_views  # issue 14 §3 (helper "flags")
+from keepsafe.web.views import oversight as oversight_views  # issue 15 §3 (helper "overs")
 from keepsafe.web.views import region as region_page  # issue 14 (helper "recall")
+from keepsafe.web.views import remand as remand_views  # issue 16 §6 (helper "share2")
+from keepsafe.web.views import transfers as transfer_views  # issue 16 §2 (helper "transfer")
+from keepsafe.web.views import workload as workload_views  # issue 15 (helper "work")
 
 app_name = "web"
 
@@ -81,3 +87,71 @@ urlpatterns += [
     path("diary", appointments.diary_view, name="diary"),
 ]
 # --- end issue 14 ----------------------------------------------------------------------------------------------------
+# --- issue 15 (helper "work"): a team's workload, capacity and training ----------------------------------------------
+urlpatterns += [
+    path("teams/<str:code>/workload", workload_views.team_workload_page, name="team-workload"),
+]
+
+# --- issue 15 §2 (helper "alloc"): the PDU's allocation queue and the allocate journey -------------------------------
+from keepsafe.web.views import allocations as allocation_views  # noqa: E402
+
+urlpatterns += [
+    path("allocations", allocation_views.queue, name="allocations"),
+    path("allocations/<str:crn>", allocation_views.allocate_case, name="allocation-case"),
+]
+# --- end issue 15 §2 -------------------------------------------------------------------------------------------------
+
+# --- issue 15 §3 (helper "overs"): management oversight ---------------------------------------------------------------
+urlpatterns += [
+    path("oversight", oversight_views.oversight_page, name="oversight"),
+    path("case/<str:crn>/oversight-note", oversight_views.oversight_note, name="oversight-note"),
+    path("oversight/pdu-status", oversight_views.pdu_status, name="pdu-status"),  # issue 15 §4
+    path("oversight/team", oversight_views.supervisor, name="oversight-team"),  # issue 15 §6
+]
+# --- end issue 15 ("overs") -------------------------------------------------------------------------------------------
+
+# --- issue 16 §2 (helper "transfer"): case transfers between PDUs ----------------------------------------------------
+urlpatterns += [
+    path("case/<str:crn>/transfers", transfer_views.case_transfers, name="case-transfers"),
+    path("case/<str:crn>/transfers/decide", transfer_views.transfer_decide_page, name="case-transfer-decide"),
+    path("transfers", transfer_views.transfers_page, name="transfers"),
+    # issue 16 §6 review (helper "share2"): record a period on remand (listed on the Transfers tab)
+    path("case/<str:crn>/remand/new", remand_views.remand_new, name="remand-new"),
+]
+# --- end issue 16 (helper "transfer") --------------------------------------------------------------------------------
+
+# --- issue 16 §1 (helper "court"): before sentence -------------------------------------------------------------------
+from keepsafe.web.views import court as court_views  # noqa: E402
+
+urlpatterns += [
+    path("case/<str:crn>/court", court_views.case_court, name="case-court"),
+    path("case/<str:crn>/court/<str:verb>", court_views.court_step, name="court-post"),
+]
+# --- end issue 16 §1 -------------------------------------------------------------------------------------------------
+
+# --- issue 16 §5 (helper "ap"): approved premises referrals -----------------------------------------------------------
+from keepsafe.web.views import premises as premises_views  # noqa: E402
+
+urlpatterns += [
+    path("case/<str:crn>/approved-premises", premises_views.case_ap, name="case-ap"),
+    path("case/<str:crn>/approved-premises/<str:verb>", premises_views.ap_step, name="ap-post"),
+]
+# --- end issue 16 §5 (helper "ap") ------------------------------------------------------------------------------------
+
+# --- issue 16 §3 (helper "share"): referrals and the disclosure log ---------------------------------------------------
+urlpatterns += [
+    path("case/<str:crn>/disclosures", disclosure_views.disclosures_tab, name="case-disclosures"),
+    path("case/<str:crn>/referrals/new", disclosure_views.referral_new, name="referral-new"),
+    path("case/<str:crn>/disclosures/<str:public_id>", disclosure_views.disclosure_page, name="case-disclosure"),
+    path("case/<str:crn>/meetings", meeting_views.meetings_tab, name="case-meetings"),  # issue 16 §4
+    path("case/<str:crn>/meetings/new", meeting_views.meeting_new, name="meeting-new"),
+]
+# --- end issue 16 §3 -------------------------------------------------------------------------------------------------
+
+# --- issue 16 §7 (helper "victim"): victim liaison officers' representations (shown on the Sentence tab) -----------
+from keepsafe.web.views import victims as victim_views  # noqa: E402
+
+urlpatterns += [
+    path("case/<str:crn>/victim-contact/<str:verb>", victim_views.victim_step, name="victim-post"),
+]
+# --- end issue 16 §7 -------------------------------------------------------------------------------------------------

@@ -67,3 +67,43 @@ class User(AbstractUser):
 
     staff = models.OneToOneField(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="user")
     role = models.CharField(max_length=30, choices=ROLE_CHOICES, default=Role.PRACTITIONER.value)
+
+
+# --- issue 15 (helper "work"): staff facts the workload and training rules read (keepsafe.oversight.rules) ---------
+
+
+class Reduction(models.Model):
+    """Hours taken off a member of staff's contracted hours for a published reason (hmpps.md §2c reductions): the
+    hours entered, or (hours null) the reason's allowance % of contracted hours. The end date is the last day;
+    null: until the reason's expiry, if it has one. Reason codes: oversight/reference/workload.json."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="reductions")
+    reason = models.CharField(max_length=40)
+    hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "reason", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")), name="reduction_end_after"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours__isnull=True) | models.Q(hours__gt=0), name="reduction_hours_positive"
+            ),
+        ]
+
+
+class TrainingCompletion(models.Model):
+    """A course a member of staff completed (course codes: oversight/reference/training.json)."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="training")
+    course = models.CharField(max_length=40)
+    completed_on = models.DateField()
+
+    class Meta:
+        ordering = ["completed_on", "course", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "course", "completed_on"], name="training_completion_unique")
+        ]

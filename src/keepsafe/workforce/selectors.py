@@ -48,3 +48,20 @@ def users_list() -> list[User]:
 def staff_without_accounts() -> list[Staff]:
     """issue 14 §8: imported staff who cannot sign in yet, for the administrators' accounts page."""
     return list(Staff.objects.filter(user__isnull=True).select_related("team").order_by("surname", "forename", "code"))
+
+
+def staff_name(code_or_username: str) -> str:
+    """Who a stored "by" names, in words (issue 14 §7: people by name, the code beside it): a staff code or an
+    account's username → "Forename Surname (CODE)"; anything else (an import's "system") as stored."""
+    value = code_or_username.strip()
+    if not value:
+        return ""
+    staff = Staff.objects.filter(code=value).only("forename", "surname", "code").first()
+    if staff is None:
+        user = User.objects.filter(username=value).select_related("staff").first()
+        if user is None:
+            return value
+        if user.staff is None:
+            return user.get_full_name() or value
+        staff = user.staff
+    return f"{staff.forename} {staff.surname} ({staff.code})"

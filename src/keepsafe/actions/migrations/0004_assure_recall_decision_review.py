@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0003_merge_20261201_1705'),
+        ("actions", "0003_merge_20261201_1705"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='action',
-            name='type',
-            field=models.CharField(choices=[('RECALL_CONSIDERATION', 'RECALL_CONSIDERATION'), ('RECALL_DECISION', 'RECALL_DECISION'), ('RECALL_EXECUTION', 'RECALL_EXECUTION'), ('DOMESTIC_ABUSE_CHECK', 'DOMESTIC_ABUSE_CHECK'), ('SAFEGUARDING_CHECK', 'SAFEGUARDING_CHECK'), ('HANDOVER', 'HANDOVER'), ('RELEASE_PLAN', 'RELEASE_PLAN'), ('FIRST_APPOINTMENT', 'FIRST_APPOINTMENT'), ('ENFORCEMENT_DECISION', 'ENFORCEMENT_DECISION'), ('REQUIREMENT_START', 'REQUIREMENT_START'), ('RISK_REVIEW', 'RISK_REVIEW'), ('REGISTRATION_REVIEW', 'REGISTRATION_REVIEW'), ('TERMINATION', 'TERMINATION'), ('COUNTERSIGN', 'COUNTERSIGN'), ('RECALL_DECISION_REVIEW', 'RECALL_DECISION_REVIEW')], max_length=30),
+            model_name="action",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("RECALL_CONSIDERATION", "RECALL_CONSIDERATION"),
+                    ("RECALL_DECISION", "RECALL_DECISION"),
+                    ("RECALL_EXECUTION", "RECALL_EXECUTION"),
+                    ("DOMESTIC_ABUSE_CHECK", "DOMESTIC_ABUSE_CHECK"),
+                    ("SAFEGUARDING_CHECK", "SAFEGUARDING_CHECK"),
+                    ("HANDOVER", "HANDOVER"),
+                    ("RELEASE_PLAN", "RELEASE_PLAN"),
+                    ("FIRST_APPOINTMENT", "FIRST_APPOINTMENT"),
+                    ("ENFORCEMENT_DECISION", "ENFORCEMENT_DECISION"),
+                    ("REQUIREMENT_START", "REQUIREMENT_START"),
+                    ("RISK_REVIEW", "RISK_REVIEW"),
+                    ("REGISTRATION_REVIEW", "REGISTRATION_REVIEW"),
+                    ("TERMINATION", "TERMINATION"),
+                    ("COUNTERSIGN", "COUNTERSIGN"),
+                    ("RECALL_DECISION_REVIEW", "RECALL_DECISION_REVIEW"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0004_appt_contact_levels'),
-        ('actions', '0004_assure_recall_decision_review'),
-        ('actions', '0004_flags_notification_inbox'),
+        ("actions", "0004_appt_contact_levels"),
+        ("actions", "0004_assure_recall_decision_review"),
+        ("actions", "0004_flags_notification_inbox"),
     ]
 
-    operations = [
-    ]
+    operations = []

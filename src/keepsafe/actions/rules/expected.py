@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from keepsafe.actions.rules.allocation import allocation_actions  # issue 15 §2 (helper "alloc")
 from keepsafe.actions.rules.checks import check_actions
 from keepsafe.actions.rules.contact_levels import contact_level_actions
 from keepsafe.actions.rules.facts import CaseFacts
 from keepsafe.actions.rules.handover import handover_actions
 from keepsafe.actions.rules.policy import Policy
+from keepsafe.actions.rules.premises import ap_referral_actions  # issue 16 §5 (helper "ap")
+from keepsafe.actions.rules.presentence import pre_sentence_actions
 from keepsafe.actions.rules.recall import recall_actions, recall_consideration_actions
 from keepsafe.actions.rules.release import release_plan_actions
+from keepsafe.actions.rules.remand import remand_handover_actions  # issue 16 §6 (helper "transfer")
 from keepsafe.actions.rules.reviews import (
     countersign_actions,
     registration_review_actions,
@@ -16,6 +20,7 @@ from keepsafe.actions.rules.reviews import (
     termination_actions,
 )
 from keepsafe.actions.rules.supervision import enforcement_actions, first_appointment_actions, requirement_actions
+from keepsafe.actions.rules.touchpoints import touchpoint_actions  # issue 15 ("overs")
 from keepsafe.actions.rules.types import Expected
 
 RULES = (
@@ -32,6 +37,11 @@ RULES = (
     termination_actions,
     countersign_actions,
     contact_level_actions,  # issue 14
+    touchpoint_actions,  # issue 15 ("overs"): management oversight touch points
+    remand_handover_actions,  # issue 16 §6 (helper "transfer")
+    pre_sentence_actions,  # issue 16 §1
+    ap_referral_actions,  # issue 16 §5 (helper "ap")
+    allocation_actions,  # issue 15 §2 (helper "alloc")
 )
 
 

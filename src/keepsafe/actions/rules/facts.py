@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from keepsafe.court.rules.stage import CourtStageFacts
+from keepsafe.premises.rules.referral import ApFacts
+
 CUSTODIAL = frozenset({"DETERMINATE_CUSTODY", "EXTENDED", "INDETERMINATE"})
 COMMUNITY = frozenset({"COMMUNITY_ORDER", "SUSPENDED_SENTENCE_ORDER"})
 
@@ -177,6 +180,20 @@ class ContactLevelFacts:
 # --- end issue 14 ----------------------------------------------------------------------------------------------------
 
 
+# --- issue 16 §6 (helper "transfer"): remand ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RemandFacts:
+    """A period on remand (unsentenced) for a matter, as known at the instant; `end` None while it lasts."""
+
+    id: str
+    start: date
+    end: date | None
+    matter: str
+
+
+# --- end issue 16 (helper "transfer") ------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class CaseFacts:
     crn: str
@@ -195,3 +212,45 @@ class CaseFacts:
     victim_registered: bool = False
     open_keys: frozenset[str] = field(default_factory=frozenset)  # keys of this case's actions still open
     contact_levels: ContactLevelFacts | None = None  # issue 14: None where no expectation applies
+    oversight: OversightFacts | None = None  # issue 15 ("overs"): None where no touch point applies
+    remand: tuple[RemandFacts, ...] = ()  # issue 16 §6 (helper "transfer"): remand periods known by the instant
+    court_stages: tuple[CourtStageFacts, ...] = ()  # issue 16 §1: before sentence (court/rules/stage.py)
+    approved_premises: ApFacts = field(default_factory=ApFacts)  # issue 16 §5 (helper "ap"): premises/rules/referral.py
+
+
+# --- issue 15 (helper "overs"): management oversight touch points -----------------------------------------------------
+@dataclass(frozen=True)
+class TouchpointTable:
+    """One region's touch points (actions/reference/oversight-touchpoints.json, docs/workforce.md "Oversight")."""
+
+    after_allocation_working_days: int
+    before_release_opens_days: int
+    before_release_due_days: int
+    after_release_working_days: int
+    after_rosh_change_working_days: int
+    intervals_days: dict[str, int]  # reason (PQIP | NQO | HIGH | VERY_HIGH) → days between oversight notes
+
+
+@dataclass(frozen=True)
+class RoshChangeFacts:
+    id: str
+    at: datetime
+    previous: str | None
+    new: str
+
+
+@dataclass(frozen=True)
+class OversightFacts:
+    """What a case's touch points depend on, as known at the instant: when its community offender manager was
+    allocated, whether they are a trainee (PQiP) or newly qualified (NQO), the RoSH level and its changes, and the
+    SPO oversight notes (contacts of type SPO_OVERSIGHT) recorded on the case."""
+
+    table: TouchpointTable
+    allocated_at: datetime | None = None
+    holder: str | None = None  # PQIP | NQO | None (any other grade)
+    rosh: str | None = None
+    rosh_changes: tuple[RoshChangeFacts, ...] = ()
+    notes: tuple[ContactFacts, ...] = ()
+
+
+# --- end issue 15 ("overs") -------------------------------------------------------------------------------------------

@@ -65,6 +65,15 @@ class Policy:
     # Imported history: a trigger older than this when first evaluated does not open an action (one already open
     # stays open), so loading years of legacy data does not bury today's work under stale overdue items.
     trigger_lookback_days: int = 90
+    # issue 16 §1: a pre-sentence report's checks and address assessment are due this many working days before the
+    # court date (Keepsafe default: the author has the answers before writing the proposal; seeds/004, Bendall).
+    pre_sentence_working_days_before_court: int = 2
+    # issue 16 §5 (helper "ap"), Keepsafe defaults (seeds/003 recs 4 and 13 give no times; docs/sharing.md "Approved
+    # premises"): an emergency (out-of-hours) referral's decision within hours, any other within working days; a
+    # licence condition to reside at approved premises needs a confirmed place this many days before release.
+    ap_emergency_decision_hours: int = 4
+    ap_decision_working_days: int = 5
+    ap_place_days_before_release: int = 28
 
 
 DEFAULT_POLICY = Policy()

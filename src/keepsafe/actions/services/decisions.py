@@ -72,7 +72,7 @@ def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: 
                 person=contact.person,
                 event=licence,
                 reasons=["CONTACT_STOPPED"],
-                concerns=f"Failure to attend on {contact.at:%d %B %Y}: {notes.strip()}",
+                concerns=f"Failure to attend on {contact.at:%-d %B %Y}: {notes.strip()}",
             )
     refresh(contact.person_id)
     return record

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 
 from keepsafe.actions.models import Action, DigestRun
+from keepsafe.actions.rules.calendar import due_words
 from keepsafe.actions.services.notify import absolute, action_link, local_time, notify
 from keepsafe.people.models import Person
 from keepsafe.people.rules.visibility import may_see_case
@@ -28,7 +29,8 @@ def digest_lines(actions: list[Action], as_of: datetime) -> list[dict[str, objec
             {
                 "person": a.person_id,
                 "overdue": overdue,
-                "text": f"- {'OVERDUE' if overdue else 'due'} {local_time(a.due)}  {a.person.crn}  {a.title}  "
+                "text": f"- {'OVERDUE' if overdue else 'due'} {due_words(a.due, local_time(a.due))}  {a.person.crn}  "
+                f"{a.title}  "
                 f"(owner {a.owner.code if a.owner else 'none'}) {absolute(action_link(a))}",
             }
         )

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from keepsafe.actions.models import Action, Notification
+from keepsafe.actions.rules.calendar import due_words
 from keepsafe.core import clock
 from keepsafe.people.models import Person
 from keepsafe.people.rules.visibility import may_see_case
@@ -110,7 +111,8 @@ def reminder_text(action: Action, lead: str) -> tuple[str, str]:
     """No names or record text in email: the CRN, the action and a link, as the service's privacy notice allows."""
     subject = f"{lead}: {action.title} ({action.person.crn})"
     body = (
-        f"{lead}.\n\nCase: {action.person.crn}\nAction: {action.title}\nDue: {local_time(action.due)}\n"
+        f"{lead}.\n\nCase: {action.person.crn}\nAction: {action.title}\n"
+        f"Due: {due_words(action.due, local_time(action.due))}\n"
         f"Still needed: {action.evidence_needed}\n\nOpen it in Keepsafe: {absolute(action_link(action))}\n"
     )
     return subject, body

@@ -249,6 +249,8 @@ def recall_countersign(*, actor: Actor, recall: Recall, level: str, part_a_seen:
 
 @transaction.atomic
 def recall_send(*, actor: Actor, recall: Recall) -> Recall:
+    """The sending step only: pages and commands send through cases.referrals.part_a_send, which logs the
+    disclosure to PPCS in the same transaction (issue 16 §3)."""
     _require(actor, PRACTITIONERS, "Only probation staff send Part A")
     cover = may_act(actor, recall.person)
     _open(recall)
@@ -283,7 +285,7 @@ def recall_revoked(*, actor: Actor, recall: Recall, at: datetime) -> Recall:
             [
                 (
                     "revoked_at",
-                    f"the revocation is already recorded ({recall.revoked_at:%d %B %Y %H:%M}); it is not changed",
+                    f"the revocation is already recorded ({recall.revoked_at:%-d %B %Y %H:%M}); it is not changed",
                 )
             ]
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,11 +20,23 @@ from django.utils import timezone
 
 from keepsafe.actions.models import Action, ActionLog, Notification
 from keepsafe.actions.rules.expected import expected_actions
+from keepsafe.actions.rules.facts import CaseFacts
+from keepsafe.actions.rules.next_change import next_change_of
+from keepsafe.actions.rules.opened import opened_expected
 from keepsafe.actions.rules.owners import Choice
 from keepsafe.actions.rules.policy import Policy, policy_from
-from keepsafe.actions.rules.types import Expected, OwnerRole, Step, escalation_level, reminder_slot
-from keepsafe.actions.selectors import case_facts_many
+from keepsafe.actions.rules.types import (
+    OPENED_BY_PEOPLE,
+    ActionType,
+    Expected,
+    OwnerRole,
+    Step,
+    escalation_level,
+    reminder_slot,
+)
+from keepsafe.actions.selectors import case_facts_many, known_later_many
 from keepsafe.actions.services.chain import Directory
+from keepsafe.actions.services.dirty import marks_of, record_seen
 from keepsafe.actions.services.notify import notifications, reminder_text
 from keepsafe.core.formats import iso_instant
 from keepsafe.people.models import Event, Person
@@ -84,7 +96,9 @@ def reconcile_many(
         open_keys = {
             pk: frozenset(key for key, a in actions.items() if a.is_open_at(as_of)) for pk, actions in existing.items()
         }
+        marks = marks_of(locked)  # before the facts: a write landing after this keeps the case dirty
         facts = case_facts_many(locked.values(), as_of, rules, open_keys)
+        later = known_later_many(locked, as_of)
         events = {
             (person_id, external_id): pk
             for person_id, external_id, pk in Event.objects.filter(person_id__in=list(locked))
@@ -92,15 +106,64 @@ def reconcile_many(
             .values_list("person_id", "external_id", "id")
         }
         writes = _Writes(as_of)
+        seen: dict[int, tuple[int, datetime]] = {}
         for pk, person in locked.items():
-            for expected in expected_actions(facts[pk], rules):
+            before = len(writes.created)
+            derived = expected_actions(facts[pk], rules)
+            for expected in derived:
                 action = existing[pk].get(expected.key)
                 if action is None:
                     _create(person, expected, as_of, directory, outcome, writes, events)
                 elif action.status == Action.Status.OPEN and action.created_at <= as_of:
                     _update(person, action, expected, as_of, directory, outcome, writes)
+            # Person-opened actions (no rule expects them): reminded and escalated by the same step, never closed.
+            chased = [
+                opened_plan(a, rules) for a in person_opened(existing[pk].values(), {e.key for e in derived}, as_of)
+            ]
+            for plan in chased:
+                _update(person, existing[pk][plan.key], plan, as_of, directory, outcome, writes)
+            created = writes.created[before:]
+            visit = _next_visit(facts[pk], existing[pk], created, rules, chased)
+            seen[pk] = (marks.get(pk, 0), min(visit, later.get(pk, visit)))
         writes.save()
+        record_seen(seen)
     return outcome
+
+
+def _next_visit(
+    facts: CaseFacts, stored: dict[str, Action], created: list[Action], rules: Policy, chased: list[Expected]
+) -> datetime:
+    """When the case next needs a sweep (rules/next_change.py), with the actions as this reconcile leaves them."""
+    keys = {key for key, a in stored.items() if a.status == Action.Status.OPEN and a.created_at <= facts.as_of}
+    keys |= {a.key for a in created if a.status == Action.Status.OPEN}
+    after = replace(facts, open_keys=frozenset(keys))
+    return next_change_of(after, [*expected_actions(after, rules), *chased])
+
+
+def person_opened(actions: Iterable[Action], derived: set[str], as_of: datetime) -> list[Action]:
+    """The case's open person-opened actions at `as_of` (types.OPENED_BY_PEOPLE) that no rule claims by key."""
+    people_types = {t.value for t in OPENED_BY_PEOPLE}
+    return [
+        a
+        for a in actions
+        if a.type in people_types and a.status == Action.Status.OPEN and a.created_at <= as_of and a.key not in derived
+    ]
+
+
+def opened_plan(action: Action, rules: Policy) -> Expected:
+    """A person-opened action as the reconciler sees it: its stored due instant and wording, the shared plan
+    (rules/opened.py). It is never satisfied or withdrawn, so `_update` can only remind, escalate, refresh its
+    chain and, like any action, move it to whoever now holds the case."""
+    return opened_expected(
+        type=ActionType(action.type),
+        key=action.key,
+        title=action.title,
+        opens_at=action.opens_at,
+        due=action.due,
+        evidence_needed=action.evidence_needed,
+        detail=_owner_detail(action.detail, _NO_NOTE),
+        policy=rules,
+    )
 
 
 @dataclass
@@ -247,7 +310,7 @@ def _create(
         created_at=as_of,
         evidence_needed=e.evidence_needed,
         chain=writes.chain(directory, person, owner, e),
-        reminders=_plan(e),
+        reminders=plan_json(e),
         detail=_owner_detail(e.detail, choice),
     )
     writes.created.append(action)
@@ -260,7 +323,8 @@ def _create(
     _escalate_and_remind(person, action, e, as_of, directory, outcome, writes)
 
 
-def _plan(e: Expected) -> dict[str, object]:
+def plan_json(e: Expected) -> dict[str, object]:
+    """The reminder and escalation plan as stored on the action (for display and to notice a change)."""
     return {
         "offsets_hours": [o.total_seconds() / 3600 for o in e.reminders.offsets],
         "every_hours": e.reminders.every.total_seconds() / 3600 if e.reminders.every else None,
@@ -334,8 +398,8 @@ def _update(
     # The rules' detail, keeping the owner's note (added below) out of the comparison so nothing is rewritten
     # on every sweep.
     kept = {k: v for k, v in action.detail.items() if k in ("owner_note", "no_eligible_owner")}
-    if _owner_detail(action.detail, _NO_NOTE) != e.detail or action.reminders != _plan(e):
-        action.detail, action.reminders = {**e.detail, **kept}, _plan(e)
+    if _owner_detail(action.detail, _NO_NOTE) != e.detail or action.reminders != plan_json(e):
+        action.detail, action.reminders = {**e.detail, **kept}, plan_json(e)
         fields += ["detail", "reminders"]
     # A restriction or exclusion added since, or a change of allocation, moves the action to someone who may see the
     # case; an owner chosen by hand keeps it only while they may still see it.

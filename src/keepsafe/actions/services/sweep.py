@@ -1,4 +1,5 @@
-"""The sweep: reconcile every case, resumably. A scheduled sweep happens once per period however many workers run."""
+"""The sweep: reconcile every case (full) or only the cases that need it (incremental, issue 20 §2), resumably. A
+scheduled sweep happens once per period however many workers run."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 
-from keepsafe.actions.models import SweepRun
+from keepsafe.actions.models import CaseSweep, SweepRun
 from keepsafe.actions.services.chain import Directory
 from keepsafe.actions.services.reconcile import Outcome, policy, reconcile_many
 from keepsafe.core import clock
@@ -20,12 +22,13 @@ from keepsafe.people.models import Person
 log = logging.getLogger(__name__)
 
 
-def sweep_start(*, as_of: datetime | None, period: str | None = None) -> SweepRun | None:
-    """A new sweep; None when the period already has one (another worker, or an earlier start, took it)."""
+def sweep_start(*, as_of: datetime | None, period: str | None = None, full: bool = True) -> SweepRun | None:
+    """A new sweep; None when the period already has one (another worker, or an earlier start, took it). `full`
+    visits every case; otherwise only the cases `due_people` names."""
     now = clock.now()
     try:
         with transaction.atomic():
-            return SweepRun.objects.create(period=period, as_of=as_of, started_at=now, heartbeat_at=now)
+            return SweepRun.objects.create(period=period, as_of=as_of, started_at=now, heartbeat_at=now, full=full)
     except IntegrityError:
         return None
 
@@ -60,16 +63,21 @@ def sweep_run(run: SweepRun, *, batch: int | None = None, progress: Callable[[in
     fixed = batch is not None
     batch = batch or chunk_size()
     total = Outcome()
-    directory = Directory.load()
+    directory: Directory | None = None  # loaded at the first chunk: an incremental sweep often has none
     rules = policy()
     turns = Turns()
     while True:
-        people = list(Person.objects.filter(pk__gt=run.cursor).order_by("pk")[:batch])
+        if run.full:
+            people = list(Person.objects.filter(pk__gt=run.cursor).order_by("pk")[:batch])
+        else:
+            people = due_people(run.cursor, run.as_of or clock.now(), batch)
         if not people:
             break
+        if directory is None:
+            directory = Directory.load()
         directory.access.clear()  # only this chunk's restriction and exclusion lists are kept
 
-        def one_chunk(people: list[Person] = people) -> Outcome:
+        def one_chunk(people: list[Person] = people, directory: Directory = directory) -> Outcome:
             with transaction.atomic():
                 outcome = reconcile_many(people, run.as_of or clock.now(), directory=directory, rules=rules)
                 SweepRun.objects.filter(pk=run.pk).update(
@@ -94,8 +102,20 @@ def sweep_run(run: SweepRun, *, batch: int | None = None, progress: Callable[[in
     return total
 
 
-def sweep_everything(*, as_of: datetime | None) -> tuple[SweepRun, Outcome]:
-    run = sweep_start(as_of=as_of)
+def due_people(after: int, as_of: datetime, limit: int) -> list[Person]:
+    """The next `limit` cases (in id order, after id `after`) an incremental sweep at `as_of` visits: dirty (marked
+    since their last reconcile, or never reconciled) or due (`next_due_at` has come). Three index-driven queries."""
+    dirty = CaseSweep.objects.filter(person_id__gt=after, marks__gt=F("seen_marks"))
+    due = CaseSweep.objects.filter(person_id__gt=after, next_due_at__lte=as_of)
+    never = Person.objects.filter(pk__gt=after, sweep_state__isnull=True)
+    ids = set(dirty.order_by("person_id").values_list("person_id", flat=True)[:limit])
+    ids |= set(due.order_by("person_id").values_list("person_id", flat=True)[:limit])
+    ids |= set(never.order_by("pk").values_list("pk", flat=True)[:limit])
+    return list(Person.objects.filter(pk__in=sorted(ids)[:limit]).order_by("pk"))
+
+
+def sweep_everything(*, as_of: datetime | None, full: bool = True) -> tuple[SweepRun, Outcome]:
+    run = sweep_start(as_of=as_of, full=full)
     assert run is not None  # no period: never a clash
     return run, sweep_run(run)
 

@@ -9,12 +9,14 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from keepsafe.actions.models import SweepRun
 from keepsafe.actions.rules.calendar import LONDON, is_working_day
 from keepsafe.actions.services.digest import digest_send
+from keepsafe.actions.services.dirty import mark_dirty
 from keepsafe.actions.services.notify import deliver
 from keepsafe.actions.services.sweep import period_of, sweep_start
 from keepsafe.core import clock
@@ -24,22 +26,51 @@ SWEEP_TASK = "keepsafe.actions.tasks.sweep"
 
 
 def reconcile_later(person_ids: list[int]) -> None:
-    """Queue a reconcile for after the current transaction commits (never for a change that was rolled back)."""
+    """Mark the cases dirty for the incremental sweep, in the current transaction, and queue a reconcile for after it
+    commits (never for a change that was rolled back)."""
     from keepsafe.actions.tasks import reconcile_people
 
     if person_ids:
+        mark_dirty(person_ids)
         transaction.on_commit(partial(reconcile_people.enqueue, sorted(set(person_ids))))
 
 
 def schedule_sweep(now: datetime) -> SweepRun | None:
-    """Start this period's sweep unless a worker already has: the period is unique, so it runs once."""
+    """Start this period's sweep unless a worker already has: the period is unique, so it runs once. Incremental
+    (issue 20 §2), except the day's full sweep (`full_sweep_due`)."""
     from keepsafe.actions.tasks import sweep
 
+    period = period_of(now, settings.KEEPSAFE_SWEEP_EVERY_MINUTES)
+    if SweepRun.objects.filter(period=period).exists():
+        return None  # this period's sweep is taken (most rounds): no need to work out which kind
     with transaction.atomic():
-        run = sweep_start(as_of=None, period=period_of(now, settings.KEEPSAFE_SWEEP_EVERY_MINUTES))
+        run = sweep_start(as_of=None, period=period, full=full_sweep_due(now))
         if run is not None:
             sweep.enqueue(run.pk)
     return run
+
+
+def full_sweep_anchor(now: datetime, hour: int) -> datetime:
+    """The latest instant at or before `now` when London's clocks showed `hour`:00 (KEEPSAFE_FULL_SWEEP_HOUR)."""
+    local = now.astimezone(LONDON)
+    anchor = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if anchor > local:
+        anchor = (local - timedelta(days=1)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return anchor
+
+
+def full_sweep_due(now: datetime) -> bool:
+    """The safety net under the incremental sweep: once a day a scheduled sweep visits every case, so a write that
+    failed to mark its case, or a change to the staff directory alone (which marks no case), reaches every case
+    within a day whatever happened. The first scheduled sweep since KEEPSAFE_FULL_SWEEP_HOUR (London; default 0,
+    when every case's next change has come anyway) is full, unless a live full sweep started since then: a scheduled
+    one (finished or to be carried on by whichever worker notices) or `keepsafe sweep --full` that finished. A
+    worker down at that hour runs the full sweep at its first period after; a replay (`--as-of`) never counts."""
+    anchor = full_sweep_anchor(now, settings.KEEPSAFE_FULL_SWEEP_HOUR)
+    done = SweepRun.objects.filter(full=True, as_of__isnull=True, started_at__gte=anchor).filter(
+        Q(period__isnull=False) | Q(finished_at__isnull=False)
+    )
+    return not done.exists()
 
 
 def reap(now: datetime) -> int:

@@ -14,6 +14,10 @@ from keepsafe.actions.rules import facts as f
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.reviews import SIGNIFICANT_KINDS, significance
 from keepsafe.actions.selectors import contact_level_facts
+from keepsafe.actions.touchpoint_facts import oversight_facts
+from keepsafe.court.selectors import court_stage_facts_many
+from keepsafe.premises.rules.referral import ApFacts
+from keepsafe.premises.selectors import ap_facts_many
 from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
 from keepsafe.people.history import KnownFlag, _copy, _latest, _pick, _prefetched, day_of
 from keepsafe.people.models import (
@@ -229,6 +233,9 @@ def case_facts(person: Person, as_of: datetime, policy: Policy, open_keys: froze
         victim_registered=victim,
         open_keys=open_keys,
         contact_levels=contact_level_facts([person.pk], as_of).get(person.pk),  # issue 14
+        oversight=oversight_facts({person.pk: person}, as_of).get(person.pk),  # issue 15 ("overs")
+        court_stages=court_stage_facts_many([person.pk], as_of).get(person.pk, ()),  # issue 16 §1
+        approved_premises=ap_facts_many([person.pk], as_of).get(person.pk, ApFacts()),  # issue 16 §5 (helper "ap")
     )
 
 

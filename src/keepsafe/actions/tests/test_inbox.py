@@ -4,7 +4,7 @@ notifies who holds it where it is stored; emails carry absolute links and local 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from keepsafe.actions.inbox import inbox, mark_read, unread_count
 from keepsafe.actions.models import Action, Notification
+from keepsafe.actions.rules.calendar import LONDON, end_of_day
 from keepsafe.actions.services.digest import digest_lines
 from keepsafe.actions.services.notify import WITHHELD, deliver, local_time, notify, reminder_text
 from keepsafe.audit.models import AuditEvent
@@ -268,3 +269,38 @@ def test_the_page_and_the_header_count_and_marking_read(site):
 def test_an_account_without_a_staff_record_has_no_notifications_page(site):
     User.objects.create(username="root", role="ADMINISTRATOR")
     assert _client("root").get("/notifications").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("day", "zone"),
+    [
+        (date(2023, 12, 25), "GMT"),  # the tester's: "Due 26 December 2023 at 12:00am" for "by 25 December 2023"
+        (date(2026, 3, 28), "GMT"),  # the day before the clocks go forward: its end is a GMT midnight
+        (date(2026, 3, 29), "BST"),  # the day the clocks go forward: its end is a BST midnight
+        (date(2026, 10, 24), "BST"),  # the day before the clocks go back
+        (date(2026, 10, 25), "GMT"),  # the day the clocks go back
+    ],
+)
+@override_settings(KEEPSAFE_BASE_URL="https://keepsafe.example.gov.uk")
+def test_an_end_of_day_due_reads_as_the_end_of_that_day_in_emails_and_digests(site, day, zone):
+    """Issue 20 try-out: a deadline "by D" is the midnight ending D (calendar.end_of_day); as stored (UTC) it must
+    still read "by the end of D", never 12:00am on the next day, across a clock change."""
+    due = end_of_day(day).astimezone(UTC)
+    assert due.astimezone(LONDON).tzname() == zone
+    action = Action.objects.create(
+        person=person("X123456"),
+        type="REGISTRATION_REVIEW",
+        key=f"inbox:eod:{day}",
+        title=f"Review by {day:%-d %B %Y}",
+        owner=staff("STF0001"),
+        owner_role="COM",
+        opens_at=due,
+        due=due,
+        created_at=due,
+    )
+    action.refresh_from_db()
+    _subject, body = reminder_text(action, "Safety action due")
+    assert f"Due: by the end of {day:%-d %B %Y}\n" in body
+    assert "12:00am" not in body
+    [line] = digest_lines([action], due - timedelta(days=1))
+    assert f"due by the end of {day:%-d %B %Y}" in str(line["text"])

@@ -15,6 +15,9 @@ from keepsafe.actions.rules.expected import expected_actions
 from keepsafe.actions.rules.policy import DEFAULT_POLICY
 from keepsafe.actions.rules.reviews import risk_reviews
 from keepsafe.actions.rules.types import OPENED_BY_PEOPLE, ActionType, Expected
+from keepsafe.court.rules.stage import AssessedAddress, CourtStageFacts, PreSentenceCheckFacts
+from keepsafe.court.rules.suitability import address_key
+from keepsafe.premises.rules.referral import ApConditionFacts, ApFacts, ApReferralFacts
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 DAYS = 730
@@ -37,6 +40,13 @@ EVIDENCE: dict[ActionType, frozenset[str]] = {
     ActionType.COUNTERSIGN: frozenset({"assessment"}),
     ActionType.CONTACT_LEVEL: frozenset({"contact"}),  # issue 14
     ActionType.HOME_VISIT: frozenset({"contact"}),  # issue 14
+    ActionType.PRE_SENTENCE_CHECK: frozenset({"check"}),  # issue 16 §1
+    ActionType.ADDRESS_SUITABILITY: frozenset({"address_assessment"}),  # issue 16 §1
+    ActionType.AP_REFERRAL: frozenset({"ap_referral"}),  # issue 16 §5 (helper "ap")
+    # issue 15 ("overs"), missing here before: an SPO oversight note (a contact); the allocation (helper "ap" found
+    # these when the AP draws moved the examples)
+    ActionType.OVERSIGHT_TOUCHPOINT: frozenset({"contact"}),
+    ActionType.ALLOCATION: frozenset({"allocation"}),
 }
 
 instants = st.integers(min_value=0, max_value=DAYS * 24).map(lambda h: START + timedelta(hours=h))
@@ -87,6 +97,111 @@ def contact_levels(draw: st.DrawFn) -> f.ContactLevelFacts:
         rosh=draw(st.sampled_from([None, "LOW", "HIGH", "VERY_HIGH"])),
         domestic_abuse=draw(st.booleans()),
     )
+
+
+@st.composite
+def oversight(draw: st.DrawFn) -> f.OversightFacts:
+    """Issue 15 §3: management oversight touch points — an allocation, a trainee or NQO holder, RoSH and its changes,
+    and SPO oversight notes at any time (so some touch points close and some stay open)."""
+    table = f.TouchpointTable(
+        after_allocation_working_days=draw(st.integers(1, 10)),
+        before_release_opens_days=28,
+        before_release_due_days=7,
+        after_release_working_days=draw(st.integers(1, 10)),
+        after_rosh_change_working_days=draw(st.integers(1, 5)),
+        intervals_days={"PQIP": 28, "NQO": 28, "HIGH": 56, "VERY_HIGH": 28},
+    )
+    levels = ["LOW", "MEDIUM", "HIGH", "VERY_HIGH"]
+    changes = tuple(
+        f.RoshChangeFacts(f"R{i}", at, draw(st.sampled_from([None, *levels])), draw(st.sampled_from(levels)))
+        for i, at in enumerate(draw(st.lists(instants, max_size=2)))
+    )
+    notes = tuple(
+        f.ContactFacts(f"N{i}", "SPO_OVERSIGHT", at, None) for i, at in enumerate(draw(st.lists(instants, max_size=2)))
+    )
+    return f.OversightFacts(
+        table=table,
+        allocated_at=draw(st.none() | instants),
+        holder=draw(st.sampled_from([None, "PQIP", "NQO"])),
+        rosh=draw(st.sampled_from([None, *levels])),
+        rosh_changes=changes,
+        notes=notes,
+    )
+
+
+@st.composite
+def court_stages(draw: st.DrawFn) -> CourtStageFacts:
+    """Issue 16 §1: a court stage, its report's checks (answered or not, any time), addresses assessed, an outcome."""
+    opened = draw(instants)
+    requested = draw(st.none() | st.just(opened + timedelta(hours=draw(st.integers(0, 100)))))
+    checks: tuple[PreSentenceCheckFacts, ...] = ()
+    assessed: tuple[AssessedAddress, ...] = ()
+    if requested is not None:
+        checks = tuple(
+            PreSentenceCheckFacts(
+                kind,
+                f"PK-{kind}",
+                requested,
+                draw(st.none() | st.just(requested + timedelta(days=draw(st.integers(0, 20))))),
+            )
+            for kind in ("DOMESTIC_ABUSE", "SAFEGUARDING")
+            if draw(st.booleans())
+        )
+        assessed = tuple(
+            AssessedAddress(
+                address_key(draw(st.sampled_from(["1 High St", "2 Low Rd"]))),
+                "SUITABLE",
+                requested + timedelta(days=draw(st.integers(0, 20))),
+                f"AA{i}",
+            )
+            for i in range(draw(st.integers(0, 2)))
+        )
+    return CourtStageFacts(
+        id="CS1",
+        court="Manchester Crown Court",
+        court_date=draw(days),
+        opened_at=opened,
+        closed_at=draw(st.none() | st.just(opened + timedelta(days=draw(st.integers(1, 60))))),
+        psr_requested_at=requested,
+        checks=checks,
+        considering=tuple(
+            draw(st.lists(st.sampled_from(["CURFEW", "RESIDENCE", "UNPAID_WORK"]), max_size=2, unique=True))
+        ),
+        proposed_address=draw(st.sampled_from(["", "1 High St", "2 Low Rd"])),
+        assessed=assessed,
+    )
+
+
+@st.composite
+def approved_premises(draw: st.DrawFn, event_ids: list[str]) -> ApFacts:
+    """Issue 16 §5 (helper "ap"): licence conditions to reside at approved premises and referrals, each decided
+    (accepted with or without a place date, refused) or not, arrival or non-arrival, at any time."""
+    conditions = tuple(
+        ApConditionFacts(draw(st.sampled_from(event_ids)), f"LC{i}", draw(instants))
+        for i in range(draw(st.integers(0, 2)))
+    )
+    referrals: list[ApReferralFacts] = []
+    for i in range(draw(st.integers(0, 2))):
+        referred = draw(instants)
+        decision = draw(st.sampled_from([None, "ACCEPTED", "REFUSED"]))
+        decided = referred + timedelta(hours=draw(st.integers(0, 400))) if decision else None
+        place = referred.date() + timedelta(days=draw(st.integers(0, 60))) if decision == "ACCEPTED" else None
+        arrival = draw(st.sampled_from([None, "ARRIVED", "DID_NOT_ARRIVE"])) if place is not None else None
+        referrals.append(
+            ApReferralFacts(
+                id=f"APR{i}",
+                premises="Bunyan House",
+                referred_at=referred,
+                requested_arrival=referred.date() + timedelta(days=draw(st.integers(0, 30))),
+                emergency=draw(st.booleans()),
+                decision=decision,
+                decided_at=decided,
+                place_date=place,
+                arrival=arrival,
+                arrival_at=decided + timedelta(days=1) if arrival and decided else None,
+            )
+        )
+    return ApFacts(conditions=conditions, referrals=tuple(referrals))
 
 
 @st.composite
@@ -170,7 +285,7 @@ def case_facts(draw: st.DrawFn) -> f.CaseFacts:
         if draw(st.booleans())
     )
     as_of = draw(instants)
-    return f.CaseFacts(
+    facts = f.CaseFacts(
         crn="X000001",
         as_of=as_of,
         com_allocated=draw(st.booleans()),
@@ -186,6 +301,8 @@ def case_facts(draw: st.DrawFn) -> f.CaseFacts:
         release_plan=release_plan,
         victim_registered=draw(st.booleans()),
         contact_levels=draw(st.none() | contact_levels()),  # issue 14
+        court_stages=tuple(draw(st.lists(court_stages(), max_size=1))),  # issue 16 §1
+        oversight=draw(st.none() | oversight()),  # issue 15 §3
         open_keys=frozenset(
             draw(
                 st.lists(
@@ -195,6 +312,7 @@ def case_facts(draw: st.DrawFn) -> f.CaseFacts:
                             "contact:C0:enforcement",
                             "record:S0:recall-consideration",
                             "registration:G0:2025-06-01",
+                            "court:CS1:psr:SAFEGUARDING",  # issue 16 §1
                         ]
                     ),
                     max_size=2,
@@ -202,6 +320,8 @@ def case_facts(draw: st.DrawFn) -> f.CaseFacts:
             )
         ),
     )
+    # issue 16 §5 (helper "ap"): drawn last, so the earlier families' examples are drawn as before
+    return replace(facts, approved_premises=draw(approved_premises(event_ids)))
 
 
 def _open(expected: list[Expected]) -> frozenset[str]:
@@ -279,10 +399,11 @@ def test_every_open_risk_review_holds_the_records_received_after_the_latest_asse
 
 
 def test_the_generated_facts_reach_every_action_type():
-    """The strategy is not vacuous: across examples every type appears, satisfied and not."""
+    """The strategy is not vacuous: across examples every type appears, satisfied and not. (1,000 examples: with the
+    approved premises draws added the court stage needing an address assessment came up too rarely in 400.)"""
     seen: set[tuple[ActionType, bool]] = set()
 
-    @settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=1000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
     @given(case_facts())
     def collect(facts):
         for e in expected_actions(facts, DEFAULT_POLICY):
@@ -290,6 +411,7 @@ def test_the_generated_facts_reach_every_action_type():
 
     collect()
     reached = {t for t, _ in seen}
-    assert reached >= set(ActionType) - {ActionType.HANDOVER} - OPENED_BY_PEOPLE, set(ActionType) - reached
+    wanted = set(ActionType) - {ActionType.HANDOVER} - OPENED_BY_PEOPLE
+    assert reached >= wanted, wanted - reached
     assert (ActionType.RISK_REVIEW, True) in seen
     assert (ActionType.RISK_REVIEW, False) in seen

@@ -100,3 +100,40 @@ def test_a_transient_lock_is_retried_and_a_lasting_one_is_raised(monkeypatch):
         dbturns.retrying(lambda: (_ for _ in ()).throw(OperationalError("database is locked")), what="test", retries=2)
     with pytest.raises(OperationalError, match="no such table"):
         dbturns.retrying(lambda: (_ for _ in ()).throw(OperationalError("no such table: x")), what="test")
+
+
+EXPORT_WHILE_WRITING = """
+import io, sqlite3, sys
+import django
+django.setup()
+from keepsafe.bundles import exporter
+from keepsafe.testing.fixtures import SYSTEM
+db = sys.argv[1]
+real = exporter.person_bundle
+def writing(person):  # another process (the worker, a web post) writes while the export reads
+    with sqlite3.connect(db) as other:
+        other.execute("update people_person set updated_at = updated_at where id = ?", (person.pk,))
+    return real(person)
+exporter.person_bundle = writing
+print(exporter.bundle_export(viewer=SYSTEM, out=io.StringIO(), page=50))
+"""
+
+
+def test_an_export_succeeds_while_others_write(demo_db):
+    # An open read cursor pins SQLite's snapshot; the export's audit write then failed at once with "database is
+    # locked" (no busy wait) whenever someone wrote meanwhile: the try-out's `keepsafe export` beside the demo worker.
+    ((people,),) = query(demo_db, "select count(*) from people_person")
+    ((exported_before,),) = query(demo_db, "select count(*) from audit_auditevent where action = 'CASE_EXPORT'")
+    done = subprocess.run(
+        [sys.executable, "-c", EXPORT_WHILE_WRITING, str(demo_db)],
+        check=False,
+        env=_env(demo_db),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1] == str(people)
+    assert query(demo_db, "select count(*) from audit_auditevent where action = 'CASE_EXPORT'") == [
+        (exported_before + people,)
+    ]

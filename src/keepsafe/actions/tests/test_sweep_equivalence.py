@@ -3,12 +3,18 @@ notifications as the per-case sweep it replaced, on a demo region swept at sever
 
 The golden file was written by the per-case sweep (commit 1010145, before the bulk engine existed) with
 `KEEPSAFE_WRITE_SWEEP_GOLDEN=1 pytest src/keepsafe/actions/tests/test_sweep_equivalence.py`; the test compares the
-current engine against it, row by row.
+current engine against it, row by row. It was rewritten once, on 2 December 2026, for one deliberate change: reminder
+offsets and repeats now move on London's clocks whatever zone the instants arrive in (docs/actions.md, incremental
+sweep; `test_reminder_clock.py`). Compared under `comparable` with the reminder slot instants set aside, the old
+golden and the rewritten one differed in exactly two rows per later instant: the stale reminders the per-case sweep
+sent at 16:30 on 23 November for two handover actions opened across the October clock change (X000100, X000189);
+every action, owner, due instant, escalation and every other reminder and notification was the same.
 
 The input is frozen too: `data/sweep_demo_input.json.gz` is the 300-person demo region exactly as the generator of
 commit 1010145 wrote it, imported the way that commit's `seed` did (organisation, people, logins, partners), so later
 changes to the demo generator do not move the comparison. Action types added by rules written after the golden
-(`NEW_TYPES`: contact levels, issue 14) are left out of the comparison with their log entries and notifications;
+(`NEW_TYPES`: contact levels, issue 14; allocation and oversight touch points, issue 15; pre-sentence checks,
+issue 16) are left out of the comparison with their log entries and notifications;
 everything the old rules expected must still come out exactly the same. Two deliberate changes made since the
 golden, upstream of the sweep, are normalised on both sides (`comparable`): emails now carry absolute links and
 local times (issue 14 §3), so a body's "Due:" line and link prefix are compared without their format. The indicator
@@ -49,7 +55,17 @@ from keepsafe.records import services as records_services
 GOLDEN = Path(__file__).parent / "data" / "sweep_golden.json.gz"
 INPUT = Path(__file__).parent / "data" / "sweep_demo_input.json.gz"
 # Types whose rules came after the golden was written (issue 14's contact levels): not in the comparison.
-NEW_TYPES = frozenset({ActionType.CONTACT_LEVEL, ActionType.HOME_VISIT})
+NEW_TYPES = frozenset(
+    {
+        ActionType.CONTACT_LEVEL,
+        ActionType.HOME_VISIT,
+        ActionType.ALLOCATION,  # issue 15 §2 (helper "alloc"): unallocated cases
+        ActionType.OVERSIGHT_TOUCHPOINT,  # issue 15 §3: management oversight touch points
+        ActionType.PRE_SENTENCE_CHECK,  # issue 16 §1: before sentence
+        ActionType.ADDRESS_SUITABILITY,  # issue 16 §1
+        ActionType.AP_REFERRAL,  # issue 16 §5 (helper "ap")
+    }
+)
 TODAY = date(2026, 11, 23)
 PEOPLE = 300
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -19,11 +19,13 @@ LEVELS = ("LOW", "MEDIUM", "HIGH", "VERY_HIGH")
 class Kind(enum.StrEnum):
     ROSH_PROMPT = "ROSH_PROMPT"
     COUNTERSIGN = "COUNTERSIGN"
+    ALLOCATION = "ALLOCATION"  # issue 15 §2 (helper "alloc"): an SPO overrode an allocation guardrail
 
 
 KIND_LABELS = {
     Kind.ROSH_PROMPT: "RoSH prompt answered without raising the level",
     Kind.COUNTERSIGN: "Countersigner disagreed with the RoSH level",
+    Kind.ALLOCATION: "Allocation guardrail overridden (the head of PDU countersigns)",  # issue 15 §2
 }
 
 

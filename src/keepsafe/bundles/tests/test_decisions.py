@@ -52,7 +52,9 @@ def _export() -> dict:
 
 
 def test_decisions_and_release_plan_items_import_and_export_losslessly():
-    source = make_bundle(person())
+    # issue 15 ("allochist"): the export carries the allocation history (the fixture's holder since its sentence)
+    held = [{"staff": "STF0001", "from": "2019-09-01", "to": None, "reason": "INITIAL_ALLOCATION"}]
+    source = make_bundle(person(allocations=held, ap_referrals=[], victim_representations=[]))  # every key exported
     bundle_import(actor=SYSTEM, raw=raw(source))
     decision = EnforcementDecisionRecord.objects.get()
     assert (decision.contact.external_id, decision.decision, decision.by) == ("C1", "WARNING", "STF0001")

@@ -207,8 +207,10 @@ def _export() -> dict:
 
 
 def test_export_then_import_round_trip_is_lossless():
+    # issue 15 ("allochist"): the export carries the allocation history (the fixture's holder since its sentence)
+    held = [{"staff": "STF0001", "from": "2019-09-01", "to": None, "reason": "INITIAL_ALLOCATION"}]
     source = make_bundle(
-        make_person(),
+        make_person(allocations=held, ap_referrals=[], victim_representations=[]),  # every key present on export
         make_person(
             crn="Y654321",
             restricted_to=["STF0002"],

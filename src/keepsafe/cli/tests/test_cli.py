@@ -68,6 +68,10 @@ def test_import_case_export_cycle(cli, tmp_path):
         "indicators",
         "signals",
         "appointments",  # issue 14
+        "transfers",  # issue 16 §2
+        "remand_periods",  # issue 16 §6
+        "victim_representations",  # issue 16 §7 (helper "victim")
+        "victim_prompts",  # issue 16 §7 (helper "victim")
     ]
     assert summary["person"] == {
         "forename": "John",

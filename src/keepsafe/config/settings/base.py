@@ -30,8 +30,12 @@ INSTALLED_APPS = [
     "keepsafe.records",
     "keepsafe.risk",
     "keepsafe.sharing",
+    "keepsafe.court",  # issue 16 §1: before sentence (helper "court")
+    "keepsafe.victims",  # issue 16 §7: victim contact (helper "victim")
+    "keepsafe.premises",  # issue 16 §5: approved premises referrals (helper "ap")
     "keepsafe.actions",
     "keepsafe.assurance",
+    "keepsafe.oversight",
     "keepsafe.cases",  # issue 14 §5: stored case documents (helper "recall")
     "django_tasks_db",
     "keepsafe.web",
@@ -182,6 +186,7 @@ def logging_config(log_format: str) -> dict[str, Any]:
             "axes": {"level": "WARNING"},
             "django.request": {"level": "ERROR"},
             "django.server": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},  # fpdf2's font subsetting logs every table at INFO
         },
     }
 
@@ -210,6 +215,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 KEEPSAFE_SWEEP_EVERY_MINUTES = env.int_setting("KEEPSAFE_SWEEP_EVERY_MINUTES", 60)
 KEEPSAFE_TASK_LEASE_SECONDS = env.int_setting("KEEPSAFE_TASK_LEASE_SECONDS", 900)
 KEEPSAFE_DIGEST_HOUR = env.int_setting("KEEPSAFE_DIGEST_HOUR", 7)
+# issue 20 (helper "sweep3"): the worker's sweeps are incremental; the first after this London hour each day is full.
+KEEPSAFE_FULL_SWEEP_HOUR = env.int_setting("KEEPSAFE_FULL_SWEEP_HOUR", 0)
+if KEEPSAFE_FULL_SWEEP_HOUR > 23:
+    raise RuntimeError(f"KEEPSAFE_FULL_SWEEP_HOUR must be an hour from 0 to 23, got {KEEPSAFE_FULL_SWEEP_HOUR}")
 # Cases per sweep transaction (issue 20); 0: 1,000 on PostgreSQL, sized as it goes on SQLite (actions/services/sweep).
 KEEPSAFE_SWEEP_CHUNK = env.int_setting("KEEPSAFE_SWEEP_CHUNK", 0)
 # Partner API calls allowed per key per minute; 0 turns the limit off (docs/api.md).

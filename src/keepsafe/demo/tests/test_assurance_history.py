@@ -92,3 +92,72 @@ def test_seed_completes_overridden_assessments_through_the_risk_services_once():
     seed(actor=Actor.system(), today=TODAY, people=300, chunk=150)
     assert Assessment.objects.filter(source=Assessment.Source.KEEPSAFE).count() == count
     assert AuditSample.objects.exists()
+
+
+# --- risk assessments after the moments that call for one (issue 17, helper "demo17") -------------------------------
+
+
+def _answered(region: list[dict]) -> tuple[Counter, Counter, Counter]:
+    """Per PDU: occasions in the history window, those answered by an assessment by their deadline, and those answered
+    only late (the first assessment since the occasion came after its deadline)."""
+    due, met, late = Counter(), Counter(), Counter()
+    for p in region:
+        if p["practitioner"] is None:
+            continue
+        done = sorted(_instant(a["completed_at"]) for a in p["assessments"])
+        for _kind, since, _opens, deadline in generator._occasions(p, TODAY):
+            first = next((a for a in done if a >= since), None)
+            due[p["pdu"]] += 1
+            met[p["pdu"]] += first is not None and first <= deadline
+            late[p["pdu"]] += first is not None and first > deadline
+    return due, met, late
+
+
+def test_assessments_follow_their_occasions_on_time_with_the_pdus_chance(region):
+    due, met, late = _answered(region)
+    share = {pdu: met[pdu] / due[pdu] for pdu in due}
+    for pdu, chance in generator.ON_TIME_BY_PDU.items():
+        assert due[pdu] >= 100
+        assert chance - 0.12 <= share[pdu] <= min(chance + 0.12, 0.97), (pdu, share[pdu])
+        assert late[pdu] > 0  # some done late
+        assert met[pdu] + late[pdu] < due[pdu]  # and some never
+    assert share["N01-SA"] < min(share["N01-MN"], share["N01-MS"]) - 0.1
+
+
+def test_added_assessments_are_past_unique_and_keep_the_persons_ratings(region):
+    added = 0
+    for p in region:
+        ids = [a["id"] for a in p["assessments"]]
+        assert len(ids) == len(set(ids))
+        for a in p["assessments"]:
+            assert _instant(a["completed_at"]).date() < TODAY
+            assert a["rosh"] == p["assessments"][0]["rosh"]
+        added += sum("-R" in i for i in ids)
+    assert added > 500
+
+
+def test_the_history_is_deterministic(region):
+    org = generator.organisation(TODAY)
+    again = [p for batch in generator.people(200, TODAY, org) for p in batch]
+    assert again == region[:200]
+    other_day = [p for batch in generator.people(200, TODAY + timedelta(days=1), org) for p in batch]
+    assert [p["assessments"] for p in other_day] != [p["assessments"] for p in region[:200]]
+
+
+@pytest.mark.django_db
+def test_a_swept_demo_shows_risk_assessments_and_reviews_partly_in_time():
+    from keepsafe.actions.rules.calendar import end_of_day
+    from keepsafe.actions.services.sweep import sweep_everything
+    from keepsafe.assurance.rules.measures import Measure
+    from keepsafe.assurance.rules.scope import Scope
+    from keepsafe.assurance.selectors import dashboard
+
+    seed(actor=Actor.system(), today=TODAY, people=300, chunk=150)
+    as_of = end_of_day(TODAY)
+    sweep_everything(as_of=as_of)
+    rows, _ = dashboard(Actor.system(), Scope.REGION, "N01", date(2026, 6, 1), TODAY, as_of=as_of)
+    figure = {r.measure: r.figure for r in rows}
+    reviews = figure[Measure.RISK_REVIEWS]
+    assert reviews.denominator >= 30
+    assert 0.4 <= reviews.numerator / reviews.denominator <= 0.95
+    assert figure[Measure.RISK_ASSESSMENTS].numerator >= 1

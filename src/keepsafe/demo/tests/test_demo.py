@@ -10,7 +10,7 @@ from keepsafe.assurance.models import AuditSample, CaseAudit
 from keepsafe.audit.models import AuditEvent
 from keepsafe.bundles.validate import validate
 from keepsafe.core.actor import Actor
-from keepsafe.demo import generator
+from keepsafe.demo import caseloads, generator
 from keepsafe.demo.seed import DEMO_PASSWORD, seed
 from keepsafe.people.models import CaseAccess, Person, Registration
 from keepsafe.records.models import Record
@@ -28,7 +28,10 @@ def test_generation_is_deterministic_and_valid():
     assert len(set(crns)) == 300
     grades = {s["grade"] for s in org["staff"]}
     assert grades == {"PSO", "PQIP", "PO", "SPO", "HEAD_OF_PDU", "ACO", "POM", "ADMIN"}
-    assert 55 <= len(org["staff"]) <= 70
+    # issue 15 (helper "demo4"): each team an SPO and ten practitioners (caseloads.MORE_GRADES added to five)
+    for team in org["teams"]:
+        members = [s for s in org["staff"] if s["team"] == team["code"] and s["grade"] in ("PO", "PQIP", "PSO")]
+        assert len(members) == 5 + len(caseloads.MORE_GRADES)
 
 
 @pytest.mark.django_db
@@ -36,7 +39,8 @@ def test_seed_builds_a_region_with_logins_and_is_idempotent():
     summary = seed(actor=Actor.system(), today=TODAY, people=300, chunk=100)
     assert summary.as_dict()["people"]["created"] == 300
     assert Staff.objects.count() >= 55
-    assert Person.objects.filter(practitioner__code="DEMO001").count() >= 40
+    # issue 15 (helper "demo4"): the demo practitioner's caseload is what fits their capacity, the first CRNs always
+    assert Person.objects.filter(practitioner__code="DEMO001").count() >= caseloads.DEMO_PRACTITIONER_ALWAYS
     assert Registration.objects.filter(type__code="RSTO").exists()
     assert Registration.objects.filter(type__code="MAPP").exists()
     assert Registration.objects.filter(type__code="ADVP").exists()
@@ -53,6 +57,11 @@ def test_seed_builds_a_region_with_logins_and_is_idempotent():
     pdus = Pdu.objects.count()
     assert AuditSample.objects.filter(seed=2026, size=20).count() == pdus
     assert CaseAudit.objects.filter(status="COMPLETE", auditor="DEMO006").count() == 16 * pdus
+    # issue 16 §5 try-out: every demo case can be referred to approved premises (the form offers partners of kind
+    # OTHER with an agreement covering the case)
+    from keepsafe.cases.referrals import referral_partners
+
+    assert any(p.kind == "OTHER" for p in referral_partners(Person.objects.order_by("crn").first()))
     audits = AuditEvent.objects.count()
     again = seed(actor=Actor.system(), today=TODAY, people=300, chunk=100)
     assert not again.changed_anything

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0006_appt_appointments'),
-        ('people', '0006_recall_search_trigram'),
+        ("people", "0006_appt_appointments"),
+        ("people", "0006_recall_search_trigram"),
     ]
 
-    operations = [
-    ]
+    operations = []

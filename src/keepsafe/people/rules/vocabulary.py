@@ -97,6 +97,8 @@ class LicenceConditionType(enum.StrEnum):
     CURFEW = "CURFEW"
     RESIDENCE = "RESIDENCE"
     DRUG_TESTING = "DRUG_TESTING"
+    # issue 16 §5 (helper "ap"): "reside at approved premises" — the code AP_REFERRAL's pre-release flag reads.
+    APPROVED_PREMISES = "APPROVED_PREMISES"
     OTHER = "OTHER"
 
 
@@ -115,6 +117,8 @@ class ContactType(enum.StrEnum):
     PROGRAMME_SESSION = "PROGRAMME_SESSION"
     UNPAID_WORK = "UNPAID_WORK"
     PARTNER_MEETING = "PARTNER_MEETING"
+    # issue 15 ("overs"): the nDelius "SPO Oversight" contact — a manager's oversight note; it closes touch points.
+    SPO_OVERSIGHT = "SPO_OVERSIGHT"
 
 
 class ContactOutcome(enum.StrEnum):
@@ -147,6 +151,7 @@ CONTACT_TYPE_LABELS = {
     ContactType.PROGRAMME_SESSION: "Programme session",
     ContactType.UNPAID_WORK: "Unpaid work",
     ContactType.PARTNER_MEETING: "Partner meeting",
+    ContactType.SPO_OVERSIGHT: "SPO oversight",  # issue 15 ("overs")
 }
 OUTCOME_LABELS = {
     ContactOutcome.ATTENDED: "Attended — complied",

@@ -195,6 +195,31 @@ def context_features(previous: Sequence[Sequence[str]]) -> list[str]:
     return flags
 
 
+PARTNER_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+CHILD_HARMS = ("violence", "domestic_abuse", "threats", "substance_misuse")
+PARTNER_HARMS = ("violence", "threats", "stalking", "pro_violence_attitudes", "callousness")
+
+
+def reference_features(words: Sequence[str], context: Sequence[str]) -> list[str]:
+    """Conjunctions a sum of weights cannot make by itself: who a harm the rules found is done to. "pr:" a harm with
+    a partner named in this sentence or the two before (and "she"/"her" here when she was named before), "cr:" a
+    harm with a child named nearby, "xp:her" "she"/"her" here after a partner named just before."""
+    here = set(words)
+    flags = set(context)
+    partner = bool(here & PARTNER_WORDS) or ("x:partner" in flags and bool(here & PARTNER_PRONOUNS))
+    child = bool(here & CHILD_WORDS) or "x:child" in flags
+    out = []
+    if "x:partner" in flags and here & PARTNER_PRONOUNS:
+        out.append("xp:her")
+    for indicator in PARTNER_HARMS:
+        if partner and (f"r:{indicator}" in flags or f"q:{indicator}" in flags):
+            out.append(f"pr:{indicator}" if f"r:{indicator}" in flags else f"pq:{indicator}")
+    for indicator in CHILD_HARMS:
+        if child and f"r:{indicator}" in flags:
+            out.append(f"cr:{indicator}")
+    return out
+
+
 def rule_features(
     kept: Iterable[str], candidates: Iterable[str], rules: Iterable[str], before: Iterable[str]
 ) -> list[str]:

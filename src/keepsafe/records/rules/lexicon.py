@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-11-23.1"
+LEXICON_VERSION = "2026-12-02.1"
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).

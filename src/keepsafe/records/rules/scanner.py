@@ -22,7 +22,13 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from keepsafe.records.rules import lexicon as lx
-from keepsafe.records.rules.classifier import Model, context_features, rule_features, shipped_model
+from keepsafe.records.rules.classifier import (
+    Model,
+    context_features,
+    reference_features,
+    rule_features,
+    shipped_model,
+)
 from keepsafe.records.rules.indicators import INDICATORS
 
 TokenSpec = dict[str, Any]
@@ -219,20 +225,21 @@ class Scanner:
             text = sent.text.rstrip()
             start = sent.start_char + (len(text) - len(text.lstrip()))
             previous = words_of[max(0, n - 2) : n]
+            context = (
+                *context_features(previous),
+                *rule_features(
+                    found_in[n],
+                    {rule.indicator for rule, _ in in_sentence},
+                    {f.rule for f in from_rules},
+                    set().union(*found_in[max(0, n - 2) : n]),
+                ),
+            )
             yield SentenceReading(
                 start=start,
                 end=start + len(text.strip()),
                 text=text.strip(),
                 words=words_of[n],
-                context=(
-                    *context_features(previous),
-                    *rule_features(
-                        found_in[n],
-                        {rule.indicator for rule, _ in in_sentence},
-                        {f.rule for f in from_rules},
-                        set().union(*found_in[max(0, n - 2) : n]),
-                    ),
-                ),
+                context=(*context, *reference_features(words_of[n], context)),
                 findings=tuple(from_rules),
                 cancelled=frozenset({rule.indicator for rule, _ in in_sentence} - found_in[n]),
             )
@@ -278,7 +285,10 @@ class Scanner:
             return []
         rule = lx.PARTNER_NEARBY
         t = pronouns[0]
-        return [Finding("domestic_abuse", t.idx, t.idx + len(t.text), t.text, rule.id, rule.why)]
+        # The finding runs from "her"/"she" to the nearest harm in the sentence (the harm done to her).
+        harm = min(harms, key=lambda f: abs(f.start - t.idx))
+        start, end = min(t.idx, harm.start), max(t.idx + len(t.text), harm.end)
+        return [Finding("domestic_abuse", start, end, sent.doc.text[start:end], rule.id, rule.why)]
 
     def _sentence(
         self, doc: Doc, sent: Span, candidates: list[tuple[lx.Rule, Span]], cues: dict[str, list[Span]]
@@ -344,6 +354,14 @@ class Scanner:
         ]
         present = {rule.indicator for rule, _ in kept if not rule.requires}
         kept = [(rule, span) for rule, span in kept if not rule.requires or rule.requires & present]
+        # A partner named as the one harmed: the finding covers the partner and the nearest harm done to her (the
+        # harm against a partner is the domestic abuse; the annotation conventions of issue 13's corpora label it).
+        kept = [
+            (rule, _with_nearest(doc, span, [s for r, s in kept if r.indicator in rule.requires]))
+            if rule.requires
+            else (rule, span)
+            for rule, span in kept
+        ]
         findings: list[Finding] = []
         for indicator, group in itertools.groupby(
             sorted(kept, key=lambda k: k[0].indicator), key=lambda k: k[0].indicator
@@ -360,6 +378,14 @@ class Scanner:
             for rule, span in merged:
                 findings.append(Finding(indicator, span.start_char, span.end_char, span.text, rule.id, rule.why))
         return findings
+
+
+def _with_nearest(doc: Doc, span: Span, others: Sequence[Span]) -> Span:
+    """`span` stretched to cover the nearest of `others` (by tokens between them), or `span` if there are none."""
+    if not others:
+        return span
+    nearest = min(others, key=lambda o: max(o.start - span.end, span.start - o.end, 0))
+    return doc[min(span.start, nearest.start) : max(span.end, nearest.end)]
 
 
 # "Heading: answer" at the start of a line: a form's or template's heading of up to six words.

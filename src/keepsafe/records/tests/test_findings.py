@@ -97,7 +97,7 @@ def test_rescan_rebuilds_every_finding(imported):
     kinds = sorted(IndicatorFinding.objects.values_list("indicator", "text"))
     assert kinds == [
         ("domestic_abuse", "Domestic call-out"),
-        ("domestic_abuse", "his partner"),
+        ("domestic_abuse", "his partner says he threatened"),
         ("threats", "threatened"),
         ("weapons", "Improvised blade"),
         ("weapons", "knife"),

@@ -75,7 +75,8 @@ def test_negation_word_inside_a_finding_does_not_cancel_the_next_one():
 
 
 def test_partner_mention_counts_only_with_harm_in_the_same_sentence():
-    assert ("domestic_abuse", "his ex-partner") in found("He said he would kill his ex-partner.")
+    # The finding covers the harm done to her and her (issue 13: the act against a partner is the domestic abuse).
+    assert ("domestic_abuse", "would kill his ex-partner") in found("He said he would kill his ex-partner.")
     assert found("He has a new partner and the relationship is going well.") == set()
     # The harm is in another sentence: no domestic abuse finding.
     assert not {i for i, _ in found("He hit a man. His partner is supportive.")} & {"domestic_abuse"}

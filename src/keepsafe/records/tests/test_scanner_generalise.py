@@ -3,6 +3,7 @@ reported speech, the classifier) and forms are not evidence."""
 
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from keepsafe.records.rules import lexicon as lx
-from keepsafe.records.rules.classifier import Model, context_features, shipped_model, token_features
+from keepsafe.records.rules.classifier import (
+    Model,
+    context_features,
+    reference_features,
+    shipped_model,
+    token_features,
+)
 from keepsafe.records.rules.indicators import CROSS_RECORD, INDICATORS
 from keepsafe.records.rules.scanner import FORM_HEADINGS, Scanner, form_answer, scan, scanner
+from keepsafe.records.training import paraphrases
 from keepsafe.records.training.corpus import STYLES, compose, generate
 from keepsafe.sharing.rules.prison_information import SECTIONS
 from keepsafe.sharing.rules.prison_information import compose as compose_form
@@ -63,9 +71,45 @@ def test_patterns_that_generalise(text, indicator, rule):
 def test_a_partner_named_in_one_sentence_and_harmed_in_the_next_is_domestic_abuse():
     findings = scanner().scan("He has a new partner, Amy. He punched her in the face on Saturday.")
     [da] = [f for f in findings if f.indicator == "domestic_abuse"]
-    assert (da.rule, da.text) == ("domestic_abuse.partner_nearby", "her")
+    # The finding is the harm done to her, from the harm to the pronoun (issue 13's annotation conventions).
+    assert (da.rule, da.text) == ("domestic_abuse.partner_nearby", "punched her")
     # Without a partner nearby the same violence is not domestic abuse.
     assert "domestic_abuse" not in {f.indicator for f in scanner().scan("He punched her in the face on Saturday.")}
+
+
+@pytest.mark.parametrize(
+    ("text", "covers"),
+    [
+        ("He punched his partner Amy in the face.", ("punched", "partner")),
+        ("His ex-wife says he threatened to burn the house down.", ("ex-wife", "threatened")),
+        ("He has been following his ex-girlfriend home from work.", ("following", "ex-girlfriend")),
+    ],
+)
+def test_a_partner_harmed_is_domestic_abuse_on_the_span_of_the_harm_and_the_partner(text, covers):
+    """Domestic abuse found because a partner is the one harmed covers the harm done to her as well as her: a finding
+    on "his partner" alone would miss an annotation of the act, and one on the act alone would lose who it was."""
+    findings = scanner().scan(text)
+    [da] = [f for f in findings if f.rule == "domestic_abuse.partner_harm"]
+    assert all(word in da.text for word in covers), da.text
+    assert text[da.start : da.end] == da.text
+    harms = [f for f in findings if f.indicator in {"violence", "threats", "stalking"}]
+    assert any(da.start <= h.start and h.end <= da.end for h in harms)
+
+
+@pytest.mark.parametrize(
+    ("words", "context", "expected"),
+    [
+        (["he", "punched", "her"], ["x:partner", "r:violence"], {"xp:her", "pr:violence"}),
+        (["he", "punched", "his", "partner"], ["r:violence"], {"pr:violence"}),
+        (["he", "punched", "a", "man"], ["r:violence"], set()),
+        (["he", "punched", "her"], ["r:violence"], set()),
+        (["he", "threatened", "his", "wife"], ["q:threats"], {"pq:threats"}),
+        (["he", "hit", "his", "son"], ["r:violence"], {"cr:violence"}),
+        (["he", "was", "drunk"], ["x:child", "r:substance_misuse"], {"cr:substance_misuse"}),
+    ],
+)
+def test_reference_features_join_a_harm_to_who_it_was_done_to(words, context, expected):
+    assert set(reference_features(words, context)) == expected
 
 
 @pytest.mark.parametrize(
@@ -195,6 +239,21 @@ def test_every_finding_is_a_true_span_of_its_text(text):
     for f in scan(text):
         assert text[f.start : f.end] == f.text
         assert f.why
+
+
+@pytest.mark.parametrize(
+    "template",
+    [t for templates in paraphrases.EVENTS.values() for t in templates] + paraphrases.NEGATIVES,
+)
+def test_every_paraphrase_template_fills_completely_with_known_indicators(template):
+    """A misspelt slot or label would leave "{slot}" or "[[" in the training text and teach the classifier noise."""
+    for seed in range(5):
+        text, labels = compose(template, random.Random(seed), 0.0)  # noqa: S311 — reproducible test data
+        assert "{" not in text, text
+        assert "[[" not in text, text
+        assert "]]" not in text, text
+        assert all(indicator in INDICATORS and text[s:e].strip() for indicator, s, e in labels)
+    assert all(indicator in INDICATORS for indicator in paraphrases.EVENTS)
 
 
 def test_corpus_generator_spans_match_and_styles_are_all_there():

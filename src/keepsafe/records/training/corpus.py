@@ -19,6 +19,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from keepsafe.records.training.paraphrases import EVENTS as PARAPHRASE_EVENTS
+from keepsafe.records.training.paraphrases import NEGATIVES as PARAPHRASE_NEGATIVES
+from keepsafe.records.training.paraphrases import SLOTS as PARAPHRASE_SLOTS
+
 STYLES = (
     "police",
     "prison_intelligence",
@@ -1105,6 +1109,13 @@ NEGATIVES: list[str] = [
     "{He} spoke warmly about his partner",
     "{He} disclosed his own experience of domestic abuse as a child",
 ]
+
+# Issue 13, third pass: paraphrases by behaviour, by reference and in slang, and more hard negatives (paraphrases.py).
+for _slot, _words in PARAPHRASE_SLOTS.items():
+    SLOTS.setdefault(_slot, []).extend(_words)
+for _indicator, _templates in PARAPHRASE_EVENTS.items():
+    EVENTS.setdefault(_indicator, []).extend(_templates)
+NEGATIVES.extend(PARAPHRASE_NEGATIVES)
 
 # --- styles: frames and style-only templates ---------------------------------------------------------------------
 FRAMES: dict[str, list[str]] = {

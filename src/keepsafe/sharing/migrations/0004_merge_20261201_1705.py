@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sharing', '0003_act_check_acted_on_outcome'),
-        ('sharing', '0003_secin_api_rate_window'),
+        ("sharing", "0003_act_check_acted_on_outcome"),
+        ("sharing", "0003_secin_api_rate_window"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -12,10 +12,12 @@ from django.test import Client
 
 from keepsafe.actions.models import Action, Recall
 from keepsafe.actions.services.manage import refresh
+from keepsafe.audit.models import AuditEvent
 from keepsafe.people.models import Person, Registration, RegistrationHistory
 from keepsafe.people.services import flag_history
 from keepsafe.records.services import record_add
-from keepsafe.sharing.models import CheckRequest
+from keepsafe.sharing.models import CheckRequest, Disclosure
+from keepsafe.sharing.rules.disclosures import document_digest
 from keepsafe.testing.fixtures import SYSTEM, make_person, org_with_managers
 from keepsafe.workforce.models import Staff, User
 
@@ -200,6 +202,23 @@ def test_the_recall_workflow_from_consideration_to_custody(site):
         assert alex.post("/case/X123456/recall/countersign-aco", {"part_a_seen": "0" * 64}).status_code == 400
         assert alex.post("/case/X123456/recall/countersign-aco", {"part_a_seen": seen.group(1)}).status_code == 302
         assert ada.post("/case/X123456/recall/send").status_code == 302
+        # Part A sent to PPCS is a logged disclosure, with the sending, and listed on the case (issue 16 §3).
+        sent = Disclosure.objects.get(person__crn="X123456")
+        recall = Recall.objects.get()
+        assert (sent.kind, sent.partner_code, sent.agreement_reference, sent.made_by) == (
+            "PART_A",
+            "PPCS",
+            "CJA 2003 s.254 (recall to prison)",
+            recall.sent_to_ppcs_by,
+        )
+        assert sent.made_at == recall.sent_to_ppcs_at
+        assert sent.sha256 == document_digest(sent.document)
+        assert "Set out in full" in str(sent.document)
+        assert AuditEvent.objects.filter(action="DISCLOSURE", crn="X123456").count() == 1
+        listed = ada.get("/case/X123456/disclosures").content.decode()
+        assert f"/case/X123456/disclosures/{sent.public_id}" in listed
+        assert ada.post("/case/X123456/recall/send").status_code == 400  # already sent: nothing more logged
+        assert Disclosure.objects.filter(person__crn="X123456").count() == 1
         assert ada.post("/case/X123456/recall/revoked", {"at": "2026-11-23T10:20"}).status_code == 302
         # Cancelling the execution: never the practitioner or SPO.
         assert sara.post(f"/case/X123456/actions/{execution.pk}/cancel", {"reason": "x"}).status_code == 403

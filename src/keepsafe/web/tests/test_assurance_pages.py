@@ -15,10 +15,12 @@ from django.test import Client
 from keepsafe.actions.models import Action, Notification, Recall
 from keepsafe.assurance.models import AuditSample, CaseAudit, RecallReview
 from keepsafe.assurance.rules import inspection
+from keepsafe.assurance.rules.measures import Measure
 from keepsafe.audit.models import AuditEvent
 from keepsafe.people.models import Person
 from keepsafe.records.models import Record
 from keepsafe.testing.fixtures import make_person, org_with_managers
+from keepsafe.web.views.assurance import CAPACITY
 from keepsafe.workforce.models import Staff, User
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +96,7 @@ def test_the_dashboard_counts_only_visible_cases(site):
     assert '<td class="govuk-table__cell govuk-table__cell--numeric"><strong>50%</strong></td>' in body
     assert HIDDEN not in body
     assert "<svg" in body
-    assert "Capacity" in body  # said to be not measured, not shown as a figure
+    assert "Practitioners within capacity" in body
     # The regional leader has no restriction list entry either: the restricted case stays hidden from them too.
     da_aco = next(t for t in aco.json()["measures"] if t["measure"] == "DOMESTIC_ABUSE_CHECKS")
     assert da_aco["denominator"] == 2
@@ -118,11 +120,32 @@ def test_the_cases_behind_a_number_exports_and_the_listing_is_audited(site):
     data = as_json.json()
     da = next(m for m in data["measures"] if m["measure"] == "DOMESTIC_ABUSE_CHECKS")
     assert (da["numerator"], da["denominator"], da["rate"]) == (1, 2, 0.5)
-    assert data["not_measured"]
+    assert data["capacity"]["measure"] == "CAPACITY"  # issue 15 built: capacity is measured, not said missing
     total_rows = list(csv.reader(io.StringIO(totals.content.decode())))
-    assert ["DOMESTIC_ABUSE_CHECKS", da["label"], "2026-10-01", "2026-11-30", "1", "2", "0.5"] in total_rows
+    assert ["DOMESTIC_ABUSE_CHECKS", da["label"], "2026-10-01", "2026-11-30", "1", "2", "0.5", ""] in total_rows
     event = AuditEvent.objects.filter(action="ASSURANCE_CASES_VIEW").latest("id")
     assert sorted(event.details["crns"]) == [VISIBLE, OTHER]
+
+
+@pytest.mark.parametrize("measure", [*(m.value for m in Measure), CAPACITY])
+def test_the_list_behind_a_measure_as_json_is_the_csv(site, measure):
+    """Tester (fix6 2): `measure=` with `format=json` returned the whole dashboard while CSV returned the list; now
+    JSON is the CSV's rows and columns, visibility-filtered alike (the hidden case in neither)."""
+    users, _ = site
+    client = client_for(users["spo"])
+    with time_machine.travel(NOW, tick=False):
+        as_csv = client.get("/assurance", PERIOD | {"measure": measure, "format": "csv"})
+        as_json = client.get("/assurance", PERIOD | {"measure": measure, "format": "json"})
+    assert as_csv.status_code == as_json.status_code == 200
+    lines = list(csv.reader(io.StringIO(as_csv.content.decode())))
+    data = as_json.json()
+    assert "measures" not in data
+    assert data["measure"] == measure
+    assert [["" if row[k] is None else str(row[k]) for k in lines[0]] for row in data["rows"]] == lines[1:]
+    assert all(list(row) == lines[0] for row in data["rows"])
+    assert HIDDEN not in as_json.content.decode()
+    if measure == "DOMESTIC_ABUSE_CHECKS":
+        assert sorted(r["crn"] for r in data["rows"]) == sorted([VISIBLE, OTHER])
 
 
 def test_who_may_see_which_unit(site):
@@ -281,5 +304,70 @@ def test_equality_and_overrides_pages(site):
     assert set(sexes) == {"Male", "Female"}
     assert all(v is None or v == 0 for row in sexes.values() for v in row.values())  # 1 person each: suppressed
     assert over.status_code == 200
-    assert "Allocation guardrail" in over.content.decode()
+    assert "Tier overrides" in over.content.decode()
+    # issue 15 §2 (helper "alloc"): allocation guardrail overrides are recorded now, so not listed as missing
+    assert "allocation guardrail does not exist" not in over.content.decode()
     assert over_json.json()["tallies"] == {"team": [], "grade": [], "direction": []}
+
+
+# assure2 (issue 17): a period with nothing in its denominator reads "No cases in this period", never 0% -------------
+
+EMPTY_THEN_OCTOBER = {
+    "from-day": "1",
+    "from-month": "8",
+    "from-year": "2026",
+    "to-day": "31",
+    "to-month": "10",
+    "to-year": "2026",
+}  # August and September hold no check at all (before the earliest record); October holds two
+
+
+def test_a_period_with_no_cases_reads_so_on_the_page_the_chart_and_the_exports(site):
+    users, _ = site
+    client = client_for(users["spo"])
+    with time_machine.travel(NOW, tick=False):
+        page = client.get("/assurance", EMPTY_THEN_OCTOBER).content.decode()
+        before = client.get("/assurance", EMPTY_THEN_OCTOBER | {"to-month": "9", "to-day": "30"}).content.decode()
+        data = client.get("/assurance", EMPTY_THEN_OCTOBER | {"format": "json"}).json()
+        as_csv = client.get("/assurance", EMPTY_THEN_OCTOBER | {"format": "csv"}).content.decode()
+    rows = list(csv.reader(io.StringIO(as_csv)))
+    da = next(m for m in data["measures"] if m["measure"] == "DOMESTIC_ABUSE_CHECKS")
+    trend = [(p["numerator"], p["denominator"], p["rate"]) for p in da["trend"]]
+    assert trend == [(0, 0, None), (0, 0, None), (1, 2, 0.5)]
+    header = rows[0]
+    august = next(r for r in rows if r[0] == "DOMESTIC_ABUSE_CHECKS" and r[2:4] == ["2026-08-01", "2026-08-31"])
+    assert (august[header.index("denominator")], august[header.index("rate")]) == ("0", "")  # null, not 0
+    # The page: the whole period before the first record says so, in the table and in each month's figures.
+    row = before.split('data-measure="DOMESTIC_ABUSE_CHECKS"')[1].split("</tr>")[0]
+    assert "No cases in this period" in row
+    assert "0%" not in row
+    chart = page.split('data-testid="chart-DOMESTIC_ABUSE_CHECKS"')[1].split("</figure>")[0]
+    shares = chart.split('data-testid="share">')[1:]
+    assert [s.split("<")[0] for s in shares] == ["No cases in this period", "No cases in this period", "50%"]
+    # The chart: a gap (no marker, no line) for August and September, one marker for October.
+    svg = chart.split("<svg")[1].split("</svg>")[0]
+    assert svg.count("<circle") == 1
+    assert "<polyline" not in svg
+    empty_chart = before.split('data-testid="chart-DOMESTIC_ABUSE_CHECKS"')[1].split("</svg>")[0]
+    assert "<circle" not in empty_chart
+
+
+# issue 17 try-out: a region over seven years outlived the web worker; an export with a bad period answered the default
+# period silently. A period is at most 12 months, refused in words on the page (400) and as JSON errors for exports.
+SEVEN_YEARS = {"from-day": "1", "from-month": "1", "from-year": "2020", "to-day": "31", "to-month": "12"}
+
+
+@pytest.mark.parametrize("path", ["/assurance", "/assurance/overrides", "/assurance/equality"])
+def test_a_period_over_twelve_months_is_refused_on_the_page_and_in_every_export(site, path):
+    users, _ = site
+    client = client_for(users["spo"])
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(path, SEVEN_YEARS | {"to-year": "2026"})
+        exports = [client.get(path, SEVEN_YEARS | {"to-year": "2026", "format": f}) for f in ("json", "csv")]
+        a_year = client.get(path, {**SEVEN_YEARS, "from-year": "2026", "to-year": "2026"})  # 1 January to 31 December
+    assert page.status_code == 400
+    assert "A period is at most 12 months: choose an end date on or before 31 December 2020" in page.content.decode()
+    for refused in exports:
+        assert refused.status_code == 400
+        assert "at most 12 months" in refused.json()["errors"]["to"]
+    assert a_year.status_code == 200

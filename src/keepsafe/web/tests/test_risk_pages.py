@@ -195,3 +195,27 @@ def test_the_countersigner_sees_the_prompt_its_evidence_the_reason_and_the_previ
     assert "record:POL-2" in page
     assert reason in page
     assert 'data-testid="countersign-not-relevant"' in page  # found in records, answered not relevant
+
+
+# --- issue 15 §1 (helper "tierhist"): the tier history on the Risk tab ----------------------------------------------
+
+
+def test_risk_tab_shows_the_tier_history_newest_first(site):
+    from datetime import UTC, datetime
+
+    from keepsafe.risk.models import TierChange
+
+    risk = CaseRisk.objects.get(person__crn="A000001")
+    recorded = TierChange.objects.get(person=risk.person)  # the import stored the first tier
+    assert (recorded.previous_v3, recorded.new_v3) == ("", risk.tier_v3)
+    TierChange.objects.create(
+        person=risk.person, at=datetime(2020, 3, 4, tzinfo=UTC), new_v2="D1", new_v3="E", backfilled=True
+    )
+    page = client_for(site["ada"]).get("/case/A000001/risk").content.decode()
+    table = page.split('data-testid="tier-history"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', table, re.S)[1:]
+    assert len(rows) == 2
+    assert f"None → {risk.tier_v3}" in rows[0]
+    assert f"none → {risk.tier_v2}" in rows[0]
+    assert "By 2020-03-04 (history began)" in rows[1]
+    assert "→" not in rows[1]

@@ -6,7 +6,7 @@ everyone else gets a 403 with nothing written."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from keepsafe.people.models import Person, Registration
 from keepsafe.risk.services import assessment_start
 from keepsafe.sharing.services import check_request_create
 from keepsafe.testing.fixtures import SYSTEM, make_person, org_with_managers, partner_agreement
+from keepsafe.victims.services import RepresentationInput, representation_record  # issue 16 §7
 from keepsafe.web import urls
 from keepsafe.workforce.models import Staff, Team, User
 
@@ -73,6 +74,31 @@ ALLOWED: dict[str, set[str]] = {
     "flag-new": CASE_WORK | {POM},
     "flag-review": CASE_WORK | {POM},
     "flag-end": CASE_WORK | {POM},
+    # issue 15 §2 (helper "alloc"): the allocating SPO and head of PDU, in the case's management chain (ACOs do not
+    # allocate; oversight/allocation.py ALLOCATING_ROLES)
+    "allocation-case": {SPO, HEAD, "another team's SPO"},  # any SPO of the case's PDU allocates it (hmpps.md §2d)
+    "oversight-note": {SPO, HEAD, ACO},  # issue 15 §3 (helper "overs"): an SPO oversight note, managers only
+    # issue 16 §2 (helper "transfer"): whoever works the case requests a transfer; a head of PDU (the receiving one,
+    # checked by the service) or the decision's holder (an ACO when the head may not see the case) decides it
+    "case-transfers": CASE_WORK,
+    "case-transfer-decide": {HEAD, ACO},
+    # issue 16 §1 (helper "court"): before sentence is case work (court/services.py), not custody work
+    "court-post:open": CASE_WORK,
+    "court-post:adjourn": CASE_WORK,
+    "court-post:psr": CASE_WORK,
+    "court-post:address": CASE_WORK,
+    "court-post:propose": CASE_WORK,
+    "court-post:outcome": CASE_WORK,
+    "referral-new": CASE_WORK,  # issue 16 §3 (helper "share"): a referral is a disclosure made from the case
+    "meeting-new": CASE_WORK,  # issue 16 §4 (helper "share")
+    # issue 16 §7 (helper "victim"): a VLO's representation and its outcome are case work (victims/services.py)
+    "victim-post:new": CASE_WORK,
+    "victim-post:outcome": CASE_WORK,
+    # issue 16 §5 (helper "ap"): approved premises referrals are case work (premises/services.py)
+    "ap-post:refer": CASE_WORK,
+    "ap-post:decision": CASE_WORK,
+    "ap-post:arrival": CASE_WORK,
+    "remand-new": CASE_WORK,  # issue 16 §6 (helper "share2"): recording a period on remand is case work
 }
 # Routes that write nothing on a case (signing in and out, reading); a POST there must change no case data either.
 NOT_CASE_WRITES = {
@@ -112,6 +138,17 @@ NOT_CASE_WRITES = {
     "diary",  # issue 14
     "notifications",  # marks the user's own notifications read: not case data
     "accounts",  # sign-in accounts (administrators only): not case data
+    "team-workload",  # issue 15 (helper "work"): a team's workload and training, counts only (reads only)
+    "allocations",  # issue 15 §2 (helper "alloc"): the queue reads only
+    "oversight",  # issue 15 §3 (helper "overs"): a manager's queues and span of control (reads only; GET only)
+    "pdu-status",  # issue 15 §4 (helper "overs"): a head of PDU sets the PDU's RAG status: not case data
+    "oversight-team",  # issue 15 §6 (helper "overs"): the supervisor view (reads only; GET only)
+    "transfers",  # issue 16 §2 (helper "transfer"): the list of transfers waiting for a decision (reads only)
+    "case-court",  # issue 16 §1: reading the court tab
+    "case-disclosures",  # issue 16 §3 (helper "share"): reading the disclosure log
+    "case-disclosure",
+    "case-meetings",  # issue 16 §4 (helper "share"): reading meetings
+    "case-ap",  # issue 16 §5 (helper "ap"): reading the approved premises tab
 }
 PAYLOADS: dict[str, dict[str, Any]] = {
     "check-new": {"kind": "DOMESTIC_ABUSE", "partner": "GMP", "question": "Call-outs?"},
@@ -140,6 +177,37 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "flag-review": {"decision": "KEEP", "notes": "Still needed", "reviewed_on-day": "23"}
     | {"reviewed_on-month": "11", "reviewed_on-year": "2026"},
     "flag-end": {"reason": "Order expired", "end-day": "23", "end-month": "11", "end-year": "2026"},
+    # issue 15 §2 (helper "alloc"): reallocate the matrix case to the other practitioner
+    "allocation-case": {"to": "STF0002", "reason": "CASELOAD_ADJUSTMENT", "notes": "Balance caseloads"},
+    "oversight-note": {"notes": "Reviewed the risk management plan"},  # issue 15 ("overs")
+    "case-transfers": {"to_pdu": "NOPE", "reason": "Moving"},  # issue 16 §2 (helper "transfer")
+    "case-transfer-decide": {"decision": "reject", "reason": "No address"},  # issue 16 §2 (helper "transfer")
+    # issue 16 §1 (helper "court")
+    "court-post:open": {"court": "Manchester Crown Court", "charges": "Assault", "court_date-day": "25"}
+    | {"court_date-month": "1", "court_date-year": "2027"},
+    "court-post:adjourn": {"reason": "Report", "court_date-day": "1", "court_date-month": "2"}
+    | {"court_date-year": "2027"},
+    "court-post:psr": {"considering": "CURFEW", "proposed_address": "1 High Street"},
+    "court-post:address": {"address": "1 High Street", "victim": "no", "partner": "no", "conclusion": "SUITABLE"}
+    | {"reasons": "Lives alone"},
+    "court-post:propose": {"sentence_type": "COMMUNITY_ORDER"},
+    "court-post:outcome": {"sentence_type": "COMMUNITY_ORDER", "offence": "Assault", "offence_category": "violence"}
+    | {"sentence_date-day": "23", "sentence_date-month": "11", "sentence_date-year": "2026"},
+    "referral-new": {"partner": "GMP", "service": "MAPPA", "reason": "MAPPA level 2 meeting"},  # issue 16 §3
+    "meeting-new": {"kind": "IOM", "held_on-day": "23", "held_on-month": "11", "held_on-year": "2026"}  # issue 16 §4
+    | {"chair": "DI Smith", "attendees": "DI Smith", "invitations": "POM | Pat | accepted", "minutes": "Met"},
+    # issue 16 §7 (helper "victim"): VR-MATRIX is made by the `case` fixture
+    "victim-post:new": {"vlo_name": "Val", "kind": "NO_CONTACT", "no_contact_victim": "yes", "received_on-day": "20"}
+    | {"received_on-month": "11", "received_on-year": "2026"},
+    "victim-post:outcome": {"representation": "VR-MATRIX", "status": "INCLUDED", "decided_on-day": "23"}
+    | {"decided_on-month": "11", "decided_on-year": "2026"},
+    # issue 16 §5 (helper "ap"): the referral form (GMP is not an approved premises partner: refused by field)
+    "ap-post:refer": {"partner": "GMP", "premises": "Bunyan House", "emergency": "no", "reason": "High RoSH"}
+    | {"requested_arrival-day": "1", "requested_arrival-month": "12", "requested_arrival-year": "2026"},
+    "ap-post:decision": {"referral": "APR-NONE", "decision": "REFUSED", "reason": "Full"},
+    "ap-post:arrival": {"referral": "APR-NONE", "arrival": "ARRIVED"},
+    "remand-new": {"start-day": "1", "start-month": "10", "start-year": "2026", "court": "Manchester Crown Court"}
+    | {"matter": "Burglary"},  # issue 16 §6 (helper "share2")
 }
 # Who signs in: every role, and writers who do not work this case.
 ACCOUNTS = {
@@ -227,6 +295,13 @@ def case(imported, monkeypatch):
             reasons=["CONTACT_STOPPED"],
             concerns="Absent",
         )
+        representation_record(  # issue 16 §7 (helper "victim"): a representation awaiting its outcome
+            actor=SYSTEM,
+            person=subject,
+            data=RepresentationInput(
+                vlo_name="Val", received_on=date(2026, 11, 20), kind="OTHER", text="No posts", external_id="VR-MATRIX"
+            ),
+        )
     actions = {a.type: a for a in Action.objects.filter(person=subject, status="OPEN")}
     for kind, detail in (
         ("ENFORCEMENT_DECISION", {"contact": "C9"}),
@@ -271,7 +346,7 @@ def case(imported, monkeypatch):
     return users, values, actions, by_verb
 
 
-CASE_APPS = ("people", "records", "risk", "sharing", "actions", "cases")
+CASE_APPS = ("people", "records", "risk", "sharing", "actions", "cases", "court", "victims", "premises")  # 16
 
 
 def case_data() -> dict[str, list[dict[str, Any]]]:

@@ -31,11 +31,12 @@ from keepsafe.actions.selectors import findings_known, licence_facts, visible_ac
 from keepsafe.actions.services import decisions, manage
 from keepsafe.actions.services import recall as recall_services
 from keepsafe.audit.services import audit_record
-from keepsafe.cases import documents
+from keepsafe.cases import documents, referrals
 from keepsafe.cases.recalls import area_regions
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
+from keepsafe.oversight.prioritisation import deprioritised_tags  # issue 15 §4 (helpers "overs", "alloc2")
 from keepsafe.people.models import Contact, Event, Requirement
 from keepsafe.people.rules.case_work import WRITER_ROLES
 from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
@@ -95,6 +96,8 @@ def actions_list(request: HttpRequest, scope: str = "mine") -> HttpResponse:
             "heading": SCOPES[scope],
             "scope": scope,
             "rows": listed,
+            # issue 15 §4 (helper "overs"): work the PDU's prioritisation status deprioritises (never safety-critical)
+            "deprioritised": deprioritised_tags([r["action"] for r in listed], clock.today()),
             "total": total,
             "overdue": sum(c["overdue"] for c in chart),
             "chart": chart,
@@ -123,6 +126,8 @@ def case_actions(
     actions = list(
         Action.objects.filter(person=person).select_related("owner", "event").prefetch_related("log").order_by("due")
     )
+    for a in actions:
+        a.person = person  # one case: its PDU for the prioritisation tag without a query per action
     open_rows = _rows([a for a in actions if a.status == Action.Status.OPEN], now)
     contacts = {c.external_id: c for c in Contact.objects.filter(person=person, outcome__in=ENFORCEABLE_OUTCOMES)}
     checks = list(CheckRequest.objects.filter(person=person).select_related("response_record", "partner"))
@@ -143,6 +148,8 @@ def case_actions(
     context.update(
         {
             "open_rows": open_rows,
+            # helper "alloc2": work the PDU's prioritisation status deprioritises (never safety-critical), tagged
+            "deprioritised": deprioritised_tags([r["action"] for r in open_rows], clock.today()),
             "closed": [a for a in actions if a.status != Action.Status.OPEN][-50:],
             "release_items": [(i.value, ITEM_LABELS[i]) for i in Item],
             "acted_on_options": [(o.value, ACTED_ON_LABELS[o]) for o in ActedOn],
@@ -392,7 +399,7 @@ def recall_post(request: HttpRequest, crn: str, step: str) -> HttpResponse:
                 part_a_seen=form.get("part_a_seen") or None,  # the Part A the ACO was shown (issue 14 §5)
             )
         elif step == "send":
-            recall_services.recall_send(actor=actor, recall=recall)
+            referrals.part_a_send(actor=actor, recall=recall)  # logged as a disclosure (issue 16 §3)
         elif step == "revoked":
             recall_services.recall_revoked(actor=actor, recall=recall, at=_instant(form.get("at", ""), "at"))
         elif step == "executed":

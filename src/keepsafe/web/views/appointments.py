@@ -26,7 +26,12 @@ from keepsafe.web.views.case import _case
 from keepsafe.web.views.common import actor_of
 
 TYPE_OPTIONS = [(t.value, CONTACT_TYPE_LABELS[t]) for t in APPOINTMENT_TYPES]
-CONTACT_OPTIONS = [(t.value, CONTACT_TYPE_LABELS[t]) for t in ContactType if t is not ContactType.APPOINTMENT]
+# Not SPO_OVERSIGHT (issue 15): a manager records it on /oversight, where it closes the touch point it answers.
+CONTACT_OPTIONS = [
+    (t.value, CONTACT_TYPE_LABELS[t])
+    for t in ContactType
+    if t not in (ContactType.APPOINTMENT, ContactType.SPO_OVERSIGHT)
+]
 OUTCOME_OPTIONS = [(o.value, label) for o, label in OUTCOME_LABELS.items()]
 TAB = "case-appointments"
 
@@ -76,7 +81,7 @@ def _summary(errors: dict[str, str]) -> list[dict[str, str]]:
 def _errors(problems: list[tuple[str, str]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for field, reason in problems:
-        out.setdefault(field, reason)
+        out.setdefault(field, reason[:1].upper() + reason[1:])  # a sentence, as every form's messages are
     return out
 
 
@@ -170,7 +175,7 @@ def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
             "title": _step_title(clash, "Book an appointment", person),
         }
     )
-    return render(request, "case/appointment_new.html", context)
+    return render(request, "case/appointment_new.html", context, status=400 if errors else 200)
 
 
 def appointment_reschedule_view(request: HttpRequest, crn: str, appointment: str) -> HttpResponse:
@@ -210,7 +215,7 @@ def appointment_reschedule_view(request: HttpRequest, crn: str, appointment: str
             "title": _step_title(clash, "Reschedule an appointment", person),
         }
     )
-    return render(request, "case/appointment_reschedule.html", context)
+    return render(request, "case/appointment_reschedule.html", context, status=400 if errors else 200)
 
 
 def appointment_outcome_view(request: HttpRequest, crn: str, appointment: str) -> HttpResponse:
@@ -240,7 +245,7 @@ def appointment_outcome_view(request: HttpRequest, crn: str, appointment: str) -
             "title": f"Record the outcome of an appointment – {person.crn}",
         }
     )
-    return render(request, "case/appointment_outcome.html", context)
+    return render(request, "case/appointment_outcome.html", context, status=400 if errors else 200)
 
 
 def contact_new(request: HttpRequest, crn: str) -> HttpResponse:
@@ -279,7 +284,7 @@ def contact_new(request: HttpRequest, crn: str) -> HttpResponse:
             "title": f"Record a contact – {person.crn}",
         }
     )
-    return render(request, "case/contact_new.html", context)
+    return render(request, "case/contact_new.html", context, status=400 if errors else 200)
 
 
 def diary_view(request: HttpRequest) -> HttpResponse:

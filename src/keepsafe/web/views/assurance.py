@@ -17,14 +17,17 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from keepsafe.assurance import selectors, services
-from keepsafe.assurance.rules import charts, inspection, overrides
+from keepsafe.assurance.rules import capacity, charts, inspection, overrides
 from keepsafe.assurance.rules.measures import Measure
 from keepsafe.assurance.rules.recall_sampling import REASON_LABELS, Reason
 from keepsafe.assurance.rules.scope import ASSURANCE_ROLES, AUDITORS, SAMPLERS, Scope, default_scope
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from keepsafe.oversight.rules.workload import format_percent
+from keepsafe.oversight.workload import Workload
 from keepsafe.web.views.common import actor_of
+from keepsafe.workforce.rules.grades import GRADE_LABELS
 
 DEFAULT_SHARE_PERCENT = 10  # Keepsafe default: one in ten no-recall decisions goes to a second reviewer
 EARLIEST = date(2000, 1, 1)
@@ -81,6 +84,11 @@ def _day(request: HttpRequest, prefix: str, label: str, errors: dict[str, str]) 
     return day
 
 
+def _year_later(day: date) -> date:
+    """The same day a year on (28 February for 29 February): a period ends before it, so it is at most 12 months."""
+    return date(day.year + 1, day.month, 28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year + 1)
+
+
 def _period(request: HttpRequest) -> tuple[date, date, dict[str, str]]:
     """The period asked for; by default the six whole months to the end of this month."""
     errors: dict[str, str] = {}
@@ -91,6 +99,10 @@ def _period(request: HttpRequest) -> tuple[date, date, dict[str, str]]:
     default_first = date(today.year - (today.month <= 5), (today.month - 6) % 12 + 1, 1)
     if first and last and last < first:
         errors["to"] = "The end date must be the same as or after the start date"
+    elif first and last and last >= _year_later(first):
+        # A region over several years took minutes and outlived the web worker (issue 17 try-out): refused in words.
+        latest = _year_later(first) - timedelta(days=1)
+        errors["to"] = f"A period is at most 12 months: choose an end date on or before {latest.day} {latest:%B %Y}"
     if errors:
         return default_first, default_last, errors
     return first or default_first, last or default_last, errors
@@ -114,29 +126,87 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
+# assure2 (issue 17): a period with nothing in its denominator reads so, never 0% (page, chart gap, null in exports).
+NO_CASES = "No cases in this period"
+
+
+def _share(denominator: int, rate: float | None) -> str:
+    """A measure's share as the page prints it: "No cases in this period" when nothing was due, never 0%."""
+    return NO_CASES if not denominator or rate is None else _pct(rate)
+
+
 # 1. Delivery dashboards ---------------------------------------------------------------------------------------------
+
+
+CAPACITY = "CAPACITY"  # `?measure=CAPACITY`: the practitioners behind the capacity measure
+CAPACITY_LABEL = "Practitioners within capacity (under 100%) at the end of the period"
+
+
+def _capacity_point(fig: capacity.CapacityFigure | None) -> dict[str, Any]:
+    if fig is None:  # a month that starts after now: nothing to measure yet
+        return {"numerator": None, "denominator": None, "rate": None, "unit_capacity_percent": None}
+    unit = fig.unit_percent
+    return {
+        "numerator": fig.within,
+        "denominator": fig.measured,
+        "rate": fig.rate,
+        "unit_capacity_percent": None if unit is None else round(float(unit), 1),
+        "points": fig.points,
+        "available_points": fig.available_points,
+    }
+
+
+def _practitioner(load: Workload) -> dict[str, Any]:
+    """One practitioner behind the capacity number: counts only, never a case."""
+    return {
+        "staff": load.staff.code,
+        "name": f"{load.staff.forename} {load.staff.surname}",
+        "grade": GRADE_LABELS[load.grade],
+        "capacity_percent": None if load.capacity_percent is None else float(load.capacity_percent),
+        "capacity": format_percent(load.capacity_percent),
+        "within_capacity": not load.over_capacity,
+        "points": load.points,
+        "available_points": load.available_points,
+        "cases": load.cases,
+        "high_risk_cases": load.high_risk_cases,
+    }
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     scope, code, name = _scope(request, actor)
     first, last, errors = _period(request)
+    if errors and request.GET.get("format") in ("json", "csv"):
+        return JsonResponse({"errors": errors}, status=400)  # an export never silently answers another period
     rows, buckets = selectors.dashboard(actor, scope, code, first, last)
     fmt = request.GET.get("format", "")
     measure_raw = request.GET.get("measure", "")
     listing = None
-    if measure_raw:
+    staff_listing = None
+    if measure_raw == CAPACITY:
+        cap = selectors.capacity_list(actor, scope, code, first, last)
+        staff = [_practitioner(x) for x in cap.loads]
+        staff_listing = {"figure": cap.figure, "at": cap.at, "staff": staff}
+        keys = ["staff", "name", "grade", "capacity_percent", "points", "available_points", "cases", "high_risk_cases"]
+        if fmt == "csv":
+            return _csv(f"{code}-capacity-practitioners.csv", keys, [[p[k] for k in keys] for p in staff])
+        if fmt == "json":  # the list behind the measure, as the CSV (tester: the whole dashboard came back)
+            return _listing_json(scope.value, code, first, last, CAPACITY, [{k: p[k] for k in keys} for p in staff])
+    else:
+        cap = selectors.capacity_measure(actor, scope, code, first, last)
+    if measure_raw and measure_raw != CAPACITY:
         try:
             measure = Measure(measure_raw)
         except ValueError as exc:
             raise Http404 from exc
         fig, cases = selectors.measure_cases(actor, scope, code, first, last, measure)
         listing = {"measure": measure.value, "figure": fig, "cases": cases}
+        columns = ["crn", "name", "met", "missed"]
         if fmt == "csv":
-            return _csv(
-                f"{code}-{measure.value.lower()}-cases.csv",
-                ["crn", "name", "met", "missed"],
-                [[c["crn"], c["name"], c["met"], c["missed"]] for c in cases],
+            return _csv(f"{code}-{measure.value.lower()}-cases.csv", columns, [[c[k] for k in columns] for c in cases])
+        if fmt == "json":  # the cases behind the measure, as the CSV (tester: the whole dashboard came back)
+            return _listing_json(
+                scope.value, code, first, last, measure.value, [{k: c[k] for k in columns} for c in cases]
             )
     labels = [f"{a:%b %Y}" for a, _ in buckets]
     table: list[dict[str, Any]] = [
@@ -154,19 +224,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for r in rows
     ]
+    capacity_row: dict[str, Any] = (
+        {"measure": CAPACITY, "label": CAPACITY_LABEL, "at": cap.at.isoformat()}
+        | _capacity_point(cap.figure)
+        | {
+            "trend": [
+                {"from": a.isoformat(), "to": (b - timedelta(days=1)).isoformat()} | _capacity_point(f)
+                for (a, b), f in zip(buckets, cap.trend, strict=True)
+            ]
+        }
+    )
     if fmt == "json":
         return JsonResponse(
             {"scope": scope.value, "code": code, "name": name, "from": first.isoformat(), "to": last.isoformat()}
-            | {"measures": table, "not_measured": NOT_MEASURED},
+            | {"measures": table, "capacity": capacity_row},
             json_dumps_params={"indent": 2},
         )
     if fmt == "csv":
         return _csv(
             f"{code}-delivery-{first}-{last}.csv",
-            ["measure", "label", "from", "to", "numerator", "denominator", "rate"],
+            ["measure", "label", "from", "to", "numerator", "denominator", "rate", "unit_capacity_percent"],
             [
-                [t["measure"], t["label"], p["from"], p["to"], p["numerator"], p["denominator"], p["rate"]]
-                for t in table
+                [
+                    t["measure"],
+                    t["label"],
+                    p["from"],
+                    p["to"],
+                    p["numerator"],
+                    p["denominator"],
+                    p["rate"],
+                    p.get("unit_capacity_percent", ""),
+                ]
+                for t in [*table, capacity_row]
                 for p in [{"from": first.isoformat(), "to": last.isoformat()} | t, *t["trend"]]
             ],
         )
@@ -174,18 +263,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         series = [charts.Series(f"{name}: share on time", [p["rate"] for p in t["trend"]])]
         t["chart"] = charts.line_chart(f"{t['label']}, by month", labels, series)
         t["legend"] = charts.legend(series)
-        t["pct"] = _pct(t["rate"])
+        t["pct"] = _share(t["denominator"], t["rate"])
+        for p in t["trend"]:
+            p["pct"] = _share(p["denominator"], p["rate"])
+    series = [charts.Series(f"{name}: share within capacity", [p["rate"] for p in capacity_row["trend"]])]
+    capacity_row["chart"] = charts.line_chart(f"{CAPACITY_LABEL}, by month", labels, series)
+    capacity_row["legend"] = charts.legend(series)
+    capacity_row["pct"] = _pct(capacity_row["rate"])
+    capacity_row["unit"] = capacity.format_unit_percent(cap.figure.unit_percent)
+    for p, f in zip(capacity_row["trend"], cap.trend, strict=True):
+        p["unit"] = "–" if f is None else capacity.format_unit_percent(f.unit_percent)
     return render(
         request,
         "pages/assurance/dashboard.html",
         _common(request, actor, scope, code, name, first, last)
-        | {"table": table, "errors": errors, "listing": listing, "labels": labels, "not_measured": NOT_MEASURED},
+        | {"table": table, "errors": errors, "listing": listing, "labels": labels}
+        | {"capacity": capacity_row, "staff_listing": staff_listing},
+        status=400 if errors else 200,
     )
 
 
-NOT_MEASURED = [
-    "Capacity %: Keepsafe holds no workforce capacity data yet (issue 15), so no capacity figure is shown.",
-]
+def _listing_json(
+    scope: str, code: str, first: date, last: date, measure: str, rows: list[dict[str, Any]]
+) -> HttpResponse:
+    """The list behind one measure as JSON: the CSV's rows and columns, with the unit, period and measure."""
+    return JsonResponse(
+        {"scope": scope, "code": code, "from": first.isoformat(), "to": last.isoformat(), "measure": measure}
+        | {"rows": rows},
+        json_dumps_params={"indent": 2},
+    )
 
 
 def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
@@ -194,7 +300,7 @@ def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpRespons
     writer.writerow(header)
     for row in rows:
         # A cell starting with = + - @ would be read as a formula by a spreadsheet (CSV injection): quote it.
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] != "" and v[:1] in "=+-@" else v for v in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -331,6 +437,8 @@ def overrides_page(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     scope, code, name = _scope(request, actor)
     first, last, errors = _period(request)
+    if errors and request.GET.get("format") in ("json", "csv"):
+        return JsonResponse({"errors": errors}, status=400)  # an export never silently answers another period
     found = selectors.overrides_in(actor, scope, code, first, last)
     tallies = {by: overrides.tally(found, by) for by in ("team", "grade", "direction")}
     if request.GET.get("format") == "json":
@@ -355,13 +463,13 @@ def overrides_page(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "not_recorded": NOT_RECORDED,
         },
+        status=400 if errors else 200,
     )
 
 
 NOT_RECORDED = [
     "Tier overrides: Keepsafe calculates tiers and records no manual override of them yet.",
     "Predictor overrides: Keepsafe records no override of a predictor score yet.",
-    "Allocation guardrail overrides: the allocation guardrail does not exist yet (issue 15).",
 ]
 
 
@@ -372,6 +480,8 @@ def equality(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     scope, code, name = _scope(request, actor)
     first, last, errors = _period(request)
+    if errors and request.GET.get("format") in ("json", "csv"):
+        return JsonResponse({"errors": errors}, status=400)  # an export never silently answers another period
     report = selectors.equality_report(selectors.equality_rows(actor, scope, code, first, last))
     if request.GET.get("format") == "json":
         body: dict[str, Any] = {"scope": scope.value, "code": code, "from": first.isoformat(), "to": last.isoformat()}
@@ -414,4 +524,5 @@ def equality(request: HttpRequest) -> HttpResponse:
         "pages/assurance/equality.html",
         _common(request, actor, scope, code, name, first, last)
         | {"sections": sections, "people": report["people"], "errors": errors, "pct": _pct},
+        status=400 if errors else 200,
     )

@@ -40,6 +40,8 @@ from keepsafe.risk.models import CaseRisk
 from keepsafe.risk.selectors import review_signals
 from keepsafe.sharing.rules.agreements import CHECK_LABELS
 from keepsafe.sharing.selectors import checks_for_case
+from keepsafe.victims.rules.representations import KIND_LABELS as VICTIM_KIND_LABELS  # issue 16 §7
+from keepsafe.victims.selectors import representations_of, summary_of, victim_prompts  # issue 16 §7
 from keepsafe.web.views.common import actor_of
 
 # Who may ask a partner for a check (an auditor reads; a partner answers).
@@ -55,6 +57,11 @@ TABS = [
     ("case-flags", "Flags"),
     ("case-personal", "Personal details"),
     ("case-documents", "Documents"),  # issue 14 §5 (helper "recall")
+    ("case-transfers", "Transfers"),  # issue 16 §2 (helper "transfer")
+    ("case-court", "Court"),  # issue 16 §1 (helper "court")
+    ("case-ap", "Approved premises"),  # issue 16 §5 (helper "ap")
+    ("case-disclosures", "Disclosures"),  # issue 16 §3 (helper "share")
+    ("case-meetings", "Meetings"),  # issue 16 §4 (helper "share")
 ]
 
 
@@ -196,6 +203,11 @@ def chronology_tab(request: HttpRequest, crn: str) -> HttpResponse:
 def sentence(request: HttpRequest, crn: str) -> HttpResponse:
     person, context = _case(request, crn, "case-sentence")
     context["events"] = list(Event.objects.filter(person=person).prefetch_related("requirements", "licence_conditions"))
+    # issue 16 §7 (helper "victim"): the VLO's representations and the prompts they raise, by the case JSON's rule
+    reps = list(representations_of(person))
+    context["victim_representations"] = [{"rep": r, "summary": summary_of(r)} for r in reps]
+    context["victim_prompts"] = victim_prompts(person, reps, context["events"])
+    context["victim_kind_labels"] = {k.value: v for k, v in VICTIM_KIND_LABELS.items()}
     return render(request, "case/sentence.html", context)
 
 

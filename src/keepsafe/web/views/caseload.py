@@ -82,6 +82,7 @@ def _render(
             "rosh_labels": ROSH_LABELS,
             "sentence_labels": {s.value: SENTENCE_LABELS[s] for s in SentenceType},
             "rosh_codes": ROSH_BY_REGISTRATION,
+            "workload_team": code if scope == "TEAM" else None,  # issue 15 (helper "work"): link to its workload
         },
     )
 

@@ -78,7 +78,7 @@ def document_page(request: HttpRequest, crn: str, public_id: str) -> HttpRespons
     composition = documents.Composition.from_json(document.composition)
     context.update(
         {
-            "title": f"{document.title} ({document.generated_at:%d %B %Y %H:%M})",
+            "title": f"{document.title} ({document.generated_at:%-d %B %Y %H:%M})",
             "composition": composition,
             "document": document,
             "slug": documents.SLUG_OF[CaseDocument.Kind(document.kind)],

@@ -77,9 +77,11 @@ def _summary(errors: dict[str, str], dates: tuple[str, ...] = ()) -> list[dict[s
 
 
 def _service_errors(exc: ValidationError, rename: dict[str, str] | None = None) -> dict[str, str]:
+    """A service's refusals as the form's errors: the first per field (a list item's index dropped, `considering[1]`
+    → `considering`), renamed to the form's field where they differ, each starting with a capital."""
     errors: dict[str, str] = {}
     for field, reason in exc.problems:
-        key = (rename or {}).get(field, field)
+        key = (rename or {}).get(field, field).split("[")[0]
         errors.setdefault(key, reason[:1].upper() + reason[1:])
     return errors
 
@@ -136,6 +138,11 @@ def flag_new(request: HttpRequest, crn: str) -> HttpResponse:
             errors["level"] = "Choose the MAPPA level"
         if is_mappa and category is None and level != "M0":
             errors["category"] = "Choose the MAPPA category"
+        # a value the page does not offer is refused, never ignored (issue 16 try-out)
+        if values["level"] and values["level"] not in MAPPA_LEVELS:
+            errors["level"] = "Choose a MAPPA level from the list"
+        if values["category"] and values["category"] not in MAPPA_CATEGORIES:
+            errors["category"] = "Choose a MAPPA category from the list"
         if check is not None and not values["notes"].strip():
             errors["notes"] = "Say what the answer showed and why the flag is needed"
         if not errors and reg_type is not None and start is not None:
@@ -179,7 +186,7 @@ def flag_new(request: HttpRequest, crn: str) -> HttpResponse:
             **_mappa_options(),
         }
     )
-    return render(request, "case/flag_new.html", context)
+    return render(request, "case/flag_new.html", context, status=400 if errors else 200)
 
 
 def flag_review(request: HttpRequest, crn: str, registration_id: int) -> HttpResponse:
@@ -247,7 +254,7 @@ def flag_review(request: HttpRequest, crn: str, registration_id: int) -> HttpRes
             **_mappa_options(),
         }
     )
-    return render(request, "case/flag_review.html", context)
+    return render(request, "case/flag_review.html", context, status=400 if errors else 200)
 
 
 def flag_end(request: HttpRequest, crn: str, registration_id: int) -> HttpResponse:
@@ -283,4 +290,4 @@ def flag_end(request: HttpRequest, crn: str, registration_id: int) -> HttpRespon
             **_mappa_options(),
         }
     )
-    return render(request, "case/flag_end.html", context)
+    return render(request, "case/flag_end.html", context, status=400 if errors else 200)

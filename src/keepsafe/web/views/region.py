@@ -7,7 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from keepsafe.cases.recalls import area_regions, recalls_awaiting_execution, region_overview
+from keepsafe.core import clock
 from keepsafe.core.actor import Role
+from keepsafe.oversight.prioritisation import region_prioritisation  # issue 15 §4 (helper "overs")
 from keepsafe.web.views.common import (
     PAGE_SIZE,
     actor_of,
@@ -16,6 +18,7 @@ from keepsafe.web.views.common import (
     query_without_page,
     require_role,
 )
+from keepsafe.workforce.models import Pdu
 
 
 def region(request: HttpRequest) -> HttpResponse:
@@ -37,6 +40,10 @@ def region(request: HttpRequest) -> HttpResponse:
             "recalls": recalls,
             "recall_total": total,
             "pdus": region_overview(viewer=actor, regions=regions),
+            # issue 15 §4 (helper "overs"): each PDU's prioritisation status and the work it deprioritises
+            "prioritisation": region_prioritisation(
+                Pdu.objects.filter(region__in=regions).order_by("name"), clock.today()
+            ),
             "page": number,
             "pages": page_count(total),
             "query": query_without_page(request),

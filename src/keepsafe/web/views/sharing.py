@@ -39,7 +39,7 @@ def check_new(request: HttpRequest, crn: str) -> HttpResponse:
                 actor=actor, person=person, kind=kind.value, partner_code=form["partner"], question=form["question"]
             )
         except ValidationError as exc:
-            errors = {"partner" if f in ("partner", "kind") else f: r for f, r in exc.problems}
+            errors = {"partner" if f in ("partner", "kind") else f: r[:1].upper() + r[1:] for f, r in exc.problems}
             if not form["partner"]:
                 errors["partner"] = "Choose who to ask"
         else:
@@ -55,7 +55,7 @@ def check_new(request: HttpRequest, crn: str) -> HttpResponse:
             "title": f"Request a {CHECK_LABELS[kind].lower()}",
         }
     )
-    return render(request, "case/check_new.html", context)
+    return render(request, "case/check_new.html", context, status=400 if errors else 200)
 
 
 def prison_information(request: HttpRequest, crn: str) -> HttpResponse:
@@ -83,7 +83,7 @@ def prison_information(request: HttpRequest, crn: str) -> HttpResponse:
                     text=compose(form),
                 )
             except ValidationError as exc:
-                errors = {f: r for f, r in exc.problems}
+                errors = {f: r[:1].upper() + r[1:] for f, r in exc.problems}
             else:
                 return redirect("web:case-chronology", crn=person.crn)
     context.update(
@@ -95,7 +95,7 @@ def prison_information(request: HttpRequest, crn: str) -> HttpResponse:
             "title": "Prison information sharing",
         }
     )
-    return render(request, "case/prison_information.html", context)
+    return render(request, "case/prison_information.html", context, status=400 if errors else 200)
 
 
 def _summary(errors: dict[str, str]) -> list[dict[str, str]]:

@@ -52,6 +52,7 @@ class Command(BaseCommand):
         for username, (_, role) in ROLE_LOGINS.items():
             self.stdout.write(f"  {username:<16} {role}")
         self.stdout.write(
-            "Partner API: schema at /api/v1/openapi.json; agreements ISA-DEMO-POLICE and ISA-DEMO-CS. "
+            "Partner API: schema at /api/v1/openapi.json; agreements ISA-DEMO-POLICE, ISA-DEMO-CS and "
+            "ISA-DEMO-AP (approved premises). "
             "Issue a key with: keepsafe agreement issue-key ISA-DEMO-POLICE --name demo"
         )

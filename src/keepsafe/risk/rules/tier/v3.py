@@ -103,6 +103,20 @@ def lifer_step(registrations: frozenset[str], released: date | None, today: date
     return "E"
 
 
+# The coded results that are not a tier letter, in the words of shared/reference/tiering.md ("Version 3").
+TIER_WORDS = {
+    "MISSING": "Not calculated: a reoffending predictor (ARP or CSRP) is missing",
+    "NOT_SUPERVISED": "Not supervised: no active event",
+}
+
+
+def tier_words(tier: str | None) -> str:
+    """A stored tier as people read it: a letter (or version 2 code) as it is, MISSING and NOT_SUPERVISED in words."""
+    if not tier:
+        return ""
+    return TIER_WORDS.get(tier, tier)
+
+
 def _best(*tiers: str | None) -> str | None:
     present = [t for t in tiers if t is not None]
     return min(present, key=TIERS.index) if present else None
