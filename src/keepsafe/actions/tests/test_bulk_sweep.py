@@ -31,8 +31,18 @@ def _reads(queries: list[dict[str, str]]) -> int:
     return sum(1 for q in queries if q["sql"].lstrip().upper().startswith("SELECT"))
 
 
+def _without_demo_history() -> None:
+    """The demo replays past sweeps for its flag-review history (demo/seed.demo_flag_review_replay); these tests
+    sweep from an empty action table."""
+    Notification.objects.all().delete()
+    ActionLog.objects.all().delete()
+    Action.objects.all().delete()
+    CaseSweep.objects.all().delete()
+
+
 def test_a_chunk_is_read_in_the_same_number_of_queries_for_10_cases_as_for_200():
     seed(actor=Actor.system(Channel.SYSTEM), today=date(2026, 11, 23), people=210)
+    _without_demo_history()
     people = list(Person.objects.order_by("pk"))
     assert len(people) >= 210
     counts = {}
@@ -56,15 +66,6 @@ def test_a_chunk_is_read_in_the_same_number_of_queries_for_10_cases_as_for_200()
     assert _reads(writes[10]) == _reads(writes[200])
     assert len(writes[200]) - _reads(writes[200]) < 30
     assert Action.objects.filter(person__in=people[:210]).count() > 400
-
-
-def _without_demo_history() -> None:
-    """The demo replays past sweeps for its flag-review history (demo/seed.demo_flag_review_replay); these tests
-    sweep from an empty action table."""
-    Notification.objects.all().delete()
-    ActionLog.objects.all().delete()
-    Action.objects.all().delete()
-    CaseSweep.objects.all().delete()
 
 
 def test_a_sweep_that_dies_half_way_through_a_chunk_leaves_it_untouched_and_carrying_on_gives_the_same_result(
