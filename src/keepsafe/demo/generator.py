@@ -1105,16 +1105,23 @@ def flag_review_history(p: dict[str, Any], today: date, org: dict[str, Any], see
     earliest = today - timedelta(days=FLAG_REPLAY_DAYS - lead)
     for reg in p["registrations"]:
         months = _review_months().get(reg["type"], 0)
-        if reg["end"] is not None or months == 0:
-            continue
+        end = date.fromisoformat(reg["end"]) if reg["end"] is not None else None
+        if (end is not None and end <= today) or months == 0:
+            continue  # ended, or never reviewed (a flag with a future end date, a restraining order say, is reviewed)
         start = date.fromisoformat(reg["start"])
-        first = next_review_date(review_months=months, start=start, last_reviewed=None, end=None)
-        # Reviews due before the replayed weeks were made on time (issue 15 try-out: a region whose flags were last
-        # reviewed years ago read every practitioner "far from target"); the one due in the replayed weeks is drawn.
+        # Every review due before the latest one due by today was made on time (issue 15 try-out: a region whose
+        # flags were last reviewed years ago read every practitioner "far from target"; a three-monthly flag's
+        # earlier review in the replayed weeks was left overdue); only that latest one is drawn, if it falls in the
+        # replayed weeks, since a bundle carries one `last_reviewed` per flag.
         done_before = None
-        while first is not None and first < earliest:
-            done_before = first
-            first = next_review_date(review_months=months, start=start, last_reviewed=first, end=None)
+        first = next_review_date(review_months=months, start=start, last_reviewed=None, end=end)
+        while first is not None and first < today:
+            after = next_review_date(review_months=months, start=start, last_reviewed=first, end=end)
+            if after is None or after >= today:
+                break
+            done_before, first = first, after
+        if first is not None and first < earliest:
+            done_before, first = first, None  # the latest review fell before the replayed weeks: made on time
         if done_before is not None:
             reg["last_reviewed"] = done_before.isoformat()
         if first is None or not earliest <= first < today:

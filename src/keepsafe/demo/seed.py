@@ -7,8 +7,10 @@ import random
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
+from keepsafe.actions.models import Notification
+from keepsafe.actions.rules.calendar import start_of_day
 from keepsafe.actions.services.reconcile import reconcile_many  # helper "assure2": replayed sweeps
 from keepsafe.assurance.models import AuditSample
 from keepsafe.assurance.rules.inspection import KEYS
@@ -21,6 +23,7 @@ from keepsafe.bundles.validate import validate
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import ValidationError
 from keepsafe.demo import generator
+from keepsafe.demo.oversight import oversight_history
 from keepsafe.people.models import CaseAccess, Person, Registration  # Registration: helper "assure2"
 from keepsafe.records.rules.indicators import INDICATORS
 from keepsafe.risk.models import Assessment
@@ -60,8 +63,10 @@ def seed(
     demo_partners(actor=actor, today=today)
     demo_audits()  # assurance (issue 17)
     demo_overrides()  # assurance (issue 17, helper "demo17")
-    if summary.changed_anything:  # issue 17 (helper "assure2"): flag review history; a re-run changes nothing
-        demo_flag_review_replay(today)
+    if summary.changed_anything:  # a re-run changes nothing
+        # Issue 15: SPO oversight notes behind the touch points, before the replay so its sweeps see them.
+        oversight_history(actor=actor, today=today)
+        demo_flag_review_replay(today)  # issue 17 (helper "assure2"): flag review history
     details = {"people": people, "national": national, "summary": summary.as_dict()}
     audit_record(actor=actor, action="DEMO_SEED", details=details)
     return summary
@@ -282,9 +287,15 @@ def demo_flag_review_replay(today: date, chunk: int = 200) -> int:
     ids = Registration.objects.filter(last_reviewed__gte=since, end__isnull=True).values_list("person_id", flat=True)
     people = list(Person.objects.filter(pk__in=ids).order_by("pk"))
     instants = generator.flag_replay_instants(today)
+    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for at in instants:
         for n in range(0, len(people), chunk):
             reconcile_many(people[n : n + chunk], at)
+    # The replayed weeks' reminders and escalations went out then and were read then: history, not today's inbox (a
+    # 600-person demo otherwise opened with about 100,000 unread notifications and the same number of emails to send).
+    Notification.objects.filter(pk__gt=before, created_at__lt=start_of_day(today)).update(
+        sent_at=F("created_at"), read_at=F("created_at")
+    )
     return len(instants)
 
 

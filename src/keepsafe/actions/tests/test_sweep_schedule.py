@@ -133,3 +133,27 @@ def test_keepsafe_sweep_refuses_both_kinds_at_once():
     with pytest.raises(CommandError, match="choose one"):
         call_command("sweep", "--full", "--incremental")
     assert not SweepRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_keepsafe_sweep_sends_every_waiting_notification_not_a_first_batch(monkeypatch):
+    """No silent cap: the command delivers in batches until nothing waits (it used to stop at 100,000)."""
+    from keepsafe.cli.management.commands import sweep as command
+
+    batches = iter([(1000, 0), (1000, 3), (250, 1), (0, 0)])
+    calls = []
+
+    def deliver(limit):
+        calls.append(limit)
+        return next(batches)
+
+    monkeypatch.setattr(command, "deliver", deliver)
+    out = StringIO()
+    call_command("sweep", "--json", stdout=out)
+    assert json.loads(out.getvalue())["emails_sent"] == 2250
+    assert len(calls) == 4
+
+    monkeypatch.setattr(command, "deliver", lambda limit: pytest.fail("--no-email sends nothing"))
+    out = StringIO()
+    call_command("sweep", "--json", "--no-email", stdout=out)
+    assert json.loads(out.getvalue())["emails_sent"] == 0

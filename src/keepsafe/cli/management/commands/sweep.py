@@ -33,7 +33,12 @@ class Command(BaseCommand):
         # stored by later sweeps (a replay of the past), which only hold for instants moving forward: full unless asked.
         full = options["full"] or (as_of is not None and not options["incremental"])
         run, outcome = sweep_everything(as_of=as_of, full=full)
-        sent = 0 if options["no_email"] else deliver(limit=100_000)[0]
+        sent = 0
+        while not options["no_email"]:  # every waiting notification, in batches (no silent cap)
+            done, failed = deliver(limit=1000)
+            sent += done
+            if done + failed == 0:
+                break
         result = {
             "sweep": run.pk,
             "as_of": options["as_of"],
