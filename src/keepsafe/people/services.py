@@ -292,12 +292,20 @@ def registration_amend(
 @transaction.atomic
 def registration_remove(*, actor: Actor, registration: Registration, ended_on: date, reason: str) -> Registration:
     case_write_check(actor=actor, person=registration.person, work=Work.CUSTODY)
+    problems = []  # every problem at once (issue 16 try-out)
     if registration.end is not None and registration.end <= clock.today():  # every caller, not only the page
-        raise ValidationError([("ended_on", f"this flag already ended on {registration.end:%-d %B %Y}")])
+        problems.append(("ended_on", f"this flag already ended on {registration.end:%-d %B %Y}"))
+    elif ended_on < registration.start:
+        problems.append(
+            (
+                "ended_on",
+                f"the end date {ended_on:%-d %B %Y} is before the flag started on {registration.start:%-d %B %Y}",
+            )
+        )
     if not reason.strip():
-        raise ValidationError([("reason", "give the reason the registration is being removed")])
-    if ended_on < registration.start:
-        raise ValidationError([("ended_on", f"end {ended_on} is before the start {registration.start}")])
+        problems.append(("reason", "give the reason the registration is being removed"))
+    if problems:
+        raise ValidationError(problems)
     registration.end = ended_on
     registration.end_reason = reason
     registration.next_review = None

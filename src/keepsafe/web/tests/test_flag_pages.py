@@ -164,6 +164,12 @@ def test_bad_input_is_reported_by_field_kept_and_nothing_is_written(site):
         body = answer.content.decode()
         assert "Enter the review date" in body
         assert "Enter the end date" in body
+        assert "Say what the review found" in body  # with the dates' problems, not after them (issue 16 try-out)
+        answer = client().post(f"/case/{CRN}/flags/{order.pk}/review", {"decision": "", "notes": ""})
+        body = answer.content.decode()
+        assert "Choose whether to keep, amend or end the flag" in body
+        assert "Enter the review date" in body
+        assert "Say what the review found" in body
         answer = client().post(
             f"/case/{CRN}/flags/{order.pk}/review",
             {"decision": "AMEND", "notes": "", "flag_notes": order.notes}
@@ -179,6 +185,13 @@ def test_bad_input_is_reported_by_field_kept_and_nothing_is_written(site):
         )
         body = answer.content.decode()
         assert "Give the reason the flag is ending" in body
+        assert "is before the flag started on" in body  # both problems at once
+        answer = client().post(
+            f"/case/{CRN}/flags/new", {"type": "", "notes": ""} | {"start-day": "40", "start-month": "1"}
+        )
+        body = answer.content.decode()
+        assert "Choose the type of flag" in body
+        assert 'href="#start-day"' in body
         assert case_rows() == before
 
 

@@ -17,7 +17,6 @@ from keepsafe.actions.rules.checks import JUSTIFIED_FLAGS
 from keepsafe.actions.services.decisions import check_answer_flag_add
 from keepsafe.actions.services.manage import refresh
 from keepsafe.core import clock
-from keepsafe.core.errors import ValidationError
 from keepsafe.people.models import Person, Registration, RegistrationType
 from keepsafe.people.rules.case_work import Work
 from keepsafe.people.rules.registration_review import (
@@ -33,6 +32,7 @@ from keepsafe.sharing.models import CheckRequest
 from keepsafe.sharing.rules.agreements import CHECK_LABELS, CheckKind
 from keepsafe.web.views.case import _case
 from keepsafe.web.views.common import actor_of
+from keepsafe.web.views.forms import submit
 
 MAPPA = "MAPP"
 # Fields a date input writes (GOV.UK date input pattern): name-day, name-month, name-year.
@@ -76,14 +76,10 @@ def _summary(errors: dict[str, str], dates: tuple[str, ...] = ()) -> list[dict[s
     ]
 
 
-def _service_errors(exc: ValidationError, rename: dict[str, str] | None = None) -> dict[str, str]:
-    """A service's refusals as the form's errors: the first per field (a list item's index dropped, `considering[1]`
-    → `considering`), renamed to the form's field where they differ, each starting with a capital."""
-    errors: dict[str, str] = {}
-    for field, reason in exc.problems:
-        key = (rename or {}).get(field, field).split("[")[0]
-        errors.setdefault(key, reason[:1].upper() + reason[1:])
-    return errors
+def _unread(errors: dict[str, str], fields: tuple[str, ...]) -> list[str]:
+    """The fields the form already refused (an unreadable date, an unanswered choice): the service was passed a
+    stand-in for them, so its refusals of those fields are about the stand-in, not what was typed."""
+    return [f for f in fields if f in errors]
 
 
 def _registration(person: Person, registration_id: int) -> Registration:
@@ -145,33 +141,42 @@ def flag_new(request: HttpRequest, crn: str) -> HttpResponse:
             errors["category"] = "Choose a MAPPA category from the list"
         if check is not None and not values["notes"].strip():
             errors["notes"] = "Say what the answer showed and why the flag is needed"
-        if not errors and reg_type is not None and start is not None:
-            try:
-                if check is not None:
-                    registration = check_answer_flag_add(
-                        actor=actor, check=check, type_code=reg_type.code, start=start, end=end, notes=values["notes"]
-                    )
-                else:
-                    registration = registration_add(
-                        actor=actor,
-                        person=person,
-                        external_id=f"KS-{uuid.uuid4().hex[:12].upper()}",
-                        type_code=reg_type.code,
-                        start=start,
-                        end=end,
-                        level=level,
-                        category=category,
-                        notes=values["notes"],
-                    )
-                    refresh(person.pk)
-            except ValidationError as exc:
-                errors = _service_errors(exc, {"id": "type"})
-            else:
-                done = f"{registration.type.name} flag added"
-                if check is not None:
-                    done += f"; the {CHECK_LABELS[CheckKind(check.kind)].lower()} is recorded as acted on"
-                messages.success(request, done)
-                return redirect("web:case-flags", crn=person.crn)
+        type_code = reg_type.code if reg_type is not None else values["type"]
+
+        def write() -> Registration:
+            # an unreadable date is stood in for (today, no end) so the service still checks every other field
+            if check is not None:
+                return check_answer_flag_add(
+                    actor=actor,
+                    check=check,
+                    type_code=type_code,
+                    start=start or clock.today(),
+                    end=end,
+                    notes=values["notes"],
+                )
+            added = registration_add(
+                actor=actor,
+                person=person,
+                external_id=f"KS-{uuid.uuid4().hex[:12].upper()}",
+                type_code=type_code,
+                start=start or clock.today(),
+                end=end,
+                level=level,
+                category=category,
+                notes=values["notes"],
+            )
+            refresh(person.pk)
+            return added
+
+        registration = submit(
+            write, errors, stand_ins=_unread(errors, ("start", "end")), field_of=lambda f: {"id": "type"}.get(f, f)
+        )
+        if registration is not None:
+            done = f"{registration.type.name} flag added"
+            if check is not None:
+                done += f"; the {CHECK_LABELS[CheckKind(check.kind)].lower()} is recorded as acted on"
+            messages.success(request, done)
+            return redirect("web:case-flags", crn=person.crn)
     context.update(
         {
             "page_title": f"Add a flag – {context['person'].forename} {context['person'].surname}",
@@ -215,30 +220,32 @@ def flag_review(request: HttpRequest, crn: str, registration_id: int) -> HttpRes
         elif decision is ReviewDecision.END:
             end = date_from_form(form, "end", "end date", errors, required=True)
         mappa = (values["level"] or None, values["category"] or None) if registration.type.code == MAPPA else None
-        if not errors and decision is not None and reviewed_on is not None:
-            try:
-                registration_review_decide(
-                    actor=actor,
-                    registration=registration,
-                    decision=decision,
-                    notes=values["notes"],
-                    reviewed_on=reviewed_on,
-                    end=end,
-                    flag_notes=values["flag_notes"] if decision is ReviewDecision.AMEND else None,
-                    mappa=mappa if decision is ReviewDecision.AMEND else None,
-                )
-                refresh(person.pk)
-            except ValidationError as exc:
-                errors = _service_errors(exc, {"end": "amend_end" if decision is ReviewDecision.AMEND else "end"})
-                registration.refresh_from_db()
-            else:
-                outcome = {
-                    ReviewDecision.KEEP: "kept",
-                    ReviewDecision.AMEND: "amended",
-                    ReviewDecision.END: "ended",
-                }[decision]
-                messages.success(request, f"{registration.type.name} flag reviewed and {outcome}")
-                return redirect("web:case-flags", crn=person.crn)
+        end_field = "amend_end" if decision is ReviewDecision.AMEND else "end"
+
+        def review() -> ReviewDecision:
+            # stand-ins (keep, today) for an unanswered decision or unreadable date: every other field is still checked
+            chosen = decision or ReviewDecision.KEEP
+            registration_review_decide(
+                actor=actor,
+                registration=registration,
+                decision=chosen,
+                notes=values["notes"],
+                reviewed_on=reviewed_on or clock.today(),
+                end=end,
+                flag_notes=values["flag_notes"] if chosen is ReviewDecision.AMEND else None,
+                mappa=mappa if chosen is ReviewDecision.AMEND else None,
+            )
+            refresh(person.pk)
+            return chosen
+
+        unread = _unread(errors, ("decision", "reviewed_on", end_field))
+        reviewed = submit(review, errors, stand_ins=unread, field_of=lambda f: {"end": end_field}.get(f, f))
+        if reviewed is None:
+            registration.refresh_from_db()
+        else:
+            outcome = {ReviewDecision.KEEP: "kept", ReviewDecision.AMEND: "amended", ReviewDecision.END: "ended"}
+            messages.success(request, f"{registration.type.name} flag reviewed and {outcome[reviewed]}")
+            return redirect("web:case-flags", crn=person.crn)
     context.update(
         {
             "page_title": f"Review the {registration.type.name} flag – {person.forename} {person.surname}",
@@ -269,16 +276,22 @@ def flag_end(request: HttpRequest, crn: str, registration_id: int) -> HttpRespon
         ended_on = date_from_form(form, "end", "end date", errors, required=True)
         if not reason.strip():
             errors["reason"] = "Give the reason the flag is ending"
-        if not errors and ended_on is not None:
-            try:
-                registration_remove(actor=actor, registration=registration, ended_on=ended_on, reason=reason)
-                refresh(person.pk)
-            except ValidationError as exc:
-                errors = _service_errors(exc, {"ended_on": "end"})
-                registration.refresh_from_db()
-            else:
-                messages.success(request, f"{registration.type.name} flag ended")
-                return redirect("web:case-flags", crn=person.crn)
+
+        def remove() -> str:
+            registration_remove(
+                actor=actor, registration=registration, ended_on=ended_on or clock.today(), reason=reason
+            )
+            refresh(person.pk)
+            return f"{registration.type.name} flag ended"
+
+        done = submit(
+            remove, errors, stand_ins=_unread(errors, ("end",)), field_of=lambda f: {"ended_on": "end"}.get(f, f)
+        )
+        if done is None:
+            registration.refresh_from_db()
+        else:
+            messages.success(request, done)
+            return redirect("web:case-flags", crn=person.crn)
     context.update(
         {
             "page_title": f"End the {registration.type.name} flag – {person.forename} {person.surname}",

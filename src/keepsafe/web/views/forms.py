@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 
 from keepsafe.core.errors import ValidationError
-from keepsafe.web.views.flags import _service_errors
 
 YES_NO = ("yes", "no")
 
@@ -53,11 +52,21 @@ def submit[T](
     return None
 
 
+def service_errors(exc: ValidationError, rename: dict[str, str] | None = None) -> dict[str, str]:
+    """A service's refusals as the form's errors: the first per field (a list item's index dropped, `considering[1]`
+    → `considering`), renamed to the form's field where they differ, each starting with a capital."""
+    errors: dict[str, str] = {}
+    for field, reason in exc.problems:
+        key = (rename or {}).get(field, field).split("[")[0]
+        errors.setdefault(key, reason[:1].upper() + reason[1:])
+    return errors
+
+
 def _refusals(exc: ValidationError, field_of: Callable[[str], str] | None) -> dict[str, str]:
     """A service's refusals by the form's field: the first per field, a list index dropped (`considering[1]` →
     `considering`), each starting with a capital."""
     if field_of is None:
-        return _service_errors(exc)
+        return service_errors(exc)
     errors: dict[str, str] = {}
     for field, reason in exc.problems:
         errors.setdefault(field_of(field), reason[:1].upper() + reason[1:])

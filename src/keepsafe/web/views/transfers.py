@@ -25,8 +25,8 @@ from keepsafe.people.rules.transfers import PRACTITIONER_GRADES
 from keepsafe.people.selectors import case_write_check, staff_may_see
 from keepsafe.web.views.case import _case
 from keepsafe.web.views.common import actor_of
-from keepsafe.web.views.flags import _service_errors, _summary
-from keepsafe.web.views.forms import submit
+from keepsafe.web.views.flags import _summary
+from keepsafe.web.views.forms import service_errors, submit
 from keepsafe.workforce.models import Pdu, Staff
 
 TAB = "case-transfers"
@@ -116,7 +116,7 @@ def transfer_decide_page(request: HttpRequest, crn: str) -> HttpResponse:
                     reason=values["reason"],
                 )
             except ValidationError as exc:
-                errors = _service_errors(exc, {"crn": "decision"})
+                errors = service_errors(exc, {"crn": "decision"})
             else:
                 if transfer.status == Transfer.Status.ACCEPTED and transfer.to_practitioner is not None:
                     text = f"Transfer accepted: the case is now held by {transfer.to_practitioner.name}"
