@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from keepsafe.actions.rules.calendar import start_of_day
+from keepsafe.actions.rules.calendar import LONDON, start_of_day
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.touchpoints import touchpoint_actions
 from keepsafe.actions.rules.types import ActionType, Expected
@@ -85,7 +85,7 @@ def _notes_for(person: Person, expected: list[Expected], as_of: datetime) -> lis
             continue  # never recorded: the touch point stays overdue and escalates
         else:
             at = e.due + timedelta(days=rng.randint(1, LATE_DAYS), hours=rng.randint(0, 8))
-        at = at.replace(second=0, microsecond=0)
+        at = _office_hours(at, e.opens_at, rng)
         if at >= as_of:
             continue
         external_id = f"OVS-DEMO-{hashlib.sha256(e.key.encode()).hexdigest()[:16]}"
@@ -101,3 +101,18 @@ def _notes_for(person: Person, expected: list[Expected], as_of: datetime) -> lis
             )
         )
     return out
+
+
+def _office_hours(at: datetime, opens: datetime, rng: random.Random) -> datetime:
+    """The working day's time an SPO would write the note: a weekday (the one before a weekend, unless that is before
+    the touch point opened, then the one after), between 9:00 and 16:45 London time (try-out: notes at 3 a.m. and on
+    Saturdays)."""
+    day = at.astimezone(LONDON).date()
+    step = -1
+    while True:
+        if day.weekday() < 5:
+            moment = datetime.combine(day, time(rng.randint(9, 16), rng.choice((0, 15, 30, 45))), tzinfo=LONDON)
+            if moment >= opens:
+                return moment.astimezone(UTC)
+            step = 1  # too early for the touch point: the next working day instead
+        day += timedelta(days=step)

@@ -469,5 +469,5 @@ def workload_scope_problem(viewer: Actor, pdu_code: str | None) -> str | None:
             return None
         return "a regional leader reads their own region's workload"
     if own_pdu is None or target is None or target.pk != own_pdu.pk:
-        return "senior probation officers and heads of PDU read their own PDU's workload (give --pdu with its code)"
+        return "senior probation officers and heads of PDU read their own PDU's workload only"
     return None

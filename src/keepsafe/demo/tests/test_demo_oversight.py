@@ -12,7 +12,7 @@ import pytest
 import time_machine
 
 from keepsafe.actions.models import Action, Notification
-from keepsafe.actions.rules.calendar import start_of_day
+from keepsafe.actions.rules.calendar import LONDON, start_of_day
 from keepsafe.actions.services.sweep import sweep_everything
 from keepsafe.core.actor import Actor
 from keepsafe.demo.generator import ON_TIME_BY_PDU
@@ -34,6 +34,9 @@ def test_the_demo_touch_points_are_mostly_answered_by_the_cases_spo_and_the_repl
         assert notes, "the demo SPOs have recorded oversight notes"
         for note in notes:
             assert note.at < start_of_day(TODAY), note.external_id
+            local = note.at.astimezone(LONDON)  # written in office hours on a working day (try-out: 3 a.m., Saturdays)
+            assert local.weekday() < 5, note.external_id
+            assert 9 <= local.hour < 17, note.external_id
             # By the case's SPO: its practitioner's line manager (the allocation journey's own notes are the SPO's too).
             assert note.staff_id == note.person.practitioner.line_manager_id, note.external_id
 

@@ -167,6 +167,20 @@ def test_record_a_contact_in_the_past_with_notes(ada):
     assert (contact.type, contact.notes, contact.staff.code) == ("PHONE", "Spoke about his housing", "STF0001")
 
 
+@time_machine.travel(NOW, tick=False)
+def test_the_contact_form_refuses_a_type_it_does_not_offer_even_from_a_manager(ada):
+    """Issue 15 try-out: an SPO posting SPO_OVERSIGHT by hand stored a backdated note that closed no touch point."""
+    spo = Client()
+    spo.force_login(User.objects.create(username="sam", staff=Staff.objects.get(code="STF0100"), role="SPO"))
+    data = {"at-day": "20", "at-month": "11", "at-year": "2026", "at-time": "09:15", "notes": "Reviewed the case"}
+    for kind in ("SPO_OVERSIGHT", "APPOINTMENT", "NOT_A_TYPE"):
+        answer = spo.post("/case/X300001/contacts/new", data | {"type": kind})
+        assert answer.status_code == 400, kind
+        assert 'href="#type"' in answer.content.decode()
+    assert "oversight page" in spo.post("/case/X300001/contacts/new", data | {"type": "SPO_OVERSIGHT"}).content.decode()
+    assert not Contact.objects.exists()
+
+
 def test_diary_day_and_week_list_my_appointments_on_cases_i_may_see(ada):
     with time_machine.travel(NOW, tick=False):
         _book(ada)

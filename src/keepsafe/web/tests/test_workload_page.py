@@ -12,7 +12,7 @@ from keepsafe.audit.models import AuditEvent
 from keepsafe.people.models import Person
 from keepsafe.risk.models import CaseRisk
 from keepsafe.testing.fixtures import make_person, org_with_managers
-from keepsafe.workforce.models import Reduction, Staff, TrainingCompletion, User
+from keepsafe.workforce.models import Pdu, Reduction, Staff, Team, TrainingCompletion, User
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,17 @@ def signed_in(username: str) -> Client:
 )
 def test_roles(site, who, status):
     assert signed_in(who).get("/teams/GMR-MN-1/workload").status_code == status
+
+
+def test_another_pdus_team_is_refused_with_the_reason_not_the_role(site):
+    """Issue 15 try-out: an SPO opening another PDU's team read "Your role does not give access"."""
+    home = Pdu.objects.first()
+    other = Pdu.objects.create(code="GMR-XX", name="Elsewhere", region=home.region)
+    Team.objects.create(code="GMR-XX-1", name="Elsewhere Team 1", pdu=other)
+    answer = signed_in("sara").get("/teams/GMR-XX-1/workload")
+    assert answer.status_code == 403
+    assert "workload only" in answer.content.decode()
+    assert "Your role does not give access" not in answer.content.decode()
 
 
 def test_unknown_team_is_404_and_post_is_refused(site):

@@ -42,7 +42,7 @@ def _texts(values: dict[str, str]) -> _Texts:
 def queue(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if actor.role not in ALLOCATING_ROLES:  # the queue names cases: only those who allocate read it
-        raise PermissionDenied("Only senior probation officers and heads of PDU allocate cases")
+        raise PermissionDeniedError("Only senior probation officers and heads of PDU allocate cases")
     pdu = viewer_pdu(actor)
     rows = allocation_queue(viewer=actor, pdu=pdu) if pdu is not None else []
     return render(
@@ -61,7 +61,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def allocate_case(request: HttpRequest, crn: str) -> HttpResponse:
     actor = actor_of(request)
     if actor.role not in ALLOCATING_ROLES:
-        raise PermissionDenied("Only senior probation officers and heads of PDU allocate cases")
+        raise PermissionDeniedError("Only senior probation officers and heads of PDU allocate cases")
     try:
         person, candidates = allocation_choice(viewer=actor, crn=crn)
     except NotFoundError as exc:

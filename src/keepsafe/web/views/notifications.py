@@ -5,19 +5,18 @@ or counted (actions/inbox.py)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from keepsafe.actions.inbox import inbox, mark_read
-from keepsafe.core.errors import ValidationError
+from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.web.views.common import actor_of
 
 
 def notifications_page(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if actor.staff_id is None:
-        raise PermissionDenied("Only a member of staff has notifications")
+        raise PermissionDeniedError("Only a member of staff has notifications")
     errors: dict[str, str] = {}
     show = request.GET.get("show", "all")
     if request.method == "POST":

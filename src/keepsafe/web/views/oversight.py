@@ -13,7 +13,7 @@ from keepsafe.actions.models import Action
 from keepsafe.cases.recalls import area_regions
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
-from keepsafe.core.errors import ValidationError
+from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.oversight.models import PduStatus
 from keepsafe.oversight.prioritisation import framework, pdu_status_set, statuses_on
 from keepsafe.oversight.rules.prioritisation import RAG_LABELS, SAFETY_CRITICAL, Rag, deprioritisable_types
@@ -82,7 +82,13 @@ def oversight_note(request: HttpRequest, crn: str) -> HttpResponse:
     actor = actor_of(request)
     require_role(actor, *MANAGERS)
     person, context = _case(request, crn, "case-actions")
-    case_write_check(actor=actor, person=person, work=Work.CASE)
+    try:
+        case_write_check(actor=actor, person=person, work=Work.CASE)
+    except PermissionDenied as exc:  # the general reason names the holder and the POM, who may not record this
+        raise PermissionDeniedError(
+            "An SPO oversight note is recorded by a manager in the case holder's management chain, or their named "
+            "cover; this case is not in yours"
+        ) from exc
     open_touchpoints = list(
         Action.objects.filter(person=person, status=Action.Status.OPEN, type="OVERSIGHT_TOUCHPOINT").order_by("due")
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
+from keepsafe.core.errors import PermissionDeniedError
 from keepsafe.oversight.rules.workload import format_percent
 from keepsafe.oversight.workload import team_workload, workload_scope_problem
 from keepsafe.web.views.common import actor_of, require_role
@@ -28,7 +28,7 @@ def team_workload_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     now = clock.now()
     if (problem := workload_scope_problem(actor, team.pdu.code)) is not None:
-        raise PermissionDenied(problem)
+        raise PermissionDeniedError(problem[:1].upper() + problem[1:])
     data = team_workload(viewer=actor, team_code=team.code, pdu_code=team.pdu.code, as_of=now)
     bars = [
         {
