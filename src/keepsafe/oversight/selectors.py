@@ -66,6 +66,8 @@ class SpoSpan:
     practitioners: int  # practitioners (PSO, PQiP, PO) they line manage
     pqips: int  # of whom trainees (PQiP)
     cases: int  # cases held by those practitioners
+    touchpoints_open: int = 0  # oversight touch points waiting for this SPO (owned by them)
+    touchpoints_overdue: int = 0  # of which past their due time
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,11 @@ class TeamSpan:
         return round(self.practitioners / self.spos, 1) if self.spos else None
 
 
-def span_of_control(team_ids: Iterable[int]) -> list[TeamSpan]:
-    """Per team: its SPOs, each with the practitioners they line manage and those practitioners' cases (counts only:
-    no case is named, so no visibility rule applies), in three queries for any number of teams."""
+def span_of_control(team_ids: Iterable[int], now: datetime | None = None) -> list[TeamSpan]:
+    """Per team: its SPOs, each with the practitioners they line manage, those practitioners' cases and the oversight
+    touch points waiting for the SPO, open and overdue at `now` (counts only: no case is named, so no visibility rule
+    applies; a head of PDU or regional leader sees whose touch points are late — issue 15 try-out), in a fixed number
+    of queries for any number of teams."""
     teams = list(Team.objects.filter(pk__in=list(team_ids)).order_by("name"))
     spos = list(Staff.objects.filter(team__in=teams, grade=Grade.SPO).order_by("surname", "forename", "code"))
     reports: dict[int, dict[str, int]] = {
@@ -111,6 +115,16 @@ def span_of_control(team_ids: Iterable[int]) -> list[TeamSpan]:
         .annotate(n=Count("id"))
         .values_list("practitioner__team_id", "n")
     )
+    waiting: dict[int, tuple[int, int]] = {}
+    if now is not None:
+        waiting = {
+            row["owner_id"]: (row["n"], row["late"])
+            for row in Action.objects.filter(
+                type=ActionType.OVERSIGHT_TOUCHPOINT, status=Action.Status.OPEN, owner__in=spos, opens_at__lte=now
+            )
+            .values("owner_id")
+            .annotate(n=Count("id"), late=Count("id", filter=Q(due__lt=now)))
+        }
     out = []
     for team in teams:
         spans = [
@@ -121,6 +135,8 @@ def span_of_control(team_ids: Iterable[int]) -> list[TeamSpan]:
                 practitioners=reports.get(s.pk, {}).get("n", 0),
                 pqips=reports.get(s.pk, {}).get("pqip", 0),
                 cases=cases.get(s.pk, 0),
+                touchpoints_open=waiting.get(s.pk, (0, 0))[0],
+                touchpoints_overdue=waiting.get(s.pk, (0, 0))[1],
             )
             for s in spos
             if s.team_id == team.pk

@@ -94,6 +94,31 @@ def test_span_of_control_counts_practitioners_and_their_cases_per_spo(site):
     assert spo.cases == Person.objects.filter(practitioner__line_manager__code="STF0100").count() == 2
 
 
+def test_the_head_of_pdu_sees_each_spos_touch_points_waiting_and_overdue_without_a_case_named(site):
+    """Issue 15 try-out: a head of PDU's /oversight read "0 overdue" while their SPOs' touch points were weeks late."""
+    spo = Staff.objects.get(code="STF0100")
+    Action.objects.create(
+        person=Person.objects.get(crn="X600001"),
+        type="OVERSIGHT_TOUCHPOINT",
+        key="oversight:test:late",
+        title="Late touch point",
+        owner=spo,
+        owner_role="SPO",
+        opens_at=NOW - timedelta(days=30),
+        due=NOW - timedelta(days=10),
+        created_at=NOW - timedelta(days=30),
+    )
+    waiting = Action.objects.filter(type="OVERSIGHT_TOUCHPOINT", status="OPEN", owner=spo, opens_at__lte=NOW)
+    with time_machine.travel(NOW, tick=False):
+        html = _client(site["STF0800"]).get("/oversight").content.decode()
+    row = html.split('data-spo="STF0100"')[1].split("</tr>")[0]
+    assert f">{waiting.count()}</td>" in row
+    late = waiting.filter(due__lt=NOW).count()
+    assert late >= 1
+    assert f"{late} overdue" in row
+    assert "X600001" not in row  # counts only
+
+
 @pytest.mark.parametrize("code", ["STF0001"])
 def test_a_practitioner_may_not_open_the_oversight_page_or_the_note_form(site, code):
     client = _client(site[code])

@@ -69,7 +69,7 @@ def oversight_page(request: HttpRequest) -> HttpResponse:
             "title": "Management oversight" + (f" (page {number})" if number > 1 else ""),
             "touchpoints": touchpoints,
             "countersign": countersign,
-            "teams": span_of_control(team_ids_for(actor, staff)),
+            "teams": span_of_control(team_ids_for(actor, staff), now),
             "page": number,
             "pages": page_count(touchpoints.total),
             "query": query_without_page(request),
