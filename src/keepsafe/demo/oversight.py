@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from keepsafe.actions.rules.calendar import LONDON, start_of_day
@@ -31,6 +32,7 @@ NOTES = (
     "Reviewed recent contacts and partner information with the practitioner; no change to the risk level.",
     "Management oversight completed. Practitioner supported with the case; plan for the next four weeks agreed.",
 )
+SUPERVISION_PERIODS = 3  # routine notes over the last twelve weeks
 LATE_DAYS = 30  # a late note comes within this many days of the due date, or not at all
 
 
@@ -44,24 +46,69 @@ def oversight_history(*, actor: Actor, today: date, chunk: int = 500) -> int:
         Person.objects.filter(practitioner__isnull=False).select_related("practitioner__team", "pdu").order_by("pk")
     )
     made = 0
-    for as_of in [*flag_replay_instants(today)[::4], start_of_day(today)]:
+    quiet: dict[int, list[Person]] = defaultdict(list)  # per practitioner, their cases needing no touch point today
+    today_start = start_of_day(today)
+    for as_of in [*flag_replay_instants(today)[::4], today_start]:
         for n in range(0, len(people), chunk):
             part = people[n : n + chunk]
             facts = case_facts_many(part, as_of, policy)
             notes: list[Contact] = []
             for person in part:
-                notes += _notes_for(person, touchpoint_actions(facts[person.pk], policy), as_of)
-            Contact.objects.bulk_create(notes, batch_size=1000)
-            audit_record_many(
-                actor=actor,
-                entries=(
-                    AuditEntry("OVERSIGHT_NOTE_ADD", note.person.crn, details={"contact": note.external_id})
-                    for note in notes
-                ),
+                expected = [e for e in touchpoint_actions(facts[person.pk], policy) if e.withdrawn is None]
+                notes += _notes_for(person, expected, as_of)
+                if as_of == today_start and not expected and person.practitioner_id is not None:
+                    quiet[person.practitioner_id].append(person)
+            made += _record(actor, notes)
+    routine: list[Contact] = []
+    for cases in quiet.values():
+        routine += _supervision_notes(cases, today_start)
+    return made + _record(actor, routine)
+
+
+def _record(actor: Actor, notes: list[Contact]) -> int:
+    Contact.objects.bulk_create(notes, batch_size=1000)
+    audit_record_many(
+        actor=actor,
+        entries=(
+            AuditEntry("OVERSIGHT_NOTE_ADD", note.person.crn, details={"contact": note.external_id}) for note in notes
+        ),
+    )
+    mark_dirty({note.person_id for note in notes})
+    return len(notes)
+
+
+def _supervision_notes(cases: list[Person], as_of: datetime) -> list[Contact]:
+    """Routine oversight beyond the touch points (the supervisor view's "last oversight note", target 28 days): in each
+    of the last SUPERVISION_PERIODS four-week periods, by the PDU's and team's chance, the SPO records a note on one of
+    the practitioner's cases that needs no touch point (so no touch point is answered by it). Try-out: experienced
+    officers holding only low-risk cases read "far from target" because no note had ever been written on their cases."""
+    holder = cases[0].practitioner
+    if holder is None or holder.line_manager_id is None:
+        return []
+    team = holder.team.code if holder.team is not None else None
+    chance = _on_time_chance(cases[0].pdu.code if cases[0].pdu is not None else "", team)
+    out = []
+    for k in range(SUPERVISION_PERIODS):
+        rng = random.Random(f"2026:{holder.code}:supervision:{k}")
+        if rng.random() >= chance:
+            continue
+        end = as_of - timedelta(days=28 * k)
+        person = rng.choice(cases)
+        at = _office_hours(end - timedelta(days=rng.uniform(2, 26)), end - timedelta(days=28), rng)
+        if at >= as_of:
+            continue
+        out.append(
+            Contact(
+                person=person,
+                external_id=f"OVS-DEMO-SUP-{holder.code}-{k}"[:64],
+                type=ContactType.SPO_OVERSIGHT.value,
+                at=at,
+                staff_id=holder.line_manager_id,
+                outcome=None,
+                notes=rng.choice(NOTES),
             )
-            mark_dirty({note.person_id for note in notes})
-            made += len(notes)
-    return made
+        )
+    return out
 
 
 def _notes_for(person: Person, expected: list[Expected], as_of: datetime) -> list[Contact]:

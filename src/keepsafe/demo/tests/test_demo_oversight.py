@@ -40,6 +40,12 @@ def test_the_demo_touch_points_are_mostly_answered_by_the_cases_spo_and_the_repl
             # By the case's SPO: its practitioner's line manager (the allocation journey's own notes are the SPO's too).
             assert note.staff_id == note.person.practitioner.line_manager_id, note.external_id
 
+        # Routine oversight beyond the touch points: most practitioners had a note on one of their cases in the last
+        # six weeks (the supervisor view's "last oversight note"), not only those holding high-risk cases.
+        holders = set(Person.objects.filter(practitioner__isnull=False).values_list("practitioner_id", flat=True))
+        recent = {n.person.practitioner_id for n in notes if (start_of_day(TODAY) - n.at).days <= 42}
+        assert len(recent & holders) / len(holders) > 0.6, (len(recent & holders), len(holders))
+
         touch = Action.objects.filter(type="OVERSIGHT_TOUCHPOINT")
         done = touch.filter(status="DONE")
         assert done.exists()
