@@ -8,6 +8,7 @@ no tier history, so a past instant uses today's tier: docs/workforce.md); the Ro
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -225,21 +226,21 @@ def workload_at(staff_ids: Iterable[int], instants: Iterable[datetime]) -> dict[
             "id", "practitioner_id", "date_of_birth"
         )
     )
-    pids = [p.pk for p in candidates]
-    history = _History.read(pids)
+    history = _History.read([p.id for p in candidates])
     cache: dict[str | None, w.WorkloadTables] = {}
+    tables = {sid: _tables_for(member, cache) for sid, member in staff.items()}
     out: dict[datetime, dict[int, Workload]] = {}
     for as_of in instants:
         if as_of in out:
             continue
         day = day_of(as_of)
-        holders = {p.pk: history.holder(p, as_of) for p in candidates}
-        people = [p for p in candidates if holders[p.pk] in wanted]
-        tables_of = {p.pk: _tables_for(staff[holders[p.pk] or 0], cache) for p in people}
+        holders = {p.id: history.holder(p, as_of) for p in candidates}
+        people = [p for p in candidates if holders[p.id] in wanted]
+        tables_of = {p.id: tables[holders[p.id] or 0] for p in people}
         weights = _weigh(people, as_of, history.facts(people, as_of), tables_of.__getitem__)
         by_staff: dict[int, list[CaseWeight]] = defaultdict(list)
         for p in people:
-            by_staff[holders[p.pk] or 0].append(weights[p.pk])
+            by_staff[holders[p.id] or 0].append(weights[p.id])
         out[as_of] = {
             sid: _workload_of(
                 member, [r for r in all_reductions[sid] if r.start <= day], by_staff.get(sid, []), day, cache
@@ -271,6 +272,8 @@ class _History:
             person_id__in=ids
         ).values_list("person_id", "known_from", "recorded_at", "id", "practitioner_id"):
             allocations[person_id].append((known_from, recorded_at, pk, practitioner_id))
+        for mine in allocations.values():
+            mine.sort()  # so the versions known by an instant are a prefix (holder)
         event_versions: dict[int, list[EventVersion]] = defaultdict(list)
         for v in EventVersion.objects.filter(event__person_id__in=ids).order_by("known_from", "recorded_at", "id"):
             event_versions[v.event_id].append(v)
@@ -308,25 +311,25 @@ class _History:
 
     def holder(self, person: Person, as_of: datetime) -> int | None:
         """people.history.practitioners_known for one case, from the versions read."""
-        mine = self.allocations.get(person.pk)
+        mine = self.allocations.get(person.id)
         if not mine:
             return person.practitioner_id
-        known = [v for v in mine if v[0] <= as_of]
-        return max(known)[3] if known else None
+        known = bisect_right(mine, as_of, key=lambda v: v[0])  # sorted: the latest known is the prefix's last
+        return mine[known - 1][3] if known else None
 
     def facts(self, people: list[Person], as_of: datetime) -> _CaseFacts:
         """_case_facts at the instant, picked from the versions read (no query)."""
-        ids = {p.pk for p in people}
+        ids = {p.id for p in people}
         known: dict[int, list[KnownEvent]] = {pk: [] for pk in ids}
         for e in self.events:
             if e.person_id not in ids:
                 continue
-            versions = self.event_versions.get(e.pk)
+            versions = self.event_versions.get(e.id)
             if versions:
                 latest = _last_known(versions, as_of)
                 if latest is None:
                     continue
-                key = (e.pk, latest.pk)
+                key = (e.id, latest.id)
                 if key not in self._copies:
                     self._copies[key] = _copy(
                         Event, e, latest, EventVersion.VERSIONED, person_id=e.person_id, external_id=e.external_id
@@ -343,7 +346,7 @@ class _History:
         for reg in self.flags:
             if reg.person_id not in ids:
                 continue
-            entries = self.flag_history.get(reg.pk)
+            entries = self.flag_history.get(reg.id)
             source: Registration | RegistrationHistory | None = reg
             if entries:
                 source = _last_known(entries, as_of)
