@@ -388,7 +388,13 @@ def test_a_period_of_several_years_is_answered_on_the_page_and_in_every_export(s
 
 
 NONSENSE = [
-    ("end before start", {"to-year": "2019"}, "to", "The end date must be the same as or after the start date"),
+    ("end before start", {"to-year": "2019"}, "to", "must be the same as or after the start date (1 January 2020)"),
+    (
+        "end before the default start",
+        {"from-day": "", "from-month": "", "from-year": "", "to-month": "5"},
+        "to",
+        "must be the same as or after the start date (1 June 2026)",
+    ),
     (
         "start after today",
         {"from-day": "24", "from-month": "11", "from-year": "2026"},

@@ -100,11 +100,13 @@ def _period(request: HttpRequest) -> tuple[date, date, dict[str, str]]:
     default_first = date(today.year - (today.month <= 5), (today.month - 6) % 12 + 1, 1)
     first = _day(request, "from", "The start date", today, errors)
     last = _day(request, "to", "The end date", default_last, errors)
-    if first and last and last < first:
-        errors["to"] = "The end date must be the same as or after the start date"
     if errors:
         return default_first, default_last, errors
-    return first or default_first, last or default_last, errors
+    first, last = first or default_first, last or default_last  # a blank date is the default period's
+    if last < first:
+        errors["to"] = f"The end date must be the same as or after the start date ({first.day} {first:%B %Y})"
+        return default_first, default_last, errors
+    return first, last, errors
 
 
 def _common(request: HttpRequest, actor: Actor, scope: Scope, code: str, name: str, first: date, last: date) -> dict:
