@@ -24,7 +24,7 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError
 from keepsafe.oversight.models import AllocationDecision  # issue 15 §2 (helper "alloc")
-from keepsafe.oversight.workload import Workload, practitioners, workload_many
+from keepsafe.oversight.workload import Workload, practitioners, workload_at
 from keepsafe.people.models import Event, Person
 from keepsafe.people.selectors import person_visible_queryset
 from keepsafe.risk.models import Assessment, CaseRisk
@@ -160,6 +160,14 @@ def figure(inputs: Inputs, measure: Measure, start: datetime, end: datetime, as_
     return measures.on_time(inputs.dues[measure], start, end, as_of)
 
 
+def trend(inputs: Inputs, measure: Measure, buckets: list[tuple[date, date]], as_of: datetime) -> list[Figure]:
+    """The figure for each month, in one pass over the inputs whatever the number of months."""
+    bounds = [clock.start_of(a) for a, _ in buckets] + [clock.start_of(b) for _, b in buckets[-1:]]
+    if measure in measures.RECALL_HOURS:
+        return measures.within_by_period(inputs.recalls, measures.RECALL_HOURS[measure], bounds, as_of)
+    return measures.on_time_by_period(inputs.dues[measure], bounds, as_of)
+
+
 @dataclass(frozen=True)
 class MeasureRow:
     measure: Measure
@@ -178,12 +186,7 @@ def dashboard(
     inputs = dashboard_inputs(actor, scope, code, start, end)
     buckets = measures.month_buckets(first, last)
     rows = [
-        MeasureRow(
-            m,
-            measures.LABELS[m],
-            figure(inputs, m, start, end, as_of),
-            [figure(inputs, m, clock.start_of(a), clock.start_of(b), as_of) for a, b in buckets],
-        )
+        MeasureRow(m, measures.LABELS[m], figure(inputs, m, start, end, as_of), trend(inputs, m, buckets, as_of))
         for m in Measure
     ]
     return rows, buckets
@@ -247,21 +250,19 @@ def capacity_measure(
     actor: Actor, scope: Scope, code: str, first: date, last: date, as_of: datetime | None = None
 ) -> CapacityRow:
     """Issue 17 item 1, capacity %: practitioners within capacity at the end of the period (or now, if sooner) and
-    at the end of each month; workload_many reads each instant in a fixed number of queries whatever the staff."""
+    at the end of each month; workload_at reads every instant at once, in a fixed number of queries whatever the
+    staff, cases or months."""
     check_scope(actor, scope, code)
     as_of = as_of or clock.now()
     staff = _unit_practitioners(scope, code)
     end = min(clock.start_of(date.fromordinal(last.toordinal() + 1)) - _INSTANT, as_of)
-    at_end = workload_many(staff, as_of=end)
-    trend: list[capacity.CapacityFigure | None] = []
-    for a, b in measures.month_buckets(first, last):
-        if clock.start_of(a) > as_of:
-            trend.append(None)
-            continue
-        instant = min(clock.start_of(b) - _INSTANT, as_of)
-        trend.append(
-            capacity.capacity_figure(_loads(at_end if instant == end else workload_many(staff, as_of=instant)))
-        )
+    months = [
+        None if clock.start_of(a) > as_of else min(clock.start_of(b) - _INSTANT, as_of)
+        for a, b in measures.month_buckets(first, last)
+    ]
+    loads_at = workload_at(staff, [end, *(m for m in months if m is not None)])
+    at_end = loads_at[end]
+    trend = [None if m is None else capacity.capacity_figure(_loads(loads_at[m])) for m in months]
     loads = sorted(
         (
             x

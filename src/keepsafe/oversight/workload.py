@@ -8,6 +8,7 @@ no tier history, so a past instant uses today's tier: docs/workforce.md); the Ro
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,11 +21,20 @@ from keepsafe.audit.services import audit_record
 from keepsafe.core.actor import Actor, Role
 from keepsafe.oversight.rules import training as tr
 from keepsafe.oversight.rules import workload as w
-from keepsafe.people.history import KnownEvent, day_of, events_known_parts, flags_known_many, practitioners_known
-from keepsafe.people.models import Person, PersonVersion
+from keepsafe.people.history import (
+    KnownEvent,
+    _copy,
+    day_of,
+    events_known_parts,
+    flags_known_many,
+    practitioners_known,
+)
+from keepsafe.people.models import Event, EventVersion, Person, PersonVersion, Registration, RegistrationHistory
+from keepsafe.people.rules.registration_review import is_active
 from keepsafe.people.rules.vocabulary import SentenceType
-from keepsafe.risk.models import CaseRisk, RiskLevelChange
+from keepsafe.risk.models import CaseRisk, RiskLevelChange, TierChange
 from keepsafe.risk.rules.rosh import LEVEL_FOR_REGISTRATION, Level
+from keepsafe.risk.rules.tier.history import TierStep, tier_in_force
 from keepsafe.risk.selectors import tiers_v2_as_of
 from keepsafe.workforce.models import Pdu, Reduction, Staff, TrainingCompletion
 from keepsafe.workforce.rules.grades import GRADE_LABELS, Grade
@@ -194,46 +204,234 @@ def workload_many(staff_ids: Iterable[int], *, as_of: datetime) -> dict[int, Wor
     by_staff: dict[int, list[CaseWeight]] = defaultdict(list)
     for p in people:
         by_staff[holders[p.pk] or 0].append(weights[p.pk])
-    out: dict[int, Workload] = {}
-    for sid, member in staff.items():
-        tables = _tables_for(member, cache)
-        grade = Grade(member.grade)
-        contracted = Decimal(member.contracted_hours)
-        rules = [w.Reduction(r.reason, r.hours, r.start, r.end) for r in reductions[sid]]
-        # An unknown reason (only a direct database write can store one) is left out of the sum, never a crash.
-        known = [
-            r
-            for r in rules
-            if r.reason in tables.reductions and (r.hours or tables.reductions[r.reason].allowance_percent)
-        ]
-        active = [r for r in known if w.is_active(r, day, tables)]
-        hours = w.available_hours(contracted, active, day, tables)
-        available = w.available_points(grade, hours, tables)
-        mine = by_staff.get(sid, [])
-        points = sum(c.points for c in mine)
-        out[sid] = Workload(
-            staff=member,
-            grade=grade,
-            points=points,
-            available_points=available.points,
-            capacity_percent=w.capacity_percent(points, available.points),
-            cases=len(mine),
-            high_risk_cases=sum(c.high_risk for c in mine),
-            reductions=tuple(
-                ActiveReduction(
-                    reason=r.reason,
-                    label=tables.reductions[r.reason].label,
-                    hours=w.reduction_hours(r, contracted, tables),
-                    start=r.start,
-                    end=_last_day(w.reduction_ends(r, tables)),
-                )
-                for r in active
-            ),
-            contracted_hours=contracted,
-            available_hours=hours,
-            not_measured_because=available.problem,
+    return {
+        sid: _workload_of(member, reductions[sid], by_staff.get(sid, []), day, cache) for sid, member in staff.items()
+    }
+
+
+def workload_at(staff_ids: Iterable[int], instants: Iterable[datetime]) -> dict[datetime, dict[int, Workload]]:
+    """`workload_many` at each of several instants (a dashboard's month ends, issue 17), keyed by instant: every row
+    any instant needs (allocation, sentences, tiers, RoSH changes and flags with their histories, reductions) is read
+    once, in a fixed number of queries whatever the number of instants, staff or cases, then each instant is picked
+    from them in code as `workload_many` picks it (tested equal, instant by instant, on a seeded region)."""
+    ids = sorted(set(staff_ids))
+    wanted = set(ids)
+    staff = {s.pk: s for s in Staff.objects.filter(pk__in=ids).select_related("team__pdu__region")}
+    all_reductions: dict[int, list[Reduction]] = defaultdict(list)
+    for r in Reduction.objects.filter(staff_id__in=ids):
+        all_reductions[r.staff_id].append(r)
+    ever = PersonVersion.objects.filter(practitioner_id__in=ids).values("person_id")
+    candidates = list(
+        Person.objects.filter(Q(practitioner_id__in=ids) | Q(pk__in=ever)).only(
+            "id", "practitioner_id", "date_of_birth"
         )
+    )
+    history = _History.read([p.id for p in candidates])
+    cache: dict[str | None, w.WorkloadTables] = {}
+    tables = {sid: _tables_for(member, cache) for sid, member in staff.items()}
+    out: dict[datetime, dict[int, Workload]] = {}
+    for as_of in instants:
+        if as_of in out:
+            continue
+        day = day_of(as_of)
+        holders = {p.id: history.holder(p, as_of) for p in candidates}
+        people = [p for p in candidates if holders[p.id] in wanted]
+        tables_of = {p.id: tables[holders[p.id] or 0] for p in people}
+        weights = _weigh(people, as_of, history.facts(people, as_of), tables_of.__getitem__)
+        by_staff: dict[int, list[CaseWeight]] = defaultdict(list)
+        for p in people:
+            by_staff[holders[p.id] or 0].append(weights[p.id])
+        out[as_of] = {
+            sid: _workload_of(
+                member, [r for r in all_reductions[sid] if r.start <= day], by_staff.get(sid, []), day, cache
+            )
+            for sid, member in staff.items()
+        }
     return out
+
+
+@dataclass
+class _History:
+    """Every version of what weighing a case reads, for a set of cases, read once; `facts` picks an instant's."""
+
+    allocations: dict[int, list[tuple[datetime, datetime, int, int | None]]]
+    events: list[Event]
+    event_versions: dict[int, list[EventVersion]]  # by event, in the order they became known
+    tier_steps: dict[int, list[TierStep]]
+    stored_tiers: dict[int, str | None]
+    stored_levels: dict[int, str | None]
+    level_changes: dict[int, list[tuple[datetime, int, str]]]
+    flags: list[Registration]
+    flag_history: dict[int, list[RegistrationHistory]]  # by flag, in the order they became known
+    _copies: dict[tuple[int, int], Event]
+
+    @classmethod
+    def read(cls, ids: list[int]) -> _History:
+        allocations: dict[int, list[tuple[datetime, datetime, int, int | None]]] = defaultdict(list)
+        for person_id, known_from, recorded_at, pk, practitioner_id in PersonVersion.objects.filter(
+            person_id__in=ids
+        ).values_list("person_id", "known_from", "recorded_at", "id", "practitioner_id"):
+            allocations[person_id].append((known_from, recorded_at, pk, practitioner_id))
+        for mine in allocations.values():
+            mine.sort()  # so the versions known by an instant are a prefix (holder)
+        event_versions: dict[int, list[EventVersion]] = defaultdict(list)
+        for v in EventVersion.objects.filter(event__person_id__in=ids).order_by("known_from", "recorded_at", "id"):
+            event_versions[v.event_id].append(v)
+        tier_steps: dict[int, list[TierStep]] = defaultdict(list)
+        for pid, at, pk, previous, new in TierChange.objects.filter(person_id__in=ids).values_list(
+            "person_id", "at", "id", "previous_v2", "new_v2"
+        ):
+            tier_steps[pid].append(TierStep(at, pk, previous, new))
+        stored_tiers: dict[int, str | None] = {}
+        stored_levels: dict[int, str | None] = {}
+        for pid, tier, level in CaseRisk.objects.filter(person_id__in=ids).values_list("person_id", "tier_v2", "level"):
+            stored_tiers[pid], stored_levels[pid] = tier, level
+        level_changes: dict[int, list[tuple[datetime, int, str]]] = defaultdict(list)
+        for pid, at, pk, new in RiskLevelChange.objects.filter(person_id__in=ids, effective=True).values_list(
+            "person_id", "at", "id", "new"
+        ):
+            level_changes[pid].append((at, pk, new))
+        flag_history: dict[int, list[RegistrationHistory]] = defaultdict(list)
+        for entry in RegistrationHistory.objects.filter(registration__person_id__in=ids).order_by(
+            "known_from", "at", "id"
+        ):
+            flag_history[entry.registration_id].append(entry)
+        return cls(
+            allocations,
+            list(Event.objects.filter(person_id__in=ids).order_by("id")),
+            event_versions,
+            tier_steps,
+            stored_tiers,
+            stored_levels,
+            level_changes,
+            list(Registration.objects.filter(person_id__in=ids).select_related("type").order_by("id")),
+            flag_history,
+            {},
+        )
+
+    def holder(self, person: Person, as_of: datetime) -> int | None:
+        """people.history.practitioners_known for one case, from the versions read."""
+        mine = self.allocations.get(person.id)
+        if not mine:
+            return person.practitioner_id
+        known = bisect_right(mine, as_of, key=lambda v: v[0])  # sorted: the latest known is the prefix's last
+        return mine[known - 1][3] if known else None
+
+    def facts(self, people: list[Person], as_of: datetime) -> _CaseFacts:
+        """_case_facts at the instant, picked from the versions read (no query)."""
+        ids = {p.id for p in people}
+        known: dict[int, list[KnownEvent]] = {pk: [] for pk in ids}
+        for e in self.events:
+            if e.person_id not in ids:
+                continue
+            versions = self.event_versions.get(e.id)
+            if versions:
+                latest = _last_known(versions, as_of)
+                if latest is None:
+                    continue
+                key = (e.id, latest.id)
+                if key not in self._copies:
+                    self._copies[key] = _copy(
+                        Event, e, latest, EventVersion.VERSIONED, person_id=e.person_id, external_id=e.external_id
+                    )
+                event = self._copies[key]
+            else:
+                event = e
+            known[e.person_id].append(KnownEvent(event, [], []))
+        for events in known.values():
+            events.sort(key=lambda k: k.event.external_id)
+            events.sort(key=lambda k: k.event.sentence_date, reverse=True)
+        day = day_of(as_of)
+        flags: dict[int, list[tuple[str, date | None, date, str]]] = defaultdict(list)  # (type, end, start, external)
+        for reg in self.flags:
+            if reg.person_id not in ids:
+                continue
+            entries = self.flag_history.get(reg.id)
+            source: Registration | RegistrationHistory | None = reg
+            if entries:
+                source = _last_known(entries, as_of)
+            if source is None:
+                continue
+            flags[reg.person_id].append((reg.type.code, source.end, source.start, reg.external_id))
+        levels: dict[int, Level | None] = {}
+        for pid in ids:
+            changes = self.level_changes.get(pid)
+            level: str | None
+            if changes:
+                by_then = [c for c in changes if c[0] <= as_of]
+                level = max(by_then)[2] if by_then else None
+            else:
+                level = self.stored_levels.get(pid)
+            if not level:
+                mine = sorted(flags.get(pid, []), key=lambda f: f[3])
+                mine.sort(key=lambda f: f[2], reverse=True)
+                level = next(
+                    (
+                        LEVEL_FOR_REGISTRATION[code].value
+                        for code, end, start, _ in mine
+                        if is_active(start=start, end=end, today=day) and code in LEVEL_FOR_REGISTRATION
+                    ),
+                    None,
+                )
+            levels[pid] = Level(level) if level else None
+        tiers = {
+            pid: tier_in_force(self.tier_steps.get(pid, []), as_of, without_history=self.stored_tiers.get(pid) or None)
+            for pid in ids
+        }
+        return _CaseFacts(events=known, tiers=tiers, levels=levels)
+
+
+def _last_known[V: EventVersion | RegistrationHistory](ordered: list[V], as_of: datetime) -> V | None:
+    """The last of versions in the order they became known whose `known_from` is by the instant (history._pick)."""
+    found = None
+    for version in ordered:
+        if version.known_from <= as_of:
+            found = version
+    return found
+
+
+def _workload_of(
+    member: Staff,
+    reductions: list[Reduction],
+    mine: list[CaseWeight],
+    day: date,
+    cache: dict[str | None, w.WorkloadTables],
+) -> Workload:
+    """One practitioner's workload on `day` from their reductions started by then and the cases they held (no query)."""
+    tables = _tables_for(member, cache)
+    grade = Grade(member.grade)
+    contracted = Decimal(member.contracted_hours)
+    rules = [w.Reduction(r.reason, r.hours, r.start, r.end) for r in reductions]
+    # An unknown reason (only a direct database write can store one) is left out of the sum, never a crash.
+    known = [
+        r for r in rules if r.reason in tables.reductions and (r.hours or tables.reductions[r.reason].allowance_percent)
+    ]
+    active = [r for r in known if w.is_active(r, day, tables)]
+    hours = w.available_hours(contracted, active, day, tables)
+    available = w.available_points(grade, hours, tables)
+    points = sum(c.points for c in mine)
+    return Workload(
+        staff=member,
+        grade=grade,
+        points=points,
+        available_points=available.points,
+        capacity_percent=w.capacity_percent(points, available.points),
+        cases=len(mine),
+        high_risk_cases=sum(c.high_risk for c in mine),
+        reductions=tuple(
+            ActiveReduction(
+                reason=r.reason,
+                label=tables.reductions[r.reason].label,
+                hours=w.reduction_hours(r, contracted, tables),
+                start=r.start,
+                end=_last_day(w.reduction_ends(r, tables)),
+            )
+            for r in active
+        ),
+        contracted_hours=contracted,
+        available_hours=hours,
+        not_measured_because=available.problem,
+    )
 
 
 def _last_day(ends: date | None) -> date | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -79,6 +80,55 @@ def test_month_buckets_cover_the_period_exactly():
 # 2. Case audits and the inspectorate's arithmetic -------------------------------------------------------------------
 
 RI, G, INAD = Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.INADEQUATE
+
+
+# issue 17 (helper "period17"): a period of any length is bucketed by month in one pass, never one scan per month.
+
+
+def test_months_bucketed_in_one_pass_by_hand():
+    bounds = [at(0), at(31), at(61)]  # October, November 2026
+    items = [
+        measures.Due(1, at(-1), at(-2)),  # before the period: in neither month
+        measures.Due(2, at(0), at(0)),  # at October's first instant, met at the deadline
+        measures.Due(3, at(30.9), None),  # October, not done
+        measures.Due(4, at(31), at(30)),  # November's first instant belongs to November: met
+        measures.Due(5, at(52), at(53)),  # November, late
+        measures.Due(6, at(55), None),  # due after now: not counted yet
+        measures.Due(7, at(61), at(60)),  # the period's end is not in it
+    ]
+    october, november = measures.on_time_by_period(items, bounds, as_of=at(54))
+    assert (october.numerator, october.denominator, october.met, october.missed) == (1, 2, (2,), (3,))
+    assert (november.numerator, november.denominator, november.met, november.missed) == (1, 2, (4,), (5,))
+    spans = [
+        measures.Span(1, at(1), at(1.5)),  # within 24 hours
+        measures.Span(2, at(40), None),  # open, its time not run out by now
+        measures.Span(3, at(31), at(33)),  # late
+        measures.Span(4, at(20), None),  # open past its time: missed
+    ]
+    oct_r, nov_r = measures.within_by_period(spans, 24, bounds, as_of=at(40.5))
+    assert (oct_r.met, oct_r.missed, nov_r.met, nov_r.missed) == ((1,), (4,), (), (3,))
+    assert measures.on_time_by_period(items, [], at(54)) == []
+
+
+_instants = st.integers(min_value=-40, max_value=400).map(lambda h: at(h / 4))
+
+
+@given(
+    due=st.lists(st.tuples(st.integers(1, 9), _instants, st.none() | _instants), max_size=40),
+    cuts=st.lists(st.integers(min_value=-20, max_value=110), min_size=1, max_size=12, unique=True),
+    now=_instants,
+    hours=st.sampled_from([24, 48, 72]),
+)
+def test_months_in_one_pass_equal_one_scan_per_month(due, cuts, now, hours):
+    """The one-pass figures equal `on_time` / `within` asked month by month (the dashboard's old way)."""
+    bounds = [at(c) for c in sorted(cuts)]
+    items = [measures.Due(case, d, done) for case, d, done in due]
+    spans = [measures.Span(case, d, done) for case, d, done in due if done is None or done >= d]
+    pairs = list(pairwise(bounds))
+    assert measures.on_time_by_period(items, bounds, now) == [measures.on_time(items, a, b, now) for a, b in pairs]
+    assert measures.within_by_period(spans, hours, bounds, now) == [
+        measures.within(spans, hours, a, b, now) for a, b in pairs
+    ]
 
 
 def test_seeds_002_annexe_two_scores():

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from keepsafe.oversight.workload import potential_capacity, training_many, workload_many
+from keepsafe.oversight.workload import potential_capacity, training_many, workload_at, workload_many
 from keepsafe.people.models import Event, Person, PersonVersion
 from keepsafe.risk.models import CaseRisk, RiskLevelChange
 from keepsafe.workforce.models import Pdu, Reduction, Region, Staff, Team, TrainingCompletion
@@ -139,3 +139,96 @@ def test_training_many(team):
     states = {s.course.code: s.state.value for s in training_many([ada], today=NOW.date())[ada.pk]}
     assert states["DOMESTIC_ABUSE"] == "OVERDUE"
     assert states["CHILD_SAFEGUARDING"] == "MISSING"
+
+
+# issue 17 (helper "period17"): the dashboard's month ends read at once — workload_at — equal workload_many at each.
+
+
+def _history_fixture(team):
+    """Cases whose allocation, sentence, tier, RoSH and flags change in 2025–2026; reductions that start and end."""
+    from keepsafe.people.models import EventVersion, Registration, RegistrationHistory, RegistrationType
+    from keepsafe.risk.models import TierChange
+    from keepsafe.risk.rules.rosh import REGISTRATION_FOR_LEVEL, Level
+
+    def at(y, m, d):
+        return datetime(y, m, d, 9, tzinfo=UTC)
+
+    ada, ben, cat = _staff(team, "STF0001"), _staff(team, "STF0002", "PSO", 22), _staff(team, "STF0003", "PQIP")
+    moved = _case(team, "X000001", ben, "B2")
+    for known_from, holder in ((at(2024, 1, 1), ada), (at(2025, 9, 10), ben)):
+        PersonVersion.objects.create(
+            person=moved, pdu=team.pdu, practitioner=holder, known_from=known_from, recorded_at=known_from, by="t"
+        )
+    released = _case(team, "X000002", ada, "C2", sentence="DETERMINATE_CUSTODY", release=date(2026, 2, 1))
+    event = released.events.get()
+    EventVersion.objects.create(
+        event=event,
+        known_from=at(2024, 1, 1),
+        recorded_at=at(2024, 1, 1),
+        by="t",
+        offence="x",
+        offence_category="violence",
+        sentence_type="DETERMINATE_CUSTODY",
+        sentence_date=date(2024, 1, 1),
+        release=date(2026, 2, 1),
+    )
+    EventVersion.objects.create(
+        event=event,
+        known_from=at(2026, 5, 3),
+        recorded_at=at(2026, 5, 3),
+        by="t",
+        offence="x",
+        offence_category="violence",
+        sentence_type="DETERMINATE_CUSTODY",
+        sentence_date=date(2024, 1, 1),
+        release=date(2026, 2, 1),
+        terminated=date(2026, 5, 1),
+    )
+    retiered = _case(team, "X000003", cat, "A1")
+    TierChange.objects.create(person=retiered, at=at(2025, 11, 20), previous_v2="D0", new_v2="A1")
+    raised = _case(team, "X000004", cat, "D2", level="LOW")
+    RiskLevelChange.objects.create(person=raised, at=at(2026, 1, 5), by="t", previous="LOW", new="HIGH", effective=True)
+    flagged = _case(team, "X000005", ada, "B1")
+    kind = RegistrationType.objects.get(code=REGISTRATION_FOR_LEVEL[Level.HIGH])  # seeded by a migration
+    flag = Registration.objects.create(person=flagged, external_id="1", type=kind, start=date(2025, 6, 1))
+    RegistrationHistory.objects.create(
+        registration=flag, action="ADDED", at=at(2025, 6, 1), by="t", known_from=at(2025, 6, 1), start=date(2025, 6, 1)
+    )
+    RegistrationHistory.objects.create(
+        registration=flag,
+        action="UPDATED",
+        at=at(2026, 3, 2),
+        by="t",
+        known_from=at(2026, 3, 2),
+        start=date(2025, 6, 1),
+        end=date(2026, 3, 1),
+    )
+    Reduction.objects.create(staff=ben, reason="DISABILITY", hours=Decimal(4), start=date(2025, 12, 1))
+    Reduction.objects.create(
+        staff=ada, reason="COURT_DUTY", hours=Decimal(7), start=date(2025, 8, 14), end=date(2026, 2, 28)
+    )
+    return [ada.pk, ben.pk, cat.pk]
+
+
+def test_workload_at_equals_workload_many_at_every_instant(team):
+    staff = _history_fixture(team)
+    instants = [datetime(2025 + (m > 12), (m - 1) % 12 + 1, 1, tzinfo=UTC) for m in range(1, 25)]
+    instants += [datetime(2025, 9, 10, 9, tzinfo=UTC), datetime(2026, 5, 3, 8, 59, tzinfo=UTC), NOW]
+    together = workload_at(staff, instants)
+    assert set(together) == set(instants)
+    for instant in instants:
+        assert together[instant] == workload_many(staff, as_of=instant), instant
+    # the fixture moves: points, cases and high-risk cases differ between instants
+    assert len({tuple((w.points, w.cases, w.high_risk_cases) for w in together[i].values()) for i in instants}) > 4
+
+
+def test_workload_at_costs_the_same_queries_for_3_and_36_instants(team):
+    staff = _history_fixture(team)
+
+    def count(n: int) -> int:
+        instants = [datetime(2024 + m // 12, m % 12 + 1, 1, tzinfo=UTC) for m in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            assert len(workload_at(staff, instants)) == n
+        return len(queries)
+
+    assert count(3) == count(36)

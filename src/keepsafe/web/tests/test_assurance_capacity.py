@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,14 +14,18 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from keepsafe.assurance.rules.scope import Scope
+from keepsafe.assurance.selectors import capacity_measure
 from keepsafe.audit.models import AuditEvent
 from keepsafe.people.models import Event, Person
 from keepsafe.risk.models import CaseRisk
 from keepsafe.workforce.models import Pdu, Reduction, Region, Staff, Team, User
+from keepsafe.workforce.selectors import actor_for_user
 
 pytestmark = pytest.mark.django_db
 NOW = "2026-11-23T10:00:00Z"
-PERIOD = {"from-day": "1", "from-month": "10", "from-year": "2026", "to-day": "31", "to-month": "12", "to-year": "2026"}
+# Ends with this month: a later end date is refused (period17); a month not yet begun is read through the selector.
+PERIOD = {"from-day": "1", "from-month": "10", "from-year": "2026", "to-day": "30", "to-month": "11", "to-year": "2026"}
 
 
 def _staff(team: Team, code: str, surname: str, grade: str = "PSO", hours: int = 7) -> Staff:
@@ -85,7 +89,7 @@ def test_capacity_figure_trend_and_exports_by_hand(unit):
     assert (cap["points"], cap["available_points"]) == (618, 822)
     assert cap["unit_capacity_percent"] == 75.2  # 618 / 822
     assert cap["at"] == "2026-11-23T10:00:00+00:00"  # the period ends after now: measured now
-    october, november, december = cap["trend"]
+    october, november = cap["trend"]
     assert (october["numerator"], october["denominator"], october["points"], october["available_points"]) == (
         2,
         3,
@@ -93,8 +97,23 @@ def test_capacity_figure_trend_and_exports_by_hand(unit):
         1233,  # the reduction starts on 1 November: on 31 October all three are measured
     )
     assert (november["numerator"], november["denominator"]) == (1, 2)
-    assert december["denominator"] is None  # December has not started
-    assert ["CAPACITY", cap["label"], "2026-10-01", "2026-12-31", "1", "2", "0.5", "75.2"] in rows
+    assert ["CAPACITY", cap["label"], "2026-10-01", "2026-11-30", "1", "2", "0.5", "75.2"] in rows
+    spo = actor_for_user(User.objects.get(username="spo"))
+    ahead = capacity_measure(
+        spo, Scope.TEAM, "GMR-MN-1", date(2026, 10, 1), date(2026, 12, 31), as_of=datetime(2026, 11, 23, 10, tzinfo=UTC)
+    )
+    assert ahead.trend[2] is None  # December has not started
+    assert (
+        ahead.trend[1]
+        == capacity_measure(
+            spo,
+            Scope.TEAM,
+            "GMR-MN-1",
+            date(2026, 11, 1),
+            date(2026, 11, 30),
+            as_of=datetime(2026, 11, 23, 10, tzinfo=UTC),
+        ).figure
+    )
     assert ["CAPACITY", cap["label"], "2026-10-01", "2026-10-31", "2", "3", str(2 / 3), "66.8"] in rows
     assert rows[0][-1] == "unit_capacity_percent"
     assert "75.2%" in page
@@ -156,3 +175,31 @@ def test_the_dashboard_reads_capacity_in_queries_independent_of_the_number_of_pr
     for n in range(5):
         _case(team, f"X00010{n}", _staff(team, f"STF020{n}", f"Extra{n}"), level="VERY_HIGH")
     assert count() == before
+
+
+# issue 17 §1 (helper "period17"): the period's length costs no query — facts are read once for the whole period and
+# bucketed by month in code (capacity: workload_at reads every month end at once).
+def _months(n: int) -> dict[str, str]:
+    start_month = 11 - (n - 1)  # the n months to November 2026
+    year, month = 2026 + (start_month - 1) // 12, (start_month - 1) % 12 + 1
+    return {"from-day": "1", "from-month": str(month), "from-year": str(year)} | {
+        "to-day": "30",
+        "to-month": "11",
+        "to-year": "2026",
+    }
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", ""])
+def test_the_dashboard_costs_the_same_queries_for_3_and_36_months(unit, fmt):
+    def count(n: int) -> int:
+        with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as ctx:
+            response = unit.get("/assurance", _months(n) | ({"format": fmt} if fmt else {}))
+        assert response.status_code == 200
+        if fmt == "json":
+            assert len(response.json()["capacity"]["trend"]) == n
+            assert all(len(m["trend"]) == n for m in response.json()["measures"])
+        return len(ctx.captured_queries)
+
+    assert _months(3)["from-month"] == "9"
+    assert (_months(36)["from-month"], _months(36)["from-year"]) == ("12", "2023")
+    assert count(3) == count(36)

@@ -24,13 +24,13 @@ from keepsafe.assurance.rules.scope import ASSURANCE_ROLES, AUDITORS, SAMPLERS, 
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from keepsafe.core.ranges import EARLIEST  # issue 11 §4: no date before 1900
 from keepsafe.oversight.rules.workload import format_percent
 from keepsafe.oversight.workload import Workload
 from keepsafe.web.views.common import actor_of
 from keepsafe.workforce.rules.grades import GRADE_LABELS
 
 DEFAULT_SHARE_PERCENT = 10  # Keepsafe default: one in ten no-recall decisions goes to a second reviewer
-EARLIEST = date(2000, 1, 1)
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -65,8 +65,9 @@ def _scope(request: HttpRequest, actor: Actor) -> tuple[Scope, str, str]:
     return scope, code, name
 
 
-def _day(request: HttpRequest, prefix: str, label: str, errors: dict[str, str]) -> date | None:
-    """A GOV.UK date input (prefix-day, prefix-month, prefix-year); None when left blank."""
+def _day(request: HttpRequest, prefix: str, label: str, latest: date, errors: dict[str, str]) -> date | None:
+    """A GOV.UK date input (prefix-day, prefix-month, prefix-year) from 1 January 1900 to `latest`; None when left
+    blank or refused (the refusal in `errors[prefix]`)."""
     parts = [request.GET.get(f"{prefix}-{p}", "").strip() for p in ("day", "month", "year")]
     if not any(parts):
         return None
@@ -78,34 +79,34 @@ def _day(request: HttpRequest, prefix: str, label: str, errors: dict[str, str]) 
     except ValueError:
         errors[prefix] = f"{label} must be a real date"
         return None
-    if not EARLIEST <= day <= date(2100, 12, 31):
-        errors[prefix] = f"{label} must be between 1 January 2000 and 31 December 2100"
+    if day < EARLIEST:
+        errors[prefix] = f"{label} must be on or after 1 January 1900"
+        return None
+    if day > latest:
+        errors[prefix] = f"{label} must be on or before {latest.day} {latest:%B %Y}" + (
+            " (today)" if latest == clock.today() else " (the end of this month)"
+        )
         return None
     return day
 
 
-def _year_later(day: date) -> date:
-    """The same day a year on (28 February for 29 February): a period ends before it, so it is at most 12 months."""
-    return date(day.year + 1, day.month, 28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year + 1)
-
-
 def _period(request: HttpRequest) -> tuple[date, date, dict[str, str]]:
-    """The period asked for; by default the six whole months to the end of this month."""
+    """The period asked for, of any length (issue 17 §1: a dashboard reads a fixed number of queries whatever its
+    months); by default the six whole months to the end of this month. Refused by field: an unreadable date, one
+    before 1900, a start after today, an end after this month, an end before the start."""
     errors: dict[str, str] = {}
     today = clock.today()
-    first = _day(request, "from", "The start date", errors)
-    last = _day(request, "to", "The end date", errors)
     default_last = date(today.year + (today.month == 12), today.month % 12 + 1, 1) - timedelta(days=1)
     default_first = date(today.year - (today.month <= 5), (today.month - 6) % 12 + 1, 1)
-    if first and last and last < first:
-        errors["to"] = "The end date must be the same as or after the start date"
-    elif first and last and last >= _year_later(first):
-        # A region over several years took minutes and outlived the web worker (issue 17 try-out): refused in words.
-        latest = _year_later(first) - timedelta(days=1)
-        errors["to"] = f"A period is at most 12 months: choose an end date on or before {latest.day} {latest:%B %Y}"
+    first = _day(request, "from", "The start date", today, errors)
+    last = _day(request, "to", "The end date", default_last, errors)
     if errors:
         return default_first, default_last, errors
-    return first or default_first, last or default_last, errors
+    first, last = first or default_first, last or default_last  # a blank date is the default period's
+    if last < first:
+        errors["to"] = f"The end date must be the same as or after the start date ({first.day} {first:%B %Y})"
+        return default_first, default_last, errors
+    return first, last, errors
 
 
 def _common(request: HttpRequest, actor: Actor, scope: Scope, code: str, name: str, first: date, last: date) -> dict:
