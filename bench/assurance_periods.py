@@ -77,14 +77,16 @@ def main() -> None:
                 ("overrides", selectors.overrides_in),
                 ("equality", selectors.equality_rows),
             ):
-                queries, seconds = timed(lambda read=read, scope=scope, code=code: read(leader, scope, code, first, last))
+                queries, seconds = timed(
+                    lambda read=read, scope=scope, code=code, first=first: read(leader, scope, code, first, last)
+                )
                 print(f"{code:9} {months:6}  {name:14} {queries:8}  {seconds:7.2f}", flush=True)
         query = {"scope": "REGION", "code": region}
         query |= {"from-day": "1", "from-month": str(first.month), "from-year": str(first.year)}
         query |= {"to-day": str(last.day), "to-month": str(last.month), "to-year": str(last.year)}
         for fmt in ("", "json"):
 
-            def get(fmt: str = fmt) -> None:
+            def get(fmt: str = fmt, query: dict[str, str] = query) -> None:
                 response = client.get("/assurance", query | ({"format": fmt} if fmt else {}), HTTP_HOST="localhost")
                 assert response.status_code == 200, response.content[:500]
 
