@@ -611,8 +611,14 @@ def _bookable_diary(p: dict[str, Any], today: date) -> None:
 # assurance (issue 17): enforcement decisions after failures to attend, so the delivery dashboards show a realistic
 # share made within 2 working days (seeds/002 found enforcement taken in 27 of 70 cases where it was needed). Their own
 # generator, seeded per person, so the rest of the demo person is unchanged.
-def _enforcement_decisions(contacts: list[dict[str, Any]], today: date, seed: int) -> list[dict[str, Any]]:
+# Issue 15 (helper "demo15"): made on time (within 2 working days) with the PDU's and team's chance, like the checks;
+# otherwise late (4 to 9 days) or, for CHECK_NEVER_DONE of them, never recorded. A fixed 20% never recorded left
+# most failures to attend of the past three months with an overdue decision in every PDU alike.
+def _enforcement_decisions(
+    contacts: list[dict[str, Any]], today: date, seed: int, chance: float | None = None
+) -> list[dict[str, Any]]:
     rng = random.Random(f"{seed}:enforcement")
+    on_time = ON_TIME_NATIONAL if chance is None else chance
     out: list[dict[str, Any]] = []
     absences: list[datetime] = []
     for c in contacts:
@@ -621,9 +627,11 @@ def _enforcement_decisions(contacts: list[dict[str, Any]], today: date, seed: in
         at = datetime.fromisoformat(c["at"])
         earlier = [a for a in absences if at - timedelta(days=365) <= a < at]
         absences.append(at)
-        if rng.random() >= 0.8 or c["staff"] is None:
+        in_time = rng.random() < on_time
+        never = not in_time and rng.random() < CHECK_NEVER_DONE
+        if never or c["staff"] is None:
             continue  # no decision recorded (or nobody holds the case to record one)
-        when = at + (timedelta(hours=rng.randint(2, 30)) if rng.random() < 0.7 else timedelta(days=rng.randint(4, 9)))
+        when = at + (timedelta(hours=rng.randint(2, 30)) if in_time else timedelta(days=rng.randint(4, 9)))
         if when.date() >= today:
             continue
         out.append(
@@ -697,6 +705,7 @@ def people(
             assurance_history(p, today, org, seed)  # issue 17 (helper "demo17")
             flag_review_history(p, today, org, seed)  # issue 17 (helper "assure2"): flags reviewed on time %
             issue16.add(p)  # issue 16 §5, §7 (helper "demo4"): approved premises referrals, victim representations
+            work_history(p, today, org, seed)  # issue 15 (helper "demo15"): the work behind the safety actions
         yield batch
 
 
@@ -927,7 +936,10 @@ def _recalls(
 # starting (15 working days), a release (5), a recall or a significant record without indicators (5), and new
 # information with indicator findings (5 working days from the first record after the latest assessment). On time
 # with the PDU's chance, the rest late (1 to 30 days) or never completed, like the checks.
-REVIEW_HISTORY_DAYS = 200  # the default dashboard period (six months) and a little more
+# The default dashboard period (six months) and more: every occasion the demo's replayed sweeps (FLAG_REPLAY_DAYS,
+# seeding) or today's sweep can still open, FLAG_REPLAY_DAYS + the policy's trigger_lookback_days (issue 15, helper
+# "demo15": with 200 days, reviews called for before them were opened by the replay and never answered).
+REVIEW_HISTORY_DAYS = 290
 ASSESSMENT_NEVER_DONE = 0.3  # of the assessments not completed on time, the share never completed (the rest late)
 RELEASE_ASSESSED_FROM_DAYS = 10  # an on-time assessment for a release is completed up to this long before it
 
@@ -1138,3 +1150,126 @@ def flag_review_history(p: dict[str, Any], today: date, org: dict[str, Any], see
 
 
 # --- end issue 17 (helper "assure2") ----------------------------------------------------------------------------------
+
+
+# --- issue 15 (helper "demo15"): the work behind the safety actions -----------------------------------------------
+# Without it a seeded and swept region had 47% of its open actions overdue (requirements never started, release plans
+# never made, sentences never closed at expiry), and the SPO's pages read "everyone is failing". Each trigger the
+# demo's sweeps can still see (WORK_HISTORY_DAYS: the replayed weeks and the policy's look-back before them) gets its
+# work recorded in the bundle: on time with the PDU's and team's chance, otherwise late or never, so what remains
+# overdue differs by PDU as the assurance pages expect. Its own random stream, so the rest of the demo is unchanged.
+
+WORK_HISTORY_DAYS = FLAG_REPLAY_DAYS + DEFAULT_POLICY.trigger_lookback_days
+WORK_LATE_DAYS = 30  # late work comes within this many days of the due date (if before today), or not at all
+RELEASE_PLAN_NOTES = {
+    "ACCOMMODATION": "Address confirmed with the housing provider for the day of release.",
+    "LICENCE_CONDITIONS": "Licence conditions agreed with the prison offender manager after the risk assessment.",
+    "VICTIM_CONTACT": "Victim liaison officer's views received and considered in the licence conditions.",
+    "MULTI_AGENCY": "Release discussed at the multi-agency meeting with the prison offender manager's update.",
+}
+
+
+def _work_outcome(rng: random.Random, chance: float) -> str:
+    """ON_TIME with `chance`; otherwise NEVER for CHECK_NEVER_DONE of the rest, LATE for the others. Always draws
+    twice, so a case's later draws do not depend on this one."""
+    first, second = rng.random(), rng.random()
+    if first < chance:
+        return "ON_TIME"
+    return "NEVER" if second < CHECK_NEVER_DONE else "LATE"
+
+
+def work_history(p: dict[str, Any], today: date, org: dict[str, Any], seed: int = 2026) -> None:
+    """Records in the person's bundle the work behind the requirement start, release plan, termination and enforcement
+    actions (actions/rules/supervision.py, release.py, reviews.py) that fall in WORK_HISTORY_DAYS."""
+    if p["practitioner"] is None:
+        return  # nobody holds the case to do the work
+    rng = random.Random(f"{seed}:{p['crn']}:work")
+    chance = _on_time_chance(p["pdu"], _staff_lookup(org)[p["practitioner"]][0])
+    horizon = today - timedelta(days=WORK_HISTORY_DAYS)
+    event = p["events"][0]
+    _requirement_starts(rng, event, today, horizon, chance)
+    _release_plan(rng, p, event, today, horizon, chance)
+    _termination(rng, event, today, horizon, chance)
+    p["enforcement_decisions"] = _enforcement_decisions(
+        p["contacts"], today, seed * 1_000_003 + int(p["crn"][1:]), chance
+    )
+
+
+def _requirement_starts(rng: random.Random, event: dict[str, Any], today: date, horizon: date, chance: float) -> None:
+    """A recent sentence's requirements start within requirement_start_working_days, late, or not yet."""
+    sentenced = date.fromisoformat(event["sentence"]["date"])
+    if sentenced < horizon:
+        return
+    due = working_days_after(start_of_day(sentenced), DEFAULT_POLICY.requirement_start_working_days).date()
+    for requirement in event["requirements"]:
+        outcome = _work_outcome(rng, chance)
+        late = due + timedelta(days=rng.randint(1, WORK_LATE_DAYS))
+        on_time = sentenced + timedelta(days=rng.randint(1, max(1, (due - sentenced).days - 1)))
+        start = {"ON_TIME": on_time, "LATE": late, "NEVER": None}[outcome]
+        requirement["start"] = start.isoformat() if start is not None and start < today else None
+
+
+def _release_plan(
+    rng: random.Random, p: dict[str, Any], event: dict[str, Any], today: date, horizon: date, chance: float
+) -> None:
+    """Every item of the plan for a release whose planning window opened in the period: confirmed in the window, late,
+    or never (then only the accommodation, as a plan begun and not finished). Licence conditions count only after a
+    completed assessment (actions/rules/release.py), so they are confirmed after one."""
+    if event["sentence"]["type"] not in ("DETERMINATE_CUSTODY", "EXTENDED", "INDETERMINATE"):
+        return
+    release = event["dates"]["release"] and date.fromisoformat(event["dates"]["release"])
+    if not release:
+        return
+    policy = DEFAULT_POLICY
+    opens = start_of_day(release - timedelta(days=policy.release_plan_opens_days_before))
+    due = start_of_day(release - timedelta(days=policy.release_plan_due_days_before)) + timedelta(hours=17)
+    end = start_of_day(today)
+    if not horizon <= opens.date() < today:
+        return
+    items = ["ACCOMMODATION", "LICENCE_CONDITIONS", "MULTI_AGENCY"]
+    if any(r["type"] == "INVI" for r in p["registrations"]):  # actions/selectors.py VICTIM_REGISTRATION
+        items.append("VICTIM_CONTACT")
+    outcome = _work_outcome(rng, chance)
+    if outcome == "NEVER":
+        items = items[:1]
+    assessed = sorted(datetime.fromisoformat(a["completed_at"].replace("Z", "+00:00")) for a in p["assessments"])
+    plan = []
+    for item in items:
+        if outcome == "LATE":
+            at = _instant_between(rng, due + timedelta(days=1), due + timedelta(days=WORK_LATE_DAYS))
+        else:
+            at = _instant_between(rng, opens, due)
+        if item == "LICENCE_CONDITIONS":
+            after = [a for a in assessed if a <= at] or [a for a in assessed if a > at]
+            if not after:
+                continue  # no completed assessment: the conditions cannot be set yet
+            at = max(at, after[0] + timedelta(hours=1))
+        if at < end:
+            plan.append(
+                {
+                    "event": event["id"],
+                    "item": item,
+                    "at": _z(at),
+                    "by": p["practitioner"],
+                    "notes": RELEASE_PLAN_NOTES[item],
+                }
+            )
+    p["release_plan"] = plan
+
+
+def _termination(rng: random.Random, event: dict[str, Any], today: date, horizon: date, chance: float) -> None:
+    """A sentence that expired in the period is closed on its expiry date, late, or not yet."""
+    ends = [event["dates"][k] for k in ("sentence_expiry", "licence_expiry", "pss_end") if event["dates"][k]]
+    if not ends:
+        return
+    expiry = max(date.fromisoformat(d) for d in ends)
+    if not horizon <= expiry - timedelta(days=DEFAULT_POLICY.termination_lead_days) or expiry >= today:
+        return
+    outcome = _work_outcome(rng, chance)
+    closed = {"ON_TIME": expiry, "LATE": expiry + timedelta(days=rng.randint(1, WORK_LATE_DAYS)), "NEVER": None}
+    day = closed[outcome]
+    if day is not None and day < today:
+        event["terminated"] = day.isoformat()
+
+
+# --- end issue 15 (helper "demo15") ----------------------------------------------------------------------------------
