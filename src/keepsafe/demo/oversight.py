@@ -20,7 +20,7 @@ from keepsafe.actions.selectors import case_facts_many
 from keepsafe.actions.services.dirty import mark_dirty
 from keepsafe.audit.services import AuditEntry, audit_record_many
 from keepsafe.core.actor import Actor
-from keepsafe.demo.generator import CHECK_NEVER_DONE, _on_time_chance, flag_replay_instants
+from keepsafe.demo.generator import CHECK_NEVER_DONE, ESCALATED_DAYS, _on_time_chance, flag_replay_instants
 from keepsafe.people.models import Contact, Person
 from keepsafe.people.rules.vocabulary import ContactType
 
@@ -82,7 +82,9 @@ def _notes_for(person: Person, expected: list[Expected], as_of: datetime) -> lis
         if draw < chance:  # on time: some point in the window (one not yet reached is simply not done yet)
             at = e.opens_at + (e.due - e.opens_at) * rng.uniform(0.1, 0.9)
         elif rng.random() < CHECK_NEVER_DONE:
-            continue  # never recorded: the touch point stays overdue and escalates
+            # recorded only once escalation to the head of PDU brought it in (issue 15, helper "demo15"); until then
+            # the touch point stays overdue
+            at = e.due + timedelta(days=rng.randint(*ESCALATED_DAYS), hours=rng.randint(0, 8))
         else:
             at = e.due + timedelta(days=rng.randint(1, LATE_DAYS), hours=rng.randint(0, 8))
         at = at.replace(second=0, microsecond=0)

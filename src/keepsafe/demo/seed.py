@@ -24,6 +24,7 @@ from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import ValidationError
 from keepsafe.demo import generator
 from keepsafe.demo.contact_history import contact_history
+from keepsafe.demo.flag_reviews import order_flag_reviews
 from keepsafe.demo.oversight import oversight_history
 from keepsafe.people.models import CaseAccess, Person, Registration  # Registration: helper "assure2"
 from keepsafe.records.rules.indicators import INDICATORS
@@ -69,6 +70,7 @@ def seed(
         oversight_history(actor=actor, today=today)
         # Issue 15 (helper "demo15"): the contacts behind the contact levels and home visits, likewise.
         contact_history(actor=actor, today=today)
+        order_flag_reviews(actor=actor, today=today)  # the civil orders' flags, reviewed like the bundle's
         demo_flag_review_replay(today)  # issue 17 (helper "assure2"): flag review history
     details = {"people": people, "national": national, "summary": summary.as_dict()}
     audit_record(actor=actor, action="DEMO_SEED", details=details)
