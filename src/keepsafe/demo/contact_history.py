@@ -5,9 +5,10 @@ a long sentence's recent periods had none and a high RoSH case's fortnightly rhy
 open CONTACT_LEVEL and 90 of 199 HOME_VISIT actions were overdue in a 600-person demo. The level a case must meet
 depends on its tier, which Keepsafe works out after the import, so, as demo/oversight.py does for the touch points,
 the contacts are recorded after the import: the sweep's own rule (actions/rules/contact_levels.py) says which periods
-fall short as of each replayed instant, and the case's practitioner makes the missing contacts in the period with the
-PDU's and team's chance; otherwise just after it (too late for that period) or not at all, so the shortfalls that
-remain differ by PDU as the assurance pages expect."""
+fall short as of each replayed instant, and the case's practitioner books the missing contacts across the period: each
+kept on its day with the PDU's and team's chance, otherwise rebooked a week or two later (in the period, or too late
+for it) or, for CHECK_NEVER_DONE of those, not at all, so the shortfalls that remain differ by PDU as the assurance
+pages expect."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import hashlib
 import random
 from datetime import date, datetime, time, timedelta
 
-from keepsafe.actions.rules.calendar import start_of_day
+from keepsafe.actions.rules.calendar import local_date, start_of_day
 from keepsafe.actions.rules.contact_levels import contact_level_actions
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Expected
@@ -30,8 +31,8 @@ from keepsafe.people.rules.vocabulary import ContactOutcome, ContactType
 NOTES = {
     ActionType.CONTACT_LEVEL: (
         "Reported as instructed. Discussed work on the sentence plan; no change in circumstances.",
-        "Attended on time. Reviewed progress with the plan and the next steps agreed.",
-        "Seen at the office. Engaging well; next appointment confirmed.",
+        "Attended on time; next appointment confirmed.",
+        "Seen at the office. Engaging well; work and address unchanged.",
     ),
     ActionType.HOME_VISIT: (
         "Home visit: address as recorded, living arrangements unchanged, nothing of concern seen.",
@@ -39,7 +40,7 @@ NOTES = {
     ),
 }
 CONTACT_TYPE = {ActionType.CONTACT_LEVEL: ContactType.OFFICE_VISIT, ActionType.HOME_VISIT: ContactType.HOME_VISIT}
-LATE_DAYS = 14  # a late contact comes within this many days after the period, or not at all
+REBOOKED_DAYS = (7, 14)  # a contact not kept on its day is rebooked this many days later (or, some, never)
 
 
 def contact_history(*, actor: Actor, today: date, chunk: int = 500) -> int:
@@ -92,28 +93,26 @@ def _contacts_for(
         missing = required - int(e.detail["made"])
         # The same draws in the same order for the period at every instant, whatever has been made by then.
         rng = random.Random(f"2026:{person.crn}:{e.key}:contacts")
-        on_time = rng.random() < chance
-        never = rng.random() < CHECK_NEVER_DONE
         days = max(1, (e.due - e.opens_at).days)
         slots = []
-        for slot in range(required):
-            if on_time:  # spread over the period, one in each of `required` equal parts
-                offset = int(days * (slot + rng.uniform(0.1, 0.9)) / required)
-                day = e.opens_at.date() + timedelta(days=min(days - 1, offset))
-            else:
-                day = e.due.date() + timedelta(days=rng.randint(1, LATE_DAYS))
-            at = datetime.combine(day, time(rng.choice([9, 10, 11, 14, 15]), rng.choice([0, 30])), tzinfo=e.due.tzinfo)
-            slots.append((slot, at, rng.choice(NOTES[e.type])))
-        if not on_time and never:
-            continue  # not made: the period stays short and its action overdue until the next one passes
+        for slot in range(required):  # one in each of `required` equal parts of the period
+            offset = int(days * (slot + rng.uniform(0.1, 0.9)) / required)
+            day = local_date(e.opens_at) + timedelta(days=min(days - 1, offset))
+            missed, lost = rng.random() >= chance, rng.random() < CHECK_NEVER_DONE
+            hour, minute, notes = rng.choice([9, 10, 11, 14, 15]), rng.choice([0, 30]), rng.choice(NOTES[e.type])
+            if missed and lost:
+                continue  # not kept and never rebooked: the period may fall short
+            if missed:  # not kept on the day, rebooked a week or two later: in the period, or too late for it
+                day += timedelta(days=rng.randint(REBOOKED_DAYS[0], REBOOKED_DAYS[1]))
+            slots.append((slot, datetime.combine(day, time(hour, minute), tzinfo=e.due.tzinfo), notes))
         for slot, at, notes in slots:
             if missing <= 0:
                 break
             digest = hashlib.sha256(f"{e.key}:{slot}".encode()).hexdigest()[:16]
             if (person.pk, f"CLV-DEMO-{digest}") in made_ids:
                 continue  # made at an earlier instant (and counted in the period's `made`)
-            if at >= as_of or (on_time and not e.opens_at <= at < e.due):
-                continue  # not yet made (a later instant records it), or outside the period
+            if at >= as_of:
+                continue  # not yet made (a later instant records it)
             out.append(
                 Contact(
                     person=person,

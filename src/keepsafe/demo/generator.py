@@ -739,7 +739,7 @@ CHECK_NEVER_DONE = 0.3  # of the checks not done on time, the share never comple
 # stays overdue. Work left undone for ever piled up over the replayed weeks (a review missed in May still overdue in
 # December) and made every PDU read as failing; this way what is overdue today is mostly recent, more so where the
 # PDU's chance is lower.
-ESCALATED_DAYS = (31, 120)
+ESCALATED_DAYS = (21, 60)
 
 
 def escalated_day(rng: random.Random, due: date) -> date:
@@ -1175,7 +1175,7 @@ def last_review(
     elif rng.random() < CHECK_NEVER_DONE:  # reviewed only once escalation brought it in (issue 15, "demo15")
         reviewed = escalated_day(rng, first)
     else:
-        reviewed = first + timedelta(days=rng.randint(1, 40))  # late
+        reviewed = first + timedelta(days=rng.randint(1, WORK_LATE_DAYS))  # late
     return reviewed if start <= reviewed < today else done_before
 
 
@@ -1191,7 +1191,7 @@ def last_review(
 # unchanged.
 
 WORK_HISTORY_DAYS = FLAG_REPLAY_DAYS + DEFAULT_POLICY.trigger_lookback_days
-WORK_LATE_DAYS = 30  # late work comes within this many days of the due date (if before today), or not at all
+WORK_LATE_DAYS = 30  # late work comes within this many days after the due date (if before today)
 RELEASE_PLAN_NOTES = {
     "ACCOMMODATION": "Address confirmed with the housing provider for the day of release.",
     "LICENCE_CONDITIONS": "Licence conditions agreed with the prison offender manager after the risk assessment.",
