@@ -4,7 +4,8 @@ Without them every touch point since each allocation read overdue (423 of 1,264 
 and the SPO's oversight page could not show at a glance who needs oversight. The notes answer the touch points the
 sweep's own rule (actions/rules/touchpoints.py) expects as of the demo date: by the case's SPO (the practitioner's line
 manager), on time by the PDU's and team's chance (the same chance as the demo's checks and flag reviews), otherwise
-late or not at all, so the overdue and late ones that remain differ by PDU as the assurance pages expect."""
+late or only once escalation brought it in (generator.ESCALATED_DAYS), so the overdue and late ones that remain differ
+by PDU as the assurance pages expect."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ NOTES = (
     "Reviewed recent contacts and partner information with the practitioner; no change to the risk level.",
     "Management oversight completed. Practitioner supported with the case; plan for the next four weeks agreed.",
 )
-LATE_DAYS = 30  # a late note comes within this many days of the due date, or not at all
+LATE_DAYS = 30  # a late note comes within this many days of the due date, or after escalation
 
 
 def oversight_history(*, actor: Actor, today: date, chunk: int = 500) -> int:
