@@ -611,8 +611,14 @@ def _bookable_diary(p: dict[str, Any], today: date) -> None:
 # assurance (issue 17): enforcement decisions after failures to attend, so the delivery dashboards show a realistic
 # share made within 2 working days (seeds/002 found enforcement taken in 27 of 70 cases where it was needed). Their own
 # generator, seeded per person, so the rest of the demo person is unchanged.
-def _enforcement_decisions(contacts: list[dict[str, Any]], today: date, seed: int) -> list[dict[str, Any]]:
+# Issue 15 (helper "demo15"): made on time (within 2 working days) with the PDU's and team's chance, like the checks;
+# otherwise late (4 to 9 days) or, for CHECK_NEVER_DONE of them, only after escalation (ESCALATED_DAYS). A fixed 20%
+# never recorded left most failures to attend of the past three months with an overdue decision in every PDU alike.
+def _enforcement_decisions(
+    contacts: list[dict[str, Any]], today: date, seed: int, chance: float | None = None
+) -> list[dict[str, Any]]:
     rng = random.Random(f"{seed}:enforcement")
+    on_time = ON_TIME_NATIONAL if chance is None else chance
     out: list[dict[str, Any]] = []
     absences: list[datetime] = []
     for c in contacts:
@@ -621,9 +627,14 @@ def _enforcement_decisions(contacts: list[dict[str, Any]], today: date, seed: in
         at = datetime.fromisoformat(c["at"])
         earlier = [a for a in absences if at - timedelta(days=365) <= a < at]
         absences.append(at)
-        if rng.random() >= 0.8 or c["staff"] is None:
-            continue  # no decision recorded (or nobody holds the case to record one)
-        when = at + (timedelta(hours=rng.randint(2, 30)) if rng.random() < 0.7 else timedelta(days=rng.randint(4, 9)))
+        in_time = rng.random() < on_time
+        escalated = not in_time and rng.random() < CHECK_NEVER_DONE
+        if c["staff"] is None:
+            continue  # nobody holds the case to record a decision
+        if escalated:  # recorded only once escalation brought it in
+            when = datetime.combine(escalated_day(rng, at.date()), at.timetz())
+        else:
+            when = at + (timedelta(hours=rng.randint(2, 30)) if in_time else timedelta(days=rng.randint(4, 9)))
         if when.date() >= today:
             continue
         out.append(
@@ -697,6 +708,7 @@ def people(
             assurance_history(p, today, org, seed)  # issue 17 (helper "demo17")
             flag_review_history(p, today, org, seed)  # issue 17 (helper "assure2"): flags reviewed on time %
             issue16.add(p)  # issue 16 §5, §7 (helper "demo4"): approved premises referrals, victim representations
+            work_history(p, today, org, seed)  # issue 15 (helper "demo15"): the work behind the safety actions
         yield batch
 
 
@@ -722,6 +734,19 @@ HISTORY_DAYS = 330  # within the actions' look-back, so the sweep replays every 
 ON_TIME_BY_PDU = {"N01-MN": 0.84, "N01-MS": 0.76, "N01-SA": 0.55}
 ON_TIME_NATIONAL = 0.75  # a further PDU of the national demo
 CHECK_NEVER_DONE = 0.3  # of the checks not done on time, the share never completed (the rest done late)
+# Issue 15 (helper "demo15"): of the reviews, notes and other work not done on time, the CHECK_NEVER_DONE share left
+# undone is brought in only once escalation reaches the head of PDU, this many days after it was due; until then it
+# stays overdue. Work left undone for ever piled up over the replayed weeks (a review missed in May still overdue in
+# December) and made every PDU read as failing; this way what is overdue today is mostly recent, more so where the
+# PDU's chance is lower.
+ESCALATED_DAYS = (21, 60)
+
+
+def escalated_day(rng: random.Random, due: date) -> date:
+    """The day work left undone past its late days is brought in after escalation (ESCALATED_DAYS after `due`)."""
+    return due + timedelta(days=rng.randint(*ESCALATED_DAYS))
+
+
 RECALL_CONSIDERED = 0.07  # of the people on licence, the share whose recall was considered in the past year
 NO_RECALL_SHARE = 0.4
 NO_RECALL_AFTER_CHARGE = 0.35
@@ -927,8 +952,12 @@ def _recalls(
 # starting (15 working days), a release (5), a recall or a significant record without indicators (5), and new
 # information with indicator findings (5 working days from the first record after the latest assessment). On time
 # with the PDU's chance, the rest late (1 to 30 days) or never completed, like the checks.
-REVIEW_HISTORY_DAYS = 200  # the default dashboard period (six months) and a little more
-ASSESSMENT_NEVER_DONE = 0.3  # of the assessments not completed on time, the share never completed (the rest late)
+# The default dashboard period (six months) and more: every occasion the demo's replayed sweeps (FLAG_REPLAY_DAYS,
+# seeding) or today's sweep can still open, FLAG_REPLAY_DAYS + the policy's trigger_lookback_days (issue 15, helper
+# "demo15": with 200 days, reviews called for before them were opened by the replay and never answered).
+REVIEW_HISTORY_DAYS = 290
+# Of the assessments not completed on time, the share completed only after escalation (ESCALATED_DAYS; the rest late).
+ASSESSMENT_NEVER_DONE = 0.3
 RELEASE_ASSESSED_FROM_DAYS = 10  # an on-time assessment for a release is completed up to this long before it
 
 
@@ -979,7 +1008,8 @@ def _instant_between(rng: random.Random, low: datetime, high: datetime) -> datet
 
 def _assessment_history(p: dict[str, Any], today: date, chance: float, seed: int) -> list[dict[str, Any]]:
     """Assessments completed after each occasion in the history window: on time with `chance`, otherwise late or
-    never. Each repeats the person's latest ratings (the case's RoSH level is unchanged), with its own id and date."""
+    after escalation. Each repeats the person's latest ratings (the case's RoSH level is unchanged), with its own id
+    and date."""
     rng = random.Random(f"{seed}:{p['crn']}:assessments")
     index = int(p["crn"][1:])
     base = p["assessments"][-1] if p["assessments"] else None
@@ -1003,6 +1033,12 @@ def _assessment_history(p: dict[str, Any], today: date, chance: float, seed: int
             placed.append(_instant_between(rng, low, due))
         elif rng.random() >= ASSESSMENT_NEVER_DONE:
             late = _instant_between(rng, due + timedelta(days=1), due + timedelta(days=30))
+            if late < end:
+                placed.append(late)
+        else:  # issue 15 (helper "demo15"): completed only once escalation brought it in
+            late = _instant_between(
+                rng, due + timedelta(days=ESCALATED_DAYS[0]), due + timedelta(days=ESCALATED_DAYS[1])
+            )
             if late < end:
                 placed.append(late)
     new = sorted(placed[len(p["assessments"]) :])
@@ -1096,45 +1132,175 @@ def flag_review_history(p: dict[str, Any], today: date, org: dict[str, Any], see
     time), then the one due in them (on time, late or not made, by the PDU's and team's chance)."""
     if p["practitioner"] is None:
         return  # nobody holds the case to review its flags
-    from keepsafe.people.rules.registration_review import next_review_date
-
     rng = random.Random(f"{seed}:{p['crn']}:flag-reviews")
     team = _staff_lookup(org)[p["practitioner"]][0]
     chance = _on_time_chance(p["pdu"], team)
-    lead = DEFAULT_POLICY.registration_review_lead_days
-    earliest = today - timedelta(days=FLAG_REPLAY_DAYS - lead)
     for reg in p["registrations"]:
         months = _review_months().get(reg["type"], 0)
         end = date.fromisoformat(reg["end"]) if reg["end"] is not None else None
-        if (end is not None and end <= today) or months == 0:
-            continue  # ended, or never reviewed (a flag with a future end date, a restraining order say, is reviewed)
-        start = date.fromisoformat(reg["start"])
-        # Every review due before the latest one due by today was made on time (issue 15 try-out: a region whose
-        # flags were last reviewed years ago read every practitioner "far from target"; a three-monthly flag's
-        # earlier review in the replayed weeks was left overdue); only that latest one is drawn, if it falls in the
-        # replayed weeks, since a bundle carries one `last_reviewed` per flag.
-        done_before = None
-        first = next_review_date(review_months=months, start=start, last_reviewed=None, end=end)
-        while first is not None and first < today:
-            after = next_review_date(review_months=months, start=start, last_reviewed=first, end=end)
-            if after is None or after >= today:
-                break
-            done_before, first = first, after
-        if first is not None and first < earliest:
-            done_before, first = first, None  # the latest review fell before the replayed weeks: made on time
-        if done_before is not None:
-            reg["last_reviewed"] = done_before.isoformat()
-        if first is None or not earliest <= first < today:
-            continue
-        draw = rng.random()
-        if draw < chance:
-            reviewed = first - timedelta(days=rng.randint(0, 6))  # on time, after the week's sweep opened it
-        elif rng.random() < 0.3:
-            continue  # not reviewed: overdue
-        else:
-            reviewed = first + timedelta(days=rng.randint(1, 40))  # late
-        if start <= reviewed < today:
+        reviewed = last_review(rng, months, date.fromisoformat(reg["start"]), end, today, chance)
+        if reviewed is not None:
             reg["last_reviewed"] = reviewed.isoformat()
 
 
+def last_review(
+    rng: random.Random, months: int, start: date, end: date | None, today: date, chance: float
+) -> date | None:
+    """A flag's last review as of `today`: the latest review due before the replayed weeks (made on time), then the one
+    due in them (on time, late or after escalation, by `chance`); None if never reviewed."""
+    from keepsafe.people.rules.registration_review import next_review_date
+
+    lead = DEFAULT_POLICY.registration_review_lead_days
+    earliest = today - timedelta(days=FLAG_REPLAY_DAYS - lead)
+    if (end is not None and end <= today) or months == 0:
+        return None  # ended, or never reviewed (a flag with a future end date, a restraining order say, is reviewed)
+    # Every review due before the latest one due by today was made on time (issue 15 try-out: a region whose
+    # flags were last reviewed years ago read every practitioner "far from target"; a three-monthly flag's
+    # earlier review in the replayed weeks was left overdue); only that latest one is drawn, if it falls in the
+    # replayed weeks, since a bundle carries one `last_reviewed` per flag.
+    done_before = None
+    first = next_review_date(review_months=months, start=start, last_reviewed=None, end=end)
+    while first is not None and first < today:
+        after = next_review_date(review_months=months, start=start, last_reviewed=first, end=end)
+        if after is None or after >= today:
+            break
+        done_before, first = first, after
+    if first is not None and first < earliest:
+        done_before, first = first, None  # the latest review fell before the replayed weeks: made on time
+    if first is None or not earliest <= first < today:
+        return done_before
+    draw = rng.random()
+    if draw < chance:
+        reviewed = first - timedelta(days=rng.randint(0, 6))  # on time, after the week's sweep opened it
+    elif rng.random() < CHECK_NEVER_DONE:  # reviewed only once escalation brought it in (issue 15, "demo15")
+        reviewed = escalated_day(rng, first)
+    else:
+        reviewed = first + timedelta(days=rng.randint(1, WORK_LATE_DAYS))  # late
+    return reviewed if start <= reviewed < today else done_before
+
+
 # --- end issue 17 (helper "assure2") ----------------------------------------------------------------------------------
+
+
+# --- issue 15 (helper "demo15"): the work behind the safety actions -----------------------------------------------
+# Without it a seeded and swept region had 47% of its open actions overdue (requirements never started, release plans
+# never made, sentences never closed at expiry), and the SPO's pages read "everyone is failing". Each trigger the
+# demo's sweeps can still see (WORK_HISTORY_DAYS: the replayed weeks and the policy's look-back before them) gets its
+# work recorded in the bundle: on time with the PDU's and team's chance, otherwise late or after escalation, so what
+# remains overdue differs by PDU as the assurance pages expect. Its own random stream, so the rest of the demo is
+# unchanged.
+
+WORK_HISTORY_DAYS = FLAG_REPLAY_DAYS + DEFAULT_POLICY.trigger_lookback_days
+WORK_LATE_DAYS = 30  # late work comes within this many days after the due date (if before today)
+RELEASE_PLAN_NOTES = {
+    "ACCOMMODATION": "Address confirmed with the housing provider for the day of release.",
+    "LICENCE_CONDITIONS": "Licence conditions agreed with the prison offender manager after the risk assessment.",
+    "VICTIM_CONTACT": "Victim liaison officer's views received and considered in the licence conditions.",
+    "MULTI_AGENCY": "Release discussed at the multi-agency meeting with the prison offender manager's update.",
+}
+
+
+def _work_outcome(rng: random.Random, chance: float) -> str:
+    """ON_TIME with `chance`; otherwise ESCALATED (done only ESCALATED_DAYS after it was due) for CHECK_NEVER_DONE of
+    the rest, LATE for the others. Always draws twice, so a case's later draws do not depend on this one."""
+    first, second = rng.random(), rng.random()
+    if first < chance:
+        return "ON_TIME"
+    return "ESCALATED" if second < CHECK_NEVER_DONE else "LATE"
+
+
+def work_history(p: dict[str, Any], today: date, org: dict[str, Any], seed: int = 2026) -> None:
+    """Records in the person's bundle the work behind the requirement start, release plan, termination and enforcement
+    actions (actions/rules/supervision.py, release.py, reviews.py) that fall in WORK_HISTORY_DAYS."""
+    if p["practitioner"] is None:
+        return  # nobody holds the case to do the work
+    rng = random.Random(f"{seed}:{p['crn']}:work")
+    chance = _on_time_chance(p["pdu"], _staff_lookup(org)[p["practitioner"]][0])
+    horizon = today - timedelta(days=WORK_HISTORY_DAYS)
+    event = p["events"][0]
+    _requirement_starts(rng, event, today, horizon, chance)
+    _release_plan(rng, p, event, today, horizon, chance)
+    _termination(rng, event, today, horizon, chance)
+    p["enforcement_decisions"] = _enforcement_decisions(
+        p["contacts"], today, seed * 1_000_003 + int(p["crn"][1:]), chance
+    )
+
+
+def _requirement_starts(rng: random.Random, event: dict[str, Any], today: date, horizon: date, chance: float) -> None:
+    """A recent sentence's requirements start within requirement_start_working_days, late, or not yet."""
+    sentenced = date.fromisoformat(event["sentence"]["date"])
+    if sentenced < horizon:
+        return
+    due = working_days_after(start_of_day(sentenced), DEFAULT_POLICY.requirement_start_working_days).date()
+    for requirement in event["requirements"]:
+        outcome = _work_outcome(rng, chance)
+        late = due + timedelta(days=rng.randint(1, WORK_LATE_DAYS))
+        on_time = sentenced + timedelta(days=rng.randint(1, max(1, (due - sentenced).days - 1)))
+        start = {"ON_TIME": on_time, "LATE": late, "ESCALATED": escalated_day(rng, due)}[outcome]
+        requirement["start"] = start.isoformat() if start < today else None
+
+
+def _release_plan(
+    rng: random.Random, p: dict[str, Any], event: dict[str, Any], today: date, horizon: date, chance: float
+) -> None:
+    """Every item of the plan for a release whose planning window opened in the period: confirmed in the window, late,
+    or only after escalation. Licence conditions count only after a
+    completed assessment (actions/rules/release.py), so they are confirmed after one."""
+    if event["sentence"]["type"] not in ("DETERMINATE_CUSTODY", "EXTENDED", "INDETERMINATE"):
+        return
+    release = event["dates"]["release"] and date.fromisoformat(event["dates"]["release"])
+    if not release:
+        return
+    policy = DEFAULT_POLICY
+    opens = start_of_day(release - timedelta(days=policy.release_plan_opens_days_before))
+    due = start_of_day(release - timedelta(days=policy.release_plan_due_days_before)) + timedelta(hours=17)
+    end = start_of_day(today)
+    if not horizon <= opens.date() < today:
+        return
+    items = ["ACCOMMODATION", "LICENCE_CONDITIONS", "MULTI_AGENCY"]
+    if any(r["type"] == "INVI" for r in p["registrations"]):  # actions/selectors.py VICTIM_REGISTRATION
+        items.append("VICTIM_CONTACT")
+    outcome = _work_outcome(rng, chance)
+    assessed = sorted(datetime.fromisoformat(a["completed_at"].replace("Z", "+00:00")) for a in p["assessments"])
+    plan = []
+    for item in items:
+        if outcome == "LATE":
+            at = _instant_between(rng, due + timedelta(days=1), due + timedelta(days=WORK_LATE_DAYS))
+        elif outcome == "ESCALATED":
+            at = _history_instant(escalated_day(rng, due.date()), rng)
+        else:
+            at = _instant_between(rng, opens, due)
+        if item == "LICENCE_CONDITIONS":
+            after = [a for a in assessed if a <= at] or [a for a in assessed if a > at]
+            if not after:
+                continue  # no completed assessment: the conditions cannot be set yet
+            at = max(at, after[0] + timedelta(hours=1))
+        if at < end:
+            plan.append(
+                {
+                    "event": event["id"],
+                    "item": item,
+                    "at": _z(at),
+                    "by": p["practitioner"],
+                    "notes": RELEASE_PLAN_NOTES[item],
+                }
+            )
+    p["release_plan"] = plan
+
+
+def _termination(rng: random.Random, event: dict[str, Any], today: date, horizon: date, chance: float) -> None:
+    """A sentence that expired in the period is closed on its expiry date, late, or not yet."""
+    ends = [event["dates"][k] for k in ("sentence_expiry", "licence_expiry", "pss_end") if event["dates"][k]]
+    if not ends:
+        return
+    expiry = max(date.fromisoformat(d) for d in ends)
+    if not horizon <= expiry - timedelta(days=DEFAULT_POLICY.termination_lead_days) or expiry >= today:
+        return
+    outcome = _work_outcome(rng, chance)
+    late = expiry + timedelta(days=rng.randint(1, WORK_LATE_DAYS))
+    day = {"ON_TIME": expiry, "LATE": late, "ESCALATED": escalated_day(rng, expiry)}[outcome]
+    if day < today:
+        event["terminated"] = day.isoformat()
+
+
+# --- end issue 15 (helper "demo15") ----------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Without them every touch point since each allocation read overdue (423 of 1,264 
 and the SPO's oversight page could not show at a glance who needs oversight. The notes answer the touch points the
 sweep's own rule (actions/rules/touchpoints.py) expects as of the demo date: by the case's SPO (the practitioner's line
 manager), on time by the PDU's and team's chance (the same chance as the demo's checks and flag reviews), otherwise
-late or not at all, so the overdue and late ones that remain differ by PDU as the assurance pages expect."""
+late or only once escalation brought it in (generator.ESCALATED_DAYS), so the overdue and late ones that remain differ
+by PDU as the assurance pages expect."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from keepsafe.actions.selectors import case_facts_many
 from keepsafe.actions.services.dirty import mark_dirty
 from keepsafe.audit.services import AuditEntry, audit_record_many
 from keepsafe.core.actor import Actor
-from keepsafe.demo.generator import CHECK_NEVER_DONE, _on_time_chance, flag_replay_instants
+from keepsafe.demo.generator import CHECK_NEVER_DONE, ESCALATED_DAYS, _on_time_chance, flag_replay_instants
 from keepsafe.people.models import Contact, Person
 from keepsafe.people.rules.vocabulary import ContactType
 
@@ -33,7 +34,7 @@ NOTES = (
     "Management oversight completed. Practitioner supported with the case; plan for the next four weeks agreed.",
 )
 SUPERVISION_PERIODS = 3  # routine notes over the last twelve weeks
-LATE_DAYS = 30  # a late note comes within this many days of the due date, or not at all
+LATE_DAYS = 30  # a late note comes within this many days of the due date, or after escalation
 
 
 def oversight_history(*, actor: Actor, today: date, chunk: int = 500) -> int:
@@ -129,7 +130,9 @@ def _notes_for(person: Person, expected: list[Expected], as_of: datetime) -> lis
         if draw < chance:  # on time: some point in the window (one not yet reached is simply not done yet)
             at = e.opens_at + (e.due - e.opens_at) * rng.uniform(0.1, 0.9)
         elif rng.random() < CHECK_NEVER_DONE:
-            continue  # never recorded: the touch point stays overdue and escalates
+            # recorded only once escalation to the head of PDU brought it in (issue 15, helper "demo15"); until then
+            # the touch point stays overdue
+            at = e.due + timedelta(days=rng.randint(*ESCALATED_DAYS), hours=rng.randint(0, 8))
         else:
             at = e.due + timedelta(days=rng.randint(1, LATE_DAYS), hours=rng.randint(0, 8))
         at = _office_hours(at, e.opens_at, rng)

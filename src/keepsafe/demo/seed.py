@@ -23,6 +23,8 @@ from keepsafe.bundles.validate import validate
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import ValidationError
 from keepsafe.demo import generator
+from keepsafe.demo.contact_history import contact_history
+from keepsafe.demo.flag_reviews import order_flag_reviews
 from keepsafe.demo.oversight import oversight_history
 from keepsafe.people.models import CaseAccess, Person, Registration  # Registration: helper "assure2"
 from keepsafe.records.rules.indicators import INDICATORS
@@ -66,6 +68,9 @@ def seed(
     if summary.changed_anything:  # a re-run changes nothing
         # Issue 15: SPO oversight notes behind the touch points, before the replay so its sweeps see them.
         oversight_history(actor=actor, today=today)
+        # Issue 15 (helper "demo15"): the contacts behind the contact levels and home visits, likewise.
+        contact_history(actor=actor, today=today)
+        order_flag_reviews(actor=actor, today=today)  # the civil orders' flags, reviewed like the bundle's
         demo_flag_review_replay(today)  # issue 17 (helper "assure2"): flag review history
     details = {"people": people, "national": national, "summary": summary.as_dict()}
     audit_record(actor=actor, action="DEMO_SEED", details=details)

@@ -104,7 +104,9 @@ def test_a_sweep_that_dies_half_way_through_a_chunk_leaves_it_untouched_and_carr
     sweep_everything(as_of=AS_OF)
     assert snapshot() == carried_on
     assert len(carried_on["actions"]) > 50
-    assert len(carried_on["notifications"]) > 50
+    # Enough to compare (issue 15, helper "demo15": the demo records the work behind most actions, so fewer are overdue
+    # and escalate than the 50-odd notifications of 60 people before; 36 now).
+    assert len(carried_on["notifications"]) > 20
 
 
 def test_on_sqlite_a_chunk_is_sized_to_hold_the_write_lock_about_as_long_as_a_job_may_before_its_pause(

@@ -1,7 +1,9 @@
 """Issue 15 (try-out): the demo region's SPOs have an oversight history. Touch points are answered by SPO oversight
 notes from the case's SPO — mostly on time, some late, some never, more often in the PDU the demo makes struggle —
 so an SPO sees at a glance the few cases that need oversight, not every touch point since each allocation. The replayed
-weeks' reminders are history (sent and read then), not an inbox of tens of thousands."""
+weeks' reminders are history (sent and read then), not an inbox of tens of thousands. The work behind the other
+action types (contacts, flag reviews, requirement starts, release plans, terminations, enforcement decisions) is
+recorded the same way (helper "demo15"), so a realistic minority of open actions is overdue, more in the weaker PDU."""
 
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from keepsafe.actions.services.sweep import sweep_everything
 from keepsafe.core.actor import Actor
 from keepsafe.demo.generator import ON_TIME_BY_PDU
 from keepsafe.demo.seed import seed
-from keepsafe.people.models import Contact, Person
+from keepsafe.people.models import Contact, Person, RegistrationHistory
 from keepsafe.people.rules.vocabulary import ContactType
+from keepsafe.records.rules.scanner import scan
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
@@ -69,6 +72,52 @@ def test_the_demo_touch_points_are_mostly_answered_by_the_cases_spo_and_the_repl
         assert not history.filter(read_at__isnull=True).exists()
         assert not history.filter(sent_at__isnull=True).exists()
 
-        # Seeding again changes nothing: no second set of notes.
+        # Issue 15 (helper "demo15"): the work behind every action type is recorded, so a minority is overdue.
+        _a_realistic_minority_is_overdue(now)
+
+        # Seeding again changes nothing: no second set of notes, contacts or flag reviews.
+        contacts = Contact.objects.count()
+        reviews = RegistrationHistory.objects.filter(action=RegistrationHistory.Action.REVIEWED).count()
         seed(actor=Actor.system(), today=TODAY, people=400, chunk=200)
         assert Contact.objects.filter(type=ContactType.SPO_OVERSIGHT).count() == len(notes)
+        assert Contact.objects.count() == contacts
+        assert RegistrationHistory.objects.filter(action=RegistrationHistory.Action.REVIEWED).count() == reviews
+
+
+# Types whose open actions are mostly overdue by their nature: open and not yet due only for days (enforcement: two
+# working days after the failure; a risk review: five working days after the information), while one left undone stays
+# open, overdue and escalating, until the work is done; so a handful undone outnumber the few in their window.
+MOSTLY_OVERDUE_BY_NATURE = {"ENFORCEMENT_DECISION", "RISK_REVIEW", "DOMESTIC_ABUSE_CHECK", "SAFEGUARDING_CHECK"}
+OVERDUE_AT_MOST = 0.2  # of all open actions (issue 15: an SPO sees at a glance who needs oversight)
+
+
+def _a_realistic_minority_is_overdue(now: datetime) -> None:
+    open_ = Action.objects.filter(status="OPEN")
+    overdue = open_.filter(due__lt=now)
+    assert overdue.count() <= OVERDUE_AT_MOST * open_.count(), (overdue.count(), open_.count())
+    by_type = Counter(open_.values_list("type", flat=True))
+    overdue_by_type = Counter(overdue.values_list("type", flat=True))
+    for kind, count in by_type.items():
+        if kind not in MOSTLY_OVERDUE_BY_NATURE and count >= 10:  # a share of a handful says nothing
+            assert overdue_by_type[kind] <= count / 2, (kind, overdue_by_type[kind], count)
+    # The contacts, flag reviews and other work answer most of what the rules ask (before: about half overdue each).
+    for kind in ("CONTACT_LEVEL", "HOME_VISIT", "TERMINATION", "REQUIREMENT_START", "RELEASE_PLAN"):
+        assert overdue_by_type[kind] <= max(3, by_type[kind] / 3), (kind, overdue_by_type[kind], by_type[kind])
+    # The struggling PDU has a larger share of its open actions overdue than the best one.
+    open_by_pdu = Counter(open_.values_list("person__pdu__code", flat=True))
+    overdue_by_pdu = Counter(overdue.values_list("person__pdu__code", flat=True))
+    worst = min(ON_TIME_BY_PDU, key=ON_TIME_BY_PDU.__getitem__)
+    best = max(ON_TIME_BY_PDU, key=ON_TIME_BY_PDU.__getitem__)
+    assert overdue_by_pdu[worst] / open_by_pdu[worst] > overdue_by_pdu[best] / open_by_pdu[best], (
+        overdue_by_pdu,
+        open_by_pdu,
+    )
+    # The contacts behind the contact levels are the case's practitioner's, before today, attended.
+    made = Contact.objects.filter(external_id__startswith="CLV-DEMO-").select_related("person")
+    assert made.exists()
+    for contact in made:
+        assert contact.at < start_of_day(TODAY), contact.external_id
+        assert contact.outcome == "ATTENDED", contact.external_id
+        assert contact.staff_id == contact.person.practitioner_id, contact.external_id
+    for notes in {contact.notes for contact in made}:
+        assert not scan(notes), notes  # nothing in them for the indicator scan to find (they are not scanned)
