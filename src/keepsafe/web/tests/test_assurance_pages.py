@@ -393,7 +393,7 @@ NONSENSE = [
         "end before the default start",
         {"from-day": "", "from-month": "", "from-year": "", "to-month": "5"},
         "to",
-        "must be the same as or after the start date (1 June 2026)",
+        "must be the same as or after the start date (1 June 2026, the default start when none is given)",
     ),
     (
         "start after today",
@@ -410,6 +410,11 @@ NONSENSE = [
     ("before 1900", {"from-year": "1899"}, "from", "The start date must be on or after 1 January 1900"),
     ("no such day", {"to-day": "31"}, "to", "The end date must be a real date"),
     ("not a number", {"from-month": "Jan"}, "from", "with a day, month and year in numbers"),
+    # try-out: a number too large for a date was a 500; fullwidth digits were read as numbers; "99" as year 99
+    ("too large", {"from-day": "2147483648"}, "from", "The start date must be a real date"),
+    ("too large month", {"to-month": "9999999999"}, "to", "The end date must be a real date"),
+    ("fullwidth digit", {"from-day": "\uff11"}, "from", "with a day, month and year in numbers"),
+    ("two-digit year", {"to-year": "99"}, "to", "must have a year of four numbers"),
 ]
 
 
@@ -424,6 +429,15 @@ def test_a_nonsense_period_is_refused_by_field_on_the_page_and_in_every_export(s
     assert page.status_code == 400, why
     assert message in page.content.decode().replace("&#39;", "'"), why
     assert f'href="#{field}-day"' in page.content.decode(), why  # the error links to its field
+    # No figures for another period below the error (try-out: the default period's dashboard was shown), and the
+    # date boxes keep what was typed (GOV.UK pattern).
+    body = page.content.decode()
+    assert 'data-testid="period-refused"' in body, why
+    assert 'data-testid="export-csv"' not in body, why
+    assert "1 June 2026 to 30 November 2026" not in body, why
+    for name, value in change.items():
+        if value:
+            assert f'name="{name}" type="text" inputmode="numeric" value="{value}"' in body, (why, name)
     for refused in exports:
         assert refused.status_code == 400, why
         assert list(refused.json()["errors"]) == [field], why

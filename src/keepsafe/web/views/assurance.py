@@ -71,12 +71,15 @@ def _day(request: HttpRequest, prefix: str, label: str, latest: date, errors: di
     parts = [request.GET.get(f"{prefix}-{p}", "").strip() for p in ("day", "month", "year")]
     if not any(parts):
         return None
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isascii() and p.isdigit() for p in parts):  # not "１" or "²" (try-out)
         errors[prefix] = f"{label} must be a real date, with a day, month and year in numbers"
+        return None
+    if len(parts[2]) != 4:
+        errors[prefix] = f"{label} must have a year of four numbers, like 2026"
         return None
     try:
         day = date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a day or month too large for C (try-out: a 500)
         errors[prefix] = f"{label} must be a real date"
         return None
     if day < EARLIEST:
@@ -102,15 +105,27 @@ def _period(request: HttpRequest) -> tuple[date, date, dict[str, str]]:
     last = _day(request, "to", "The end date", default_last, errors)
     if errors:
         return default_first, default_last, errors
+    given = first is not None
     first, last = first or default_first, last or default_last  # a blank date is the default period's
     if last < first:
-        errors["to"] = f"The end date must be the same as or after the start date ({first.day} {first:%B %Y})"
+        errors["to"] = f"The end date must be the same as or after the start date ({first.day} {first:%B %Y}" + (
+            ")" if given else ", the default start when none is given)"
+        )
         return default_first, default_last, errors
     return first, last, errors
 
 
+def typed_dates(request: HttpRequest) -> dict[str, dict[str, str]]:
+    """What was typed in the period's date boxes, to show again when it is refused (GOV.UK: keep the user's input)."""
+    return {prefix: {p: request.GET.get(f"{prefix}-{p}", "") for p in ("day", "month", "year")} for prefix in PERIOD}
+
+
+PERIOD = ("from", "to")
+
+
 def _common(request: HttpRequest, actor: Actor, scope: Scope, code: str, name: str, first: date, last: date) -> dict:
     return {
+        "typed": typed_dates(request),
         "scope": scope.value,
         "code": code,
         "unit_name": name,
