@@ -21,10 +21,9 @@ from keepsafe.actions.rules.contact_levels import contact_level_actions
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Expected
 from keepsafe.actions.selectors import case_facts_many
-from keepsafe.actions.services.dirty import mark_dirty
-from keepsafe.audit.services import AuditEntry, audit_record_many
 from keepsafe.core.actor import Actor
 from keepsafe.demo.generator import CHECK_NEVER_DONE, _on_time_chance, flag_replay_instants
+from keepsafe.demo.written import audited
 from keepsafe.people.models import Contact, Person
 from keepsafe.people.rules.vocabulary import ContactOutcome, ContactType
 
@@ -67,12 +66,9 @@ def contact_history(*, actor: Actor, today: date, chunk: int = 500) -> int:
                     made_ids.add((person.pk, contact.external_id))
                     contacts.append(contact)
             Contact.objects.bulk_create(contacts, batch_size=1000)
-            audit_record_many(
-                actor=actor,
-                entries=(AuditEntry("CONTACT_ADD", c.person.crn, details={"contact": c.external_id}) for c in contacts),
+            made += audited(
+                actor, "CONTACT_ADD", ((c.person_id, c.person.crn, {"contact": c.external_id}) for c in contacts)
             )
-            mark_dirty({c.person_id for c in contacts})
-            made += len(contacts)
     return made
 
 

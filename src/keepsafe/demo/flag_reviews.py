@@ -12,11 +12,10 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from keepsafe.actions.services.dirty import mark_dirty
-from keepsafe.audit.services import AuditEntry, audit_record_many
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.demo.generator import _on_time_chance, last_review
+from keepsafe.demo.written import audited
 from keepsafe.people.models import Registration, RegistrationHistory
 from keepsafe.people.rules.registration_review import next_review_date
 from keepsafe.people.services import flag_history, known_from_date
@@ -61,11 +60,6 @@ def order_flag_reviews(*, actor: Actor, today: date) -> int:
         )
         reviewed.append(flag)
     RegistrationHistory.objects.bulk_create(history, batch_size=1000)
-    audit_record_many(
-        actor=actor,
-        entries=(
-            AuditEntry("REGISTRATION_REVIEW", f.person.crn, details={"registration": f.external_id}) for f in reviewed
-        ),
+    return audited(
+        actor, "REGISTRATION_REVIEW", ((f.person_id, f.person.crn, {"registration": f.external_id}) for f in reviewed)
     )
-    mark_dirty({f.person_id for f in reviewed})
-    return len(reviewed)

@@ -19,10 +19,9 @@ from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.touchpoints import touchpoint_actions
 from keepsafe.actions.rules.types import ActionType, Expected
 from keepsafe.actions.selectors import case_facts_many
-from keepsafe.actions.services.dirty import mark_dirty
-from keepsafe.audit.services import AuditEntry, audit_record_many
 from keepsafe.core.actor import Actor
 from keepsafe.demo.generator import CHECK_NEVER_DONE, ESCALATED_DAYS, _on_time_chance, flag_replay_instants
+from keepsafe.demo.written import audited
 from keepsafe.people.models import Contact, Person
 from keepsafe.people.rules.vocabulary import ContactType
 
@@ -68,14 +67,9 @@ def oversight_history(*, actor: Actor, today: date, chunk: int = 500) -> int:
 
 def _record(actor: Actor, notes: list[Contact]) -> int:
     Contact.objects.bulk_create(notes, batch_size=1000)
-    audit_record_many(
-        actor=actor,
-        entries=(
-            AuditEntry("OVERSIGHT_NOTE_ADD", note.person.crn, details={"contact": note.external_id}) for note in notes
-        ),
+    return audited(
+        actor, "OVERSIGHT_NOTE_ADD", ((n.person_id, n.person.crn, {"contact": n.external_id}) for n in notes)
     )
-    mark_dirty({note.person_id for note in notes})
-    return len(notes)
 
 
 def _supervision_notes(cases: list[Person], as_of: datetime) -> list[Contact]:

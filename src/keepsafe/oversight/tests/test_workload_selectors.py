@@ -161,28 +161,18 @@ def _history_fixture(team):
         )
     released = _case(team, "X000002", ada, "C2", sentence="DETERMINATE_CUSTODY", release=date(2026, 2, 1))
     event = released.events.get()
+    sentence = {
+        "event": event,
+        "by": "t",
+        "offence": "x",
+        "offence_category": "violence",
+        "sentence_type": "DETERMINATE_CUSTODY",
+        "sentence_date": date(2024, 1, 1),
+        "release": date(2026, 2, 1),
+    }
+    EventVersion.objects.create(known_from=at(2024, 1, 1), recorded_at=at(2024, 1, 1), **sentence)
     EventVersion.objects.create(
-        event=event,
-        known_from=at(2024, 1, 1),
-        recorded_at=at(2024, 1, 1),
-        by="t",
-        offence="x",
-        offence_category="violence",
-        sentence_type="DETERMINATE_CUSTODY",
-        sentence_date=date(2024, 1, 1),
-        release=date(2026, 2, 1),
-    )
-    EventVersion.objects.create(
-        event=event,
-        known_from=at(2026, 5, 3),
-        recorded_at=at(2026, 5, 3),
-        by="t",
-        offence="x",
-        offence_category="violence",
-        sentence_type="DETERMINATE_CUSTODY",
-        sentence_date=date(2024, 1, 1),
-        release=date(2026, 2, 1),
-        terminated=date(2026, 5, 1),
+        known_from=at(2026, 5, 3), recorded_at=at(2026, 5, 3), terminated=date(2026, 5, 1), **sentence
     )
     retiered = _case(team, "X000003", cat, "A1")
     TierChange.objects.create(person=retiered, at=at(2025, 11, 20), previous_v2="D0", new_v2="A1")
