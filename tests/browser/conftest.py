@@ -55,9 +55,24 @@ def page(chromium):
 
 
 def axe_violations(page) -> list[dict]:
-    """Run axe-core (npm package, pinned) in the page at WCAG 2.2 A/AA; return the violations."""
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    """Run axe-core (npm package, pinned) in the page at WCAG 2.2 A/AA; return the violations.
+
+    A link click returns before the next page has loaded. Run in a page that is being replaced, axe finds no document
+    (CI once failed on "Cannot read properties of null (reading 'documentElement')"), so wait for the load and, if the
+    page was replaced while axe ran, run it again on the page that replaced it.
+    """
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            page.evaluate(AXE.read_text(encoding="utf-8"))
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+            break
+        except Error as error:
+            replaced = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not replaced or attempt == 2:
+                raise
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]

@@ -3,6 +3,7 @@ and countersigned by an ACO who landed on their region's page and read Part A in
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -116,6 +117,7 @@ def test_part_a_pdf_is_produced_and_countersigned_by_an_aco_who_read_it(
     sign_in(page, site, "ada")
     page.goto(f"{site}/case/A000020")
     page.locator("nav[aria-label='Case sections']").get_by_role("link", name="Documents").click()
+    expect(page).to_have_url(re.compile(r"/case/A000020/documents$"))
     assert_accessible(page)
     page.get_by_role("link", name="Part A").click()
     expect(page.get_by_test_id("document").get_by_text(PART_A["risk_to_officers"])).to_be_visible()
