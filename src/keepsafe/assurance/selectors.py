@@ -24,7 +24,7 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError
 from keepsafe.oversight.models import AllocationDecision  # issue 15 §2 (helper "alloc")
-from keepsafe.oversight.workload import Workload, practitioners, workload_at
+from keepsafe.oversight.workload import Workload, caseload_records_begin, practitioners, workload_at
 from keepsafe.people.models import Event, Person
 from keepsafe.people.selectors import person_visible_queryset
 from keepsafe.risk.models import Assessment, CaseRisk
@@ -219,12 +219,15 @@ def measure_cases(
 
 @dataclass(frozen=True)
 class CapacityRow:
-    """The capacity measure: at the end of the period (`at`), and at the end of each month for the trend (None for a
-    month that starts after now). `loads`: each practitioner measured at `at`, for the list behind the number."""
+    """The capacity measure: at the end of the period (`at`), and at the end of each month for the trend; NoFigure
+    says why an instant has none (a month that starts after now; an instant before `records_begin`, Keepsafe's first
+    record of the unit's caseloads). `loads`: each practitioner measured at `at`, for the list behind the number
+    (empty when `at` has no figure)."""
 
     at: datetime
-    figure: capacity.CapacityFigure
-    trend: list[capacity.CapacityFigure | None]
+    records_begin: datetime | None
+    figure: capacity.CapacityFigure | capacity.NoFigure
+    trend: list[capacity.CapacityFigure | capacity.NoFigure]
     loads: list[Workload]
 
 
@@ -251,27 +254,36 @@ def capacity_measure(
 ) -> CapacityRow:
     """Issue 17 item 1, capacity %: practitioners within capacity at the end of the period (or now, if sooner) and
     at the end of each month; workload_at reads every instant at once, in a fixed number of queries whatever the
-    staff, cases or months."""
+    staff, cases or months. An instant before the unit's caseload records begin has no figure."""
     check_scope(actor, scope, code)
     as_of = as_of or clock.now()
     staff = _unit_practitioners(scope, code)
+    begin = caseload_records_begin(staff)
     end = min(clock.start_of(date.fromordinal(last.toordinal() + 1)) - _INSTANT, as_of)
-    months = [
-        None if clock.start_of(a) > as_of else min(clock.start_of(b) - _INSTANT, as_of)
-        for a, b in measures.month_buckets(first, last)
-    ]
-    loads_at = workload_at(staff, [end, *(m for m in months if m is not None)])
-    at_end = loads_at[end]
-    trend = [None if m is None else capacity.capacity_figure(_loads(loads_at[m])) for m in months]
+    month_ends: list[datetime | capacity.NoFigure] = []
+    for a, b in measures.month_buckets(first, last):
+        month_end = min(clock.start_of(b) - _INSTANT, as_of)
+        if clock.start_of(a) > as_of:
+            month_ends.append(capacity.NoFigure.NOT_STARTED)
+        else:
+            month_ends.append(capacity.no_figure_at(month_end, begin) or month_end)
+    measured_at = [m for m in [end, *month_ends] if isinstance(m, datetime) and not capacity.no_figure_at(m, begin)]
+    loads_at = workload_at(staff, measured_at)
+
+    def figure_at(instant: datetime | capacity.NoFigure) -> capacity.CapacityFigure | capacity.NoFigure:
+        if isinstance(instant, capacity.NoFigure):
+            return instant
+        return capacity.no_figure_at(instant, begin) or capacity.capacity_figure(_loads(loads_at[instant]))
+
     loads = sorted(
         (
             x
-            for x in at_end.values()
+            for x in loads_at.get(end, {}).values()
             if capacity.measured(capacity.Load(x.points, x.available_points, x.capacity_percent))
         ),
         key=lambda x: (x.staff.surname, x.staff.forename, x.staff.code),
     )
-    return CapacityRow(end, capacity.capacity_figure(_loads(at_end)), trend, loads)
+    return CapacityRow(end, begin, figure_at(end), [figure_at(m) for m in month_ends], loads)
 
 
 def capacity_list(

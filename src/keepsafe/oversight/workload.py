@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Min, Q
 
 from keepsafe.audit.services import audit_record
 from keepsafe.core.actor import Actor, Role
@@ -173,6 +173,27 @@ def _weigh(
             high_risk=levels.get(person.pk) in HIGH_ROSH,
         )
     return out
+
+
+def caseload_records_begin(staff_ids: Iterable[int]) -> datetime | None:
+    """The first instant Keepsafe holds a record of any case these staff hold or ever held (a version's `known_from`,
+    or the case's creation when it has no version); before it their caseloads are unknown, not empty (issue 17: a
+    capacity trend from 1900 showed everyone within capacity). With no such case, the first instant of any case's
+    record; None when Keepsafe holds no case at all. Two aggregate queries (four when the staff never held a case)."""
+    ids = sorted(set(staff_ids))
+    ever = PersonVersion.objects.filter(practitioner_id__in=ids).values("person_id")
+    held = Person.objects.filter(Q(practitioner_id__in=ids) | Q(pk__in=ever))
+    found = [
+        held.aggregate(first=Min("created_at"))["first"],
+        PersonVersion.objects.filter(person__in=held).aggregate(first=Min("known_from"))["first"],
+    ]
+    if all(f is None for f in found):
+        found = [
+            Person.objects.aggregate(first=Min("created_at"))["first"],
+            PersonVersion.objects.aggregate(first=Min("known_from"))["first"],
+        ]
+    known = [f for f in found if f is not None]
+    return min(known) if known else None
 
 
 def _held_at(staff_ids: list[int], as_of: datetime) -> tuple[list[Person], dict[int, int | None]]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
 
 
@@ -41,6 +43,20 @@ class CapacityFigure:
     def unit_percent(self) -> Fraction | None:
         """Σ points ÷ Σ available points × 100, exact; None when nothing is available."""
         return Fraction(self.points * 100, self.available_points) if self.available_points > 0 else None
+
+
+class NoFigure(StrEnum):
+    """Why an instant has no capacity figure: it is after now, or before Keepsafe's first record of the unit's
+    caseloads (before it their caseloads are unknown, not empty: counting them as empty would show everyone within
+    capacity)."""
+
+    NOT_STARTED = "Not yet: the month has not started"
+    BEFORE_RECORDS = "No records: before Keepsafe's first record of these caseloads"
+
+
+def no_figure_at(instant: datetime, records_begin: datetime | None) -> NoFigure | None:
+    """BEFORE_RECORDS when the instant is before the records begin (or there are no records), else None."""
+    return NoFigure.BEFORE_RECORDS if records_begin is None or instant < records_begin else None
 
 
 def measured(load: Load) -> bool:

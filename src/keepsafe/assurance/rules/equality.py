@@ -51,9 +51,11 @@ def suppressed(k: int, n: int) -> bool:
 
 @dataclass(frozen=True)
 class GroupRate:
+    """One group's figures; a suppressed group keeps only its name (n and k are None, so no export can show them)."""
+
     group: str
-    n: int
-    k: int
+    n: int | None
+    k: int | None
     suppressed: bool
     rate: float | None
     ci: tuple[float, float] | None
@@ -97,7 +99,7 @@ def compare(counts: Mapping[str, tuple[int, int]], reference: str | None = None)
     for group in sorted(counts):
         k, n = counts[group]
         if suppressed(k, n):
-            out.append(GroupRate(group, n, k, True, None, None, None, None, None, group == ref))
+            out.append(GroupRate(group, None, None, True, None, None, None, None, None, group == ref))
             continue
         rate = k / n
         ratio = ratio_ci = p = None
@@ -132,7 +134,12 @@ def distribution(pairs: Iterable[tuple[str, str]]) -> Distribution:
         g: {c: (None if 0 < row.get(c, 0) < SMALL else row.get(c, 0)) for c in categories}
         for g, row in sorted(table.items())
     }
-    totals = {g: (None if sum(row.values()) < SMALL else sum(row.values())) for g, row in table.items()}
+    # A total shown beside one suppressed cell would give the cell away (total − the cells shown): a row with a
+    # suppressed cell has its total suppressed too.
+    totals = {
+        g: (None if sum(row.values()) < SMALL or None in rows[g].values() else sum(row.values()))
+        for g, row in table.items()
+    }
     chi2 = p = None
     if len(table) >= 2 and len(categories) >= 2:
         matrix = [[table[g].get(c, 0) for c in categories] for g in sorted(table)]

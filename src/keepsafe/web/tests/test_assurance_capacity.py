@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from keepsafe.assurance.rules.capacity import CapacityFigure, NoFigure
 from keepsafe.assurance.rules.scope import Scope
 from keepsafe.assurance.selectors import capacity_measure
 from keepsafe.audit.models import AuditEvent
@@ -58,6 +59,15 @@ def _case(team: Team, crn: str, staff: Staff, level: str | None = None) -> Perso
 
 @pytest.fixture
 def unit():
+    client = _unit()
+    Person.objects.update(created_at=RECORDS_BEGIN)  # Keepsafe's first record of these caseloads
+    return client
+
+
+RECORDS_BEGIN = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+def _unit() -> Client:
     region = Region.objects.create(code="GMR", name="Greater Manchester")
     pdu = Pdu.objects.create(code="GMR-MN", name="Manchester North", region=region)
     team = Team.objects.create(code="GMR-MN-1", name="Team 1", pdu=pdu)
@@ -102,7 +112,7 @@ def test_capacity_figure_trend_and_exports_by_hand(unit):
     ahead = capacity_measure(
         spo, Scope.TEAM, "GMR-MN-1", date(2026, 10, 1), date(2026, 12, 31), as_of=datetime(2026, 11, 23, 10, tzinfo=UTC)
     )
-    assert ahead.trend[2] is None  # December has not started
+    assert ahead.trend[2] is NoFigure.NOT_STARTED  # December has not started
     assert (
         ahead.trend[1]
         == capacity_measure(
@@ -203,3 +213,47 @@ def test_the_dashboard_costs_the_same_queries_for_3_and_36_months(unit, fmt):
     assert _months(3)["from-month"] == "9"
     assert (_months(36)["from-month"], _months(36)["from-year"]) == ("12", "2023")
     assert count(3) == count(36)
+
+
+def test_a_month_before_the_caseload_records_begin_has_no_figure(unit):
+    """A period from 1900 showed every practitioner within capacity: before Keepsafe's first record of their cases,
+    their caseloads are unknown, not empty. The records begin on 5 January 2026 (the fixture's cases)."""
+    spo = actor_for_user(User.objects.get(username="spo"))
+    as_of = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    row = capacity_measure(spo, Scope.TEAM, "GMR-MN-1", date(2025, 11, 1), date(2026, 1, 31), as_of=as_of)
+    assert row.records_begin == datetime(2026, 1, 5, 9, tzinfo=UTC)
+    november, december, january = row.trend
+    assert november is december is NoFigure.BEFORE_RECORDS
+    assert isinstance(january, CapacityFigure)
+    assert (january.within, january.measured) == (2, 3)
+    wholly_before = capacity_measure(spo, Scope.TEAM, "GMR-MN-1", date(1900, 1, 1), date(1900, 3, 31), as_of=as_of)
+    assert wholly_before.figure is NoFigure.BEFORE_RECORDS
+    assert wholly_before.loads == []
+    assert set(wholly_before.trend) == {NoFigure.BEFORE_RECORDS}
+    before = PERIOD | {"from-month": "1", "from-year": "1900", "to-month": "3", "to-year": "1900", "to-day": "31"}
+    with time_machine.travel(NOW, tick=False):
+        cap = unit.get("/assurance", before | {"format": "json"}).json()["capacity"]
+        page = unit.get("/assurance", before).content.decode()
+        listed = unit.get("/assurance", before | {"measure": "CAPACITY"}).content.decode()
+        rows = list(csv.reader(io.StringIO(unit.get("/assurance", before | {"format": "csv"}).content.decode())))
+    assert (cap["numerator"], cap["denominator"], cap["no_figure"]) == (None, None, str(NoFigure.BEFORE_RECORDS))
+    assert cap["records_begin"] == "2026-01-05T09:00:00+00:00"
+    assert [m["no_figure"] for m in cap["trend"]] == [str(NoFigure.BEFORE_RECORDS)] * 3
+    assert 'data-testid="capacity-no-figure"' in page
+    assert "first record of these practitioners" in page
+    assert "5 January 2026" in page
+    assert "No records: before Keepsafe" in listed
+    assert "No practitioner could be measured." in listed
+    assert [r[4:6] for r in rows if r[0] == "CAPACITY"] == [["", ""]] * 4  # the period and its three months
+
+
+def test_with_no_case_at_all_no_month_has_a_capacity_figure():
+    region = Region.objects.create(code="GMR", name="Greater Manchester")
+    team = Team.objects.create(code="T1", name="Team 1", pdu=Pdu.objects.create(code="P1", name="P", region=region))
+    _staff(team, "STF0001", "Alone")
+    spo = _staff(team, "STF0100", "Senior", grade="SPO", hours=37)
+    actor = actor_for_user(User.objects.create(username="spo", staff=spo, role="SPO"))
+    row = capacity_measure(actor, Scope.TEAM, "T1", date(2026, 10, 1), date(2026, 11, 30))
+    assert row.records_begin is None
+    assert row.figure is NoFigure.BEFORE_RECORDS
+    assert set(row.trend) == {NoFigure.BEFORE_RECORDS}

@@ -10,15 +10,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from keepsafe.actions.models import Action, Notification, Recall
 from keepsafe.assurance.models import AuditSample, CaseAudit, RecallReview
-from keepsafe.assurance.rules import inspection
+from keepsafe.assurance.rules import inspection, overrides
 from keepsafe.assurance.rules.measures import Measure
 from keepsafe.audit.models import AuditEvent
 from keepsafe.people.models import Person
 from keepsafe.records.models import Record
+from keepsafe.risk.models import Assessment
 from keepsafe.testing.fixtures import make_person, org_with_managers
 from keepsafe.web.views.assurance import CAPACITY
 from keepsafe.workforce.models import Staff, User
@@ -310,6 +313,54 @@ def test_equality_and_overrides_pages(site):
     assert over_json.json()["tallies"] == {"team": [], "grade": [], "direction": []}
 
 
+def test_equality_and_overrides_download_as_csv_and_suppressed_figures_stay_out(site):
+    """A try-out found `format=csv` answered these two pages in HTML. Both export CSV now; a suppressed group's counts
+    are in no export (they were in the JSON: the group's dataclass was written whole)."""
+    users, people = site
+    aco = client_for(users["aco"])
+    query = PERIOD | {"scope": "REGION", "code": "GMR"}
+    signed = datetime(2026, 10, 20, 12, tzinfo=UTC)
+    for crn in (VISIBLE, HIDDEN):  # a countersigner kept the level in force on each: the hidden case is not counted
+        Assessment.objects.create(
+            person=people[crn],
+            external_id=f"a-{crn}",
+            status="COMPLETE",
+            assessor_code="STF0001",
+            started_at=signed - timedelta(days=2),
+            completed_at=signed - timedelta(days=1),
+            overall="MEDIUM",
+            previous_level="HIGH",
+            countersign_agreed=False,
+            countersigned_at=signed,
+            countersigned_by="STF0100",
+            countersign_comments="The evidence points higher",
+        )
+    with time_machine.travel(NOW, tick=False):
+        equality_csv = aco.get("/assurance/equality", query | {"format": "csv"})
+        data = aco.get("/assurance/equality", query | {"format": "json"}).json()
+        overrides_csv = aco.get("/assurance/overrides", query | {"format": "csv"})
+    assert equality_csv["Content-Type"].startswith("text/csv")
+    assert equality_csv["Content-Disposition"] == 'attachment; filename="GMR-equality-2026-10-01-2026-11-30.csv"'
+    rows = list(csv.DictReader(io.StringIO(equality_csv.content.decode())))
+    assert {r["characteristic"] for r in rows} == set(data["characteristics"])
+    outcome_rows = [r for r in rows if r["category"] == ""]
+    assert outcome_rows
+    assert all(r["suppressed"] == "True" for r in outcome_rows)
+    assert all(r["people"] == "" and r["count"] == "" and r["rate"] == "" for r in outcome_rows)
+    for ch in data["characteristics"].values():
+        for groups in ch["outcomes"].values():
+            assert all(g["n"] is None and g["k"] is None for g in groups if g["suppressed"])
+    assert overrides_csv["Content-Type"].startswith("text/csv")
+    listed = list(csv.reader(io.StringIO(overrides_csv.content.decode())))
+    label = overrides.KIND_LABELS[overrides.Kind.COUNTERSIGN]
+    assert listed == [
+        ["by", "kind", "kind_label", "value", "count"],
+        ["team", "COUNTERSIGN", label, "GMR-MN-1", "1"],
+        ["grade", "COUNTERSIGN", label, "SPO", "1"],
+        ["direction", "COUNTERSIGN", label, "HIGHER", "1"],
+    ]
+
+
 # assure2 (issue 17): a period with nothing in its denominator reads "No cases in this period", never 0% -------------
 
 EMPTY_THEN_OCTOBER = {
@@ -418,15 +469,24 @@ NONSENSE = [
 ]
 
 
+FIGURE_TABLES = ('"actions_action"', '"people_person"', '"risk_', '"assurance_', '"people_personversion"')
+
+
 @pytest.mark.parametrize("path", ASSURANCE_PAGES)
 @pytest.mark.parametrize(("why", "change", "field", "message"), NONSENSE, ids=[n[0] for n in NONSENSE])
 def test_a_nonsense_period_is_refused_by_field_on_the_page_and_in_every_export(site, path, why, change, field, message):
     users, _ = site
     client = client_for(users["aco"])
-    with time_machine.travel(NOW, tick=False):
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as read:
         page = client.get(path, SEVEN_YEARS | change)
+    # Read before the next request: each request clears the connection's query log the capture reads from.
+    sql = [q["sql"] for q in read.captured_queries]
+    with time_machine.travel(NOW, tick=False):
         exports = [client.get(path, SEVEN_YEARS | change | {"format": f}) for f in ("json", "csv")]
     assert page.status_code == 400, why
+    # Nothing is computed for another period (review: the default period's figures were computed, then hidden).
+    assert sql, why
+    assert [q for q in sql if any(t in q for t in FIGURE_TABLES)] == [], why
     assert message in page.content.decode().replace("&#39;", "'"), why
     assert f'href="#{field}-day"' in page.content.decode(), why  # the error links to its field
     # No figures for another period below the error (try-out: the default period's dashboard was shown), and the
@@ -442,3 +502,14 @@ def test_a_nonsense_period_is_refused_by_field_on_the_page_and_in_every_export(s
         assert refused.status_code == 400, why
         assert list(refused.json()["errors"]) == [field], why
         assert message in refused.json()["errors"][field], why
+
+
+@pytest.mark.parametrize("path", ["/assurance", "/assurance/equality", "/assurance/overrides"])
+def test_an_unknown_download_format_is_refused_not_answered_in_html(site, path):
+    users, _ = site
+    with time_machine.travel(NOW, tick=False):
+        got = client_for(users["aco"]).get(path, PERIOD | {"scope": "REGION", "code": "GMR", "format": "xlsx"})
+    assert got.status_code == 400
+    assert got.json() == {
+        "errors": {"format": "Choose format=csv or format=json to download, or leave format out for the page"}
+    }

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from keepsafe.assurance import selectors, services
 from keepsafe.assurance.rules import capacity, charts, inspection, overrides
@@ -138,6 +139,27 @@ def _common(request: HttpRequest, actor: Actor, scope: Scope, code: str, name: s
     }
 
 
+FORMATS = ("", "csv", "json")
+FORMAT_ERROR = "Choose format=csv or format=json to download, or leave format out for the page"
+
+
+def _refused(
+    request: HttpRequest,
+    actor: Actor,
+    scope: Scope,
+    code: str,
+    name: str,
+    first: date,
+    last: date,
+    errors: dict[str, str],
+    template: str,
+) -> HttpResponse:
+    """The page for a refused period: the picker with its errors and typed dates, and no figure for any period."""
+    return render(
+        request, template, _common(request, actor, scope, code, name, first, last) | {"errors": errors}, status=400
+    )
+
+
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
@@ -158,11 +180,14 @@ CAPACITY = "CAPACITY"  # `?measure=CAPACITY`: the practitioners behind the capac
 CAPACITY_LABEL = "Practitioners within capacity (under 100%) at the end of the period"
 
 
-def _capacity_point(fig: capacity.CapacityFigure | None) -> dict[str, Any]:
-    if fig is None:  # a month that starts after now: nothing to measure yet
-        return {"numerator": None, "denominator": None, "rate": None, "unit_capacity_percent": None}
+def _capacity_point(fig: capacity.CapacityFigure | capacity.NoFigure) -> dict[str, Any]:
+    if isinstance(fig, capacity.NoFigure):  # after now, or before the unit's caseload records begin
+        return {"numerator": None, "denominator": None, "rate": None, "unit_capacity_percent": None} | {
+            "no_figure": str(fig)
+        }
     unit = fig.unit_percent
     return {
+        "no_figure": None,
         "numerator": fig.within,
         "denominator": fig.measured,
         "rate": fig.rate,
@@ -192,8 +217,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     scope, code, name = _scope(request, actor)
     first, last, errors = _period(request)
+    if request.GET.get("format", "") not in FORMATS:  # an export never answers in another format (was the HTML page)
+        return JsonResponse({"errors": {"format": FORMAT_ERROR}}, status=400)
     if errors and request.GET.get("format") in ("json", "csv"):
         return JsonResponse({"errors": errors}, status=400)  # an export never silently answers another period
+    if errors:  # a refused period: nothing is computed for another (the page shows no figures)
+        return _refused(request, actor, scope, code, name, first, last, errors, "pages/assurance/dashboard.html")
     rows, buckets = selectors.dashboard(actor, scope, code, first, last)
     fmt = request.GET.get("format", "")
     measure_raw = request.GET.get("measure", "")
@@ -242,6 +271,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     capacity_row: dict[str, Any] = (
         {"measure": CAPACITY, "label": CAPACITY_LABEL, "at": cap.at.isoformat()}
+        | {"records_begin": None if cap.records_begin is None else cap.records_begin.isoformat()}
         | _capacity_point(cap.figure)
         | {
             "trend": [
@@ -285,10 +315,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     series = [charts.Series(f"{name}: share within capacity", [p["rate"] for p in capacity_row["trend"]])]
     capacity_row["chart"] = charts.line_chart(f"{CAPACITY_LABEL}, by month", labels, series)
     capacity_row["legend"] = charts.legend(series)
-    capacity_row["pct"] = _pct(capacity_row["rate"])
-    capacity_row["unit"] = capacity.format_unit_percent(cap.figure.unit_percent)
-    for p, f in zip(capacity_row["trend"], cap.trend, strict=True):
-        p["unit"] = "–" if f is None else capacity.format_unit_percent(f.unit_percent)
+    capacity_row["records_begin_text"] = (
+        None if cap.records_begin is None else f"{timezone.localtime(cap.records_begin):%-d %B %Y}"
+    )
+    for p, f in zip([capacity_row, *capacity_row["trend"]], [cap.figure, *cap.trend], strict=True):
+        p["pct"] = str(f) if isinstance(f, capacity.NoFigure) else _pct(p["rate"])
+        p["unit"] = "–" if isinstance(f, capacity.NoFigure) else capacity.format_unit_percent(f.unit_percent)
     return render(
         request,
         "pages/assurance/dashboard.html",
@@ -453,8 +485,12 @@ def overrides_page(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     scope, code, name = _scope(request, actor)
     first, last, errors = _period(request)
+    if request.GET.get("format", "") not in FORMATS:  # an export never answers in another format (was the HTML page)
+        return JsonResponse({"errors": {"format": FORMAT_ERROR}}, status=400)
     if errors and request.GET.get("format") in ("json", "csv"):
         return JsonResponse({"errors": errors}, status=400)  # an export never silently answers another period
+    if errors:  # a refused period: nothing is computed for another (the page shows no figures)
+        return _refused(request, actor, scope, code, name, first, last, errors, "pages/assurance/overrides.html")
     found = selectors.overrides_in(actor, scope, code, first, last)
     tallies = {by: overrides.tally(found, by) for by in ("team", "grade", "direction")}
     if request.GET.get("format") == "json":
@@ -467,6 +503,16 @@ def overrides_page(request: HttpRequest) -> HttpResponse:
             }
             | {"not_recorded": NOT_RECORDED},
             json_dumps_params={"indent": 2},
+        )
+    if request.GET.get("format") == "csv":
+        return _csv(
+            f"{code}-overrides-{first}-{last}.csv",
+            ["by", "kind", "kind_label", "value", "count"],
+            [
+                [by, k, overrides.KIND_LABELS[overrides.Kind(k)], v, n]
+                for by, t in tallies.items()
+                for (k, _, v), n in t
+            ],
         )
     return render(
         request,
@@ -492,12 +538,94 @@ NOT_RECORDED = [
 # 5. Equality ---------------------------------------------------------------------------------------------------------
 
 
+EQUALITY_COLUMNS = [
+    "characteristic",
+    "measure",
+    "group",
+    "category",
+    "reference",
+    "suppressed",
+    "people",
+    "count",
+    "rate",
+    "rate_ci_low",
+    "rate_ci_high",
+    "ratio",
+    "ratio_ci_low",
+    "ratio_ci_high",
+    "p_value",
+]
+
+
+def _equality_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """The equality report as CSV rows, as the page shows it: one row per group and outcome (people, how many had the
+    outcome, the rate and ratio with their intervals, Fisher's p), then one per group and category of each
+    distribution (the count; its chi-squared p on every row of it). A suppressed figure is an empty cell."""
+
+    def pair(ci: tuple[float, float] | None) -> list[Any]:
+        return ["", ""] if ci is None else [ci[0], ci[1]]
+
+    def cell(value: Any) -> Any:
+        return "" if value is None else value
+
+    rows: list[list[Any]] = []
+    for ch, data in report["characteristics"].items():
+        for key, _, _, _ in selectors.OUTCOMES:
+            for g in data["outcomes"][key]:
+                rows.append(
+                    [
+                        ch,
+                        key,
+                        g.group,
+                        "",
+                        g.reference,
+                        g.suppressed,
+                        cell(g.n),
+                        cell(g.k),
+                        cell(g.rate),
+                        *pair(g.ci),
+                        cell(g.ratio),
+                        *pair(g.ratio_ci),
+                        cell(g.p_value),
+                    ]
+                )
+        for key, _ in selectors.DISTRIBUTIONS:
+            d = data["distributions"][key]
+            for group, counts in d.rows.items():
+                for category in d.categories:
+                    count = counts.get(category)
+                    rows.append(
+                        [
+                            ch,
+                            key,
+                            group,
+                            category,
+                            "",
+                            count is None,
+                            cell(d.totals.get(group)),
+                            cell(count),
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            cell(d.p_value),
+                        ]
+                    )
+    return rows
+
+
 def equality(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     scope, code, name = _scope(request, actor)
     first, last, errors = _period(request)
+    if request.GET.get("format", "") not in FORMATS:  # an export never answers in another format (was the HTML page)
+        return JsonResponse({"errors": {"format": FORMAT_ERROR}}, status=400)
     if errors and request.GET.get("format") in ("json", "csv"):
         return JsonResponse({"errors": errors}, status=400)  # an export never silently answers another period
+    if errors:  # a refused period: nothing is computed for another (the page shows no figures)
+        return _refused(request, actor, scope, code, name, first, last, errors, "pages/assurance/equality.html")
     report = selectors.equality_report(selectors.equality_rows(actor, scope, code, first, last))
     if request.GET.get("format") == "json":
         body: dict[str, Any] = {"scope": scope.value, "code": code, "from": first.isoformat(), "to": last.isoformat()}
@@ -510,6 +638,8 @@ def equality(request: HttpRequest) -> HttpResponse:
             for ch, data in report["characteristics"].items()
         }
         return HttpResponse(json.dumps(body, indent=2, default=str), content_type="application/json")
+    if request.GET.get("format") == "csv":
+        return _csv(f"{code}-equality-{first}-{last}.csv", EQUALITY_COLUMNS, _equality_rows(report))
     sections = []
     for ch, data in report["characteristics"].items():
         outcomes = []
