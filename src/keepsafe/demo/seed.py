@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date, timedelta
+import zlib
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
 
 from keepsafe.actions.models import Notification
 from keepsafe.actions.rules.calendar import start_of_day
@@ -20,6 +22,7 @@ from keepsafe.assurance.services import audit_complete, sample_draw
 from keepsafe.audit.services import audit_record
 from keepsafe.bundles.importer import ImportSummary, bundle_write
 from keepsafe.bundles.validate import validate
+from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import ValidationError
 from keepsafe.demo import generator
@@ -64,7 +67,7 @@ def seed(
     demo_logins()
     demo_partners(actor=actor, today=today)
     demo_audits()  # assurance (issue 17)
-    demo_overrides()  # assurance (issue 17, helper "demo17")
+    demo_overrides(today)  # assurance (issue 17, helper "demo17")
     if summary.changed_anything:  # a re-run changes nothing
         # Issue 15: SPO oversight notes behind the touch points, before the replay so its sweeps see them.
         oversight_history(actor=actor, today=today)
@@ -209,9 +212,36 @@ DEMO_PROMPT_REASON = (
 )
 
 
-def demo_overrides() -> int:
-    """Complete the demo's overridden assessments; idempotent (none is made once Keepsafe holds an assessment of its
-    own). Returns how many were completed."""
+OVERRIDES_OVER_DAYS = 330  # the overridden assessments are spread over about the past eleven months
+
+
+def _office_instant(day: date, key: int) -> datetime:
+    """A working day on or before `day` (Monday to Friday), between 09:30 and 16:00 London time, chosen by `key`."""
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    minutes = 9 * 60 + 30 + key % 390
+    return timezone.make_aware(datetime.combine(day, time(minutes // 60, minutes % 60)))
+
+
+def override_instants(crn: str, flag_start: date, today: date) -> tuple[datetime, datetime]:
+    """When the demo's overridden assessment of a case was completed, and when an SPO countersigned it: a working day
+    in the past eleven months, at least a week after the flag that prompts it began (so the prompt was there to
+    answer) and before `today`; the countersignature one to five working days later, still before `today`.
+    Deterministic by CRN (the same demo on the same day gives the same dates). A review found them all dated on the
+    day the demo was seeded, so every override fell in the current month."""
+    key = zlib.crc32(crn.encode())
+    latest = today - timedelta(days=8)
+    earliest = min(max(flag_start + timedelta(days=7), today - timedelta(days=OVERRIDES_OVER_DAYS)), latest)
+    completed = _office_instant(earliest + timedelta(days=key % ((latest - earliest).days + 1)), key >> 9)
+    signed_day = completed.date() + timedelta(days=1 + (key >> 3) % 5)
+    signed = max(_office_instant(signed_day, key >> 17), completed + timedelta(hours=1))
+    return completed, min(signed, timezone.make_aware(datetime.combine(today, time.min)) - timedelta(minutes=1))
+
+
+def demo_overrides(today: date) -> int:
+    """Complete the demo's overridden assessments, each through the risk services on the day it was done
+    (`override_instants`, the services' clock running from then); idempotent (none is made once Keepsafe holds an
+    assessment of its own). Returns how many were completed."""
     if Assessment.objects.filter(source=Assessment.Source.KEEPSAFE).exists():
         return 0
     people = (
@@ -223,11 +253,27 @@ def demo_overrides() -> int:
         .distinct()
         .order_by("crn")[:DEMO_OVERRIDES]
     )
+    starts = dict(
+        Registration.objects.filter(person__in=[p.pk for p in people], type__code="AV2S", end__isnull=True)
+        .order_by("start")
+        .values_list("person_id", "start")
+    )
     done = disagreed = 0
     for person in people:
         holder = person.practitioner
         if holder is None:  # not allocated since the query (the filter asks for a practitioner)
             continue
+        completed_at, signed_at = override_instants(person.crn, starts[person.pk], today)
+        done, disagreed = _overridden(person, holder, completed_at, signed_at, done, disagreed)
+    return done
+
+
+def _overridden(
+    person: Person, holder: Staff, completed_at: datetime, signed_at: datetime, done: int, disagreed: int
+) -> tuple[int, int]:
+    """One overridden assessment, completed at `completed_at` (and countersigned in disagreement at `signed_at`, while
+    fewer than DEMO_COUNTERSIGN_DISAGREE have been); returns the counts so far."""
+    with clock.running_from(completed_at):
         actor = Actor(
             username=f"demo-{holder.code}", role=Role.PRACTITIONER, staff_id=holder.pk, staff_code=holder.code
         )
@@ -265,10 +311,11 @@ def demo_overrides() -> int:
                     p["code"]: DEMO_PROMPT_REASONS.get(p["code"], DEMO_PROMPT_REASON) for p in assessment.prompts
                 }
         assessment = assessment_complete(actor=actor, assessment=assessment)
-        done += 1
-        spo = holder.line_manager
-        if assessment.countersign_required and spo is not None and disagreed < DEMO_COUNTERSIGN_DISAGREE:
-            manager = Actor(username=f"demo-{spo.code}", role=Role.SPO, staff_id=spo.pk, staff_code=spo.code)
+    done += 1
+    spo = holder.line_manager
+    if assessment.countersign_required and spo is not None and disagreed < DEMO_COUNTERSIGN_DISAGREE:
+        manager = Actor(username=f"demo-{spo.code}", role=Role.SPO, staff_id=spo.pk, staff_code=spo.code)
+        with clock.running_from(signed_at):
             assessment_countersign(
                 actor=manager,
                 assessment=assessment,
@@ -276,8 +323,8 @@ def demo_overrides() -> int:
                 comments="The level is not supported: the analysis shows threats and violence towards known adults "
                 "continuing into this year, so keep the level already in force until we discuss it at supervision.",
             )
-            disagreed += 1
-    return done
+        disagreed += 1
+    return done, disagreed
 
 
 # --- issue 17 (helper "assure2"): replayed sweeps over the flags' review history ------------------------------------

@@ -6,11 +6,16 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
+from keepsafe.actions.rules.calendar import start_of_day
 from keepsafe.assurance.models import AuditSample
+from keepsafe.audit.models import AuditEvent
 from keepsafe.core.actor import Actor
 from keepsafe.demo import generator
-from keepsafe.demo.seed import seed
+from keepsafe.demo.seed import OVERRIDES_OVER_DAYS, override_instants, seed
 from keepsafe.risk.models import Assessment
 
 TODAY = date(2026, 11, 23)
@@ -88,6 +93,16 @@ def test_seed_completes_overridden_assessments_through_the_risk_services_once():
     assert made.exists()
     assert all(p["response"] for a in made for p in a.prompts)
     assert any(a.prompts for a in made)
+    # Dated as they were done, over the past months (a review found every one dated the seeding day): each through
+    # the services with their clock running from that day, so the assessment's steps and its audit are dated alike.
+    months = {(a.completed_at.year, a.completed_at.month) for a in made}
+    assert len(months) >= 4, months
+    assert all(a.started_at <= a.completed_at < start_of_day(TODAY) for a in made)
+    signed = made.filter(countersign_agreed=False)
+    assert signed.exists()
+    assert all(a.completed_at < a.countersigned_at < start_of_day(TODAY) for a in signed)
+    audited = AuditEvent.objects.filter(action="ASSESSMENT_COMPLETE").values_list("at", flat=True)
+    assert {(at.year, at.month) for at in audited} == months
     count = made.count()
     seed(actor=Actor.system(), today=TODAY, people=300, chunk=150)
     assert Assessment.objects.filter(source=Assessment.Source.KEEPSAFE).count() == count
@@ -161,3 +176,19 @@ def test_a_swept_demo_shows_risk_assessments_and_reviews_partly_in_time():
     assert reviews.denominator >= 30
     assert 0.4 <= reviews.numerator / reviews.denominator <= 0.95
     assert figure[Measure.RISK_ASSESSMENTS].numerator >= 1
+
+
+@given(
+    crn=st.from_regex(r"[A-Z][0-9]{6}", fullmatch=True),
+    flag_start=st.dates(date(1990, 1, 1), date(2027, 1, 1)),
+    today=st.dates(date(2020, 1, 1), date(2030, 1, 1)),
+)
+def test_override_instants_are_working_hours_after_the_flag_and_before_today(crn, flag_start, today):
+    completed, signed = override_instants(crn, flag_start, today)
+    local = timezone.localtime(completed)
+    assert local.weekday() < 5
+    assert (9, 30) <= (local.hour, local.minute) < (16, 0)
+    assert today - timedelta(days=OVERRIDES_OVER_DAYS + 3) <= local.date() < today
+    if flag_start + timedelta(days=7) <= today - timedelta(days=8):  # room after the flag began
+        assert local.date() >= flag_start + timedelta(days=4)  # a week after it, moved back to a Friday at most
+    assert completed < signed < start_of_day(today)
