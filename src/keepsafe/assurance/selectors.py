@@ -38,6 +38,7 @@ ACTION_MEASURES: dict[Measure, str] = {
     Measure.RISK_ASSESSMENTS: "RISK_REVIEW",
     Measure.RISK_REVIEWS: "RISK_REVIEW",
     Measure.FLAG_REVIEWS: "REGISTRATION_REVIEW",
+    Measure.OVERSIGHT_TOUCHPOINTS: "OVERSIGHT_TOUCHPOINT",  # issue 15's touch points: the SPO's note closes each
 }
 SIGNAL_REVIEW = "risk-review:signal:"  # actions/rules/reviews.py: a review after new information
 

@@ -24,6 +24,7 @@ class Measure(enum.StrEnum):
     RECALLS_48 = "RECALLS_48"
     RECALLS_72 = "RECALLS_72"
     FLAG_REVIEWS = "FLAG_REVIEWS"
+    OVERSIGHT_TOUCHPOINTS = "OVERSIGHT_TOUCHPOINTS"
 
 
 LABELS = {
@@ -37,6 +38,7 @@ LABELS = {
     Measure.RECALLS_48: "Recalls executed within 48 hours of the decision",
     Measure.RECALLS_72: "Recalls executed within 72 hours of the decision",
     Measure.FLAG_REVIEWS: "Flags (registrations) reviewed on time",
+    Measure.OVERSIGHT_TOUCHPOINTS: "SPO oversight notes made on time at the oversight touch points",
 }
 RECALL_HOURS = {Measure.RECALLS_24: 24, Measure.RECALLS_48: 48, Measure.RECALLS_72: 72}
 

@@ -105,6 +105,27 @@ def test_the_dashboard_counts_only_visible_cases(site):
     assert da_aco["denominator"] == 2
 
 
+def test_oversight_touch_points_are_a_measure_counted_on_the_cases_the_viewer_may_see(site):
+    """Issue 15's touch points, answered by the SPO's oversight note: made on time, late, still open past due, and
+    one on the hidden case (not counted, not listed)."""
+    users, people = site
+    oct20 = datetime(2026, 10, 20, 17, tzinfo=UTC)
+    _action(people[VISIBLE], "OVERSIGHT_TOUCHPOINT", "touchpoint:1", oct20, oct20 - timedelta(hours=3))  # on time
+    _action(people[VISIBLE], "OVERSIGHT_TOUCHPOINT", "touchpoint:2", oct20 + timedelta(days=7), None)  # overdue
+    _action(people[OTHER], "OVERSIGHT_TOUCHPOINT", "touchpoint:3", oct20, oct20 + timedelta(days=2))  # late
+    _action(people[HIDDEN], "OVERSIGHT_TOUCHPOINT", "touchpoint:4", oct20, oct20)  # hidden from the SPO
+    client = client_for(users["spo"])
+    with time_machine.travel(NOW, tick=False):
+        data = client.get("/assurance", PERIOD | {"format": "json"}).json()
+        listed = client.get("/assurance", PERIOD | {"measure": "OVERSIGHT_TOUCHPOINTS", "format": "csv"})
+    touch = next(m for m in data["measures"] if m["measure"] == "OVERSIGHT_TOUCHPOINTS")
+    assert (touch["numerator"], touch["denominator"]) == (1, 3)
+    assert touch["label"] == "SPO oversight notes made on time at the oversight touch points"
+    rows = sorted(csv.reader(io.StringIO(listed.content.decode())))
+    assert [r[0] for r in rows] == [VISIBLE, OTHER, "crn"]
+    assert HIDDEN not in listed.content.decode()
+
+
 def test_the_cases_behind_a_number_exports_and_the_listing_is_audited(site):
     users, _ = site
     client = client_for(users["spo"])
