@@ -57,7 +57,7 @@ class Session:
         if token is None:
             raise SystemExit("the sign-in page has no CSRF token")
         data = {"csrfmiddlewaretoken": token.group(1), "username": username, "password": DEMO_PASSWORD}
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 — the service this script started, over http
             f"{base}/sign-in", data=urllib.parse.urlencode(data).encode(), headers={"Referer": f"{base}/sign-in"}
         )
         with self.opener.open(request, timeout=120) as answer:
@@ -68,7 +68,7 @@ class Session:
         with self.opener.open(f"{self.base}{path}", timeout=120) as answer:
             if answer.status != 200:
                 raise SystemExit(f"GET {path}: status {answer.status}")
-            return answer.read().decode()
+            return str(answer.read().decode())
 
     def timed(self, path: str) -> float:
         start = time.perf_counter()
@@ -96,7 +96,7 @@ def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[byt
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=5):  # noqa: S310 — local
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=5):
                 return server
         except OSError:
             time.sleep(0.5)
@@ -167,7 +167,7 @@ def main() -> None:
         ]
         if team:
             kinds.insert(6, ("team caseload", heads, lambda u, n: team))
-        for kind, sessions, paths in kinds:  # warm each page once (templates, caches, the OS's file cache)
+        for _kind, sessions, paths in kinds:  # warm each page once (templates, caches, the OS's file cache)
             sessions[0].timed(paths(0, 0))
         print(f"{len(crns)} cases on the practitioner's caseload; PDU {pdus[0]}; {args.workers} gunicorn workers")
         print(f"{'page':24} {'users':>5} {'p50 ms':>9} {'p95 ms':>9} {'p50 ×':>7} {'p95 ×':>7}")
