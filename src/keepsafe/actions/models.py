@@ -62,6 +62,7 @@ class Action(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "due"], name="action_status_due"),
+            models.Index(fields=["created_at"], name="action_created"),  # assurance: when the first sweep ran
             models.Index(fields=["owner", "status"], name="action_owner_status"),
             models.Index(fields=["person", "status"], name="action_person_status"),
         ]

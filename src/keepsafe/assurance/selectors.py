@@ -125,10 +125,18 @@ class Inputs:
 
     dues: dict[Measure, list[Due]]
     recalls: list[Span]
+    begins: dict[Measure, datetime | None]  # measures.records_begin: items due earlier are not counted
+
+
+def first_sweep() -> datetime | None:
+    """When Keepsafe's sweep first opened an action (any case, any unit): one indexed read (action_created)."""
+    return Action.objects.order_by("created_at").values_list("created_at", flat=True).first()
 
 
 def dashboard_inputs(actor: Actor, scope: Scope, code: str, start: datetime, end: datetime) -> Inputs:
     people = scope_people(actor, scope, code).values("pk")
+    swept = first_sweep()
+    begins = {m: measures.records_begin(m, swept, DEFAULT_POLICY.trigger_lookback_days) for m in Measure}
     rows = Action.objects.filter(
         person__in=people, type__in=set(ACTION_MEASURES.values()), due__gte=start, due__lt=end
     ).exclude(status=Action.Status.CANCELLED)
@@ -144,7 +152,9 @@ def dashboard_inputs(actor: Actor, scope: Scope, code: str, start: datetime, end
                 continue
             if measure is Measure.RISK_ASSESSMENTS and key.startswith(SIGNAL_REVIEW):
                 continue
-            dues[measure].append(Due(person_id, due, done))
+            begin = begins[measure]
+            if begin is None or due >= begin:
+                dues[measure].append(Due(person_id, due, done))
     recalls = [
         Span(person_id, decided, executed)
         for person_id, decided, executed in Recall.objects.filter(
@@ -152,7 +162,7 @@ def dashboard_inputs(actor: Actor, scope: Scope, code: str, start: datetime, end
         ).values_list("person_id", "decided_at", "executed_at")
         if decided is not None
     ]
-    return Inputs(dues, recalls)
+    return Inputs(dues, recalls, begins)
 
 
 def figure(inputs: Inputs, measure: Measure, start: datetime, end: datetime, as_of: datetime) -> Figure:
@@ -171,10 +181,16 @@ def trend(inputs: Inputs, measure: Measure, buckets: list[tuple[date, date]], as
 
 @dataclass(frozen=True)
 class MeasureRow:
+    """A measure's figure for the period and each month; `records_begin` (measures.records_begin) is when its records
+    begin: `before_records` says the period, and `trend_before_records` each month, ended by then (no figure)."""
+
     measure: Measure
     label: str
     figure: Figure
     trend: list[Figure]
+    records_begin: datetime | None = None
+    before_records: bool = False
+    trend_before_records: tuple[bool, ...] = ()
 
 
 def dashboard(
@@ -186,8 +202,21 @@ def dashboard(
     start, end = clock.start_of(first), clock.start_of(date.fromordinal(last.toordinal() + 1))
     inputs = dashboard_inputs(actor, scope, code, start, end)
     buckets = measures.month_buckets(first, last)
+
+    def ended_before(m: Measure, until: datetime) -> bool:
+        begin = inputs.begins[m]
+        return begin is not None and until <= begin
+
     rows = [
-        MeasureRow(m, measures.LABELS[m], figure(inputs, m, start, end, as_of), trend(inputs, m, buckets, as_of))
+        MeasureRow(
+            m,
+            measures.LABELS[m],
+            figure(inputs, m, start, end, as_of),
+            trend(inputs, m, buckets, as_of),
+            inputs.begins[m],
+            ended_before(m, end),
+            tuple(ended_before(m, clock.start_of(b)) for _, b in buckets),
+        )
         for m in Measure
     ]
     return rows, buckets
@@ -592,7 +621,8 @@ DISTRIBUTIONS = (("tier", "Tier (v2 letter)"), ("rosh", "RoSH level"), ("grade",
 
 
 def equality_report(rows: list[PersonRow]) -> dict[str, Any]:
-    """Per characteristic: each outcome's group rates (assurance/rules/equality.py) and each distribution."""
+    """Per characteristic: each outcome's group rates (assurance/rules/equality.py) and each distribution, as they may
+    be published (rounded; equality.published_rate, published_distribution): every channel is made from this."""
     report: dict[str, Any] = {"people": len(rows), "characteristics": {}}
     for ch in CHARACTERISTICS:
         outcomes = {}
@@ -602,9 +632,10 @@ def equality_report(rows: list[PersonRow]) -> dict[str, Any]:
                 if getattr(r, denominator):
                     k, n = counts.get(r.groups[ch], (0, 0))
                     counts[r.groups[ch]] = (k + int(bool(getattr(r, numerator))), n + 1)
-            outcomes[key] = equality.compare(counts)
+            outcomes[key] = [equality.published_rate(g) for g in equality.compare(counts)]
         distributions = {
-            key: equality.distribution((r.groups[ch], getattr(r, key)) for r in rows) for key, _ in DISTRIBUTIONS
+            key: equality.published_distribution(equality.distribution((r.groups[ch], getattr(r, key)) for r in rows))
+            for key, _ in DISTRIBUTIONS
         }
         report["characteristics"][ch] = {"outcomes": outcomes, "distributions": distributions}
     return report

@@ -176,21 +176,23 @@ def _weigh(
 
 
 def caseload_records_begin(staff_ids: Iterable[int]) -> datetime | None:
-    """The first instant Keepsafe holds a record of any case these staff hold or ever held (a version's `known_from`,
-    or the case's creation when it has no version); before it their caseloads are unknown, not empty (issue 17: a
-    capacity trend from 1900 showed everyone within capacity). With no such case, the first instant of any case's
-    record; None when Keepsafe holds no case at all. Two aggregate queries (four when the staff never held a case)."""
+    """The first instant Keepsafe stored a record of any case these staff hold or ever held (a version's
+    `recorded_at`, or the case's creation); before it their caseloads are unknown, not empty. Not `known_from`: a
+    bundle's first copy is dated back to the allocation, but the cases that had ended before the import were never
+    imported, so a backdated caseload is only the survivors (issue 17 try-outs: from 1900, 90 of 90 practitioners
+    within capacity; from 2020, 90 practitioners holding 9 cases). With no such case, the first record of any case;
+    None when Keepsafe holds no case at all. Two aggregate queries (four when the staff never held a case)."""
     ids = sorted(set(staff_ids))
     ever = PersonVersion.objects.filter(practitioner_id__in=ids).values("person_id")
     held = Person.objects.filter(Q(practitioner_id__in=ids) | Q(pk__in=ever))
     found = [
         held.aggregate(first=Min("created_at"))["first"],
-        PersonVersion.objects.filter(person__in=held).aggregate(first=Min("known_from"))["first"],
+        PersonVersion.objects.filter(person__in=held).aggregate(first=Min("recorded_at"))["first"],
     ]
     if all(f is None for f in found):
         found = [
             Person.objects.aggregate(first=Min("created_at"))["first"],
-            PersonVersion.objects.aggregate(first=Min("known_from"))["first"],
+            PersonVersion.objects.aggregate(first=Min("recorded_at"))["first"],
         ]
     known = [f for f in found if f is not None]
     return min(known) if known else None

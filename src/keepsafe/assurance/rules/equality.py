@@ -4,14 +4,15 @@ significance test, with small counts suppressed.
 Sources: issue 17 §5; seeds/002 and seeds/004 (the region's equality monitoring tool "does not work effectively");
 Clopper & Pearson 1934 (exact interval for a rate); Katz et al. 1978 (interval for a ratio of two rates, on the log
 scale); Fisher's exact test (two-sided, scipy.stats.fisher_exact); Pearson's chi-squared test of independence for a
-distribution (scipy.stats.chi2_contingency); GSS statistical disclosure control (counts 1–9 not published).
+distribution (scipy.stats.chi2_contingency); GSS statistical disclosure control (counts 1–9 not published; what is
+published rounded, so that no count can be worked out from others: ONS "rounding to base 5").
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from scipy import stats
@@ -146,3 +147,57 @@ def distribution(pairs: Iterable[tuple[str, str]]) -> Distribution:
         result = stats.chi2_contingency(matrix)
         chi2, p = float(result.statistic), float(result.pvalue)
     return Distribution(categories, rows, totals, chi2, p)
+
+
+# Publication (issue 17 try-out): suppression alone left the hidden counts recoverable. A test's p-value at full
+# precision, searched over 1–9 for each hidden cell, matched one combination in most tables; and hidden counts fell
+# out by subtraction (a region's figure less its PDUs'; a characteristic's column total less another's shown cells).
+# So every published count is rounded to base 5, rates and intervals to whole percent, ratios to 2 places, p-values
+# to 3; and a distribution with a suppressed cell publishes no test at all. The tests themselves run on the true
+# counts; only what is shown is rounded (the page, JSON and CSV are made from these).
+BASE = 5
+
+
+def rounded(count: int | None) -> int | None:
+    """A count to the nearest multiple of BASE (half up): 12 → 10, 13 → 15; 0 stays 0; None (suppressed) stays None."""
+    if count is None:
+        return None
+    return BASE * ((count + BASE // 2) // BASE)
+
+
+def _places(value: float | None, places: int) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def _pair(ci: tuple[float, float] | None, places: int) -> tuple[float, float] | None:
+    return None if ci is None else (round(ci[0], places), round(ci[1], places))
+
+
+def published_rate(g: GroupRate) -> GroupRate:
+    """What may be published of a group's figures: counts to base 5, rate and interval to whole percent (2 places as a
+    fraction), the ratio and its interval to 2 places, the p-value to 3. A suppressed group is already only a name."""
+    if g.suppressed:
+        return g
+    return replace(
+        g,
+        n=rounded(g.n),
+        k=rounded(g.k),
+        rate=_places(g.rate, 2),
+        ci=_pair(g.ci, 2),
+        ratio=_places(g.ratio, 2),
+        ratio_ci=_pair(g.ratio_ci, 2),
+        p_value=_places(g.p_value, 3),
+    )
+
+
+def published_distribution(d: Distribution) -> Distribution:
+    """Cells and totals to base 5 (suppressed ones stay None); the chi-squared test only when no cell is suppressed,
+    its statistic to 2 places and p-value to 3 (a test over hidden cells gives them away)."""
+    hidden = any(v is None for row in d.rows.values() for v in row.values())
+    return Distribution(
+        d.categories,
+        {g: {c: rounded(v) for c, v in row.items()} for g, row in d.rows.items()},
+        {g: rounded(t) for g, t in d.totals.items()},
+        None if hidden else _places(d.chi2, 2),
+        None if hidden else _places(d.p_value, 3),
+    )

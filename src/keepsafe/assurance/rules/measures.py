@@ -145,6 +145,23 @@ def within_by_period(spans: Iterable[Span], hours: int, bounds: Sequence[datetim
     return _figures(met, missed)
 
 
+# Measures whose actions the sweep opens only while the thing is still open (a flag's current review date, a review
+# after new information while its newest record is in view): before Keepsafe's first sweep it saw only the ones still
+# undone, so their records begin at the first sweep. The others the first sweep opens for any trigger in its look-back
+# (actions/rules/policy.py trigger_lookback_days), so their records begin that long before it.
+CHASED_WHILE_OPEN = frozenset({Measure.FLAG_REVIEWS, Measure.RISK_REVIEWS})
+
+
+def records_begin(measure: Measure, first_sweep: datetime | None, lookback_days: int) -> datetime | None:
+    """The first due instant a measure can count without survivor bias (issue 17 try-out: flag reviews from 2021 read
+    0% every month, because only reviews still undone when Keepsafe first swept had actions). Recalls are read from
+    the recall record itself, so they have no such start (None: from any time); with no sweep yet there is no action
+    to count, so None too."""
+    if measure in RECALL_HOURS or first_sweep is None:
+        return None
+    return first_sweep if measure in CHASED_WHILE_OPEN else first_sweep - timedelta(days=lookback_days)
+
+
 def month_buckets(first: date, last: date) -> list[tuple[date, date]]:
     """Calendar months covering [first, last]: (first day, first day of the next month), clipped to the period."""
     out: list[tuple[date, date]] = []

@@ -361,3 +361,46 @@ def test_evidence_longer_than_the_limit_is_refused_not_cut_short():
     first = next(iter(answers))
     answers[first] = {"sufficient": True, "evidence": "x" * (inspection.EVIDENCE_MAX + 1)}
     assert [key for key, _ in inspection.answers_problems(answers)] == [first]
+
+
+# Publication (issue 17 try-out): hidden counts were recovered from a full-precision chi-squared p-value and by
+# subtraction; what is published is rounded to base 5 and a table with a hidden cell carries no test.
+
+
+def test_counts_are_published_to_base_5():
+    assert [equality.rounded(x) for x in (0, 10, 12, 13, 17, 18, 102)] == [0, 10, 10, 15, 15, 20, 100]
+    assert equality.rounded(None) is None
+
+
+def test_a_group_is_published_rounded_and_a_suppressed_one_as_a_name():
+    a, b, c = equality.compare({"A": (33, 101), "B": (52, 122), "C": (3, 40)})
+    shown = equality.published_rate(a)
+    assert (shown.n, shown.k, shown.rate) == (100, 35, 0.33)
+    assert shown.ci == (round(a.ci[0], 2), round(a.ci[1], 2))
+    assert shown.p_value == round(a.p_value, 3)
+    assert equality.published_rate(c) == c  # already only its name
+    assert (c.n, c.k, c.rate, c.p_value) == (None, None, None, None)
+
+
+def test_a_distribution_with_a_hidden_cell_publishes_no_test():
+    """The try-out's case: the p-value of a table with five hidden cells matched one combination of 1–9 only."""
+    pairs = [("M", "A")] * 6 + [("M", "B")] * 30 + [("F", "A")] * 2 + [("F", "B")] * 40
+    d = equality.distribution(pairs)
+    assert d.p_value is not None  # computed on the true counts
+    shown = equality.published_distribution(d)
+    assert (shown.chi2, shown.p_value) == (None, None)
+    assert shown.rows == {"F": {"A": None, "B": 40}, "M": {"A": None, "B": 30}}
+    whole = equality.distribution([("M", "A")] * 12 + [("M", "B")] * 31 + [("F", "A")] * 22 + [("F", "B")] * 18)
+    published = equality.published_distribution(whole)
+    assert published.rows == {"F": {"A": 20, "B": 20}, "M": {"A": 10, "B": 30}}
+    assert published.p_value == round(whole.p_value, 3)
+    assert published.chi2 == round(whole.chi2, 2)
+
+
+@given(st.lists(st.tuples(st.sampled_from("MFX"), st.sampled_from("ABCD")), max_size=300))
+def test_published_distributions_show_no_count_from_1_to_9_and_only_multiples_of_5(pairs):
+    shown = equality.published_distribution(equality.distribution(pairs))
+    figures = [v for row in shown.rows.values() for v in row.values()] + list(shown.totals.values())
+    assert all(v is None or (v % 5 == 0 and not 0 < v < 10) for v in figures)
+    if any(v is None for row in shown.rows.values() for v in row.values()):
+        assert (shown.chi2, shown.p_value) == (None, None)

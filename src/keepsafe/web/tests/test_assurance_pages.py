@@ -455,7 +455,13 @@ def test_a_period_of_several_years_is_answered_on_the_page_and_in_every_export(s
         da = next(m for m in body["measures"] if m["measure"] == "DOMESTIC_ABUSE_CHECKS")
         assert len(da["trend"]) == 83  # January 2020 to November 2026, month by month
         assert (da["numerator"], da["denominator"]) == (1, 2)  # 10 October 2026 (the third check is a restricted case)
-        assert [p["denominator"] for p in da["trend"]].count(0) == 82
+        # The first sweep opened an action on 5 October 2026 and looked back 90 days (trigger_lookback_days): its
+        # records of this work begin on 7 July; the 78 months ended before it have no figure, not 0 of 0.
+        assert da["records_begin"] == "2026-07-07T17:00:00+00:00"
+        before = [p for p in da["trend"] if p["no_figure"]]
+        assert len(before) == 78
+        assert all(p["denominator"] is None for p in before)
+        assert [p["denominator"] for p in da["trend"][78:]] == [0, 0, 0, 2, 0]  # July to November
         assert len(body["capacity"]["trend"]) == 83
 
 

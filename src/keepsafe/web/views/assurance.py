@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from keepsafe.assurance import selectors, services
 from keepsafe.assurance.rules import capacity, charts, inspection, overrides
-from keepsafe.assurance.rules.measures import Measure
+from keepsafe.assurance.rules.measures import Figure, Measure
 from keepsafe.assurance.rules.recall_sampling import REASON_LABELS, Reason
 from keepsafe.assurance.rules.scope import ASSURANCE_ROLES, AUDITORS, SAMPLERS, Scope, default_scope
 from keepsafe.core import clock
@@ -180,6 +180,16 @@ CAPACITY = "CAPACITY"  # `?measure=CAPACITY`: the practitioners behind the capac
 CAPACITY_LABEL = "Practitioners within capacity (under 100%) at the end of the period"
 
 
+BEFORE_RECORDS = "No records: before Keepsafe's first sweep could see this work"
+
+
+def _measure_point(fig: Figure, before_records: bool) -> dict[str, Any]:
+    """A measure's figure for a period or month; before its records begin (measures.records_begin), no figure."""
+    if before_records:
+        return {"numerator": None, "denominator": None, "rate": None, "no_figure": BEFORE_RECORDS}
+    return {"numerator": fig.numerator, "denominator": fig.denominator, "rate": fig.rate, "no_figure": None}
+
+
 def _capacity_point(fig: capacity.CapacityFigure | capacity.NoFigure) -> dict[str, Any]:
     if isinstance(fig, capacity.NoFigure):  # after now, or before the unit's caseload records begin
         return {"numerator": None, "denominator": None, "rate": None, "unit_capacity_percent": None} | {
@@ -255,16 +265,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
     labels = [f"{a:%b %Y}" for a, _ in buckets]
     table: list[dict[str, Any]] = [
-        {
-            "measure": r.measure.value,
-            "label": r.label,
-            "numerator": r.figure.numerator,
-            "denominator": r.figure.denominator,
-            "rate": r.figure.rate,
+        {"measure": r.measure.value, "label": r.label}
+        | {"records_begin": None if r.records_begin is None else r.records_begin.isoformat()}
+        | _measure_point(r.figure, r.before_records)
+        | {
             "trend": [
-                {"from": a.isoformat(), "to": (b - timedelta(days=1)).isoformat()}
-                | {"numerator": f.numerator, "denominator": f.denominator, "rate": f.rate}
-                for (a, b), f in zip(buckets, r.trend, strict=True)
+                {"from": a.isoformat(), "to": (b - timedelta(days=1)).isoformat()} | _measure_point(f, before)
+                for (a, b), f, before in zip(buckets, r.trend, r.trend_before_records, strict=True)
             ],
         }
         for r in rows
@@ -309,9 +316,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         series = [charts.Series(f"{name}: share on time", [p["rate"] for p in t["trend"]])]
         t["chart"] = charts.line_chart(f"{t['label']}, by month", labels, series)
         t["legend"] = charts.legend(series)
-        t["pct"] = _share(t["denominator"], t["rate"])
-        for p in t["trend"]:
-            p["pct"] = _share(p["denominator"], p["rate"])
+        for p in [t, *t["trend"]]:
+            p["pct"] = p["no_figure"] or _share(p["denominator"], p["rate"])
     series = [charts.Series(f"{name}: share within capacity", [p["rate"] for p in capacity_row["trend"]])]
     capacity_row["chart"] = charts.line_chart(f"{CAPACITY_LABEL}, by month", labels, series)
     capacity_row["legend"] = charts.legend(series)
