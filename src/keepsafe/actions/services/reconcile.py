@@ -9,7 +9,7 @@ crash leaves every case of the chunk either fully reconciled or untouched, and r
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -289,6 +289,21 @@ def _insert_actions(actions: list[Action]) -> None:
                 action._state.db = connection.alias
 
 
+def _once_per_instant(adapt: Callable[[datetime], Any]) -> Callable[[datetime], Any]:
+    """`adapt` remembering its answer per instant within one insert (a chunk's actions and log entries share a few
+    instants: the sweep's, their due dates). Keyed by the zone and fold too: aware datetimes with the same zone compare
+    by wall time alone, so two instants an hour apart in the repeated hour of autumn would otherwise be one key."""
+    seen: dict[tuple[datetime, object, int], Any] = {}
+
+    def adapted(value: datetime) -> Any:
+        key = (value, value.tzinfo, value.fold)
+        if key not in seen:
+            seen[key] = adapt(value)
+        return seen[key]
+
+    return adapted
+
+
 def _rows(model: type[models.Model], objs: list[Any]) -> tuple[list[Any], list[tuple[Any, ...]]]:
     """The columns to insert (all but the primary key) and each object's values adapted for the database: datetimes
     and JSON through the connection's adapters, once per column type; `auto_now` columns stamped as a save would."""
@@ -297,7 +312,7 @@ def _rows(model: type[models.Model], objs: list[Any]) -> tuple[list[Any], list[t
     adapters: list[Any] = []
     for column in columns:
         if isinstance(column, models.DateTimeField):
-            adapters.append(ops.adapt_datetimefield_value)
+            adapters.append(_once_per_instant(ops.adapt_datetimefield_value))
         elif isinstance(column, models.JSONField):
             adapters.append(lambda value, encoder=column.encoder: ops.adapt_json_value(value, encoder))
         else:
