@@ -91,7 +91,8 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 def _field_names(cls: type) -> tuple[str, ...]:
     """A dataclass's field names but `as_of` (the facts' own instant); () for any other type. Worked out once per
-    type: asked of every value of every case, `dataclasses.fields` was a tenth of a full sweep (docs/performance.md)."""
+    type: asked of every value of every case, `dataclasses.fields` was nearly a tenth of a full sweep
+    (docs/performance.md)."""
     names = _FIELD_NAMES.get(cls)
     if names is None:
         fields = dataclasses.fields(cls) if dataclasses.is_dataclass(cls) else ()
