@@ -24,7 +24,7 @@ from keepsafe.actions.touchpoint_facts import oversight_facts  # issue 15 ("over
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_instant
 from keepsafe.court.selectors import court_stage_facts_many
-from keepsafe.people.history import day_of, events_known_parts, flags_known_many, practitioners_known
+from keepsafe.people.history import day_of, events_known_values, flags_known_values, practitioners_known
 from keepsafe.people.models import (
     Contact,
     Event,
@@ -117,24 +117,26 @@ def _allocation_facts(chunk: Chunk) -> dict[int, Fields]:
 
 def _event_facts(chunk: Chunk) -> dict[int, Fields]:
     out: dict[int, Fields] = {}
-    for pk, known in events_known_parts(chunk.ids, chunk.as_of).items():
+    for pk, known in events_known_values(chunk.ids, chunk.as_of).items():
         events = [
             f.EventFacts(
-                id=event.external_id,
-                sentence_type=event.sentence_type,
-                sentence_date=event.sentence_date,
-                release=event.release,
-                conditional_release=event.conditional_release,
-                parole_eligibility=event.parole_eligibility,
-                licence_expiry=event.licence_expiry,
-                sentence_expiry=event.sentence_expiry,
-                pss_end=event.pss_end,
-                terminated=event.terminated,
-                requirements=tuple(f.RequirementFacts(r.external_id, r.type, r.start) for r in parts.requirements),
+                id=parts.event.external_id,
+                sentence_type=event["sentence_type"],
+                sentence_date=event["sentence_date"],
+                release=event["release"],
+                conditional_release=event["conditional_release"],
+                parole_eligibility=event["parole_eligibility"],
+                licence_expiry=event["licence_expiry"],
+                sentence_expiry=event["sentence_expiry"],
+                pss_end=event["pss_end"],
+                terminated=event["terminated"],
+                requirements=tuple(
+                    f.RequirementFacts(r.external_id, r.values["type"], r.values["start"]) for r in parts.requirements
+                ),
                 licence_conditions=len(parts.licence_conditions),
             )
             for parts in known
-            if (event := parts.event).sentence_date <= chunk.day
+            if (event := parts.event.values)["sentence_date"] <= chunk.day
         ]
         out[pk] = {"events": tuple(events)}
     return out
@@ -225,21 +227,26 @@ def _assessment_facts(chunk: Chunk) -> dict[int, Fields]:
 
 
 def _flag_facts(chunk: Chunk) -> dict[int, Fields]:
-    """Flags started by `as_of` as known then (people.history, the reader the case view uses), and whether a victim
-    contact flag was in force."""
+    """Flags started by `as_of` as known then (people.history, the reader the case view uses, here as plain values),
+    and whether a victim contact flag was in force."""
     day = chunk.day
     out: dict[int, Fields] = {}
-    for pk, flags in flags_known_many(chunk.ids, chunk.as_of).items():
+    for pk, flags in flags_known_values(chunk.ids, chunk.as_of).items():
         registrations = []
         victim = False
         for flag in flags:
-            reg = flag.registration
-            if reg.start > day:
+            if flag.start > day:
                 continue
-            victim = victim or (reg.type.code == VICTIM_REGISTRATION and flag.in_force(day))
+            victim = victim or (flag.type_code == VICTIM_REGISTRATION and flag.in_force(day))
             registrations.append(
                 f.RegistrationFacts(
-                    reg.external_id, reg.type.code, reg.type.name, reg.start, reg.end, reg.next_review, flag.reviews
+                    flag.external_id,
+                    flag.type_code,
+                    flag.type_name,
+                    flag.start,
+                    flag.end,
+                    flag.next_review,
+                    flag.reviews,
                 )
             )
         out[pk] = {"registrations": tuple(registrations), "victim_registered": victim}

@@ -161,54 +161,119 @@ class KnownEvent:
 
 def events_known_parts(person_ids: Iterable[int], as_of: datetime) -> dict[int, list[KnownEvent]]:
     """The events each person had at `as_of` (newest sentence first) with their parts, for many people in a fixed
-    number of queries: the reader behind `events_as_known` (the sweep reads a chunk of cases at once)."""
+    number of queries: the reader behind `events_as_known`, as unsaved model copies of `events_known_values`."""
+    return {
+        pk: [
+            KnownEvent(
+                _model(Event, k.event, "person_id"),
+                [_model(Requirement, r, "event_id") for r in k.requirements],
+                [_model(LicenceCondition, c, "event_id") for c in k.licence_conditions],
+            )
+            for k in known
+        ]
+        for pk, known in events_known_values(person_ids, as_of).items()
+    }
+
+
+@dataclass(frozen=True)
+class KnownValues:
+    """A versioned row as known at an instant, as plain values: the stored row's id, what it belongs to (a person
+    for an event, an event for a requirement or licence condition), its external id, and each versioned field's value
+    in the latest version known then (the row as it stands when it has no versions)."""
+
+    pk: int
+    parent: int
+    external_id: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class KnownEventValues:
+    """`KnownEvent` as plain values: what the sweep reads for a chunk of cases (building model copies of every event,
+    requirement and licence condition only to read a few fields was a large part of its facts, docs/performance.md)."""
+
+    event: KnownValues
+    requirements: list[KnownValues]
+    licence_conditions: list[KnownValues]
+
+
+def events_known_values(person_ids: Iterable[int], as_of: datetime) -> dict[int, list[KnownEventValues]]:
+    """The events each person had at `as_of` (newest sentence first, then by external id) with their requirements and
+    licence conditions (by external id) as known then, as plain values, in five queries for any number of people."""
     ids = list(set(person_ids))
-    stored = list(Event.objects.filter(person_id__in=ids).order_by("id"))
-    event_versions, versioned = _latest(EventVersion.objects.filter(event__person_id__in=ids), "event_id", as_of)
-    requirements = list(Requirement.objects.filter(event__person_id__in=ids).order_by("external_id", "id"))
-    conditions = list(LicenceCondition.objects.filter(event__person_id__in=ids).order_by("external_id", "id"))
-    req_versions, req_versioned = _latest(
-        RequirementVersion.objects.filter(requirement__event__person_id__in=ids), "requirement_id", as_of
-    )
-    lc_versions, lc_versioned = _latest(
-        LicenceConditionVersion.objects.filter(licence_condition__event__person_id__in=ids),
-        "licence_condition_id",
+    events = _known_values(
+        Event.objects.filter(person_id__in=ids).order_by("id"),
+        EventVersion.objects.filter(event__person_id__in=ids),
+        "person_id",
+        "event_id",
+        EventVersion.VERSIONED,
         as_of,
     )
-    by_event: dict[int, list[Requirement]] = defaultdict(list)
+    requirements = _known_values(
+        Requirement.objects.filter(event__person_id__in=ids).order_by("external_id", "id"),
+        RequirementVersion.objects.filter(requirement__event__person_id__in=ids),
+        "event_id",
+        "requirement_id",
+        RequirementVersion.VERSIONED,
+        as_of,
+    )
+    conditions = _known_values(
+        LicenceCondition.objects.filter(event__person_id__in=ids).order_by("external_id", "id"),
+        LicenceConditionVersion.objects.filter(licence_condition__event__person_id__in=ids),
+        "event_id",
+        "licence_condition_id",
+        LicenceConditionVersion.VERSIONED,
+        as_of,
+    )
+    by_event: dict[int, list[KnownValues]] = defaultdict(list)
     for r in requirements:
-        source: Any = req_versions.get(r.pk) or (r if r.pk not in req_versioned else None)
-        if source is not None:
-            by_event[r.event_id].append(
-                _copy(
-                    Requirement, r, source, RequirementVersion.VERSIONED, event_id=r.event_id, external_id=r.external_id
-                )
-            )
-    lcs_by_event: dict[int, list[LicenceCondition]] = defaultdict(list)
+        by_event[r.parent].append(r)
+    lcs_by_event: dict[int, list[KnownValues]] = defaultdict(list)
     for c in conditions:
-        source = lc_versions.get(c.pk) or (c if c.pk not in lc_versioned else None)
-        if source is not None:
-            lcs_by_event[c.event_id].append(
-                _copy(
-                    LicenceCondition,
-                    c,
-                    source,
-                    LicenceConditionVersion.VERSIONED,
-                    event_id=c.event_id,
-                    external_id=c.external_id,
-                )
-            )
-    known: dict[int, list[KnownEvent]] = {pk: [] for pk in ids}
-    for e in stored:
-        source = event_versions.get(e.pk) or (e if e.pk not in versioned else None)
-        if source is None:
-            continue
-        copy = _copy(Event, e, source, EventVersion.VERSIONED, person_id=e.person_id, external_id=e.external_id)
-        known[e.person_id].append(KnownEvent(copy, by_event[e.pk], lcs_by_event[e.pk]))
-    for events in known.values():
-        events.sort(key=lambda k: k.event.external_id)
-        events.sort(key=lambda k: k.event.sentence_date, reverse=True)
+        lcs_by_event[c.parent].append(c)
+    known: dict[int, list[KnownEventValues]] = {pk: [] for pk in ids}
+    for e in events:
+        known[e.parent].append(KnownEventValues(e, by_event[e.pk], lcs_by_event[e.pk]))
+    for mine in known.values():
+        mine.sort(key=lambda k: k.event.external_id)
+        mine.sort(key=lambda k: k.event.values["sentence_date"], reverse=True)
     return known
+
+
+def _known_values(
+    stored: models.QuerySet[Any],
+    versions: models.QuerySet[Any],
+    parent: str,
+    versioned_by: str,
+    names: tuple[str, ...],
+    as_of: datetime,
+) -> list[KnownValues]:
+    """Each stored row (in `stored`'s order) as known at `as_of`: the latest of its versions known then (by
+    `known_from`, ties by when recorded, then id, as `_latest` picks), the row as it stands if it has no versions,
+    left out if it has versions but none known then. Two queries, reading only the columns needed."""
+    latest: dict[int, tuple[Any, ...]] = {}
+    versioned: set[int] = set()
+    for row_of, known_from, *values in versions.order_by("known_from", "recorded_at", "id").values_list(
+        versioned_by, "known_from", *names
+    ):
+        versioned.add(row_of)
+        if known_from <= as_of:
+            latest[row_of] = tuple(values)
+    out = []
+    for pk, belongs_to, external_id, *current in stored.values_list("id", parent, "external_id", *names):
+        if pk in latest:
+            chosen = latest[pk]
+        elif pk not in versioned:
+            chosen = tuple(current)
+        else:
+            continue
+        out.append(KnownValues(pk, belongs_to, external_id, dict(zip(names, chosen, strict=True))))
+    return out
+
+
+def _model[M: models.Model](model: type[M], known: KnownValues, parent: str) -> M:
+    """An unsaved copy of the stored row with the values known then (never `.save()` it)."""
+    return model(pk=known.pk, external_id=known.external_id, **{parent: known.parent}, **known.values)
 
 
 @dataclass(frozen=True)
@@ -235,16 +300,10 @@ def flags_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, li
     entries = list(
         RegistrationHistory.objects.filter(registration__person_id__in=ids).order_by("known_from", "at", "id")
     )
-    latest, with_history = _pick(entries, "registration_id", as_of)
-    reviews: dict[int, list[datetime]] = defaultdict(list)
-    for entry in entries:
-        if entry.action == RegistrationHistory.Action.REVIEWED and entry.known_from <= as_of:
-            reviews[entry.registration_id].append(entry.known_from)
+    by_id = {reg.pk: reg for reg in stored}
     flags: dict[int, list[KnownFlag]] = {pk: [] for pk in ids}
-    for reg in stored:
-        known = latest.get(reg.pk)
-        if known is None and reg.pk in with_history:
-            continue
+    for reg_id, known, reviews in _flags_as_known(list(by_id), entries, as_of):
+        reg = by_id[reg_id]
         copy = reg
         if known is not None:
             copy = _copy(
@@ -258,11 +317,75 @@ def flags_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, li
                 end_reason=reg.end_reason,
                 notes=known.flag_notes,
             )
-        flags[reg.person_id].append(KnownFlag(copy, tuple(sorted(reviews[reg.pk]))))
+        flags[reg.person_id].append(KnownFlag(copy, reviews))
     for mine in flags.values():
         mine.sort(key=lambda f: f.registration.external_id)
         mine.sort(key=lambda f: f.registration.start, reverse=True)
     return flags
+
+
+@dataclass(frozen=True)
+class KnownFlagValues:
+    """`KnownFlag` as plain values (what the sweep reads): the flag's external id and type, its start, end and next
+    review as known at the instant, and the reviews of it recorded by then."""
+
+    external_id: str
+    type_code: str
+    type_name: str
+    start: date
+    end: date | None
+    next_review: date | None
+    reviews: tuple[datetime, ...]
+
+    def in_force(self, day: date) -> bool:
+        return is_active(start=self.start, end=self.end, today=day)
+
+
+def flags_known_values(person_ids: Iterable[int], as_of: datetime) -> dict[int, list[KnownFlagValues]]:
+    """`flags_known_many` as plain values, chosen the same way (`_flags_as_known`), in two queries reading only the
+    columns the sweep needs. Ordered as the case shows flags."""
+    ids = list(set(person_ids))
+    stored = list(
+        Registration.objects.filter(person_id__in=ids)
+        .order_by("id")
+        .values_list("pk", "person_id", "external_id", "type__code", "type__name", "start", "end", "next_review")
+    )
+    entries: list[Any] = list(
+        RegistrationHistory.objects.filter(registration__person_id__in=ids)
+        .order_by("known_from", "at", "id")
+        .values_list("registration_id", "known_from", "action", "start", "end", "next_review", named=True)
+    )
+    rows = {row[0]: row for row in stored}
+    flags: dict[int, list[KnownFlagValues]] = {pk: [] for pk in ids}
+    for reg_id, known, reviews in _flags_as_known(list(rows), entries, as_of):
+        _, person_id, external_id, code, name, start, end, next_review = rows[reg_id]
+        if known is not None:
+            start, end, next_review = known.start, known.end, known.next_review
+        flags[person_id].append(KnownFlagValues(external_id, code, name, start, end, next_review, reviews))
+    for mine in flags.values():
+        mine.sort(key=lambda f: f.external_id)
+        mine.sort(key=lambda f: f.start, reverse=True)
+    return flags
+
+
+def _flags_as_known(
+    stored: list[int], entries: list[Any], as_of: datetime
+) -> list[tuple[int, Any, tuple[datetime, ...]]]:
+    """Each stored flag (ids, in the order given) known at `as_of`, with the history entry giving its values then
+    (None: the flag as it stands, never changed) and the reviews of it recorded by then, oldest first; a flag whose
+    history starts after `as_of` was not known then and is left out. `entries`: the history, in the order known."""
+    latest, with_history = _pick(entries, "registration_id", as_of)
+    reviews: dict[int, list[datetime]] = defaultdict(list)
+    for entry in entries:
+        if entry.action == RegistrationHistory.Action.REVIEWED and entry.known_from <= as_of:
+            reviews[entry.registration_id].append(entry.known_from)
+    out = []
+    for reg_id in stored:
+        known = latest.get(reg_id)
+        if known is None and reg_id in with_history:
+            continue
+        out.append((reg_id, known, tuple(sorted(reviews[reg_id]))))
+    return out
 
 
 def flags_in_force(person: Person, as_of: datetime) -> list[KnownFlag]:

@@ -22,8 +22,10 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(day: date, count: int) -> date:
-    """The working day `count` working days after `day` (0: `day` itself if it is a working day, else the next)."""
+    """The working day `count` working days after `day` (0: `day` itself if it is a working day, else the next).
+    Remembered per (day, count): a sweep asks the same few hundred sums for every case."""
     if count < 0:
         raise ValueError(f"count must not be negative, got {count}")
     current = day

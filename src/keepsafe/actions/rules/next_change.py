@@ -12,7 +12,7 @@ look-back window of imported history) can change its answer. A property test che
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -68,14 +68,34 @@ def _next_midnight(at: datetime, zone: Any) -> datetime:
     return datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
 
 
-def _instants(value: object) -> Iterator[datetime]:
+def _instants(value: object) -> list[datetime]:
     """Every instant recorded anywhere in the facts (dataclasses and tuples walked)."""
+    out: list[datetime] = []
+    _walk(value, out)
+    return out
+
+
+def _walk(value: object, out: list[datetime]) -> None:
     if isinstance(value, datetime):
-        yield value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            if f.name != "as_of":
-                yield from _instants(getattr(value, f.name))
+        out.append(value)
     elif isinstance(value, tuple | list | frozenset):
         for item in value:
-            yield from _instants(item)
+            _walk(item, out)
+    elif not isinstance(value, type) and (names := _field_names(type(value))):
+        for name in names:
+            _walk(getattr(value, name), out)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names but `as_of` (the facts' own instant); () for any other type. Worked out once per
+    type: asked of every value of every case, `dataclasses.fields` was nearly a tenth of a full sweep
+    (docs/performance.md)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        fields = dataclasses.fields(cls) if dataclasses.is_dataclass(cls) else ()
+        names = tuple(f.name for f in fields if f.name != "as_of")
+        _FIELD_NAMES[cls] = names
+    return names

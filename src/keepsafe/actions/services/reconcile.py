@@ -9,7 +9,7 @@ crash leaves every case of the chunk either fully reconciled or untouched, and r
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -123,7 +123,7 @@ def reconcile_many(
             for plan in chased:
                 _update(person, existing[pk][plan.key], plan, as_of, directory, outcome, writes)
             created = writes.created[before:]
-            visit = _next_visit(facts[pk], existing[pk], created, rules, chased)
+            visit = _next_visit(facts[pk], existing[pk], created, rules, chased, derived)
             seen[pk] = (marks.get(pk, 0), min(visit, later.get(pk, visit)))
         writes.save()
         record_seen(seen)
@@ -131,13 +131,21 @@ def reconcile_many(
 
 
 def _next_visit(
-    facts: CaseFacts, stored: dict[str, Action], created: list[Action], rules: Policy, chased: list[Expected]
+    facts: CaseFacts,
+    stored: dict[str, Action],
+    created: list[Action],
+    rules: Policy,
+    chased: list[Expected],
+    derived: list[Expected],
 ) -> datetime:
-    """When the case next needs a sweep (rules/next_change.py), with the actions as this reconcile leaves them."""
+    """When the case next needs a sweep (rules/next_change.py), with the actions as this reconcile leaves them.
+    `derived` is what the rules expected from `facts`: the same again when the open keys are unchanged (the rules
+    are pure), so they are applied a second time only when this reconcile opened or closed an action."""
     keys = {key for key, a in stored.items() if a.status == Action.Status.OPEN and a.created_at <= facts.as_of}
     keys |= {a.key for a in created if a.status == Action.Status.OPEN}
     after = replace(facts, open_keys=frozenset(keys))
-    return next_change_of(after, [*expected_actions(after, rules), *chased])
+    expected = derived if after.open_keys == facts.open_keys else expected_actions(after, rules)
+    return next_change_of(after, [*expected, *chased])
 
 
 def person_opened(actions: Iterable[Action], derived: set[str], as_of: datetime) -> list[Action]:
@@ -166,6 +174,27 @@ def opened_plan(action: Action, rules: Policy) -> Expected:
     )
 
 
+@dataclass(slots=True)
+class _LogEntry:
+    """An ActionLog row as the sweep writes it, one attribute per column (`_insert` reads it as it reads a model):
+    building an ActionLog instance per entry only to insert it was about 3 % of a full sweep."""
+
+    action: Action
+    kind: str
+    at: datetime
+    by: str
+    to: list[str] = field(default_factory=list)
+    slot: datetime | None = None
+    level: int | None = None
+    notes: str = ""
+
+    @property
+    def action_id(self) -> int:
+        if self.action.pk is None:
+            raise ValueError("a log entry's action must be inserted first")
+        return int(self.action.pk)
+
+
 @dataclass
 class _Writes:
     """A chunk's writes, gathered in memory in the order the per-case reconciler made them, then written in bulk."""
@@ -173,7 +202,7 @@ class _Writes:
     as_of: datetime
     created: list[Action] = field(default_factory=list)
     changed: dict[int, tuple[Action, set[str]]] = field(default_factory=dict)  # id(action) → (action, fields)
-    logs: list[ActionLog] = field(default_factory=list)
+    logs: list[_LogEntry] = field(default_factory=list)
     # Notifications name the action's link (its id), so their text is written once new actions have ids.
     notes: list[tuple[list[Notification], Action, str]] = field(default_factory=list)
 
@@ -202,10 +231,10 @@ class _Writes:
         self.changed.setdefault(id(action), (action, set()))[1].update(fields)
 
     def log(self, action: Action, kind: str, at: datetime, **values: Any) -> None:
-        self.logs.append(ActionLog(action=action, kind=kind, at=at, by=SYSTEM, **values))
+        self.logs.append(_LogEntry(action=action, kind=kind, at=at, by=SYSTEM, **values))
 
     def save(self) -> None:
-        Action.objects.bulk_create(self.created)
+        _insert_actions(self.created)
         rows = []
         for notes, action, lead in self.notes:
             subject, body = reminder_text(action, lead)
@@ -244,18 +273,77 @@ def _insert(model: type[models.Model], objs: list[Any]) -> None:
     writes). Foreign keys must already be set (the actions are inserted first)."""
     if not objs:
         return
+    columns, values = _rows(model, objs)
+    ops = connection.ops
+    quoted = ", ".join(ops.quote_name(str(f.column)) for f in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({quoted}) VALUES ({marks})", values)  # noqa: S608
+
+
+def _insert_actions(actions: list[Action]) -> None:
+    """The chunk's new actions inserted as `_insert` inserts rows, a multi-row INSERT … RETURNING per batch giving
+    each its id (as bulk_create does, in the order given, on SQLite and PostgreSQL), then marked saved. Django's
+    bulk_create took a fifth of a full sweep's time preparing values field by field (docs/performance.md)."""
+    if not actions:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:
+        Action.objects.bulk_create(actions)
+        return
+    columns, values = _rows(Action, actions)
+    ops = connection.ops
+    table, pk = ops.quote_name(Action._meta.db_table), ops.quote_name(str(Action._meta.pk.column))
+    quoted = ", ".join(ops.quote_name(str(f.column)) for f in columns)
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    size = max(1, min(500, ops.bulk_batch_size(columns, actions)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), size):
+            batch = values[start : start + size]
+            sql = f"INSERT INTO {table} ({quoted}) VALUES {', '.join([row] * len(batch))} RETURNING {pk}"  # noqa: S608
+            cursor.execute(sql, [value for one in batch for value in one])
+            ids = [pk_value for (pk_value,) in cursor.fetchall()]
+            if len(ids) != len(batch):
+                raise AssertionError(f"{len(batch)} actions inserted, {len(ids)} ids returned")
+            for action, pk_value in zip(actions[start : start + size], ids, strict=True):
+                action.pk = pk_value
+                action._state.adding = False
+                action._state.db = connection.alias
+
+
+def _once_per_instant(adapt: Callable[[datetime], Any]) -> Callable[[datetime], Any]:
+    """`adapt` remembering its answer per instant within one insert (a chunk's actions and log entries share a few
+    instants: the sweep's, their due dates). Keyed by the zone and fold too: aware datetimes with the same zone compare
+    by wall time alone, so two instants an hour apart in the repeated hour of autumn would otherwise be one key."""
+    seen: dict[tuple[datetime, object, int], Any] = {}
+
+    def adapted(value: datetime) -> Any:
+        key = (value, value.tzinfo, value.fold)
+        if key not in seen:
+            seen[key] = adapt(value)
+        return seen[key]
+
+    return adapted
+
+
+def _rows(model: type[models.Model], objs: list[Any]) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    """The columns to insert (all but the primary key) and each object's values adapted for the database: datetimes
+    and JSON through the connection's adapters, once per column type; `auto_now` columns stamped as a save would."""
     ops = connection.ops
     columns = [f for f in model._meta.concrete_fields if not f.primary_key]
     adapters: list[Any] = []
     for column in columns:
         if isinstance(column, models.DateTimeField):
-            adapters.append(ops.adapt_datetimefield_value)
+            adapters.append(_once_per_instant(ops.adapt_datetimefield_value))
         elif isinstance(column, models.JSONField):
-            adapters.append(lambda value: ops.adapt_json_value(value, None))
+            adapters.append(lambda value, encoder=column.encoder: ops.adapt_json_value(value, encoder))
         else:
             adapters.append(None)
+    stamped = [c for c in columns if getattr(c, "auto_now", False) or getattr(c, "auto_now_add", False)]
     for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        if not isinstance(obj, _LogEntry):  # a log entry gives its action's id itself
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        for column in stamped:
+            column.pre_save(obj, add=True)
     names = [f.attname for f in columns]
     values = [
         tuple(
@@ -264,10 +352,7 @@ def _insert(model: type[models.Model], objs: list[Any]) -> None:
         )
         for obj in objs
     ]
-    quoted = ", ".join(ops.quote_name(str(f.column)) for f in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({quoted}) VALUES ({marks})", values)  # noqa: S608
+    return columns, values
 
 
 STEP_WORDS = {"LINE_MANAGER": "line manager", "HEAD_OF_PDU": "head of PDU", "ACO": "ACO"}
