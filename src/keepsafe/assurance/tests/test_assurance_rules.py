@@ -373,7 +373,7 @@ def test_counts_are_published_to_base_5():
 
 
 def test_a_group_is_published_rounded_and_a_suppressed_one_as_a_name():
-    a, b, c = equality.compare({"A": (33, 101), "B": (52, 122), "C": (3, 40)})
+    a, _, c = equality.compare({"A": (33, 101), "B": (52, 122), "C": (3, 40)})
     shown = equality.published_rate(a)
     assert (shown.n, shown.k, shown.rate) == (100, 35, 0.33)
     assert shown.ci == (round(a.ci[0], 2), round(a.ci[1], 2))
