@@ -12,6 +12,7 @@ from keepsafe.actions.models import Action, Recall
 from keepsafe.bundles.importer import bundle_import
 from keepsafe.core import clock
 from keepsafe.people.models import Person
+from keepsafe.risk.models import Assessment
 from keepsafe.testing.fixtures import SYSTEM, make_person, org_with_managers, raw
 from keepsafe.workforce.models import Staff, User
 
@@ -49,6 +50,20 @@ def site(transactional_db, live_server):
         decided_by="STF0100",
         decision="RECALL",
         emergency=True,
+    )
+    Assessment.objects.create(  # an override: the countersigner kept HIGH in force over the assessor's MEDIUM
+        person=person,
+        external_id="A1",
+        status="COMPLETE",
+        assessor_code="STF0001",
+        started_at=now - timedelta(days=6),
+        completed_at=now - timedelta(days=5),
+        overall="MEDIUM",
+        previous_level="HIGH",
+        countersign_agreed=False,
+        countersigned_at=now - timedelta(days=4),
+        countersigned_by="STF0100",
+        countersign_comments="Two police call-outs since the assessment",
     )
     Staff.objects.create(code="STF0700", forename="Quinn", surname="Quality", grade="ADMIN")
     for username, code, role in (("hana", "STF0800", "HEAD_OF_PDU"), ("quinn", "STF0700", "AUDITOR")):
@@ -123,7 +138,13 @@ def test_assurance_pages_are_accessible_and_work(site, page, sign_in, assert_acc
 
     page.get_by_role("link", name="Overrides").click()
     page.get_by_test_id("overrides-team").wait_for()
+    listed = page.get_by_test_id("overrides-list").inner_text()
+    assert "Two police call-outs since the assessment" in listed
+    assert "Sara Senior" in listed
+    assert "Medium → High" in listed
+    assert "Manchester North Team 1" in page.get_by_test_id("overrides-team").inner_text()
     assert_accessible(page)
+    screenshot(page, "assurance-overrides")
     page.get_by_role("link", name="Equality").click()
     page.get_by_test_id("equality-sex-1").wait_for()
     assert_accessible(page)

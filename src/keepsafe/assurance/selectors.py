@@ -498,6 +498,51 @@ def overrides_in(actor: Actor, scope: Scope, code: str, first: date, last: date)
     return sorted(out, key=lambda o: (o.at, o.case))
 
 
+@dataclass(frozen=True)
+class OverrideRow:
+    """One override as the list shows it: the case's CRN and name, who made it and their team by name."""
+
+    override: overrides.Override
+    crn: str
+    name: str
+    by_name: str  # "Forename Surname"; the stored code when no staff member has it
+    team_name: str  # "" when none
+
+
+def team_names(codes: Iterable[str]) -> dict[str, str]:
+    """Team code → team name, for the codes given (a code no team has is left out)."""
+    return dict(Team.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def override_rows(actor: Actor, scope: Scope, code: str, listed: list[overrides.Override]) -> list[OverrideRow]:
+    """The overrides listed (from `overrides_in`, so on visible cases only) with the case and staff in words.
+    Listing them is a read of those cases: audited (ASSURANCE_OVERRIDES_VIEW, with the CRNs listed)."""
+    check_scope(actor, scope, code)
+    people = {
+        p.pk: p for p in Person.objects.filter(pk__in={o.case for o in listed}).only("crn", "forename", "surname")
+    }
+    staff = {
+        s.code: s for s in Staff.objects.filter(code__in={o.by for o in listed}).only("code", "forename", "surname")
+    }
+    teams = team_names(o.team for o in listed)
+    rows = [
+        OverrideRow(
+            o,
+            people[o.case].crn,
+            people[o.case].name,
+            f"{staff[o.by].forename} {staff[o.by].surname}" if o.by in staff else o.by,
+            teams.get(o.team, ""),
+        )
+        for o in listed
+    ]
+    audit_record(
+        actor=actor,
+        action="ASSURANCE_OVERRIDES_VIEW",
+        details={"scope": scope.value, "code": code, "crns": sorted({r.crn for r in rows})},
+    )
+    return rows
+
+
 # 5. Equality ---------------------------------------------------------------------------------------------------------
 
 CHARACTERISTICS = ("ethnicity", "sex", "age_band", "disability")

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 LEVELS = ("LOW", "MEDIUM", "HIGH", "VERY_HIGH")
+LEVEL_LABELS = {"LOW": "Low", "MEDIUM": "Medium", "HIGH": "High", "VERY_HIGH": "Very high"}
+NO_LEVEL = "–"  # no level suggested (an allocation override suggests none)
 
 
 class Kind(enum.StrEnum):
@@ -36,6 +38,14 @@ class Direction(enum.StrEnum):
     UNKNOWN = "UNKNOWN"
 
 
+DIRECTION_LABELS = {
+    Direction.LOWER: "Lower than suggested",
+    Direction.HIGHER: "Higher than suggested",
+    Direction.SAME: "As suggested",
+    Direction.UNKNOWN: "No level order to compare",
+}
+
+
 @dataclass(frozen=True)
 class Override:
     case: int
@@ -55,6 +65,21 @@ def direction(suggested: str | None, chosen: str | None) -> Direction:
         return Direction.UNKNOWN
     a, b = LEVELS.index(suggested), LEVELS.index(chosen)
     return Direction.LOWER if b < a else Direction.HIGHER if b > a else Direction.SAME
+
+
+def newest_first(found: Iterable[Override]) -> list[Override]:
+    """The overrides as the list shows them: the newest first (then by case, for a stable order between pages)."""
+    return sorted(found, key=lambda o: (o.at, o.case), reverse=True)
+
+
+def page(found: list[Override], number: int, size: int) -> tuple[list[Override], int, int]:
+    """One page of `size` overrides (GOV.UK pagination, never a silent cap): the rows, the page shown (a number past
+    the last page shows the last) and the number of pages (1 when there are none)."""
+    if size < 1:
+        raise ValueError("a page holds at least one override")
+    pages = max(1, -(-len(found) // size))
+    number = min(max(1, number), pages)
+    return found[(number - 1) * size : number * size], number, pages
 
 
 def tally(overrides: Iterable[Override], by: str) -> list[tuple[tuple[str, str, str], int]]:

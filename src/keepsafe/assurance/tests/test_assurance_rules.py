@@ -280,6 +280,25 @@ def test_overrides_by_direction_team_and_grade():
         overrides.tally(rows, "region")
 
 
+def test_overrides_listed_newest_first_in_pages_that_never_cut_the_list():
+    found = [
+        overrides.Override(case, overrides.Kind.COUNTERSIGN, at(day), "S1", "T1", "SPO", "MEDIUM", "HIGH", "why")
+        for case, day in ((1, 0), (2, 3), (3, 3), (4, 1), (5, 2))
+    ]
+    newest = overrides.newest_first(found)
+    assert [o.case for o in newest] == [3, 2, 5, 4, 1]
+    assert overrides.page(newest, 1, 2) == (newest[:2], 1, 3)
+    assert overrides.page(newest, 3, 2) == (newest[4:], 3, 3)
+    assert overrides.page(newest, 9, 2) == (newest[4:], 3, 3)  # past the last page: the last
+    assert overrides.page(newest, 0, 2) == (newest[:2], 1, 3)
+    assert overrides.page([], 1, 50) == ([], 1, 1)
+    assert sum(len(overrides.page(newest, n, 2)[0]) for n in (1, 2, 3)) == len(found)
+    with pytest.raises(ValueError, match="at least one"):
+        overrides.page(newest, 1, 0)
+    assert set(overrides.DIRECTION_LABELS) == set(overrides.Direction)
+    assert set(overrides.LEVEL_LABELS) == set(overrides.LEVELS)
+
+
 # 5. Equality --------------------------------------------------------------------------------------------------------
 
 

@@ -382,6 +382,117 @@ def test_equality_and_overrides_download_as_csv_and_suppressed_figures_stay_out(
     ]
 
 
+def _disagreed(person: Person, signed: datetime, comments: str) -> Assessment:
+    """A countersigner (Sara Senior, SPO) kept HIGH in force over the assessor's MEDIUM."""
+    return Assessment.objects.create(
+        person=person,
+        external_id=f"a-{person.crn}-{signed:%Y%m%d%H%M}",
+        status="COMPLETE",
+        assessor_code="STF0001",
+        started_at=signed - timedelta(days=2),
+        completed_at=signed - timedelta(days=1),
+        overall="MEDIUM",
+        previous_level="HIGH",
+        countersign_agreed=False,
+        countersigned_at=signed,
+        countersigned_by="STF0100",
+        countersign_comments=comments,
+    )
+
+
+def test_overrides_are_listed_with_their_reasons_in_words_on_visible_cases_only_and_the_listing_is_audited(site):
+    """Tester (issue 17 §4): the page showed tallies only, teams as codes. Now every override is listed, newest
+    first, with its date, case, who by name and grade in words, levels and direction in words, and its reason in
+    full; the hidden case's override is in no page, JSON or CSV, and reading the list is audited with the CRNs."""
+    users, people = site
+    spo = client_for(users["spo"])
+    _disagreed(people[VISIBLE], datetime(2026, 10, 20, 12, tzinfo=UTC), "=HYPERLINK(evidence) points higher")
+    _disagreed(people[OTHER], datetime(2026, 11, 3, 12, tzinfo=UTC), "Police call-outs since the assessment")
+    _disagreed(people[HIDDEN], datetime(2026, 10, 21, 12, tzinfo=UTC), "Secret reason on the hidden case")
+    with time_machine.travel(NOW, tick=False):
+        page = spo.get("/assurance/overrides", PERIOD)
+        data = spo.get("/assurance/overrides", PERIOD | {"format": "json"}).json()
+        as_csv = spo.get("/assurance/overrides", PERIOD | {"format": "csv", "list": "overrides"})
+        tallies_csv = spo.get("/assurance/overrides", PERIOD | {"format": "csv"}).content.decode()
+        wrong_list = spo.get("/assurance/overrides", PERIOD | {"format": "csv", "list": "cases"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    listed = body[body.index('data-testid="overrides-list"') :]
+    assert listed.index("3 November 2026") < listed.index("20 October 2026")  # newest first
+    assert f'<a class="govuk-link" href="/case/{VISIBLE}">{VISIBLE}</a><br>John Smith' in listed
+    assert "=HYPERLINK(evidence) points higher" in listed
+    assert "Sara Senior" in listed
+    assert "Senior probation officer" in listed
+    assert "Medium → High" in listed
+    assert "Higher than suggested" in listed
+    assert overrides.KIND_LABELS[overrides.Kind.COUNTERSIGN] in listed
+    assert "STF0100" not in body
+    assert "MEDIUM" not in body
+    tallies = body[body.index('data-testid="overrides-team"') : body.index('data-testid="overrides-list"')]
+    assert "Manchester North Team 1" in tallies
+    assert "GMR-MN-1" not in tallies
+    for text in (body, str(data), as_csv.content.decode(), tallies_csv):
+        assert HIDDEN not in text
+        assert "Secret reason" not in text
+    assert [o["crn"] for o in data["overrides"]] == [OTHER, VISIBLE]
+    assert data["overrides"][1] == {
+        "date": "2026-10-20",
+        "crn": VISIBLE,
+        "kind": "COUNTERSIGN",
+        "by": "STF0100",
+        "by_name": "Sara Senior",
+        "team": "GMR-MN-1",
+        "grade": "SPO",
+        "suggested": "MEDIUM",
+        "chosen": "HIGH",
+        "direction": "HIGHER",
+        "reason": "=HYPERLINK(evidence) points higher",
+    }
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode())))
+    assert as_csv["Content-Disposition"] == 'attachment; filename="GMR-MN-1-overrides-list-2026-10-01-2026-11-30.csv"'
+    assert rows[0] == [
+        "date",
+        "crn",
+        "kind",
+        "by",
+        "by_name",
+        "team",
+        "grade",
+        "suggested",
+        "chosen",
+        "direction",
+        "reason",
+    ]
+    assert [r[1] for r in rows[1:]] == [OTHER, VISIBLE]
+    assert rows[2][-1] == "'=HYPERLINK(evidence) points higher"  # CSV injection guarded
+    assert wrong_list.status_code == 400
+    events = list(AuditEvent.objects.filter(action="ASSURANCE_OVERRIDES_VIEW").order_by("id"))
+    assert len(events) == 3  # the page, the JSON and the list's CSV; the tallies' CSV names no case
+    assert all(e.details["crns"] == sorted([VISIBLE, OTHER]) for e in events)
+
+
+def test_a_long_list_of_overrides_is_paged_fifty_at_a_time_never_cut(site):
+    users, people = site
+    first = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    for i in range(51):
+        _disagreed(people[VISIBLE], first + timedelta(hours=i), f"Reason number {i}")
+    spo = client_for(users["spo"])
+    with time_machine.travel(NOW, tick=False):
+        one = spo.get("/assurance/overrides", PERIOD).content.decode()
+        two = spo.get("/assurance/overrides", PERIOD | {"page": "2"}).content.decode()
+        data = spo.get("/assurance/overrides", PERIOD | {"format": "json"}).json()
+    assert one.count('data-testid="override-row"') == 50
+    assert "Reason number 50<" in one
+    assert "Reason number 0<" not in one
+    assert two.count('data-testid="override-row"') == 1
+    assert "Reason number 0<" in two
+    assert "Page 1 of 2" in one
+    assert 'rel="next"' in one
+    assert len(data["overrides"]) == 51  # an export is never cut to a page
+    pages = AuditEvent.objects.filter(action="ASSURANCE_OVERRIDES_VIEW").order_by("id")
+    assert [len(e.details["crns"]) for e in pages] == [1, 1, 1]
+
+
 # assure2 (issue 17): a period with nothing in its denominator reads "No cases in this period", never 0% -------------
 
 EMPTY_THEN_OCTOBER = {

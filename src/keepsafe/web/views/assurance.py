@@ -28,7 +28,7 @@ from keepsafe.core.errors import NotFoundError, PermissionDeniedError, Validatio
 from keepsafe.core.ranges import EARLIEST  # issue 11 §4: no date before 1900
 from keepsafe.oversight.rules.workload import format_percent
 from keepsafe.oversight.workload import Workload
-from keepsafe.web.views.common import actor_of
+from keepsafe.web.views.common import PAGE_SIZE, actor_of, page_number, query_without_page
 from keepsafe.workforce.rules.grades import GRADE_LABELS
 
 DEFAULT_SHARE_PERCENT = 10  # Keepsafe default: one in ten no-recall decisions goes to a second reviewer
@@ -491,26 +491,18 @@ def overrides_page(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     scope, code, name = _scope(request, actor)
     first, last, errors = _period(request)
-    if request.GET.get("format", "") not in FORMATS:  # an export never answers in another format (was the HTML page)
+    fmt, listing = request.GET.get("format", ""), request.GET.get("list", "")
+    if fmt not in FORMATS:  # an export never answers in another format (was the HTML page)
         return JsonResponse({"errors": {"format": FORMAT_ERROR}}, status=400)
-    if errors and request.GET.get("format") in ("json", "csv"):
+    if listing not in ("", OVERRIDES_LIST):  # never another list than the one asked for
+        return JsonResponse({"errors": {"list": OVERRIDES_LIST_ERROR}}, status=400)
+    if errors and fmt in ("json", "csv"):
         return JsonResponse({"errors": errors}, status=400)  # an export never silently answers another period
     if errors:  # a refused period: nothing is computed for another (the page shows no figures)
         return _refused(request, actor, scope, code, name, first, last, errors, "pages/assurance/overrides.html")
     found = selectors.overrides_in(actor, scope, code, first, last)
     tallies = {by: overrides.tally(found, by) for by in ("team", "grade", "direction")}
-    if request.GET.get("format") == "json":
-        return JsonResponse(
-            {"scope": scope.value, "code": code, "from": first.isoformat(), "to": last.isoformat()}
-            | {
-                "tallies": {
-                    by: [{"kind": k, "value": v, "count": n} for (k, _, v), n in t] for by, t in tallies.items()
-                }
-            }
-            | {"not_recorded": NOT_RECORDED},
-            json_dumps_params={"indent": 2},
-        )
-    if request.GET.get("format") == "csv":
+    if fmt == "csv" and not listing:  # the tallies only: no case is named, so no read of one is audited
         return _csv(
             f"{code}-overrides-{first}-{last}.csv",
             ["by", "kind", "kind_label", "value", "count"],
@@ -520,19 +512,112 @@ def overrides_page(request: HttpRequest) -> HttpResponse:
                 for (k, _, v), n in t
             ],
         )
+    newest = overrides.newest_first(found)
+    if fmt in ("json", "csv"):  # the whole list: an export is never cut to a page
+        rows = [_override_export(r) for r in selectors.override_rows(actor, scope, code, newest)]
+        if fmt == "csv":
+            return _csv(
+                f"{code}-overrides-list-{first}-{last}.csv",
+                OVERRIDE_COLUMNS,
+                [[r[k] for k in OVERRIDE_COLUMNS] for r in rows],
+            )
+        return JsonResponse(
+            {"scope": scope.value, "code": code, "from": first.isoformat(), "to": last.isoformat()}
+            | {
+                "tallies": {
+                    by: [{"kind": k, "value": v, "count": n} for (k, _, v), n in t] for by, t in tallies.items()
+                }
+            }
+            | {"overrides": rows, "not_recorded": NOT_RECORDED},
+            json_dumps_params={"indent": 2},
+        )
+    shown, number, pages = overrides.page(newest, page_number(request), PAGE_SIZE)
+    listed = selectors.override_rows(actor, scope, code, shown)  # audits the CRNs of this page only
+    teams = selectors.team_names(o.team for o in found)
     return render(
         request,
         "pages/assurance/overrides.html",
         _common(request, actor, scope, code, name, first, last)
         | {
             "tallies": tallies,
+            "value_labels": {
+                "team": teams,
+                "grade": GRADE_WORDS,
+                "direction": {d.value: label for d, label in overrides.DIRECTION_LABELS.items()},
+            },
             "count": len(found),
             "kind_labels": {k.value: v for k, v in overrides.KIND_LABELS.items()},
+            "listed": [_override_shown(r) for r in listed],
+            "page": number,
+            "pages": pages,
+            "page_query": query_without_page(request),
             "errors": errors,
             "not_recorded": NOT_RECORDED,
         },
         status=400 if errors else 200,
     )
+
+
+GRADE_WORDS = {g.value: label for g, label in GRADE_LABELS.items()}
+OVERRIDES_LIST = "overrides"
+OVERRIDES_LIST_ERROR = 'The list must be "overrides" (one row per override), or left out for the tallies'
+OVERRIDE_COLUMNS = [
+    "date",
+    "crn",
+    "kind",
+    "by",
+    "by_name",
+    "team",
+    "grade",
+    "suggested",
+    "chosen",
+    "direction",
+    "reason",
+]
+
+
+def _override_export(row: selectors.OverrideRow) -> dict[str, Any]:
+    """One override as the exports hold it: codes as stored (team and grade codes, levels), the date ISO."""
+    o = row.override
+    return {
+        "date": timezone.localtime(o.at).date().isoformat(),
+        "crn": row.crn,
+        "kind": o.kind.value,
+        "by": o.by,
+        "by_name": row.by_name,
+        "team": o.team,
+        "grade": o.grade,
+        "suggested": o.suggested or "",
+        "chosen": o.chosen or "",
+        "direction": overrides.direction(o.suggested, o.chosen).value,
+        "reason": o.reason,
+    }
+
+
+def _override_shown(row: selectors.OverrideRow) -> dict[str, Any]:
+    """One override as the page shows it: in words (the kind, grade, levels and direction), the date as a date."""
+    o = row.override
+
+    def level(value: str | None) -> str:
+        if not value:
+            return overrides.NO_LEVEL
+        if o.kind is overrides.Kind.ALLOCATION:  # `chosen` is the grade the case went to
+            return GRADE_WORDS.get(value, value)
+        return overrides.LEVEL_LABELS.get(value, value)
+
+    return {
+        "at": timezone.localtime(o.at).date(),
+        "crn": row.crn,
+        "name": row.name,
+        "kind": overrides.KIND_LABELS[o.kind],
+        "by_name": row.by_name,
+        "grade": GRADE_WORDS.get(o.grade, o.grade),
+        "team": row.team_name,
+        "suggested": level(o.suggested),
+        "chosen": level(o.chosen),
+        "direction": overrides.DIRECTION_LABELS[overrides.direction(o.suggested, o.chosen)],
+        "reason": o.reason,
+    }
 
 
 NOT_RECORDED = [
