@@ -107,7 +107,7 @@ def test_capacity_figure_trend_and_exports_by_hand(unit):
         1233,  # the reduction starts on 1 November: on 31 October all three are measured
     )
     assert (november["numerator"], november["denominator"]) == (1, 2)
-    assert ["CAPACITY", cap["label"], "2026-10-01", "2026-11-30", "1", "2", "0.5", "75.2"] in rows
+    assert ["CAPACITY", cap["label"], "2026-10-01", "2026-11-30", "1", "2", "0.5", "75.2", ""] in rows
     spo = actor_for_user(User.objects.get(username="spo"))
     ahead = capacity_measure(
         spo, Scope.TEAM, "GMR-MN-1", date(2026, 10, 1), date(2026, 12, 31), as_of=datetime(2026, 11, 23, 10, tzinfo=UTC)
@@ -124,8 +124,8 @@ def test_capacity_figure_trend_and_exports_by_hand(unit):
             as_of=datetime(2026, 11, 23, 10, tzinfo=UTC),
         ).figure
     )
-    assert ["CAPACITY", cap["label"], "2026-10-01", "2026-10-31", "2", "3", str(2 / 3), "66.8"] in rows
-    assert rows[0][-1] == "unit_capacity_percent"
+    assert ["CAPACITY", cap["label"], "2026-10-01", "2026-10-31", "2", "3", str(2 / 3), "66.8", ""] in rows
+    assert rows[0][-2:] == ["unit_capacity_percent", "no_figure"]
     assert "75.2%" in page
     assert "Capacity %: Keepsafe holds no" not in page
     assert 'data-testid="chart-CAPACITY"' in page
@@ -245,6 +245,9 @@ def test_a_month_before_the_caseload_records_begin_has_no_figure(unit):
     assert "No records: before Keepsafe" in listed
     assert "No practitioner could be measured." in listed
     assert [r[4:6] for r in rows if r[0] == "CAPACITY"] == [["", ""]] * 4  # the period and its three months
+    assert {r[-1] for r in rows if r[0] == "CAPACITY"} == {str(NoFigure.BEFORE_RECORDS)}  # why they are empty
+    assert cap["points"] is None
+    assert cap["available_points"] is None
 
 
 def test_with_no_case_at_all_no_month_has_a_capacity_figure():

@@ -146,7 +146,7 @@ def test_the_cases_behind_a_number_exports_and_the_listing_is_audited(site):
     assert (da["numerator"], da["denominator"], da["rate"]) == (1, 2, 0.5)
     assert data["capacity"]["measure"] == "CAPACITY"  # issue 15 built: capacity is measured, not said missing
     total_rows = list(csv.reader(io.StringIO(totals.content.decode())))
-    assert ["DOMESTIC_ABUSE_CHECKS", da["label"], "2026-10-01", "2026-11-30", "1", "2", "0.5", ""] in total_rows
+    assert ["DOMESTIC_ABUSE_CHECKS", da["label"], "2026-10-01", "2026-11-30", "1", "2", "0.5", "", ""] in total_rows
     event = AuditEvent.objects.filter(action="ASSURANCE_CASES_VIEW").latest("id")
     assert sorted(event.details["crns"]) == [VISIBLE, OTHER]
 
@@ -651,3 +651,17 @@ def test_an_unknown_download_format_is_refused_not_answered_in_html(site, path):
     assert got.json() == {
         "errors": {"format": "Choose format=csv or format=json to download, or leave format out for the page"}
     }
+
+
+def test_a_part_month_is_labelled_by_its_days_and_an_unknown_measure_export_answers_as_an_export(site):
+    users, _ = site
+    client = client_for(users["aco"])
+    one_day = {"from-day": "15", "from-month": "10", "from-year": "2026", "to-day": "15", "to-month": "10"}
+    with time_machine.travel(NOW, tick=False):
+        page = client.get("/assurance", one_day | {"to-year": "2026"}).content.decode()
+        unknown = client.get("/assurance", PERIOD | {"measure": "NONSENSE", "format": "json"})
+        unknown_csv = client.get("/assurance", PERIOD | {"measure": "NONSENSE", "format": "csv"})
+    assert "15 to 15 Oct 2026" in page
+    assert ">Oct 2026<" not in page
+    assert unknown.status_code == unknown_csv.status_code == 404
+    assert unknown.json() == {"errors": {"measure": "No measure is called 'NONSENSE'"}}

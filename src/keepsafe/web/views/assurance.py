@@ -180,6 +180,28 @@ CAPACITY = "CAPACITY"  # `?measure=CAPACITY`: the practitioners behind the capac
 CAPACITY_LABEL = "Practitioners within capacity (under 100%) at the end of the period"
 
 
+DASHBOARD_COLUMNS = (
+    "measure",
+    "label",
+    "from",
+    "to",
+    "numerator",
+    "denominator",
+    "rate",
+    "unit_capacity_percent",
+    "no_figure",
+)
+
+
+def _month_label(first: date, after: date) -> str:
+    """A trend bucket's label: "Oct 2026" for a whole month, "1 to 15 Oct 2026" for the part a period covers (try-out:
+    a one-day period's capacity read "Oct 2026" and differed from the month's end figure)."""
+    last = after - timedelta(days=1)
+    if first.day == 1 and after.day == 1:
+        return f"{first:%b %Y}"
+    return f"{first.day} to {last.day} {last:%b %Y}"
+
+
 BEFORE_RECORDS = "No records: before Keepsafe's first sweep could see this work"
 
 
@@ -193,7 +215,9 @@ def _measure_point(fig: Figure, before_records: bool) -> dict[str, Any]:
 def _capacity_point(fig: capacity.CapacityFigure | capacity.NoFigure) -> dict[str, Any]:
     if isinstance(fig, capacity.NoFigure):  # after now, or before the unit's caseload records begin
         return {"numerator": None, "denominator": None, "rate": None, "unit_capacity_percent": None} | {
-            "no_figure": str(fig)
+            "points": None,
+            "available_points": None,
+            "no_figure": str(fig),
         }
     unit = fig.unit_percent
     return {
@@ -253,6 +277,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         try:
             measure = Measure(measure_raw)
         except ValueError as exc:
+            if fmt in ("json", "csv"):  # an export is answered as an export (try-out: an HTML 404 page)
+                return JsonResponse({"errors": {"measure": f"No measure is called {measure_raw[:40]!r}"}}, status=404)
             raise Http404 from exc
         fig, cases = selectors.measure_cases(actor, scope, code, first, last, measure)
         listing = {"measure": measure.value, "figure": fig, "cases": cases}
@@ -263,7 +289,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             return _listing_json(
                 scope.value, code, first, last, measure.value, [{k: c[k] for k in columns} for c in cases]
             )
-    labels = [f"{a:%b %Y}" for a, _ in buckets]
+    labels = [_month_label(a, b) for a, b in buckets]
     table: list[dict[str, Any]] = [
         {"measure": r.measure.value, "label": r.label}
         | {"records_begin": None if r.records_begin is None else r.records_begin.isoformat()}
@@ -296,7 +322,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if fmt == "csv":
         return _csv(
             f"{code}-delivery-{first}-{last}.csv",
-            ["measure", "label", "from", "to", "numerator", "denominator", "rate", "unit_capacity_percent"],
+            [
+                "measure",
+                "label",
+                "from",
+                "to",
+                "numerator",
+                "denominator",
+                "rate",
+                "unit_capacity_percent",
+                "no_figure",
+            ],
             [
                 [
                     t["measure"],
@@ -307,6 +343,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     p["denominator"],
                     p["rate"],
                     p.get("unit_capacity_percent", ""),
+                    p.get("no_figure") or "",  # why the cells are empty: before the records begin, or not started
                 ]
                 for t in [*table, capacity_row]
                 for p in [{"from": first.isoformat(), "to": last.isoformat()} | t, *t["trend"]]
