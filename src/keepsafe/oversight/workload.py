@@ -23,10 +23,11 @@ from keepsafe.oversight.rules import training as tr
 from keepsafe.oversight.rules import workload as w
 from keepsafe.people.history import (
     KnownEvent,
-    _copy,
+    copy_as_known,
     day_of,
     events_known_parts,
     flags_known_many,
+    last_known,
     practitioners_known,
 )
 from keepsafe.people.models import Event, EventVersion, Person, PersonVersion, Registration, RegistrationHistory
@@ -349,12 +350,12 @@ class _History:
                 continue
             versions = self.event_versions.get(e.id)
             if versions:
-                latest = _last_known(versions, as_of)
+                latest = last_known(versions, as_of)
                 if latest is None:
                     continue
                 key = (e.id, latest.id)
                 if key not in self._copies:
-                    self._copies[key] = _copy(
+                    self._copies[key] = copy_as_known(
                         Event, e, latest, EventVersion.VERSIONED, person_id=e.person_id, external_id=e.external_id
                     )
                 event = self._copies[key]
@@ -372,7 +373,7 @@ class _History:
             entries = self.flag_history.get(reg.id)
             source: Registration | RegistrationHistory | None = reg
             if entries:
-                source = _last_known(entries, as_of)
+                source = last_known(entries, as_of)
             if source is None:
                 continue
             flags[reg.person_id].append((reg.type.code, source.end, source.start, reg.external_id))
@@ -402,15 +403,6 @@ class _History:
             for pid in ids
         }
         return _CaseFacts(events=known, tiers=tiers, levels=levels)
-
-
-def _last_known[V: EventVersion | RegistrationHistory](ordered: list[V], as_of: datetime) -> V | None:
-    """The last of versions in the order they became known whose `known_from` is by the instant (history._pick)."""
-    found = None
-    for version in ordered:
-        if version.known_from <= as_of:
-            found = version
-    return found
 
 
 def _workload_of(

@@ -60,9 +60,20 @@ def _pick[V: Version | RegistrationHistory](
     return latest, versioned
 
 
-def _copy[M: models.Model](model: type[M], stored: M, version: Any, names: tuple[str, ...], **extra: Any) -> M:
+def copy_as_known[M: models.Model](model: type[M], stored: M, version: Any, names: tuple[str, ...], **extra: Any) -> M:
+    """An unsaved copy of `stored` (same pk) with the versioned fields `names` as `version` had them: the row as known
+    at the version's instant. Shared by every point-in-time reader (here, and oversight.workload's)."""
     values = {name: getattr(version, name) for name in names}
     return model(pk=stored.pk, **extra, **values)
+
+
+def last_known[V: Version | RegistrationHistory](ordered: list[V], as_of: datetime) -> V | None:
+    """Of one row's versions in the order they became known, the last known by `as_of` (as `_pick` picks it)."""
+    found = None
+    for version in ordered:
+        if version.known_from <= as_of:
+            found = version
+    return found
 
 
 def _prefetched(obj: models.Model, name: str, model: type[models.Model], rows: list[Any]) -> None:
@@ -306,7 +317,7 @@ def flags_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, li
         reg = by_id[reg_id]
         copy = reg
         if known is not None:
-            copy = _copy(
+            copy = copy_as_known(
                 Registration,
                 reg,
                 known,

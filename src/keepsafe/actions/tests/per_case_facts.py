@@ -19,7 +19,7 @@ from keepsafe.court.selectors import court_stage_facts_many
 from keepsafe.premises.rules.referral import ApFacts
 from keepsafe.premises.selectors import ap_facts_many
 from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
-from keepsafe.people.history import KnownFlag, _copy, _latest, _pick, _prefetched, day_of
+from keepsafe.people.history import KnownFlag, _latest, _pick, _prefetched, copy_as_known, day_of
 from keepsafe.people.models import (
     Contact,
     Event,
@@ -95,7 +95,7 @@ def events_as_known(person: Person, as_of: datetime) -> list[Event]:
         source: Any = req_versions.get(r.pk) or (r if r.pk not in req_versioned else None)
         if source is not None:
             by_event[r.event_id].append(
-                _copy(
+                copy_as_known(
                     Requirement, r, source, RequirementVersion.VERSIONED, event_id=r.event_id, external_id=r.external_id
                 )
             )
@@ -104,7 +104,7 @@ def events_as_known(person: Person, as_of: datetime) -> list[Event]:
         source = lc_versions.get(c.pk) or (c if c.pk not in lc_versioned else None)
         if source is not None:
             lcs_by_event[c.event_id].append(
-                _copy(
+                copy_as_known(
                     LicenceCondition,
                     c,
                     source,
@@ -118,7 +118,7 @@ def events_as_known(person: Person, as_of: datetime) -> list[Event]:
         source = event_versions.get(e.pk) or (e if e.pk not in versioned else None)
         if source is None:
             continue
-        copy = _copy(Event, e, source, EventVersion.VERSIONED, person_id=e.person_id, external_id=e.external_id)
+        copy = copy_as_known(Event, e, source, EventVersion.VERSIONED, person_id=e.person_id, external_id=e.external_id)
         _prefetched(copy, "requirements", Requirement, by_event[e.pk])
         _prefetched(copy, "licence_conditions", LicenceCondition, lcs_by_event[e.pk])
         known.append(copy)
@@ -144,7 +144,7 @@ def flags_known(person: Person, as_of: datetime) -> list[KnownFlag]:
             continue
         copy = reg
         if known is not None:
-            copy = _copy(
+            copy = copy_as_known(
                 Registration,
                 reg,
                 known,
