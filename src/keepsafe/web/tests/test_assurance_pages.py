@@ -342,20 +342,7 @@ def test_equality_and_overrides_download_as_csv_and_suppressed_figures_stay_out(
     query = PERIOD | {"scope": "REGION", "code": "GMR"}
     signed = datetime(2026, 10, 20, 12, tzinfo=UTC)
     for crn in (VISIBLE, HIDDEN):  # a countersigner kept the level in force on each: the hidden case is not counted
-        Assessment.objects.create(
-            person=people[crn],
-            external_id=f"a-{crn}",
-            status="COMPLETE",
-            assessor_code="STF0001",
-            started_at=signed - timedelta(days=2),
-            completed_at=signed - timedelta(days=1),
-            overall="MEDIUM",
-            previous_level="HIGH",
-            countersign_agreed=False,
-            countersigned_at=signed,
-            countersigned_by="STF0100",
-            countersign_comments="The evidence points higher",
-        )
+        _disagreed(people[crn], signed, "The evidence points higher")
     with time_machine.travel(NOW, tick=False):
         equality_csv = aco.get("/assurance/equality", query | {"format": "csv"})
         data = aco.get("/assurance/equality", query | {"format": "json"}).json()
