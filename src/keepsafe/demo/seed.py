@@ -212,6 +212,7 @@ DEMO_PROMPT_REASON = (
 )
 
 
+LOWER = {"MEDIUM": "LOW", "HIGH": "MEDIUM", "VERY_HIGH": "HIGH"}  # one RoSH level down
 OVERRIDES_OVER_DAYS = 330  # the overridden assessments are spread over about the past eleven months
 
 
@@ -279,6 +280,11 @@ def _overridden(
         )
         level = current_level(person)
         kept = level.value if level is not None else "MEDIUM"
+        # While SPOs are still to disagree, the assessor proposes one level lower than the level in force (a lowering
+        # waits for the SPO's countersignature); the SPO disagrees and keeps the higher level: the overrides page's
+        # direction "higher" (second try-out: every disagreement read "as suggested" when the level was kept).
+        if disagreed < DEMO_COUNTERSIGN_DISAGREE and holder.line_manager is not None and kept in LOWER:
+            kept = LOWER[kept]
         community = {"children": "LOW", "public": kept, "known_adult": kept, "staff": "LOW"}
         assessment = assessment_start(actor=actor, person=person)
         answers = {
@@ -313,7 +319,8 @@ def _overridden(
         assessment = assessment_complete(actor=actor, assessment=assessment)
     done += 1
     spo = holder.line_manager
-    if assessment.countersign_required and spo is not None and disagreed < DEMO_COUNTERSIGN_DISAGREE:
+    lowered = assessment.previous_level in LOWER and assessment.overall == LOWER[assessment.previous_level]
+    if assessment.countersign_required and spo is not None and disagreed < DEMO_COUNTERSIGN_DISAGREE and lowered:
         manager = Actor(username=f"demo-{spo.code}", role=Role.SPO, staff_id=spo.pk, staff_code=spo.code)
         with clock.running_from(signed_at):
             assessment_countersign(

@@ -149,7 +149,10 @@ def within_by_period(spans: Iterable[Span], hours: int, bounds: Sequence[datetim
 # after new information while its newest record is in view): before Keepsafe's first sweep it saw only the ones still
 # undone, so their records begin at the first sweep. The others the first sweep opens for any trigger in its look-back
 # (actions/rules/policy.py trigger_lookback_days), so their records begin that long before it.
-CHASED_WHILE_OPEN = frozenset({Measure.FLAG_REVIEWS, Measure.RISK_REVIEWS})
+# Oversight touch points too: those at set intervals (a trainee's case, high RoSH) are opened only when due, so before
+# the first sweep only the ones still open were seen (second try-out: March 7 of 10, April 73 of 95 against about
+# 260 a month once sweeping).
+CHASED_WHILE_OPEN = frozenset({Measure.FLAG_REVIEWS, Measure.RISK_REVIEWS, Measure.OVERSIGHT_TOUCHPOINTS})
 
 
 def records_begin(measure: Measure, first_sweep: datetime | None, lookback_days: int) -> datetime | None:

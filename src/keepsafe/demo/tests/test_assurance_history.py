@@ -192,3 +192,13 @@ def test_override_instants_are_working_hours_after_the_flag_and_before_today(crn
     if flag_start + timedelta(days=7) <= today - timedelta(days=8):  # room after the flag began
         assert local.date() >= flag_start + timedelta(days=4)  # a week after it, moved back to a Friday at most
     assert completed < signed < start_of_day(today)
+
+
+@pytest.mark.django_db
+def test_the_demo_countersigners_disagree_with_a_lowering_and_keep_the_higher_level():
+    seed(actor=Actor.system(), today=TODAY, people=300, chunk=150)
+    disagreed = Assessment.objects.filter(source=Assessment.Source.KEEPSAFE, countersign_agreed=False)
+    assert disagreed.exists()
+    order = ["LOW", "MEDIUM", "HIGH", "VERY_HIGH"]
+    pairs = [(a.overall, a.previous_level) for a in disagreed]
+    assert all(order.index(new) < order.index(old) for new, old in pairs), pairs

@@ -652,3 +652,24 @@ def test_a_part_month_is_labelled_by_its_days_and_an_unknown_measure_export_answ
     assert ">Oct 2026<" not in page
     assert unknown.status_code == unknown_csv.status_code == 404
     assert unknown.json() == {"errors": {"measure": "No measure is called 'NONSENSE'"}}
+
+
+@pytest.mark.parametrize("path", ["/assurance", "/assurance/equality", "/assurance/overrides"])
+def test_an_export_for_a_unit_that_does_not_exist_is_answered_as_json(site, path):
+    users, _ = site
+    aco = client_for(users["aco"])
+    with time_machine.travel(NOW, tick=False):
+        for scope in ("TEAM", "NOWHERE"):
+            got = aco.get(path, PERIOD | {"scope": scope, "code": "XXX", "format": "json"})
+            assert got.status_code == 404
+            assert got.json() == {"errors": {"scope": "No team, PDU or region has that code"}}
+        assert aco.get(path, PERIOD | {"scope": "TEAM", "code": "XXX"}).status_code == 404  # the page: a 404 page
+
+
+@pytest.mark.parametrize("path", ["/assurance/audits", "/assurance/recall-sampling"])
+def test_pages_without_a_download_refuse_a_format(site, path):
+    users, _ = site
+    with time_machine.travel(NOW, tick=False):
+        got = client_for(users["quality"]).get(path, {"format": "json"})
+    assert got.status_code == 400
+    assert got.json() == {"errors": {"format": "This page has no download"}}

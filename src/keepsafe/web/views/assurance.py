@@ -5,8 +5,10 @@ assurance/rules over assurance/selectors; these views only read the form and ren
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, timedelta
 from fractions import Fraction
@@ -41,6 +43,14 @@ def _actor(request: HttpRequest) -> Actor:
     return actor
 
 
+class _ExportNotFoundError(Exception):
+    """An export asked for a unit that does not exist: answered as JSON (`_exported`), not the HTML 404 page."""
+
+
+def _export_asked(request: HttpRequest) -> bool:
+    return request.GET.get("format") in ("json", "csv")
+
+
 def _scope(request: HttpRequest, actor: Actor) -> tuple[Scope, str, str]:
     """The team, PDU or region asked for (default: the viewer's own), checked against the viewer's role."""
     raw_scope, code = request.GET.get("scope", ""), request.GET.get("code", "").strip()[:30]
@@ -51,6 +61,8 @@ def _scope(request: HttpRequest, actor: Actor) -> tuple[Scope, str, str]:
         try:
             scope = Scope(raw_scope)
         except ValueError as exc:
+            if _export_asked(request):
+                raise _ExportNotFoundError from exc
             raise Http404 from exc
     else:
         found = default_scope(actor.role.value, selectors.place_of(actor))
@@ -60,10 +72,32 @@ def _scope(request: HttpRequest, actor: Actor) -> tuple[Scope, str, str]:
     try:
         name = selectors.check_scope(actor, scope, code)
     except NotFoundError as exc:
+        if _export_asked(request):
+            raise _ExportNotFoundError from exc
         raise Http404 from exc
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
     return scope, code, name
+
+
+def _exported(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """An export for a team, PDU or region that does not exist is answered as JSON with 404 (second try-out)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        try:
+            return view(request)
+        except _ExportNotFoundError:
+            return JsonResponse({"errors": {"scope": "No team, PDU or region has that code"}}, status=404)
+
+    return wrapped
+
+
+def _no_download(request: HttpRequest) -> HttpResponse | None:
+    """Pages without a download refuse `format` rather than answer with the page (second try-out)."""
+    if "format" in request.GET:
+        return JsonResponse({"errors": {"format": "This page has no download"}}, status=400)
+    return None
 
 
 def _day(request: HttpRequest, prefix: str, label: str, latest: date, errors: dict[str, str]) -> date | None:
@@ -247,6 +281,7 @@ def _practitioner(load: Workload) -> dict[str, Any]:
     }
 
 
+@_exported
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     scope, code, name = _scope(request, actor)
@@ -414,6 +449,8 @@ def _answers(request: HttpRequest) -> dict[str, dict[str, Any]]:
 
 def audits(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    if refused := _no_download(request):
+        return refused
     scope, code, name = _scope(request, actor)
     errors: dict[str, str] = {}
     form: dict[str, Any] = {}
@@ -481,6 +518,8 @@ def _int(raw: str, field: str, message: str) -> int:
 
 def recall_sampling(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    if refused := _no_download(request):
+        return refused
     errors: dict[str, str] = {}
     form: dict[str, str] = {"share": str(DEFAULT_SHARE_PERCENT)}
     if request.method == "POST":
@@ -524,6 +563,7 @@ def recall_sampling(request: HttpRequest) -> HttpResponse:
 # 4. Overrides --------------------------------------------------------------------------------------------------------
 
 
+@_exported
 def overrides_page(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     scope, code, name = _scope(request, actor)
@@ -744,6 +784,7 @@ def _equality_rows(report: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+@_exported
 def equality(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     scope, code, name = _scope(request, actor)
