@@ -235,6 +235,7 @@ def test_a_month_before_the_caseload_records_begin_has_no_figure(unit):
         cap = unit.get("/assurance", before | {"format": "json"}).json()["capacity"]
         page = unit.get("/assurance", before).content.decode()
         listed = unit.get("/assurance", before | {"measure": "CAPACITY"}).content.decode()
+        listed_json = unit.get("/assurance", before | {"measure": "CAPACITY", "format": "json"}).json()
         rows = list(csv.reader(io.StringIO(unit.get("/assurance", before | {"format": "csv"}).content.decode())))
     assert (cap["numerator"], cap["denominator"], cap["no_figure"]) == (None, None, str(NoFigure.BEFORE_RECORDS))
     assert cap["records_begin"] == "2026-01-05T09:00:00+00:00"
@@ -242,6 +243,8 @@ def test_a_month_before_the_caseload_records_begin_has_no_figure(unit):
     assert 'data-testid="capacity-no-figure"' in page
     assert "first record of these practitioners" in page
     assert "5 January 2026" in page
+    assert listed_json["rows"] == []
+    assert listed_json["no_figure"] == str(NoFigure.BEFORE_RECORDS)
     assert "No records: before Keepsafe" in listed
     assert "No practitioner could be measured." in listed
     assert [r[4:6] for r in rows if r[0] == "CAPACITY"] == [["", ""]] * 4  # the period and its three months

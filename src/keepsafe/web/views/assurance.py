@@ -305,7 +305,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if fmt == "csv":
             return _csv(f"{code}-capacity-practitioners.csv", keys, [[p[k] for k in keys] for p in staff])
         if fmt == "json":  # the list behind the measure, as the CSV (tester: the whole dashboard came back)
-            return _listing_json(scope.value, code, first, last, CAPACITY, [{k: p[k] for k in keys} for p in staff])
+            why = {"no_figure": str(cap.figure)} if isinstance(cap.figure, capacity.NoFigure) else {}
+            return _listing_json(  # with why no practitioner is listed, when none can be (second try-out)
+                scope.value, code, first, last, CAPACITY, [{k: p[k] for k in keys} for p in staff], why
+            )
     else:
         cap = selectors.capacity_measure(actor, scope, code, first, last)
     if measure_raw and measure_raw != CAPACITY:
@@ -410,12 +413,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _listing_json(
-    scope: str, code: str, first: date, last: date, measure: str, rows: list[dict[str, Any]]
+    scope: str,
+    code: str,
+    first: date,
+    last: date,
+    measure: str,
+    rows: list[dict[str, Any]],
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The list behind one measure as JSON: the CSV's rows and columns, with the unit, period and measure."""
     return JsonResponse(
         {"scope": scope, "code": code, "from": first.isoformat(), "to": last.isoformat(), "measure": measure}
-        | {"rows": rows},
+        | {"rows": rows}
+        | (extra or {}),
         json_dumps_params={"indent": 2},
     )
 
