@@ -297,7 +297,9 @@ def capacity_measure(
             month_ends.append(capacity.NoFigure.NOT_STARTED)
         else:
             month_ends.append(capacity.no_figure_at(month_end, begin) or month_end)
-    measured_at = [m for m in [end, *month_ends] if isinstance(m, datetime) and not capacity.no_figure_at(m, begin)]
+    measured_at = [m for m in month_ends if isinstance(m, datetime)]  # already past the records' beginning
+    if not capacity.no_figure_at(end, begin):
+        measured_at.append(end)
     loads_at = workload_at(staff, measured_at)
 
     def figure_at(instant: datetime | capacity.NoFigure) -> capacity.CapacityFigure | capacity.NoFigure:

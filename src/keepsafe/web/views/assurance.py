@@ -360,17 +360,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if fmt == "csv":
         return _csv(
             f"{code}-delivery-{first}-{last}.csv",
-            [
-                "measure",
-                "label",
-                "from",
-                "to",
-                "numerator",
-                "denominator",
-                "rate",
-                "unit_capacity_percent",
-                "no_figure",
-            ],
+            list(DASHBOARD_COLUMNS),
             [
                 [
                     t["measure"],
@@ -408,7 +398,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         _common(request, actor, scope, code, name, first, last)
         | {"table": table, "errors": errors, "listing": listing, "labels": labels}
         | {"capacity": capacity_row, "staff_listing": staff_listing},
-        status=400 if errors else 200,
     )
 
 
@@ -641,7 +630,6 @@ def overrides_page(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "not_recorded": NOT_RECORDED,
         },
-        status=400 if errors else 200,
     )
 
 
@@ -849,5 +837,4 @@ def equality(request: HttpRequest) -> HttpResponse:
         "pages/assurance/equality.html",
         _common(request, actor, scope, code, name, first, last)
         | {"sections": sections, "people": report["people"], "errors": errors, "pct": _pct},
-        status=400 if errors else 200,
     )
