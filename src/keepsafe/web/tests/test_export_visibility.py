@@ -5,7 +5,8 @@ filled):
 - every stored case document kind (`cases.models.CaseDocument.Kind`, the transfer summary included) read through
   every document route of the URL conf (page, PDF, JSON);
 - every page of the URL conf in every export format the pages offer (`?format=csv|json`), the assurance pages with
-  every measure of `assurance.rules.measures.Measure` and the capacity listing (`?measure=CAPACITY`);
+  every measure of `assurance.rules.measures.Measure`, the capacity listing (`?measure=CAPACITY`) and the overrides
+  list (`?list=overrides`; every case holds an override);
 - every `keepsafe` command that exports (its parser takes `--json` or `--output`): `keepsafe workload --json`,
   `keepsafe case … --json`, `keepsafe actions … --json`, `keepsafe bundle_export`, `keepsafe sweep --json`,
   `keepsafe fairness … --json`.
@@ -16,6 +17,7 @@ name may appear in anything a viewer who may not see them is given.
 from __future__ import annotations
 
 import io
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,10 +33,11 @@ from keepsafe.assurance.selectors import ACTION_MEASURES, SIGNAL_REVIEW
 from keepsafe.cases.documents import Composition, Field, Section, composition_store
 from keepsafe.cases.models import CaseDocument
 from keepsafe.people.models import Person
+from keepsafe.risk.models import Assessment
 from keepsafe.testing.fixtures import SYSTEM, make_person, org_with_managers
 from keepsafe.testing.routes import web_routes
 from keepsafe.web.tests.test_secin_matrix import fillers
-from keepsafe.web.views.assurance import CAPACITY
+from keepsafe.web.views.assurance import CAPACITY, OVERRIDES_LIST
 from keepsafe.workforce.models import Staff, User
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +115,21 @@ def site(imported):
                 closed_at=due - timedelta(days=1) if n % 2 else None,
                 evidence={"kind": "test"} if n % 2 else None,
             )
+        # An override on every case (a countersigner kept the higher level), so the overrides list names it if leaky.
+        Assessment.objects.create(
+            person=person,
+            external_id=f"override-{person.crn}",
+            status="COMPLETE",
+            assessor_code="STF0001",
+            started_at=due - timedelta(days=3),
+            completed_at=due - timedelta(days=2),
+            overall="MEDIUM",
+            previous_level="HIGH",
+            countersign_agreed=False,
+            countersigned_at=due - timedelta(days=1),
+            countersigned_by="STF0100",
+            countersign_comments=f"Kept high for {person.forename} {person.surname}",
+        )
         for kind in CaseDocument.Kind:  # every kind of document, the transfer summary included
             documents[(person.crn, kind.value)] = _document(person, kind.value)
     return documents
@@ -152,19 +170,20 @@ def test_no_document_of_any_kind_names_a_hidden_case(site, kind):
 
 @pytest.mark.parametrize("route", [r for r in web_routes() if r not in DOCUMENT_ROUTES], ids=lambda r: r.name)
 def test_no_page_or_export_names_a_hidden_case(site, route):
-    measures = [""] + ([m.value for m in Measure] + [CAPACITY] if route.name.startswith("assurance") else [])
+    assurance = route.name.startswith("assurance")
+    measures = [""] + ([m.value for m in Measure] + [CAPACITY] if assurance else [])
+    lists = ["", OVERRIDES_LIST] if assurance else [""]  # the overrides page's list of every override
     with time_machine.travel(NOW, tick=False):
         for username, _, role in VIEWERS:
             if (route.name, role) == AUDIT_TRAIL:
                 continue
             client = _client(username)
             path = route.path(fillers(VISIBLE))
-            for fmt in FORMATS:
-                for measure in measures:
-                    query = PERIOD | ({"format": fmt} if fmt else {}) | ({"measure": measure} if measure else {})
-                    response = client.get(path, query)
-                    body = response.content.decode(errors="replace")
-                    assert not _named(body), (route.name, username, fmt, measure, response.status_code)
+            for fmt, measure, listed in itertools.product(FORMATS, measures, lists):
+                query = PERIOD | ({"format": fmt} if fmt else {}) | ({"measure": measure} if measure else {})
+                response = client.get(path, query | ({"list": listed} if listed else {}))
+                body = response.content.decode(errors="replace")
+                assert not _named(body), (route.name, username, fmt, measure, listed, response.status_code)
 
 
 def _export_commands() -> dict[str, set[str]]:
