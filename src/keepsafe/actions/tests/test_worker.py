@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,10 @@ import pytest
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="needs POSIX signals")
 
 KEEPSAFE = [sys.executable, "-c", "from keepsafe.cli import main; main()"]
+
+# Every process of a test sees the same day and one sweep period a day: a run that crossed an hour (the default
+# period) started a second scheduled sweep in the recovering worker, and the test read two rows where it meant one.
+PINNED = {"KEEPSAFE_TODAY": datetime.now(tz=UTC).date().isoformat(), "KEEPSAFE_SWEEP_EVERY_MINUTES": "1440"}
 
 
 def run(db: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -31,6 +36,7 @@ def _env(db: Path, **extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local",
         "DATABASE_URL": f"sqlite:///{db}",
         "KEEPSAFE_LOG_LEVEL": "WARNING",
+        **PINNED,
         **extra,
     }
 
