@@ -9,6 +9,8 @@ from django.middleware.csp import get_nonce
 
 from keepsafe.core.actor import Role
 
+STAFF_FILTER_MEMO = "_staff_filter_memo"
+
 
 def staff_namer() -> Callable[[str | None], str]:
     """People shown by name, not staff code (GOV.UK): looked up once per code per page."""
@@ -40,4 +42,5 @@ def page_context(request: HttpRequest) -> dict[str, object]:
         "signed_in_role": role,
         "assetPath": "/static/frontend/assets",
         "staff_name": staff_namer(),
+        STAFF_FILTER_MEMO: {},  # the `staff` filter's names, looked up once per value per page (web/jinja.py)
     }

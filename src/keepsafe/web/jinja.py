@@ -104,5 +104,23 @@ def environment(**options: Any) -> jinja2.Environment:
 
     env.filters["tier"] = tier_words  # MISSING and NOT_SUPERVISED in words (issue 20 try-out)
     env.filters["action_type"] = type_name  # an action type by its explicit name, never derived from the code
-    env.filters["staff"] = staff_name  # a stored staff code or username, shown as the person's name (issue 14 §7)
+    env.filters["staff"] = _staff_filter(staff_name)  # a stored staff code or username, by name (issue 14 §7)
     return env
+
+
+def _staff_filter(name_of: Any) -> Any:
+    """The `staff` filter, looking each value up once per page (issue 20 §6): a table of assessments by the same
+    assessor read the staff and user tables again for every row. The memo is the page context's (web/context.py),
+    so nothing outlives the request; a template rendered without it looks up every time."""
+    from keepsafe.web.context import STAFF_FILTER_MEMO
+
+    @jinja2.pass_context
+    def staff(context: jinja2.runtime.Context, value: Any) -> Any:
+        memo = context.get(STAFF_FILTER_MEMO)
+        if not isinstance(memo, dict):
+            return name_of(value)
+        if value not in memo:
+            memo[value] = name_of(value)
+        return memo[value]
+
+    return staff

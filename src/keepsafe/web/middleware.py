@@ -145,6 +145,32 @@ def refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
+SESSION_RENEWED = "keepsafe_renewed"
+
+
+class SessionRenewalMiddleware:
+    """The idle time-out (SESSION_COOKIE_AGE) counts from a signed-in user's last request, as
+    SESSION_SAVE_EVERY_REQUEST would, but the session row is rewritten at most once every
+    SESSION_RENEW_EVERY_SECONDS (issue 20 §6): saving it on every page view cost a write transaction per request,
+    which on SQLite queues every other writer (the audit, the worker's sweep) behind it. The expiry is therefore
+    renewed by a request that comes that long after the last renewal, so a session idle for the whole age ends no
+    later than it would have, and up to SESSION_RENEW_EVERY_SECONDS sooner. Anonymous sessions are never renewed:
+    a stray cookie must not create a session row. After AuthenticationMiddleware, which gives request.user."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import timezone
+
+        if request.user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            last = request.session.get(SESSION_RENEWED)
+            if not isinstance(last, int) or not 0 <= now - last < settings.SESSION_RENEW_EVERY_SECONDS:
+                request.session[SESSION_RENEWED] = now  # marks the session modified: saved with a new expiry
+        return self.get_response(request)
+
+
 class RequestContextMiddleware:
     """Give every request an id (the caller's X-Request-ID when acceptable), echo it in the response, put it (with
     the user's id, role and the route pattern) on every log line and audit event of the request, write one log line

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "keepsafe.web.middleware.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "keepsafe.web.middleware.NoStoreMiddleware",
@@ -104,7 +105,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "keepsafe.workforce.backends.UserWithStaffBackend",  # ModelBackend, reading the staff record with the user
 ]
 LOGIN_URL = "web:sign-in"
 LOGIN_REDIRECT_URL = "web:home"
@@ -117,10 +118,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "keepsafe.web.views.auth.locked_out"
 AXES_VERBOSE = False
 
-# Sessions end after a period of inactivity (each request renews the expiry).
+# Sessions end after a period of inactivity: a signed-in user's request renews the expiry, writing the session
+# row at most once a minute (web/middleware.SessionRenewalMiddleware), not on every request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.session_idle_minutes() * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_EVERY_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

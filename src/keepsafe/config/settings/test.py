@@ -19,6 +19,10 @@ ALLOWED_HOSTS = ["*"]
 # Tasks run in-process when the enqueuing transaction commits; the worker tests use the database queue themselves.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 KEEPSAFE_TASK_LEASE_SECONDS = 1
+# Every signed-in request renews the session, as before the once-a-minute renewal: the tests that compare a page's
+# queries across requests (a fixed number whatever the case's size) then compare like with like. The renewal's own
+# tests (web/tests/test_pages.py) set production's 60 seconds.
+SESSION_RENEW_EVERY_SECONDS = 0
 
 _database: dict = DATABASES["default"]  # noqa: F405
 if str(_database["ENGINE"]).endswith("postgresql"):

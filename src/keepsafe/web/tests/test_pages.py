@@ -9,6 +9,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from keepsafe.audit.models import AuditEvent
 from keepsafe.people.models import Contact, Person
@@ -94,8 +97,12 @@ def test_repeated_failures_lock_the_account_for_a_while(site, settings):
 
 
 def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    from keepsafe.config.settings import base  # the suite renews on every request (settings/test.py)
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert base.SESSION_RENEW_EVERY_SECONDS == 60  # renewed by SessionRenewalMiddleware, not every request
+    assert base.SESSION_SAVE_EVERY_REQUEST is False
+    assert "keepsafe.web.middleware.SessionRenewalMiddleware" in settings.MIDDLEWARE
 
 
 def test_passwords_are_hashed_with_argon2(site, settings):
@@ -262,6 +269,84 @@ def test_a_session_ends_after_thirty_idle_minutes(site):
         expired = client.get("/caseload")
     assert expired.status_code == 302
     assert expired["Location"].startswith("/sign-in")
+
+
+def _session_writes(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum(1 for q in queries.captured_queries if re.match(r'\s*(UPDATE|INSERT INTO) "django_session"', q["sql"]))
+
+
+def test_a_signed_in_session_is_rewritten_at_most_once_a_minute(site, settings):
+    """Renewing the expiry on every page view cost a write per request (issue 20 §6): now a request renews it only
+    when the last renewal is a minute old."""
+    import time_machine
+
+    settings.SESSION_RENEW_EVERY_SECONDS = 60  # production's (the suite renews on every request)
+
+    client = Client()
+    with time_machine.travel("2026-11-23 09:00:00+00:00", tick=False) as traveller:
+        client.post("/sign-in", {"username": "ada", "password": PASSWORD})
+        assert _session_writes(client, "/caseload") == 1  # the first page after signing in renews
+        for _ in range(5):
+            traveller.shift(timedelta(seconds=10))
+            assert _session_writes(client, "/caseload") == 0  # within the minute: no write
+        traveller.shift(timedelta(seconds=11))
+        assert _session_writes(client, "/caseload") == 1  # 61 s after the last renewal
+
+
+def test_each_request_reads_the_user_with_their_staff_record_in_one_query_and_refuses_a_deactivated_account(site):
+    """workforce.backends.UserWithStaffBackend: every page makes the user an actor (role, staff code), which read
+    the staff record in a query of its own on every request (issue 20 §6)."""
+    client = signed_in("ada")
+    ada = User.objects.get(username="ada")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/caseload").status_code == 200
+    users = [q["sql"] for q in queries.captured_queries if 'FROM "workforce_user"' in q["sql"]]
+    assert len(users) == 1
+    assert 'JOIN "workforce_staff"' in users[0]
+    by_pk = f'"workforce_staff"."id" = {ada.staff_id}'
+    assert not [q for q in queries.captured_queries if q["sql"].rstrip().endswith(by_pk + " LIMIT 21")]
+    User.objects.filter(pk=ada.pk).update(is_active=False)
+    refused = client.get("/caseload")
+    assert refused.status_code == 302
+    assert refused["Location"].startswith("/sign-in")
+
+
+def test_a_stray_session_cookie_creates_no_session(site):
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    client.cookies["sessionid"] = "nosuchsession0000000000000000000"
+    before = Session.objects.count()
+    assert client.get("/sign-in").status_code == 200
+    assert client.get("/caseload").status_code == 302
+    assert Session.objects.count() == before
+
+
+@hypothesis_settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(gaps=st.lists(st.integers(min_value=1, max_value=31 * 60), min_size=1, max_size=6))
+def test_a_session_ends_between_twenty_nine_and_thirty_idle_minutes_whatever_the_rhythm(site, settings, gaps):
+    """Invariant over generated rhythms of page views: a request within 29 minutes of the last one is always
+    served, one after more than 30 idle minutes never is; nothing in between is promised (the renewal is at most a
+    minute old)."""
+    import time_machine
+
+    settings.SESSION_RENEW_EVERY_SECONDS = 60  # production's (the suite renews on every request)
+
+    client = Client()
+    with time_machine.travel("2026-11-23 09:00:00+00:00", tick=False) as traveller:
+        client.post("/sign-in", {"username": "ada", "password": PASSWORD})
+        assert client.get("/caseload").status_code == 200
+        for gap in gaps:
+            traveller.shift(timedelta(seconds=gap))
+            status = client.get("/caseload").status_code
+            if gap <= 29 * 60:
+                assert status == 200, f"refused after {gap} s idle"
+            elif gap > 30 * 60:
+                assert status == 302, f"served after {gap} s idle"
+            if status != 200:
+                return
 
 
 def test_caseload_filters_and_sorting(site, imported):

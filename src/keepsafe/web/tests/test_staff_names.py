@@ -35,3 +35,23 @@ def test_a_staff_code_or_username_is_shown_as_the_name_with_the_code():
     assert staff_name("admin") == "Sam Admin"
     assert staff_name("system") == "system"
     assert staff_name("") == ""
+
+
+@pytest.mark.django_db
+def test_the_staff_filter_looks_each_person_up_once_a_page_and_never_carries_names_between_pages(rf):
+    """A table of rows by the same person read the staff and user tables again for every row (issue 20 §6)."""
+    from django.db import connection
+    from django.template import engines
+    from django.test.utils import CaptureQueriesContext
+
+    ada = Staff.objects.create(code="STF0001", forename="Ada", surname="Lovelace", grade="PO")
+    User.objects.create(username="ada", staff=ada, role="PRACTITIONER")
+    template = engines["jinja2"].from_string("{% for code in codes %}{{ code | staff }};{% endfor %}")
+    request = rf.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        page = template.render({"codes": ["STF0001"] * 6 + ["ada"] * 6 + ["system"] * 3}, request)
+    assert page == "Ada Lovelace (STF0001);" * 12 + "system;" * 3
+    assert len(queries.captured_queries) == 1 + 2 + 2  # a code; a username (staff, then user); "system" (both)
+    ada.forename = "Augusta"
+    ada.save()
+    assert template.render({"codes": ["STF0001"]}, request) == "Augusta Lovelace (STF0001);"  # a new page, looked up
