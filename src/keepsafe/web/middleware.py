@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 API_PREFIX = "/api/"
@@ -161,8 +162,6 @@ class SessionRenewalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.utils import timezone
-
         if request.user.is_authenticated:
             now = int(timezone.now().timestamp())
             last = request.session.get(SESSION_RENEWED)
