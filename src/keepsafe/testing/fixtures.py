@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -231,6 +232,44 @@ def system_actor() -> Actor:
     return SYSTEM
 
 
+def written_once[T](django_db_blocker: Any, write: Callable[[], T]) -> Iterator[T]:
+    """The body of a module- or package-scoped fixture whose data many tests read (`yield from written_once(...)`):
+    `write` runs once, in a transaction, and its result is yielded; after the scope's last test the transaction is
+    rolled back, leaving the database as the rest of the suite expects it. Each test (pytest-django's `db`) runs in a
+    savepoint inside that transaction, so what one test writes is gone before the next. Every test in the scope sees
+    the data, so put only tests that read it in the scope, all marked `django_db` (pytest-django runs those first,
+    the others after, docs/testing.md, "Data written once").
+
+    The data's foreign keys are checked once, here (on PostgreSQL the checks deferred while writing fire now, not in
+    every test's teardown), and its notifications are checked once for a case their recipient may not see: each test
+    then checks only the notifications it adds (`_nobody_is_told_of_a_case_they_may_not_see`; checking the demo
+    region's thousands after every test took 9 s a test)."""
+    from django.db import connection, transaction
+
+    atomic = transaction.atomic()
+    checked_before = CHECKED_UP_TO["notification"]
+
+    def rollback() -> None:
+        CHECKED_UP_TO["notification"] = checked_before
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+        try:
+            value = write()
+            connection.check_constraints()
+            _notifications_checked_once()
+        except BaseException:
+            rollback()
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            rollback()
+
+
 @pytest.fixture
 def imported(db):
     """Import a bundle (default: the organisation and one person) and return its dict."""
@@ -298,9 +337,15 @@ def _uses_database(request: pytest.FixtureRequest) -> bool:
     )
 
 
-def hidden_case_mentions() -> list[str]:
-    """Every notification waiting or sent, and every email in the test outbox, that names a case (by its recorded
-    cases, its action, or a CRN in its text) its recipient may not see. Withheld and failed ones were never sent."""
+# Notifications up to this id were written once for a module or package (written_once) and checked then; each test
+# in the scope checks only those after it.
+CHECKED_UP_TO = {"notification": 0}
+
+
+def hidden_case_mentions(after: int = 0) -> list[str]:
+    """Every notification waiting or sent (with an id above `after`), and every email in the test outbox, that names
+    a case (by its recorded cases, its action, or a CRN in its text) its recipient may not see. Withheld and failed
+    ones were never sent."""
     from django.core import mail
 
     from keepsafe.actions.models import Notification
@@ -309,7 +354,7 @@ def hidden_case_mentions() -> list[str]:
     from keepsafe.people.selectors import access_lists
     from keepsafe.workforce.models import Staff
 
-    notes = list(Notification.objects.filter(failed_at__isnull=True).select_related("action"))
+    notes = list(Notification.objects.filter(failed_at__isnull=True, pk__gt=after).select_related("action"))
     messages = list(getattr(mail, "outbox", []))
     crns = {c for n in notes for c in CRN_IN_TEXT.findall(n.subject + n.body)}
     crns |= {c for m in messages for c in CRN_IN_TEXT.findall(m.subject + m.body)}
@@ -340,6 +385,17 @@ def hidden_case_mentions() -> list[str]:
     return found
 
 
+def _notifications_checked_once() -> None:
+    """For written_once: the data's notifications checked now, and each test after checks only those it adds."""
+    from django.db.models import Max
+
+    from keepsafe.actions.models import Notification
+
+    problems = hidden_case_mentions()
+    assert not problems, "told of a case they may not see: " + "; ".join(problems[:10])
+    CHECKED_UP_TO["notification"] = Notification.objects.aggregate(top=Max("pk"))["top"] or 0
+
+
 @pytest.fixture(autouse=True)
 def _nobody_is_told_of_a_case_they_may_not_see(request: pytest.FixtureRequest):
     """After every test that touched the database: no notification or email names a case its recipient may not see.
@@ -355,5 +411,5 @@ def _nobody_is_told_of_a_case_they_may_not_see(request: pytest.FixtureRequest):
         return  # closed or broken by the test itself: its own assertions report it
     if "actions_notification" not in connection.introspection.table_names():
         return  # a migration test that took the schema back
-    problems = hidden_case_mentions()
+    problems = hidden_case_mentions(after=CHECKED_UP_TO["notification"])
     assert not problems, "told of a case they may not see: " + "; ".join(problems[:10])

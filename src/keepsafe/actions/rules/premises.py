@@ -84,7 +84,7 @@ def ap_referral_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
             )
         )
     today = local_date(facts.as_of)
-    placed = ap.confirmed_place()
+    placed = ap.confirmed_place(facts.as_of)
     events = {e.id: e for e in facts.events}
     seen: set[str] = set()
     for condition in sorted(ap.conditions, key=lambda c: (c.known_from, c.condition)):

@@ -14,17 +14,16 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError
 
-from keepsafe.actions.tests.test_worker import KEEPSAFE, _env, query, run
+from keepsafe.actions.tests.test_worker import KEEPSAFE, _env, copy_db, query
 from keepsafe.core import dbturns
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="real processes")
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
+def demo_db(tmp_path_factory, demo_file: Path) -> Path:
     db = tmp_path_factory.mktemp("busy") / "demo.sqlite3"
-    run(db, "migrate", "--no-input", "-v0")
-    run(db, "demo", "--people", "250")
+    copy_db(demo_file, db)  # the demo region, 250 people (conftest.py)
     return db
 
 

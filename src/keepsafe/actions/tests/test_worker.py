@@ -60,10 +60,9 @@ ACTIONS = (
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
+def seeded(tmp_path_factory, demo_file: Path) -> Path:
     db = tmp_path_factory.mktemp("worker") / "seed.sqlite3"
-    run(db, "migrate", "--no-input", "-v0")
-    run(db, "demo", "--people", "250")
+    copy_db(demo_file, db)  # the demo region, 250 people (conftest.py)
     # The demo queues nothing for the worker but a sweep; start both runs from the same empty action table (without
     # the actions the demo's replayed past sweeps left for its flag-review history, demo/seed.demo_flag_review_replay).
     with sqlite3.connect(db) as conn:

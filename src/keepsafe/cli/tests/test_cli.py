@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +14,11 @@ import pytest
 from keepsafe.testing.fixtures import make_bundle, make_person
 
 
-@pytest.fixture
-def cli(tmp_path: Path):
-    """Run `keepsafe ...` in a subprocess against a fresh SQLite file (as an operator would)."""
+def _runner(db: Path, cwd: Path):
+    """Run `keepsafe ...` in a subprocess against a SQLite file (as an operator would)."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{db}",
         "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local",
         "KEEPSAFE_TEST_DB": "external",
     }
@@ -28,7 +28,7 @@ def cli(tmp_path: Path):
         return subprocess.run(
             [keepsafe, *args],
             env=env,
-            cwd=tmp_path,
+            cwd=cwd,
             input=stdin,
             capture_output=True,
             text=True,
@@ -36,8 +36,25 @@ def cli(tmp_path: Path):
             timeout=120,
         )
 
-    assert run("migrate", "--no-input").returncode == 0
     return run
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """A SQLite file migrated by the command once for the module (migrating takes longer than most tests here)."""
+    where = tmp_path_factory.mktemp("cli-migrated")
+    done = _runner(where / "cli.sqlite3", where)("migrate", "--no-input")
+    assert done.returncode == 0, done.stderr
+    return where / "cli.sqlite3"
+
+
+@pytest.fixture
+def cli(tmp_path: Path, migrated: Path):
+    """A fresh copy of the migrated file for each test (SQLite's backup API: the whole database, its WAL too)."""
+    db = tmp_path / "cli.sqlite3"
+    with sqlite3.connect(migrated) as source, sqlite3.connect(db) as target:
+        source.backup(target)
+    return _runner(db, tmp_path)
 
 
 def write(tmp_path: Path, bundle) -> str:

@@ -11,12 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from keepsafe.actions.rules.calendar import start_of_day
-from keepsafe.assurance.models import AuditSample
-from keepsafe.audit.models import AuditEvent
-from keepsafe.core.actor import Actor
 from keepsafe.demo import generator
-from keepsafe.demo.seed import OVERRIDES_OVER_DAYS, override_instants, seed
-from keepsafe.risk.models import Assessment
+from keepsafe.demo.seed import OVERRIDES_OVER_DAYS, override_instants
 
 TODAY = date(2026, 11, 23)
 
@@ -86,29 +82,6 @@ def test_recalls_cover_every_kind_the_recall_measures_and_sampling_need(region):
     assert after_charge
 
 
-@pytest.mark.django_db
-def test_seed_completes_overridden_assessments_through_the_risk_services_once():
-    seed(actor=Actor.system(), today=TODAY, people=300, chunk=150)
-    made = Assessment.objects.filter(source=Assessment.Source.KEEPSAFE, status=Assessment.Status.COMPLETE)
-    assert made.exists()
-    assert all(p["response"] for a in made for p in a.prompts)
-    assert any(a.prompts for a in made)
-    # Dated as they were done, over the past months (a review found every one dated the seeding day): each through
-    # the services with their clock running from that day, so the assessment's steps and its audit are dated alike.
-    months = {(a.completed_at.year, a.completed_at.month) for a in made}
-    assert len(months) >= 4, months
-    assert all(a.started_at <= a.completed_at < start_of_day(TODAY) for a in made)
-    signed = made.filter(countersign_agreed=False)
-    assert signed.exists()
-    assert all(a.completed_at < a.countersigned_at < start_of_day(TODAY) for a in signed)
-    audited = AuditEvent.objects.filter(action="ASSESSMENT_COMPLETE").values_list("at", flat=True)
-    assert {(at.year, at.month) for at in audited} == months
-    count = made.count()
-    seed(actor=Actor.system(), today=TODAY, people=300, chunk=150)
-    assert Assessment.objects.filter(source=Assessment.Source.KEEPSAFE).count() == count
-    assert AuditSample.objects.exists()
-
-
 # --- risk assessments after the moments that call for one (issue 17, helper "demo17") -------------------------------
 
 
@@ -159,25 +132,6 @@ def test_the_history_is_deterministic(region):
     assert [p["assessments"] for p in other_day] != [p["assessments"] for p in region[:200]]
 
 
-@pytest.mark.django_db
-def test_a_swept_demo_shows_risk_assessments_and_reviews_partly_in_time():
-    from keepsafe.actions.rules.calendar import end_of_day
-    from keepsafe.actions.services.sweep import sweep_everything
-    from keepsafe.assurance.rules.measures import Measure
-    from keepsafe.assurance.rules.scope import Scope
-    from keepsafe.assurance.selectors import dashboard
-
-    seed(actor=Actor.system(), today=TODAY, people=300, chunk=150)
-    as_of = end_of_day(TODAY)
-    sweep_everything(as_of=as_of)
-    rows, _ = dashboard(Actor.system(), Scope.REGION, "N01", date(2026, 6, 1), TODAY, as_of=as_of)
-    figure = {r.measure: r.figure for r in rows}
-    reviews = figure[Measure.RISK_REVIEWS]
-    assert reviews.denominator >= 30
-    assert 0.4 <= reviews.numerator / reviews.denominator <= 0.95
-    assert figure[Measure.RISK_ASSESSMENTS].numerator >= 1
-
-
 @given(
     crn=st.from_regex(r"[A-Z][0-9]{6}", fullmatch=True),
     flag_start=st.dates(date(1990, 1, 1), date(2027, 1, 1)),
@@ -192,13 +146,3 @@ def test_override_instants_are_working_hours_after_the_flag_and_before_today(crn
     if flag_start + timedelta(days=7) <= today - timedelta(days=8):  # room after the flag began
         assert local.date() >= flag_start + timedelta(days=4)  # a week after it, moved back to a Friday at most
     assert completed < signed < start_of_day(today)
-
-
-@pytest.mark.django_db
-def test_the_demo_countersigners_disagree_with_a_lowering_and_keep_the_higher_level():
-    seed(actor=Actor.system(), today=TODAY, people=300, chunk=150)
-    disagreed = Assessment.objects.filter(source=Assessment.Source.KEEPSAFE, countersign_agreed=False)
-    assert disagreed.exists()
-    order = ["LOW", "MEDIUM", "HIGH", "VERY_HIGH"]
-    pairs = [(a.overall, a.previous_level) for a in disagreed]
-    assert all(order.index(new) < order.index(old) for new, old in pairs), pairs

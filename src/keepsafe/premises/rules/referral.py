@@ -82,9 +82,14 @@ class ApFacts:
     conditions: tuple[ApConditionFacts, ...] = ()
     referrals: tuple[ApReferralFacts, ...] = ()
 
-    def confirmed_place(self) -> ApReferralFacts | None:
-        """The referral whose place is confirmed (the earliest decided), or None."""
-        placed = [r for r in self.referrals if r.place_confirmed and r.decided_at is not None]
+    def confirmed_place(self, as_of: datetime | None = None) -> ApReferralFacts | None:
+        """The referral whose place is confirmed (the earliest decided), or None; with `as_of`, only a place decided
+        by then (a replay never closes the flag with a decision still in its future)."""
+        placed = [
+            r
+            for r in self.referrals
+            if r.place_confirmed and r.decided_at is not None and (as_of is None or r.decided_at <= as_of)
+        ]
         return min(placed, key=lambda r: (r.decided_at, r.id)) if placed else None
 
 

@@ -230,6 +230,17 @@ def test_a_confirmed_place_closes_the_flag_a_refusal_or_a_non_arrival_does_not()
     assert again.satisfied is None
 
 
+def test_a_place_confirmed_after_the_instant_does_not_close_the_flag_at_that_instant():
+    # As-of never shows the future: a replay at NOW must not count a place the premises confirm an hour later.
+    later = referral(decision="ACCEPTED", decided_at=NOW + timedelta(hours=1), place_date=RELEASE)
+    [open_] = place_actions(case(NOW, events=[EVENT], ap=ApFacts(conditions=(CONDITION,), referrals=(later,))))
+    assert open_.satisfied is None
+    [done] = place_actions(
+        case(NOW + timedelta(hours=2), events=[EVENT], ap=ApFacts(conditions=(CONDITION,), referrals=(later,)))
+    )
+    assert done.satisfied is not None
+
+
 def test_a_condition_known_too_late_is_due_at_once_and_raised():
     late = replace(CONDITION, known_from=datetime(2027, 4, 20, 9, tzinfo=UTC))
     [action] = place_actions(case(datetime(2027, 4, 21, tzinfo=UTC), events=[EVENT], ap=ApFacts(conditions=(late,))))

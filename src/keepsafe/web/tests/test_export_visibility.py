@@ -30,11 +30,12 @@ from django.test import Client
 from keepsafe.actions.models import Action
 from keepsafe.assurance.rules.measures import Measure
 from keepsafe.assurance.selectors import ACTION_MEASURES, SIGNAL_REVIEW
+from keepsafe.bundles.importer import bundle_import
 from keepsafe.cases.documents import Composition, Field, Section, composition_store
 from keepsafe.cases.models import CaseDocument
 from keepsafe.people.models import Person
 from keepsafe.risk.models import Assessment
-from keepsafe.testing.fixtures import SYSTEM, make_person, org_with_managers
+from keepsafe.testing.fixtures import SYSTEM, make_person, org_with_managers, raw, written_once
 from keepsafe.testing.routes import web_routes
 from keepsafe.web.tests.test_secin_matrix import fillers
 from keepsafe.web.views.assurance import CAPACITY, OVERRIDES_LIST
@@ -78,21 +79,23 @@ def _document(person: Person, kind: str) -> CaseDocument:
     return composition_store(actor=SYSTEM, person=person, composition=composition, subject=name)
 
 
-@pytest.fixture
-def site(imported):
+def _site() -> dict[tuple[str, str], CaseDocument]:
     staff_codes = [code for _, code, _ in VIEWERS]
     org = org_with_managers()
     quality = next(s for s in org["staff"] if s["code"] == "STF0100")
     org["staff"].append(quality | {"code": "STF0700", "forename": "Quinn", "surname": "Quality", "grade": "ADMIN"})
-    imported(
-        org
-        | {
-            "people": [
-                make_person(VISIBLE),
-                make_person(RESTRICTED, restricted_to=["STF0002"], forename="Rhiannon", surname="Restricted"),
-                make_person(EXCLUDED, excluded=staff_codes, forename="Ezekiel", surname="Excluded"),
-            ]
-        }
+    bundle_import(
+        actor=SYSTEM,
+        raw=raw(
+            org
+            | {
+                "people": [
+                    make_person(VISIBLE),
+                    make_person(RESTRICTED, restricted_to=["STF0002"], forename="Rhiannon", surname="Restricted"),
+                    make_person(EXCLUDED, excluded=staff_codes, forename="Ezekiel", surname="Excluded"),
+                ]
+            }
+        ),
     )
     for username, code, role in VIEWERS:
         User.objects.create(username=username, staff=Staff.objects.get(code=code), role=role)
@@ -133,6 +136,17 @@ def site(imported):
         for kind in CaseDocument.Kind:  # every kind of document, the transfer summary included
             documents[(person.crn, kind.value)] = _document(person, kind.value)
     return documents
+
+
+@pytest.fixture(scope="module")
+def site_once(django_db_setup, django_db_blocker):
+    """The site is written once for the module (a hundred tests read it; each runs in a savepoint)."""
+    yield from written_once(django_db_blocker, _site)
+
+
+@pytest.fixture
+def site(site_once, db):
+    return site_once
 
 
 def _client(username: str) -> Client:
