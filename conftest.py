@@ -39,8 +39,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     SQLite run had not, and cost a third of CI's time (docs/testing.md, "Two databases")."""
     if os.environ.get("KEEPSAFE_TEST_DB") != "postgres":
         return
-    kept = [item for item in items if uses_database(item)]
-    deselected = [item for item in items if not uses_database(item)]
+    touches = {item.nodeid: uses_database(item) for item in items}
+    kept = [item for item in items if touches[item.nodeid]]
+    deselected = [item for item in items if not touches[item.nodeid]]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept

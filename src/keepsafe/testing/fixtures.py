@@ -270,6 +270,16 @@ def written_once[T](django_db_blocker: Any, write: Callable[[], T]) -> Iterator[
             rollback()
 
 
+def copy_sqlite(source: Any, target: Any) -> None:
+    """A whole copy of a SQLite database file, WAL mode included (SQLite's backup API): copying the file alone loses
+    what is still in its -wal file."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
 @pytest.fixture
 def imported(db):
     """Import a bundle (default: the organisation and one person) and return its dict."""

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from keepsafe.testing.fixtures import copy_sqlite
+
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="needs POSIX signals")
 
 KEEPSAFE = [sys.executable, "-c", "from keepsafe.cli import main; main()"]
@@ -41,11 +43,8 @@ def _env(db: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def copy_db(source: Path, target: Path) -> None:
-    """A whole copy of a WAL-mode database (SQLite's backup API): copying the file alone loses what is still in its
-    -wal file (the incremental test's dirty marks were lost so, once the demo grew)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
+# A whole copy, its -wal file too (a plain file copy lost the incremental test's dirty marks once the demo grew).
+copy_db = copy_sqlite
 
 
 def query(db: Path, sql: str) -> list[tuple]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from keepsafe.testing.fixtures import make_bundle, make_person
+from keepsafe.testing.fixtures import copy_sqlite, make_bundle, make_person
 
 
 def _runner(db: Path, cwd: Path):
@@ -50,10 +49,9 @@ def migrated(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def cli(tmp_path: Path, migrated: Path):
-    """A fresh copy of the migrated file for each test (SQLite's backup API: the whole database, its WAL too)."""
+    """A fresh copy of the migrated file for each test."""
     db = tmp_path / "cli.sqlite3"
-    with sqlite3.connect(migrated) as source, sqlite3.connect(db) as target:
-        source.backup(target)
+    copy_sqlite(migrated, db)
     return _runner(db, tmp_path)
 
 
