@@ -23,7 +23,6 @@ from keepsafe.actions.rules.recall import ARREST_SECTIONS, PART_A_SECTIONS, Deci
 from keepsafe.actions.selectors import actions_for_case
 from keepsafe.audit.services import audit_record
 from keepsafe.cases.models import CaseDocument
-from keepsafe.cases.pdf import render_pdf
 from keepsafe.cases.recalls import active_recall
 from keepsafe.cases.selectors import case_summary
 from keepsafe.core import clock
@@ -288,6 +287,8 @@ def document_generate(*, actor: Actor, person: Person, kind: str) -> CaseDocumen
     """Compose, draw the PDF and store both, immutable, with who generated it and when, and audit it."""
     cover = case_write_check(actor=actor, person=person)  # who works the case (issue 11): the COM and managers
     composition = compose(kind, person, actor)
+    from keepsafe.cases.pdf import render_pdf  # fpdf loaded when a document is made
+
     pdf = render_pdf(composition)
     digest = hashlib.sha256(pdf).hexdigest()
     subject = Recall.objects.filter(person=person).values_list("external_id", flat=True).first() or ""
@@ -441,6 +442,8 @@ def _before_sentence(person: Person, now: datetime) -> tuple[Section, ...]:
 def composition_store(*, actor: Actor, person: Person, composition: Composition, subject: str) -> CaseDocument:
     """Store a composition made by a service (the caller checked who may write), immutable, with its PDF; audited.
     Called inside the caller's transaction."""
+    from keepsafe.cases.pdf import render_pdf  # fpdf loaded when a document is made
+
     pdf = render_pdf(composition)
     digest = hashlib.sha256(pdf).hexdigest()
     document = CaseDocument.objects.create(

@@ -31,7 +31,6 @@ from keepsafe.records.rules.civil_orders import (
 from keepsafe.records.rules.immutability import changed_fields
 from keepsafe.records.rules.kinds import kind_problem
 from keepsafe.records.rules.lexicon import LEXICON_VERSION
-from keepsafe.records.rules.scanner import scan_many
 
 
 @transaction.atomic
@@ -173,6 +172,9 @@ def findings_store(*, records: Sequence[Record] = (), contacts: Sequence[Contact
     Every path that stores a record or a contact calls this in the same transaction, so a text is never stored
     unscanned. A contact's earlier findings are replaced, because its notes may be corrected.
     """
+    # spaCy takes a second to import: loaded when the first text is scanned, not when the service starts.
+    from keepsafe.records.rules.scanner import scan_many
+
     IndicatorFinding.objects.filter(contact__in=[c.pk for c in contacts]).delete()
     # A contact note is probation's own record: known from the moment of the contact.
     sources: list[ScannedText] = [(r, r.text, {"record": r}, r.occurred_at, r.received_at) for r in records]

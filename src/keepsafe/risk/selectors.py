@@ -194,13 +194,19 @@ def found_indicators(person: Person, as_of: datetime | None = None) -> dict[str,
     return {s.indicator: tuple(sorted({e.ref for e in s.evidence})) for s in picture}
 
 
-def assessment_evidence(person: Person, relevant_indicators: frozenset[str]) -> Evidence:
-    """What the thresholding prompts weigh: indicators answered relevant AND every indicator found in records."""
-    regs = active_registrations(person)
+def assessment_evidence(
+    person: Person, relevant_indicators: frozenset[str], inputs: TierInputs | None = None
+) -> Evidence:
+    """What the thresholding prompts weigh: indicators answered relevant AND every indicator found in records.
+    `inputs`: the case's facts already loaded (`load_tier_inputs`), so a page that has them does not read them again."""
+    if inputs is None:
+        inputs = load_tier_inputs([person])[0]
+    regs = inputs.registrations
+    event = inputs.events[0] if inputs.events else None
     mappa = next((r for r in regs if r.type.code == "MAPP"), None)
     bands = {
         name: p.band
-        for name, p in predictors(person).items()
+        for name, p in predictors_from(person, inputs.assessments, event).items()
         if p.band and name in ("rsr", "csrp", "ovp2", "ovp", "osp_dc", "ogp2")
     }
     return Evidence(
@@ -210,12 +216,11 @@ def assessment_evidence(person: Person, relevant_indicators: frozenset[str]) -> 
         registrations=frozenset(r.type.code for r in regs),
         mappa_level=int(mappa.level[1]) if mappa and mappa.level else None,
         predictor_bands=bands,
-        in_custody=_in_custody(person),
+        in_custody=_in_custody(event),
     )
 
 
-def _in_custody(person: Person) -> bool:
-    event = current_event(person)
+def _in_custody(event: Event | None) -> bool:
     today = clock.today()
     return bool(
         event
@@ -372,10 +377,13 @@ def risk_summary(person: Person, as_of: datetime | None = None) -> dict[str, Any
     """The `risk` key of `keepsafe case CRN --json` (docs/case-json.md); `as_of` gives it as known then."""
     if as_of is not None:
         return _risk_summary_as_of(person, as_of)
-    risk = CaseRisk.objects.filter(person=person).first()
-    assessment = latest_complete(person)
+    # One read of the case's registrations, RoSH, completed assessments and events serves the level, the
+    # predictors, the tiers and the prompts below (each used to read them again: issue 20 §3).
+    inputs = load_tier_inputs([person])[0]
+    risk = inputs.risk
+    assessment = inputs.assessments[0] if inputs.assessments else None  # newest completed, as latest_complete
     draft = Assessment.objects.filter(person=person, status=Assessment.Status.DRAFT).first()
-    level = current_level(person)
+    level = level_from(risk, inputs.registrations)
     ratings = ratings_of(assessment) if assessment else None
     return {
         "rosh": {
@@ -385,12 +393,14 @@ def risk_summary(person: Person, as_of: datetime | None = None) -> dict[str, Any
         },
         "predictors": {
             name: {"value": p.value, "band": p.band, "static": p.static, "inputs": p.inputs, "source": p.source}
-            for name, p in predictors(person).items()
+            for name, p in predictors_from(
+                person, inputs.assessments, inputs.events[0] if inputs.events else None
+            ).items()
         },
-        "tier": tiers(person),
+        "tier": tiers_from(inputs),
         "assessment": _assessment_json(assessment),
         "prompts": [p for p in (draft.prompts if draft else []) if not p.get("response")],
-        "gap": rosh_gap(person, assessment, ratings),
+        "gap": rosh_gap(person, assessment, ratings, inputs),
         "history": _history_json(RiskLevelChange.objects.filter(person=person)),
         "tier_history": tier_history_json(person),  # issue 15 §1 (helper "tierhist")
         "as_of": iso_date(clock.today()),
@@ -403,7 +413,9 @@ def _ratings_json(ratings: RoshRatings | None) -> dict[str, Any]:
     return {**ratings.as_json(), "assessed_overall": ratings.overall.value}
 
 
-def rosh_gap(person: Person, assessment: Assessment | None, ratings: RoshRatings | None) -> list[dict[str, Any]]:
+def rosh_gap(
+    person: Person, assessment: Assessment | None, ratings: RoshRatings | None, inputs: TierInputs | None = None
+) -> list[dict[str, Any]]:
     """Where the evidence known now points higher than the latest completed assessment's ratings (Keepsafe's own
     or imported): the thresholding prompts its levels leave open, with the answer given to each, if any."""
     if assessment is None or ratings is None:
@@ -423,7 +435,7 @@ def rosh_gap(person: Person, assessment: Assessment | None, ratings: RoshRatings
             "response": answered[p.code]["response"] if p.code in answered else None,
             "responded_by": answered[p.code].get("responded_by") if p.code in answered else None,
         }
-        for p in thresholding_prompts(assessment_evidence(person, frozenset()), by_group)
+        for p in thresholding_prompts(assessment_evidence(person, frozenset(), inputs), by_group)
     ]
 
 

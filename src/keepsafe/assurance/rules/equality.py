@@ -15,8 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
-from scipy import stats
-
 SMALL = 10  # counts 1–9 are suppressed; a group of fewer than 10 people shows nothing
 Z95 = 1.959963984540054
 
@@ -67,6 +65,8 @@ class GroupRate:
 
 
 def _rate_ci(k: int, n: int) -> tuple[float, float]:
+    from scipy import stats  # a second to import; loaded when a figure is computed, not at start-up
+
     ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
     return float(ci.low), float(ci.high)
 
@@ -90,6 +90,8 @@ def compare(counts: Mapping[str, tuple[int, int]], reference: str | None = None)
     """For each group's (k, n): its rate with a 95% exact interval, the ratio to the reference group's rate with a
     95% interval and Fisher's exact p-value; everything but the group's name left out when it must be suppressed.
     The reference defaults to the largest group; it must be one of the groups and not suppressed."""
+    from scipy import stats  # a second to import; loaded when a figure is computed
+
     for group, (k, n) in counts.items():
         if not 0 <= k <= n:
             raise ValueError(f"group {group!r}: {k} of {n} is not a count of people")
@@ -126,6 +128,8 @@ class Distribution:
 def distribution(pairs: Iterable[tuple[str, str]]) -> Distribution:
     """(group, category) per person → counts per group and category, counts 1–9 suppressed, and a chi-squared test of
     independence over groups and categories with at least one person (None when fewer than two of either)."""
+    from scipy import stats  # a second to import; loaded when a figure is computed
+
     table: dict[str, dict[str, int]] = {}
     for group, category in pairs:
         row = table.setdefault(group, {})
