@@ -1,6 +1,7 @@
 """Caseload tables at scale: my, team and PDU caseloads against a trivial read, measured in one run (issue 20).
 
     .venv/bin/python bench/caseload_pages.py [--people 2000] [--runs 7]
+    DATABASE_URL=postgres://… .venv/bin/python bench/caseload_pages.py --seeded   # a region seeded beforehand
 
 Against a fresh temporary SQLite file, or the (empty, migratable) PostgreSQL database DATABASE_URL names. Seeds the
 demo region with N people, then times the caseload selector (the whole of a page's database work: page, count, rows,
@@ -23,6 +24,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--seeded", action="store_true", help="DATABASE_URL holds a region already (bench/national_region.py)"
+    )
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='keepsafe-bench-')}/bench.sqlite3"
@@ -41,10 +45,13 @@ def main() -> None:
     from keepsafe.people.models import Person
     from keepsafe.workforce.models import Staff
 
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    seed(actor=Actor.system(), today=date(2026, 11, 23), people=args.people)
-    print(f"database: {connection.vendor}; seeded {args.people} people in {time.perf_counter() - started:.0f}s")
+    if args.seeded:
+        print(f"database: {connection.vendor}; {Person.objects.count()} people seeded beforehand")
+    else:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        seed(actor=Actor.system(), today=date(2026, 11, 23), people=args.people)
+        print(f"database: {connection.vendor}; seeded {args.people} people in {time.perf_counter() - started:.0f}s")
 
     busiest = Person.objects.values("practitioner_id").annotate(n=Count("id")).order_by("-n").first()
     practitioner = Staff.objects.select_related("team__pdu").get(pk=busiest["practitioner_id"])

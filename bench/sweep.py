@@ -5,7 +5,8 @@
 
 Builds the demo region (`keepsafe.demo`, `--people` people) in a fresh temporary SQLite file, or in a throwaway
 PostgreSQL 15 server (`--db postgres`, started as the test suite starts one); `--database-file` reuses an SQLite file
-already seeded (a copy is swept, the file is left as it was). Then, in one process:
+already seeded (a copy is swept, the file is left as it was); `--database-url` sweeps a PostgreSQL database seeded
+beforehand (`bench/national_region.py`), deleting its actions and notifications first. Then, in one process:
 
 - floor: one plain pass reading every column the sweep reads, from every table it reads (the facts of every case:
   allocation versions, events and their versions, requirements, licence conditions, contacts, decisions, recalls,
@@ -92,6 +93,12 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--chunk", type=int, default=0, help="cases per chunk (0: the default for the database)")
     parser.add_argument("--database-file", default=None, help="an SQLite file already seeded with the demo")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a PostgreSQL database already seeded (bench/national_region.py); its actions and notifications are "
+        "deleted and rebuilt",
+    )
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile a full sweep; print N rows")
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "keepsafe.config.settings.local"
@@ -99,7 +106,10 @@ def main() -> None:
     if args.chunk:
         os.environ["KEEPSAFE_SWEEP_CHUNK"] = str(args.chunk)
     seeded = False
-    if args.db == "postgres":
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+        seeded = True
+    elif args.db == "postgres":
         from keepsafe.testing.pgserver import start_test_server
 
         url = start_test_server()  # names a database "keepsafe" the server does not have yet (tests make their own)

@@ -75,6 +75,16 @@ def checks(out: IO[str] | None = None) -> dict[str, float]:
             corpus_env,
             out,
         )
+    third = REPO / "tests" / "data" / "indicator-eval-c"
+    if third.is_dir() and any(third.glob("*.jsonl")):
+        # Corpus C, by a third writer, trains no model (not even the shipped one): scanned as shipped, it is the
+        # figure for text from a writer the scanner has never seen (docs/indicators.md, "Corpus C").
+        step(
+            "indicator evaluation corpus C, a third writer, held out from every model (per style; reported, not gated)",
+            [str(BIN / "keepsafe"), "scan-corpus", str(third), "--report-only"],
+            corpus_env,
+            out,
+        )
     step(
         "indicator corpus, held out (reported, not gated)",
         [str(BIN / "keepsafe"), "scan-corpus", "tests/data/indicator-corpus-holdout.jsonl", "--report-only"],

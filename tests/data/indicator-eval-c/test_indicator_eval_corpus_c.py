@@ -40,7 +40,8 @@ CODES = {
 
 def _build_module():
     spec = importlib.util.spec_from_file_location("build_c", HERE / "build_c.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -134,15 +135,18 @@ def test_build_refuses_unknown_indicator_and_duplicates(tmp_path):
     (src / "court.txt").write_text("T: He hit him.\nL: violence_escalation | hit him\n", encoding="utf-8")
     with pytest.raises(SystemExit) as err:
         build_c.build(src)
-    assert "court.txt:2" in str(err.value) and "unknown indicator" in str(err.value)
+    assert "court.txt:2" in str(err.value)
+    assert "unknown indicator" in str(err.value)
     (src / "court.txt").write_text("T: He hit him.\nL: violence | hit him\nL: violence | hit him\n", encoding="utf-8")
     with pytest.raises(SystemExit) as err:
         build_c.build(src)
-    assert "court.txt:3" in str(err.value) and "duplicate label" in str(err.value)
+    assert "court.txt:3" in str(err.value)
+    assert "duplicate label" in str(err.value)
     (src / "court.txt").write_text("T: He hit him.\n\nT: He hit him.\n", encoding="utf-8")
     with pytest.raises(SystemExit) as err:
         build_c.build(src)
-    assert "court.txt:3" in str(err.value) and "duplicates" in str(err.value)
+    assert "court.txt:3" in str(err.value)
+    assert "duplicates" in str(err.value)
 
 
 def test_build_needs_an_occurrence_for_a_repeated_span(tmp_path):

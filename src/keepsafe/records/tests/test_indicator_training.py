@@ -136,3 +136,23 @@ def test_scan_corpus_leave_one_style_out_scores_each_style_by_a_model_trained_wi
     assert "classifier leave one style out" in done.stdout
     for style in ("alpha", "beta", "gamma"):
         assert style in done.stdout
+
+
+def test_corpus_c_trains_no_model():
+    """Corpus C (tests/data/indicator-eval-c, a third writer) is held out from every model, the shipped one too: the
+    trainer reads the evaluation directory it is given (by default indicator-eval, beside C, not above it), and none
+    of C's texts is among what it reads, nor among the shipped model's training texts' ids."""
+    default = ROOT / "tests" / "data" / "indicator-eval"
+    corpus_c = ROOT / "tests" / "data" / "indicator-eval-c"
+    c_ids = {
+        json.loads(line)["id"] for path in corpus_c.glob("*.jsonl") for line in path.read_text("utf-8").splitlines()
+    }
+    c_texts = {
+        json.loads(line)["text"] for path in corpus_c.glob("*.jsonl") for line in path.read_text("utf-8").splitlines()
+    }
+    assert len(c_ids) >= 400
+    read = training.read_evaluation(default)
+    assert read, "the evaluation corpus is read"
+    assert not {t.id for t in read} & c_ids
+    assert not {t.text for t in read} & c_texts
+    assert not corpus_c.resolve().is_relative_to(default.resolve())
