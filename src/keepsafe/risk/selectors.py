@@ -448,6 +448,8 @@ def _assessment_json(assessment: Assessment | None) -> dict[str, Any] | None:
         "status": assessment.status,
         "source": assessment.source,
         "countersigned": assessment.countersign_agreed is True,
+        # True agreed, False not agreed (the SPO disagreed), None not countersigned (yet, or never needed)
+        "countersign_agreed": assessment.countersign_agreed,
         "countersign_required": assessment.countersign_required,
         "countersign_reasons": list(assessment.countersign_reasons or []),
         "previous_level": assessment.previous_level,

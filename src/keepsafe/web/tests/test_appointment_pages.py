@@ -162,7 +162,12 @@ def test_record_a_contact_in_the_past_with_notes(ada):
     future = ada.post("/case/X300001/contacts/new", data | {"at-time": "11:00", "notes": "Called"})
     assert "must be in the past" in future.content.decode()
     assert not Contact.objects.exists()
-    assert ada.post("/case/X300001/contacts/new", data | {"notes": "Spoke about his housing"}).status_code == 302
+    done = ada.post("/case/X300001/contacts/new", data | {"notes": "Spoke about his housing"}, follow=True)
+    page = done.content.decode()
+    assert done.redirect_chain[-1][0] == "/case/X300001/chronology"  # where contacts are listed
+    assert 'data-testid="success-banner"' in page
+    assert "Contact recorded" in page
+    assert "Spoke about his housing" in page
     contact = Contact.objects.get()
     assert (contact.type, contact.notes, contact.staff.code) == ("PHONE", "Spoke about his housing", "STF0001")
 

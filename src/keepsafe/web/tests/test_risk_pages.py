@@ -95,6 +95,11 @@ def test_a_lowering_through_the_pages_then_countersigned(site):
         {"decision": "agree", "comments": "Checked the police update and the victim liaison notes."},
     )
     assert CaseRisk.objects.get(person__crn="A000001").level == "MEDIUM"
+    from keepsafe.people.models import Person
+    from keepsafe.risk.selectors import risk_summary
+
+    assessment_json = risk_summary(Person.objects.get(crn="A000001"))["assessment"]
+    assert (assessment_json["countersigned"], assessment_json["countersign_agreed"]) == (True, True)
     plan = ada.post(f"/case/A000001/assessments/{aid}/plan", {"action": "finalise"})
     assert plan.status_code == 400
     assert b'href="#section-supervision"' in plan.content
@@ -219,3 +224,27 @@ def test_risk_tab_shows_the_tier_history_newest_first(site):
     assert f"none → {risk.tier_v2}" in rows[0]
     assert "By 2020-03-04 (history began)" in rows[1]
     assert "→" not in rows[1]
+
+
+def test_the_risk_tab_lists_each_open_prompt_and_only_an_assessor_may_continue_the_draft(site):
+    """The try-out found the tab only counted the open prompts (docs/risk.md says they show there), and offered
+    "Continue" to roles refused at every step."""
+    import html
+
+    ada = client_for(site["ada"])
+    ada.post("/case/A000001/assessments/start")
+    aid = Assessment.objects.get(status="DRAFT").external_id
+    ada.post(f"/case/A000001/assessments/{aid}/analyse", analysis_form({"domestic_abuse"}))
+    assert ada.post(f"/case/A000001/assessments/{aid}/judge", judge_form("MEDIUM")).status_code == 400
+    open_prompts = [p for p in Assessment.objects.get(external_id=aid).prompts or [] if not p.get("response")]
+    assert open_prompts
+    page = ada.get("/case/A000001/risk").content.decode()
+    listed = page.split('data-testid="open-prompt-list"')[1].split("</ul>")[0]
+    for prompt in open_prompts:
+        assert html.escape(prompt["message"], quote=False) in listed
+    assert "Continue the RoSH assessment" in page
+    auditor = User.objects.create(username="quality", role="AUDITOR")
+    seen = client_for(auditor).get("/case/A000001/risk")
+    assert seen.status_code == 200
+    assert "Continue the RoSH assessment" not in seen.content.decode()
+    assert f"A RoSH assessment ({aid}) is in progress" in seen.content.decode()

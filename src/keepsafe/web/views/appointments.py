@@ -280,8 +280,9 @@ def contact_new(request: HttpRequest, crn: str) -> HttpResponse:
             except ValidationError as exc:
                 errors = _errors(exc.problems)
             else:
+                # Back to the chronology, where the contact is listed (the appointments tab lists appointments only).
                 messages.success(request, "Contact recorded")
-                return redirect("web:case-appointments", crn=person.crn)
+                return redirect("web:case-chronology", crn=person.crn)
     context.update(
         {
             "form": form,
