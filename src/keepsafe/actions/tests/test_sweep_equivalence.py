@@ -50,7 +50,7 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Channel
 from keepsafe.demo.seed import demo_logins, demo_partners
 from keepsafe.people.models import Person
-from keepsafe.records import services as records_services
+from keepsafe.records.rules import scanner as records_scanner
 
 GOLDEN = Path(__file__).parent / "data" / "sweep_golden.json.gz"
 INPUT = Path(__file__).parent / "data" / "sweep_demo_input.json.gz"
@@ -188,7 +188,8 @@ def seed_frozen(actor: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
             rows = old[hashlib.sha256(text.encode()).hexdigest()]
             yield [SimpleNamespace(indicator=i, start=s, end=e, text=t, rule=r, why=w) for i, s, e, t, r, w in rows]
 
-    monkeypatch.setattr(records_services, "scan_many", old_scan_many)
+    # records.services imports scan_many from the scanner when it first scans: patch it where it is defined.
+    monkeypatch.setattr(records_scanner, "scan_many", old_scan_many)
     summary = ImportSummary()
     with transaction.atomic():
         bundle_write(actor=actor, bundle=validate(json.dumps(frozen["organisation"])), summary=summary)
