@@ -15,12 +15,28 @@ Run: python tests/data/indicator-eval-c/build_c.py
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+
+def _corpus_b_builder():
+    """Corpus B's build script: the 14 indicator codes and the whole-word span search are its own, shared here."""
+    spec = importlib.util.spec_from_file_location("build_b", HERE.parent / "indicator-eval" / "build_b.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_B = _corpus_b_builder()
+INDICATORS = _B.INDICATORS
+occurrences = _B.occurrences
 STYLES = {
     "police": "POLICE",
     "prison": "PRISON",
@@ -31,22 +47,6 @@ STYLES = {
     "hostel": "PARTNER",
     "health": "PARTNER",
 }
-INDICATORS = (
-    "weapons",
-    "threats",
-    "violence",
-    "pro_violence_attitudes",
-    "callousness",
-    "domestic_abuse",
-    "stalking",
-    "order_breach",
-    "child_safeguarding",
-    "sexual_harm",
-    "substance_misuse",
-    "disengagement",
-    "accommodation_loss",
-    "mental_health",
-)
 NEGATIVE_KINDS = (
     "negation",  # "no weapons found", "denies any threats"
     "hypothetical",  # conditionals, plans, what might happen
@@ -72,18 +72,6 @@ class BuildError(SystemExit):
 
 def fail(msg: str) -> None:
     raise BuildError(msg)
-
-
-def occurrences(text: str, span: str) -> list[int]:
-    found = []
-    for m in re.finditer(re.escape(span), text):
-        s, e = m.start(), m.end()
-        if span[0].isalnum() and s > 0 and text[s - 1].isalnum():
-            continue
-        if span[-1].isalnum() and e < len(text) and text[e].isalnum():
-            continue
-        found.append(s)
-    return found
 
 
 def parse(path: Path) -> list[dict[str, object]]:
