@@ -1,5 +1,7 @@
+import io
 import sys
 from itertools import islice
+from typing import Any, BinaryIO
 
 from django.core.management import BaseCommand, CommandError
 
@@ -7,13 +9,35 @@ from keepsafe.risk.rules.predictors.io import PREDICTORS
 from keepsafe.risk.rules.predictors.lines import ogrs3_chunk, predict_line
 
 CHUNK_LINES = 50_000
+CSV_BLOCK_BYTES = 16 << 20  # CSV read a block at a time: memory bounded by the block, not the file
+ARROW_FILE_MAGIC = b"ARROW1"
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream whose first bytes were already read (to tell an Arrow IPC file from a stream), read whole again."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self.head, self.rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            size = min(len(buffer), len(self.head))
+            buffer[:size], self.head = self.head[:size], self.head[size:]
+            return size
+        data = self.rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 class Command(BaseCommand):
     help = (
         "Score JSON lines from standard input with a published predictor; one JSON line out per line in, "
         "echoing `id`. A line that cannot be scored gets an `error` naming the field; the exit status is then 1. "
-        "`ogrs3` reads and scores large input in chunks with numpy (the same output, line for line)."
+        "`ogrs3` reads and scores large input in chunks with numpy (the same output, line for line); with "
+        "`--format arrow` or `--format csv` it reads and writes a table instead (docs/risk.md)."
     )
 
     def add_arguments(self, parser):
@@ -25,11 +49,23 @@ class Command(BaseCommand):
             help=f"ogrs3: lines scored together (default {CHUNK_LINES:,}; 1 when standard input is a terminal)",
         )
 
+        parser.add_argument(
+            "--format",
+            choices=("jsonl", "arrow", "csv"),
+            default="jsonl",
+            help="ogrs3: JSON lines (default), an Arrow IPC stream or file, or CSV with a header row; "
+            "the output is in the same format",
+        )
+
     def handle(self, *args, **options):
         name = options["predictor"]
         score = PREDICTORS[name]
         failures = 0
-        if name == "ogrs3":
+        if options["format"] != "jsonl":
+            if name != "ogrs3":
+                raise CommandError(f"--format {options['format']} is for ogrs3 only; {name} reads JSON lines")
+            failures = self._table(options["format"])
+        elif name == "ogrs3":
             chunk = options["chunk_lines"]
             if chunk is None:
                 chunk = 1 if sys.stdin.isatty() else CHUNK_LINES
@@ -49,4 +85,58 @@ class Command(BaseCommand):
                 if text is not None:
                     self.stdout.write(text)
         if failures:
-            raise CommandError(f"{failures} line(s) could not be scored", returncode=1)
+            unit = "line(s)" if options["format"] == "jsonl" else "row(s)"
+            raise CommandError(f"{failures} {unit} could not be scored", returncode=1)
+
+    def _table(self, kind: str) -> int:
+        """Score a table from standard input a record batch at a time; the output table goes to standard output."""
+        import pyarrow as pa  # imported here: only the table formats need it
+        import pyarrow.csv as pa_csv
+        import pyarrow.ipc as pa_ipc
+
+        from keepsafe.risk.rules.predictors.table import (
+            KNOWN_COLUMNS,
+            TableInputError,
+            check_columns,
+            output_schema,
+            score_batches,
+        )
+
+        source: BinaryIO = sys.stdin.buffer
+        text_out: Any = self.stdout._out
+        out: BinaryIO = getattr(text_out, "buffer", text_out)
+        what = "an Arrow IPC stream or file" if kind == "arrow" else "CSV"
+        try:
+            if kind == "arrow":
+                head = source.read(len(ARROW_FILE_MAGIC))
+                if head == ARROW_FILE_MAGIC:  # the file format needs the whole file (it ends with its index)
+                    whole = pa_ipc.open_file(pa.py_buffer(head + source.read()))
+                    schema = whole.schema
+                    batches = (whole.get_batch(i) for i in range(whole.num_record_batches))
+                else:
+                    reader = pa_ipc.open_stream(io.BufferedReader(_Prefixed(head, source)))
+                    schema, batches = reader.schema, iter(reader)
+            else:
+                reader = pa_csv.open_csv(
+                    source,
+                    read_options=pa_csv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+                    convert_options=pa_csv.ConvertOptions(
+                        column_types=dict.fromkeys(KNOWN_COLUMNS, pa.string()), strings_can_be_null=True
+                    ),
+                )
+                schema, batches = reader.schema, iter(reader)
+            check_columns(schema.names)
+            id_type = schema.field("id").type if "id" in schema.names else None
+            target = output_schema(id_type)
+            failures = 0
+            writer = pa_ipc.new_stream(out, target) if kind == "arrow" else pa_csv.CSVWriter(out, target)
+            with writer:
+                for batch, failed in score_batches(batches, target):
+                    writer.write_batch(batch)
+                    failures += failed
+        except TableInputError as exc:
+            raise CommandError(f"standard input ({what}): {exc}") from exc
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+            raise CommandError(f"standard input is not readable as {what}: {exc}") from exc
+        out.flush()
+        return failures

@@ -1,0 +1,273 @@
+"""`keepsafe predict ogrs3 --format arrow|csv`: every row scored or refused exactly as its JSON line would be.
+
+The reference is `ogrs3_line` on the row written as a JSON object (a null cell left out; in CSV a cell of ASCII
+digits read as a whole number). Generated tables mix column types (integers, text, floats, dictionaries), nulls,
+bad values, offence codes and categories, and batch boundaries.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.ipc as pa_ipc
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from keepsafe.people.rules.vocabulary import OffenceCategory
+from keepsafe.risk.rules.offence_codes import load_mapping
+from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.predictors.io import ogrs3_line
+from keepsafe.risk.rules.predictors.lines import INT_FIELDS
+from keepsafe.risk.rules.predictors.table import (
+    TableInputError,
+    check_columns,
+    output_schema,
+    score_batches,
+)
+
+EXAMPLES = Path(__file__).resolve().parent / "data" / "ogrs3-examples.csv"
+CATEGORIES = [c.value for c in OffenceCategory]
+CODES = sorted(load_mapping())[:400]
+ASCII_WHOLE = re.compile(r"-?[0-9]+")
+SCORE_KEYS = ("ogrs3_1y", "ogrs3_2y", "ogrs3_1y_percent", "ogrs3_2y_percent", "band", "age_band", "offence_category")
+
+
+def reference(row: dict[str, Any], text_numbers: bool) -> dict[str, Any]:
+    """What the JSON lines path says of this row: its scores, or the field and error."""
+    data = {k: v for k, v in row.items() if v is not None}
+    if text_numbers:
+        data = {
+            k: int(v) if k in INT_FIELDS and isinstance(v, str) and ASCII_WHOLE.fullmatch(v) else v
+            for k, v in data.items()
+        }
+    try:
+        out = ogrs3_line(data)
+    except PredictorInputError as exc:
+        return {"field": exc.field, "error": exc.reason}
+    return {k: out[k] for k in SCORE_KEYS}
+
+
+def scored(table: pa.Table, batch_rows: int) -> tuple[list[dict[str, Any]], int]:
+    check_columns(table.schema.names)
+    schema = output_schema(table.schema.field("id").type if "id" in table.schema.names else None)
+    out, failures = [], 0
+    for batch, failed in score_batches(table.to_batches(max_chunksize=batch_rows), schema):
+        assert batch.schema == schema
+        out.extend(batch.to_pylist())
+        failures += failed
+    return out, failures
+
+
+EDGES = [9, 10, 120, 121, -1, 0, None, 2**63 - 1, 2**63, -(2**63) - 1, 2**70]
+TEXT_EDGES = ["", " 30", "30.0", "0x1e", "+5", "007", "-0", "abc", "٣٠", "99999999999999999999", "1e2"]
+
+
+@st.composite
+def rows(draw: Any) -> dict[str, Any]:
+    """A valid OGRS3 row, then with some chance one cell changed to an edge or a bad value."""
+    conviction = draw(st.integers(10, 120))
+    row: dict[str, Any] = {
+        "sex": draw(st.sampled_from(["M", "F"])),
+        "age": draw(st.integers(max(10, conviction - 5), 120)),
+        "age_at_conviction": conviction,
+        "age_at_first_sanction": draw(st.integers(0, conviction)),
+        "previous_sanctions": draw(st.one_of(st.integers(0, 5), st.integers(0, 200))),
+        "offence_category": draw(st.sampled_from(CATEGORIES)),
+        "offence_code": draw(st.one_of(st.none(), st.sampled_from(CODES))),
+    }
+    change = draw(st.sampled_from([None, None, "sex", *INT_FIELDS, "first=conviction+1", "offence", "offence"]))
+    if change == "sex":
+        row["sex"] = draw(st.sampled_from(["X", "m", "", None]))
+    elif change == "first=conviction+1":
+        row["age_at_first_sanction"] = conviction + draw(st.sampled_from([0, 1]))
+    elif change == "offence":
+        row["offence_category"] = draw(st.sampled_from([None, None, "shoplifting", "VIOLENCE", ""]))
+        row["offence_code"] = draw(st.one_of(st.sampled_from(CODES), st.sampled_from(["00000", "zz", None])))
+    elif change is not None:
+        row[change] = draw(st.sampled_from(EDGES))
+    return row
+
+
+def _column(values: list[Any], kind: str) -> pa.Array:
+    """Integers as a typed column; a value the type cannot hold becomes null (the row is then missing it)."""
+    if kind == "float64":
+        return pa.array([None if v is None else float(v) for v in values], pa.float64())
+    low, high = {"int8": (-128, 127), "uint64": (0, 2**64 - 1), "int64": (-(2**63), 2**63 - 1)}[kind]
+    return pa.array([v if v is None or low <= v <= high else None for v in values], kind)
+
+
+@st.composite
+def tables(draw: Any) -> tuple[pa.Table, bool]:
+    data = draw(st.lists(rows(), min_size=1, max_size=30))
+    n = len(data)
+    as_text = draw(st.booleans())  # as CSV is read: every column text
+    oddities = st.one_of(
+        *(st.just(lambda t: t) for _ in range(6)), st.sampled_from(TEXT_EDGES).map(lambda e: lambda t: e)
+    )
+    columns: dict[str, pa.Array] = {}
+    if draw(st.booleans()):
+        columns["id"] = pa.array([f"P{i}" for i in range(n)]) if as_text else pa.array(range(n), pa.int64())
+    columns["sex"] = pa.array([r["sex"] for r in data], pa.string())
+    if not as_text and draw(st.booleans()):
+        columns["sex"] = columns["sex"].dictionary_encode()
+    for name in INT_FIELDS:
+        kind = "text" if as_text else draw(st.sampled_from(["int64", "int64", "int8", "uint64", "float64"]))
+        if as_text:
+            texts = []
+            for r in data:
+                odd = draw(oddities)
+                texts.append(None if r[name] is None else odd(str(r[name])))
+            columns[name] = pa.array(texts, pa.string())
+        else:
+            columns[name] = _column([r[name] for r in data], kind)
+    offence = draw(st.sampled_from(["category", "code", "both", "both"]))
+    if offence in ("category", "both"):
+        columns["offence_category"] = pa.array([r["offence_category"] for r in data], pa.string())
+    if offence in ("code", "both"):
+        columns["offence_code"] = pa.array([r["offence_code"] for r in data], pa.string())
+    order = draw(st.permutations(list(columns)))
+    return pa.table({name: columns[name] for name in order}), as_text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=tables(), batch_rows=st.integers(1, 12))
+def test_every_row_is_scored_or_refused_as_its_json_line_would_be(case: tuple[pa.Table, bool], batch_rows: int):
+    table, as_text = case
+    out, failures = scored(table, batch_rows)
+    rows = table.to_pylist()
+    assert len(out) == len(rows)
+    refused = 0
+    for number, (row, got) in enumerate(zip(rows, out, strict=True), start=1):
+        want = reference(row, as_text)
+        assert got["id"] == row.get("id")
+        if "error" in want:
+            refused += 1
+            assert (got["row"], got["field"], got["error"]) == (number, want["field"], want["error"])
+            assert all(got[k] is None for k in SCORE_KEYS)
+        else:
+            assert {k: got[k] for k in SCORE_KEYS} == want, f"row {number}"
+            assert (got["row"], got["field"], got["error"]) == (None, None, None)
+    assert failures == refused
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (["sex", "age", "age_at_conviction", "age_at_first_sanction", "previous_sanctions"], "offence_category or"),
+        (
+            ["sex", "age", "age_at_conviction", "previous_sanctions", "offence_category"],
+            "'age_at_first_sanction' is missing",
+        ),
+        (
+            ["sex", "Age", "age", "age_at_conviction", "age_at_first_sanction", "previous_sanctions"],
+            "'Age' is not an OGRS3 input",
+        ),
+        (
+            ["sex", "sex", "age", "age_at_conviction", "age_at_first_sanction", "previous_sanctions"],
+            "'sex' appears twice",
+        ),
+    ],
+)
+def test_a_table_without_the_inputs_is_refused_naming_the_column(names: list[str], message: str):
+    with pytest.raises(TableInputError, match=re.escape(message)):
+        check_columns(names)
+
+
+def keepsafe(args: list[str], data: bytes) -> subprocess.CompletedProcess[bytes]:
+    command = str(Path(sys.executable).with_name("keepsafe"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local"}
+    return subprocess.run([command, *args], input=data, capture_output=True, env=env, check=False, timeout=120)
+
+
+def reference_table() -> tuple[pa.Table, list[dict[str, str]]]:
+    with EXAMPLES.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    table = pa.table(
+        {
+            "id": [r["case"] for r in rows],
+            "sex": [r["sex"] for r in rows],
+            "age": [int(r["age_at_assessment"]) for r in rows],
+            "age_at_conviction": [int(r["age_at_conviction"]) for r in rows],
+            "age_at_first_sanction": [int(r["age_at_first_sanction"]) for r in rows],
+            "previous_sanctions": [int(r["previous_sanctions"]) for r in rows],
+            "offence_category": [CATEGORIES[int(r["ogrs3_offence_index"])] for r in rows],
+        }
+    )
+    return table, rows
+
+
+def check_reference_output(result: pa.Table, rows: list[dict[str, str]]) -> None:
+    assert result.column("id").to_pylist() == [r["case"] for r in rows]
+    for row, out in zip(rows, result.to_pylist(), strict=True):
+        assert out["ogrs3_1y"] == pytest.approx(float(row["expected_1yr"]), abs=1e-9)
+        assert out["ogrs3_2y"] == pytest.approx(float(row["expected_2yr"]), abs=1e-9)
+        assert out["error"] is None
+
+
+def test_reference_cases_as_an_arrow_stream_and_an_arrow_file():
+    table, rows = reference_table()
+    stream, file = io.BytesIO(), io.BytesIO()
+    with pa_ipc.new_stream(stream, table.schema) as writer:
+        for batch in table.to_batches(max_chunksize=7):
+            writer.write_batch(batch)
+    with pa_ipc.new_file(file, table.schema) as writer:
+        writer.write_table(table)
+    for data in (stream.getvalue(), file.getvalue()):
+        done = keepsafe(["predict", "ogrs3", "--format", "arrow"], data)
+        assert done.returncode == 0, done.stderr.decode()
+        result = pa_ipc.open_stream(done.stdout).read_all()
+        assert result.schema.metadata[b"source"].startswith(b"OGRS3")
+        check_reference_output(result, rows)
+
+
+def test_reference_cases_and_bad_rows_as_csv():
+    table, rows = reference_table()
+    buffer = io.BytesIO()
+    pa_csv.write_csv(table, buffer)
+    bad = b'"X1","M","forty","30","15","2","violence"\n"X2","M","40","30","15","2","shoplifting"\n'
+    done = keepsafe(["predict", "ogrs3", "--format", "csv"], buffer.getvalue() + bad)
+    assert done.returncode == 1
+    assert b"2 row(s) could not be scored" in done.stderr
+    result = pa_csv.read_csv(io.BytesIO(done.stdout), convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
+    check_reference_output(result.slice(0, len(rows)), rows)
+    errors = result.slice(len(rows)).to_pylist()
+    assert [(e["id"], e["row"], e["field"]) for e in errors] == [
+        ("X1", len(rows) + 1, "age"),
+        ("X2", len(rows) + 2, "offence_category"),
+    ]
+    assert errors[0]["error"] == "must be a whole number, got 'forty'"
+
+
+@pytest.mark.parametrize(
+    ("args", "data", "message"),
+    [
+        (["--format", "arrow"], b'{"sex": "M"}\n', "is not readable as an Arrow IPC stream or file"),
+        (["--format", "csv"], b"sex,age\nM,30\n", "required column 'age_at_conviction' is missing"),
+        (["--format", "csv"], b"sex,age,x\nM,30,1\n", "column 'x' is not an OGRS3 input"),
+        (
+            ["--format", "csv"],
+            b"sex,age,age_at_conviction,age_at_first_sanction,previous_sanctions,offence_category\nM,30,29\n",
+            "is not readable as CSV",
+        ),
+    ],
+)
+def test_input_that_is_not_a_table_of_inputs_says_why(args: list[str], data: bytes, message: str):
+    done = keepsafe(["predict", "ogrs3", *args], data)
+    assert done.returncode == 1
+    assert message in done.stderr.decode()
+
+
+def test_the_table_formats_are_for_ogrs3_only():
+    done = keepsafe(["predict", "snsv", "--format", "csv"], b"")
+    assert done.returncode == 1
+    assert "--format csv is for ogrs3 only" in done.stderr.decode()
