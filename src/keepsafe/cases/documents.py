@@ -28,6 +28,7 @@ from keepsafe.cases.selectors import case_summary
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import NotFoundError, ValidationError
+from keepsafe.core.words import code_words
 from keepsafe.court.selectors import court_date_as_of, court_stages_of
 from keepsafe.people.models import Event, Person
 from keepsafe.people.rules.vocabulary import SENTENCE_LABELS, SentenceType
@@ -237,8 +238,8 @@ def compose_case_summary(person: Person, viewer: Actor) -> Composition:
     contacts = tuple(
         Field(
             _when(datetime.fromisoformat(c["at"].replace("Z", "+00:00"))),
-            f"{c['type'].replace('_', ' ').capitalize()}: "
-            f"{(c['outcome'] or 'not yet happened').replace('_', ' ').lower()}"
+            f"{code_words(c['type'])}: "
+            f"{code_words(c['outcome']).lower() if c['outcome'] else 'not yet happened'}"
             + (f". {c['notes']}" if c["notes"] else ""),
         )
         for c in summary["contacts"][:10]
@@ -422,7 +423,7 @@ def _before_sentence(person: Person, now: datetime) -> tuple[Section, ...]:
             if psr.proposed_address:
                 fields.append(Field("Proposed address", psr.proposed_address))
             if psr.proposal:
-                fields.append(Field("Proposal", psr.proposal.replace("_", " ").capitalize()))
+                fields.append(Field("Proposal", code_words(psr.proposal)))
         for assessed in stage.address_assessments.all():
             who = (
                 [f"children aged {', '.join(str(a) for a in assessed.children_ages)}"] if assessed.children_ages else []

@@ -16,6 +16,7 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_date as _d
 from keepsafe.core.formats import iso_instant as _instant
+from keepsafe.core.words import code_words
 from keepsafe.people.history import events_as_known, flags_in_force, person_as_known
 from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory, RemandPeriod, Transfer
 from keepsafe.people.rules.registration_review import is_active
@@ -204,7 +205,7 @@ def chronology(
                     "RECORD",
                     r.source,
                     r.kind,
-                    r.kind.replace("_", " ").capitalize(),
+                    code_words(r.kind),
                     r.text,
                     r.author,
                     f"record-{r.external_id}",

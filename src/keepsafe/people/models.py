@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from keepsafe.core.words import code_words
 from keepsafe.people.rules.vocabulary import (
     ContactOutcome,
     ContactType,
@@ -16,7 +17,7 @@ from keepsafe.workforce.models import Pdu, Staff
 
 
 def _choices(enum_cls):
-    return [(m.value, m.value.replace("_", " ").capitalize()) for m in enum_cls]
+    return [(m.value, code_words(m.value)) for m in enum_cls]  # "SPO oversight", never "Spo oversight"
 
 
 class PersonQuerySet(models.QuerySet):

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from markupsafe import Markup, escape
 
+from keepsafe.core.words import code_words
+
 
 def _url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -51,34 +53,6 @@ def _highlight(text: str, marks: tuple[tuple[int, int, str], ...] = ()) -> Marku
     return Markup("".join(out))  # noqa: S704 — every piece above is escaped
 
 
-# Coded values shown as words: whole phrases first, then acronyms kept in capitals (GOV.UK style: sentence case).
-PHRASES = {
-    "PART_A": "Part A",
-    "SPO_SIGNED": "Countersigned by the SPO",
-    "ACO_SIGNED": "Countersigned by the ACO",
-    "SENT_TO_PPCS": "Sent to the public protection casework section",
-    "DECIDED_NO_RECALL": "Decided not to recall",
-    "HEAD_OF_PDU": "Head of PDU",
-    "EDUCATION_TRAINING_EMPLOYMENT": "Education, training and employment",
-    "OASYS": "OASys",
-}
-ACRONYMS = frozenset(
-    {"SPO", "ACO", "PDU", "PPCS", "POM", "COM", "PO", "PSO", "PQIP", "NQO", "MAPPA", "IOM", "DA", "ROSH", "OGRS", "RSR"}
-)
-
-
-def _label(value: str | None) -> str:
-    if not value:
-        return ""
-    if value in PHRASES:
-        return PHRASES[value]
-    words = value.split("_")
-    out = [w if w.upper() in ACRONYMS and w.isupper() else w.lower() for w in words]
-    first = out[0]
-    out[0] = first if first.isupper() and first in ACRONYMS else first.capitalize()
-    return " ".join(out).replace("ROSH", "RoSH").replace("PQIP", "PQiP")
-
-
 def environment(**options: Any) -> jinja2.Environment:
     file_loader = options.pop("loader", None) or jinja2.FileSystemLoader(options.pop("DIRS", []))
     options["loader"] = jinja2.ChoiceLoader(
@@ -97,7 +71,7 @@ def environment(**options: Any) -> jinja2.Environment:
     from keepsafe.workforce.selectors import staff_name
 
     env.filters.update(
-        {"govdate": _date, "govdatetime": _datetime, "govdue": _due, "label": _label, "highlight": _highlight}
+        {"govdate": _date, "govdatetime": _datetime, "govdue": _due, "label": code_words, "highlight": _highlight}
     )
     from keepsafe.actions.rules.types import type_name
     from keepsafe.risk.rules.tier.v3 import tier_words

@@ -268,7 +268,7 @@ def test_imported_assessments_set_the_rosh_level_and_feed_the_tiers():
     assert summary["predictors"]["ogrs3_2y"]["source"] == "imported with assessment OASYS-1"
     assert summary["predictors"]["ogrs3_1y"]["source"].startswith("computed by Keepsafe")
     assert summary["tier"]["v2"] == risk.tier_v2
-    assert {r["detail"] for r in summary["tier"]["explanation"]["v2"]} >= {"RoSH HIGH", "RSR 4.2"}
+    assert {r["detail"] for r in summary["tier"]["explanation"]["v2"]} >= {"RoSH high", "RSR 4.2"}
 
 
 def test_bad_assessments_are_rejected_with_paths():

@@ -179,7 +179,7 @@ def test_scan_command_reads_and_writes_json_lines():
         ("threats", "threatened"),
         ("weapons", "knife"),
     ]
-    assert out[1] == {"id": None, "line": 2, "error": "not valid JSON: Expecting value"}
+    assert out[1] == {"id": None, "line": 2, "field": "(line)", "error": "not valid JSON: Expecting value"}
     assert out[2] == {"id": "b", "findings": []}
 
 

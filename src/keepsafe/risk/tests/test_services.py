@@ -229,7 +229,7 @@ def test_tiers_are_recalculated_and_explained(person, staff_actor):
     assess(staff_actor("STF0001"), person, "VERY_HIGH")
     risk = CaseRisk.objects.get(person=person)
     assert risk.tier_v2.startswith("A")  # RoSH very high scores 150 protect points
-    assert any(r["detail"] == "RoSH VERY_HIGH" for r in risk.tier_explanation["v2"])
+    assert any(r["detail"] == "RoSH very high" for r in risk.tier_explanation["v2"])  # in words, not VERY_HIGH
     summary = risk_summary(person)
     assert summary["tier"]["v2"] == risk.tier_v2
     assert summary["tier"]["v3"] == "MISSING"  # no ARP or CSRP imported

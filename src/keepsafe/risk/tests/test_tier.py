@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from keepsafe.risk.rules.tier import TierInputError
-from keepsafe.risk.rules.tier.v2 import COMPLEXITY_REGISTRATIONS, NEED_WEIGHTS, TierV2Input, rsr_points, tier_v2
+from keepsafe.risk.rules.tier import Reason, TierInputError
+from keepsafe.risk.rules.tier.v2 import (
+    COMPLEXITY_REGISTRATIONS,
+    COMPLEXITY_WORDS,
+    NEED_WEIGHTS,
+    NEED_WORDS,
+    TierV2Input,
+    rsr_points,
+    tier_v2,
+)
 from keepsafe.risk.rules.tier.v3 import TIERS, TierV3Input, reoffending_step, tier_v3
 
 TODAY = date(2026, 11, 23)
@@ -242,3 +251,79 @@ def test_v3_explains_every_tier(arp, csrp, rosh, mappa, registrations):
     assert result.tier in TIERS
     results = [r.result for r in result.reasons if r.step != "provisional"]
     assert result.tier in results or result.tier == "G"
+
+
+# User try-out: tier reasons showed codes ("RoSH VERY_HIGH", "need thinking_behaviour: SEVERE"). Every coded value in
+# a reason is in words (the RoSH levels as risk.rules.rosh.Level labels them); a flag keeps its code in brackets.
+CODE = re.compile(r"\b(?:LOW|MEDIUM|HIGH|VERY_HIGH|NO_NEED|STANDARD|SEVERE)\b|\b[A-Za-z]+_[A-Za-z_]+\b")
+BARE_FLAG = re.compile(r"(?<!\()\b(?:" + "|".join(COMPLEXITY_REGISTRATIONS) + r")\b(?!\))")
+
+
+def _codes_in(reasons: tuple[Reason, ...]) -> list[str]:
+    return [r.detail for r in reasons if CODE.search(r.detail) or BARE_FLAG.search(r.detail)]
+
+
+def test_every_need_area_and_complexity_flag_has_words():
+    assert set(NEED_WORDS) == set(NEED_WEIGHTS)
+    assert set(COMPLEXITY_WORDS) == set(COMPLEXITY_REGISTRATIONS)
+
+
+def test_v2_reasons_are_in_words():
+    result = tier_v2(
+        TierV2Input(
+            rosh="VERY_HIGH",
+            registrations=frozenset(COMPLEXITY_REGISTRATIONS),
+            valid_assessment=True,
+            needs={"thinking_behaviour": "SEVERE", "education_training_employment": "STANDARD", "drugs": "NO_NEED"},
+        )
+    )
+    details = [r.detail for r in result.reasons]
+    assert "RoSH very high" in details
+    assert "need: thinking and behaviour, severe" in details
+    assert "need: education, training and employment, standard" in details
+    assert "complexity registration: mentally disordered offender (RMDO)" in details
+    assert _codes_in(result.reasons) == []
+    assert "RoSH none" in [r.detail for r in tier_v2(TierV2Input()).reasons]
+
+
+@pytest.mark.parametrize(("level", "words"), [("LOW", "low"), ("MEDIUM", "medium"), ("HIGH", "high")])
+def test_v2_every_rosh_level_in_words(level, words):
+    assert f"RoSH {words}" in [r.detail for r in tier_v2(TierV2Input(rosh=level)).reasons]
+
+
+def test_v3_reasons_are_in_words():
+    result = tier_v3(
+        TierV3Input(
+            today=TODAY, arp=50, csrp=3, mappa=False, rosh="VERY_HIGH", dc_srp_band="VERY_HIGH", dc_srp_score=4.1
+        )
+    )
+    details = [r.detail for r in result.reasons]
+    assert "no MAPPA, RoSH very high" in details
+    assert "direct-contact sexual predictor very high (4.1)" in details
+    assert _codes_in(result.reasons) == []
+
+
+@given(
+    st.sampled_from([None, "LOW", "MEDIUM", "HIGH", "VERY_HIGH"]),
+    st.sampled_from([None, "LOW", "MEDIUM", "HIGH", "VERY_HIGH"]),
+    st.booleans(),
+    st.frozensets(st.sampled_from([*COMPLEXITY_REGISTRATIONS, "ADVP", "SPO", "RCPR", "INLL", "IIOM", "PRC"])),
+    st.dictionaries(st.sampled_from(sorted(NEED_WEIGHTS)), st.sampled_from(["NO_NEED", "STANDARD", "SEVERE"])),
+)
+def test_no_tier_reason_shows_a_code(rosh, band, mappa, registrations, needs):
+    v2 = tier_v2(TierV2Input(rsr=5, rosh=rosh, registrations=registrations, valid_assessment=True, needs=needs))
+    v3 = tier_v3(
+        TierV3Input(
+            today=TODAY,
+            arp=50,
+            csrp=3,
+            mappa=mappa,
+            rosh=rosh,
+            dc_srp_band=band,
+            dc_srp_score=4.0,
+            registrations=registrations,
+            lifer_latest_release=TODAY - timedelta(days=400),
+        )
+    )
+    assert _codes_in(v2.reasons) == []
+    assert _codes_in(v3.reasons) == []

@@ -673,3 +673,86 @@ def test_pages_without_a_download_refuse_a_format(site, path):
         got = client_for(users["quality"]).get(path, {"format": "json"})
     assert got.status_code == 400
     assert got.json() == {"errors": {"format": "This page has no download"}}
+
+
+# User try-out: `unit=garbage` (a unit that is not one) was silently answered for the viewer's own unit. A unit, scope
+# or code that cannot name a team, PDU or region is refused by field, on the page (400, the picker with the error)
+# and as JSON errors for exports, and nothing is computed for another unit.
+UNIT_HELP = "(a unit is TEAM, PDU or REGION, a colon and its code, like PDU:GMR-MN)"
+BAD_UNITS = [
+    (
+        "no colon",
+        {"unit": "garbage"},
+        "unit",
+        f"Choose a team, PDU or region from the list: 'garbage' is not one {UNIT_HELP}",
+    ),
+    ("no code", {"unit": "PDU:"}, "unit", f"Choose a team, PDU or region from the list: 'PDU:' is not one {UNIT_HELP}"),
+    ("no kind", {"unit": ":GMR"}, "unit", f"Choose a team, PDU or region from the list: ':GMR' is not one {UNIT_HELP}"),
+    (
+        "scope without code",
+        {"scope": "PDU"},
+        "code",
+        "Give the code of the PDU as well as scope=PDU, or choose a team, PDU or region from the list",
+    ),
+    (
+        "code without scope",
+        {"code": "GMR-MN"},
+        "scope",
+        "Give scope=TEAM, PDU or REGION as well as code=GMR-MN, or choose a team, PDU or region from the list",
+    ),
+]
+
+
+@pytest.mark.parametrize("path", [*ASSURANCE_PAGES, "/assurance/audits"])
+@pytest.mark.parametrize(("why", "given", "field", "message"), BAD_UNITS, ids=[b[0] for b in BAD_UNITS])
+def test_a_unit_that_is_not_one_is_refused_by_field_never_answered_for_the_default(
+    site, path, why, given, field, message
+):
+    users, _ = site
+    client = client_for(users["aco"])
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as read:
+        page = client.get(path, PERIOD | given)
+    sql = [q["sql"] for q in read.captured_queries]
+    assert page.status_code == 400, why
+    assert [q for q in sql if any(t in q for t in FIGURE_TABLES)] == [], why  # nothing computed for another unit
+    body = page.content.decode().replace("&#39;", "'")
+    assert message in body, why
+    assert 'href="#unit"' in body, why  # the error links to the picker
+    assert "govuk-form-group--error" in body, why
+    assert 'data-testid="unit-refused"' in body, why
+    assert "Greater Manchester</h1>" not in body, why  # not the viewer's own region's page (the old fallback)
+    assert 'data-testid="export-csv"' not in body, why
+    if path == "/assurance/audits":
+        return  # no downloads
+    assert 'name="from-day" type="text" inputmode="numeric" value="1"' in body, why  # the period typed is kept
+    with time_machine.travel(NOW, tick=False):
+        for fmt in ("json", "csv"):
+            refused = client.get(path, PERIOD | given | {"format": fmt})
+            assert refused.status_code == 400, (why, fmt)
+            assert refused.json() == {"errors": {field: message}}, (why, fmt)
+
+
+def test_a_bad_unit_and_a_bad_period_are_both_reported(site):
+    users, _ = site
+    with time_machine.travel(NOW, tick=False):
+        page = client_for(users["head"]).get("/assurance", PERIOD | {"unit": "garbage", "to-day": "31"})
+        data = client_for(users["head"]).get(
+            "/assurance", PERIOD | {"unit": "garbage", "to-day": "31", "format": "json"}
+        )
+    assert page.status_code == data.status_code == 400
+    body = page.content.decode().replace("&#39;", "'")
+    assert "'garbage' is not one" in body
+    assert "The end date must be a real date" in body
+    assert 'href="#to-day"' in body
+    assert set(data.json()["errors"]) == {"unit", "to"}
+
+
+def test_a_blank_unit_is_the_viewers_own_and_a_chosen_one_is_answered(site):
+    users, _ = site
+    with time_machine.travel(NOW, tick=False):
+        blank = client_for(users["head"]).get("/assurance", PERIOD | {"unit": ""})
+        chosen = client_for(users["aco"]).get("/assurance", PERIOD | {"unit": "TEAM:GMR-MN-1"})
+    assert blank.status_code == 200
+    assert "Delivery: Manchester North</h1>" in blank.content.decode()
+    assert chosen.status_code == 200
+    assert "Delivery: Manchester North Team 1</h1>" in chosen.content.decode()

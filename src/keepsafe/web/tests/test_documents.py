@@ -185,3 +185,14 @@ def test_any_composition_round_trips_and_draws(title, fields, paragraphs):
     pdf = render_pdf(composition)
     assert pdf.startswith(b"%PDF")
     assert render_pdf(composition) == pdf
+
+
+def test_a_case_summary_names_an_spo_oversight_note_in_words(site):
+    """User try-out: the case summary's contacts read "Spo oversight" (the code capitalised)."""
+    sara = as_user(site["sara"])
+    with time_machine.travel(DECIDED, tick=False):
+        noted = sara.post("/case/X123456/oversight-note", {"notes": "Reviewed the plan."})
+        assert noted.status_code == 302, noted.content.decode()[:500]
+        summary = sara.get("/case/X123456/documents/new/case-summary").content.decode()
+    assert "SPO oversight: not yet happened. Reviewed the plan." in summary
+    assert "Spo oversight" not in summary

@@ -122,7 +122,8 @@ def test_risk_tab_shows_tier_explanation_and_the_contact_level_the_actions_enfor
     assert minimum is not None
     ada = client_for(site["ada"])
     page = ada.get("/case/A000001/risk").content.decode()
-    assert "RoSH HIGH" in page  # the v2 explanation lists its inputs
+    assert "RoSH high" in page  # the v2 explanation lists its inputs, in words (user try-out: "RoSH HIGH")
+    assert "RoSH HIGH" not in page
     expected = f"at least {minimum.count} contact{'s' if minimum.count != 1 else ''} every {minimum.period_days} days"
     assert expected in page
     assert "KEEPSAFE_CONTACT_EXPECTATIONS" not in page

@@ -121,3 +121,22 @@ def test_every_page_shows_a_due_instant_through_the_due_filter():
         for m in re.finditer(r"\{\{[^}]*\bdue\s*\|\s*govdatetime[^}]*\}\}", path.read_text())
     ]
     assert not found, found
+
+
+def test_no_model_choice_label_lowers_an_acronym():
+    """User try-out: a contact of type SPO_OVERSIGHT read "Spo oversight" (people.models._choices capitalised the
+    code). Every choice of every model keeps its acronyms; labels come from core.words.code_words."""
+    from django.apps import apps
+
+    found = [
+        f"{model.__name__}.{field.name}: {value} → {label}"
+        for model in apps.get_models()
+        if model.__module__.startswith("keepsafe")
+        for field in model._meta.get_fields()
+        for value, label in getattr(field, "choices", None) or ()
+        if _lowered_acronyms(str(label))
+    ]
+    assert not found, found
+    from keepsafe.people.models import Contact
+
+    assert dict(Contact._meta.get_field("type").choices)["SPO_OVERSIGHT"] == "SPO oversight"

@@ -36,6 +36,7 @@ from keepsafe.cases.recalls import area_regions
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
+from keepsafe.core.words import code_words
 from keepsafe.oversight.prioritisation import deprioritised_tags  # issue 15 §4 (helpers "overs", "alloc2")
 from keepsafe.people.models import Contact, Event, Requirement
 from keepsafe.people.rules.case_work import WRITER_ROLES
@@ -329,9 +330,7 @@ def recall_page(
             "not_on_licence": not_on_licence,
             "emergency_grounds": grounds,
             "options": options,
-            "type_options": [(t.value, t.value.replace("_", " ").capitalize()) for t in options.types]
-            if options
-            else [],
+            "type_options": [(t.value, code_words(t.value)) for t in options.types] if options else [],
             "part_a_sections": list(PART_A_SECTIONS.items()),
             "arrest_sections": list(ARREST_SECTIONS.items()),
             "role": actor.role.value,

@@ -51,12 +51,44 @@ def _export_asked(request: HttpRequest) -> bool:
     return request.GET.get("format") in ("json", "csv")
 
 
+class _UnitRefusedError(Exception):
+    """`unit` (or `scope` and `code`) cannot name a team, PDU or region: refused by field (`_refuses_unit`), never
+    answered for the viewer's own unit (user try-out: `unit=garbage` was)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+UNIT_WORDS = {Scope.TEAM.value: "team", Scope.PDU.value: "PDU", Scope.REGION.value: "region"}
+UNIT_ERROR = (
+    "Choose a team, PDU or region from the list: {value!r} is not one "
+    "(a unit is TEAM, PDU or REGION, a colon and its code, like PDU:GMR-MN)"
+)
+
+
 def _scope(request: HttpRequest, actor: Actor) -> tuple[Scope, str, str]:
-    """The team, PDU or region asked for (default: the viewer's own), checked against the viewer's role."""
-    raw_scope, code = request.GET.get("scope", ""), request.GET.get("code", "").strip()[:30]
-    if ":" in request.GET.get("unit", ""):
-        raw_scope, code = request.GET["unit"].split(":", 1)
-        code = code.strip()[:30]
+    """The team, PDU or region asked for (default, when none is given: the viewer's own), checked against the viewer's
+    role. Given as `unit=PDU:GMR-MN` (the picker) or `scope=PDU&code=GMR-MN` (links); half of one is refused."""
+    raw_scope, code = request.GET.get("scope", "").strip(), request.GET.get("code", "").strip()[:30]
+    unit = request.GET.get("unit", "").strip()
+    if unit:
+        raw_scope, _, code = unit.partition(":")
+        raw_scope, code = raw_scope.strip(), code.strip()[:30]
+        if not (raw_scope and code):
+            raise _UnitRefusedError("unit", UNIT_ERROR.format(value=unit[:40]))
+    elif raw_scope and not code:
+        raise _UnitRefusedError(
+            "code",
+            f"Give the code of the {UNIT_WORDS.get(raw_scope, 'unit')} as well as scope={raw_scope[:10]}, "
+            "or choose a team, PDU or region from the list",
+        )
+    elif code and not raw_scope:
+        raise _UnitRefusedError(
+            "scope",
+            f"Give scope=TEAM, PDU or REGION as well as code={code}, or choose a team, PDU or region from the list",
+        )
     if raw_scope and code:
         try:
             scope = Scope(raw_scope)
@@ -91,6 +123,41 @@ def _exported(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequ
             return JsonResponse({"errors": {"scope": "No team, PDU or region has that code"}}, status=404)
 
     return wrapped
+
+
+def _refuses_unit(
+    heading: str, active: str, *, with_period: bool = True
+) -> Callable[[Callable[[HttpRequest], HttpResponse]], Callable[[HttpRequest], HttpResponse]]:
+    """A page whose unit is refused (`_UnitRefusedError`) answers 400 with the field and why: the picker with the
+    error, the period as typed (and its own errors, if any) and no figure; an export answers `{"errors": ...}`."""
+
+    def decorate(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest) -> HttpResponse:
+            try:
+                return view(request)
+            except _UnitRefusedError as refused:
+                first, last, period_errors = _period(request) if with_period else (clock.today(), clock.today(), {})
+                errors = {refused.field: refused.message} | period_errors
+                if _export_asked(request):
+                    return JsonResponse({"errors": errors}, status=400)
+                actor = _actor(request)
+                context = {
+                    "heading": heading,
+                    "active": active,
+                    "with_period": with_period,
+                    "units": [(s.value, c, n) for s, c, n in selectors.units(actor)],
+                    "first": first,
+                    "last": last,
+                    "typed": typed_dates(request),
+                    "errors": errors,
+                    "roles": {"sampler": actor.role.value in SAMPLERS, "auditor": actor.role.value in AUDITORS},
+                }
+                return render(request, "pages/assurance/unit_refused.html", context, status=400)
+
+        return wrapped
+
+    return decorate
 
 
 def _no_download(request: HttpRequest) -> HttpResponse | None:
@@ -281,6 +348,7 @@ def _practitioner(load: Workload) -> dict[str, Any]:
     }
 
 
+@_refuses_unit("Delivery", "assurance")
 @_exported
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
@@ -446,6 +514,7 @@ def _answers(request: HttpRequest) -> dict[str, dict[str, Any]]:
     return out
 
 
+@_refuses_unit("Case audits", "assurance-audits", with_period=False)
 def audits(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if refused := _no_download(request):
@@ -562,6 +631,7 @@ def recall_sampling(request: HttpRequest) -> HttpResponse:
 # 4. Overrides --------------------------------------------------------------------------------------------------------
 
 
+@_refuses_unit("Overrides", "assurance-overrides")
 @_exported
 def overrides_page(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
@@ -782,6 +852,7 @@ def _equality_rows(report: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+@_refuses_unit("Equality", "assurance-equality")
 @_exported
 def equality(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from keepsafe.core import clock
+from keepsafe.core.words import code_words
 from keepsafe.court.models import CourtStage
 from keepsafe.court.rules.suitability import CONCLUSION_LABELS
 from keepsafe.court.selectors import court_stages_of
@@ -43,9 +44,9 @@ STEPS = {
     "outcome": "Record the court outcome",
 }
 DATES = {"open": "court_date", "adjourn": "court_date", "outcome": "sentence_date"}
-REQUIREMENT_OPTIONS = [(r.value, r.value.replace("_", " ").capitalize()) for r in RequirementType]
+REQUIREMENT_OPTIONS = [(r.value, code_words(r.value)) for r in RequirementType]
 SENTENCE_OPTIONS = [(s.value, SENTENCE_LABELS[s]) for s in SentenceType]
-CATEGORY_OPTIONS = [(c.value, c.value.replace("_", " ").capitalize()) for c in OffenceCategory]
+CATEGORY_OPTIONS = [(c.value, code_words(c.value)) for c in OffenceCategory]
 CONCLUSION_OPTIONS = [(c.value, label) for c, label in CONCLUSION_LABELS.items()]
 
 

@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         'Scan JSON lines ({"id": ..., "text": ...}) from standard input for serious-harm indicators; one JSON line '
         "out per line in: the id and its findings (indicator, start, end, text, rule, why). A line that cannot be "
-        "scanned gets an `error` and the exit status is 1."
+        "scanned (not a JSON object, no `id`, no `text`) gets its `line`, the `field` and the `error`; every other "
+        "line is still scanned and the exit status is 1."
     )
 
     def handle(self, *args, **options):
@@ -25,30 +26,59 @@ class Command(BaseCommand):
         for number, line in enumerate(sys.stdin, start=1):
             if not line.strip():
                 continue
-            error: str | None
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                error = f"not valid JSON: {exc.msg}"
-                data = None
-            else:
-                error = None
-                if not isinstance(data, dict):
-                    error = "each line must be a JSON object"
-                elif not isinstance(data.get("text"), str):
-                    error = "`text` must be a string"
-            if error is not None:
+            item_id, text, problem = read_line(line)
+            if problem is not None:
                 flush()
-                item_id = data.get("id") if isinstance(data, dict) else None
-                self.stdout.write(json.dumps({"id": item_id, "line": number, "error": error}))
+                field, error = problem
+                self.stdout.write(json.dumps({"id": item_id, "line": number, "field": field, "error": error}))
                 failures += 1
                 continue
-            pending.append((data.get("id"), data["text"]))
+            pending.append((item_id, text))
             if len(pending) >= 256:
                 flush()
         flush()
         if failures:
             raise CommandError(f"{failures} line(s) could not be scanned", returncode=1)
+
+
+def read_line(line: str) -> tuple[object, str, tuple[str, str] | None]:
+    """One input line → its `id` (None if it has none), its `text`, and the field and why it cannot be scanned (None
+    when it can). The id is checked before the text, so a line with neither is reported for its id."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, "", ("(line)", f"not valid JSON: {exc.msg}")
+    if not isinstance(data, dict):
+        return None, "", ("(line)", f"each line must be a JSON object, got {json_kind(data)}")
+    item_id, text = data.get("id"), data.get("text")
+    if item_id is None or (isinstance(item_id, str) and not item_id.strip()):
+        return (
+            item_id,
+            "",
+            ("id", "missing: each line needs an `id` (a string or a whole number) to match its findings to"),
+        )
+    if isinstance(item_id, bool) or not isinstance(item_id, str | int):
+        return item_id, "", ("id", f"must be a string or a whole number, got {json_kind(item_id)}")
+    if "text" not in data:
+        return item_id, "", ("text", "missing: each line needs the `text` to scan")
+    if not isinstance(text, str):
+        return item_id, "", ("text", f"must be a string, got {json_kind(text)}")
+    return item_id, text, None
+
+
+def json_kind(value: object) -> str:
+    """What a JSON value is, in words, for an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
 
 
 def finding_json(f) -> dict[str, object]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from keepsafe.people.rules.vocabulary import RequirementType
+from keepsafe.risk.rules.rosh import Level
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,12 @@ class Reason:
 
 class TierInputError(ValueError):
     pass
+
+
+def level_words(level: str) -> str:
+    """A RoSH level (or a predictor band on the same scale) as a reason says it: "very high", as `rosh.Level.label`
+    words it (user try-out: reasons read "RoSH VERY_HIGH")."""
+    return Level(level).label.lower()
 
 
 # hmpps-tier MappaLevel.kt: the levels that score protect points. nDelius also records M0, which scores nothing.

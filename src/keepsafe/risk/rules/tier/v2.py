@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from keepsafe.risk.rules.tier import Reason, TierInputError
+from keepsafe.risk.rules.tier import Reason, TierInputError, level_words
 
 RoshLevel = Literal["LOW", "MEDIUM", "HIGH", "VERY_HIGH"]
 NeedSeverity = Literal["NO_NEED", "STANDARD", "SEVERE"]
@@ -29,6 +29,31 @@ NEED_WEIGHTS = {
     "emotional_wellbeing": 0,
 }
 SEVERITY = {"NO_NEED": 0, "STANDARD": 1, "SEVERE": 2}
+# The reasons name need areas and flags in words (the OASys section; registration-types.csv's name and its code).
+NEED_WORDS = {
+    "accommodation": "accommodation",
+    "education_training_employment": "education, training and employment",
+    "relationships": "relationships",
+    "lifestyle": "lifestyle and associates",
+    "drugs": "drug misuse",
+    "alcohol": "alcohol misuse",
+    "thinking_behaviour": "thinking and behaviour",
+    "attitudes": "attitudes",
+    "finance": "financial management and income",
+    "emotional_wellbeing": "emotional well-being",
+}
+COMPLEXITY_WORDS = {
+    "RMDO": "mentally disordered offender",
+    "ALSH": "suicide or self-harm",
+    "RVLN": "vulnerable",
+    "RCCO": "child concerns",
+    "RCPR": "child protection",
+    "RCHD": "risk to children",
+    "RPIR": "public interest case",
+    "RVAD": "safeguarding: adult at risk",
+    "STRG": "street gangs",
+    "RTAO": "Terrorism Act offender",
+}
 IOM_POINTS = 2
 UNSUPERVISED_REGISTRATION = "PRC"
 
@@ -110,7 +135,7 @@ def tier_v2(i: TierV2Input) -> TierV2:
     reasons: list[Reason] = []
     rsr, rosh = rsr_points(i.rsr), ROSH_POINTS[i.rosh] if i.rosh else 0
     reasons.append(Reason("protect", f"RSR {i.rsr if i.rsr is not None else 'missing'}", f"+{rsr}"))
-    reasons.append(Reason("protect", f"RoSH {i.rosh or 'none'}", f"+{rosh}"))
+    reasons.append(Reason("protect", f"RoSH {level_words(i.rosh) if i.rosh else 'none'}", f"+{rosh}"))
     points = rsr + rosh
     if min(rsr, rosh):
         reasons.append(Reason("protect", "only the higher of RSR and RoSH counts", f"-{min(rsr, rosh)}"))
@@ -123,7 +148,7 @@ def tier_v2(i: TierV2Input) -> TierV2:
         reasons.append(Reason("protect", "MAPPA level M0 scores no points (hmpps-tier MappaLevel: M1–M3)", "+0"))
     for code in COMPLEXITY_REGISTRATIONS:
         if code in i.registrations:
-            reasons.append(Reason("protect", f"complexity registration {code}", "+2"))
+            reasons.append(Reason("protect", f"complexity registration: {COMPLEXITY_WORDS[code]} ({code})", "+2"))
             points += 2
     if i.female:
         for present, label in (
@@ -155,7 +180,7 @@ def tier_v2(i: TierV2Input) -> TierV2:
         for area, severity in sorted(i.needs.items()):
             need = NEED_WEIGHTS[area] * SEVERITY[severity]
             if need:
-                reasons.append(Reason("change", f"need {area}: {severity}", f"+{need}"))
+                reasons.append(Reason("change", f"need: {NEED_WORDS[area]}, {severity.lower()}", f"+{need}"))
                 change_points += need
         ogrs = (i.ogrs3_2y_percent or 0) // 10
         if ogrs:

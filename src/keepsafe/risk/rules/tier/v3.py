@@ -11,7 +11,7 @@ from datetime import date
 from typing import Literal
 
 from keepsafe.people.rules.vocabulary import DOMESTIC_ABUSE_REGISTRATIONS
-from keepsafe.risk.rules.tier import Reason, TierInputError
+from keepsafe.risk.rules.tier import Reason, TierInputError, level_words
 
 TIERS = "ABCDEFG"
 RoshLevel = Literal["LOW", "MEDIUM", "HIGH", "VERY_HIGH"]
@@ -145,9 +145,11 @@ def tier_v3(i: TierV3Input) -> TierV3:
         "child_protection": "F" if "RCPR" in i.registrations else None,
         "sexual_offence_history": "E" if i.ever_sexual_offence else None,
     }
+    band = level_words(i.dc_srp_band) if i.dc_srp_band else "missing"
+    rosh = level_words(i.rosh) if i.rosh else "missing"
     details = {
-        "sexual": f"direct-contact sexual predictor {i.dc_srp_band} ({i.dc_srp_score})",
-        "mappa_rosh": f"{'MAPPA' if i.mappa else 'no MAPPA'}, RoSH {i.rosh or 'missing'}",
+        "sexual": f"direct-contact sexual predictor {band} ({i.dc_srp_score})",
+        "mappa_rosh": f"{'MAPPA' if i.mappa else 'no MAPPA'}, RoSH {rosh}",
         "lifer": f"lifer/IPP released {i.lifer_latest_release}",
         "domestic_abuse": "domestic abuse registration (ADVP or REG30)",
         "stalking": "stalking protection order registration (SPO)",

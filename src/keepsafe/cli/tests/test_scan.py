@@ -1,0 +1,66 @@
+"""`keepsafe scan`: every bad line is named with its field and why, and no other line is lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def scan(lines: list[str]) -> subprocess.CompletedProcess[str]:
+    """The real command, as an analyst runs it (scanning needs no database)."""
+    keepsafe = str(Path(sys.executable).with_name("keepsafe"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local", "KEEPSAFE_TEST_DB": "external"}
+    return subprocess.run(
+        [keepsafe, "scan"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+
+
+def test_each_bad_line_gets_its_own_error_and_every_other_line_is_scanned():
+    lines = [
+        json.dumps({"id": "a", "text": "He threatened her with a knife."}),
+        json.dumps({"text": "He threatened her."}),
+        json.dumps({"id": None, "text": "He threatened her."}),
+        json.dumps({"id": "", "text": "He threatened her."}),
+        json.dumps({"id": ["x"], "text": "He threatened her."}),
+        json.dumps({"id": "d"}),
+        json.dumps({"id": "e", "text": 42}),
+        json.dumps({"id": "f", "text": None}),
+        "{not json",
+        json.dumps(["g", "He threatened her."]),
+        json.dumps({"id": 7, "text": "He is doing well."}),
+    ]
+    done = scan(lines)
+    assert done.returncode == 1
+    assert "9 line(s) could not be scanned" in done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(out) == len(lines)
+    assert out[0]["id"] == "a"
+    assert [f["indicator"] for f in out[0]["findings"]] == ["threats", "weapons"]
+    needs_id = "missing: each line needs an `id` (a string or a whole number) to match its findings to"
+    assert out[1] == {"id": None, "line": 2, "field": "id", "error": needs_id}
+    assert out[2] == {"id": None, "line": 3, "field": "id", "error": needs_id}
+    assert out[3] == {"id": "", "line": 4, "field": "id", "error": needs_id}
+    assert out[4] == {"id": ["x"], "line": 5, "field": "id", "error": "must be a string or a whole number, got a list"}
+    assert out[5] == {"id": "d", "line": 6, "field": "text", "error": "missing: each line needs the `text` to scan"}
+    assert out[6] == {"id": "e", "line": 7, "field": "text", "error": "must be a string, got a number"}
+    assert out[7] == {"id": "f", "line": 8, "field": "text", "error": "must be a string, got null"}
+    assert out[8]["line"] == 9
+    assert out[8]["field"] == "(line)"
+    assert out[8]["error"].startswith("not valid JSON: ")
+    assert out[9] == {"id": None, "line": 10, "field": "(line)", "error": "each line must be a JSON object, got a list"}
+    assert out[10] == {"id": 7, "findings": []}
+
+
+def test_good_lines_alone_exit_zero():
+    done = scan([json.dumps({"id": "a", "text": "He is doing well."}), ""])
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line) for line in done.stdout.splitlines()] == [{"id": "a", "findings": []}]
