@@ -252,6 +252,8 @@ def test_reference_cases_and_bad_rows_as_csv():
     ("args", "data", "message"),
     [
         (["--format", "arrow"], b'{"sex": "M"}\n', "is not readable as an Arrow IPC stream or file"),
+        (["--format", "arrow"], b"", "standard input is empty: expected an Arrow IPC stream or file"),
+        (["--format", "csv"], b"", "standard input is not readable as CSV: Empty CSV file"),
         (["--format", "csv"], b"sex,age\nM,30\n", "required column 'age_at_conviction' is missing"),
         (["--format", "csv"], b"sex,age,x\nM,30,1\n", "column 'x' is not an OGRS3 input"),
         (

@@ -109,6 +109,8 @@ class Command(BaseCommand):
         try:
             if kind == "arrow":
                 head = source.read(len(ARROW_FILE_MAGIC))
+                if not head:
+                    raise CommandError("standard input is empty: expected an Arrow IPC stream or file")
                 if head == ARROW_FILE_MAGIC:  # the file format needs the whole file (it ends with its index)
                     whole = pa_ipc.open_file(pa.py_buffer(head + source.read()))
                     schema = whole.schema
