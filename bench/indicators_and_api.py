@@ -129,8 +129,8 @@ def main() -> None:
     # The floor: the same rows, inserted raw. And the API path with a scanner that finds nothing.
     from django.db import transaction
 
-    from keepsafe.records.rules import scanner as scanner_module  # records.services imports scan_many when it stores
     from keepsafe.records.models import Record
+    from keepsafe.records.rules import scanner as scanner_module  # records.services imports scan_many when it stores
 
     person_of = dict(Person.objects.values_list("crn", "pk"))
     raw_rates = []
