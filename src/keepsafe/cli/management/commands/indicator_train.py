@@ -6,6 +6,7 @@ from django.core.management import BaseCommand, CommandError
 from keepsafe.records.rules import classifier
 from keepsafe.records.rules.evaluation import Counts, Evaluation
 from keepsafe.records.training.train import (
+    EVALUATION_DIRS,
     Design,
     leave_one_style_out,
     prepare,
@@ -31,8 +32,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--evaluation-dir",
             type=Path,
-            default=Path("tests/data/indicator-eval"),
-            help="the independently written evaluation corpus (*.jsonl); trained on for the shipped model",
+            action="append",
+            default=None,
+            help="an independently written evaluation corpus (*.jsonl), trained on for the shipped model; repeat for "
+            f"several (default: {', '.join(map(str, EVALUATION_DIRS))}; never the held-out corpora D and E)",
         )
         parser.add_argument("--protocol", action="store_true", help="report strict and leave-one-style-out figures")
         parser.add_argument(
@@ -44,10 +47,11 @@ class Command(BaseCommand):
             import sklearn  # noqa: F401
         except ImportError as exc:
             raise CommandError("scikit-learn is needed to train: pip install -e '.[dev]'", returncode=2) from exc
-        evaluation_dir: Path = options["evaluation_dir"]
-        if not evaluation_dir.is_dir() or not any(evaluation_dir.glob("*.jsonl")):
-            raise CommandError(f"{evaluation_dir}: no evaluation corpus (*.jsonl) to train on", returncode=2)
-        texts, synthetic, evaluation, held = prepare(options["per_style"], evaluation_dir)
+        evaluation_dirs: list[Path] = options["evaluation_dir"] or list(EVALUATION_DIRS)
+        for evaluation_dir in evaluation_dirs:
+            if not evaluation_dir.is_dir() or not any(evaluation_dir.glob("*.jsonl")):
+                raise CommandError(f"{evaluation_dir}: no evaluation corpus (*.jsonl) to train on", returncode=2)
+        texts, synthetic, evaluation, held = prepare(options["per_style"], evaluation_dirs)
         design = Design([*synthetic, *held])
         model = shipped(design, options["per_style"])
         write_corpus(texts, options["corpus_dir"])

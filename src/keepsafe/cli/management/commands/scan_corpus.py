@@ -14,9 +14,15 @@ from keepsafe.records.rules.evaluation import (
 from keepsafe.records.rules.lexicon import LEXICON_VERSION
 from keepsafe.records.rules.scanner import Finding, Scanner, scan_many, scanner
 from keepsafe.records.training.corpus import Text, generate
-from keepsafe.records.training.train import EVALUATION, SEED, SYNTHETIC, Design, examples, train_model
-
-EVALUATION_DIR = Path("tests/data/indicator-eval")
+from keepsafe.records.training.train import (
+    EVALUATION,
+    EVALUATION_DIRS,
+    SEED,
+    SYNTHETIC,
+    Design,
+    examples,
+    train_model,
+)
 
 
 class Command(BaseCommand):
@@ -89,7 +95,7 @@ class Command(BaseCommand):
         if (
             not options["leave_one_style_out"]
             and model is not None
-            and any(p.resolve().is_relative_to(EVALUATION_DIR.resolve()) for p in files)
+            and any(p.resolve().is_relative_to(d.resolve()) for p in files for d in EVALUATION_DIRS)
         ):
             self.stdout.write(
                 "NOTE: the shipped classifier was trained on the evaluation corpus, so these figures are not held out; "
