@@ -153,6 +153,9 @@ def predictors(person: Person) -> dict[str, PredictorView]:
     return predictors_from(person, completed_assessments(person), current_event(person))
 
 
+OGRS3_YEARS = frozenset({"ogrs3_1y", "ogrs3_2y"})
+
+
 def predictors_from(person: Person, assessments: list[Assessment], event: Event | None) -> dict[str, PredictorView]:
     """`assessments`: the completed ones, newest first. A later assessment that did not re-score a predictor
     leaves the earlier score in force, saying where it came from."""
@@ -177,7 +180,13 @@ def predictors_from(person: Person, assessments: list[Assessment], event: Event 
             found["ogrs3_2y"] = PredictorView("ogrs3_2y", score.percent_2y, score.band, True, source, inputs)
         except PredictorInputError:
             pass
-    for name, kept in sorted(predictors_in_force(scored(assessments)).items()):
+    in_force = predictors_in_force(scored(assessments))
+    if OGRS3_YEARS & in_force.keys():
+        # OGRS3's one- and two-year scores are one predictor: an imported OGRS3 replaces both computed ones, so the
+        # page never sets a computed one-year score beside an imported two-year one (it showed 50 % against 42 %).
+        for name in OGRS3_YEARS:
+            found.pop(name, None)
+    for name, kept in sorted(in_force.items()):
         source = f"imported with assessment {kept.assessment}"
         if kept.carried_forward:
             source += (

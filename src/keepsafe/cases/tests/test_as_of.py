@@ -156,7 +156,9 @@ def test_the_tier_is_computed_as_of_a_past_instant_from_the_inputs_known_then():
     assert "need: relationships, severe" in details  # OASYS-1 (May 2022) was valid then, though not today
     assert not any(code in d for d in details for code in ("HIGH", "SEVERE", "STANDARD", "_"))
     # Keepsafe's own OGRS3 is computed from the criminal history and sentence known then; the import's scores win.
-    assert then["predictors"]["ogrs3_1y"]["source"].startswith("computed by Keepsafe")
+    # OASYS-1 scored OGRS3 (two-year): both years then come from it, none computed beside it.
+    assert "ogrs3_1y" not in then["predictors"]
+    assert then["predictors"]["ogrs3_2y"]["source"] == "imported with assessment OASYS-1"
     assert then["predictors"]["rsr"]["source"] == "imported with assessment OASYS-1"
     # Before the MAPPA flag was known, the tier did not rest on it.
     earlier = cli_case("X123456", "2019-09-15T12:00:00Z")["risk"]["tier"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -157,11 +157,26 @@ class Scanner:
         return variants
 
     def scan(self, text: str) -> list[Finding]:
-        return self._findings(self.nlp(text))
+        return next(self.scan_many([text]))
 
     def scan_many(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[list[Finding]]:
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield self._findings(doc)
+        """Findings of each text, in order. A text longer than `PIECE_CHARS` is read in pieces cut at a line or
+        sentence end (spaCy refuses a text over its limit, and one pasted document must not stop the rest), its
+        findings given at their offsets in the whole text."""
+
+        def pieces() -> Iterator[tuple[str, tuple[int, bool]]]:
+            for text in texts:
+                cut = text_pieces(text)
+                for number, (offset, piece) in enumerate(cut):
+                    yield piece, (offset, number == len(cut) - 1)
+
+        found: list[Finding] = []
+        for doc, (offset, last) in self.nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True):
+            findings = self._findings(doc)
+            found += [replace(f, start=f.start + offset, end=f.end + offset) for f in findings] if offset else findings
+            if last:
+                yield sorted(found, key=lambda f: (f.start, f.indicator)) if offset else found
+                found = []
 
     def _findings(self, doc: Doc) -> list[Finding]:
         if self.model is None:
@@ -190,6 +205,18 @@ class Scanner:
                 for match_id, start, end in matcher(doc):
                     cues.setdefault(self.nlp.vocab.strings[match_id], []).append(Span(doc, start, end))
         sentences = list(doc.sents)
+        # Matches and cues by the sentence they start in, so each sentence looks only at its own (a long text was
+        # quadratic: every sentence filtered every match of the text).
+        sentence_of = [0] * len(doc)
+        for n, whole in enumerate(sentences):
+            sentence_of[whole.start : whole.end] = [n] * (whole.end - whole.start)
+        matches_in: list[list[tuple[int, int, int]]] = [[] for _ in sentences]
+        for match in matches:
+            matches_in[sentence_of[match[1]]].append(match)
+        cues_in: list[dict[str, list[Span]]] = [{} for _ in sentences]
+        for name, spans in cues.items():
+            for span in spans:
+                cues_in[sentence_of[span.start]].setdefault(name, []).append(span)
         words_of = [[t.lower_ for t in sent if not t.is_space] for sent in sentences]
         found_in: list[set[str]] = [set() for _ in sentences]
         for n, whole in enumerate(sentences):
@@ -212,12 +239,12 @@ class Scanner:
                 words_of[n] = [t.lower_ for t in sent if not t.is_space]
             in_sentence = [
                 (self.rules[self.nlp.vocab.strings[m]], Span(doc, s, e))
-                for m, s, e in matches
+                for m, s, e in matches_in[n]
                 if sent.start <= s and e <= sent.end
             ]
             if rules_only and not in_sentence:
                 continue
-            from_rules = self._sentence(doc, whole, in_sentence, cues) if in_sentence else []
+            from_rules = self._sentence(doc, whole, in_sentence, cues_in[n]) if in_sentence else []
             from_rules += self._partner_nearby(sent, from_rules, words_of[max(0, n - 2) : n])
             found_in[n] = {f.indicator for f in from_rules}
             if not words_of[n]:
@@ -479,6 +506,29 @@ def _first_words(specs: list[TokenSpec]) -> frozenset[str] | None:
         if spec.get("OP") != "?":
             return frozenset(words)
     return None
+
+
+PIECE_CHARS = 100_000  # a longer text is read in pieces (spaCy's own limit is 1,000,000 characters)
+
+
+def text_pieces(text: str, limit: int | None = None) -> list[tuple[int, str]]:
+    """`text` as (offset, piece) pieces of at most `limit` characters, each cut after a line break or a sentence's
+    full stop in the second half of the piece where there is one, else after a space, else at the limit."""
+    limit = PIECE_CHARS if limit is None else limit
+    if len(text) <= limit:
+        return [(0, text)]
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind("\n"), window.rfind(". ") + 1)
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        cut = cut + 1 if cut >= limit // 2 else limit
+        pieces.append((start, text[start : start + cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
 
 
 @cache

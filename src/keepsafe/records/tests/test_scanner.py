@@ -1,5 +1,6 @@
 """The serious-harm scanner: spans, context (negation, hypotheticals, the person harmed), and the corpus targets."""
 
+import itertools
 import json
 import os
 import subprocess
@@ -222,3 +223,38 @@ def test_holdout_is_measured_too():
 def test_a_line_break_ends_a_sentence():
     text = "Visits: None known\n\nSentence plan: Refused to attend the programme."
     assert ("disengagement", "Refused to attend") in found(text)
+
+
+# A pasted document longer than spaCy's limit must not stop the scan, nor the lines after it (try-out, 3 Dec 2026).
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab .\n")), max_size=400), limit=st.integers(4, 60))
+def test_text_pieces_cover_the_text_in_order_within_the_limit(text, limit):
+    from keepsafe.records.rules.scanner import text_pieces
+
+    pieces = text_pieces(text, limit)
+    assert "".join(piece for _, piece in pieces) == text
+    assert all(len(piece) <= limit for _, piece in pieces)
+    assert [offset for offset, _ in pieces] == list(itertools.accumulate([0, *(len(p) for _, p in pieces[:-1])]))
+
+
+def test_a_long_text_is_read_in_pieces_with_the_same_findings(monkeypatch):
+    from keepsafe.records.rules import scanner as scanner_module
+
+    texts = ["He punched her.", "He threatened to stab her with a knife. " * 300, "", "Police attended a domestic."]
+    whole = list(scanner_module.scanner().scan_many(texts))
+    monkeypatch.setattr(scanner_module, "PIECE_CHARS", 1000)
+    pieces = list(scanner_module.scanner().scan_many(texts))
+    assert pieces == whole
+    assert len(pieces[1]) >= 300
+    assert all(texts[1][f.start : f.end] == f.text for f in pieces[1])
+
+
+def test_a_text_over_spacys_limit_is_scanned_to_its_end():
+    from keepsafe.records.rules.scanner import scan_many
+
+    text = "Nothing of note. " * 70_000 + "He threatened to stab her with a knife."
+    assert len(text) > 1_000_000
+    found, after = scan_many([text, "He punched his partner."])
+    assert {f.indicator for f in found} >= {"threats", "weapons"}
+    assert all(text[f.start : f.end] == f.text for f in found)
+    assert after, "the text after it is still scanned"

@@ -41,7 +41,7 @@ def plain_person(draw: st.DrawFn) -> dict[str, object]:
     conviction = draw(st.integers(10, model.MAX_AGE))
     person: dict[str, object] = {
         "sex": draw(st.sampled_from(["M", "F"])),
-        "age": draw(st.integers(10, model.MAX_AGE)),
+        "age": draw(st.integers(conviction, model.MAX_AGE)),  # follow-up starts at or after conviction
         "age_at_conviction": conviction,
         "age_at_first_sanction": draw(st.integers(0, conviction)),
         "previous_sanctions": draw(st.one_of(st.integers(0, 60), st.integers(0, 2**62))),

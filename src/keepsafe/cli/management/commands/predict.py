@@ -123,7 +123,9 @@ class Command(BaseCommand):
                     source,
                     read_options=pa_csv.ReadOptions(block_size=CSV_BLOCK_BYTES),
                     convert_options=pa_csv.ConvertOptions(
-                        column_types=dict.fromkeys(KNOWN_COLUMNS, pa.string()), strings_can_be_null=True
+                        column_types=dict.fromkeys(KNOWN_COLUMNS, pa.string()),
+                        strings_can_be_null=True,
+                        null_values=[""],  # only an empty cell is missing: "NA" or "null" is a value, and says so
                     ),
                 )
                 schema, batches = reader.schema, iter(reader)
@@ -138,7 +140,10 @@ class Command(BaseCommand):
                     failures += failed
         except TableInputError as exc:
             raise CommandError(f"standard input ({what}): {exc}") from exc
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OSError) as exc:
+            # OSError: an Arrow stream cut short (the rows before it are already written; the exit status says so)
             raise CommandError(f"standard input is not readable as {what}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"standard input is not readable as {what}: the header is not UTF-8 text") from exc
         out.flush()
         return failures

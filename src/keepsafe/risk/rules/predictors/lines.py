@@ -176,7 +176,7 @@ def _ogrs3_fast(rows: list[dict[str, Any]]) -> tuple[list[str], npt.NDArray[np.b
     ok &= offence >= 0
     age, conviction, first, previous = arrays
     ok &= (age >= 10) & (age <= MAX_AGE) & (conviction >= 10) & (conviction <= MAX_AGE)
-    ok &= (first >= 0) & (first <= conviction) & (previous >= 0)
+    ok &= (age >= conviction) & (first >= 0) & (first <= conviction) & (previous >= 0)
     passed = np.flatnonzero(ok)
     if not len(passed):
         return [], ok

@@ -115,7 +115,8 @@ class Ogrs3Score:
 
 
 def validate(i: Ogrs3Input) -> None:
-    """ARNS validation: conviction at 10 or older, first sanction no later than conviction, counts not negative."""
+    """ARNS validation: conviction at 10 or older, first sanction no later than conviction, counts not negative; and
+    the age at the start of follow-up not below the age at conviction (an impossible pair, found in a try-out)."""
     if i.sex not in ("M", "F"):
         raise PredictorInputError("sex", f"must be M or F, got {i.sex!r}")
     for name in ("age", "age_at_conviction", "age_at_first_sanction", "previous_sanctions"):
@@ -126,6 +127,10 @@ def validate(i: Ogrs3Input) -> None:
         raise PredictorInputError("age", f"must be between 10 and {MAX_AGE}, got {i.age}")
     if not 10 <= i.age_at_conviction <= MAX_AGE:
         raise PredictorInputError("age_at_conviction", f"must be between 10 and {MAX_AGE}, got {i.age_at_conviction}")
+    if i.age < i.age_at_conviction:  # the age that sets the band is at the start of follow-up, after conviction
+        raise PredictorInputError(
+            "age", f"must not be below the age at conviction ({i.age_at_conviction}), got {i.age}"
+        )
     if not 0 <= i.age_at_first_sanction <= i.age_at_conviction:
         raise PredictorInputError(
             "age_at_first_sanction",

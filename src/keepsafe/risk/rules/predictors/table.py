@@ -184,7 +184,7 @@ def score_batch(batch: pa.RecordBatch, first_row: int, schema: pa.Schema) -> tup
     age, conviction, first, previous = numbers
     ok &= (male | female) & (offence >= 0)
     ok &= (age >= 10) & (age <= MAX_AGE) & (conviction >= 10) & (conviction <= MAX_AGE)
-    ok &= (first >= 0) & (first <= conviction) & (previous >= 0)
+    ok &= (age >= conviction) & (first >= 0) & (first <= conviction) & (previous >= 0)
 
     p1 = np.zeros(n, dtype=np.float64)
     p2 = np.zeros(n, dtype=np.float64)
