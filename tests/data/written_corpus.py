@@ -1,16 +1,17 @@
-"""Build the held-out evaluation corpus J (eight record styles, youth-justice annotator).
+"""Build the evaluation corpora written by one annotator each (C to S): `tests/data/indicator-eval-<letter>/`.
 
-Reads the hand-written sources in src/<style>.txt (and src/<style>-<n>.txt if any) and writes <style>.jsonl next to
-this file.
+One build for all of them (each annotator adapted corpus C's script; they differed only in their ids and a few
+hard-negative kinds of their own). Reads the hand-written sources in src/<style>.txt (and src/<style>-<n>.txt if
+any) of a corpus directory and writes <style>.jsonl beside them, with ids `<letter>-<style>-0001`.
 
 Source format, one text per block (blocks separated by blank lines, ``##`` starts a comment line):
     T: <text>                 a text
-    T! [<kind>] <text>        a text written as a hard negative; <kind> is one of NEGATIVE_KINDS
+    T! [<kind>] <text>        a text written as a hard negative; <kind> is one of the corpus's negative kinds
     L: <indicator> | <span> [| <occurrence, 1-based>]
 Offsets are computed by finding the span in the text at word boundaries; a span that is not found, or that occurs
 more than once without an explicit occurrence, stops the build with the file and line. Unknown indicators, unknown
 negative kinds, duplicate labels and duplicate texts stop it too.
-Run: python tests/data/indicator-eval-j/build_j.py
+Run: python tests/data/written_corpus.py tests/data/indicator-eval-d [more corpus directories]
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+CORPORA = tuple(HERE / f"indicator-eval-{letter}" for letter in "cdefghijklmnopqrs")
 
 
 def _corpus_b_builder():
     """Corpus B's build script: the 14 indicator codes and the whole-word span search are its own, shared here."""
-    spec = importlib.util.spec_from_file_location("build_b", HERE.parent / "indicator-eval" / "build_b.py")
+    spec = importlib.util.spec_from_file_location("build_b", HERE / "indicator-eval" / "build_b.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -63,9 +66,41 @@ NEGATIVE_KINDS = (
     "historic_ruled_out",  # allegations unfounded, history ruled out
     "other_person",  # someone else's behaviour, not his
     "rearranged",  # appointments moved in advance, attended late
-    "performance",  # drill lyrics, music videos, posts judged to be performance with no real target
-    "banter",  # joking between friends, no one harmed or in fear
 )
+# The kinds an annotator added for the records of their persona.
+OWN_KINDS = {
+    "d": (
+        "nfa_cleared",  # arrested or named, then NFA because he was not the one (CCTV, alibi, wrong male)
+        "intel_discounted",  # intelligence graded unreliable / uncorroborated and discounted
+    ),
+    "j": (
+        "performance",  # drill lyrics, music videos, posts judged to be performance with no real target
+        "banter",  # joking between friends, no one harmed or in fear
+    ),
+    "m": (
+        "dishonesty",  # offences of dishonesty only (theft, fraud, handling), no person harmed or threatened
+        "not_proved",  # allegation denied by the defendant and not found proved by the court
+        "order_proposed",  # an order recommended or applied for but not yet made
+        "character_ref",  # character references and letters in support
+    ),
+    "o": (
+        "her_victim",  # harm she (the woman under supervision) suffered
+        "protective",  # her protective actions: calling police, fleeing, applying for orders, keeping children safe
+        "cp_closed",  # child protection processes closed or stepped down with no concerns
+    ),
+    "q": (
+        "uncorroborated",  # intelligence graded unreliable / not known / not corroborated, closed
+        "no_crime",  # occurrences closed as no crime or crime-related incident, no offence disclosed
+    ),
+}
+
+
+def letter_of(directory: Path) -> str:
+    return directory.name.rsplit("-", 1)[-1]
+
+
+def negative_kinds(letter: str) -> tuple[str, ...]:
+    return NEGATIVE_KINDS + OWN_KINDS.get(letter, ())
 
 
 class BuildError(SystemExit):
@@ -76,7 +111,7 @@ def fail(msg: str) -> None:
     raise BuildError(msg)
 
 
-def parse(path: Path) -> list[dict[str, object]]:
+def parse(path: Path, kinds: tuple[str, ...] = NEGATIVE_KINDS) -> list[dict[str, object]]:
     items: list[dict[str, object]] = []
     cur: dict[str, object] | None = None
     for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -92,7 +127,7 @@ def parse(path: Path) -> list[dict[str, object]]:
             if not m:
                 fail(f"{where}: a hard negative is written 'T! [kind] text'")
             assert m is not None
-            if m.group(1) not in NEGATIVE_KINDS:
+            if m.group(1) not in kinds:
                 fail(f"{where}: unknown negative kind {m.group(1)!r}")
             cur = {"text": m.group(2).strip(), "neg": m.group(1), "labels": [], "where": where}
             items.append(cur)
@@ -133,15 +168,19 @@ def parse(path: Path) -> list[dict[str, object]]:
     return items
 
 
-def build(src: Path = HERE / "src") -> dict[str, list[dict[str, object]]]:
-    """Every style's records, in the order written, as they go into <style>.jsonl."""
+def build(directory: Path, src: Path | None = None) -> dict[str, list[dict[str, object]]]:
+    """Every style's records of the corpus in `directory` (its sources in `src`, by default directory/src), in the
+    order written, as they go into <style>.jsonl."""
+    letter = letter_of(directory)
+    kinds = negative_kinds(letter)
+    src = directory / "src" if src is None else src
     seen: dict[str, str] = {}
     corpus: dict[str, list[dict[str, object]]] = {}
     for style, source in STYLES.items():
         paths = sorted(src.glob(f"{style}.txt")) + sorted(src.glob(f"{style}-*.txt"))
         items: list[dict[str, object]] = []
         for path in paths:
-            items.extend(parse(path))
+            items.extend(parse(path, kinds))
         if not items:
             continue
         out = []
@@ -155,7 +194,7 @@ def build(src: Path = HERE / "src") -> dict[str, list[dict[str, object]]]:
             for lab in labels:
                 assert text[lab["start"] : lab["end"]] == lab["text"]
             rec: dict[str, object] = {
-                "id": f"j-{style}-{i:04d}",
+                "id": f"{letter}-{style}-{i:04d}",
                 "style": style,
                 "source": source,
                 "text": text,
@@ -172,12 +211,12 @@ def dumps(records: list[dict[str, object]]) -> str:
     return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in records)
 
 
-def main() -> None:
-    corpus = build()
+def main(directory: Path) -> None:
+    corpus = build(directory)
     total: Counter[str] = Counter()
     spans_all: Counter[str] = Counter()
     for style, out in corpus.items():
-        (HERE / f"{style}.jsonl").write_text(dumps(out), encoding="utf-8")
+        (directory / f"{style}.jsonl").write_text(dumps(out), encoding="utf-8")
         ind_texts: Counter[str] = Counter()
         ind_labels: Counter[str] = Counter()
         for rec in out:
@@ -209,7 +248,11 @@ def main() -> None:
     )
     for ind in INDICATORS:
         print(f"    {ind:24} texts {total[ind]:4}  spans {spans_all[ind]:4}")
+    kinds = Counter(str(rec["negative"]) for out in corpus.values() for rec in out if "negative" in rec)
+    print("negative kinds: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
 
 
 if __name__ == "__main__":
-    main()
+    for name in sys.argv[1:] or [str(d) for d in CORPORA]:
+        print(f"== {name}")
+        main(Path(name).resolve())
