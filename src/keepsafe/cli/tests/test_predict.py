@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from keepsafe.cli.tests.commands import run_keepsafe
 from keepsafe.people.rules.vocabulary import OffenceCategory
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "risk" / "tests" / "data" / "ogrs3-examples.csv"
 
 
 def predict(name: str, lines: list[str]) -> subprocess.CompletedProcess[str]:
-    keepsafe = str(Path(sys.executable).with_name("keepsafe"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local"}
-    return subprocess.run(
-        [keepsafe, "predict", name],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=120,
-    )
+    return run_keepsafe(["predict", name], lines, timeout=120)
 
 
 def test_every_reference_case_through_the_command():

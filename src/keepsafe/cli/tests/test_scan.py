@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
+
+from keepsafe.cli.tests.commands import run_keepsafe
 
 
 def scan(lines: list[str]) -> subprocess.CompletedProcess[str]:
     """The real command, as an analyst runs it (scanning needs no database)."""
-    keepsafe = str(Path(sys.executable).with_name("keepsafe"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local", "KEEPSAFE_TEST_DB": "external"}
-    return subprocess.run(
-        [keepsafe, "scan"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=300,
-    )
+    return run_keepsafe(["scan"], lines, KEEPSAFE_TEST_DB="external")
 
 
 def test_each_bad_line_gets_its_own_error_and_every_other_line_is_scanned():
