@@ -37,12 +37,12 @@ from keepsafe.records.training.corpus import Text, generate
 
 TRAINED = sorted(i for i in INDICATORS if i not in CROSS_RECORD)
 # The independently written texts the shipped model and leave-one-style-out learn from: corpora A and B (two
-# writers), and C, D, E and H to S (one writer each). F and G (two more) train no model, the shipped one included:
-# scanned as shipped they are the figure for a writer the scanner has never seen (docs/indicators.md).
-EVALUATION_DIRS = tuple(
-    Path(f"tests/data/indicator-eval{suffix}") for suffix in ("", *(f"-{letter}" for letter in "cdehijklmnopqrs"))
-)
-HELD_OUT_DIRS = (Path("tests/data/indicator-eval-f"), Path("tests/data/indicator-eval-g"))
+# writers). C to S (one writer each) train no model, the shipped one included: scanned as shipped, each is the
+# figure for a writer the scanner has never seen. A model that also learnt from C to E and H to S was measured on
+# 3 December 2026 and not shipped: it vetoed plain findings ("threatened her with a knife" lost its weapon), see
+# docs/indicators.md, "More writers".
+EVALUATION_DIRS = (Path("tests/data/indicator-eval"),)
+HELD_OUT_DIRS = tuple(Path(f"tests/data/indicator-eval-{letter}") for letter in "cdefghijklmnopqrs")
 MIN_WEIGHT = 0.02
 SEED = 13
 C = 0.5  # L2 strength: smoother weights generalise better to wordings the corpus lacks
