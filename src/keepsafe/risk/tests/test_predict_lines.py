@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.predictors import ogrs3 as model
 from keepsafe.risk.rules.predictors.io import OGRS3_FIELDS, ogrs3_line
-from keepsafe.risk.rules.predictors.lines import _percentages, float_texts, ogrs3_chunk, predict_line
+from keepsafe.risk.rules.predictors.lines import float_texts, ogrs3_chunk, percentages, predict_line
 
 CATEGORIES = [c.value for c in OffenceCategory]
 JSON_SCALARS = st.one_of(
@@ -126,7 +126,7 @@ def test_percentages_match_the_decimal_rounding_at_every_half() -> None:
     values = [v for h in halves for v in (math.nextafter(h, 0), h, math.nextafter(h, 1)) if 0 < v < 1]
     values += [1e-9, 0.004995, 0.005, 0.994999, 0.995, 0.999999]
     array = np.array(values)
-    assert _percentages(array).tolist() == [model.percentage(v) for v in values]
+    assert percentages(array).tolist() == [model.percentage(v) for v in values]
 
 
 def test_the_batch_scores_every_copas_term_and_sampled_scores_exactly_as_one_case_does() -> None:

@@ -101,7 +101,7 @@ def float_texts(values: npt.NDArray[np.float64]) -> list[str]:
     return texts
 
 
-def _percentages(p: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+def percentages(p: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """`percentage` over an array: HALF_UP to 5 dp, then HALF_UP to a whole %, clamped to 1–99.
 
     With k the 5-dp count, the whole % is (k + 500) // 1000 exactly; k comes from floating point except where
@@ -191,7 +191,7 @@ def _ogrs3_fast(rows: list[dict[str, Any]]) -> tuple[list[str], npt.NDArray[np.b
         offence_index=offence,
     )
     band_index = np.searchsorted(np.array(AGE_BAND_LOWER), age, side="right") - 1
-    tails = _tails(_percentages(p1), _percentages(p2), band_index.astype(np.int64), offence)
+    tails = _tails(percentages(p1), percentages(p2), band_index.astype(np.int64), offence)
     kept = rows if len(passed) == n else [rows[i] for i in passed.tolist()]
     id_list = list(map(dict.get, kept, repeat("id")))
     lines = list(

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from keepsafe.risk.rules.offence_codes import ogrs3_category
 from keepsafe.risk.rules.predictors import PredictorInputError
 from keepsafe.risk.rules.predictors.io import OGRS3_FIELDS, ogrs3_line
-from keepsafe.risk.rules.predictors.lines import CATEGORY_INDEX, CATEGORY_VALUES, INT_FIELDS, SOURCE, _percentages
+from keepsafe.risk.rules.predictors.lines import CATEGORY_INDEX, CATEGORY_VALUES, INT_FIELDS, SOURCE, percentages
 from keepsafe.risk.rules.predictors.ogrs3 import AGE_BAND_LABELS, AGE_BAND_LOWER, BANDS, MAX_AGE, ogrs3_batch
 
 KNOWN_COLUMNS = (*OGRS3_FIELDS, "offence_category", "offence_code", "id")
@@ -201,7 +201,7 @@ def score_batch(batch: pa.RecordBatch, first_row: int, schema: pa.Schema) -> tup
     pct1 = np.zeros(n, dtype=np.int64)
     pct2 = np.zeros(n, dtype=np.int64)
     if len(passed):
-        pct1[passed], pct2[passed] = _percentages(p1[passed]), _percentages(p2[passed])
+        pct1[passed], pct2[passed] = percentages(p1[passed]), percentages(p2[passed])
     band = np.searchsorted(BAND_LOWER, pct2, side="right") - 1
     age_band = np.clip(np.searchsorted(np.array(AGE_BAND_LOWER), age, side="right") - 1, 0, None)
 
