@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-12-02.1"
+LEXICON_VERSION = "2026-12-03.1"
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).
@@ -697,6 +697,35 @@ RULES: tuple[Rule, ...] = (
         "~force|~pressure|~coerce _{0,2} her|him|them into|to _{0,1} sex|sexual",
     ),
 )
+
+# Words that name the harm itself (issue 13): a rule's finding whose matched words include one of these is kept
+# whatever the statistical classifier makes of the sentence. The classifier's veto learns from annotators who
+# disagree at the edges; it may drop a finding inferred from behaviour or context, never a named knife, a recorded
+# threat or a named charge. Phrases are matched as whole words in the finding's own text.
+NAMES: dict[str, tuple[str, ...]] = {
+    "weapons": (
+        "knife|knives|blade|blades|bladed|machete|machetes|cleaver|dagger|sword|swords|shank|shanks|firearm|"
+        "firearms|gun|guns|handgun|handguns|shotgun|shotguns|pistol|pistols|rifle|rifles|revolver|ammunition|"
+        "crossbow|crossbows|taser|tasers|knuckleduster|knuckledusters|weapon|weapons",
+    ),
+    "threats": ("threat|threats|threaten|threatens|threatened|threatening",),
+    "violence": (
+        "assault|assaults|assaulted|assaulting|murder|murdered|manslaughter|gbh|abh|affray|wounding|stabbed|"
+        "strangled|strangulation|fight|fights|fought|brawl|brawls",  # not "fighting": "fighting for custody"
+        "actual bodily harm",
+        "grievous bodily harm",
+    ),
+    "domestic_abuse": (
+        "domestic abuse|abuser|violence|incident|incidents|assault|assaults|call-out|call-outs|callout|callouts|"
+        "related",
+        "coercive|marac",
+    ),
+    "stalking": ("stalk|stalks|stalked|stalking|stalker|harass|harasses|harassed|harassing|harassment",),
+    "sexual_harm": ("rape|raped|raping|rapes|sexual|sexually|indecent|grooming|groomed",),
+    "order_breach": ("breach|breached|breaching",),
+    "child_safeguarding": ("child protection", "section 47|s47", "care proceedings"),
+    "substance_misuse": ("heroin|cocaine|amphetamine|amphetamines|mdma",),
+}
 
 # Cross-sentence reference (issue 13): a partner named in the two sentences before, and "her"/"she" harmed here.
 PARTNER_HARMS = frozenset({"violence", "threats", "stalking", "pro_violence_attitudes", "weapons"})

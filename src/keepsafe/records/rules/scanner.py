@@ -272,14 +272,17 @@ class Scanner:
             )
 
     def _combined(self, reading: SentenceReading) -> list[Finding]:
-        """The rules' findings the classifier does not veto, and what the classifier adds where the rules found
-        nothing of that indicator (its finding covers the sentence and names the words that drove it)."""
+        """The rules' findings the classifier does not veto (never one whose words name the harm itself,
+        `names_itself`), and what the classifier adds where the rules found nothing of that indicator (its finding
+        covers the sentence and names the words that drove it)."""
         assert self.model is not None
         verdicts = {v.indicator: v for v in self.model.assess(reading.words, reading.context)}
         findings = [
             f
             for f in reading.findings
-            if f.indicator not in verdicts or verdicts[f.indicator].probability >= self.model.vetoes[f.indicator]
+            if f.indicator not in verdicts
+            or verdicts[f.indicator].probability >= self.model.vetoes[f.indicator]
+            or names_itself(f.indicator, f.text)
         ]
         # What the rules saw and cancelled (negated, hypothetical, his own harm, excluded) the classifier may not
         # bring back: the explainable context rules have the last word on "no evidence that he has used drugs".
@@ -529,6 +532,21 @@ def text_pieces(text: str, limit: int | None = None) -> list[tuple[int, str]]:
         start += cut
     pieces.append((start, text[start:]))
     return pieces
+
+
+@cache
+def _names(indicator: str) -> re.Pattern[str] | None:
+    phrases = [
+        r"\s+".join("(?:" + "|".join(re.escape(w) for w in token.split("|")) + ")" for token in phrase.split(" "))
+        for phrase in lx.NAMES.get(indicator, ())
+    ]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(phrases) + r")(?![\w-])") if phrases else None
+
+
+def names_itself(indicator: str, text: str) -> bool:
+    """Whether a finding's own words name the harm itself (`lexicon.NAMES`): "knife", "threatened", "GBH"."""
+    pattern = _names(indicator)
+    return pattern is not None and pattern.search(text.lower()) is not None
 
 
 @cache

@@ -156,3 +156,29 @@ def test_held_out_corpora_train_no_model(held: Path):
     for folder in training.EVALUATION_DIRS:
         assert not (ROOT / held).resolve().is_relative_to((ROOT / folder).resolve())
     assert held not in training.EVALUATION_DIRS
+
+
+def test_a_rule_finding_whose_words_name_the_harm_is_never_vetoed_in_the_cutoffs():
+    # As above, but every rule finding named the harm ("knife"): vetoing would drop five true findings for five
+    # false ones; the cut-offs must count them as kept whatever the veto, so the F1 cannot prefer a veto.
+    examples = [
+        training.Example(
+            f"t{n}",
+            "s",
+            training.EVALUATION,
+            (),
+            frozenset({"weapons"}) if n < 5 else frozenset(),
+            frozenset({"weapons"}),
+            named=frozenset({"weapons"}),
+        )
+        for n in range(10)
+    ]
+    p = np.zeros((10, len(training.TRAINED)))
+    column = training.TRAINED.index("weapons")
+    p[:5, column] = 0.6
+    p[5:, column] = 0.03
+    _, vetoes = training.choose_cutoffs(examples, p)
+    # Every choice scores the same F1 (all ten kept), so the first (no veto) stands.
+    assert vetoes["weapons"] == 0.0
+    unguarded = [training.Example(e.text_id, e.style, e.origin, e.features, e.labels, e.by_rules) for e in examples]
+    assert training.choose_cutoffs(unguarded, p)[1]["weapons"] > 0.03

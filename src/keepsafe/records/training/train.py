@@ -6,7 +6,8 @@ negation or hypothetical scope), a partner or child named in the two sentences b
 found or cancelled in it (stacking). A sentence is labelled with the indicators whose annotated spans it overlaps.
 
 Two cut-offs per indicator are chosen by cross-validation **on the training folds only**: the probability at which
-the classifier adds a finding the rules did not make, and the probability below which it vetoes a rule's finding.
+the classifier adds a finding the rules did not make, and the probability below which it vetoes a rule's finding
+(never one whose words name the harm itself: `scanner.names_itself`).
 They maximise F1 per indicator, counted per text as `keepsafe scan-corpus` counts.
 
 The evaluation protocol (docs/indicators.md, tests/data/indicator-eval/README.md):
@@ -32,17 +33,20 @@ from keepsafe.records.rules.corpus import read_corpus
 from keepsafe.records.rules.evaluation import Counts, Evaluation, evaluate
 from keepsafe.records.rules.indicators import CROSS_RECORD, INDICATORS
 from keepsafe.records.rules.lexicon import LEXICON_VERSION
-from keepsafe.records.rules.scanner import Scanner
+from keepsafe.records.rules.scanner import Scanner, names_itself
 from keepsafe.records.training.corpus import Text, generate
 
 TRAINED = sorted(i for i in INDICATORS if i not in CROSS_RECORD)
 # The independently written texts the shipped model and leave-one-style-out learn from: corpora A and B (two
-# writers). C to S (one writer each) train no model, the shipped one included: scanned as shipped, each is the
-# figure for a writer the scanner has never seen. A model that also learnt from C to E and H to S was measured on
-# 3 December 2026 and not shipped: it vetoed plain findings ("threatened her with a knife" lost its weapon), see
-# docs/indicators.md, "More writers".
-EVALUATION_DIRS = (Path("tests/data/indicator-eval"),)
-HELD_OUT_DIRS = tuple(Path(f"tests/data/indicator-eval-{letter}") for letter in "cdefghijklmnopqrs")
+# writers) and C to E, H to S (one writer each). F and G, named before any of these was trained on, train no model,
+# the shipped one included: scanned as shipped, they are the figure for writers the scanner has never seen. The
+# classifier may veto a rule's finding it judges unlikely, never one whose words name the harm itself
+# (`scanner.names_itself`): a model without that guard dropped the knife in "threatened her with a knife"
+# (docs/indicators.md, "More writers").
+EVALUATION_DIRS = tuple(
+    Path("tests/data/indicator-eval" + suffix) for suffix in ("", *(f"-{c}" for c in "cdehijklmnopqrs"))
+)
+HELD_OUT_DIRS = (Path("tests/data/indicator-eval-f"), Path("tests/data/indicator-eval-g"))
 MIN_WEIGHT = 0.02
 SEED = 13
 C = 0.5  # L2 strength: smoother weights generalise better to wordings the corpus lacks
@@ -70,6 +74,7 @@ class Example:
     labels: frozenset[str]
     by_rules: frozenset[str]
     cancelled: frozenset[str] = frozenset()  # matched by a rule and cancelled by its context: never added
+    named: frozenset[str] = frozenset()  # found by a rule in words that name the harm itself: never vetoed
 
 
 def examples(scanner: Scanner, texts: Sequence[Text], origin: str) -> list[Example]:
@@ -81,7 +86,8 @@ def examples(scanner: Scanner, texts: Sequence[Text], origin: str) -> list[Examp
                 ind for ind, s, e in text.labels if s < reading.end and reading.start < e and ind in TRAINED
             )
             by_rules = frozenset(f.indicator for f in reading.findings)
-            out.append(Example(text.id, text.style, origin, tuple(feats), labels, by_rules, reading.cancelled))
+            named = frozenset(f.indicator for f in reading.findings if names_itself(f.indicator, f.text))
+            out.append(Example(text.id, text.style, origin, tuple(feats), labels, by_rules, reading.cancelled, named))
     return out
 
 
@@ -158,13 +164,14 @@ def choose_cutoffs(data: Sequence[Example], p: np.ndarray) -> tuple[dict[str, fl
     for column, indicator in enumerate(TRAINED):
         labelled = np.array([indicator in e.labels for e in data])
         by_rule = np.array([indicator in e.by_rules for e in data])
+        named = np.array([indicator in e.named for e in data])
         addable = np.array([indicator not in e.cancelled for e in data])
         gold = np.zeros(len(index), bool)
         np.logical_or.at(gold, text_of, labelled)
         best = (-1.0, 0.5, 0.0)
         for threshold in THRESHOLD_GRID:
             for veto in VETO_GRID:
-                out = np.where(by_rule, p[:, column] >= veto, (p[:, column] >= threshold) & addable)
+                out = named | np.where(by_rule, p[:, column] >= veto, (p[:, column] >= threshold) & addable)
                 emitted = np.zeros(len(index), bool)
                 hit = np.zeros(len(index), bool)
                 np.logical_or.at(emitted, text_of, out)

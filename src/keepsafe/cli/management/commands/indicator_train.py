@@ -7,6 +7,7 @@ from keepsafe.records.rules import classifier
 from keepsafe.records.rules.evaluation import Counts, Evaluation
 from keepsafe.records.training.train import (
     EVALUATION_DIRS,
+    HELD_OUT_DIRS,
     Design,
     leave_one_style_out,
     prepare,
@@ -35,7 +36,8 @@ class Command(BaseCommand):
             action="append",
             default=None,
             help="an independently written evaluation corpus (*.jsonl), trained on for the shipped model; repeat for "
-            f"several (default: {', '.join(map(str, EVALUATION_DIRS))}; never the held-out corpora D and E)",
+            f"several (default: the {len(EVALUATION_DIRS)} corpora {', '.join(d.name for d in EVALUATION_DIRS)}; "
+            f"never the held-out {', '.join(d.name for d in HELD_OUT_DIRS)})",
         )
         parser.add_argument("--protocol", action="store_true", help="report strict and leave-one-style-out figures")
         parser.add_argument(
