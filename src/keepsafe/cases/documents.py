@@ -31,7 +31,7 @@ from keepsafe.core.errors import NotFoundError, ValidationError
 from keepsafe.core.words import code_words
 from keepsafe.court.selectors import court_date_as_of, court_stages_of
 from keepsafe.people.models import Event, Person
-from keepsafe.people.rules.vocabulary import SENTENCE_LABELS, SentenceType
+from keepsafe.people.rules.vocabulary import SENTENCE_LABELS, SentenceType, contact_title
 from keepsafe.people.selectors import case_write_check
 from keepsafe.risk.rules.tier.v3 import tier_words
 
@@ -238,9 +238,7 @@ def compose_case_summary(person: Person, viewer: Actor) -> Composition:
     contacts = tuple(
         Field(
             _when(datetime.fromisoformat(c["at"].replace("Z", "+00:00"))),
-            f"{code_words(c['type'])}: "
-            f"{code_words(c['outcome']).lower() if c['outcome'] else 'not yet happened'}"
-            + (f". {c['notes']}" if c["notes"] else ""),
+            contact_title(c["type"], c["outcome"]) + (f". {c['notes']}" if c["notes"] else ""),
         )
         for c in summary["contacts"][:10]
     )
