@@ -237,7 +237,7 @@ def test_reference_cases_and_bad_rows_as_csv():
     bad = b'"X1","M","forty","30","15","2","violence"\n"X2","M","40","30","15","2","shoplifting"\n'
     done = keepsafe(["predict", "ogrs3", "--format", "csv"], buffer.getvalue() + bad)
     assert done.returncode == 1
-    assert b"2 row(s) could not be scored" in done.stderr
+    assert b"2 rows could not be scored" in done.stderr
     result = pa_csv.read_csv(io.BytesIO(done.stdout), convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
     check_reference_output(result.slice(0, len(rows)), rows)
     errors = result.slice(len(rows)).to_pylist()

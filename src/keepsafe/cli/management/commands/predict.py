@@ -5,6 +5,7 @@ from typing import Any, BinaryIO
 
 from django.core.management import BaseCommand, CommandError
 
+from keepsafe.core.words import counted
 from keepsafe.risk.rules.predictors.io import PREDICTORS
 from keepsafe.risk.rules.predictors.lines import ogrs3_chunk, predict_line
 
@@ -85,8 +86,8 @@ class Command(BaseCommand):
                 if text is not None:
                     self.stdout.write(text)
         if failures:
-            unit = "line(s)" if options["format"] == "jsonl" else "row(s)"
-            raise CommandError(f"{failures} {unit} could not be scored", returncode=1)
+            unit = "line" if options["format"] == "jsonl" else "row"
+            raise CommandError(f"{counted(failures, unit)} could not be scored", returncode=1)
 
     def _table(self, kind: str) -> int:
         """Score a table from standard input a record batch at a time; the output table goes to standard output."""
