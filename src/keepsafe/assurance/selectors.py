@@ -79,7 +79,8 @@ def check_scope(actor: Actor, scope: Scope, code: str) -> str:
     """The unit's name if the actor may see its figures; PermissionDeniedError otherwise."""
     unit, name = unit_of(scope, code)
     if not (actor.is_system or may_view(actor.role.value, place_of(actor), scope, unit)):
-        raise PermissionDeniedError(f"you may not see assurance figures for {scope.value.lower()} {code}")
+        unit_words = "PDU" if scope is Scope.PDU else scope.value.lower()
+        raise PermissionDeniedError(f"you may not see assurance figures for {unit_words} {code}")
     return name
 
 

@@ -28,10 +28,10 @@ from keepsafe.cases.selectors import case_summary
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import NotFoundError, ValidationError
-from keepsafe.core.words import code_words
+from keepsafe.core.words import code_words, counted
 from keepsafe.court.selectors import court_date_as_of, court_stages_of
 from keepsafe.people.models import Event, Person
-from keepsafe.people.rules.vocabulary import SENTENCE_LABELS, SentenceType
+from keepsafe.people.rules.vocabulary import SENTENCE_LABELS, SentenceType, contact_title
 from keepsafe.people.selectors import case_write_check
 from keepsafe.risk.rules.tier.v3 import tier_words
 
@@ -238,9 +238,7 @@ def compose_case_summary(person: Person, viewer: Actor) -> Composition:
     contacts = tuple(
         Field(
             _when(datetime.fromisoformat(c["at"].replace("Z", "+00:00"))),
-            f"{code_words(c['type'])}: "
-            f"{code_words(c['outcome']).lower() if c['outcome'] else 'not yet happened'}"
-            + (f". {c['notes']}" if c["notes"] else ""),
+            contact_title(c["type"], c["outcome"]) + (f". {c['notes']}" if c["notes"] else ""),
         )
         for c in summary["contacts"][:10]
     )
@@ -364,7 +362,7 @@ def compose_transfer_summary(person: Person, viewer: Actor, *, transfer_id: str,
         for r in summary["registrations"]
     )
     indicators = tuple(
-        Field(str(i.get("label") or name), f"{len(i.get('evidence') or [])} record(s)")
+        Field(str(i.get("label") or name), counted(len(i.get("evidence") or []), "record"))
         for name, i in summary["indicators"].items()
     )
     now = clock.now()

@@ -27,6 +27,7 @@ from keepsafe.cases.documents import ROSH_WORDS, Composition, Field, Section, _d
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import NotFoundError, ValidationError
+from keepsafe.core.words import counted
 from keepsafe.people.models import LicenceCondition, Person
 from keepsafe.people.rules.vocabulary import PROTECTIVE_LICENCE_CONDITIONS
 from keepsafe.people.selectors import case_write_check
@@ -166,7 +167,11 @@ def risk_sections(person: Person, at: datetime) -> tuple[Section, ...]:
         for r in sorted(active_registrations(person), key=lambda r: (r.start, r.external_id))
     )
     indicators = tuple(
-        Field(s.label, f"{s.count} record(s) or contact(s); last {_day(max(e.occurred_at for e in s.evidence).date())}")
+        Field(
+            s.label,
+            f"{counted(s.count, 'record or contact', 'records or contacts')}; "
+            f"last {_day(max(e.occurred_at for e in s.evidence).date())}",
+        )
         for s in indicator_picture(person, at)
     )
     return (

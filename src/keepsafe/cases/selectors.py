@@ -20,7 +20,7 @@ from keepsafe.core.words import code_words
 from keepsafe.people.history import events_as_known, flags_in_force, person_as_known
 from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory, RemandPeriod, Transfer
 from keepsafe.people.rules.registration_review import is_active
-from keepsafe.people.rules.vocabulary import CONTACT_TYPE_LABELS, OUTCOME_LABELS, ContactOutcome, ContactType
+from keepsafe.people.rules.vocabulary import contact_title
 from keepsafe.people.selectors import person_get
 from keepsafe.records.models import Record
 from keepsafe.records.rules.indicators import INDICATORS
@@ -159,15 +159,13 @@ def chronology(
     items: list[ChronologyItem] = []
     if source in (None, "PROBATION") and kind in (None, "CONTACT"):
         for c in Contact.objects.filter(person=person).select_related("staff").order_by("-at")[:limit]:
-            # issue 14: the outcome in words ("Attended — failed to comply"), as the Appointments tab shows it
-            outcome = OUTCOME_LABELS[ContactOutcome(c.outcome)] if c.outcome else "no outcome recorded"
             items.append(
                 ChronologyItem(
                     c.at,
                     "CONTACT",
                     "PROBATION",
                     "CONTACT",
-                    f"{CONTACT_TYPE_LABELS[ContactType(c.type)]}: {outcome}",
+                    contact_title(c.type, c.outcome),  # the outcome in words, as the Appointments tab shows it
                     c.notes,
                     c.staff.name if c.staff else "Probation",
                     f"contact-{c.external_id}",

@@ -67,3 +67,9 @@ def code_words(code: str | None) -> str:
     if words[0] and words[0].islower():
         words[0] = words[0].capitalize()
     return " ".join(words)
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun agreeing: "0 records", "1 record", "2 records" (`plural` when it is not `singular` + s:
+    "1 record or contact", "3 records or contacts"). Never "record(s)" (a user try-out read "1 record carry")."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"

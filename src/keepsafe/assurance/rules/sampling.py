@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from keepsafe.core.words import counted
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -31,7 +33,7 @@ def allocate(sizes: dict[tuple[str, ...], int], n: int) -> dict[tuple[str, ...],
     if n < 1:
         raise SampleError("the sample size must be at least 1")
     if n > total:
-        raise SampleError(f"the sample size {n} is larger than the {total} cases to draw from")
+        raise SampleError(f"the sample size {n} is larger than the {counted(total, 'case')} to draw from")
     quotas = {s: Fraction(size * n, total) for s, size in sizes.items()}
     out = {s: int(q) for s, q in quotas.items()}
     left = n - sum(out.values())

@@ -190,8 +190,10 @@ def test_allocation_is_proportional_with_largest_remainders():
     sizes = {("A",): 50, ("B",): 30, ("C",): 20}
     assert sampling.allocate(sizes, 10) == {("A",): 5, ("B",): 3, ("C",): 2}
     assert sampling.allocate(sizes, 7) == {("A",): 4, ("B",): 2, ("C",): 1}  # 3.5, 2.1, 1.4 → A gets the extra
-    with pytest.raises(sampling.SampleError, match="larger than the 100"):
+    with pytest.raises(sampling.SampleError, match="larger than the 100 cases"):
         sampling.allocate(sizes, 101)
+    with pytest.raises(sampling.SampleError, match="larger than the 1 case to draw from"):
+        sampling.allocate({("A",): 1}, 2)
 
 
 @given(st.lists(st.sampled_from(["A1", "B2", "C3"]), min_size=1, max_size=60), st.integers(0, 2**32), st.data())

@@ -70,6 +70,8 @@ def test_a_referral_carries_the_current_risk_summary_and_is_logged(case, com):
     assert fields["Licence condition"] == "Not to contact Jane Doe directly or indirectly"
     assert fields["Information sharing agreement"] == "ISA-MHOUSE-1"
     assert any(label.startswith("Weapons") for label in fields)  # the blade found in the cell
+    weapons = next(text for label, text in fields.items() if label.startswith("Weapons"))
+    assert weapons.startswith("1 record or contact; last ")  # never "1 record(s) or contact(s)"
     assert disclosure.sha256 == document_digest(document)
     assert (disclosure.partner_code, disclosure.agreement_reference, disclosure.made_by) == (
         "MHOUSE",

@@ -220,6 +220,8 @@ def test_acceptance_moves_the_case_its_actions_and_keeps_the_history(case):
     headings = [s["heading"] for s in document.composition["sections"]]
     for heading in ("Risk of serious harm", "Active flags", "Serious-harm indicators", "Open actions", "Recall"):
         assert heading in headings
+    indicators = next(s for s in document.composition["sections"] if s["heading"] == "Serious-harm indicators")
+    assert [f["text"] for f in indicators["fields"]] == ["1 record"]  # the blade found in the cell; not "record(s)"
     told = set(Notification.objects.filter(kind="TRANSFER").values_list("recipient__code", flat=True))
     assert told == {"STF0001", "STF2001", "STF0200"}
     assert AuditEvent.objects.filter(action="TRANSFER_ACCEPT", crn=CRN).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +107,9 @@ def test_import_case_export_cycle(cli, tmp_path):
     assert [p["crn"] for p in exported["people"]] == ["X123456", "Y000001"]
     only_visible = json.loads(cli("export", "--as-user", "STF0002").stdout)
     assert [p["crn"] for p in only_visible["people"]] == ["X123456"]
+    written = tmp_path / "one.json"
+    one = cli("export", "-o", str(written), "--as-user", "STF0002")
+    assert f"exported 1 case to {written}" in one.stderr  # never "1 case(s)"
 
 
 def test_missing_and_hidden_crns_print_the_same_one_line_error_and_exit_2(cli, tmp_path):
@@ -128,7 +132,10 @@ def test_a_bad_bundle_lists_every_error_with_file_and_path_and_writes_nothing(cl
     assert f"{path}: people[0].crn:" in done.stderr
     assert f"{path}: people[1].practitioner:" in done.stderr
     assert "nothing was imported" in done.stderr
+    assert re.search(r"rejected with \d+ errors; nothing was imported", done.stderr)  # never "error(s)"
     assert cli("case", "X000002", "--json").returncode == 2
+    one = cli("import", write(tmp_path, make_bundle(make_person("X000003", practitioner="NOBODY"))))
+    assert "rejected with 1 error; nothing was imported" in one.stderr
 
 
 def test_audit_search_for_auditors_only(cli, tmp_path):

@@ -74,6 +74,22 @@ def test_bad_lines_are_reported_per_line_and_good_ones_still_scored():
     assert out[3]["line"] == 4
 
 
+@pytest.mark.parametrize("name", ["ogrs3", "snsv", "ovp"])
+def test_every_error_record_has_the_same_keys(name):
+    """A user try-out: an invalid JSON line's error lacked `field`; docs/risk.md promises {id, line, field, error}."""
+    done = predict(name, ["{not json", "[1, 2]", json.dumps({"id": "x", "sex": "M"})])
+    assert done.returncode == 1
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [set(o) for o in out] == [{"id", "line", "field", "error"}] * 3
+    assert out[0] == {
+        "id": None,
+        "line": 1,
+        "field": "(line)",
+        "error": "not valid JSON: Expecting property name enclosed in double quotes",
+    }
+    assert (out[1]["id"], out[1]["field"]) == (None, "(line)")
+
+
 def test_snsv_reference_cases_through_the_command():
     from keepsafe.risk.rules.predictors.snsv import RsrOffenceCategory, ViolenceSubtype
 

@@ -29,7 +29,7 @@ def test_each_bad_line_gets_its_own_error_and_every_other_line_is_scanned():
     ]
     done = scan(lines)
     assert done.returncode == 1
-    assert "9 line(s) could not be scanned" in done.stderr
+    assert "9 lines could not be scanned" in done.stderr
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(out) == len(lines)
     assert out[0]["id"] == "a"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from keepsafe.core.words import ACRONYMS, code_words
+from keepsafe.core.words import ACRONYMS, code_words, counted
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,18 @@ def test_no_acronym_is_ever_lowered(parts):
     for part in parts:
         if part in ACRONYMS:
             assert {"ROSH": "RoSH", "OASYS": "OASys", "PQIP": "PQiP"}.get(part, part) in shown.split(), shown
+
+
+@pytest.mark.parametrize(
+    ("n", "records", "records_or_contacts"),
+    [
+        (0, "0 records", "0 records or contacts"),
+        (1, "1 record", "1 record or contact"),
+        (2, "2 records", "2 records or contacts"),
+        (12, "12 records", "12 records or contacts"),
+    ],
+)
+def test_a_count_agrees_with_its_noun(n, records, records_or_contacts):
+    """A user try-out read "1 record carry"; nothing says "record(s)" either."""
+    assert counted(n, "record") == records
+    assert counted(n, "record or contact", "records or contacts") == records_or_contacts

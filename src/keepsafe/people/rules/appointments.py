@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from keepsafe.core.ranges import When, instant_problem
+from keepsafe.core.words import counted
 from keepsafe.people.rules.vocabulary import APPOINTMENT_TYPES, ContactOutcome
 
 # The bundle format's limit on a contact's notes (bundles/schema.py): a note the form takes must export and import.
@@ -27,7 +28,8 @@ class DoubleBookingError(Exception):
 
     def __init__(self, clashes: list[datetime]) -> None:
         self.clashes = clashes
-        super().__init__(f"{len(clashes)} other appointment(s) overlap")
+        verb = "overlaps" if len(clashes) == 1 else "overlap"
+        super().__init__(f"{counted(len(clashes), 'other appointment')} {verb}")
 
 
 def booking_problems(*, type: str, at: datetime | None, now: datetime, location: str) -> list[tuple[str, str]]:

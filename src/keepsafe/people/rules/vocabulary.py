@@ -160,6 +160,24 @@ OUTCOME_LABELS = {
     ContactOutcome.ACCEPTABLE_ABSENCE: "Acceptable absence",
     ContactOutcome.RESCHEDULED: "Rescheduled by the service",
 }
+# A contact with no outcome (an SPO oversight note, a phone call): it happened, so never "not yet happened".
+NO_OUTCOME = "No outcome recorded"
+
+
+def outcome_words(outcome: str | None) -> str:
+    """A contact's outcome in words: "Attended — complied", or "No outcome recorded" when none is.
+
+    Keepsafe's wording (issue 14 outcomes; a user try-out found "not yet happened" beside "no outcome recorded")."""
+    return OUTCOME_LABELS[ContactOutcome(outcome)] if outcome else NO_OUTCOME
+
+
+def contact_title(contact_type: str, outcome: str | None) -> str:
+    """A contact as the chronology and the case summary document both name it: "SPO oversight: No outcome recorded".
+
+    Keepsafe's wording: one composition, so the two never say different things about the same contact."""
+    return f"{CONTACT_TYPE_LABELS[ContactType(contact_type)]}: {outcome_words(outcome)}"
+
+
 # Outcomes that call for an enforcement decision (National Standards; seeds/002): failing to attend without an
 # acceptable reason, or attending and failing to comply.
 ENFORCEABLE_OUTCOMES = frozenset({ContactOutcome.FAILED_TO_ATTEND.value, ContactOutcome.FAILED_TO_COMPLY.value})

@@ -139,6 +139,7 @@ def test_double_booking_warns_and_books_once_confirmed(case):
         with pytest.raises(DoubleBookingError) as exc:
             _book(actor, person, staff, at + timedelta(minutes=30))
         assert exc.value.clashes == [at]
+        assert str(exc.value) == "1 other appointment overlaps"
         assert Appointment.objects.count() == 1
         _book(actor, person, staff, at + timedelta(minutes=30), confirmed=True)
         _book(actor, person, staff, at - APPOINTMENT_LENGTH)  # back to back is not a clash

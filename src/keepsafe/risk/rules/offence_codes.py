@@ -85,11 +85,30 @@ def load_mapping(path: Path = MAPPING_CSV) -> Mapping[str, tuple[str, str]]:
     return {code: (row["ogrs3_category"], row["ogrs3_error"]) for code, row in load_table(path).items()}
 
 
+CODE_DIGITS = 5  # Home Office offence codes are five digits, many with leading zeros (00101 is murder)
+
+
+def unknown_code(code: str) -> PredictorInputError:
+    """A code not in the OASys table; when it is one a spreadsheet made by dropping leading zeros (00101 read as the
+    number 101), says so and names the offence the code with its zeros restored would be.
+
+    Keepsafe's hint (a user try-out: an analyst's file saved from Excel was refused code by code without a reason)."""
+    reason = f"unknown Home Office offence code {code!r}"
+    restored = code.zfill(CODE_DIGITS)
+    row = load_table().get(restored) if code.isdigit() and len(code) < CODE_DIGITS else None
+    if row is not None:
+        reason += (
+            f" (did a spreadsheet remove a leading zero? {restored} is {row['category_description']};"
+            " codes have five digits, so keep the column as text)"
+        )
+    return PredictorInputError("offence_code", reason)
+
+
 def rsr_category(code: str) -> tuple[RsrOffenceCategory, ViolenceSubtype | None]:
     """The RSR/SNSV offence category of a Home Office offence code, and its VATP subtype for violence."""
     row = load_table().get(code)
     if row is None:
-        raise PredictorInputError("offence_code", f"unknown Home Office offence code {code!r}")
+        raise unknown_code(code)
     category = RSR_LABELS.get(row["rsr_snsv_category"])
     if category is None:
         raise PredictorInputError("offence_code", f"offence code {code} has no RSR category in the OASys table")
@@ -101,7 +120,7 @@ def ogrs3_category(code: str, mapping: Mapping[str, tuple[str, str]] | None = No
     """The OGRS3 group of a Home Office offence code, or a PredictorInputError saying why it has none."""
     table = load_mapping() if mapping is None else mapping
     if code not in table:
-        raise PredictorInputError("offence_code", f"unknown Home Office offence code {code!r}")
+        raise unknown_code(code)
     label, error = table[code]
     if error == "NEED_DETAILS_OF_EXACT_OFFENCE":
         raise PredictorInputError(
@@ -118,7 +137,7 @@ def actuarial_category(code: str) -> str:
     """The v4.1.2 ActuarialCategory of a Home Office offence code (v4_actuarial_category column)."""
     row = load_table().get(code)
     if row is None:
-        raise PredictorInputError("offence_code", f"unknown Home Office offence code {code!r}")
+        raise unknown_code(code)
     category = row["v4_actuarial_category"]
     if not category or category == "UNKNOWN":
         raise PredictorInputError("offence_code", f"offence code {code} has no actuarial category in the OASys table")

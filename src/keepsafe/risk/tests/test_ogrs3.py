@@ -152,6 +152,26 @@ def test_offence_codes_map_through_the_oasys_table():
         ogrs3_category("00000")
 
 
+@pytest.mark.parametrize(
+    ("code", "restored", "named"),
+    [("101", "00101", "Murder"), ("2700", "02700", "Soliciting"), ("9230", "09230", "")],
+)
+def test_a_code_a_spreadsheet_stripped_of_its_leading_zeros_says_so(code, restored, named):
+    """A user try-out: Excel turns 00101 into 101, and the error only said the code was unknown."""
+    from keepsafe.risk.rules.offence_codes import actuarial_category, rsr_category
+
+    for lookup in (ogrs3_category, rsr_category, actuarial_category):
+        with pytest.raises(PredictorInputError) as caught:
+            lookup(code)
+        message = caught.value.reason
+        assert message.startswith(f"unknown Home Office offence code {code!r}"), message
+        assert f"did a spreadsheet remove a leading zero? {restored} is " in message, message
+        assert named in message
+    with pytest.raises(PredictorInputError) as caught:
+        ogrs3_category("99999")  # five digits already: no hint
+    assert "spreadsheet" not in caught.value.reason
+
+
 def test_every_mapped_code_carries_our_coefficient_to_oasys_precision():
     """Each code's OASys 4 dp weight is our 9 dp coefficient rounded, except the documented §1.4.2 conflict."""
     from keepsafe.risk.rules.offence_codes import MAPPING_CSV, OASYS_LABELS

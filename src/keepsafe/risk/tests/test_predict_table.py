@@ -237,7 +237,7 @@ def test_reference_cases_and_bad_rows_as_csv():
     bad = b'"X1","M","forty","30","15","2","violence"\n"X2","M","40","30","15","2","shoplifting"\n'
     done = keepsafe(["predict", "ogrs3", "--format", "csv"], buffer.getvalue() + bad)
     assert done.returncode == 1
-    assert b"2 row(s) could not be scored" in done.stderr
+    assert b"2 rows could not be scored" in done.stderr
     result = pa_csv.read_csv(io.BytesIO(done.stdout), convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
     check_reference_output(result.slice(0, len(rows)), rows)
     errors = result.slice(len(rows)).to_pylist()
@@ -246,6 +246,33 @@ def test_reference_cases_and_bad_rows_as_csv():
         ("X2", len(rows) + 2, "offence_category"),
     ]
     assert errors[0]["error"] == "must be a whole number, got 'forty'"
+
+
+HEADER = b"id,sex,age,age_at_conviction,age_at_first_sanction,previous_sanctions,offence_code\n"
+GOOD = b"A,M,40,30,15,2,00101\n"
+
+
+@pytest.mark.parametrize(
+    ("ragged", "fields"),
+    [(b"B,M,40,30\n", "4 fields"), (b"B,M,40,30,15,2,00101,extra\n", "8 fields")],
+    ids=["too few", "too many"],
+)
+def test_a_ragged_csv_row_is_named_by_its_row_and_line(ragged: bytes, fields: str):
+    """A user try-out: a row with too many or too few fields stopped the command without saying which row."""
+    done = keepsafe(["predict", "ogrs3", "--format", "csv"], HEADER + GOOD * 3 + ragged + GOOD)
+    assert done.returncode == 1
+    said = done.stderr.decode()
+    assert f"row 4 (line 5 of the file, counting the header) has {fields} where the header has 7" in said, said
+    assert "Expected" not in said  # pyarrow's own words are not the message
+
+
+def test_an_offence_code_without_its_leading_zero_gets_a_hint_in_its_row():
+    done = keepsafe(["predict", "ogrs3", "--format", "csv"], HEADER + b"A,M,40,30,15,2,101\n")
+    assert done.returncode == 1
+    result = pa_csv.read_csv(io.BytesIO(done.stdout), convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
+    (row,) = result.to_pylist()
+    assert (row["row"], row["field"]) == (1, "offence_code")
+    assert "did a spreadsheet remove a leading zero? 00101 is Murder" in row["error"]
 
 
 @pytest.mark.parametrize(
@@ -259,7 +286,7 @@ def test_reference_cases_and_bad_rows_as_csv():
         (
             ["--format", "csv"],
             b"sex,age,age_at_conviction,age_at_first_sanction,previous_sanctions,offence_category\nM,30,29\n",
-            "is not readable as CSV",
+            "standard input (CSV): row 1 (line 2 of the file, counting the header) has 3 fields where the header has 6",
         ),
     ],
 )

@@ -666,6 +666,31 @@ def test_an_export_for_a_unit_that_does_not_exist_is_answered_as_json(site, path
         assert aco.get(path, PERIOD | {"scope": "TEAM", "code": "XXX"}).status_code == 404  # the page: a 404 page
 
 
+@pytest.mark.parametrize("path", ["/assurance", "/assurance/equality", "/assurance/overrides"])
+def test_an_export_refused_to_the_role_or_for_the_unit_is_answered_as_an_export_naming_no_case(site, path):
+    """A user try-out: a practitioner's CSV download got the HTML 403 page. An export is refused as an export (as an
+    unknown unit or measure is): 403 with `{"errors": {"access": why}}`, naming no case; the page stays a 403 page."""
+    users, _ = site
+    with time_machine.travel(NOW, tick=False):
+        for fmt in ("csv", "json"):
+            role = client_for(users["ada"]).get(path, PERIOD | {"format": fmt})
+            unit = client_for(users["spo"]).get(path, PERIOD | {"scope": "PDU", "code": "GMR-MN", "format": fmt})
+            assert (role.status_code, unit.status_code) == (403, 403), fmt
+            assert role["Content-Type"] == unit["Content-Type"] == "application/json"
+            assert role.json() == {
+                "errors": {
+                    "access": "Assurance figures and their downloads are for SPOs, heads of PDU, regional leaders "
+                    "and auditors: your role does not give access to them"
+                }
+            }
+            assert unit.json() == {"errors": {"access": "You may not see assurance figures for PDU GMR-MN"}}
+            for crn in (VISIBLE, HIDDEN, OTHER):
+                assert crn not in role.content.decode() + unit.content.decode()
+        page = client_for(users["ada"]).get(path, PERIOD)
+    assert page.status_code == 403
+    assert "You cannot use this page" in page.content.decode()
+
+
 @pytest.mark.parametrize("path", ["/assurance/audits", "/assurance/recall-sampling"])
 def test_pages_without_a_download_refuse_a_format(site, path):
     users, _ = site

@@ -194,5 +194,12 @@ def test_a_case_summary_names_an_spo_oversight_note_in_words(site):
         noted = sara.post("/case/X123456/oversight-note", {"notes": "Reviewed the plan."})
         assert noted.status_code == 302, noted.content.decode()[:500]
         summary = sara.get("/case/X123456/documents/new/case-summary").content.decode()
-    assert "SPO oversight: not yet happened. Reviewed the plan." in summary
+        chronology = sara.get("/case/X123456/chronology").content.decode()
+        overview = sara.get("/case/X123456").content.decode()
+    assert "SPO oversight: No outcome recorded. Reviewed the plan." in summary
     assert "Spo oversight" not in summary
+    # A user try-out: the summary said "not yet happened" where the chronology said "no outcome recorded" for the same
+    # note; both now come from one composition (people/rules/vocabulary.contact_title), the overview's outcome too.
+    assert "SPO oversight: No outcome recorded" in chronology
+    for page in (summary, chronology, overview):
+        assert "not yet happened" not in page.lower()

@@ -50,6 +50,7 @@ def test_overview_groups_indicators_links_evidence_and_warns_of_new_information(
     assert "/case/X123456/chronology#record-POLICE-9" in page
     assert 'data-testid="risk-review-signal"' in page
     assert "New information since the last risk assessment (OASYS-1)" in page
+    assert "1 record carries serious-harm indicators" in page  # the police call-out (a try-out read "1 record carry")
 
 
 def test_chronology_marks_each_finding_and_escapes_the_text(site):

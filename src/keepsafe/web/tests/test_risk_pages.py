@@ -70,6 +70,7 @@ def test_a_lowering_through_the_pages_then_countersigned(site):
     prompted = ada.post(f"/case/A000001/assessments/{aid}/judge", judge_form("MEDIUM"))
     assert prompted.status_code == 400
     assert b"The evidence points higher" in prompted.content  # the imported RSTO with domestic abuse
+    assert b"Evidence: Restraining Order, Domestic abuse." in prompted.content  # in words, not RSTO, domestic_abuse
     answered = ada.post(
         f"/case/A000001/assessments/{aid}/judge",
         judge_form(
@@ -198,6 +199,7 @@ def test_the_countersigner_sees_the_prompt_its_evidence_the_reason_and_the_previ
     assert "Level before it: <strong>High</strong>" in page
     assert 'data-testid="countersign-prompts"' in page
     assert "Weapons, threats to harm and violence are all present" in page
+    assert "Evidence: Threats to harm others, Violence, Weapons (found in" in page  # in words, not codes
     assert "record:POL-2" in page
     assert reason in page
     assert 'data-testid="countersign-not-relevant"' in page  # found in records, answered not relevant
@@ -249,3 +251,48 @@ def test_the_risk_tab_lists_each_open_prompt_and_only_an_assessor_may_continue_t
     assert seen.status_code == 200
     assert "Continue the RoSH assessment" not in seen.content.decode()
     assert f"A RoSH assessment ({aid}) is in progress" in seen.content.decode()
+
+
+# --- try-out: the Risk tab showed codes (age_at_conviction, domestic_abuse, RSTO) where practitioners read words ---
+
+
+@pytest.fixture
+def coded(imported):
+    """Indicators found in records (weapons, threats, violence), a restraining order with a domestic abuse
+    perpetrator flag, an imported OASys rating the public and the known adult MEDIUM, and no imported OGRS3 (so
+    Keepsafe computes it from the case record and shows its inputs)."""
+    person = make_person("A000003")
+    person["registrations"].append({**person["registrations"][0], "id": "REG2", "type": "ADVP", "notes": ""})
+    person["records"] = [*person["records"], *THREATS_AND_VIOLENCE]
+    assessment = person["assessments"][0]
+    assessment["rosh"]["community"]["known_adult"] = "MEDIUM"
+    del assessment["predictors"]["ogrs3_2y"]
+    imported(make_bundle(person))
+    return User.objects.create(username="ada", staff=Staff.objects.get(code="STF0001"), role="PRACTITIONER")
+
+
+def test_the_risk_tab_names_evidence_predictors_and_their_inputs_in_words_and_the_json_keeps_codes(coded):
+    from keepsafe.people.models import Person
+    from keepsafe.risk.selectors import risk_summary
+
+    page = client_for(coded).get("/case/A000003/risk").content.decode()
+    gap = page.split('data-testid="rosh-gap-list"', 1)[1].split("</ul>", 1)[0]
+    assert "Evidence: Threats to harm others, Violence, Weapons (found in" in gap
+    assert "Evidence: Restraining Order, Domestic Abuse Perpetrator." in gap  # the registration types' names
+    predictors = page.split('data-testid="predictors"', 1)[1].split("</table>", 1)[0]
+    assert "OGRS3 (1 year)" in predictors
+    assert "RSR" in predictors
+    assert "Inputs: sex male, age at the start of follow-up 29, age at conviction 26, age at first sanction 16, " in (
+        predictors
+    )
+    assert "previous sanctions 13, offence category violence" in predictors
+    for code in ("age_at_conviction", "age_at_first_sanction", "previous_sanctions", "offence_category", "sex M"):
+        assert code not in predictors, code
+    for name in ("ogrs3_1y", "ogrs3_2y", "rsr"):
+        assert f'cell">{name}' not in predictors, name
+    evidence = " ".join(re.findall(r"Evidence: ([^.(]*)", gap))
+    for code in ("weapons", "threats", "violence", "RSTO", "ADVP"):
+        assert not re.search(rf"\b{code}\b", evidence), code
+    summary = risk_summary(Person.objects.get(crn="A000003"))  # the case JSON keeps its codes
+    assert {tuple(g["evidence"]) for g in summary["gap"]} == {("threats", "violence", "weapons"), ("RSTO", "ADVP")}
+    assert "age_at_conviction" in summary["predictors"]["ogrs3_1y"]["inputs"]

@@ -112,8 +112,16 @@ def _scope(request: HttpRequest, actor: Actor) -> tuple[Scope, str, str]:
     return scope, code, name
 
 
+ROLE_REFUSED = (
+    "Assurance figures and their downloads are for SPOs, heads of PDU, regional leaders and auditors: "
+    "your role does not give access to them"
+)
+
+
 def _exported(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
-    """An export for a team, PDU or region that does not exist is answered as JSON with 404 (second try-out)."""
+    """An export for a team, PDU or region that does not exist is answered as JSON with 404 (second try-out); one
+    refused to the viewer's role or for a unit they may not see, as JSON with 403 and why (a user try-out: a CSV
+    download got the HTML 403 page). The reason names the unit asked for, never a case."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest) -> HttpResponse:
@@ -121,6 +129,12 @@ def _exported(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequ
             return view(request)
         except _ExportNotFoundError:
             return JsonResponse({"errors": {"scope": "No team, PDU or region has that code"}}, status=404)
+        except PermissionDenied as exc:
+            if not _export_asked(request):
+                raise
+            cause = exc.__cause__
+            reason = str(cause) if isinstance(cause, PermissionDeniedError) else ROLE_REFUSED
+            return JsonResponse({"errors": {"access": reason[:1].upper() + reason[1:]}}, status=403)
 
     return wrapped
 

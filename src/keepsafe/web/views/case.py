@@ -31,6 +31,7 @@ from keepsafe.people.rules.vocabulary import (
     SOURCE_LABELS,
     RecordSource,
     SentenceType,
+    outcome_words,
 )
 from keepsafe.people.selectors import case_team
 from keepsafe.records.models import Record
@@ -164,6 +165,7 @@ def overview(request: HttpRequest, crn: str) -> HttpResponse:
             "key_dates": key_dates,
             "protective": protective,
             "contacts": contacts,
+            "outcome_words": outcome_words,  # as the chronology and the case summary word it
             "indicator_groups": [
                 (group, [s for s in picture if s.indicator in members]) for group, members in GROUPS.items()
             ],

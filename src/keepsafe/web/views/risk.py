@@ -16,7 +16,8 @@ from keepsafe.actions.selectors import contact_level_facts
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
-from keepsafe.people.models import Contact
+from keepsafe.core.words import code_words
+from keepsafe.people.models import Contact, RegistrationType
 from keepsafe.records.rules.indicators import INDICATORS
 from keepsafe.records.selectors import indicator_picture
 from keepsafe.risk.models import Assessment, RiskManagementPlan
@@ -65,6 +66,30 @@ OTHER_RISK_LABELS = {
     "breach_of_trust": "Breach of trust",
 }
 ANSWER_LABELS = {"YES": "Yes", "NO": "No", "DONT_KNOW": "Don't know"}
+# Predictors and their inputs by name, not by key (user try-out: "ogrs3_1y", "age_at_conviction" on the Risk tab).
+# The case JSON keeps the keys (docs/case-json.md).
+PREDICTOR_NAMES = {
+    "ogrs3_1y": "OGRS3 (1 year)",
+    "ogrs3_2y": "OGRS3 (2 years)",
+    "ogrs4g": "OGRS4/G",
+    "ogrs4v": "OGRS4/V",
+    "ogp2": "OGP2",
+    "ovp2": "OVP2",
+    "ovp": "OVP",
+    "rsr": "RSR",
+    "csrp": "CSRP",
+    "osp_dc": "OSP/DC",
+    "osp_iic": "OSP/IIC",
+}
+PREDICTOR_INPUTS = {
+    "sex": "sex",
+    "age": "age at the start of follow-up",
+    "age_at_conviction": "age at conviction",
+    "age_at_first_sanction": "age at first sanction",
+    "previous_sanctions": "previous sanctions",
+    "offence_category": "offence category",
+}
+SEX_WORDS = {"M": "male", "F": "female"}
 PREFIXES = {
     "indicator": "ind",
     "risk_to_self": "rts",
@@ -76,6 +101,47 @@ PREFIXES = {
     "group": "group",
     "factor": "factor",
 }
+
+
+def predictor_name(name: str) -> str:
+    """A predictor as practitioners write it ("OGRS3 (1 year)", "OSP/DC"), never its key."""
+    return PREDICTOR_NAMES.get(name) or name.upper()
+
+
+def predictor_inputs(inputs: dict[str, str]) -> str:
+    """A computed predictor's inputs in words: "sex male, age at conviction 26, …, offence category violence"."""
+
+    def value(key: str, v: str) -> str:
+        if key == "sex":
+            return SEX_WORDS.get(v, v)
+        return code_words(v).lower() if key == "offence_category" else v
+
+    return ", ".join(f"{PREDICTOR_INPUTS.get(k) or code_words(k).lower()} {value(k, v)}" for k, v in inputs.items())
+
+
+def evidence_words() -> Any:
+    """The words for a thresholding prompt's evidence (its JSON keeps the codes, docs/risk.md): an indicator by its
+    name ("Domestic abuse"), a registration by its type's name from the reference data ("Restraining Order"), a
+    predictor band as "RSR: High"; anything else ("MAPPA level 2") as it is. The registration types are read once,
+    on the first use."""
+    names: dict[str, str] = {}
+
+    def word(item: str) -> str:
+        if item in INDICATORS:
+            return INDICATORS[item].split(":", 1)[0]
+        if not names:
+            names.update(RegistrationType.objects.values_list("code", "name"))
+        if item in names:
+            return names[item]
+        predictor, _, band = item.partition(": ")
+        if band and predictor in PREDICTOR_NAMES:
+            return f"{predictor_name(predictor)}: {code_words(band)}"
+        return item
+
+    def words(items: list[str]) -> str:
+        return ", ".join(word(item) for item in items)
+
+    return words
 
 
 def field_id(path: str) -> str:
@@ -116,6 +182,7 @@ def _context(request: HttpRequest, crn: str, aid: str, step: str) -> tuple[Any, 
             "group_labels": GROUP_LABELS,
             "levels": [(lv.value, lv.label) for lv in LEVEL_ORDER],
             "indicators": INDICATORS,
+            "evidence_words": evidence_words(),
             "errors": {},
             "page_errors": [],
             "can_edit": assessment.status == Assessment.Status.DRAFT and actor_of(request).role in ASSESSORS,
@@ -151,6 +218,9 @@ def risk_tab(request: HttpRequest, crn: str) -> HttpResponse:
                 "last": last,
             },
             "group_labels": GROUP_LABELS,
+            "evidence_words": evidence_words(),
+            "predictor_name": predictor_name,
+            "predictor_inputs": predictor_inputs,
             "assessments": list(Assessment.objects.filter(person=person).select_related("plan")[:10]),
             "draft": Assessment.objects.filter(person=person, status=Assessment.Status.DRAFT).first(),
             "can_assess": actor.role in ASSESSORS,

@@ -8,6 +8,7 @@ from django.db import DatabaseError
 
 from keepsafe.bundles.exporter import bundle_export
 from keepsafe.cli.actors import add_as_user, cli_actor
+from keepsafe.core.words import counted
 
 
 class Command(BaseCommand):
@@ -38,4 +39,4 @@ class Command(BaseCommand):
         except BaseException:
             Path(partial).unlink(missing_ok=True)
             raise
-        self.stderr.write(f"exported {count} case(s) to {target}")
+        self.stderr.write(f"exported {counted(count, 'case')} to {target}")

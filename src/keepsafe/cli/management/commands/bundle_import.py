@@ -8,6 +8,7 @@ from django.core.management import BaseCommand, CommandError
 from keepsafe.bundles.importer import bundle_import
 from keepsafe.cli.actors import add_as_user, cli_actor
 from keepsafe.core.errors import ValidationError
+from keepsafe.core.words import counted
 
 
 class Command(BaseCommand):
@@ -53,5 +54,5 @@ class Command(BaseCommand):
             for path_, reason in exc.problems:
                 self.stderr.write(f"{name}: {path_}: {reason}")
             raise CommandError(
-                f"{name}: rejected with {len(exc.problems)} error(s); nothing was imported", returncode=1
+                f"{name}: rejected with {counted(len(exc.problems), 'error')}; nothing was imported", returncode=1
             ) from exc

@@ -3,6 +3,7 @@ import sys
 
 from django.core.management import BaseCommand, CommandError
 
+from keepsafe.core.words import counted
 from keepsafe.records.rules.scanner import scan_many
 
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 flush()
         flush()
         if failures:
-            raise CommandError(f"{failures} line(s) could not be scanned", returncode=1)
+            raise CommandError(f"{counted(failures, 'line')} could not be scanned", returncode=1)
 
 
 def read_line(line: str) -> tuple[object, str, tuple[str, str] | None]:

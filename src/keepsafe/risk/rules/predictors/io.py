@@ -7,7 +7,7 @@ from typing import Any
 
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.offence_codes import actuarial_category, ogrs3_category, rsr_category
-from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.predictors import PredictorInputError, given
 from keepsafe.risk.rules.predictors.ogp_ovp import OgpInput, OvpInput, PointsScore, ogp, ovp
 from keepsafe.risk.rules.predictors.ogrs3 import Ogrs3Input, ogrs3
 from keepsafe.risk.rules.predictors.osp import SexualHistory, osp_c, osp_dc, osp_i, osp_iic
@@ -21,10 +21,21 @@ from keepsafe.risk.rules.predictors.snsv import (
     ViolenceSubtype,
     snsv,
 )
+from keepsafe.risk.rules.predictors.snsv import validate as validate_snsv
 from keepsafe.risk.rules.predictors.v4 import FLAGS, Dynamic, Model, V4Input, csrp, score
 from keepsafe.risk.rules.predictors.v4 import GRADED_ITEMS as V4_GRADED
 
 OGRS3_FIELDS = ("sex", "age", "age_at_conviction", "age_at_first_sanction", "previous_sanctions")
+
+
+def offence_code(value: object) -> str:
+    """A Home Office offence code as text: given as text ("00101") or a whole number (101, which the lookup's hint
+    then explains); anything else is refused naming what was given (not looked up as "None" or "True")."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise PredictorInputError(
+            "offence_code", f'must be a Home Office offence code such as "00101", got {given(value)}'
+        )
+    return str(value)
 
 
 def ogrs3_line(data: dict[str, Any]) -> dict[str, Any]:
@@ -41,10 +52,10 @@ def ogrs3_line(data: dict[str, Any]) -> dict[str, Any]:
         except ValueError as exc:
             raise PredictorInputError(
                 "offence_category",
-                f"unknown offence category {data['offence_category']!r}; one of the twenty OGRS3 groups",
+                f"unknown offence category {given(data['offence_category'])}; one of the twenty OGRS3 groups",
             ) from exc
     elif "offence_code" in data:
-        category = ogrs3_category(str(data["offence_code"]))
+        category = ogrs3_category(offence_code(data["offence_code"]))
     else:
         raise PredictorInputError("offence_category", "give offence_category or offence_code")
     score = ogrs3(
@@ -125,6 +136,7 @@ def rsr_line(data: dict[str, Any]) -> dict[str, Any]:
     """`keepsafe predict rsr`: SNSV inputs, plus an optional `sexual` object for the OSP/C and OSP/I parts."""
     sexual_data = data.get("sexual")
     inputs = _snsv_input({k: v for k, v in data.items() if k != "sexual"})
+    validate_snsv(inputs)  # before its counts are used below (a null count crashed the command: a user try-out)
     sexual = None
     if sexual_data is not None:
         if not isinstance(sexual_data, dict):
@@ -170,10 +182,11 @@ def _snsv_input(data: dict[str, Any]) -> SnsvInput:
         except ValueError as exc:
             raise PredictorInputError(
                 "offence_category",
-                f"unknown RSR offence category {data['offence_category']!r}; one of {', '.join(RsrOffenceCategory)}",
+                f"unknown RSR offence category {given(data['offence_category'])}; "
+                f"one of {', '.join(RsrOffenceCategory)}",
             ) from exc
     elif "offence_code" in data:
-        category, subtype = rsr_category(str(data["offence_code"]))
+        category, subtype = rsr_category(offence_code(data["offence_code"]))
     else:
         raise PredictorInputError("offence_category", "give offence_category or offence_code")
     if data.get("violence_subtype") is not None:
@@ -209,9 +222,9 @@ def _build[T](cls: type[T], data: dict[str, Any], extra: tuple[str, ...] = ()) -
             value = data[name]
             wanted = bool if spec.type in ("bool",) else int if spec.type in ("int",) else None
             if wanted is int and (not isinstance(value, int) or isinstance(value, bool)):
-                raise PredictorInputError(name, f"must be a whole number, got {value!r}")
+                raise PredictorInputError(name, f"must be a whole number, got {given(value)}")
             if wanted is bool and not isinstance(value, bool):
-                raise PredictorInputError(name, f"must be true or false, got {value!r}")
+                raise PredictorInputError(name, f"must be true or false, got {given(value)}")
             values[name] = value
         elif spec.default is dataclasses.MISSING:
             raise PredictorInputError(name, "required input is missing")
@@ -275,7 +288,7 @@ def _v4_line(model: Model, data: dict[str, Any]) -> dict[str, Any]:
     extra = ("offence_code", "dynamic")
     values = {k: v for k, v in data.items() if k not in extra}
     if "offence" not in values and "offence_code" in data:
-        values["offence"] = actuarial_category(str(data["offence_code"]))
+        values["offence"] = actuarial_category(offence_code(data["offence_code"]))
     dynamic_data = data.get("dynamic")
     dynamic: Dynamic | None = None
     if dynamic_data is not None:
@@ -304,8 +317,16 @@ def csrp_line(data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - allowed
     if unknown:
         raise PredictorInputError(sorted(unknown)[0], "unknown input (check the spelling)")
-    if not isinstance(data.get("svrp_percent"), (int, float)):
+    if "svrp_percent" not in data:
         raise PredictorInputError("svrp_percent", "required: the SVRP percentage")
+    for name in ("svrp_percent", "dc_srp_percent", "iic_srp_percent"):
+        value = data.get(name, 0.0)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise PredictorInputError(name, f"must be a percentage from 0 to 100, got {given(value)}")
+    if not isinstance(data.get("female_sexual_offender", False), bool):
+        raise PredictorInputError(
+            "female_sexual_offender", f"must be true or false, got {given(data['female_sexual_offender'])}"
+        )
     percent, csrp_band = csrp(
         svrp_percent=float(data["svrp_percent"]),
         dc_srp_percent=float(data.get("dc_srp_percent", 0.0)),

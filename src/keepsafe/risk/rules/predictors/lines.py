@@ -54,7 +54,9 @@ def predict_line(score: Scorer, number: int, line: str) -> tuple[str | None, boo
     """One input line → (output line or None for a blank line, whether it failed). The reference behaviour."""
     if not line.strip():
         return None, False
-    out: dict[str, object] = {}
+    # Every error record has the same keys, {id, line, field, error} (docs/risk.md), as `keepsafe scan`'s: `field` is
+    # "(line)" where the line as a whole is at fault (not JSON, or not a JSON object), and `id` null when it has none.
+    out: dict[str, object] = {"id": None}
     failed = False
     try:
         data = json.loads(line)
@@ -63,7 +65,7 @@ def predict_line(score: Scorer, number: int, line: str) -> tuple[str | None, boo
         out["id"] = data.get("id")
         out.update(score(data))
     except json.JSONDecodeError as exc:
-        out.update({"id": None, "line": number, "error": f"not valid JSON: {exc.msg}"})
+        out.update({"line": number, "field": "(line)", "error": f"not valid JSON: {exc.msg}"})
         failed = True
     except PredictorInputError as exc:
         out.update({"line": number, "field": exc.field, "error": exc.reason})

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.predictors import PredictorInputError, given
 from keepsafe.risk.rules.predictors.ogrs3 import percentage
 
 OGP_BANDS = (("LOW", 1), ("MEDIUM", 34), ("HIGH", 67), ("VERY_HIGH", 85))
@@ -24,7 +24,7 @@ def _half_up(value: Decimal) -> int:
 
 def _grade(name: str, value: int) -> int:
     if value not in (0, 1, 2):
-        raise PredictorInputError(name, f"must be 0, 1 or 2, got {value!r}")
+        raise PredictorInputError(name, f"must be 0, 1 or 2, got {given(value)}")
     return value
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keepsafe.people.rules.vocabulary import OffenceCategory
-from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.predictors import PredictorInputError, given
 
 Sex = Literal["M", "F"]
 
@@ -118,11 +118,11 @@ def validate(i: Ogrs3Input) -> None:
     """ARNS validation: conviction at 10 or older, first sanction no later than conviction, counts not negative; and
     the age at the start of follow-up not below the age at conviction (an impossible pair, found in a try-out)."""
     if i.sex not in ("M", "F"):
-        raise PredictorInputError("sex", f"must be M or F, got {i.sex!r}")
+        raise PredictorInputError("sex", f"must be M or F, got {given(i.sex)}")
     for name in ("age", "age_at_conviction", "age_at_first_sanction", "previous_sanctions"):
         value = getattr(i, name)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise PredictorInputError(name, f"must be a whole number, got {value!r}")
+            raise PredictorInputError(name, f"must be a whole number, got {given(value)}")
     if not 10 <= i.age <= MAX_AGE:
         raise PredictorInputError("age", f"must be between 10 and {MAX_AGE}, got {i.age}")
     if not 10 <= i.age_at_conviction <= MAX_AGE:
@@ -139,7 +139,7 @@ def validate(i: Ogrs3Input) -> None:
     if i.previous_sanctions < 0:
         raise PredictorInputError("previous_sanctions", f"must not be negative, got {i.previous_sanctions}")
     if i.offence_category not in OFFENCE:
-        raise PredictorInputError("offence_category", f"unknown offence category {i.offence_category!r}")
+        raise PredictorInputError("offence_category", f"unknown offence category {given(i.offence_category)}")
 
 
 def age_band_index(age: int) -> int:

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.predictors import PredictorInputError, given
 
 FEMALE_SEXUAL_HISTORY_OSP_V1 = 1 / 193  # rsr-calc: a woman with sexual history gets 1/193 for both years (§2)
 
@@ -35,11 +35,16 @@ class SexualHistory:
 
 def _check(h: SexualHistory) -> None:
     if h.sex not in ("M", "F"):
-        raise PredictorInputError("sex", f"must be M or F, got {h.sex!r}")
+        raise PredictorInputError("sex", f"must be M or F, got {given(h.sex)}")
     for name in ("age", "total_sanctions", "contact_adult", "contact_child", "paraphilia", "indecent_images"):
         value = getattr(h, name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise PredictorInputError(name, f"must be a whole number, not negative, got {value!r}")
+            raise PredictorInputError(name, f"must be a whole number, not negative, got {given(value)}")
+    last = h.age_at_last_sexual_offence
+    if last is not None and (not isinstance(last, int) or isinstance(last, bool)):
+        raise PredictorInputError(
+            "age_at_last_sexual_offence", f"must be a whole number (or null with no sexual sanction), got {given(last)}"
+        )
     if h.any_sexual and h.age_at_last_sexual_offence is None:
         raise PredictorInputError("age_at_last_sexual_offence", "needed when there is a sexual sanction")
     if h.age_at_last_sexual_offence is not None and not 10 <= h.age_at_last_sexual_offence <= h.age:

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.predictors import PredictorInputError, given
 
 COEFFICIENTS = Path(__file__).resolve().parents[2] / "reference" / "predictor-coefficients.json"
 OFFENCE_FREE_MONTHS_CAP = 36
@@ -123,7 +123,7 @@ def coefficients() -> dict[str, Any]:
 
 def validate(i: SnsvInput) -> None:
     if i.sex not in ("M", "F"):
-        raise PredictorInputError("sex", f"must be M or F, got {i.sex!r}")
+        raise PredictorInputError("sex", f"must be M or F, got {given(i.sex)}")
     for name in (
         "age_at_sentence",
         "age_at_conviction",
@@ -134,7 +134,7 @@ def validate(i: SnsvInput) -> None:
     ):
         value = getattr(i, name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise PredictorInputError(name, f"must be a whole number, not negative, got {value!r}")
+            raise PredictorInputError(name, f"must be a whole number, not negative, got {given(value)}")
     if not 10 <= i.age_at_conviction <= MAX_AGE or not 10 <= i.age_at_sentence <= MAX_AGE:
         raise PredictorInputError("age_at_conviction", f"ages must be between 10 and {MAX_AGE}")
     if i.age_at_first_sanction > i.age_at_conviction:
@@ -149,7 +149,7 @@ def validate(i: SnsvInput) -> None:
             raise PredictorInputError("dynamic", f"unknown OASys items: {', '.join(sorted(unknown))}")
         for name, value in i.dynamic.graded.items():
             if value not in (0, 1, 2):
-                raise PredictorInputError(f"dynamic.{name}", f"must be 0, 1 or 2, got {value!r}")
+                raise PredictorInputError(f"dynamic.{name}", f"must be 0, 1 or 2, got {given(value)}")
 
 
 def linear_score(i: SnsvInput) -> float:
@@ -196,6 +196,15 @@ def _dynamic(d: DynamicItems, w: Mapping[str, float]) -> float:
     return total
 
 
+def _logistic(z: float) -> float:
+    """1 / (1 + e^-z), the rsr-calculator's form; 0 where e^-z is beyond a float (a count in the billions made the
+    command fail with "math range error" instead of scoring, a user try-out)."""
+    try:
+        return 1 / (1 + math.exp(-z))
+    except OverflowError:
+        return 0.0
+
+
 def snsv(i: SnsvInput) -> SnsvScore:
     """SNSV 1- and 2-year probabilities — rsr-calculator calculateRiskOfSeriousRecidivism.js; predictors.md §2.1."""
     validate(i)
@@ -203,7 +212,7 @@ def snsv(i: SnsvInput) -> SnsvScore:
     c = coefficients()
     k = 1 if i.dynamic is None else 0
     return SnsvScore(
-        snsv_1y=1 / (1 + math.exp(-(c["intercept_1yr"][k] + x))),
-        snsv_2y=1 / (1 + math.exp(-(c["intercept_2yr"][k] + x))),
+        snsv_1y=_logistic(c["intercept_1yr"][k] + x),
+        snsv_2y=_logistic(c["intercept_2yr"][k] + x),
         static=i.dynamic is None,
     )

@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from keepsafe.core.words import counted
 from keepsafe.risk.rules.offence_codes import ogrs3_category
 from keepsafe.risk.rules.predictors import PredictorInputError
 from keepsafe.risk.rules.predictors.io import OGRS3_FIELDS, ogrs3_line
@@ -57,6 +58,20 @@ def check_columns(names: Sequence[str]) -> None:
         raise TableInputError(f"required column {missing[0]!r} is missing")
     if "offence_category" not in seen and "offence_code" not in seen:
         raise TableInputError("give an offence_category or an offence_code column")
+
+
+def ragged_row(number: int | None, expected: int, actual: int) -> TableInputError:
+    """A CSV row with more or fewer fields than the header, named by its row (1 is the first after the header, as in
+    the output's `row`) and its line of the file. `number` is the reader's count of rows with the header as 1 (None
+    if it could not count them).
+
+    Keepsafe's wording (a user try-out: the reader's "Expected 7 columns, got 8" named no row)."""
+    where = f"row {number - 1} (line {number} of the file, counting the header)" if number else "a row"
+    return TableInputError(
+        f"{where} has {counted(actual, 'field')} where the header has {expected}: a comma too many or too few, or "
+        "a value with a comma that is not in double quotes; correct the row and score the file again "
+        "(the rows scored before it were written)"
+    )
 
 
 def output_schema(id_type: pa.DataType | None) -> pa.Schema:

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.predictors import PredictorInputError, given
 
 COEFFICIENTS = Path(__file__).resolve().parents[2] / "reference" / "predictor-coefficients.json"
 OFFENCE_FREE_MONTHS_CAP = 36
@@ -129,7 +129,7 @@ class V4Score:
 
 def validate(i: V4Input) -> None:
     if i.sex not in ("M", "F"):
-        raise PredictorInputError("sex", f"must be M or F, got {i.sex!r}")
+        raise PredictorInputError("sex", f"must be M or F, got {given(i.sex)}")
     for name in (
         "age",
         "age_at_conviction",
@@ -140,7 +140,7 @@ def validate(i: V4Input) -> None:
     ):
         value = getattr(i, name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise PredictorInputError(name, f"must be a whole number, not negative, got {value!r}")
+            raise PredictorInputError(name, f"must be a whole number, not negative, got {given(value)}")
     if i.total_sanctions < 1:
         raise PredictorInputError("total_sanctions", "includes the current sanction, so it is at least 1")
     if not 10 <= i.age_at_conviction <= 120 or not 10 <= i.age <= 120:
@@ -150,13 +150,13 @@ def validate(i: V4Input) -> None:
     if i.violent_sanctions > i.total_sanctions:
         raise PredictorInputError("violent_sanctions", "cannot exceed the total sanctions")
     if i.offence not in actuarial_categories():
-        raise PredictorInputError("offence", f"unknown actuarial category {i.offence!r}")
+        raise PredictorInputError("offence", f"unknown actuarial category {given(i.offence)}")
     if i.dynamic is not None:
         for name, value in i.dynamic.graded.items():
             if name not in GRADED_ITEMS:
                 raise PredictorInputError(f"dynamic.{name}", "unknown OASys item")
             if value not in (0, 1, 2):
-                raise PredictorInputError(f"dynamic.{name}", f"must be 0, 1 or 2, got {value!r}")
+                raise PredictorInputError(f"dynamic.{name}", f"must be 0, 1 or 2, got {given(value)}")
         unknown = set(i.dynamic.flags) - set(FLAGS)
         if unknown:
             raise PredictorInputError("dynamic.flags", f"unknown flags: {', '.join(sorted(unknown))}")
@@ -230,7 +230,10 @@ def score(model: Model, i: V4Input) -> V4Score:
     """ARP, VRP or SVRP as a 2-year percentage — ARNS v4.1.2 (predictors.md §5.2)."""
     validate(i)
     x = linear_score(model, i)
-    percent = two_dp(100 / (1 + math.exp(-x)))
+    try:
+        percent = two_dp(100 / (1 + math.exp(-x)))
+    except OverflowError:  # e^-x beyond a float (counts in the billions): 0 %, not "math range error" (a try-out)
+        percent = 0.0
     return V4Score(model, i.dynamic is None, x, percent, band(percent, BANDS[model]))
 
 

@@ -1,0 +1,79 @@
+"""Errors from `keepsafe predict` are in plain words: no Python names ("got None", "NoneType", "True"), and no input
+crashes the command with a traceback (user try-out). Every predictor, every input, every kind of wrong JSON value."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import pytest
+
+from keepsafe.risk.rules.predictors.io import PREDICTORS
+from keepsafe.risk.rules.predictors.lines import predict_line
+from keepsafe.risk.rules.predictors.ogp_ovp import OgpInput, OvpInput
+from keepsafe.risk.rules.predictors.osp import SexualHistory
+from keepsafe.risk.rules.predictors.snsv import SnsvInput
+from keepsafe.risk.rules.predictors.v4 import V4Input
+
+PYTHON_WORDS = re.compile(
+    r"\bNone\b|NoneType|subscriptable|invalid literal|\bint\(|\bfloat\(|Traceback|object has no attribute|"
+    r"unexpected keyword|'(?:dict|list|str|int|float|bool)'|<class|not supported between|unhashable|\bTrue\b|\bFalse\b"
+)
+OGRS3 = {
+    "sex": "M",
+    "age": 40,
+    "age_at_conviction": 30,
+    "age_at_first_sanction": 15,
+    "previous_sanctions": 2,
+    "offence_category": "violence",
+}
+SNSV = {**OGRS3, "violent_sanctions": 1}
+HISTORY = {"sex": "M", "age": 40, "total_sanctions": 3}
+V4 = {"sex": "M", "age": 40, "age_at_conviction": 30, "age_at_first_sanction": 15, "total_sanctions": 3}
+V4 |= {"violent_sanctions": 1, "offence_code": "00101"}
+VALID = {
+    "ogrs3": OGRS3,
+    "snsv": SNSV,
+    "rsr": {**SNSV, "sexual": {"contact_adult": 0}},
+    "osp_c": HISTORY,
+    "osp_i": HISTORY,
+    "osp_dc": HISTORY,
+    "osp_iic": HISTORY,
+    "ogp": {"ogrs3_2y_percent": 40},
+    "ovp": {**HISTORY, "violent_sanctions": 1},
+    "arp": V4,
+    "vrp": V4,
+    "svrp": V4,
+    "csrp": {"svrp_percent": 2.0},
+}
+FIELDS = {
+    "ogrs3": {*OGRS3, "offence_code"},
+    "snsv": {f.name for f in dataclasses.fields(SnsvInput)} | set(SNSV) | {"offence_code"},
+    "rsr": {f.name for f in dataclasses.fields(SnsvInput)} | set(SNSV) | {"sexual", "offence_code"},
+    "osp_c": {f.name for f in dataclasses.fields(SexualHistory)},
+    "osp_i": {f.name for f in dataclasses.fields(SexualHistory)},
+    "osp_dc": {f.name for f in dataclasses.fields(SexualHistory)} | {"in_custody", "years_since_last_offence"},
+    "osp_iic": {f.name for f in dataclasses.fields(SexualHistory)},
+    "ogp": {f.name for f in dataclasses.fields(OgpInput)},
+    "ovp": {f.name for f in dataclasses.fields(OvpInput)},
+    "arp": {f.name for f in dataclasses.fields(V4Input)} | {"offence_code"},
+    "vrp": {f.name for f in dataclasses.fields(V4Input)} | {"offence_code"},
+    "svrp": {f.name for f in dataclasses.fields(V4Input)} | {"offence_code"},
+    "csrp": {"svrp_percent", "dc_srp_percent", "iic_srp_percent", "female_sexual_offender"},
+}
+WRONG = [None, True, False, "x", "", "30", [1], {"a": 1}, 1.5, -1, 10**30]
+
+
+@pytest.mark.parametrize("name", sorted(PREDICTORS))
+def test_every_wrong_value_of_every_input_is_refused_in_plain_words(name):
+    assert set(FIELDS) == set(PREDICTORS)
+    ok, failed = predict_line(PREDICTORS[name], 1, json.dumps(VALID[name]))
+    assert not failed, ok
+    for field in sorted(FIELDS[name] | {"dynamic"} - ({"dynamic"} if name in ("ogrs3", "csrp") else set())):
+        for value in WRONG:
+            text, failed = predict_line(PREDICTORS[name], 1, json.dumps({**VALID[name], field: value}))
+            out = json.loads(text)
+            if failed:
+                assert set(out) == {"id", "line", "field", "error"}, out
+                assert not PYTHON_WORDS.search(out["error"]), (field, value, out)
