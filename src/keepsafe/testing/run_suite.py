@@ -69,13 +69,13 @@ def checks(out: IO[str] | None = None) -> dict[str, float]:
         corpus_env,
         out,
     )
-    # Corpora A and B (two writers) train the shipped classifier, so they are measured leave-one-style-out: each
-    # style scored by a model trained without any of its texts.
+    # The written corpora that train the shipped classifier (A and B, two writers; C to E and H to S, one each) are
+    # measured leave-one-style-out: each style scored by a model trained without any of its texts.
     pooled = [REPO / d for d in EVALUATION_DIRS if (REPO / d).is_dir() and any((REPO / d).glob("*.jsonl"))]
     if pooled:
         timings["indicator evaluation corpus"] = step(
-            "indicator evaluation corpora A and B, written independently, leave one style out "
-            "(per style; reported, not gated)",
+            f"indicator evaluation corpora ({len(pooled)} written independently, which train the shipped model), "
+            "leave one style out (per style; reported, not gated)",
             [str(BIN / "keepsafe"), "scan-corpus", *map(str, pooled), "--leave-one-style-out", "--report-only"],
             corpus_env,
             out,
@@ -83,7 +83,7 @@ def checks(out: IO[str] | None = None) -> dict[str, float]:
     for held in HELD_OUT_DIRS:
         folder = REPO / held
         if folder.is_dir() and any(folder.glob("*.jsonl")):
-            # Corpora C to S, one writer each, train no model (not even the shipped one): scanned as shipped, each
+            # Corpora F and G, one writer each, train no model (not even the shipped one): scanned as shipped, each
             # is the figure for text from a writer the scanner has never seen (docs/indicators.md).
             step(
                 f"indicator evaluation corpus {held.name[-1].upper()}, a new writer, held out from every model "

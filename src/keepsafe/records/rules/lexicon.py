@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-12-03.1"
+LEXICON_VERSION = "2026-12-03.2"
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).
@@ -54,6 +54,9 @@ IRREGULAR = {
     "knock": ("knocks", "knocked", "knocking"),
     "kick": ("kicks", "kicked", "kicking"),
     "whack": ("whacks", "whacked", "whacking"),
+    "ring": ("rings", "rang", "rung", "ringing"),
+    "write": ("writes", "wrote", "written", "writing"),
+    "show": ("shows", "showed", "shown", "showing"),
 }
 
 
@@ -84,10 +87,15 @@ class Rule:
     patterns: tuple[str, ...]
     # The rule counts only in a sentence where one of these indicators is also found (and not negated).
     requires: frozenset[str] = frozenset()
+    # The rule counts only where a civil order or notification requirement is named (`ORDER_NAMED`) in the sentence
+    # or within `ORDER_NEARBY_SENTENCES` either side of it.
+    near_order: bool = False
 
 
-def _rule(id: str, why: str, *patterns: str, requires: frozenset[str] = frozenset()) -> Rule:
-    return Rule(id=id, indicator=id.split(".", 1)[0], why=why, patterns=patterns, requires=requires)
+def _rule(id: str, why: str, *patterns: str, requires: frozenset[str] = frozenset(), near_order: bool = False) -> Rule:
+    return Rule(
+        id=id, indicator=id.split(".", 1)[0], why=why, patterns=patterns, requires=requires, near_order=near_order
+    )
 
 
 PARTNER = (
@@ -115,6 +123,11 @@ OBJECTS = (
     "screwdriver|bar|bat|club|crowbar|rock|stone|stick|mop|extinguisher|chain|dumbbell|weight|controller|plank|pole|"
     "cosh|boot|iron|wrench|spanner|axe|hatchet|knife|blade|machete|scissors|fork|pen|mug|ashtray|padlock|lock|"
     "batteries|toothbrush|razor|broom|shovel|spade|tool|torch|vase|plate|cup|jug|saucepan|pan|lamp|bike|lock"
+)
+# Whom a civil order protects, as records name them beside an act of contact.
+ORDER_PROTECTED = (
+    "her|him|victim|complainant|ex|ex-partner|ex-wife|ex-girlfriend|sister|mum|mother|brother|family|kids|children|"
+    "son|daughter|friends|friend|cousin"
 )
 ORDER_ACRONYMS = "nmo|nmos|shpo|sopo|spo|dapo|dvpo|injunction"
 ORDERS = (
@@ -602,6 +615,33 @@ RULES: tuple[Rule, ...] = (
         "gps _{0,8} inside|within|near|at|outside|places|placed|puts|put|shows|showed _{0,4} "
         "exclusion|her|victim|the+victim",
     ),
+    # Order breaches by reference: see ORDER_NAMED below.
+    _rule(
+        "order_breach.order_nearby",
+        "an act a civil order prohibits (contact, going to the protected person's home, not notifying police) is "
+        "recorded beside the order",
+        # the verb as done (a bare "contact" or "call" is as often a noun: "contact with children", "call from")
+        "contacted|contacting|contacts|messaged|messaging|texted|texting|rang|ringing|phoned|phoning|called|calling|"
+        "emailed|emailing|wrote|written|writing|visited|visiting|approached|approaching|followed|following|asked|"
+        f"asking _{{0,3}} {ORDER_PROTECTED}",
+        f"to contact|message|text|ring|phone|call|email|write|visit|approach _{{0,3}} {ORDER_PROTECTED}",
+        "~send|~leave|~post _{0,4} letter|letters|card|cards|flowers|gift|gifts|messages|message|msgs|texts|note|notes",
+        "~post|~comment _{0,3} about her|him|the+victim",
+        f"at|outside|to|near|opposite|past|into|in _{{0,1}} her|victim's|v's|complainant's|ex's|the+victim's|"
+        f"the+family|their {HOME}|addr|school|road|drive|gates|area|door|window",
+        "~return|~go|~come|~attend|~turn|~show _{0,1} up? to|at _{0,2} the family home|house|address|flat",
+        f"at|outside|to|near|opposite|past|inside|into _{{0,3}} 's|her new|old|former|own? {HOME}|addr|school|road|"
+        "drive|gates|doorstep|garden|street|premises|bungalow|maisonette|caravan|place",
+        "~fail|failure to notify|register|tell|inform|declare",
+        "did|had|has|have not|n't notify|notified|register|registered|tell|told|inform|informed|declare|declared",
+        "phone|phones|smartphone|device|devices|laptop|account|accounts|number|car _{0,3} not|n't _{0,1} "
+        "declared|registered|notified",
+        "without registering|notifying|informing|declaring|telling",
+        "undeclared|unregistered|unmonitored phone|phones|smartphone|smartphones|device|devices|laptop|account|"
+        "accounts|car|vehicle",
+        "not declared|registered _{0,2} to|with? _{0,2} police|staff",
+        near_order=True,
+    ),
     _rule(
         "stalking.behaviour",
         "he follows, waits for or contacts someone who does not want it, or through others",
@@ -727,6 +767,32 @@ NAMES: dict[str, tuple[str, ...]] = {
     "substance_misuse": ("heroin|cocaine|amphetamine|amphetamines|mdma",),
 }
 
+# Order breaches by reference (issue 13): records name the order in one sentence and the act it prohibits in the
+# next ("Sat outside her flat at 3am. RO prohibits any contact."). An act of contact, presence or non-notification
+# counts as a breach only where a civil order, or the notification requirements of the sex offenders register, is
+# named in the same sentence or within two either side; a licence condition is not a civil order (not named here).
+# Source: the civil orders of docs/glossary.md (restraining order, non-molestation order, SHPO, SPO, DAPO, DVPO) and
+# Sexual Offences Act 2003 Part 2 (notification requirements).
+ORDER_NEARBY_SENTENCES = 2
+ORDER_NAMED = (
+    r"(?i:\b(?:restraining|non[- ]?molestation|molestation|harm prevention|stalking protection|domestic abuse "
+    r"protection|domestic violence protection)\s+(?:order|orders|notice)s?\b|\bnon[- ]?mols?\b|\binjunctions?\b|"
+    r"\b(?:notification|registration) requirements?\b|\bsex offenders?'? register\b|\bregistered sex offenders?\b|"
+    r"\b(?:shpo|sopo|dapo|dvpo|dvpn|dapn|nmo|mosovo)s?\b|\bcourt order\b)"
+    r"|\b(?:RO|ROs|SOR|ViSOR|RSO|RSOs)\b"
+)
+# An order still being sought does not yet prohibit anything ("she is applying for a non-molestation order").
+ORDER_SOUGHT = (
+    r"(?i:\b(?:apply|applying|applied|application)\s+for\s+(?:a|an|the|his|her)\b|\bseek|\bsought\b|"
+    r"\bconsidering\b|\bwill request\b|\brecommend|\bpropos)"
+)
+STALKING_NEAR_ORDER = Rule(
+    id="order_breach.stalking_near_order",
+    indicator="order_breach",
+    why="contact or pursuit of someone is recorded beside the civil order that prohibits it",
+    patterns=(),
+)
+
 # Cross-sentence reference (issue 13): a partner named in the two sentences before, and "her"/"she" harmed here.
 PARTNER_HARMS = frozenset({"violence", "threats", "stalking", "pro_violence_attitudes", "weapons"})
 PARTNER_PRONOUNS = frozenset({"her", "she"})
@@ -781,6 +847,7 @@ HYPOTHETICAL_BEFORE = (
     "reduce|prevent|avoid|minimise the? risk",
     "to prevent|avoid|reduce",
     "advised|warned|reminded that",
+    "advised|warned|reminded|told|instructed not to",
     "condition not to",
     "would lead|result",
     "consequences of",
@@ -833,6 +900,13 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
         "threat|threats|threatening|threatened to end|take his|her|own life",
     ),
     "disengagement": ("failing|failed|failure to comply with _{0,2} notification",),
+    # What an order forbids is not its breach: "not to contact her directly or indirectly", "contact with children
+    # via a contact centre only".
+    "order_breach": (
+        "not|n't to|from _{0,8} contact|contacting|approach|approaching|go|going|attend|attending|enter|entering|"
+        "message|messaging|visit|visiting|come|coming|write|writing|address|home|house|flat|street|road|school|area",
+        "contact with _{0,2} children|child|kids|under-16s|under-18s",
+    ),
 }
 # A violent act inside a statement of attitude ("deserves a beating") is the attitude, not an act of violence.
 SUBSUMED_BY = {"violence": "pro_violence_attitudes"}

@@ -219,6 +219,7 @@ class Scanner:
                 cues_in[sentence_of[span.start]].setdefault(name, []).append(span)
         words_of = [[t.lower_ for t in sent if not t.is_space] for sent in sentences]
         found_in: list[set[str]] = [set() for _ in sentences]
+        order_near = _orders_near(sentences)
         for n, whole in enumerate(sentences):
             # Forms are not evidence: a heading Keepsafe (or a partner's form) wrote is not what a person said, and a
             # "None known" answer says nothing was found.
@@ -238,14 +239,16 @@ class Scanner:
                 sent = doc[_first_token_at(whole, whole.start_char + answer_start) : whole.end]
                 words_of[n] = [t.lower_ for t in sent if not t.is_space]
             in_sentence = [
-                (self.rules[self.nlp.vocab.strings[m]], Span(doc, s, e))
-                for m, s, e in matches_in[n]
-                if sent.start <= s and e <= sent.end
+                (rule, Span(doc, s, e))
+                for rule, s, e in ((self.rules[self.nlp.vocab.strings[m]], s, e) for m, s, e in matches_in[n])
+                if sent.start <= s and e <= sent.end and (order_near[n] or not rule.near_order)
             ]
             if rules_only and not in_sentence:
                 continue
             from_rules = self._sentence(doc, whole, in_sentence, cues_in[n]) if in_sentence else []
             from_rules += self._partner_nearby(sent, from_rules, words_of[max(0, n - 2) : n])
+            if order_near[n]:
+                from_rules += _stalking_near_order(from_rules)
             found_in[n] = {f.indicator for f in from_rules}
             if not words_of[n]:
                 continue
@@ -402,7 +405,10 @@ class Scanner:
             for span in sorted(filter_spans([s for _, s in pairs]), key=lambda s: s.start):
                 # Touching spans of one indicator are one finding ("crack" + "cocaine" is "crack cocaine").
                 if merged and merged[-1][1].end == span.start:
-                    merged[-1] = (merged[-1][0], doc[merged[-1][1].start : span.end])
+                    # ...named by the rule that reads it alone rather than by one that needs an order nearby
+                    first, second = merged[-1][0], rule_of[(span.start, span.end)]
+                    rule = second if first.near_order and not second.near_order else first
+                    merged[-1] = (rule, doc[merged[-1][1].start : span.end])
                 else:
                     merged.append((rule_of[(span.start, span.end)], span))
             for rule, span in merged:
@@ -532,6 +538,30 @@ def text_pieces(text: str, limit: int | None = None) -> list[tuple[int, str]]:
         start += cut
     pieces.append((start, text[start:]))
     return pieces
+
+
+def _orders_near(sentences: Sequence[Span]) -> list[bool]:
+    """Per sentence, whether a civil order or notification requirement is named in it or within
+    `lexicon.ORDER_NEARBY_SENTENCES` either side (and is in force, not still being sought)."""
+    named = [_ORDER_NAMED.search(s.text) is not None and _ORDER_SOUGHT.search(s.text) is None for s in sentences]
+    reach = lx.ORDER_NEARBY_SENTENCES
+    return [any(named[max(0, n - reach) : n + reach + 1]) for n in range(len(sentences))]
+
+
+def _stalking_near_order(findings: list[Finding]) -> list[Finding]:
+    """Contact or pursuit beside the order that prohibits it is also a breach of that order."""
+    if any(f.indicator == "order_breach" for f in findings):
+        return []
+    rule = lx.STALKING_NEAR_ORDER
+    return [
+        Finding("order_breach", f.start, f.end, f.text, rule.id, rule.why)
+        for f in findings
+        if f.indicator == "stalking" and f.rule != "stalking.named"
+    ][:1]
+
+
+_ORDER_NAMED = re.compile(lx.ORDER_NAMED)
+_ORDER_SOUGHT = re.compile(lx.ORDER_SOUGHT)
 
 
 @cache

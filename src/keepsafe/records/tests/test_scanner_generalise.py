@@ -4,6 +4,7 @@ reported speech, the classifier) and forms are not evidence."""
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -427,3 +428,82 @@ def test_shipped_model_has_a_cutoff_and_a_veto_per_indicator():
     model = shipped_model()
     assert set(model.vetoes) == set(model.thresholds) == set(model.intercepts)
     assert all(0.0 <= model.vetoes[i] <= 1.0 and 0.0 < model.thresholds[i] < 1.0 for i in model.thresholds)
+
+
+# --- issue 13: an order breach named by the act and, nearby, the order (no word "breach") ---
+
+_RULES_ONLY = Scanner(model=None)
+
+
+def _order_breaches(text):
+    return [f for f in _RULES_ONLY.scan(text) if f.indicator == "order_breach"]
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("Parked up outside her mother's bungalow at 2am. The SHPO bars him from Elm Close.", "outside her"),
+        ("The non-mol was served on Monday. On Wednesday he rang her six times from a friend's phone.", "rang her"),
+        ("Notification requirements apply for life. He has not told police about his new van.", "not told"),
+        ("He phoned Kerry's sister to pass messages on. Kerry has a restraining order against him.", "phoned"),
+        ("Registered sex offender: a laptop he had not declared was found under his bed.", "laptop"),
+        ("Officers found him inside Ms Okafor's flat at midnight; her DAPO names the flat.", "inside"),
+    ],
+)
+def test_an_act_beside_the_order_that_forbids_it_is_an_order_breach(text, act):
+    found = _order_breaches(text)
+    assert found, text
+    assert any(act in f.text for f in found), [f.text for f in found]
+    assert all(text[f.start : f.end] == f.text for f in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the order's own terms, not what he did
+        "Restraining order made for three years: he is not to contact her or go to her address.",
+        # the order is still being sought
+        "He rang her 20 times last night. She is applying for a non-molestation order.",
+        # a licence condition is not a civil order
+        "He went to her house on Friday. His licence forbids contact with her.",
+        # contact with children arranged through the court, under an SHPO
+        "SHPO in place. Contact with children via the contact centre only.",
+        # the order is named too far away (more than two sentences before)
+        "A restraining order was made in 2019. He works nights. He likes football. He plays darts. He rang her today.",
+        # the contact is hypothetical
+        "If he contacted her, officers would treat it as a breach of the non-mol.",
+    ],
+)
+def test_an_order_named_without_a_prohibited_act_done_is_no_breach(text):
+    assert [f.text for f in _order_breaches(text) if f.rule.startswith("order_breach.")] == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            (
+                "He rang her twice on Sunday.",
+                "He sent letters to her mum.",
+                "He was seen outside her flat.",
+                "He has not told police of his new address.",
+                "The restraining order runs to 2028.",
+                "His SHPO requires every device to be declared.",
+                "He works at the depot.",
+                "He attended his appointment.",
+                "Her non-mol was granted in May.",
+            )
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_invariant_no_order_named_no_order_breach_by_reference(sentences):
+    """Whatever the acts, a text that names no civil order and no notification requirement has no breach found by
+    reference to one; naming one can only add breaches, never take any away."""
+    orderless = [s for s in sentences if not re.search(lx.ORDER_NAMED, s)]
+    by_reference = {"order_breach.order_nearby", "order_breach.stalking_near_order"}
+    assert not [f for f in _RULES_ONLY.scan(" ".join(orderless)) if f.rule in by_reference] if orderless else True
+    with_order = {(f.indicator, f.text) for f in _RULES_ONLY.scan(" ".join(sentences)) if f.indicator != "order_breach"}
+    without = {(f.indicator, f.text) for f in _RULES_ONLY.scan(" ".join(orderless))} if orderless else set()
+    assert without <= with_order | {(i, t) for i, t in without if i == "order_breach"}
