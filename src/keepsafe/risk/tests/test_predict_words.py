@@ -77,3 +77,26 @@ def test_every_wrong_value_of_every_input_is_refused_in_plain_words(name):
             if failed:
                 assert set(out) == {"id", "line", "field", "error"}, out
                 assert not PYTHON_WORDS.search(out["error"]), (field, value, out)
+
+
+COUNTS = [
+    (name, field)
+    for name in ("snsv", "rsr", "arp", "vrp", "svrp")
+    for field in ("previous_sanctions", "total_sanctions", "violent_sanctions", "offence_free_months")
+    if field in FIELDS[name]
+]
+
+
+@pytest.mark.parametrize(("name", "field"), COUNTS)
+def test_a_count_no_real_record_has_is_refused_not_scored(name, field):
+    """Two billion sanctions scored 0 % after the overflow was caught: a number no record holds is a data error, and
+    the error says so rather than giving a probability."""
+    line = {**VALID[name], field: 2_000_000_000}
+    text, failed = predict_line(PREDICTORS[name], 1, json.dumps(line))
+    out = json.loads(text)
+    assert failed, out
+    assert "2,000,000,000" in out["error"], out
+    assert "check the input" in out["error"], out
+    plausible = {**VALID[name], field: 1000, "total_sanctions": 1000, "previous_sanctions": 1000}
+    plausible = {k: v for k, v in plausible.items() if k in FIELDS[name]}
+    assert not predict_line(PREDICTORS[name], 1, json.dumps(plausible))[1]

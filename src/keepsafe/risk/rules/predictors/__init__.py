@@ -14,6 +14,20 @@ class PredictorInputError(ValueError):
         self.reason = reason
 
 
+# No criminal record holds more sanctions than this, nor a gap longer than a lifetime: a larger number is a data
+# error (a user try-out scored 2,000,000,000 sanctions as 0 %), refused rather than scored. Keepsafe's bound.
+MAX_SANCTIONS = 1000
+MAX_MONTHS = 120 * 12
+
+
+def plausible_count(field: str, value: int) -> None:
+    """Refuse a sanction count or a number of months no real record has (`MAX_SANCTIONS`, `MAX_MONTHS`)."""
+    limit = MAX_MONTHS if field.endswith("months") else MAX_SANCTIONS
+    if value > limit:
+        unit = "months (a lifetime)" if field.endswith("months") else "sanctions"
+        raise PredictorInputError(field, f"{value:,} is more than {limit:,} {unit}: check the input")
+
+
 def given(value: object) -> str:
     """An input value as the person wrote it in JSON, for "got …" in an error: `null`, `true`, `'forty'`, `3.5`, "a
     list", "an object" — never Python's words for them (`None`, `True`; a user try-out saw "got None").

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from keepsafe.risk.rules.predictors import PredictorInputError, given
+from keepsafe.risk.rules.predictors import PredictorInputError, given, plausible_count
 
 COEFFICIENTS = Path(__file__).resolve().parents[2] / "reference" / "predictor-coefficients.json"
 OFFENCE_FREE_MONTHS_CAP = 36
@@ -135,6 +135,8 @@ def validate(i: SnsvInput) -> None:
         value = getattr(i, name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise PredictorInputError(name, f"must be a whole number, not negative, got {given(value)}")
+        if not name.startswith("age"):
+            plausible_count(name, value)
     if not 10 <= i.age_at_conviction <= MAX_AGE or not 10 <= i.age_at_sentence <= MAX_AGE:
         raise PredictorInputError("age_at_conviction", f"ages must be between 10 and {MAX_AGE}")
     if i.age_at_first_sanction > i.age_at_conviction:

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from keepsafe.risk.rules.predictors import PredictorInputError, given
+from keepsafe.risk.rules.predictors import PredictorInputError, given, plausible_count
 
 COEFFICIENTS = Path(__file__).resolve().parents[2] / "reference" / "predictor-coefficients.json"
 OFFENCE_FREE_MONTHS_CAP = 36
@@ -141,6 +141,8 @@ def validate(i: V4Input) -> None:
         value = getattr(i, name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise PredictorInputError(name, f"must be a whole number, not negative, got {given(value)}")
+        if not name.startswith("age"):
+            plausible_count(name, value)
     if i.total_sanctions < 1:
         raise PredictorInputError("total_sanctions", "includes the current sanction, so it is at least 1")
     if not 10 <= i.age_at_conviction <= 120 or not 10 <= i.age <= 120:
