@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-12-03.2"
+LEXICON_VERSION = "2026-12-03.3"
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).
@@ -344,6 +344,8 @@ RULES: tuple[Rule, ...] = (
         "a restraining, protective or prevention order was breached",
         "breach|breached|breaching|broke|broken|contravened _{0,4} restraining|molestation|harm|protection|"
         "prevention|injunction|shpo|sopo|spo|dapo|notification|behaviour",
+        # the shorthand records use: "breached the non-mol", "breach of RO", "breached his NMO"
+        "breach|breached|breaching|broke|broken|contravened _{0,3} mol|mols|nonmol|nmo|nmos|ro|ros|dvpo|dvpn|dapn",
         "restraining|molestation|protection|prevention order|orders _{0,2} breached|broken",
         "failing|failure|failed to comply with _{0,1} notification requirements",
     ),
@@ -748,7 +750,7 @@ NAMES: dict[str, tuple[str, ...]] = {
         "firearms|gun|guns|handgun|handguns|shotgun|shotguns|pistol|pistols|rifle|rifles|revolver|ammunition|"
         "crossbow|crossbows|taser|tasers|knuckleduster|knuckledusters|weapon|weapons",
     ),
-    "threats": ("threat|threats|threaten|threatens|threatened|threatening",),
+    "threats": ("threat|threats|threaten|threatens|threatened|threatening|kill|murder|stab|shoot",),
     "violence": (
         "assault|assaults|assaulted|assaulting|murder|murdered|manslaughter|gbh|abh|affray|wounding|stabbed|"
         "strangled|strangulation|fight|fights|fought|brawl|brawls",  # not "fighting": "fighting for custody"
@@ -783,9 +785,11 @@ ORDER_NAMED = (
 )
 # An order still being sought does not yet prohibit anything ("she is applying for a non-molestation order").
 ORDER_SOUGHT = (
-    r"(?i:\b(?:apply|applying|applied|application)\s+for\s+(?:a|an|the|his|her)\b|\bseek|\bsought\b|"
-    r"\bconsidering\b|\bwill request\b|\brecommend|\bpropos)"
+    r"(?i:\b(?:applied|applying)\s+for\b|\bapply\s+for\s+(?:a|an|the|his|her)\b|\bapplication\b|\bseek|"
+    r"\bsought\b|\bconsidering\b|\bwill request\b|\brecommend|\bpropos|\bto be heard\b|\bhearing\b)"
 )
+# ...unless the same sentence says the order is made ("the non-mol she applied for was granted in May").
+ORDER_IN_FORCE = r"(?i:\b(?:granted|made|imposed|served|in place|in force)\b)"
 STALKING_NEAR_ORDER = Rule(
     id="order_breach.stalking_near_order",
     indicator="order_breach",
@@ -882,11 +886,22 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
         "fight|fights between _{0,3} other|others|two",
         "sexual|sexually|indecent|indecently assault|assaults|assaulted|assaulting",
         "punched|punching|kicked|kicking|hit|smashed a|the|his|her? door|doors|wall|walls|window|windows|car",
+        # a fight that is not a fight: "fighting for custody", "fighting his addiction", "fighting fit"
+        "fight|fights|fighting|fought for|to|fit",
+        "fight|fights|fighting|fought his|her|their|the addiction|addictions|demons|urge|urges|cravings|illness|"
+        "cancer|depression|corner|case|eviction|appeal",
+        "fight|fights|fighting|fought against _{0,1} addiction|drugs|drink|alcohol|eviction|illness",
     ),
     "stalking": ("stalking protection order|orders|notice",),
     "weapons": (
         "weapons|knife|knives amnesty|awareness|crime",
         "kitchen knives|knife in the hostel|kitchen|drawer|are|were kept|locked",
+        # knives kept or used as the household or the job needs: "kitchen knives kept locked away", "a chef"
+        "kitchen|cutlery|cooking knives|knife _{0,3} kept|locked|stored|secured",
+        "kitchen knives|knife observed|seen|noted in _{0,1} a|the drawer|drawers|block|rack|kitchen",
+        "knives|knife _{0,2} locked|secured",
+        "knives|knife _{0,2} kept|stored locked|in+the+office|in+a+locked|in+the+kitchen|in+the+staff",
+        "works|worked|working as a|an chef|cook|butcher|kitchen _{0,6} knives|knife",
         "film|films|programme|documentary|game|news _{0,4} stabbing|shooting|knife|gun",
     ),
     "domestic_abuse": (
@@ -900,6 +915,13 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
         "threat|threats|threatening|threatened to end|take his|her|own life",
     ),
     "disengagement": ("failing|failed|failure to comply with _{0,2} notification",),
+    # "NFA" is also police and CPS shorthand for no further action
+    "accommodation_loss": (
+        "cps|police|charge|charges|case|investigation|dropped|arrest|arrested|complaint|allegation|allegations|"
+        "matter _{0,3} nfa",
+        "nfa by|after|following|on _{0,1} the? cps|police|review|interview|investigation",
+        "nfa'd|nfaed|nfa-d",
+    ),
     # What an order forbids is not its breach: "not to contact her directly or indirectly", "contact with children
     # via a contact centre only".
     "order_breach": (
@@ -917,6 +939,14 @@ NEGATION_AFTER_FAR_WINDOW = 10
 TERMINATORS = frozenset(
     {"but", "however", "although", "though", "yet", "except", "whereas", "which", "despite", "while", "whilst", ";"}
 )
+# A threat he stated holds even when it was conditional ("he said if she leaves him he will kill her"): a hypothetical
+# cue does not cancel a threat in a sentence that reports what he said, unless it is advice given to him.
+THREAT_SPEECH = (
+    r"(?i:\b(?:said|says|saying|told|tells|telling|stated|states|shouted|screamed|yelled|texted|messaged|wrote|"
+    r"posted|warned|boasted|claimed|threatened|replied|added|muttered)\b|[\"“”]|(?<!\w)'|'(?!\w))"
+)
+THREAT_ADVICE = r"(?i:\b(?:advised|reminded|i told him|i warned him|was told|was warned)\b)"
+STATED_THREATS = frozenset({"threats.stated_intent", "threats.slang"})
 NEGATION_WINDOW = 8
 POST_WINDOW = 4
 HYPOTHETICAL_WINDOW = 12

@@ -360,6 +360,8 @@ class Scanner:
                 c.start >= span.end and c.start - span.end <= window and clear(span.end, c.start) for c in cue_list
             )
 
+        # A threat he stated stands though it was conditional ("he said if she leaves he will kill her").
+        stated = _THREAT_SPEECH.search(sent.text) is not None and _THREAT_ADVICE.search(sent.text) is None
         kept: list[tuple[lx.Rule, Span]] = []
         for rule, span in candidates:
             if any(c.start < span.end and span.start < c.end for c in within(f"EXCLUDE:{rule.indicator}")):
@@ -368,7 +370,9 @@ class Scanner:
                 continue
             if after(neg_far, span, lx.NEGATION_AFTER_FAR_WINDOW):
                 continue
-            if before(hypo_before, span, lx.HYPOTHETICAL_WINDOW) or after(hypo_after, span, lx.POST_WINDOW):
+            if (before(hypo_before, span, lx.HYPOTHETICAL_WINDOW) or after(hypo_after, span, lx.POST_WINDOW)) and not (
+                rule.id in lx.STATED_THREATS and stated
+            ):
                 continue
             if rule.indicator in lx.EXPERIENCER_INDICATORS and (
                 before(exp_before, span, lx.EXPERIENCER_WINDOW) or after(exp_after, span, 0)
@@ -543,7 +547,11 @@ def text_pieces(text: str, limit: int | None = None) -> list[tuple[int, str]]:
 def _orders_near(sentences: Sequence[Span]) -> list[bool]:
     """Per sentence, whether a civil order or notification requirement is named in it or within
     `lexicon.ORDER_NEARBY_SENTENCES` either side (and is in force, not still being sought)."""
-    named = [_ORDER_NAMED.search(s.text) is not None and _ORDER_SOUGHT.search(s.text) is None for s in sentences]
+    named = [
+        _ORDER_NAMED.search(s.text) is not None
+        and (_ORDER_SOUGHT.search(s.text) is None or _ORDER_IN_FORCE.search(s.text) is not None)
+        for s in sentences
+    ]
     reach = lx.ORDER_NEARBY_SENTENCES
     return [any(named[max(0, n - reach) : n + reach + 1]) for n in range(len(sentences))]
 
@@ -562,6 +570,9 @@ def _stalking_near_order(findings: list[Finding]) -> list[Finding]:
 
 _ORDER_NAMED = re.compile(lx.ORDER_NAMED)
 _ORDER_SOUGHT = re.compile(lx.ORDER_SOUGHT)
+_ORDER_IN_FORCE = re.compile(lx.ORDER_IN_FORCE)
+_THREAT_SPEECH = re.compile(lx.THREAT_SPEECH)
+_THREAT_ADVICE = re.compile(lx.THREAT_ADVICE)
 
 
 @cache

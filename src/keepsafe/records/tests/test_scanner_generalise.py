@@ -507,3 +507,52 @@ def test_invariant_no_order_named_no_order_breach_by_reference(sentences):
     with_order = {(f.indicator, f.text) for f in _RULES_ONLY.scan(" ".join(sentences)) if f.indicator != "order_breach"}
     without = {(f.indicator, f.text) for f in _RULES_ONLY.scan(" ".join(orderless))} if orderless else set()
     assert without <= with_order | {(i, t) for i, t in without if i == "order_breach"}
+
+
+# --- issue 13, try-out of 3 December (evening): what an independent tester found the scanner got wrong ---
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        # the shorthand records use for the order
+        ("He breached the non-mol again.", "order_breach"),
+        ("Arrested for breach of RO.", "order_breach"),
+        ("He breached his NMO by texting her.", "order_breach"),
+        # a threat he stated holds though it was conditional
+        ("He said if she leaves him he will kill her.", "threats"),
+        ("If she goes to the police he will stab her, he told me.", "threats"),
+        ("Should he be released, he has said he will kill the victim.", "threats"),
+        ("PoP said 'if anyone touches my daughter I'll kill them'.", "threats"),
+        # the order was applied for once and is now in force
+        ("The non-mol she applied for was granted in May. He rang her yesterday.", "order_breach"),
+        # a real fight and a real knife still count
+        ("He was arrested after a fight outside a pub.", "violence"),
+        ("A knife was kept under his bed.", "weapons"),
+        ("He attacked her with a kitchen knife in the hallway.", "weapons"),
+        ("He is NFA and sleeping in his car.", "accommodation_loss"),
+    ],
+)
+def test_tryout_harm_is_found(text, indicator):
+    assert indicator in {f.indicator for f in _RULES_ONLY.scan(text)}
+    assert indicator in {f.indicator for f in scan(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("DAPO applied for by police, hearing next week. PoP has continued to ring her.", "order_breach"),
+        ("He rang her twice last night. SHPO application to be heard in January.", "order_breach"),
+        ("If he were to threaten her again he would be recalled.", "threats"),
+        ("I advised him that if he drinks he could hurt someone.", "threats"),
+        ("Mr Jones is fighting for custody of his son.", "violence"),
+        ("He has been fighting his addiction for years.", "violence"),
+        ("He is fighting to keep his flat.", "violence"),
+        ("Kitchen knives kept locked away.", "weapons"),
+        ("All kitchen knives are locked in the office.", "weapons"),
+        ("He works as a chef and uses knives daily.", "weapons"),
+        ("Threats to kill charge dropped; CPS NFA.", "accommodation_loss"),
+    ],
+)
+def test_tryout_false_alarms_are_not_raised_by_the_rules(text, indicator):
+    assert indicator not in {f.indicator for f in _RULES_ONLY.scan(text)}
