@@ -74,6 +74,25 @@ def test_bad_lines_are_reported_per_line_and_good_ones_still_scored():
     assert out[3]["line"] == 4
 
 
+def test_an_impossible_sanction_count_or_number_is_an_error_not_a_score():
+    """A try-out (3 December): `keepsafe predict ogrs3` scored 1,001 to 10**23 previous sanctions "VERY_HIGH" 82 %,
+    and said "got inf" and "got nan" of 1e400 and NaN. Each is now an error record naming the field and the value."""
+    person = (
+        '"sex": "M", "age": 30, "age_at_conviction": 30, "age_at_first_sanction": 15, "offence_category": "violence"'
+    )
+    values = ["1000", "1001", "2000000000", "1234567890123456789", "99999999999999999999999", "1e400", "NaN"]
+    done = predict("ogrs3", [f'{{"id": "{v}", {person}, "previous_sanctions": {v}}}' for v in values])
+    assert done.returncode == 1
+    assert "6 lines could not be scored" in done.stderr
+    out = {o["id"]: o for o in map(json.loads, done.stdout.splitlines())}
+    assert out["1000"]["band"] == "VERY_HIGH"
+    for value in values[1:5]:
+        assert out[value]["field"] == "previous_sanctions"
+        assert out[value]["error"] == f"{int(value):,} is more than 1,000 sanctions: check the input"
+    assert out["1e400"]["error"] == "must be a whole number, got a number too large to use"
+    assert out["NaN"]["error"] == "must be a whole number, got NaN (not a number)"
+
+
 @pytest.mark.parametrize("name", ["ogrs3", "snsv", "ovp"])
 def test_every_error_record_has_the_same_keys(name):
     """A user try-out: an invalid JSON line's error lacked `field`; docs/risk.md promises {id, line, field, error}."""

@@ -68,7 +68,7 @@ def scored(table: pa.Table, batch_rows: int) -> tuple[list[dict[str, Any]], int]
     return out, failures
 
 
-EDGES = [9, 10, 120, 121, -1, 0, None, 2**63 - 1, 2**63, -(2**63) - 1, 2**70]
+EDGES = [9, 10, 120, 121, -1, 0, None, 1000, 1001, 2**63 - 1, 2**63, -(2**63) - 1, 2**70]
 TEXT_EDGES = ["", " 30", "30.0", "0x1e", "+5", "007", "-0", "abc", "٣٠", "99999999999999999999", "1e2"]
 
 
@@ -181,6 +181,33 @@ def test_every_row_is_scored_or_refused_as_its_json_line_would_be(case: tuple[pa
 def test_a_table_without_the_inputs_is_refused_naming_the_column(names: list[str], message: str):
     with pytest.raises(TableInputError, match=re.escape(message)):
         check_columns(names)
+
+
+@pytest.mark.parametrize("as_text", [False, True], ids=["integers", "text (CSV)"])
+def test_a_sanction_count_over_1000_is_an_error_row_not_a_score(as_text: bool):
+    """A try-out (3 December): these counts scored "VERY_HIGH" 82 %. In a table each is an error row naming the
+    field and the value, as its JSON line is; 1,000 itself is scored."""
+    counts = [1000, 1001, 2_000_000_000, 1234567890123456789]
+    if as_text:
+        counts.append(99999999999999999999999)  # beyond int64: only text can hold it
+    n = len(counts)
+    table = pa.table(
+        {
+            "id": [f"P{i}" for i in range(n)],
+            "sex": ["M"] * n,
+            "age": [30] * n,
+            "age_at_conviction": [30] * n,
+            "age_at_first_sanction": [15] * n,
+            "previous_sanctions": [str(c) for c in counts] if as_text else pa.array(counts, pa.int64()),
+            "offence_category": ["violence"] * n,
+        }
+    )
+    out, failures = scored(table, batch_rows=n)
+    assert failures == n - 1
+    assert (out[0]["band"], out[0]["error"]) == ("VERY_HIGH", None)
+    for number, (count, row) in enumerate(zip(counts[1:], out[1:], strict=True), start=2):
+        assert (row["row"], row["field"], row["band"]) == (number, "previous_sanctions", None)
+        assert row["error"] == f"{count:,} is more than 1,000 sanctions: check the input"
 
 
 def keepsafe(args: list[str], data: bytes) -> subprocess.CompletedProcess[bytes]:

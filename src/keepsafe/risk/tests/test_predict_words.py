@@ -18,7 +18,8 @@ from keepsafe.risk.rules.predictors.v4 import V4Input
 
 PYTHON_WORDS = re.compile(
     r"\bNone\b|NoneType|subscriptable|invalid literal|\bint\(|\bfloat\(|Traceback|object has no attribute|"
-    r"unexpected keyword|'(?:dict|list|str|int|float|bool)'|<class|not supported between|unhashable|\bTrue\b|\bFalse\b"
+    r"unexpected keyword|'(?:dict|list|str|int|float|bool)'|<class|not supported between|unhashable|\bTrue\b|\bFalse\b|"
+    r"got -?inf\b|got nan\b"  # 1e400 and NaN, which json.loads reads (a try-out saw "got inf")
 )
 OGRS3 = {
     "sex": "M",
@@ -62,7 +63,7 @@ FIELDS = {
     "svrp": {f.name for f in dataclasses.fields(V4Input)} | {"offence_code"},
     "csrp": {"svrp_percent", "dc_srp_percent", "iic_srp_percent", "female_sexual_offender"},
 }
-WRONG = [None, True, False, "x", "", "30", [1], {"a": 1}, 1.5, -1, 10**30]
+WRONG = [None, True, False, "x", "", "30", [1], {"a": 1}, 1.5, -1, 10**30, float("inf"), float("nan")]
 
 
 @pytest.mark.parametrize("name", sorted(PREDICTORS))
