@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -265,3 +266,24 @@ def test_rsr_historic_case_through_the_command():
     assert (out[0]["rsr_1y_percent"], out[0]["rsr_2y_percent"], out[0]["band"]) == (3.69, 6.56, "MEDIUM")
     assert out[1]["field"] == "sexual.contact_kids"
     assert done.returncode == 1
+
+
+@pytest.mark.parametrize("block_size", [30, 40, 50, 64, 100, 1 << 20])
+def test_csv_batches_stop_at_the_first_ragged_row_across_blocks(block_size):
+    """The CSV reader skips a ragged row and reads on (in blocks, ahead of the batches): `before_first` passes on
+    exactly the rows before the first ragged one, whichever block each falls in, and none after it."""
+    import pyarrow.csv as pa_csv
+
+    from keepsafe.cli.management.commands.predict import _Ragged
+
+    good = [f"r{i},M,40,30\n".encode() for i in range(1, 9)]
+    data = b"id,sex,age,age_at_conviction\n" + b"".join(good[:5]) + b"bad,M\n" + b"".join(good[5:]) + b"bad2\n"
+    ragged = _Ragged()
+    reader = pa_csv.open_csv(
+        io.BytesIO(data),
+        read_options=pa_csv.ReadOptions(block_size=block_size, use_threads=False),
+        parse_options=pa_csv.ParseOptions(invalid_row_handler=ragged.append_and_skip),
+    )
+    ids = [i for batch in ragged.before_first(iter(reader)) for i in batch.column("id").to_pylist()]
+    assert ids == ["r1", "r2", "r3", "r4", "r5"]
+    assert ragged.rows[0].number == 7  # row 6 after the header: line 7 counting it

@@ -291,6 +291,25 @@ def test_a_ragged_csv_row_is_named_by_its_row_and_line(ragged: bytes, fields: st
     said = done.stderr.decode()
     assert f"row 4 (line 5 of the file, counting the header) has {fields} where the header has 7" in said, said
     assert "Expected" not in said  # pyarrow's own words are not the message
+    assert "(the rows scored before it were written)" in said
+    written = pa_csv.read_csv(io.BytesIO(done.stdout)).to_pylist()
+    assert [(r["id"], r["ogrs3_2y_percent"]) for r in written] == [("A", written[0]["ogrs3_2y_percent"])] * 3
+
+
+def test_the_rows_before_a_ragged_csv_row_are_written_as_the_message_says():
+    """A try-out (3 December): rows r1 and r2 good, r3 ragged; standard output was empty, not even the header, while
+    the message said "(the rows scored before it were written)". They are written now; nothing after r3 is."""
+    rows = b"r1,M,40,30,15,2,00101\nr2,F,40,30,15,2,00101\nr3,M,40,30\nr4,M,40,30,15,2,00101\n"
+    done = keepsafe(["predict", "ogrs3", "--format", "csv"], HEADER + rows)
+    assert done.returncode == 1
+    assert "row 3 (line 4 of the file, counting the header) has 4 fields" in done.stderr.decode()
+    assert "(the rows scored before it were written)" in done.stderr.decode()
+    written = pa_csv.read_csv(io.BytesIO(done.stdout)).to_pylist()
+    assert [r["id"] for r in written] == ["r1", "r2"]
+    assert all(r["error"] is None and r["band"] for r in written)
+    first = keepsafe(["predict", "ogrs3", "--format", "csv"], HEADER + rows[rows.index(b"r3") :])
+    assert first.returncode == 1
+    assert first.stdout.decode().splitlines() == [done.stdout.decode().splitlines()[0]]  # the header, no rows
 
 
 def test_an_offence_code_without_its_leading_zero_gets_a_hint_in_its_row():
