@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from keepsafe.risk.rules.prompts import prompt_title
 from keepsafe.risk.rules.rosh import Level
 
 
@@ -60,8 +61,9 @@ def on_completion(
         reasons.append("assessments by trainee probation officers (PQiP) are always countersigned")
     if assessor_is_newly_qualified:
         reasons.append("assessments by newly qualified officers are always countersigned")
-    for code in overridden_prompts:
-        reasons.append(f"thresholding prompt {code} points to a higher level than the one chosen: a manager decides")
+    for code in overridden_prompts:  # named in words: the reasons are shown on the countersign page as they are
+        title = prompt_title(code)
+        reasons.append(f"thresholding prompt “{title}” points to a higher level than the one chosen: a manager decides")
     countersign = (
         reviewed_raise
         or change is Change.LOWERED

@@ -130,6 +130,19 @@ def test_risk_tab_shows_tier_explanation_and_the_contact_level_the_actions_enfor
     assert "KEEPSAFE_CONTACT_EXPECTATIONS" not in page
 
 
+def test_the_gather_step_names_the_predictors_as_the_risk_tab_does(site):
+    """A try-out (3 December): the Gather step listed "ogrs3_1y: 46% Medium", the predictor's key."""
+    ada = client_for(site["ada"])
+    ada.post("/case/A000001/assessments/start")
+    aid = Assessment.objects.get(status="DRAFT").external_id
+    page = ada.get(f"/case/A000001/assessments/{aid}/gather").content.decode()
+    listed = page.split('data-testid="gather-predictors"')[1].split("</ul>")[0]
+    assert "<li>OGRS3 (2 years): 61.0% Medium " in listed
+    assert "<li>OGRS4/G: " in listed
+    assert "ogrs3_2y" not in listed
+    assert "ogrs4g" not in listed
+
+
 def test_the_analysis_step_shows_what_the_records_say_for_each_indicator(site):
     ada = client_for(site["ada"])
     ada.post("/case/A000001/assessments/start")
@@ -203,6 +216,10 @@ def test_the_countersigner_sees_the_prompt_its_evidence_the_reason_and_the_previ
     assert "record:POL-2" in page
     assert reason in page
     assert 'data-testid="countersign-not-relevant"' in page  # found in records, answered not relevant
+    # The reasons name the prompt in words (a try-out, 3 December: "thresholding prompt WEAPONS_THREATS_VIOLENCE")
+    reasons = page.split('data-testid="countersign-reasons"')[1].split("</ul>")[0]
+    assert "thresholding prompt “Weapons, threats and violence” points to a higher level" in reasons
+    assert "WEAPONS_THREATS_VIOLENCE" not in page
 
 
 # --- issue 15 §1 (helper "tierhist"): the tier history on the Risk tab ----------------------------------------------
