@@ -23,6 +23,26 @@ class Change(enum.StrEnum):
     UNCHANGED = "UNCHANGED"
 
 
+# A change in the words a history entry's reason uses ("Assessment A-1: raised").
+CHANGE_WORDS = {
+    Change.FIRST: "first level",
+    Change.RAISED: "raised",
+    Change.LOWERED: "lowered",
+    Change.UNCHANGED: "unchanged",
+}
+
+
+def change_of(current: Level | None, new: Level) -> Change:
+    """From `current` (None: the case had no level) to `new`: first, raised, lowered or unchanged."""
+    if current is None:
+        return Change.FIRST
+    if new.rank > current.rank:
+        return Change.RAISED
+    if new.rank < current.rank:
+        return Change.LOWERED
+    return Change.UNCHANGED
+
+
 @dataclass(frozen=True)
 class Outcome:
     change: Change
@@ -43,14 +63,7 @@ def on_completion(
     """What completing (or importing) an assessment does to the case's RoSH level, and whether an SPO must
     countersign. `overridden_prompts`: thresholding prompts answered with a reason rather than the level they
     suggest (for an imported assessment: every prompt its levels leave open, since nobody here answered them)."""
-    if current is None:
-        change = Change.FIRST
-    elif new.rank > current.rank:
-        change = Change.RAISED
-    elif new.rank < current.rank:
-        change = Change.LOWERED
-    else:
-        change = Change.UNCHANGED
+    change = change_of(current, new)
     reasons = []
     reviewed_raise = change is Change.RAISED and not imported
     if reviewed_raise:

@@ -240,10 +240,37 @@ def test_risk_tab_shows_the_tier_history_newest_first(site):
     table = page.split('data-testid="tier-history"', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', table, re.S)[1:]
     assert len(rows) == 2
-    assert f"None → {risk.tier_v3}" in rows[0]
-    assert f"None → {risk.tier_v2}" in rows[0]  # both versions say None (the try-out saw "none" for v2)
+    # The first tier in words, both versions alike (a try-out, 3 December, saw Python's "None → D"); the JSON keeps
+    # its nulls.
+    assert f"first tier: {risk.tier_v3}</td>" in rows[0]
+    assert f"first tier: {risk.tier_v2}</td>" in rows[0]
+    assert "None" not in table
     assert "By 2020-03-04 (history began)" in rows[1]
     assert "→" not in rows[1]
+    from keepsafe.risk.selectors import risk_summary
+
+    assert risk_summary(risk.person)["tier_history"][0]["previous_v3"] is None
+
+
+def test_the_risk_tab_says_a_first_rosh_level_in_words_and_not_unchanged(imported):
+    """A try-out (3 December): "2026-12-03: None → High by import — Imported assessment OASYS-17: unchanged": Python's
+    None, and "unchanged" of a level that changed (the outcome weighed the RoSH registration, already High). The
+    history says what it records; the JSON keeps its null."""
+    from keepsafe.people.models import Person
+    from keepsafe.risk.selectors import risk_summary
+
+    person = make_person("A000003")
+    rsto = person["registrations"][0]
+    person["registrations"] = [rsto, {**rsto, "id": "REG2", "type": "RHRH", "notes": "RoSH high (nDelius)"}]
+    imported(make_bundle(person))
+    ada = User.objects.create(username="ada", staff=Staff.objects.get(code="STF0001"), role="PRACTITIONER")
+    page = client_for(ada).get("/case/A000003/risk").content.decode()
+    history = page.split('data-testid="risk-history"', 1)[1].split("</ul>", 1)[0]
+    assert ": first RoSH level: High by import — Imported assessment OASYS-1: first level</li>" in history
+    assert "None" not in history
+    assert "unchanged" not in history
+    change = risk_summary(Person.objects.get(crn="A000003"))["history"][0]
+    assert (change["previous"], change["new"]) == (None, "HIGH")
 
 
 def test_the_risk_tab_lists_each_open_prompt_and_only_an_assessor_may_continue_the_draft(site):
