@@ -20,7 +20,7 @@ from keepsafe.people.selectors import acting_for, case_work_check
 from keepsafe.people.services import registration_add, registration_remove
 from keepsafe.records.rules.indicators import INDICATORS
 from keepsafe.risk.models import Assessment, CaseRisk, RiskLevelChange, RiskManagementPlan, TierChange
-from keepsafe.risk.rules.countersign import Change, on_completion
+from keepsafe.risk.rules.countersign import CHANGE_WORDS, Change, change_of, on_completion
 from keepsafe.risk.rules.plan import SECTIONS, plan_problems
 from keepsafe.risk.rules.prompts import Prompt, thresholding_prompts
 from keepsafe.risk.rules.rosh import (
@@ -357,7 +357,7 @@ def _complete(actor: Actor, assessment: Assessment, cover: dict[str, str]) -> As
         list(outcome.reasons),
     )
     assessment.save()
-    reason = f"Assessment {assessment.external_id}: {outcome.change.value.lower()}"
+    reason = f"Assessment {assessment.external_id}: {CHANGE_WORDS[outcome.change]}"
     if outcome.change in (Change.FIRST, Change.RAISED):
         _apply_level(actor, person, new, assessment, reason)
     elif outcome.change is Change.UNCHANGED:
@@ -579,12 +579,16 @@ def assessment_import_apply(*, person: Person, changed: frozenset[str] = frozens
     latest.previous_level = previous.value if previous else None
     latest.countersign_required, latest.countersign_reasons = outcome.countersign_required, list(outcome.reasons)
     latest.save(update_fields=["prompts", "previous_level", "countersign_required", "countersign_reasons"])
-    reason = f"Imported assessment {latest.external_id}: {outcome.change.value.lower()}"
+    reason = f"Imported assessment {latest.external_id}: {CHANGE_WORDS[outcome.change]}"
     if outcome.takes_effect_now:
         was = risk.level
         risk.level, risk.assessment = new.value, latest
         risk.save()
         if was != new.value:
+            # The entry says what it records, from `was`: the outcome weighed the RoSH registration where the case
+            # had no assessed level, so it said "unchanged" of "none → High" (a try-out, 3 December).
+            recorded = change_of(Level(was) if was else None, new)
+            reason = f"Imported assessment {latest.external_id}: {CHANGE_WORDS[recorded]}"
             _level_change(person, latest, by="import", previous=was, new=new.value, effective=True, reason=reason)
     else:
         risk.pending_level, risk.pending_assessment = new.value, latest

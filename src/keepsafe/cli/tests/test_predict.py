@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -72,6 +73,25 @@ def test_bad_lines_are_reported_per_line_and_good_ones_still_scored():
     assert (out[1]["id"], out[1]["field"]) == ("bad", "offence_category")
     assert out[2]["field"] == "offence_category"
     assert out[3]["line"] == 4
+
+
+def test_an_impossible_sanction_count_or_number_is_an_error_not_a_score():
+    """A try-out (3 December): `keepsafe predict ogrs3` scored 1,001 to 10**23 previous sanctions "VERY_HIGH" 82 %,
+    and said "got inf" and "got nan" of 1e400 and NaN. Each is now an error record naming the field and the value."""
+    person = (
+        '"sex": "M", "age": 30, "age_at_conviction": 30, "age_at_first_sanction": 15, "offence_category": "violence"'
+    )
+    values = ["1000", "1001", "2000000000", "1234567890123456789", "99999999999999999999999", "1e400", "NaN"]
+    done = predict("ogrs3", [f'{{"id": "{v}", {person}, "previous_sanctions": {v}}}' for v in values])
+    assert done.returncode == 1
+    assert "6 lines could not be scored" in done.stderr
+    out = {o["id"]: o for o in map(json.loads, done.stdout.splitlines())}
+    assert out["1000"]["band"] == "VERY_HIGH"
+    for value in values[1:5]:
+        assert out[value]["field"] == "previous_sanctions"
+        assert out[value]["error"] == f"{int(value):,} is more than 1,000 sanctions: check the input"
+    assert out["1e400"]["error"] == "must be a whole number, got a number too large to use"
+    assert out["NaN"]["error"] == "must be a whole number, got NaN (not a number)"
 
 
 @pytest.mark.parametrize("name", ["ogrs3", "snsv", "ovp"])
@@ -246,3 +266,24 @@ def test_rsr_historic_case_through_the_command():
     assert (out[0]["rsr_1y_percent"], out[0]["rsr_2y_percent"], out[0]["band"]) == (3.69, 6.56, "MEDIUM")
     assert out[1]["field"] == "sexual.contact_kids"
     assert done.returncode == 1
+
+
+@pytest.mark.parametrize("block_size", [30, 40, 50, 64, 100, 1 << 20])
+def test_csv_batches_stop_at_the_first_ragged_row_across_blocks(block_size):
+    """The CSV reader skips a ragged row and reads on (in blocks, ahead of the batches): `before_first` passes on
+    exactly the rows before the first ragged one, whichever block each falls in, and none after it."""
+    import pyarrow.csv as pa_csv
+
+    from keepsafe.cli.management.commands.predict import _Ragged
+
+    good = [f"r{i},M,40,30\n".encode() for i in range(1, 9)]
+    data = b"id,sex,age,age_at_conviction\n" + b"".join(good[:5]) + b"bad,M\n" + b"".join(good[5:]) + b"bad2\n"
+    ragged = _Ragged()
+    reader = pa_csv.open_csv(
+        io.BytesIO(data),
+        read_options=pa_csv.ReadOptions(block_size=block_size, use_threads=False),
+        parse_options=pa_csv.ParseOptions(invalid_row_handler=ragged.append_and_skip),
+    )
+    ids = [i for batch in ragged.before_first(iter(reader)) for i in batch.column("id").to_pylist()]
+    assert ids == ["r1", "r2", "r3", "r4", "r5"]
+    assert ragged.rows[0].number == 7  # row 6 after the header: line 7 counting it

@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from keepsafe.risk.rules.prompts import prompt_title
 from keepsafe.risk.rules.rosh import Level
 
 
@@ -20,6 +21,26 @@ class Change(enum.StrEnum):
     RAISED = "RAISED"
     LOWERED = "LOWERED"
     UNCHANGED = "UNCHANGED"
+
+
+# A change in the words a history entry's reason uses ("Assessment A-1: raised").
+CHANGE_WORDS = {
+    Change.FIRST: "first level",
+    Change.RAISED: "raised",
+    Change.LOWERED: "lowered",
+    Change.UNCHANGED: "unchanged",
+}
+
+
+def change_of(current: Level | None, new: Level) -> Change:
+    """From `current` (None: the case had no level) to `new`: first, raised, lowered or unchanged."""
+    if current is None:
+        return Change.FIRST
+    if new.rank > current.rank:
+        return Change.RAISED
+    if new.rank < current.rank:
+        return Change.LOWERED
+    return Change.UNCHANGED
 
 
 @dataclass(frozen=True)
@@ -42,14 +63,7 @@ def on_completion(
     """What completing (or importing) an assessment does to the case's RoSH level, and whether an SPO must
     countersign. `overridden_prompts`: thresholding prompts answered with a reason rather than the level they
     suggest (for an imported assessment: every prompt its levels leave open, since nobody here answered them)."""
-    if current is None:
-        change = Change.FIRST
-    elif new.rank > current.rank:
-        change = Change.RAISED
-    elif new.rank < current.rank:
-        change = Change.LOWERED
-    else:
-        change = Change.UNCHANGED
+    change = change_of(current, new)
     reasons = []
     reviewed_raise = change is Change.RAISED and not imported
     if reviewed_raise:
@@ -60,8 +74,9 @@ def on_completion(
         reasons.append("assessments by trainee probation officers (PQiP) are always countersigned")
     if assessor_is_newly_qualified:
         reasons.append("assessments by newly qualified officers are always countersigned")
-    for code in overridden_prompts:
-        reasons.append(f"thresholding prompt {code} points to a higher level than the one chosen: a manager decides")
+    for code in overridden_prompts:  # named in words: the reasons are shown on the countersign page as they are
+        title = prompt_title(code)
+        reasons.append(f"thresholding prompt “{title}” points to a higher level than the one chosen: a manager decides")
     countersign = (
         reviewed_raise
         or change is Change.LOWERED

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from keepsafe.core.words import code_words
 from keepsafe.people.rules.vocabulary import DOMESTIC_ABUSE_REGISTRATIONS
 from keepsafe.risk.rules.rosh import Group, Level
 
@@ -47,6 +48,7 @@ class Prompt:
 @dataclass(frozen=True)
 class _Rule:
     code: str
+    title: str  # the prompt's name in words, where a page or a reason names it (never the code: a try-out)
     group: Group
     suggested: Level
     message: str
@@ -56,6 +58,7 @@ class _Rule:
 RULES = {
     "WEAPONS_THREATS_VIOLENCE": _Rule(
         "WEAPONS_THREATS_VIOLENCE",
+        "Weapons, threats and violence",
         Group.PUBLIC,
         Level.HIGH,
         "Weapons, threats to harm and violence are all present: serious harm could happen at any time.",
@@ -63,6 +66,7 @@ RULES = {
     ),
     "ESCALATING_VIOLENCE": _Rule(
         "ESCALATING_VIOLENCE",
+        "Escalating violence",
         Group.PUBLIC,
         Level.HIGH,
         "Lower-level violence is becoming more frequent: escalation is a recognised precursor of serious harm.",
@@ -70,6 +74,7 @@ RULES = {
     ),
     "DOMESTIC_ABUSE_WITH_ORDER": _Rule(
         "DOMESTIC_ABUSE_WITH_ORDER",
+        "Domestic abuse with an order in force",
         Group.KNOWN_ADULT,
         Level.HIGH,
         "Domestic abuse with a restraining or protective order in force: the protected person is a known adult "
@@ -78,6 +83,7 @@ RULES = {
     ),
     "HIGH_PREDICTOR": _Rule(
         "HIGH_PREDICTOR",
+        "A high predictor score",
         Group.PUBLIC,
         Level.MEDIUM,
         "A serious-reoffending or violence predictor is HIGH or above.",
@@ -85,6 +91,7 @@ RULES = {
     ),
     "RECENT_RECALL_FOR_RISK": _Rule(
         "RECENT_RECALL_FOR_RISK",
+        "Recalled for risk in the last year",
         Group.PUBLIC,
         Level.HIGH,
         "Recalled for increased risk within the last 12 months.",
@@ -92,6 +99,7 @@ RULES = {
     ),
     "MAPPA_LEVEL_2_OR_3": _Rule(
         "MAPPA_LEVEL_2_OR_3",
+        "MAPPA level 2 or 3",
         Group.PUBLIC,
         Level.HIGH,
         "Managed at MAPPA level 2 or 3: agencies have judged the risk to need multi-agency management.",
@@ -99,6 +107,7 @@ RULES = {
     ),
     "CHILD_PROTECTION": _Rule(
         "CHILD_PROTECTION",
+        "Child protection",
         Group.CHILDREN,
         Level.MEDIUM,
         "A child protection or risk-to-children registration is active.",
@@ -106,12 +115,19 @@ RULES = {
     ),
     "RISK_TO_STAFF": _Rule(
         "RISK_TO_STAFF",
+        "Risk to staff",
         Group.STAFF,
         Level.MEDIUM,
         "A risk-to-staff registration is active.",
         "MPoP risk-to-staff alert (hmpps.md §1d)",
     ),
 }
+
+
+def prompt_title(code: str) -> str:
+    """A thresholding prompt's name in words ("Weapons, threats and violence"); a code no rule has now, in words."""
+    rule = RULES.get(code)
+    return rule.title if rule is not None else code_words(code)
 
 
 def _triggered(e: Evidence) -> list[tuple[_Rule, tuple[str, ...]]]:

@@ -197,4 +197,4 @@ def test_an_overridden_prompt_needs_a_manager_even_when_the_level_is_unchanged()
     )
     assert outcome.change is Change.UNCHANGED
     assert outcome.countersign_required
-    assert any("WEAPONS_THREATS_VIOLENCE" in reason for reason in outcome.reasons)
+    assert any("“Weapons, threats and violence”" in reason for reason in outcome.reasons)

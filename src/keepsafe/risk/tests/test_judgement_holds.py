@@ -194,7 +194,7 @@ def test_overriding_a_prompt_at_an_unchanged_level_needs_a_manager(imported, sta
     assert CaseRisk.objects.get(person=person).level == "HIGH"  # unchanged
     assert done.countersign_required
     assert done.previous_level == "HIGH"
-    assert any("WEAPONS_THREATS_VIOLENCE" in r for r in done.countersign_reasons)
+    assert any("“Weapons, threats and violence”" in r for r in done.countersign_reasons)
     assessment_countersign(
         actor=staff_actor("STF0100", Role.SPO), assessment=done, agree=True, comments="Read the police logs."
     )

@@ -141,6 +141,24 @@ def test_bad_inputs_name_the_field(changes, field):
     assert caught.value.field == field
 
 
+@pytest.mark.parametrize("count", [1001, 2_000_000_000, 1234567890123456789, 99999999999999999999999])
+def test_a_sanction_count_no_real_record_has_is_refused_not_scored(count):
+    """A try-out (3 December) scored each of these previous sanction counts "VERY_HIGH" 82 %: OGRS3 refuses a count
+    over 1,000 as a data error, naming the field and the value, as SNSV and ARP do (`plausible_count`)."""
+    person = {
+        "sex": "M",
+        "age": 30,
+        "age_at_conviction": 30,
+        "age_at_first_sanction": 15,
+        "offence_category": OffenceCategory.VIOLENCE,
+    }
+    with pytest.raises(PredictorInputError) as caught:
+        ogrs3(Ogrs3Input(**person, previous_sanctions=count))
+    assert caught.value.field == "previous_sanctions"
+    assert caught.value.reason == f"{count:,} is more than 1,000 sanctions: check the input"
+    assert ogrs3(Ogrs3Input(**person, previous_sanctions=1000)).band == "VERY_HIGH"  # the bound itself is scored
+
+
 def test_offence_codes_map_through_the_oasys_table():
     assert ogrs3_category("02700") is OffenceCategory.SOLICITING_PROSTITUTION
     # ARNS's OASys-matched test gives 11618 the fraud weight from its own mock; the OASys table says "Other offence".

@@ -68,7 +68,7 @@ def scored(table: pa.Table, batch_rows: int) -> tuple[list[dict[str, Any]], int]
     return out, failures
 
 
-EDGES = [9, 10, 120, 121, -1, 0, None, 2**63 - 1, 2**63, -(2**63) - 1, 2**70]
+EDGES = [9, 10, 120, 121, -1, 0, None, 1000, 1001, 2**63 - 1, 2**63, -(2**63) - 1, 2**70]
 TEXT_EDGES = ["", " 30", "30.0", "0x1e", "+5", "007", "-0", "abc", "٣٠", "99999999999999999999", "1e2"]
 
 
@@ -183,6 +183,33 @@ def test_a_table_without_the_inputs_is_refused_naming_the_column(names: list[str
         check_columns(names)
 
 
+@pytest.mark.parametrize("as_text", [False, True], ids=["integers", "text (CSV)"])
+def test_a_sanction_count_over_1000_is_an_error_row_not_a_score(as_text: bool):
+    """A try-out (3 December): these counts scored "VERY_HIGH" 82 %. In a table each is an error row naming the
+    field and the value, as its JSON line is; 1,000 itself is scored."""
+    counts = [1000, 1001, 2_000_000_000, 1234567890123456789]
+    if as_text:
+        counts.append(99999999999999999999999)  # beyond int64: only text can hold it
+    n = len(counts)
+    table = pa.table(
+        {
+            "id": [f"P{i}" for i in range(n)],
+            "sex": ["M"] * n,
+            "age": [30] * n,
+            "age_at_conviction": [30] * n,
+            "age_at_first_sanction": [15] * n,
+            "previous_sanctions": [str(c) for c in counts] if as_text else pa.array(counts, pa.int64()),
+            "offence_category": ["violence"] * n,
+        }
+    )
+    out, failures = scored(table, batch_rows=n)
+    assert failures == n - 1
+    assert (out[0]["band"], out[0]["error"]) == ("VERY_HIGH", None)
+    for number, (count, row) in enumerate(zip(counts[1:], out[1:], strict=True), start=2):
+        assert (row["row"], row["field"], row["band"]) == (number, "previous_sanctions", None)
+        assert row["error"] == f"{count:,} is more than 1,000 sanctions: check the input"
+
+
 def keepsafe(args: list[str], data: bytes) -> subprocess.CompletedProcess[bytes]:
     command = str(Path(sys.executable).with_name("keepsafe"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local"}
@@ -264,6 +291,25 @@ def test_a_ragged_csv_row_is_named_by_its_row_and_line(ragged: bytes, fields: st
     said = done.stderr.decode()
     assert f"row 4 (line 5 of the file, counting the header) has {fields} where the header has 7" in said, said
     assert "Expected" not in said  # pyarrow's own words are not the message
+    assert "(the rows scored before it were written)" in said
+    written = pa_csv.read_csv(io.BytesIO(done.stdout)).to_pylist()
+    assert [(r["id"], r["ogrs3_2y_percent"]) for r in written] == [("A", written[0]["ogrs3_2y_percent"])] * 3
+
+
+def test_the_rows_before_a_ragged_csv_row_are_written_as_the_message_says():
+    """A try-out (3 December): rows r1 and r2 good, r3 ragged; standard output was empty, not even the header, while
+    the message said "(the rows scored before it were written)". They are written now; nothing after r3 is."""
+    rows = b"r1,M,40,30,15,2,00101\nr2,F,40,30,15,2,00101\nr3,M,40,30\nr4,M,40,30,15,2,00101\n"
+    done = keepsafe(["predict", "ogrs3", "--format", "csv"], HEADER + rows)
+    assert done.returncode == 1
+    assert "row 3 (line 4 of the file, counting the header) has 4 fields" in done.stderr.decode()
+    assert "(the rows scored before it were written)" in done.stderr.decode()
+    written = pa_csv.read_csv(io.BytesIO(done.stdout)).to_pylist()
+    assert [r["id"] for r in written] == ["r1", "r2"]
+    assert all(r["error"] is None and r["band"] for r in written)
+    first = keepsafe(["predict", "ogrs3", "--format", "csv"], HEADER + rows[rows.index(b"r3") :])
+    assert first.returncode == 1
+    assert first.stdout.decode().splitlines() == [done.stdout.decode().splitlines()[0]]  # the header, no rows
 
 
 def test_an_offence_code_without_its_leading_zero_gets_a_hint_in_its_row():

@@ -18,7 +18,8 @@ from keepsafe.risk.rules.predictors.v4 import V4Input
 
 PYTHON_WORDS = re.compile(
     r"\bNone\b|NoneType|subscriptable|invalid literal|\bint\(|\bfloat\(|Traceback|object has no attribute|"
-    r"unexpected keyword|'(?:dict|list|str|int|float|bool)'|<class|not supported between|unhashable|\bTrue\b|\bFalse\b"
+    r"unexpected keyword|'(?:dict|list|str|int|float|bool)'|<class|not supported between|unhashable|\bTrue\b|\bFalse\b|"
+    r"got -?inf\b|got nan\b"  # 1e400 and NaN, which json.loads reads (a try-out saw "got inf")
 )
 OGRS3 = {
     "sex": "M",
@@ -62,7 +63,7 @@ FIELDS = {
     "svrp": {f.name for f in dataclasses.fields(V4Input)} | {"offence_code"},
     "csrp": {"svrp_percent", "dc_srp_percent", "iic_srp_percent", "female_sexual_offender"},
 }
-WRONG = [None, True, False, "x", "", "30", [1], {"a": 1}, 1.5, -1, 10**30]
+WRONG = [None, True, False, "x", "", "30", [1], {"a": 1}, 1.5, -1, 10**30, float("inf"), float("nan")]
 
 
 @pytest.mark.parametrize("name", sorted(PREDICTORS))
@@ -100,3 +101,22 @@ def test_a_count_no_real_record_has_is_refused_not_scored(name, field):
     plausible = {**VALID[name], field: 1000, "total_sanctions": 1000, "previous_sanctions": 1000}
     plausible = {k: v for k, v in plausible.items() if k in FIELDS[name]}
     assert not predict_line(PREDICTORS[name], 1, json.dumps(plausible))[1]
+
+
+@pytest.mark.parametrize("name", ["snsv", "rsr", "arp", "vrp", "svrp"])
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("age", 200, "must be between 10 and 120, got 200"),
+        ("age", 5, "must be between 10 and 120, got 5"),
+        ("age_at_conviction", 121, "must be between 10 and 120, got 121"),
+        ("age", 1e21, "got 1e+21"),
+    ],
+)
+def test_an_age_out_of_range_is_named_with_its_value(name, field, value, error):
+    """A try-out (3 December): SNSV and ARP reported a bad `age` as "age_at_conviction: ages must be between 10 and
+    120", naming neither the field at fault nor its value. Each is reported as OGRS3 reports it."""
+    line = {**VALID[name], field: value}
+    out = json.loads(predict_line(PREDICTORS[name], 1, json.dumps(line))[0])
+    assert out["field"] == field, out
+    assert out["error"].endswith(error), out

@@ -187,3 +187,21 @@ def test_a_plan_cannot_be_finalised_before_its_assessment_or_with_gaps():
         )
         == []
     )
+
+
+def test_an_overridden_prompt_is_named_in_words_in_the_countersign_reasons():
+    """A try-out (3 December): the countersign page read "thresholding prompt WEAPONS_THREATS_VIOLENCE points to a
+    higher level"; every prompt is named by its title, no code."""
+    outcome = on_completion(
+        current=Level.MEDIUM,
+        new=Level.MEDIUM,
+        assessor_is_trainee=False,
+        assessor_is_newly_qualified=False,
+        overridden_prompts=tuple(RULES),
+    )
+    for code, rule in RULES.items():
+        assert not any(code in reason for reason in outcome.reasons), code
+        assert (
+            f"thresholding prompt “{rule.title}” points to a higher level than the one chosen: a manager decides"
+            in (outcome.reasons)
+        )

@@ -130,6 +130,19 @@ def test_risk_tab_shows_tier_explanation_and_the_contact_level_the_actions_enfor
     assert "KEEPSAFE_CONTACT_EXPECTATIONS" not in page
 
 
+def test_the_gather_step_names_the_predictors_as_the_risk_tab_does(site):
+    """A try-out (3 December): the Gather step listed "ogrs3_1y: 46% Medium", the predictor's key."""
+    ada = client_for(site["ada"])
+    ada.post("/case/A000001/assessments/start")
+    aid = Assessment.objects.get(status="DRAFT").external_id
+    page = ada.get(f"/case/A000001/assessments/{aid}/gather").content.decode()
+    listed = page.split('data-testid="gather-predictors"')[1].split("</ul>")[0]
+    assert "<li>OGRS3 (2 years): 61.0% Medium " in listed
+    assert "<li>OGRS4/G: " in listed
+    assert "ogrs3_2y" not in listed
+    assert "ogrs4g" not in listed
+
+
 def test_the_analysis_step_shows_what_the_records_say_for_each_indicator(site):
     ada = client_for(site["ada"])
     ada.post("/case/A000001/assessments/start")
@@ -203,6 +216,10 @@ def test_the_countersigner_sees_the_prompt_its_evidence_the_reason_and_the_previ
     assert "record:POL-2" in page
     assert reason in page
     assert 'data-testid="countersign-not-relevant"' in page  # found in records, answered not relevant
+    # The reasons name the prompt in words (a try-out, 3 December: "thresholding prompt WEAPONS_THREATS_VIOLENCE")
+    reasons = page.split('data-testid="countersign-reasons"')[1].split("</ul>")[0]
+    assert "thresholding prompt “Weapons, threats and violence” points to a higher level" in reasons
+    assert "WEAPONS_THREATS_VIOLENCE" not in page
 
 
 # --- issue 15 §1 (helper "tierhist"): the tier history on the Risk tab ----------------------------------------------
@@ -223,10 +240,37 @@ def test_risk_tab_shows_the_tier_history_newest_first(site):
     table = page.split('data-testid="tier-history"', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', table, re.S)[1:]
     assert len(rows) == 2
-    assert f"None → {risk.tier_v3}" in rows[0]
-    assert f"None → {risk.tier_v2}" in rows[0]  # both versions say None (the try-out saw "none" for v2)
+    # The first tier in words, both versions alike (a try-out, 3 December, saw Python's "None → D"); the JSON keeps
+    # its nulls.
+    assert f"first tier: {risk.tier_v3}</td>" in rows[0]
+    assert f"first tier: {risk.tier_v2}</td>" in rows[0]
+    assert "None" not in table
     assert "By 2020-03-04 (history began)" in rows[1]
     assert "→" not in rows[1]
+    from keepsafe.risk.selectors import risk_summary
+
+    assert risk_summary(risk.person)["tier_history"][0]["previous_v3"] is None
+
+
+def test_the_risk_tab_says_a_first_rosh_level_in_words_and_not_unchanged(imported):
+    """A try-out (3 December): "2026-12-03: None → High by import — Imported assessment OASYS-17: unchanged": Python's
+    None, and "unchanged" of a level that changed (the outcome weighed the RoSH registration, already High). The
+    history says what it records; the JSON keeps its null."""
+    from keepsafe.people.models import Person
+    from keepsafe.risk.selectors import risk_summary
+
+    person = make_person("A000003")
+    rsto = person["registrations"][0]
+    person["registrations"] = [rsto, {**rsto, "id": "REG2", "type": "RHRH", "notes": "RoSH high (nDelius)"}]
+    imported(make_bundle(person))
+    ada = User.objects.create(username="ada", staff=Staff.objects.get(code="STF0001"), role="PRACTITIONER")
+    page = client_for(ada).get("/case/A000003/risk").content.decode()
+    history = page.split('data-testid="risk-history"', 1)[1].split("</ul>", 1)[0]
+    assert ": first RoSH level: High by import — Imported assessment OASYS-1: first level</li>" in history
+    assert "None" not in history
+    assert "unchanged" not in history
+    change = risk_summary(Person.objects.get(crn="A000003"))["history"][0]
+    assert (change["previous"], change["new"]) == (None, "HIGH")
 
 
 def test_the_risk_tab_lists_each_open_prompt_and_only_an_assessor_may_continue_the_draft(site):

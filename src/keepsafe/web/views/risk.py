@@ -242,7 +242,7 @@ def start(request: HttpRequest, crn: str) -> HttpResponse:
 
 def gather_step(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
     person, _, context = _context(request, crn, aid, "assessment-gather")
-    context["gathered"] = gather(person)
+    context.update({"gathered": gather(person), "predictor_name": predictor_name})  # as the Risk tab names them
     return render(request, "case/assessment_gather.html", context)
 
 

@@ -1,5 +1,6 @@
 import io
 import sys
+from collections.abc import Iterator
 from itertools import islice
 from typing import Any, BinaryIO
 
@@ -15,14 +16,34 @@ ARROW_FILE_MAGIC = b"ARROW1"
 
 
 class _Ragged:
-    """The CSV rows with more or fewer fields than the header, as the reader reports them; each stops the read."""
+    """The CSV rows with more or fewer fields than the header, as the reader reports them. The reader skips them and
+    `before_first` stops the batches at the first, so the rows before it are scored and written (a user try-out: with
+    the reader stopping at once, a small file wrote nothing, not even the header, though the message said the rows
+    before it were written)."""
 
     def __init__(self) -> None:
         self.rows: list[Any] = []
 
-    def append_and_refuse(self, row: Any) -> str:
+    def append_and_skip(self, row: Any) -> str:
         self.rows.append(row)
-        return "error"
+        return "skip"
+
+    def before_first(self, batches: Iterator[Any]) -> Iterator[Any]:
+        """The record batches up to the first ragged row, the last one cut short there. The reader numbers rows with
+        the header as 1 (single-threaded), so the rows before ragged row `number` are the first `number - 2`; no
+        earlier row was skipped, so they are the first rows of the batches. The reader parses ahead, so a ragged row
+        may be reported while batches before it are still to come: they are passed on whole. Without a number, stop
+        at once."""
+        seen = 0
+        for batch in batches:
+            if self.rows:
+                number = self.rows[0].number
+                limit = number - 2 if number else seen
+                if seen + batch.num_rows >= limit:
+                    yield batch.slice(0, max(0, limit - seen))
+                    return
+            seen += batch.num_rows
+            yield batch
 
 
 class _Prefixed(io.RawIOBase):
@@ -120,6 +141,7 @@ class Command(BaseCommand):
         out: BinaryIO = getattr(text_out, "buffer", text_out)
         what = "an Arrow IPC stream or file" if kind == "arrow" else "CSV"
         ragged = _Ragged()
+        batches: Iterator[Any]
         try:
             if kind == "arrow":
                 head = source.read(len(ARROW_FILE_MAGIC))
@@ -138,14 +160,14 @@ class Command(BaseCommand):
                     # one thread: the reader then counts rows, so a ragged one is named by its row (with threads the
                     # count is None; reading is no slower, measured on 2 million rows)
                     read_options=pa_csv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=False),
-                    parse_options=pa_csv.ParseOptions(invalid_row_handler=ragged.append_and_refuse),
+                    parse_options=pa_csv.ParseOptions(invalid_row_handler=ragged.append_and_skip),
                     convert_options=pa_csv.ConvertOptions(
                         column_types=dict.fromkeys(KNOWN_COLUMNS, pa.string()),
                         strings_can_be_null=True,
                         null_values=[""],  # only an empty cell is missing: "NA" or "null" is a value, and says so
                     ),
                 )
-                schema, batches = reader.schema, iter(reader)
+                schema, batches = reader.schema, ragged.before_first(iter(reader))
             check_columns(schema.names)
             id_type = schema.field("id").type if "id" in schema.names else None
             target = output_schema(id_type)
@@ -155,6 +177,9 @@ class Command(BaseCommand):
                 for batch, failed in score_batches(batches, target):
                     writer.write_batch(batch)
                     failures += failed
+            if ragged.rows:  # the rows before it are written, as the message says (table.ragged_row)
+                first = ragged.rows[0]
+                raise ragged_row(first.number, first.expected_columns, first.actual_columns)
         except TableInputError as exc:
             raise CommandError(f"standard input ({what}): {exc}") from exc
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OSError) as exc:

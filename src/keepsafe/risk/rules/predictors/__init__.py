@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -30,13 +31,18 @@ def plausible_count(field: str, value: int) -> None:
 
 def given(value: object) -> str:
     """An input value as the person wrote it in JSON, for "got …" in an error: `null`, `true`, `'forty'`, `3.5`, "a
-    list", "an object" — never Python's words for them (`None`, `True`; a user try-out saw "got None").
+    list", "an object", "NaN (not a number)", "a number too large to use" (1e400) — never Python's words for them
+    (`None`, `True`, `nan`, `inf`; user try-outs saw "got None" and "got inf").
 
     Keepsafe's wording for `keepsafe predict` errors (docs/risk.md)."""
     if value is None:
         return "null (no value)"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN (not a number)"  # as written: json.loads accepts NaN
+    if isinstance(value, float) and math.isinf(value):
+        return "a number too large to use"  # 1e400, or Infinity
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, list | tuple):

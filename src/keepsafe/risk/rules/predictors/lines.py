@@ -23,7 +23,7 @@ import numpy.typing as npt
 import orjson
 
 from keepsafe.people.rules.vocabulary import OffenceCategory
-from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError
 from keepsafe.risk.rules.predictors.ogrs3 import (
     AGE_BAND_LABELS,
     AGE_BAND_LOWER,
@@ -178,7 +178,7 @@ def _ogrs3_fast(rows: list[dict[str, Any]]) -> tuple[list[str], npt.NDArray[np.b
     ok &= offence >= 0
     age, conviction, first, previous = arrays
     ok &= (age >= 10) & (age <= MAX_AGE) & (conviction >= 10) & (conviction <= MAX_AGE)
-    ok &= (age >= conviction) & (first >= 0) & (first <= conviction) & (previous >= 0)
+    ok &= (age >= conviction) & (first >= 0) & (first <= conviction) & (previous >= 0) & (previous <= MAX_SANCTIONS)
     passed = np.flatnonzero(ok)
     if not len(passed):
         return [], ok

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keepsafe.people.rules.vocabulary import OffenceCategory
-from keepsafe.risk.rules.predictors import PredictorInputError, given
+from keepsafe.risk.rules.predictors import PredictorInputError, given, plausible_count
 
 Sex = Literal["M", "F"]
 
@@ -116,7 +116,8 @@ class Ogrs3Score:
 
 def validate(i: Ogrs3Input) -> None:
     """ARNS validation: conviction at 10 or older, first sanction no later than conviction, counts not negative; and
-    the age at the start of follow-up not below the age at conviction (an impossible pair, found in a try-out)."""
+    the age at the start of follow-up not below the age at conviction (an impossible pair, found in a try-out); and
+    no more previous sanctions than a real record holds (`plausible_count`: a try-out scored 2,000,000,000 as 82 %)."""
     if i.sex not in ("M", "F"):
         raise PredictorInputError("sex", f"must be M or F, got {given(i.sex)}")
     for name in ("age", "age_at_conviction", "age_at_first_sanction", "previous_sanctions"):
@@ -138,6 +139,7 @@ def validate(i: Ogrs3Input) -> None:
         )
     if i.previous_sanctions < 0:
         raise PredictorInputError("previous_sanctions", f"must not be negative, got {i.previous_sanctions}")
+    plausible_count("previous_sanctions", i.previous_sanctions)  # over 1,000 is a data error, as in SNSV and ARP
     if i.offence_category not in OFFENCE:
         raise PredictorInputError("offence_category", f"unknown offence category {given(i.offence_category)}")
 

@@ -124,21 +124,23 @@ def coefficients() -> dict[str, Any]:
 def validate(i: SnsvInput) -> None:
     if i.sex not in ("M", "F"):
         raise PredictorInputError("sex", f"must be M or F, got {given(i.sex)}")
-    for name in (
-        "age_at_sentence",
-        "age_at_conviction",
-        "age_at_first_sanction",
-        "previous_sanctions",
-        "violent_sanctions",
-        "offence_free_months",
+    # Each input named as `keepsafe predict snsv` reads it: the age at sentence is its `age` (a try-out saw an `age`
+    # of 200 reported as "age_at_conviction").
+    for name, value in (
+        ("age", i.age_at_sentence),
+        ("age_at_conviction", i.age_at_conviction),
+        ("age_at_first_sanction", i.age_at_first_sanction),
+        ("previous_sanctions", i.previous_sanctions),
+        ("violent_sanctions", i.violent_sanctions),
+        ("offence_free_months", i.offence_free_months),
     ):
-        value = getattr(i, name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise PredictorInputError(name, f"must be a whole number, not negative, got {given(value)}")
         if not name.startswith("age"):
             plausible_count(name, value)
-    if not 10 <= i.age_at_conviction <= MAX_AGE or not 10 <= i.age_at_sentence <= MAX_AGE:
-        raise PredictorInputError("age_at_conviction", f"ages must be between 10 and {MAX_AGE}")
+    for name, age in (("age", i.age_at_sentence), ("age_at_conviction", i.age_at_conviction)):
+        if not 10 <= age <= MAX_AGE:
+            raise PredictorInputError(name, f"must be between 10 and {MAX_AGE}, got {age}")
     if i.age_at_first_sanction > i.age_at_conviction:
         raise PredictorInputError("age_at_first_sanction", "must not be after the age at conviction")
     if i.violent_sanctions > i.previous_sanctions + 1:

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from keepsafe.core.words import counted
 from keepsafe.risk.rules.offence_codes import ogrs3_category
-from keepsafe.risk.rules.predictors import PredictorInputError
+from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError
 from keepsafe.risk.rules.predictors.io import OGRS3_FIELDS, ogrs3_line
 from keepsafe.risk.rules.predictors.lines import CATEGORY_INDEX, CATEGORY_VALUES, INT_FIELDS, SOURCE, percentages
 from keepsafe.risk.rules.predictors.ogrs3 import AGE_BAND_LABELS, AGE_BAND_LOWER, BANDS, MAX_AGE, ogrs3_batch
@@ -199,7 +199,7 @@ def score_batch(batch: pa.RecordBatch, first_row: int, schema: pa.Schema) -> tup
     age, conviction, first, previous = numbers
     ok &= (male | female) & (offence >= 0)
     ok &= (age >= 10) & (age <= MAX_AGE) & (conviction >= 10) & (conviction <= MAX_AGE)
-    ok &= (age >= conviction) & (first >= 0) & (first <= conviction) & (previous >= 0)
+    ok &= (age >= conviction) & (first >= 0) & (first <= conviction) & (previous >= 0) & (previous <= MAX_SANCTIONS)
 
     p1 = np.zeros(n, dtype=np.float64)
     p2 = np.zeros(n, dtype=np.float64)

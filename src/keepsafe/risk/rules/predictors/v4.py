@@ -22,6 +22,7 @@ from keepsafe.risk.rules.predictors import PredictorInputError, given, plausible
 
 COEFFICIENTS = Path(__file__).resolve().parents[2] / "reference" / "predictor-coefficients.json"
 OFFENCE_FREE_MONTHS_CAP = 36
+MAX_AGE = 120
 FEMALE_SEXUAL_OFFENDER_PERCENT = 100 * 0.0038314176245211  # CSRP add-on, ARNS FEMALE_SEXUAL_OFFENDER (1/261)
 
 
@@ -145,8 +146,9 @@ def validate(i: V4Input) -> None:
             plausible_count(name, value)
     if i.total_sanctions < 1:
         raise PredictorInputError("total_sanctions", "includes the current sanction, so it is at least 1")
-    if not 10 <= i.age_at_conviction <= 120 or not 10 <= i.age <= 120:
-        raise PredictorInputError("age_at_conviction", "ages must be between 10 and 120")
+    for name, age in (("age", i.age), ("age_at_conviction", i.age_at_conviction)):  # the field at fault, and its value
+        if not 10 <= age <= MAX_AGE:
+            raise PredictorInputError(name, f"must be between 10 and {MAX_AGE}, got {age}")
     if i.age_at_first_sanction > i.age_at_conviction:
         raise PredictorInputError("age_at_first_sanction", "must not be after the age at conviction")
     if i.violent_sanctions > i.total_sanctions:
