@@ -219,7 +219,12 @@ class Scanner:
                 cues_in[sentence_of[span.start]].setdefault(name, []).append(span)
         words_of = [[t.lower_ for t in sent if not t.is_space] for sent in sentences]
         found_in: list[set[str]] = [set() for _ in sentences]
-        order_near = _orders_near(sentences)
+        # Orders are looked for only in a text where an act that needs one, or stalking, matched (the hot path).
+        needs_order = any(
+            (rule := self.rules[self.nlp.vocab.strings[m]]).near_order or rule.indicator == "stalking"
+            for m, _, _ in matches
+        )
+        order_near = _orders_near(sentences) if needs_order else [False] * len(sentences)
         for n, whole in enumerate(sentences):
             # Forms are not evidence: a heading Keepsafe (or a partner's form) wrote is not what a person said, and a
             # "None known" answer says nothing was found.
@@ -361,7 +366,11 @@ class Scanner:
             )
 
         # A threat he stated stands though it was conditional ("he said if she leaves he will kill her").
-        stated = _THREAT_SPEECH.search(sent.text) is not None and _THREAT_ADVICE.search(sent.text) is None
+        stated = (
+            any(rule.id in lx.STATED_THREATS for rule, _ in candidates)
+            and _THREAT_SPEECH.search(sent.text) is not None
+            and _THREAT_ADVICE.search(sent.text) is None
+        )
         kept: list[tuple[lx.Rule, Span]] = []
         for rule, span in candidates:
             if any(c.start < span.end and span.start < c.end for c in within(f"EXCLUDE:{rule.indicator}")):
