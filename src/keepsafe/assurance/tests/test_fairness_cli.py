@@ -280,7 +280,7 @@ def test_exit_status_and_one_line_error_from_the_installed_command(tmp_path):
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.strip().splitlines() == [
-        f"CommandError: {path}: line 1: no column 'ethnicity' (named by --group)"
+        f"keepsafe fairness: {path}: line 1: no column 'ethnicity' (named by --group)"
     ]
 
 

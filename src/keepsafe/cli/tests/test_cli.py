@@ -56,6 +56,19 @@ def cli(tmp_path: Path, migrated: Path):
     return _runner(db, tmp_path)
 
 
+def test_a_refusal_names_the_command_as_typed_not_a_python_class(tmp_path):
+    """A try-out: refusals began "CommandError:", Django's class name for them. Each reads `keepsafe NAME: …`, NAME
+    as the user typed it (the alias `import` or the command's own name), with the command's exit status."""
+    run = _runner(tmp_path / "unused.sqlite3", tmp_path)
+    absent = tmp_path / "absent.json"
+    for typed in ("import", "bundle_import"):
+        done = run(typed, str(absent))
+        assert (done.returncode, done.stderr) == (2, f"keepsafe {typed}: {absent}: no such file\n")
+    unknown = run("predict", "ogrs4")  # the parser's own refusal was already in these words
+    assert unknown.returncode == 2
+    assert "keepsafe predict: error: argument predictor: invalid choice: 'ogrs4'" in unknown.stderr
+
+
 def write(tmp_path: Path, bundle) -> str:
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(bundle))
@@ -120,6 +133,7 @@ def test_missing_and_hidden_crns_print_the_same_one_line_error_and_exit_2(cli, t
     assert hidden.stdout == missing.stdout == ""
     assert hidden.stderr.replace("Y000001", "?") == missing.stderr.replace("Z000009", "?")
     assert len(hidden.stderr.strip().splitlines()) == 1
+    assert hidden.stderr.startswith("keepsafe case: "), hidden.stderr  # the command as typed, not "CommandError:"
     assert cli("case", "Y000001", "--json", "--as-user", "STF0001").returncode == 0
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -287,3 +289,118 @@ def test_csv_batches_stop_at_the_first_ragged_row_across_blocks(block_size):
     ids = [i for batch in ragged.before_first(iter(reader)) for i in batch.column("id").to_pylist()]
     assert ids == ["r1", "r2", "r3", "r4", "r5"]
     assert ragged.rows[0].number == 7  # row 6 after the header: line 7 counting it
+
+
+def test_a_refusal_reads_as_keepsafe_not_as_python():
+    """A try-out: refusals began "CommandError:", Django's class name. Every `keepsafe` command's refusal is now
+    `keepsafe NAME: what is wrong`, with a non-zero exit status (test_cli.py: other commands, aliases)."""
+    bad_option = run_keepsafe(["predict", "ogrs3", "--chunk-lines", "0"], [])
+    assert (bad_option.returncode, bad_option.stderr) == (
+        1,
+        "keepsafe predict: --chunk-lines must be at least 1, got 0\n",
+    )
+    some_failed = predict("snsv", ['{"id": "x", "sex": "M"}'])
+    assert (some_failed.returncode, some_failed.stderr) == (1, "keepsafe predict: 1 line could not be scored\n")
+    other = run_keepsafe(["predict", "snsv", "--format", "csv"], [])
+    assert other.stderr == "keepsafe predict: --format csv is for ogrs3 only; snsv reads JSON lines\n"
+    for done in (bad_option, some_failed, other):
+        assert "CommandError" not in done.stderr
+        assert "Traceback" not in done.stderr
+    traced = run_keepsafe(["predict", "ogrs3", "--chunk-lines", "0", "--traceback"], [])
+    assert "CommandError: --chunk-lines must be at least 1" in traced.stderr  # asked for: Python's own report
+
+
+OGRS3_ROW = {
+    "sex": "M",
+    "age": 40,
+    "age_at_conviction": 30,
+    "age_at_first_sanction": 15,
+    "previous_sanctions": 2,
+    "offence_category": "violence",
+}
+
+
+def _arrow(table) -> bytes:
+    import pyarrow.ipc as pa_ipc
+
+    sink = io.BytesIO()
+    with pa_ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
+def _table_out(args: list[str], data: bytes) -> list[dict[str, object]]:
+    import pyarrow.csv as pa_csv
+    import pyarrow.ipc as pa_ipc
+
+    keepsafe = str(Path(sys.executable).with_name("keepsafe"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local"}
+    done = subprocess.run(
+        [keepsafe, "predict", "ogrs3", *args], input=data, capture_output=True, env=env, check=False, timeout=120
+    )
+    assert done.returncode == 1, done.stderr
+    if "csv" in args:
+        options = pa_csv.ConvertOptions(strings_can_be_null=True)
+        return pa_csv.read_csv(io.BytesIO(done.stdout), convert_options=options).to_pylist()
+    return pa_ipc.open_stream(done.stdout).read_all().to_pylist()
+
+
+def test_a_bad_category_gets_the_same_error_on_every_path():
+    """JSON one line at a time, JSON in chunks, CSV and Arrow: the same bad value, the same words, listing the
+    codes (the chunked path once scored some lines in bulk and refused others with their own words)."""
+    import pyarrow as pa
+
+    rows = [
+        {"id": "good", **OGRS3_ROW},
+        {"id": "category", **OGRS3_ROW, "offence_category": "burglary_x"},
+        {"id": "sex", **OGRS3_ROW, "sex": "X"},
+        {"id": "case", **OGRS3_ROW, "offence_category": "VIOLENCE"},
+    ]
+    said: dict[str, list[tuple[object, object, object]]] = {}
+    for chunk in ("1", "50000"):
+        done = run_keepsafe(["predict", "ogrs3", "--chunk-lines", chunk], [json.dumps(r) for r in rows])
+        assert done.returncode == 1
+        out = [json.loads(line) for line in done.stdout.splitlines()]
+        said[f"JSON lines, chunks of {chunk}"] = [(o["id"], o.get("field"), o.get("error")) for o in out]
+    header = ",".join(rows[0])
+    text = "\n".join([header, *(",".join(str(v) for v in r.values()) for r in rows)]) + "\n"
+    said["CSV"] = [(o["id"], o["field"], o["error"]) for o in _table_out(["--format", "csv"], text.encode())]
+    table = pa.Table.from_pylist(rows)
+    said["Arrow"] = [(o["id"], o["field"], o["error"]) for o in _table_out(["--format", "arrow"], _arrow(table))]
+    first = said["JSON lines, chunks of 1"]
+    assert all(answer == first for answer in said.values()), said
+    assert first[0] == ("good", None, None)
+    assert first[1][1:] == ("offence_category", first[3][2].replace("'VIOLENCE'", "'burglary_x'"))
+    assert first[1][2].startswith("'burglary_x' is not an OGRS3 offence category; use one of: violence, robbery, ")
+    assert "fraud_forgery (Fraud and forgery)" in first[1][2]
+    assert first[2][1:] == ("sex", "'X' is not a sex code; use one of: M (male), F (female)")
+
+
+def test_an_id_that_is_a_structure_is_refused_on_every_path_and_never_echoed():
+    """A try-out: an object given as `id` came back whole. The line's error names `id` (the record is named by its
+    line or row), the same words in JSON lines and in an Arrow struct column; a null id is as no id at all."""
+    import pyarrow as pa
+
+    error = "must be text or a whole number (the reference the output is matched by), got an object"
+    lines = [
+        json.dumps({"id": {"crn": "X1"}, **OGRS3_ROW}),
+        json.dumps({"id": None, **OGRS3_ROW}),
+        json.dumps({**OGRS3_ROW, "sex": "X"}),
+        json.dumps({"id": None, **OGRS3_ROW, "sex": "X"}),
+        json.dumps(OGRS3_ROW),
+    ]
+    for chunk in ("1", "50000"):
+        done = run_keepsafe(["predict", "ogrs3", "--chunk-lines", chunk], lines)
+        out = [json.loads(line) for line in done.stdout.splitlines()]
+        assert out[0] == {"id": None, "line": 1, "field": "id", "error": error}
+        assert out[1] == out[4]
+        assert out[1]["id"] is None
+        assert "band" in out[1]
+        assert {**out[3], "line": 3} == out[2]
+    table = pa.Table.from_pylist([{"id": {"crn": "X1"}, **OGRS3_ROW}, {"id": None, **OGRS3_ROW}])
+    out = _table_out(["--format", "arrow"], _arrow(table))
+    assert [(o["id"], o["row"], o["field"], o["error"]) for o in out] == [
+        (None, 1, "id", error),
+        (None, None, None, None),
+    ]
+    assert out[1]["band"] is not None

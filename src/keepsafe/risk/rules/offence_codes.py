@@ -13,64 +13,17 @@ from pathlib import Path
 
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.predictors import PredictorInputError
-from keepsafe.risk.rules.predictors.snsv import RsrOffenceCategory, ViolenceSubtype
+from keepsafe.risk.rules.predictors.ogrs3 import OFFENCE_WORDS
+from keepsafe.risk.rules.predictors.snsv import RSR_OFFENCE_WORDS, VATP_WORDS, RsrOffenceCategory, ViolenceSubtype
 
 MAPPING_CSV = Path(__file__).resolve().parents[1] / "reference" / "offence-code-actuarial-mapping.csv"
 
-OASYS_LABELS = {
-    "Violence": OffenceCategory.VIOLENCE,
-    "Robbery": OffenceCategory.ROBBERY,
-    "Public order": OffenceCategory.PUBLIC_ORDER,
-    "Sexual (not against child)": OffenceCategory.SEXUAL_NOT_CHILD,
-    "Sexual (against child)": OffenceCategory.SEXUAL_CHILD,
-    "Soliciting or prostitution": OffenceCategory.SOLICITING_PROSTITUTION,
-    "Burglary (domestic)": OffenceCategory.BURGLARY_DOMESTIC,
-    "Burglary (other)": OffenceCategory.BURGLARY_OTHER,
-    "Theft (non-motor)": OffenceCategory.THEFT_NON_MOTOR,
-    "Handling stolen goods": OffenceCategory.HANDLING_STOLEN_GOODS,
-    "Fraud and forgery": OffenceCategory.FRAUD_FORGERY,
-    "Absconding or bail offences": OffenceCategory.ABSCONDING_BAIL,
-    "Taking & driving away and related offences": OffenceCategory.TAKING_DRIVING_AWAY,
-    "Theft from vehicles": OffenceCategory.THEFT_FROM_VEHICLES,
-    "Other motoring": OffenceCategory.OTHER_MOTORING,
-    "Drink driving and related offences": OffenceCategory.DRINK_DRIVING,
-    "Criminal damage": OffenceCategory.CRIMINAL_DAMAGE,
-    "Drug import/export/production": OffenceCategory.DRUG_IMPORT_EXPORT_PRODUCTION,
-    "Drug possession/supply": OffenceCategory.DRUG_POSSESSION_SUPPLY,
-    "Other offence": OffenceCategory.OTHER,
-}
-
-
+# The table's labels are each group's words (ogrs3.OFFENCE_WORDS, snsv.RSR_OFFENCE_WORDS, snsv.VATP_WORDS): here the
+# other way round, label → group, to read the table.
+OASYS_LABELS = {words: category for category, words in OFFENCE_WORDS.items()}
 # The table's RSR/SNSV labels → the twenty RSR categories (predictors.md §2.2, rsr-svc register.js order).
-RSR_LABELS = {
-    "Absconding/bail": RsrOffenceCategory.ABSCONDING_BAIL,
-    "Acquisitive violence": RsrOffenceCategory.ACQUISITIVE_VIOLENCE,
-    "Burglary (domestic)": RsrOffenceCategory.BURGLARY_DOMESTIC,
-    "Burglary (other)": RsrOffenceCategory.BURGLARY_OTHER,
-    "Criminal damage": RsrOffenceCategory.CRIMINAL_DAMAGE,
-    "Drink driving": RsrOffenceCategory.DRINK_DRIVING,
-    "Drug import/export/production": RsrOffenceCategory.DRUG_IMPORT_EXPORT_PRODUCTION,
-    "Drug possession/supply": RsrOffenceCategory.DRUG_POSSESSION_SUPPLY,
-    "Drunkenness": RsrOffenceCategory.DRUNKENNESS,
-    "Fraud and forgery": RsrOffenceCategory.FRAUD_FORGERY_MISREPRESENTATION,
-    "Handling stolen goods": RsrOffenceCategory.HANDLING_STOLEN_GOODS,
-    "Motoring offences": RsrOffenceCategory.MOTORING_NOT_DRINK_DRIVING,
-    "Other offences": RsrOffenceCategory.OTHER,
-    "Public order and harassment": RsrOffenceCategory.PUBLIC_ORDER_HARASSMENT,
-    "Sexual (against child)": RsrOffenceCategory.SEXUAL_CHILD,
-    "Sexual (not against child)": RsrOffenceCategory.SEXUAL_NOT_CHILD,
-    "Theft (non-motor)": RsrOffenceCategory.THEFT_NOT_VEHICLE,
-    "Vehicle-related theft": RsrOffenceCategory.VEHICLE_THEFT,
-    "Violence against the person": RsrOffenceCategory.VIOLENCE,
-    "Welfare fraud": RsrOffenceCategory.WELFARE_FRAUD,
-}
-VATP_LABELS = {
-    "Violence against the person (sub-ABH)": ViolenceSubtype.SUMMARY,
-    "Firearms (most serious)": ViolenceSubtype.FIREARMS_USE,
-    "Firearms (other)": ViolenceSubtype.FIREARMS_OTHER,
-    "Weapons (non-firearm)": ViolenceSubtype.WEAPONS_NON_FIREARM,
-    "Violence against the person (ABH+)": ViolenceSubtype.INDICTABLE_ABH_PLUS,
-}
+RSR_LABELS = {words: category for category, words in RSR_OFFENCE_WORDS.items()}
+VATP_LABELS = {words: subtype for subtype, words in VATP_WORDS.items()}
 
 
 @cache

@@ -6,15 +6,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections import Counter
 
 import pytest
 
+from keepsafe.risk.rules.offence_codes import load_table
+from keepsafe.risk.rules.predictors import in_words
 from keepsafe.risk.rules.predictors.io import PREDICTORS
 from keepsafe.risk.rules.predictors.lines import predict_line
 from keepsafe.risk.rules.predictors.ogp_ovp import OgpInput, OvpInput
+from keepsafe.risk.rules.predictors.ogrs3 import OFFENCE_WORDS
 from keepsafe.risk.rules.predictors.osp import SexualHistory
-from keepsafe.risk.rules.predictors.snsv import SnsvInput
-from keepsafe.risk.rules.predictors.v4 import V4Input
+from keepsafe.risk.rules.predictors.snsv import RSR_OFFENCE_WORDS, VATP_WORDS, SnsvInput
+from keepsafe.risk.rules.predictors.v4 import ACTUARIAL_WORDS, V4Input, actuarial_categories
 
 PYTHON_WORDS = re.compile(
     r"\bNone\b|NoneType|subscriptable|invalid literal|\bint\(|\bfloat\(|Traceback|object has no attribute|"
@@ -63,6 +67,8 @@ FIELDS = {
     "svrp": {f.name for f in dataclasses.fields(V4Input)} | {"offence_code"},
     "csrp": {"svrp_percent", "dc_srp_percent", "iic_srp_percent", "female_sexual_offender"},
 }
+V4_NAMES = ("arp", "vrp", "svrp")
+SEXED = sorted(name for name in VALID if "sex" in FIELDS[name])
 WRONG = [None, True, False, "x", "", "30", [1], {"a": 1}, 1.5, -1, 10**30, float("inf"), float("nan")]
 
 
@@ -120,3 +126,45 @@ def test_an_age_out_of_range_is_named_with_its_value(name, field, value, error):
     out = json.loads(predict_line(PREDICTORS[name], 1, json.dumps(line))[0])
     assert out["field"] == field, out
     assert out["error"].endswith(error), out
+
+
+CATEGORICAL = [
+    ("ogrs3", "offence_category", "burglary_x", "an OGRS3 offence category", OFFENCE_WORDS),
+    ("snsv", "offence_category", "burglary_x", "an RSR offence category", RSR_OFFENCE_WORDS),
+    ("rsr", "offence_category", "VIOLENCE", "an RSR offence category", RSR_OFFENCE_WORDS),
+    ("snsv", "violence_subtype", "gun", "a violence subtype", {k.name: w for k, w in VATP_WORDS.items()}),
+    *((name, "offence", "BURGLARY_X", "an actuarial offence category", ACTUARIAL_WORDS) for name in V4_NAMES),
+    *((name, "sex", "X", "a sex code", {"M": "male", "F": "female"}) for name in SEXED),
+]
+
+
+@pytest.mark.parametrize(("name", "field", "value", "what", "words"), CATEGORICAL)
+def test_an_unknown_category_is_refused_listing_every_code_in_words(name, field, value, what, words):
+    """A try-out: an unknown offence category's error did not say which there are. It lists every code, with its
+    words where they say more than the code: `fraud_forgery (Fraud and forgery)`, but `robbery`, not `robbery
+    (Robbery)`."""
+    line = {**VALID[name], field: value}
+    if field == "violence_subtype":
+        line["offence_category"] = "violence"
+    if field == "offence":
+        line.pop("offence_code")
+    out = json.loads(predict_line(PREDICTORS[name], 1, json.dumps(line))[0])
+    assert out["field"] == field, out
+    head, listing = out["error"].split("; use one of: ")
+    assert head == f"{value!r} is not {what}"
+    assert listing == in_words(words)
+    assert len(listing.split(", ")) >= len(words)  # every code (words may hold commas of their own: none do)
+    for code, said in words.items():
+        assert code in listing
+        plain = "".join(c for c in said.casefold() if c.isalnum()) == "".join(c for c in code.casefold() if c.isalnum())
+        assert (f"{code} ({said})" in listing) is not plain, (code, said)
+
+
+def test_the_actuarial_categories_are_in_the_words_of_the_oasys_table():
+    """Each ARP/VRP/SVRP offence category's words are the OASys table's VATP label for most of its codes."""
+    labels: dict[str, Counter[str]] = {}
+    for row in load_table().values():
+        if row["v4_actuarial_category"] not in ("", "UNKNOWN") and row["rsr_vatp_category"]:
+            labels.setdefault(row["v4_actuarial_category"], Counter())[row["rsr_vatp_category"]] += 1
+    assert set(ACTUARIAL_WORDS) == set(actuarial_categories()) == set(labels)
+    assert {code: counts.most_common(1)[0][0] for code, counts in labels.items()} == ACTUARIAL_WORDS

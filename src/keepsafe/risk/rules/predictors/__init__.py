@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -49,7 +50,53 @@ def given(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "an object"
+    if isinstance(value, bytes | bytearray):
+        return "binary data"  # an Arrow binary column
     return repr(str(value))
+
+
+# The codes `keepsafe predict` takes for sex, in words.
+SEX_WORDS = {"M": "male", "F": "female"}
+
+
+def in_words[Code: str](choices: Mapping[Code, str]) -> str:
+    """Codes with their words, `violence (Violence against the person), robbery, ...`: the words are left out
+    where they only repeat the code (`criminal_damage`, not `criminal_damage (Criminal damage)`), so a list of twenty
+    or more stays short enough to read in an error."""
+
+    def letters(text: str) -> str:
+        return "".join(c for c in text.casefold() if c.isalnum())
+
+    def one(code: Code, words: str) -> str:
+        return code if letters(words) == letters(code) else f"{code} ({words})"
+
+    return ", ".join(one(code, words) for code, words in choices.items())
+
+
+def not_one_of[Code: str](field: str, value: object, what: str, choices: Mapping[Code, str]) -> PredictorInputError:
+    """A categorical input that is none of its codes, listing them in words: `'burglary_x' is not an OGRS3 offence
+    category; use one of: violence, robbery, ...` (a user try-out: the error did not say which values there are).
+
+    Keepsafe's wording for `keepsafe predict` errors (docs/risk.md)."""
+    return PredictorInputError(field, f"{given(value)} is not {what}; use one of: {in_words(choices)}")
+
+
+def check_sex(value: object) -> None:
+    """Refuse a `sex` that is not M or F, saying which codes there are."""
+    if not (isinstance(value, str) and value in SEX_WORDS):
+        raise not_one_of("sex", value, "a sex code", SEX_WORDS)
+
+
+def record_id(data: Mapping[str, object]) -> str | int | None:
+    """The `id` echoed in a line's output: text or a whole number, as given; none when absent or null (the record is
+    then named by its line or row). Any other value (an object, a list, true, 3.5) is refused naming `id`, and never
+    echoed back (a user try-out saw a whole object come back as the id)."""
+    value = data.get("id")
+    if value is None or type(value) is str or type(value) is int:
+        return value
+    raise PredictorInputError(
+        "id", f"must be text or a whole number (the reference the output is matched by), got {given(value)}"
+    )
 
 
 @dataclass(frozen=True)

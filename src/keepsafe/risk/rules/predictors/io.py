@@ -7,14 +7,16 @@ from typing import Any
 
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.offence_codes import actuarial_category, ogrs3_category, rsr_category
-from keepsafe.risk.rules.predictors import PredictorInputError, given
+from keepsafe.risk.rules.predictors import PredictorInputError, given, not_one_of
 from keepsafe.risk.rules.predictors.ogp_ovp import OgpInput, OvpInput, PointsScore, ogp, ovp
-from keepsafe.risk.rules.predictors.ogrs3 import Ogrs3Input, ogrs3
+from keepsafe.risk.rules.predictors.ogrs3 import OFFENCE_WORDS, Ogrs3Input, ogrs3
 from keepsafe.risk.rules.predictors.osp import SexualHistory, osp_c, osp_dc, osp_i, osp_iic
 from keepsafe.risk.rules.predictors.rsr import rsr
 from keepsafe.risk.rules.predictors.snsv import (
     GRADED_ITEMS,
     PAST_OFFENCES,
+    RSR_OFFENCE_WORDS,
+    VATP_WORDS,
     DynamicItems,
     RsrOffenceCategory,
     SnsvInput,
@@ -50,9 +52,8 @@ def ogrs3_line(data: dict[str, Any]) -> dict[str, Any]:
         try:
             category = OffenceCategory(data["offence_category"])
         except ValueError as exc:
-            raise PredictorInputError(
-                "offence_category",
-                f"unknown offence category {given(data['offence_category'])}; one of the twenty OGRS3 groups",
+            raise not_one_of(
+                "offence_category", data["offence_category"], "an OGRS3 offence category", OFFENCE_WORDS
             ) from exc
     elif "offence_code" in data:
         category = ogrs3_category(offence_code(data["offence_code"]))
@@ -180,22 +181,19 @@ def _snsv_input(data: dict[str, Any]) -> SnsvInput:
         try:
             category = RsrOffenceCategory(data["offence_category"])
         except ValueError as exc:
-            raise PredictorInputError(
-                "offence_category",
-                f"unknown RSR offence category {given(data['offence_category'])}; "
-                f"one of {', '.join(RsrOffenceCategory)}",
+            raise not_one_of(
+                "offence_category", data["offence_category"], "an RSR offence category", RSR_OFFENCE_WORDS
             ) from exc
     elif "offence_code" in data:
         category, subtype = rsr_category(offence_code(data["offence_code"]))
     else:
         raise PredictorInputError("offence_category", "give offence_category or offence_code")
     if data.get("violence_subtype") is not None:
-        try:
-            subtype = ViolenceSubtype[str(data["violence_subtype"]).upper()]
-        except KeyError as exc:
-            raise PredictorInputError(
-                "violence_subtype", f"one of {', '.join(v.name for v in ViolenceSubtype)}"
-            ) from exc
+        value = data["violence_subtype"]
+        subtype = ViolenceSubtype.__members__.get(value.upper()) if isinstance(value, str) else None
+        if subtype is None:
+            names = {kind.name: words for kind, words in VATP_WORDS.items()}
+            raise not_one_of("violence_subtype", value, "a violence subtype", names)
     return SnsvInput(
         sex=data["sex"],
         age_at_sentence=data["age"],

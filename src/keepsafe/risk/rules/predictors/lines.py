@@ -23,7 +23,7 @@ import numpy.typing as npt
 import orjson
 
 from keepsafe.people.rules.vocabulary import OffenceCategory
-from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError
+from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError, record_id
 from keepsafe.risk.rules.predictors.ogrs3 import (
     AGE_BAND_LABELS,
     AGE_BAND_LOWER,
@@ -47,6 +47,7 @@ MIDDLE_2Y = ', "ogrs3_2y": '
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 LONG_DIGITS = re.compile(r"[0-9]{19}")
 DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")  # a run of 19 digits → b"0" * 19
+ID_TYPES = frozenset({str, int, type(None)})  # `record_id`'s: exact types, so true and false are not whole numbers
 _SLOW = object()  # a line orjson rejects: json.loads decides, as today
 
 
@@ -62,7 +63,7 @@ def predict_line(score: Scorer, number: int, line: str) -> tuple[str | None, boo
         data = json.loads(line)
         if not isinstance(data, dict):
             raise PredictorInputError("(line)", "each line must be a JSON object")
-        out["id"] = data.get("id")
+        out["id"] = record_id(data)  # an object or a list is refused, never echoed (`id` stays null)
         out.update(score(data))
     except json.JSONDecodeError as exc:
         out.update({"line": number, "field": "(line)", "error": f"not valid JSON: {exc.msg}"})
@@ -153,6 +154,13 @@ def _flags(values: list[Any], wanted: str) -> npt.NDArray[np.bool_]:
     return np.array(list(map(eq, values, repeat(wanted))), dtype=np.bool_)
 
 
+def _echoable(ids: list[Any]) -> npt.NDArray[np.bool_]:
+    """Which ids `record_id` takes (text, a whole number, or none); the others go line by line, which refuses them."""
+    if set(map(type, ids)) <= ID_TYPES:
+        return np.ones(len(ids), dtype=np.bool_)
+    return np.array([type(v) in ID_TYPES for v in ids], dtype=np.bool_)
+
+
 def _category_indexes(values: list[Any]) -> npt.NDArray[np.int64]:
     """The OGRS3 offence index of each `offence_category`, -1 where it is not one of the twenty codes."""
     try:
@@ -172,6 +180,8 @@ def _ogrs3_fast(rows: list[dict[str, Any]]) -> tuple[list[str], npt.NDArray[np.b
         array, good = _whole_numbers(values)
         arrays.append(array)
         ok &= good
+    ids = list(map(dict.get, rows, repeat("id")))
+    ok &= _echoable(ids)
     male = _flags(sexes, "M")
     ok &= male | _flags(sexes, "F")
     offence = _category_indexes(categories)
@@ -194,8 +204,7 @@ def _ogrs3_fast(rows: list[dict[str, Any]]) -> tuple[list[str], npt.NDArray[np.b
     )
     band_index = np.searchsorted(np.array(AGE_BAND_LOWER), age, side="right") - 1
     tails = _tails(percentages(p1), percentages(p2), band_index.astype(np.int64), offence)
-    kept = rows if len(passed) == n else [rows[i] for i in passed.tolist()]
-    id_list = list(map(dict.get, kept, repeat("id")))
+    id_list = ids if len(passed) == n else [ids[i] for i in passed.tolist()]
     lines = list(
         map(
             "".join,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from keepsafe.risk.rules.predictors import PredictorInputError, given
+from keepsafe.risk.rules.predictors import PredictorInputError, check_sex, given
 from keepsafe.risk.rules.predictors.ogrs3 import percentage
 
 OGP_BANDS = (("LOW", 1), ("MEDIUM", 34), ("HIGH", 67), ("VERY_HIGH", 85))
@@ -102,6 +102,7 @@ def ovp_violent_points(violent: int) -> int:
 
 def ovp(i: OvpInput) -> PointsScore:
     """OVP v1 — ARNS OVPTransformationHelper.kt: logistic(0.0722·score − 4.5215 / −3.8773) (predictors.md §4.2)."""
+    check_sex(i.sex)  # any other value scored as a woman's (a try-out of the categorical inputs)
     if i.age < 18:
         raise PredictorInputError("age", f"OVP is for people aged 18 or over, got {i.age}")
     if not 0 <= i.violent_sanctions <= i.total_sanctions:

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keepsafe.people.rules.vocabulary import OffenceCategory
-from keepsafe.risk.rules.predictors import PredictorInputError, given, plausible_count
+from keepsafe.risk.rules.predictors import PredictorInputError, check_sex, given, not_one_of, plausible_count
 
 Sex = Literal["M", "F"]
 
@@ -92,6 +92,31 @@ BANDS = (("LOW", 0), ("MEDIUM", 50), ("HIGH", 75), ("VERY_HIGH", 90))
 MAX_AGE = 120
 
 
+# Each group in words, as the OASys offence table labels it (offence_codes reads the table by these labels).
+OFFENCE_WORDS = {
+    OffenceCategory.VIOLENCE: "Violence",
+    OffenceCategory.ROBBERY: "Robbery",
+    OffenceCategory.PUBLIC_ORDER: "Public order",
+    OffenceCategory.SEXUAL_NOT_CHILD: "Sexual (not against child)",
+    OffenceCategory.SEXUAL_CHILD: "Sexual (against child)",
+    OffenceCategory.SOLICITING_PROSTITUTION: "Soliciting or prostitution",
+    OffenceCategory.BURGLARY_DOMESTIC: "Burglary (domestic)",
+    OffenceCategory.BURGLARY_OTHER: "Burglary (other)",
+    OffenceCategory.THEFT_NON_MOTOR: "Theft (non-motor)",
+    OffenceCategory.HANDLING_STOLEN_GOODS: "Handling stolen goods",
+    OffenceCategory.FRAUD_FORGERY: "Fraud and forgery",
+    OffenceCategory.ABSCONDING_BAIL: "Absconding or bail offences",
+    OffenceCategory.TAKING_DRIVING_AWAY: "Taking & driving away and related offences",
+    OffenceCategory.THEFT_FROM_VEHICLES: "Theft from vehicles",
+    OffenceCategory.OTHER_MOTORING: "Other motoring",
+    OffenceCategory.DRINK_DRIVING: "Drink driving and related offences",
+    OffenceCategory.CRIMINAL_DAMAGE: "Criminal damage",
+    OffenceCategory.DRUG_IMPORT_EXPORT_PRODUCTION: "Drug import/export/production",
+    OffenceCategory.DRUG_POSSESSION_SUPPLY: "Drug possession/supply",
+    OffenceCategory.OTHER: "Other offence",
+}
+
+
 @dataclass(frozen=True)
 class Ogrs3Input:
     sex: Sex
@@ -118,8 +143,7 @@ def validate(i: Ogrs3Input) -> None:
     """ARNS validation: conviction at 10 or older, first sanction no later than conviction, counts not negative; and
     the age at the start of follow-up not below the age at conviction (an impossible pair, found in a try-out); and
     no more previous sanctions than a real record holds (`plausible_count`: a try-out scored 2,000,000,000 as 82 %)."""
-    if i.sex not in ("M", "F"):
-        raise PredictorInputError("sex", f"must be M or F, got {given(i.sex)}")
+    check_sex(i.sex)
     for name in ("age", "age_at_conviction", "age_at_first_sanction", "previous_sanctions"):
         value = getattr(i, name)
         if not isinstance(value, int) or isinstance(value, bool):
@@ -141,7 +165,7 @@ def validate(i: Ogrs3Input) -> None:
         raise PredictorInputError("previous_sanctions", f"must not be negative, got {i.previous_sanctions}")
     plausible_count("previous_sanctions", i.previous_sanctions)  # over 1,000 is a data error, as in SNSV and ARP
     if i.offence_category not in OFFENCE:
-        raise PredictorInputError("offence_category", f"unknown offence category {given(i.offence_category)}")
+        raise not_one_of("offence_category", i.offence_category, "an OGRS3 offence category", OFFENCE_WORDS)
 
 
 def age_band_index(age: int) -> int:

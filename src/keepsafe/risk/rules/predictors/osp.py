@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from keepsafe.risk.rules.predictors import PredictorInputError, given
+from keepsafe.risk.rules.predictors import PredictorInputError, check_sex, given
 
 FEMALE_SEXUAL_HISTORY_OSP_V1 = 1 / 193  # rsr-calc: a woman with sexual history gets 1/193 for both years (§2)
 
@@ -34,8 +34,7 @@ class SexualHistory:
 
 
 def _check(h: SexualHistory) -> None:
-    if h.sex not in ("M", "F"):
-        raise PredictorInputError("sex", f"must be M or F, got {given(h.sex)}")
+    check_sex(h.sex)
     for name in ("age", "total_sanctions", "contact_adult", "contact_child", "paraphilia", "indecent_images"):
         value = getattr(h, name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from keepsafe.risk.rules.predictors import PredictorInputError, given, plausible_count
+from keepsafe.risk.rules.predictors import PredictorInputError, check_sex, given, plausible_count
 
 COEFFICIENTS = Path(__file__).resolve().parents[2] / "reference" / "predictor-coefficients.json"
 OFFENCE_FREE_MONTHS_CAP = 36
@@ -56,6 +56,39 @@ class ViolenceSubtype(enum.IntEnum):
     FIREARMS_OTHER = 2
     WEAPONS_NON_FIREARM = 3
     INDICTABLE_ABH_PLUS = 4
+
+
+# Each category and VATP subtype in words, as the OASys offence table labels them (offence_codes reads the table by
+# these labels).
+RSR_OFFENCE_WORDS = {
+    RsrOffenceCategory.ABSCONDING_BAIL: "Absconding/bail",
+    RsrOffenceCategory.ACQUISITIVE_VIOLENCE: "Acquisitive violence",
+    RsrOffenceCategory.BURGLARY_DOMESTIC: "Burglary (domestic)",
+    RsrOffenceCategory.BURGLARY_OTHER: "Burglary (other)",
+    RsrOffenceCategory.CRIMINAL_DAMAGE: "Criminal damage",
+    RsrOffenceCategory.DRINK_DRIVING: "Drink driving",
+    RsrOffenceCategory.DRUG_IMPORT_EXPORT_PRODUCTION: "Drug import/export/production",
+    RsrOffenceCategory.DRUG_POSSESSION_SUPPLY: "Drug possession/supply",
+    RsrOffenceCategory.DRUNKENNESS: "Drunkenness",
+    RsrOffenceCategory.FRAUD_FORGERY_MISREPRESENTATION: "Fraud and forgery",
+    RsrOffenceCategory.HANDLING_STOLEN_GOODS: "Handling stolen goods",
+    RsrOffenceCategory.MOTORING_NOT_DRINK_DRIVING: "Motoring offences",
+    RsrOffenceCategory.OTHER: "Other offences",
+    RsrOffenceCategory.PUBLIC_ORDER_HARASSMENT: "Public order and harassment",
+    RsrOffenceCategory.SEXUAL_CHILD: "Sexual (against child)",
+    RsrOffenceCategory.SEXUAL_NOT_CHILD: "Sexual (not against child)",
+    RsrOffenceCategory.THEFT_NOT_VEHICLE: "Theft (non-motor)",
+    RsrOffenceCategory.VEHICLE_THEFT: "Vehicle-related theft",
+    RsrOffenceCategory.VIOLENCE: "Violence against the person",
+    RsrOffenceCategory.WELFARE_FRAUD: "Welfare fraud",
+}
+VATP_WORDS = {
+    ViolenceSubtype.SUMMARY: "Violence against the person (sub-ABH)",
+    ViolenceSubtype.FIREARMS_USE: "Firearms (most serious)",
+    ViolenceSubtype.FIREARMS_OTHER: "Firearms (other)",
+    ViolenceSubtype.WEAPONS_NON_FIREARM: "Weapons (non-firearm)",
+    ViolenceSubtype.INDICTABLE_ABH_PLUS: "Violence against the person (ABH+)",
+}
 
 
 # OASys items of the dynamic version, in the coding of predictors.md §2.1.
@@ -122,8 +155,7 @@ def coefficients() -> dict[str, Any]:
 
 
 def validate(i: SnsvInput) -> None:
-    if i.sex not in ("M", "F"):
-        raise PredictorInputError("sex", f"must be M or F, got {given(i.sex)}")
+    check_sex(i.sex)
     # Each input named as `keepsafe predict snsv` reads it: the age at sentence is its `age` (a try-out saw an `age`
     # of 200 reported as "age_at_conviction").
     for name, value in (

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from keepsafe.core.words import counted
 from keepsafe.risk.rules.offence_codes import ogrs3_category
-from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError
+from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError, record_id
 from keepsafe.risk.rules.predictors.io import OGRS3_FIELDS, ogrs3_line
 from keepsafe.risk.rules.predictors.lines import CATEGORY_INDEX, CATEGORY_VALUES, INT_FIELDS, SOURCE, percentages
 from keepsafe.risk.rules.predictors.ogrs3 import AGE_BAND_LABELS, AGE_BAND_LOWER, BANDS, MAX_AGE, ogrs3_batch
@@ -74,12 +74,28 @@ def ragged_row(number: int | None, expected: int, actual: int) -> TableInputErro
     )
 
 
+def echoable(id_type: pa.DataType) -> bool:
+    """Whether an `id` column holds what `record_id` takes, text or whole numbers (or only nulls), and so is passed
+    through; in a column of any other kind (floats, booleans, structs, lists) each row with an id is refused, as
+    its JSON line is, and the output's `id` column is empty."""
+    if pa.types.is_dictionary(id_type):
+        return echoable(id_type.value_type)
+    return bool(
+        pa.types.is_null(id_type)
+        or pa.types.is_string(id_type)
+        or pa.types.is_large_string(id_type)
+        or pa.types.is_string_view(id_type)
+        or pa.types.is_integer(id_type)
+    )
+
+
 def output_schema(id_type: pa.DataType | None) -> pa.Schema:
-    """The columns written for every row: `id` as given, the scores (null where the row failed), and `row`,
-    `field`, `error` (null where it was scored). `source` is the same for every row and travels in the metadata."""
+    """The columns written for every row: `id` as given (empty where the input's cannot be one, `echoable`), the
+    scores (null where the row failed), and `row`, `field`, `error` (null where it was scored). `source` is the same
+    for every row and travels in the metadata."""
     return pa.schema(
         [
-            pa.field("id", id_type if id_type is not None else pa.null()),
+            pa.field("id", id_type if id_type is not None and echoable(id_type) else pa.null()),
             pa.field("ogrs3_1y", pa.float64()),
             pa.field("ogrs3_2y", pa.float64()),
             pa.field("ogrs3_1y_percent", pa.int64()),
@@ -198,6 +214,8 @@ def score_batch(batch: pa.RecordBatch, first_row: int, schema: pa.Schema) -> tup
     offence = _categories(batch)
     age, conviction, first, previous = numbers
     ok &= (male | female) & (offence >= 0)
+    if "id" in names and not echoable(batch.schema.field("id").type):  # each id given is refused (`record_id`)
+        ok &= ~_filled(pc.is_valid(batch.column("id")))
     ok &= (age >= 10) & (age <= MAX_AGE) & (conviction >= 10) & (conviction <= MAX_AGE)
     ok &= (age >= conviction) & (first >= 0) & (first <= conviction) & (previous >= 0) & (previous <= MAX_SANCTIONS)
 
@@ -229,6 +247,7 @@ def score_batch(batch: pa.RecordBatch, first_row: int, schema: pa.Schema) -> tup
         rows = batch.take(pa.array(failed)).to_pylist()
         for index, row in zip(failed.tolist(), rows, strict=True):
             try:
+                record_id(row)  # first, as on the JSON lines path
                 out = ogrs3_line(_row_input(row, text_numbers))
             except PredictorInputError as exc:
                 fields[index], errors[index] = exc.field, exc.reason
@@ -241,7 +260,7 @@ def score_batch(batch: pa.RecordBatch, first_row: int, schema: pa.Schema) -> tup
             offence[index] = CATEGORY_INDEX[out["offence_category"]]
 
     lost = ~scored
-    ids = batch.column("id") if "id" in names else pa.nulls(n)
+    ids = batch.column("id") if "id" in names and echoable(batch.schema.field("id").type) else pa.nulls(n)
     row_numbers = np.arange(first_row, first_row + n, dtype=np.int64)
     columns = [
         ids,

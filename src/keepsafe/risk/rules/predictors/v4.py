@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from keepsafe.risk.rules.predictors import PredictorInputError, given, plausible_count
+from keepsafe.risk.rules.predictors import PredictorInputError, check_sex, given, not_one_of, plausible_count
 
 COEFFICIENTS = Path(__file__).resolve().parents[2] / "reference" / "predictor-coefficients.json"
 OFFENCE_FREE_MONTHS_CAP = 36
@@ -100,6 +100,36 @@ def actuarial_categories() -> tuple[str, ...]:
     return tuple(tables()["AllReoffendingPredictorStatic"]["offence_category"])
 
 
+# Each ActuarialCategory in words: the OASys offence table's RSR label of its codes, or the VATP label for the five
+# violence subtypes (a test checks them against the table). The ARNS spelling HARRASSMENT is the code's own.
+ACTUARIAL_WORDS = {
+    "BURGLARY_DOMESTIC": "Burglary (domestic)",
+    "BURGLARY_OTHER": "Burglary (other)",
+    "DRUNKENNESS": "Drunkenness",
+    "DRINK_DRIVING": "Drink driving",
+    "MOTORING_OFFENCES": "Motoring offences",
+    "VEHICLE_RELATED_THEFT": "Vehicle-related theft",
+    "FRAUD_AND_FORGERY": "Fraud and forgery",
+    "WELFARE_FRAUD": "Welfare fraud",
+    "DRUG_IMPORT_EXPORT_OR_PRODUCTION": "Drug import/export/production",
+    "DRUG_POSSESSION_OR_SUPPLY": "Drug possession/supply",
+    "VIOLENCE_AGAINST_THE_PERSON_ABH_PLUS": "Violence against the person (ABH+)",
+    "VIOLENCE_AGAINST_THE_PERSON_SUB_ABH": "Violence against the person (sub-ABH)",
+    "PUBLIC_ORDER_AND_HARRASSMENT": "Public order and harassment",
+    "WEAPONS_NON_FIREARM": "Weapons (non-firearm)",
+    "FIREARMS_MOST_SERIOUS": "Firearms (most serious)",
+    "FIREARMS_OTHER": "Firearms (other)",
+    "HANDLING_STOLEN_GOODS": "Handling stolen goods",
+    "CRIMINAL_DAMAGE": "Criminal damage",
+    "ACQUISITIVE_VIOLENCE": "Acquisitive violence",
+    "OTHER_OFFENCES": "Other offences",
+    "ABSCONDING_OR_BAIL": "Absconding/bail",
+    "SEXUAL_AGAINST_CHILD": "Sexual (against child)",
+    "SEXUAL_NOT_AGAINST_CHILD": "Sexual (not against child)",
+    "THEFT_NON_MOTOR": "Theft (non-motor)",
+}
+
+
 @dataclass(frozen=True)
 class Dynamic:
     graded: Mapping[str, int] = field(default_factory=dict)  # GRADED_ITEMS → 0, 1 or 2
@@ -129,8 +159,7 @@ class V4Score:
 
 
 def validate(i: V4Input) -> None:
-    if i.sex not in ("M", "F"):
-        raise PredictorInputError("sex", f"must be M or F, got {given(i.sex)}")
+    check_sex(i.sex)
     for name in (
         "age",
         "age_at_conviction",
@@ -154,7 +183,7 @@ def validate(i: V4Input) -> None:
     if i.violent_sanctions > i.total_sanctions:
         raise PredictorInputError("violent_sanctions", "cannot exceed the total sanctions")
     if i.offence not in actuarial_categories():
-        raise PredictorInputError("offence", f"unknown actuarial category {given(i.offence)}")
+        raise not_one_of("offence", i.offence, "an actuarial offence category", ACTUARIAL_WORDS)
     if i.dynamic is not None:
         for name, value in i.dynamic.graded.items():
             if name not in GRADED_ITEMS:
