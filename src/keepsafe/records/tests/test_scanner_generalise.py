@@ -617,10 +617,12 @@ def test_harm_done_by_him_or_by_a_childs_father_still_stands(text):
 
 
 def test_a_capitalised_word_is_a_name_only_when_it_is_not_a_common_word():
-    assert "order_breach" not in {f.indicator for f in _RULES_ONLY.scan("He rang Probation. Restraining order in place.")}
-    assert "order_breach" in {f.indicator for f in _RULES_ONLY.scan("He rang Kirsty. Restraining order in place.")}
-    # Far from any order, a first name is not a breach
-    assert "order_breach" not in {f.indicator for f in _RULES_ONLY.scan("He rang Kirsty to say he was running late.")}
+    def breach(text):
+        return "order_breach" in {f.indicator for f in _RULES_ONLY.scan(text)}
+
+    assert not breach("He rang Probation. Restraining order in place.")
+    assert breach("He rang Kirsty. Restraining order in place.")
+    assert not breach("He rang Kirsty to say he was running late.")  # far from any order, a name is not a breach
 
 
 def test_a_heading_is_not_a_second_finding_of_what_is_written_beneath_it():
