@@ -55,7 +55,10 @@ class SentenceReading:
     words: list[str]
     context: tuple[str, ...]
     findings: tuple[Finding, ...]
-    cancelled: frozenset[str]  # indicators a rule matched here and the context cancelled (negated, hypothetical...)
+    # indicators a rule matched here and the context cancelled (negated, hypothetical...), and those the sentence
+    # describes complying with (`lexicon.COMPLIANCE`): the classifier may add none of them
+    cancelled: frozenset[str]
+    heading: bool = False  # a line that is only "Heading:" (its own words are read, as a person's heading may say much)
 
 
 class PatternError(ValueError):
@@ -97,6 +100,10 @@ class Scanner:
             self.exclusions[indicator].add(
                 f"EXCLUDE:{indicator}", [spec for p in patterns for spec in self._compile(p)]
             )
+        # What a sentence of compliance may not gain from the classifier (`lexicon.COMPLIANCE`).
+        self.compliance = Matcher(self.nlp.vocab)
+        for indicator, patterns in lx.COMPLIANCE.items():
+            self.compliance.add(f"COMPLIES:{indicator}", [spec for p in patterns for spec in self._compile(p)])
         for name, patterns in (
             ("NEG_AFTER_FAR", lx.NEGATION_AFTER_FAR),
             ("NEG_BEFORE", lx.NEGATION_BEFORE),
@@ -122,6 +129,8 @@ class Scanner:
                 positions.append([[dict(op)]])
             elif word == "#":
                 positions.append([[{"LIKE_NUM": True, **op}]])
+            elif word == "^":
+                positions.append([[{"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(lx.NOT_NAMES)}, **op}]])
             elif word.startswith("!"):
                 positions.append([[{"LOWER": {"NOT_IN": word[1:].split("|")}, **op}]])
             else:
@@ -180,14 +189,10 @@ class Scanner:
 
     def _findings(self, doc: Doc) -> list[Finding]:
         if self.model is None:
-            return sorted(
-                (f for reading in self.read(doc, rules_only=True) for f in reading.findings),
-                key=lambda f: (f.start, f.indicator),
-            )
-        found: list[Finding] = []
-        for reading in self.read(doc):
-            found += self._combined(reading)
-        return sorted(found, key=lambda f: (f.start, f.indicator))
+            read = [(r.heading, list(r.findings)) for r in self.read(doc, rules_only=True)]
+        else:
+            read = [(r.heading, self._combined(r)) for r in self.read(doc)]
+        return sorted(_without_repeated_headings(read), key=lambda f: (f.start, f.indicator))
 
     def read(self, doc: Doc, rules_only: bool = False) -> Iterator[SentenceReading]:
         """Each sentence a person wrote (form headings and "None known" answers left out), with what the rules found
@@ -218,6 +223,10 @@ class Scanner:
             for span in spans:
                 cues_in[sentence_of[span.start]].setdefault(name, []).append(span)
         words_of = [[t.lower_ for t in sent if not t.is_space] for sent in sentences]
+        complies_in: list[set[str]] = [set() for _ in sentences]
+        if not rules_only:
+            for match_id, start, _ in self.compliance(doc):
+                complies_in[sentence_of[start]].add(self.nlp.vocab.strings[match_id].split(":", 1)[1])
         found_in: list[set[str]] = [set() for _ in sentences]
         # Orders are looked for only in a text where an act that needs one, or stalking, matched (the hot path).
         needs_order = any(
@@ -248,7 +257,7 @@ class Scanner:
                 for rule, s, e in ((self.rules[self.nlp.vocab.strings[m]], s, e) for m, s, e in matches_in[n])
                 if sent.start <= s and e <= sent.end and (order_near[n] or not rule.near_order)
             ]
-            if rules_only and not in_sentence:
+            if rules_only and not in_sentence and heading is None:
                 continue
             from_rules = self._sentence(doc, whole, in_sentence, cues_in[n]) if in_sentence else []
             from_rules += self._partner_nearby(sent, from_rules, words_of[max(0, n - 2) : n])
@@ -276,7 +285,8 @@ class Scanner:
                 words=words_of[n],
                 context=(*context, *reference_features(words_of[n], context)),
                 findings=tuple(from_rules),
-                cancelled=frozenset({rule.indicator for rule, _ in in_sentence} - found_in[n]),
+                cancelled=frozenset(({rule.indicator for rule, _ in in_sentence} | complies_in[n]) - found_in[n]),
+                heading=heading is not None,
             )
 
     def _combined(self, reading: SentenceReading) -> list[Finding]:
@@ -427,6 +437,24 @@ class Scanner:
             for rule, span in merged:
                 findings.append(Finding(indicator, span.start_char, span.end_char, span.text, rule.id, rule.why))
         return findings
+
+
+def _without_repeated_headings(read: Sequence[tuple[bool, list[Finding]]]) -> list[Finding]:
+    """Every finding, except one in a line that is only a heading ("Weapons:") when what is written beneath it,
+    before the next heading, has a finding of the same indicator: the answer is the evidence, and the heading is not
+    a second finding of it (issue 13 try-out). A heading with nothing of its kind beneath it keeps its finding."""
+    kept: list[Finding] = []
+    for n, (heading, findings) in enumerate(read):
+        if not heading:
+            kept += findings
+            continue
+        beneath: set[str] = set()
+        for later_heading, later in read[n + 1 :]:
+            if later_heading:
+                break
+            beneath |= {f.indicator for f in later}
+        kept += [f for f in findings if f.indicator not in beneath]
+    return kept
 
 
 def _with_nearest(doc: Doc, span: Span, others: Sequence[Span]) -> Span:
