@@ -144,7 +144,7 @@ def meeting_record(
             problems.append((f"actions-{i}", f"enter when action {i + 1} is due"))
         elif held_on is not None and agreed.due < held_on:
             problems.append((f"actions-{i}", f"action {i + 1} cannot be due before the meeting"))
-        elif (problem := date_problem(agreed.due, When.PLANNED, today)) is not None:
+        elif (problem := date_problem(agreed.due, When.PLANNED, today, words=True)) is not None:
             problems.append((f"actions-{i}", f"action {i + 1}: {problem}"))
     if held_on is not None and held_on <= today:
         in_custody, released = custody_position(person)

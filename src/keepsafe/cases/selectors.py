@@ -150,6 +150,10 @@ class ChronologyItem:
     by: str
     anchor: str
     marks: tuple[tuple[int, int, str], ...] = ()  # indicator findings in `text`: (start, end, indicator label)
+    # The same findings as read out under the text: (words found, indicator label, why the scanner flagged them),
+    # visible to every reader (a try-out: the reason was only a hover `title`, out of reach by keyboard, touch or
+    # screen reader).
+    findings: tuple[tuple[str, str, str], ...] = ()
 
 
 def chronology(
@@ -212,9 +216,14 @@ def chronology(
     items.sort(key=lambda i: i.at, reverse=True)
     items = items[:limit]
     marks: dict[str, list[tuple[int, int, str]]] = {}
+    found: dict[str, list[tuple[str, str, str]]] = {}
     for e in findings_known(person):
         marks.setdefault(e.anchor, []).append((e.start, e.end, INDICATORS[e.indicator]))
-    return [replace(i, marks=tuple(marks[i.anchor])) if i.anchor in marks else i for i in items]
+        found.setdefault(e.anchor, []).append((e.text, INDICATORS[e.indicator], e.why))
+    return [
+        replace(i, marks=tuple(marks[i.anchor]), findings=tuple(found[i.anchor])) if i.anchor in marks else i
+        for i in items
+    ]
 
 
 def case_detail(*, crn: str, viewer: Actor, tab: str) -> Person:

@@ -66,7 +66,7 @@ def _stage_problems(court: str, charges: list[str]) -> list[tuple[str, str]]:
 
 
 def _date_problem(day: date) -> str | None:
-    if (problem := date_problem(day, When.PLANNED, clock.today())) is not None:
+    if (problem := date_problem(day, When.PLANNED, clock.today(), words=True)) is not None:
         return problem
     if day < clock.today():
         return f"the hearing date {day:%-d %B %Y} is in the past: record the date of the next hearing"
@@ -380,7 +380,7 @@ def court_outcome_record(
     _open_stage(stage)
     if sentence_date > clock.today():
         raise ValidationError([("sentence_date", "a sentence date cannot be in the future")])
-    if (problem := date_problem(sentence_date, When.HAPPENED, clock.today())) is not None:
+    if (problem := date_problem(sentence_date, When.HAPPENED, clock.today(), words=True)) is not None:
         raise ValidationError([("sentence_date", problem)])
     if length_months is not None and not 0 <= length_months <= LENGTH_MONTHS_MAX:
         raise ValidationError([("length_months", f"a sentence length is 0 to {LENGTH_MONTHS_MAX} months")])

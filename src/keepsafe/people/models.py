@@ -5,6 +5,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from keepsafe.core.words import code_words
 from keepsafe.people.rules.vocabulary import (
+    CONTACT_TYPE_LABELS,
+    OUTCOME_LABELS,
     ContactOutcome,
     ContactType,
     Gender,
@@ -18,6 +20,11 @@ from keepsafe.workforce.models import Pdu, Staff
 
 def _choices(enum_cls):
     return [(m.value, code_words(m.value)) for m in enum_cls]  # "SPO oversight", never "Spo oversight"
+
+
+# Contact types and outcomes have names of their own (people/rules/vocabulary.py), the same on every page and here.
+CONTACT_TYPE_CHOICES = [(t.value, CONTACT_TYPE_LABELS[t]) for t in ContactType]
+OUTCOME_CHOICES = [(o.value, OUTCOME_LABELS[o]) for o in ContactOutcome]
 
 
 class PersonQuerySet(models.QuerySet):
@@ -306,10 +313,10 @@ class LicenceConditionVersion(Version):
 class Contact(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contacts")
     external_id = models.CharField(max_length=64)
-    type = models.CharField(max_length=20, choices=_choices(ContactType))
+    type = models.CharField(max_length=20, choices=CONTACT_TYPE_CHOICES)
     at = models.DateTimeField()
     staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts")
-    outcome = models.CharField(max_length=20, null=True, blank=True, choices=_choices(ContactOutcome))
+    outcome = models.CharField(max_length=20, null=True, blank=True, choices=OUTCOME_CHOICES)
     notes = models.TextField(blank=True, default="")
 
     class Meta:
@@ -325,13 +332,13 @@ class Appointment(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
     external_id = models.CharField(max_length=64)
-    type = models.CharField(max_length=20, choices=_choices(ContactType))
+    type = models.CharField(max_length=20, choices=CONTACT_TYPE_CHOICES)
     at = models.DateTimeField()
     location = models.CharField(max_length=200, blank=True, default="")
     staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments")
     booked_at = models.DateTimeField()
     booked_by = models.CharField(max_length=64)
-    outcome = models.CharField(max_length=20, null=True, blank=True, choices=_choices(ContactOutcome))
+    outcome = models.CharField(max_length=20, null=True, blank=True, choices=OUTCOME_CHOICES)
     outcome_at = models.DateTimeField(null=True, blank=True)  # when the outcome was recorded
     outcome_by = models.CharField(max_length=64, blank=True, default="")
     absence_reason = models.TextField(blank=True, default="")  # an acceptable absence: why

@@ -13,6 +13,7 @@ from django.db import transaction
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
+from keepsafe.core.dates import day_words
 from keepsafe.core.errors import ValidationError
 from keepsafe.core.signals import announce_case_changed
 from keepsafe.people.models import (
@@ -162,7 +163,7 @@ def registration_add(
     problems = [] if reg_type else [("type", f"unknown registration type {type_code!r}")]
     problems += mappa_problems(type_code, level, category)
     if end is not None and end < start:
-        problems.append(("end", f"end {end} is before start {start}"))
+        problems.append(("end", f"the end date {day_words(end)} is before the start date {day_words(start)}"))
     if Registration.objects.filter(person=person, external_id=external_id).exists():
         problems.append(("id", f"registration {external_id!r} already exists on {person.crn}"))
     if problems:
@@ -219,7 +220,10 @@ def registration_review(*, actor: Actor, registration: Registration, reviewed_on
     if not notes.strip():
         raise ValidationError([("notes", "say what the review found")])
     if reviewed_on < registration.start:
-        raise ValidationError([("reviewed_on", f"review date {reviewed_on} is before the start {registration.start}")])
+        started = day_words(registration.start)
+        raise ValidationError(
+            [("reviewed_on", f"the review date {day_words(reviewed_on)} is before the flag started {started}")]
+        )
     old_next = registration.next_review
     registration.last_reviewed = reviewed_on
     registration.next_review = next_review_date(
@@ -255,7 +259,11 @@ def registration_amend(
     """Change a flag's dates and notes (a varied or renewed order) and, given `mappa` (level, category), a MAPPA
     registration's level and category; returns whether anything changed. `known_from` as for `registration_add`."""
     case_write_check(actor=actor, person=registration.person, work=Work.CUSTODY)
-    problems = [("end", f"end {end} is before start {start}")] if end is not None and end < start else []
+    problems = (
+        [("end", f"the end date {day_words(end)} is before the start date {day_words(start)}")]
+        if end is not None and end < start
+        else []
+    )
     if mappa is not None:
         problems += mappa_problems(registration.type.code, *mappa)
     if problems:
@@ -337,23 +345,30 @@ def registration_review_decide(
     today = clock.today()
     problems: list[tuple[str, str]] = []
     if registration.end is not None and registration.end <= today:
-        problems.append(("decision", f"this flag ended on {registration.end}: there is nothing to review"))
+        problems.append(("decision", f"this flag ended on {day_words(registration.end)}: there is nothing to review"))
     if not notes.strip():
         problems.append(("notes", "Say what the review found"))
     if reviewed_on < registration.start:
         problems.append(
-            ("reviewed_on", f"the review date {reviewed_on} is before the flag started {registration.start}")
+            (
+                "reviewed_on",
+                f"the review date {day_words(reviewed_on)} is before the flag started {day_words(registration.start)}",
+            )
         )
     if reviewed_on > today:
-        problems.append(("reviewed_on", f"the review date {reviewed_on} is in the future"))
+        problems.append(("reviewed_on", f"the review date {day_words(reviewed_on)} is in the future"))
     if decision is ReviewDecision.END:
         if end is None:
             problems.append(("end", "Enter the date the flag ends"))
         elif end < registration.start:
-            problems.append(("end", f"the end date {end} is before the flag started {registration.start}"))
+            problems.append(
+                ("end", f"the end date {day_words(end)} is before the flag started {day_words(registration.start)}")
+            )
     if decision is ReviewDecision.AMEND:
         if end is not None and end < registration.start:
-            problems.append(("end", f"the end date {end} is before the flag started {registration.start}"))
+            problems.append(
+                ("end", f"the end date {day_words(end)} is before the flag started {day_words(registration.start)}")
+            )
         if mappa is not None:
             problems += mappa_problems(registration.type.code, *mappa)
         unchanged = (

@@ -47,7 +47,7 @@ def representation_problems(data: RepresentationInput, today: date) -> list[tupl
         problems.append(("vlo_name", "name the victim liaison officer who made the representation"))
     elif len(data.vlo_name) > NAME_MAX:
         problems.append(("vlo_name", f"a name is at most {NAME_MAX} characters"))
-    if (problem := date_problem(data.received_on, When.HAPPENED, today)) is not None:
+    if (problem := date_problem(data.received_on, When.HAPPENED, today, words=True)) is not None:
         problems.append(("received_on", problem))
     try:
         kind = RepresentationKind(data.kind)
@@ -118,7 +118,7 @@ def outcome_problems(
     problems: list[tuple[str, str]] = []
     if status not in (RepresentationStatus.INCLUDED, RepresentationStatus.DECLINED):
         problems.append(("status", "choose whether the licence includes the request or it was declined"))
-    if (problem := date_problem(decided_on, When.HAPPENED, today)) is not None:
+    if (problem := date_problem(decided_on, When.HAPPENED, today, words=True)) is not None:
         problems.append(("decided_on", problem))
     elif decided_on < rep.received_on:
         problems.append(

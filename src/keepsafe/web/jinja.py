@@ -43,11 +43,13 @@ def _highlight(text: str, marks: tuple[tuple[int, int, str], ...] = ()) -> Marku
     """Text with each indicator finding marked; everything escaped. Overlapping marks keep the earliest."""
     out: list[str] = []
     position = 0
-    for start, end, label in sorted(marks):
+    for start, end, _label in sorted(marks):
         if start < position:
             continue
         out.append(str(escape(text[position:start])))
-        out.append(f'<mark class="ks-finding" title="{escape(label)}">{escape(text[start:end])}</mark>')
+        # No `title`: a hover is out of reach by keyboard, touch and screen reader; the page lists each finding's
+        # indicator and reason as text under the record (case/chronology.html).
+        out.append(f'<mark class="ks-finding">{escape(text[start:end])}</mark>')
         position = end
     out.append(str(escape(text[position:])))
     return Markup("".join(out))  # noqa: S704 — every piece above is escaped
@@ -74,10 +76,14 @@ def environment(**options: Any) -> jinja2.Environment:
         {"govdate": _date, "govdatetime": _datetime, "govdue": _due, "label": code_words, "highlight": _highlight}
     )
     from keepsafe.actions.rules.types import type_name
+    from keepsafe.people.rules.vocabulary import contact_type_words
     from keepsafe.risk.rules.tier.v3 import tier_words
 
     env.filters["tier"] = tier_words  # MISSING and NOT_SUPERVISED in words (issue 20 try-out)
     env.filters["action_type"] = type_name  # an action type by its explicit name, never derived from the code
+    # A contact type by its one name, as the Appointments tab, the diary and the chronology write it (a try-out found
+    # "Office visit" on the overview beside "Office appointment" elsewhere for the same contact).
+    env.filters["contact_type"] = contact_type_words
     env.filters["staff"] = _staff_filter(staff_name)  # a stored staff code or username, by name (issue 14 §7)
     return env
 

@@ -22,6 +22,7 @@ from keepsafe.actions.services.reconcile import policy
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
+from keepsafe.core.dates import day_words
 from keepsafe.core.errors import ValidationError
 from keepsafe.people.models import Contact, Event, Person, Registration, RegistrationHistory, Requirement
 from keepsafe.people.rules.case_work import Work
@@ -153,9 +154,11 @@ def requirement_started(*, actor: Actor, requirement: Requirement, start: date) 
     cover = _may_work(actor, requirement.event.person)
     problems = []
     if requirement.start is not None:
-        problems.append(("start", f"already started on {requirement.start}"))
+        problems.append(("start", f"already started on {day_words(requirement.start)}"))
     if start < requirement.event.sentence_date:
-        problems.append(("start", f"{start} is before the sentence date {requirement.event.sentence_date}"))
+        problems.append(
+            ("start", f"{day_words(start)} is before the sentence date, {day_words(requirement.event.sentence_date)}")
+        )
     if start > clock.today():
         problems.append(("start", "a start date cannot be in the future"))
     if problems:
@@ -198,7 +201,10 @@ def check_answer_flag_add(
         problems.append(("check", "the partner has not answered yet"))
     elif start < local_date(check.answered_at):
         problems.append(
-            ("start", f"a flag added because of the answer starts on or after {local_date(check.answered_at)}")
+            (
+                "start",
+                f"a flag added because of the answer starts on or after {day_words(local_date(check.answered_at))}",
+            )
         )
     if check.acted_on_at is not None:
         problems.append(("check", "what was done with this answer is already recorded"))

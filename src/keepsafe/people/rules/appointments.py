@@ -98,7 +98,7 @@ def contact_problems(*, type: str, at: datetime | None, now: datetime, notes: st
         problems.append(("at", "Enter the date and time of the contact"))
     elif at > now:
         problems.append(("at", "The date and time of a contact must be in the past: book an appointment instead"))
-    elif (problem := instant_problem(at, When.HAPPENED, now)) is not None:  # the range bundles accept
+    elif (problem := instant_problem(at, When.HAPPENED, now, words=True)) is not None:  # the range bundles accept
         problems.append(("at", f"The date is out of range: {problem}"))
     if not notes.strip():
         problems.append(("notes", "Enter notes on the contact"))
@@ -119,6 +119,8 @@ def _future_problems(field: str, at: datetime | None, now: datetime) -> list[tup
         return [(field, "The time needs a time zone")]
     if at <= now:
         return [(field, "The date and time must be in the future: record a past appointment as a contact")]
-    if (problem := instant_problem(at, When.PLANNED, now)) is not None:  # the range bundles accept (core/ranges.py)
+    if (
+        problem := instant_problem(at, When.PLANNED, now, words=True)
+    ) is not None:  # the range bundles accept (core/ranges.py)
         return [(field, f"The date is out of range: {problem}")]
     return []

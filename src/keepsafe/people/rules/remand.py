@@ -44,7 +44,7 @@ def remand_date_problems(*, start: date | None, end: date | None, today: date) -
         if value > today:
             lasting = ": leave it blank while it lasts" if field == "end" else ""
             problems.append((field, f"The {LABELS[field]} must be today or in the past{lasting}"))
-        elif (out := date_problem(value, When.HAPPENED, today)) is not None:
+        elif (out := date_problem(value, When.HAPPENED, today, words=True)) is not None:
             problems.append((field, f"The {LABELS[field]} is out of range: {out}"))
     return problems
 

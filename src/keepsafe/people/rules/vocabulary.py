@@ -145,7 +145,7 @@ CONTACT_TYPE_LABELS = {
     ContactType.APPOINTMENT: "Appointment",
     ContactType.HOME_VISIT: "Home visit",
     ContactType.PHONE: "Phone call",
-    ContactType.OFFICE_VISIT: "Office appointment",
+    ContactType.OFFICE_VISIT: "Office visit",  # nDelius's name; one wording on every page (a try-out found two)
     ContactType.OTHER: "Other contact",
     ContactType.VIDEO: "Video call",
     ContactType.PROGRAMME_SESSION: "Programme session",
@@ -171,11 +171,17 @@ def outcome_words(outcome: str | None) -> str:
     return OUTCOME_LABELS[ContactOutcome(outcome)] if outcome else NO_OUTCOME
 
 
+def contact_type_words(contact_type: str) -> str:
+    """A contact type by its one name ("Office visit", "Phone call"): every page, document and the model's choices use
+    CONTACT_TYPE_LABELS, never the code turned into words ("Phone")."""
+    return CONTACT_TYPE_LABELS[ContactType(contact_type)]
+
+
 def contact_title(contact_type: str, outcome: str | None) -> str:
     """A contact as the chronology and the case summary document both name it: "SPO oversight: No outcome recorded".
 
     Keepsafe's wording: one composition, so the two never say different things about the same contact."""
-    return f"{CONTACT_TYPE_LABELS[ContactType(contact_type)]}: {outcome_words(outcome)}"
+    return f"{contact_type_words(contact_type)}: {outcome_words(outcome)}"
 
 
 # Outcomes that call for an enforcement decision (National Standards; seeds/002): failing to attend without an

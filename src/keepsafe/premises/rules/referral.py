@@ -110,7 +110,7 @@ def referral_problems(
         problems.append(("premises", problem))
     if referred_on > today:
         problems.append(("referred_on", f"the referral date {referred_on:%-d %B %Y} must be today or in the past"))
-    if (out := date_problem(requested_arrival, When.PLANNED, today)) is not None:  # core/ranges.py: planned
+    if (out := date_problem(requested_arrival, When.PLANNED, today, words=True)) is not None:  # core/ranges.py: planned
         problems.append(("requested_arrival", f"the requested arrival date {out}"))
     elif requested_arrival < referred_on:
         problems.append(

@@ -59,7 +59,7 @@ def test_book_shows_a_success_banner_and_the_appointment_on_the_tab(ada):
     assert page.count('data-testid="success-banner"') == 1  # one banner: the layout's (the try-out saw two)
     assert "Appointment booked" in page
     assert "25 November 2026 at 10:30" in page
-    assert "Office appointment" in page
+    assert "Office visit" in page
     assert "Ada Jones" in page
     assert _title(page).startswith("Appointments")
     assert 'aria-current="page">Appointments<' in page
@@ -74,7 +74,7 @@ def test_book_shows_a_success_banner_and_the_appointment_on_the_tab(ada):
         ({"at-day": "", "at-month": "", "at-year": ""}, "at", "Enter the date"),
         ({"at-month": ""}, "at", "The date must include a month"),
         ({"at-day": "31", "at-month": "2"}, "at", "The date must be a real date"),
-        ({"at-time": "25:00"}, "at-time", "Enter a time in the 24-hour clock"),
+        ({"at-time": "25:00"}, "at-time", "Enter the time in the 24-hour clock"),
         ({"at-time": ""}, "at-time", "Enter the time"),
         ({"at-day": "20"}, "at", "must be in the future"),
         ({"type": ""}, "type", "Choose the type of appointment"),
@@ -135,7 +135,7 @@ def test_fail_to_attend_then_enforcement_decision_through_the_pages(ada):
         chronology = ada.get("/case/X300001/chronology").content.decode()
     action.refresh_from_db()
     assert action.status == "DONE"
-    assert "Office appointment: Failed to attend" in chronology
+    assert "Office visit: Failed to attend" in chronology
 
 
 @time_machine.travel(NOW, tick=False)
@@ -162,7 +162,9 @@ def test_record_a_contact_in_the_past_with_notes(ada):
     future = ada.post("/case/X300001/contacts/new", data | {"at-time": "11:00", "notes": "Called"})
     assert "must be in the past" in future.content.decode()
     assert not Contact.objects.exists()
-    done = ada.post("/case/X300001/contacts/new", data | {"notes": "Spoke about his housing"}, follow=True)
+    done = ada.post(
+        "/case/X300001/contacts/new", data | {"notes": "Spoke about his housing", "outcome": "ATTENDED"}, follow=True
+    )
     page = done.content.decode()
     assert done.redirect_chain[-1][0] == "/case/X300001/chronology"  # where contacts are listed
     assert 'data-testid="success-banner"' in page
@@ -170,6 +172,85 @@ def test_record_a_contact_in_the_past_with_notes(ada):
     assert "Spoke about his housing" in page
     contact = Contact.objects.get()
     assert (contact.type, contact.notes, contact.staff.code) == ("PHONE", "Spoke about his housing", "STF0001")
+    assert contact.outcome == "ATTENDED"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_contact_asks_what_happened_and_never_assumes_compliance(ada):
+    """Try-out: the form had no outcome and saved every contact as "Attended — complied"."""
+    data = {"type": "HOME_VISIT", "at-day": "20", "at-month": "11", "at-year": "2026", "at-time": "09:15"}
+    data |= {"notes": "Not in; neighbour says he moved out"}
+    form = ada.get("/case/X300001/contacts/new").content.decode()
+    assert 'name="outcome"' in form
+    assert "What happened?" in form
+    assert 'value="RESCHEDULED"' not in form  # a contact recorded here has taken place
+    missing = ada.post("/case/X300001/contacts/new", data)
+    html = missing.content.decode()
+    assert missing.status_code == 400
+    assert '<a href="#outcome">Choose what happened at the contact</a>' in html
+    assert "Not in; neighbour says he moved out</textarea>" in html  # nothing typed is lost
+    assert ada.post("/case/X300001/contacts/new", data | {"outcome": "RESCHEDULED"}).status_code == 400
+    assert not Contact.objects.exists()
+    assert ada.post("/case/X300001/contacts/new", data | {"outcome": "FAILED_TO_ATTEND"}).status_code == 302
+    assert Contact.objects.get().outcome == "FAILED_TO_ATTEND"
+    refresh(Person.objects.get(crn="X300001").pk)
+    assert Action.objects.filter(type="ENFORCEMENT_DECISION", status="OPEN").count() == 1  # enforcement still counts
+    assert "Home visit: Failed to attend" in ada.get("/case/X300001/chronology").content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_overview_names_a_contact_type_as_every_other_page_does(ada):
+    """Try-out: the overview said "Office visit" where other pages said "Office appointment" for the same contact."""
+    data = {"type": "OFFICE_VISIT", "at-day": "20", "at-month": "11", "at-year": "2026", "at-time": "09:15"}
+    assert ada.post("/case/X300001/contacts/new", data | {"notes": "Seen", "outcome": "ATTENDED"}).status_code == 302
+    data |= {"type": "PHONE", "at-day": "21"}
+    assert ada.post("/case/X300001/contacts/new", data | {"notes": "Rang", "outcome": "ATTENDED"}).status_code == 302
+    overview = ada.get("/case/X300001").content.decode()
+    chronology = ada.get("/case/X300001/chronology").content.decode()
+    for words in ("Office visit", "Phone call"):
+        assert f'<td class="govuk-table__cell">{words}</td>' in overview
+        assert f"{words}: Attended — complied" in chronology
+    assert Contact.objects.get(type="PHONE").get_type_display() == "Phone call"  # the model's choices say the same
+    assert Contact.objects.get(type="PHONE").get_outcome_display() == "Attended — complied"
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"at-year": "２０２６"}, "at", "Enter the year using the digits 0 to 9"),
+        ({"at-day": "١"}, "at", "Enter the day using the digits 0 to 9"),
+        ({"at-time": "１0:30"}, "at-time", "Enter the time using the digits 0 to 9, like 14:30"),
+        ({"at-day": "28", "at-month": "3", "at-year": "2027", "at-time": "01:30"}, "at-time", None),
+    ],
+)
+def test_booking_refuses_other_digits_and_a_time_the_clocks_skip(ada, changes, field, message):
+    """Try-outs: a fullwidth year was accepted (int() reads any script's digits); 1:30am on the day the clocks go
+    forward was silently moved to 2:30am."""
+    response = _book(ada, **changes)
+    html = response.content.decode()
+    assert response.status_code == 400
+    skipped = "1:30am on 28 March 2027 does not exist in the UK: clocks went forward at 1am"
+    assert f'<a href="#{field}{"-day" if field == "at" else ""}">{message or skipped}</a>' in html
+    assert not Appointment.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_time_in_the_hour_the_clocks_repeat_is_the_first_in_summer_time(ada):
+    """25 October 2026 01:30 happens twice in London: the first (BST, 00:30 UTC) is taken, as docs/architecture.md
+    says. A contact, so it can be in the past."""
+    data = {"type": "PHONE", "at-day": "25", "at-month": "10", "at-year": "2026", "at-time": "01:30"}
+    assert ada.post("/case/X300001/contacts/new", data | {"notes": "Rang", "outcome": "ATTENDED"}).status_code == 302
+    assert Contact.objects.get().at.isoformat() == "2026-10-25T00:30:00+00:00"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_contact_dated_too_far_back_says_the_date_in_words(ada):
+    """Try-out: date errors showed machine timestamps ("1899-12-31T09:15:00+00:00")."""
+    data = {"type": "PHONE", "at-day": "31", "at-month": "12", "at-year": "1899", "at-time": "09:15"}
+    html = ada.post("/case/X300001/contacts/new", data | {"notes": "Rang", "outcome": "ATTENDED"}).content.decode()
+    assert "9:15am on 31 December 1899 is before 1 January 1900; check the year" in html
+    assert "1899-12-31" not in html
 
 
 @time_machine.travel(NOW, tick=False)

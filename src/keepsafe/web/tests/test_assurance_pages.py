@@ -193,7 +193,7 @@ def test_a_bad_date_is_a_clear_error(site):
         )
     body = response.content.decode()
     assert "The start date must be a real date" in body
-    assert "The end date must be a real date, with a day, month and year in numbers" in body
+    assert "Enter the month of the end date using the digits 0 to 9" in body
 
 
 def _answers(no: tuple[str, ...] = ()) -> dict[str, str]:
@@ -585,12 +585,12 @@ NONSENSE = [
     ),
     ("before 1900", {"from-year": "1899"}, "from", "The start date must be on or after 1 January 1900"),
     ("no such day", {"to-day": "31"}, "to", "The end date must be a real date"),
-    ("not a number", {"from-month": "Jan"}, "from", "with a day, month and year in numbers"),
+    ("not a number", {"from-month": "Jan"}, "from", "Enter the month of the start date using the digits 0 to 9"),
     # try-out: a number too large for a date was a 500; fullwidth digits were read as numbers; "99" as year 99
     ("too large", {"from-day": "2147483648"}, "from", "The start date must be a real date"),
     ("too large month", {"to-month": "9999999999"}, "to", "The end date must be a real date"),
-    ("fullwidth digit", {"from-day": "\uff11"}, "from", "with a day, month and year in numbers"),
-    ("two-digit year", {"to-year": "99"}, "to", "must have a year of four numbers"),
+    ("fullwidth digit", {"from-day": "\uff11"}, "from", "Enter the day of the start date using the digits 0 to 9"),
+    ("two-digit year", {"to-year": "99"}, "to", "The year of the end date must be 4 digits, like 2026"),
 ]
 
 
@@ -781,3 +781,44 @@ def test_a_blank_unit_is_the_viewers_own_and_a_chosen_one_is_answered(site):
     assert "Delivery: Manchester North</h1>" in blank.content.decode()
     assert chosen.status_code == 200
     assert "Delivery: Manchester North Team 1</h1>" in chosen.content.decode()
+
+
+ISO_NONSENSE = [
+    # try-out: `?from=2026-02-31` silently gave the default period
+    ("not a real date", {"from": "2026-02-31"}, "from", "The start date (from=2026-02-31) is not a real date"),
+    ("not a date", {"to": "yesterday"}, "to", "The end date (to) must be written as YYYY-MM-DD"),
+    ("fullwidth digits", {"from": "２０２６-01-01"}, "from", "must be written as YYYY-MM-DD using the digits 0 to 9"),
+    ("from after to", {"from": "2026-10-01", "to": "2026-09-30"}, "to", "must be the same as or after the start date"),
+    ("twice", {"from": "2026-10-01", "from-day": "1"}, "from", "Give the start date once"),
+]
+
+
+@pytest.mark.parametrize("path", ASSURANCE_PAGES)
+@pytest.mark.parametrize(("why", "asked", "field", "message"), ISO_NONSENSE, ids=[n[0] for n in ISO_NONSENSE])
+def test_a_period_given_as_parameters_is_refused_when_it_is_not_real(site, path, why, asked, field, message):
+    """`from`/`to` as YYYY-MM-DD (the form every export writes): an impossible, unreadable or reversed period is
+    refused by parameter: on the page with the GOV.UK error summary, from an export with 400 and a JSON reason."""
+    users, _ = site
+    client = client_for(users["aco"])
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(path, asked)
+        exports = [client.get(path, asked | {"format": f}) for f in ("json", "csv")]
+    body = page.content.decode()
+    assert page.status_code == 400, why
+    assert "govuk-error-summary" in body, why
+    assert f'<a href="#{field}-day">' in body, why
+    assert message in body, why
+    assert 'data-testid="period-refused"' in body, why
+    for export in exports:
+        assert export.status_code == 400, why
+        assert message in export.json()["errors"][field], why
+
+
+def test_a_period_given_as_parameters_is_answered(site):
+    users, _ = site
+    with time_machine.travel(NOW, tick=False):
+        answer = client_for(users["aco"]).get(
+            "/assurance", {"from": "2026-09-01", "to": "2026-10-31", "format": "json"}
+        )
+    assert answer.status_code == 200
+    assert (answer.json()["from"], answer.json()["to"]) == ("2026-09-01", "2026-10-31")

@@ -178,7 +178,8 @@ def test_bad_input_is_reported_by_field_kept_and_nothing_is_written(site):
         )
         body = answer.content.decode()
         assert "Say what the review found" in body
-        assert "is in the future" in body
+        assert "The review date 1 January 2027 is in the future" in body  # in words (try-out: "2027-01-01")
+        assert "2027-01-01" not in body
         assert "Nothing was amended" in body
         answer = client().post(
             f"/case/{CRN}/flags/{order.pk}/end", {"reason": " "} | date_parts("end", date(2020, 1, 1))
@@ -293,3 +294,26 @@ def test_a_date_input_gives_a_real_date_or_a_reason_never_both(day, month, year,
     assert (value is None) == ("d" in errors) or (value is None and not required and not (day + month + year).strip())
     if value is not None:
         assert value == date(int(year), int(month), int(day))
+        assert all(c in "0123456789 " for c in day + month + year)  # never another script's digits
+
+
+# Digits of other scripts that Python's int() reads as numbers: fullwidth, Arabic-Indic, Devanagari, Bengali.
+OTHER_DIGITS = st.sampled_from("０１２３４５６７８９٠١٢٣٤٥٦٧٨٩०१२३४५६७८९০১২৩৪৫৬৭৮৯")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.sampled_from(["day", "month", "year"]))
+def test_a_date_box_takes_only_the_digits_0_to_9(data, part):
+    """Try-out: "２０２６" was accepted as a year. Any box holding another script's digit is refused, naming it."""
+    from django.http import QueryDict
+
+    real = {"day": "3", "month": "12", "year": "2026"}
+    typed = list(real[part])
+    at = data.draw(st.integers(0, len(typed) - 1))
+    typed[at] = data.draw(OTHER_DIGITS)
+    form = QueryDict(mutable=True)
+    form.update({f"start-{p}": "".join(typed) if p == part else real[p] for p in real})
+    errors: dict[str, str] = {}
+    assert int("".join(typed)) >= 0  # int() would have read it
+    assert date_from_form(form, "start", "start date", errors, required=True) is None
+    assert errors == {"start": f"Enter the {part} of the start date using the digits 0 to 9"}

@@ -28,7 +28,9 @@ CALL_OUT = {
 def site(imported):
     person = make_person()
     person["records"] = person["records"] + [CALL_OUT]
-    imported(make_bundle(person))
+    # A case with the same call-out and no risk assessment at all (the review banner's other wording).
+    unassessed = make_person("X654321", assessments=[], records=[CALL_OUT | {"id": "POLICE-10"}])
+    imported(make_bundle(person, unassessed))
     partner_agreement()
     users = {}
     for username, code, role in (("ada", "STF0001", "PRACTITIONER"), ("pat", "STF0200", "POM")):
@@ -55,10 +57,7 @@ def test_overview_groups_indicators_links_evidence_and_warns_of_new_information(
 
 def test_chronology_marks_each_finding_and_escapes_the_text(site):
     page = as_user(site["ada"]).get("/case/X123456/chronology").content.decode()
-    assert (
-        '<mark class="ks-finding" title="Weapons: possession, use, threats with, improvised weapons">knife</mark>'
-        in page
-    )
+    assert '<mark class="ks-finding">knife</mark>' in page
     assert "&lt;b&gt;" in page  # record text is escaped, never rendered as markup
     assert "<b>his partner</b>" not in page
 
@@ -108,3 +107,25 @@ def test_the_pom_shares_prison_information_which_is_stored_and_scanned(site):
 
 def test_only_a_pom_may_use_the_prison_form(site):
     assert as_user(site["ada"]).get("/case/X123456/prison-information").status_code == 403
+
+
+def test_a_findings_reason_is_text_on_the_page_not_a_hover(site):
+    """Try-out: why the scanner flagged a record was reachable only as a hover `title`, out of reach by keyboard,
+    touch and screen reader. Each finding's reason is text under the record (chronology) and the evidence (overview)."""
+    finding = IndicatorFinding.objects.get(record__external_id="POLICE-9", indicator="weapons")
+    assert finding.why
+    reason = f"“{finding.text}” — Weapons: possession, use, threats with, improvised weapons: {finding.why}"
+    chronology = as_user(site["ada"]).get("/case/X123456/chronology").content.decode()
+    assert reason.replace("'", "&#39;") in chronology
+    assert 'data-testid="finding-reasons"' in chronology
+    assert 'class="ks-finding" title=' not in chronology  # no reason hidden in a hover
+    overview = as_user(site["ada"]).get("/case/X123456").content.decode()
+    assert f"Why it was flagged: {finding.why}".replace("'", "&#39;") in overview
+
+
+def test_the_review_banner_reads_correctly_when_no_assessment_has_been_completed(site):
+    """Try-out: it read "New information since no risk assessment has been completed"."""
+    page = as_user(site["ada"]).get("/case/X654321").content.decode()
+    assert 'data-testid="risk-review-signal"' in page
+    assert "New information, and no risk assessment has been completed yet:" in page
+    assert "since no risk assessment" not in page

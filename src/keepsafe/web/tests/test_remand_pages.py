@@ -129,7 +129,7 @@ def test_an_impossible_start_and_an_out_of_range_end_are_both_reported(imported)
             page = client("ada").post(f"/case/{CRN}/remand/new", form(None, date(1800, 1, 1)) | start)
             body = page.content.decode()
             assert page.status_code == 400
-            assert "The date the remand ended is out of range: 1800-01-01 is before 1900-01-01" in body
+            assert "The date the remand ended is out of range: 1 January 1800 is before 1 January 1900" in body
             assert ("must be a real date" in body) is (start is bad_start)
             assert 'href="#end-day"' in body
     assert not RemandPeriod.objects.exists()

@@ -8,6 +8,7 @@ import csv
 import functools
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, timedelta
@@ -26,6 +27,7 @@ from keepsafe.assurance.rules.recall_sampling import REASON_LABELS, Reason
 from keepsafe.assurance.rules.scope import ASSURANCE_ROLES, AUDITORS, SAMPLERS, Scope, default_scope
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
+from keepsafe.core.dates import DATE_PARTS, date_from_parts, day_words
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from keepsafe.core.ranges import EARLIEST  # issue 11 §4: no date before 1900
 from keepsafe.oversight.rules.workload import format_percent
@@ -182,31 +184,49 @@ def _no_download(request: HttpRequest) -> HttpResponse | None:
 
 
 def _day(request: HttpRequest, prefix: str, label: str, latest: date, errors: dict[str, str]) -> date | None:
-    """A GOV.UK date input (prefix-day, prefix-month, prefix-year) from 1 January 1900 to `latest`; None when left
-    blank or refused (the refusal in `errors[prefix]`)."""
-    parts = [request.GET.get(f"{prefix}-{p}", "").strip() for p in ("day", "month", "year")]
-    if not any(parts):
+    """The date asked for as `prefix` from 1 January 1900 to `latest`: a GOV.UK date input (prefix-day, prefix-month,
+    prefix-year; read by core/dates.py, as every form's date boxes are), or, for a link or a download, the parameter
+    `prefix` as YYYY-MM-DD, the form every export writes its dates in. None when left blank; refused, never ignored
+    (a try-out: `?from=2026-02-31` silently gave the default period), with the reason in `errors[prefix]`."""
+    day, month, year = boxes = [request.GET.get(f"{prefix}-{p}", "") for p in DATE_PARTS]
+    written = request.GET.get(prefix, "").strip()
+    if written and any(b.strip() for b in boxes):
+        errors[prefix] = f"Give {label.lower()} once: in the date boxes or as {prefix}=YYYY-MM-DD, not both"
         return None
-    if not all(p.isascii() and p.isdigit() for p in parts):  # not "１" or "²" (try-out)
-        errors[prefix] = f"{label} must be a real date, with a day, month and year in numbers"
+    if written:
+        found = _iso_day(written, prefix, label)
+    elif any(b.strip() for b in boxes):
+        found = date_from_parts(day, month, year, label.lower())
+    else:
         return None
-    if len(parts[2]) != 4:
-        errors[prefix] = f"{label} must have a year of four numbers, like 2026"
+    if isinstance(found, str):
+        errors[prefix] = found
         return None
-    try:
-        day = date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except (ValueError, OverflowError):  # OverflowError: a day or month too large for C (try-out: a 500)
-        errors[prefix] = f"{label} must be a real date"
+    if found < EARLIEST:
+        errors[prefix] = f"{label} must be on or after {day_words(EARLIEST)}"
         return None
-    if day < EARLIEST:
-        errors[prefix] = f"{label} must be on or after 1 January 1900"
-        return None
-    if day > latest:
-        errors[prefix] = f"{label} must be on or before {latest.day} {latest:%B %Y}" + (
+    if found > latest:
+        errors[prefix] = f"{label} must be on or before {day_words(latest)}" + (
             " (today)" if latest == clock.today() else " (the end of this month)"
         )
         return None
-    return day
+    return found
+
+
+ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def _iso_day(text: str, prefix: str, label: str) -> date | str:
+    """`prefix=YYYY-MM-DD` as a date, or why not: not in that form (`from=yesterday`, `from=２０２６-01-01`), or not a
+    real date (`from=2026-02-31`)."""
+    shape = ISO_DAY.fullmatch(text)
+    if shape is None:
+        return f"{label} ({prefix}) must be written as YYYY-MM-DD using the digits 0 to 9, like 2026-03-27"
+    year, month, day = (int(g) for g in shape.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return f"{label} ({prefix}={text}) is not a real date: check the day and month"
 
 
 def _period(request: HttpRequest) -> tuple[date, date, dict[str, str]]:
@@ -224,7 +244,7 @@ def _period(request: HttpRequest) -> tuple[date, date, dict[str, str]]:
     given = first is not None
     first, last = first or default_first, last or default_last  # a blank date is the default period's
     if last < first:
-        errors["to"] = f"The end date must be the same as or after the start date ({first.day} {first:%B %Y}" + (
+        errors["to"] = f"The end date must be the same as or after the start date ({day_words(first)}" + (
             ")" if given else ", the default start when none is given)"
         )
         return default_first, default_last, errors
@@ -232,8 +252,14 @@ def _period(request: HttpRequest) -> tuple[date, date, dict[str, str]]:
 
 
 def typed_dates(request: HttpRequest) -> dict[str, dict[str, str]]:
-    """What was typed in the period's date boxes, to show again when it is refused (GOV.UK: keep the user's input)."""
-    return {prefix: {p: request.GET.get(f"{prefix}-{p}", "") for p in ("day", "month", "year")} for prefix in PERIOD}
+    """What was typed in the period's date boxes, to show again when it is refused (GOV.UK: keep the user's input);
+    a date given as `from=YYYY-MM-DD` shows in the boxes as its day, month and year."""
+    typed = {prefix: {p: request.GET.get(f"{prefix}-{p}", "") for p in DATE_PARTS} for prefix in PERIOD}
+    for prefix in PERIOD:
+        shape = ISO_DAY.fullmatch(request.GET.get(prefix, "").strip())
+        if shape is not None and not any(typed[prefix].values()):
+            typed[prefix] = {"year": shape[1], "month": shape[2], "day": shape[3]}
+    return typed
 
 
 PERIOD = ("from", "to")

@@ -17,6 +17,7 @@ from keepsafe.actions.rules.checks import JUSTIFIED_FLAGS
 from keepsafe.actions.services.decisions import check_answer_flag_add
 from keepsafe.actions.services.manage import refresh
 from keepsafe.core import clock
+from keepsafe.core.dates import DATE_PARTS, date_from_parts  # a date input's boxes: name-day, name-month, name-year
 from keepsafe.people.models import Person, Registration, RegistrationType
 from keepsafe.people.rules.case_work import Work
 from keepsafe.people.rules.registration_review import (
@@ -35,29 +36,19 @@ from keepsafe.web.views.common import actor_of
 from keepsafe.web.views.forms import submit
 
 MAPPA = "MAPP"
-# Fields a date input writes (GOV.UK date input pattern): name-day, name-month, name-year.
-DATE_PARTS = ("day", "month", "year")
 
 
 def date_from_form(form: QueryDict, name: str, label: str, errors: dict[str, str], *, required: bool) -> date | None:
-    """A GOV.UK date input's value, or None with the reason in `errors[name]` (blank and optional: None, no error)."""
-    parts = {p: form.get(f"{name}-{p}", "").strip() for p in DATE_PARTS}
-    if not any(parts.values()):
-        if required:
-            errors[name] = f"Enter the {label}"
+    """A GOV.UK date input's value, or None with the reason in `errors[name]` (blank and optional: None, no error).
+    Read by core/dates.py, as every form's date boxes are: the digits 0 to 9 only, a four-digit year, a real date."""
+    day, month, year = (form.get(f"{name}-{p}", "") for p in DATE_PARTS)
+    if not (day + month + year).strip() and not required:
         return None
-    missing = [p for p in DATE_PARTS if not parts[p]]
-    if missing:
-        errors[name] = f"The {label} must include a {' and a '.join(missing)}"
+    found = date_from_parts(day, month, year, f"the {label}")
+    if isinstance(found, str):
+        errors[name] = found
         return None
-    if not all(parts[p].isdigit() for p in DATE_PARTS) or len(parts["year"]) != 4:
-        errors[name] = f"The {label} must be a real date, like 27 3 2026"
-        return None
-    try:
-        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
-        errors[name] = f"The {label} must be a real date, like 27 3 2026"
-        return None
+    return found
 
 
 def date_fields(form: QueryDict, name: str, default: date | None = None) -> dict[str, str]:

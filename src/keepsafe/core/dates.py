@@ -1,0 +1,129 @@
+"""Dates and times as people type and read them on a form (GOV.UK date input and time patterns).
+
+The one place a form's day, month, year, hour and minute boxes become a date or a local time, and the one place a
+date or time in a form's error message is written in words ("3 December 2026", "2:30pm"), never as a machine
+timestamp ("2026-12-03 00:00:00+00:00") — a try-out found both on the forms.
+
+- Only the digits 0 to 9 are numbers here. Python's int() also reads other scripts' digits ("２０２６", "١"),
+  which a try-out found accepted in a date box; they are refused with a reason naming the box.
+- A local wall time that does not exist (the hour the clocks skip in spring, e.g. 1:30am on 29 March 2026 in
+  Europe/London) is refused with its reason, never moved silently to another time.
+- A local wall time that happens twice (the hour repeated in autumn, e.g. 1:30am on 25 October 2026) is taken as the
+  first of the two, while summer time is still in force (fold=0, BST in the UK): the earlier instant, so a contact
+  or appointment is never later than the person meant. Documented in docs/architecture.md ("Dates and times").
+
+Pure: no Django; the caller passes the zone. Source: GOV.UK Design System (date input, error messages; "Dates":
+"5:30pm", "10am", "midday", "midnight").
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+# Probation in England and Wales works to London time (as actions/rules/calendar.py).
+LONDON = ZoneInfo("Europe/London")
+DATE_PARTS = ("day", "month", "year")
+ASCII_DIGITS = frozenset("0123456789")
+
+
+def is_number(text: str) -> bool:
+    """True when `text` is one or more of the digits 0 to 9 and nothing else (not "２", "²", "١", "-1" or "1.5")."""
+    return bool(text) and set(text) <= ASCII_DIGITS
+
+
+def day_words(value: date | datetime) -> str:
+    """A date as GOV.UK writes it: "3 December 2026" (a datetime's own date, in its own zone)."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def time_words(value: time | datetime) -> str:
+    """A time as GOV.UK writes it: "2:30pm", "10am", "midday", "midnight"."""
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def instant_words(value: datetime, zone: tzinfo = LONDON) -> str:
+    """An instant as a reader in `zone` sees it: "2:30pm on 3 December 2026"."""
+    local = value.astimezone(zone)
+    return f"{time_words(local)} on {day_words(local)}"
+
+
+def date_from_parts(day: str, month: str, year: str, label: str) -> date | str:
+    """A GOV.UK date input's three boxes as a date, or why not, naming the date by `label` ("the start date").
+
+    Every box must be filled with the digits 0 to 9 only, the year with four of them; the three must make a real date.
+    """
+    parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
+    if not any(parts.values()):
+        return f"Enter {label}"
+    missing = [p for p in DATE_PARTS if not parts[p]]
+    if missing:
+        return f"{_capital(label)} must include a {' and a '.join(missing)}"
+    for part in DATE_PARTS:
+        if not is_number(parts[part]):
+            whose = "" if label == "the date" else f" of {label}"
+            return f"Enter the {part}{whose} using the digits 0 to 9"
+    if len(parts["year"]) != 4:
+        whose = "" if label == "the date" else f" of {label}"
+        return f"The year{whose} must be 4 digits, like 2026"
+    try:
+        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except (ValueError, OverflowError):
+        return f"{_capital(label)} must be a real date, like 27 3 2026"
+
+
+def time_from_text(text: str, label: str) -> time | str:
+    """A 24-hour time typed as HH:MM (or HH.MM) as a time, or why not, naming the time by `label` ("the time")."""
+    text = text.strip()
+    if not text:
+        return f"Enter {label}"
+    if any(c.isdigit() and c not in ASCII_DIGITS for c in text):
+        return f"Enter {label} using the digits 0 to 9, like 14:30"
+    hours, sep, minutes = text.replace(".", ":").partition(":")
+    if not (sep and is_number(hours) and is_number(minutes) and len(hours) <= 2 and len(minutes) == 2):
+        return f"Enter {label} in the 24-hour clock, like 14:30"
+    if int(hours) > 23 or int(minutes) > 59:
+        return f"Enter {label} in the 24-hour clock, from 00:00 to 23:59"
+    return time(int(hours), int(minutes))
+
+
+def local_instant(day: date, moment: time, zone: tzinfo) -> datetime | str:
+    """The instant a wall-clock `moment` on `day` names in `zone`, or why there is none.
+
+    In the hour the clocks skip in spring the wall time does not exist: refused, saying so. In the hour repeated in
+    autumn it happens twice: the first (fold=0, still summer time) is taken."""
+    wall = datetime.combine(day, moment)
+    first = wall.replace(tzinfo=zone, fold=0)
+    # A wall time exists when it survives the round trip through UTC unchanged.
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+        jump = _clocks_forward(first, zone)
+        return (
+            f"{time_words(moment)} on {day_words(day)} does not exist in the UK: clocks went forward at "
+            f"{time_words(jump)}"
+        )
+    return first
+
+
+def _clocks_forward(inside: datetime, zone: tzinfo) -> time:
+    """The wall time at which the clocks went forward, for an aware wall time `inside` the skipped hour.
+
+    For a wall time in a gap, fold=0 reads it with the offset from before the change (PEP 495), so as UTC it lies
+    after the change: step back a minute at a time (at most a day) to the first minute of the new offset."""
+    change = inside.astimezone(UTC)
+    offset = change.astimezone(zone).utcoffset()
+    for _ in range(24 * 60):
+        earlier = change - timedelta(minutes=1)
+        if earlier.astimezone(zone).utcoffset() != offset:
+            return (earlier.astimezone(zone) + timedelta(minutes=1)).time()  # the old clock's reading at the change
+        change = earlier
+    return inside.time()  # pragma: no cover — no zone skips a whole day's worth of minutes
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

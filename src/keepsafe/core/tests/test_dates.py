@@ -1,0 +1,112 @@
+"""core/dates.py: a form's date and time boxes read with the digits 0 to 9 only, times the clocks skip refused, the
+repeated hour taken in summer time, and dates and times in messages written as GOV.UK writes them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from keepsafe.core.dates import (
+    LONDON,
+    date_from_parts,
+    day_words,
+    instant_words,
+    is_number,
+    local_instant,
+    time_from_text,
+    time_words,
+)
+from keepsafe.core.ranges import When, date_problem, instant_problem
+
+# Characters int() reads as a digit that are not 0 to 9 (str.isdigit() is True for each, and for "²" too).
+NOT_ASCII_DIGIT = st.characters(categories=["Nd"]).filter(lambda c: c not in "0123456789")
+
+
+@given(NOT_ASCII_DIGIT, st.sampled_from(["day", "month", "year"]))
+def test_any_other_scripts_digit_is_refused_naming_the_box(digit, part):
+    boxes = {"day": "3", "month": "12", "year": "2026"}
+    boxes[part] = digit + boxes[part][1:]
+    assert date_from_parts(boxes["day"], boxes["month"], boxes["year"], "the date") == (
+        f"Enter the {part} using the digits 0 to 9"
+    )
+
+
+@given(NOT_ASCII_DIGIT)
+def test_a_time_in_other_digits_is_refused(digit):
+    assert time_from_text(f"1{digit}:30", "the time") == "Enter the time using the digits 0 to 9, like 14:30"
+    assert not is_number(digit)
+
+
+@given(st.dates(min_value=date(1000, 1, 1)))
+def test_a_real_date_in_ascii_digits_is_read(day):
+    assert date_from_parts(str(day.day), f"{day.month:02d}", f"{day.year:04d}", "the date") == day
+
+
+@pytest.mark.parametrize(
+    ("boxes", "reason"),
+    [
+        (("", "", ""), "Enter the start date"),
+        (("1", "", ""), "The start date must include a month and a year"),
+        (("31", "2", "2026"), "The start date must be a real date, like 27 3 2026"),
+        (("1", "1", "26"), "The year of the start date must be 4 digits, like 2026"),
+        (("1", "1", "２０２６"), "Enter the year of the start date using the digits 0 to 9"),
+        (("1", "99999999999999999999", "2026"), "The start date must be a real date, like 27 3 2026"),
+    ],
+)
+def test_a_date_that_cannot_be_read_says_why(boxes, reason):
+    assert date_from_parts(*boxes, "the start date") == reason
+
+
+def test_a_time_the_clocks_skip_is_refused_saying_so():
+    assert local_instant(date(2026, 3, 29), time(1, 30), LONDON) == (
+        "1:30am on 29 March 2026 does not exist in the UK: clocks went forward at 1am"
+    )
+    assert isinstance(local_instant(date(2026, 3, 29), time(1, 0), LONDON), str)
+    assert local_instant(date(2026, 3, 29), time(0, 59), LONDON) == datetime(2026, 3, 29, 0, 59, tzinfo=UTC)
+    assert local_instant(date(2026, 3, 29), time(2, 0), LONDON) == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+
+
+def test_a_time_the_clocks_repeat_is_the_first_in_summer_time():
+    first = local_instant(date(2026, 10, 25), time(1, 30), LONDON)
+    assert isinstance(first, datetime)
+    assert first.utcoffset() == timedelta(hours=1)
+    assert first.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))  # noqa: DTZ001 (wall times)
+def test_every_wall_time_is_either_refused_or_read_back_unchanged(wall):
+    found = local_instant(wall.date(), wall.time().replace(second=0, microsecond=0), LONDON)
+    if isinstance(found, str):
+        assert "does not exist in the UK: clocks went forward at 1am" in found
+    else:
+        assert found.astimezone(LONDON).replace(tzinfo=None) == wall.replace(second=0, microsecond=0)
+
+
+def test_dates_and_times_in_words():
+    assert day_words(date(2026, 12, 3)) == "3 December 2026"
+    assert [time_words(time(h, m)) for h, m in ((14, 30), (10, 0), (0, 0), (12, 0), (0, 5))] == [
+        "2:30pm",
+        "10am",
+        "midnight",
+        "midday",
+        "12:05am",
+    ]
+    assert instant_words(datetime(2026, 7, 1, 13, 30, tzinfo=UTC)) == "2:30pm on 1 July 2026"
+
+
+def test_a_forms_range_problem_has_no_machine_timestamp():
+    now = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+    late = datetime(2026, 12, 5, 0, 0, tzinfo=UTC)
+    assert instant_problem(late, When.HAPPENED, now, words=True) == (
+        "midnight on 5 December 2026 is in the future (after midday on 3 December 2026); it must have happened"
+    )
+    assert date_problem(date(1899, 12, 3), When.HAPPENED, now.date(), words=True) == (
+        "3 December 1899 is before 1 January 1900; check the year"
+    )
+    # A bundle's or the API's reason keeps ISO 8601, as it was sent (docs/bundle-format.md).
+    assert (
+        date_problem(date(1899, 12, 3), When.HAPPENED, now.date()) == "1899-12-03 is before 1900-01-01; check the year"
+    )
