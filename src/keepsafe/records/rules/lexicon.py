@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-12-03.4"
+LEXICON_VERSION = "2026-12-03.5"
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).
@@ -202,7 +202,9 @@ RULES: tuple[Rule, ...] = (
         f"would|will|'d|'ll|gonna|going|wants|want|intends|intend|planning|plans {KILL} !himself|herself|myself|"
         "themselves|yourself|itself|time",
         f"would|will|'d|'ll|gonna|going to {KILL} !himself|herself|myself|themselves|yourself|itself|time",
-        f"planning|plans|intends|intending|wants to {KILL}|get|sort|do",
+        f"planning|plans|intends|intending|wants to {KILL}",
+        # "wants to do the DA programme" is not a threat; "wants to do him" is
+        f"planning|plans|intends|intending|wants to get|sort|do _{{0,2}} {PERSON}",
         "would|will|'d|'ll smash _ face",
         "would|will|'d be dead",
         "fear of violence",
@@ -563,6 +565,7 @@ RULES: tuple[Rule, ...] = (
         "~need|~require|~receive #? stitches|staples|surgery",
         "~need|~require|~receive hospital treatment",
         "fractured|broken|shattered jaw|cheekbone|nose|skull|ribs|eye|arm|wrist",
+        "broke|fractured|shattered _{0,1} his|her|their|the|a|someone's jaw|cheekbone|nose|skull|ribs|arm|wrist|leg",
         "~leave|knocked _{0,2} unconscious|senseless",
         "bleed on the brain",
         "in a coma",
@@ -620,9 +623,9 @@ RULES: tuple[Rule, ...] = (
         "bounty|price on _{0,2} head",
         "throat-slitting|throat slitting|slitting gesture|gestures",
         "~come for|after you|him|her|them",
-        "~smash|~kick _{0,2} face|head|teeth in",
+        "smash|smashing|kick|kicking _{0,2} face|head|teeth in",  # "kicked his teeth in" is done: violence
         "~burn|~torch _{0,3} house|flat|place|car down?",
-        "~break your|his|her legs|arms|neck|jaw",
+        "break|breaking your|his|her legs|arms|neck|jaw",  # "broke her jaw" is done: violence
         "~square up to",
         "~bang out",
         "~get revenge|payback",
@@ -933,20 +936,35 @@ DONE_TO_VERBS = (
     f"{HARM_VERBS}|~threaten|~menace|~intimidate|~rob|~mug|~bully|~target|~chase|~confront|~injure|~hurt|~corner|"
     "~ambush|~hold|~jump|~set"
 )
+# Who is someone else: "another resident", "his cellmate", "two men", "the dealer" (a bare "Resident" or "the prisoner"
+# is the man supervised in a hostel's or a prison's own log, so those need a word that makes them another).
+OTHERS = (
+    f"another|other|a|an|two|three|four|five|several|some|his|their|rival|unknown|older|fellow|new _{{0,2}} "
+    f"{OTHER_PEOPLE}",
+    "the boyfriend|dealer|dealers|man|men|lads|males|gang|group|stranger|strangers|bouncer|doorman|landlord|police|"
+    "officers|staff|youths|missus|partner|girlfriend|wife|ex",
+)
 BY_OTHERS = (
     "by a|an|another|other|two|three|four|five|several|some|unknown|rival|local|older|fellow|his|their|the _{0,1} "
     + OTHER_PEOPLE
 )
-THEN = "then|allegedly|reportedly|also|repeatedly|again|had|has|have|suddenly|just"
+THEN = "then|allegedly|reportedly|also|repeatedly|again|had|has|have|suddenly|just|who|that"
 DONE_TO_HIM = (
-    f"{OTHER_PEOPLE} {THEN}? {DONE_TO_VERBS} him",
-    f"{OTHER_PEOPLE} {THEN}? {DONE_TO_VERBS} him _{{0,3}} with|using _{{0,3}}",
+    *(f"{others} {THEN}? {DONE_TO_VERBS} him" for others in OTHERS),
+    *(f"{others} {THEN}? {DONE_TO_VERBS} him _{{0,3}} with|using _{{0,3}}" for others in OTHERS),
+    # "another prisoner threatened to 'wet him up'", "the boyfriend had threatened to batter him"
+    *(f"{others} {THEN}? {THEN}? ~threaten to _{{0,4}} him|his" for others in OTHERS),
+    # "threats from other prisoners", "threatening messages he has received from a former associate"
+    *(f"threat|threats|threatening _{{0,3}} from|by {others}" for others in OTHERS),
+    "~receive|~get _{0,2} threats|threatening|threat",
     f"was|were|been|being|got|get|gets|getting {DONE_TO_VERBS} _{{0,6}} {BY_OTHERS}",
 )
 EXCLUSIONS: dict[str, tuple[str, ...]] = {
     "violence": (
         *DONE_TO_HIM,
         PASSIVE_HARM,
+        # "kicked him out", "threw her out": made to leave a home (accommodation), not a blow
+        "~kick|~throw _{0,1} him|her|them|me|us out",
         f"was|were|been|being|got|getting|is|are {HARM_VERBS} _{{0,3}} by !him|mr|pop|subject|the|su|he|his",
         # a threat or stated intent to harm is a threat, not yet violence
         "will|would|'ll|'d|gonna|threatened+to|threatening+to|threatens+to|threaten+to|going+to|wants+to|want+to|"
@@ -987,6 +1005,14 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
     "threats": (
         *DONE_TO_HIM,
         PASSIVE_HARM,
+        # idioms: "would kill for a cigarette", "I'd murder a curry", "my mum will kill me if I'm late"
+        "would|'d|will|'ll|could kill|murder for|to",
+        "would|'d|will|'ll|could murder|kill a|an _{0,1} pint|curry|kebab|brew|butty|breakfast|takeaway|burger|pizza|"
+        "cup|tea|coffee|beer|drink|cigarette|fag|smoke|chippy|sandwich|dinner|roast|bacon|proper",
+        "mum|mother|nan|gran|boss|manager|foreman|gaffer|dad|father|brother|sister|teacher|instructor|coach|mam "
+        "_{0,1} 's? will|would|'ll|'d|gonna|is+going+to|going+to kill|murder me|him|her|you",
+        "~threaten to _{0,2} himself|herself|themselves|myself",
+        "end|ending|ended|ends _{0,1} his|her|their|my|your|own life|lives",
         "threat|threats|threatening|threatened to jump|overdose|self-harm",
         "threat|threats|threatening|threatened to kill|harm|hurt|cut himself|herself",
         "threat|threats|threatening|threatened to end|take his|her|own life",

@@ -632,3 +632,50 @@ def test_a_heading_is_not_a_second_finding_of_what_is_written_beneath_it():
     # A heading with nothing of its kind beneath it keeps its finding, and the next heading ends what is beneath.
     lone = "Domestic call-out:\nPolice attended at 2am.\nWeapons:\nA knife was found in his bag."
     assert ("domestic_abuse", "Domestic call-out") in {(f.indicator, f.text) for f in _RULES_ONLY.scan(lone)}
+
+
+# Threats' precision (lexicon 2026-12-03.5), from the training corpora's false alarms: idioms, threats to himself,
+# threats made to him, and things done rather than threatened.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said he would kill for a pint.",
+        "Defence counsel said the defendant would kill to get back to work.",
+        "He told staff he would murder a bacon butty.",
+        "His mum will kill him if he is late for the wedding.",
+        "He wants to do the DA programme.",
+        "He threatened to hang himself in front of her.",
+        "She is worried he is planning to end his life.",
+        "He has been getting threats from other prisoners over a debt.",
+        "His ex-partner's new boyfriend had threatened to batter him if he came near the house.",
+        "Another prisoner threatened to wet him up if he did not hand over his vapes.",
+        "In 2021 he broke her jaw.",
+    ],
+)
+def test_threat_false_alarms_from_the_training_corpora(text):
+    assert "threats" not in {f.indicator for f in _RULES_ONLY.scan(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("He said he will kill her if she leaves.", "threats"),
+        ("He said he would break her legs.", "threats"),
+        ('Patient says he "wants to get" the man he believes is sending him messages.', "threats"),
+        ("Resident threatening to slit his mum's new partner's throat.", "threats"),
+        # a bare "Resident" or "The prisoner" is the man supervised in a hostel's or prison's own log
+        ("Resident punched him in the lounge.", "violence"),
+        ("The prisoner assaulted him on the landing.", "violence"),
+        ("In 2021 he broke her jaw.", "violence"),
+    ],
+)
+def test_threats_and_violence_by_him_still_stand(text, indicator):
+    assert indicator in {f.indicator for f in _RULES_ONLY.scan(text)}
+
+
+def test_kicked_out_is_losing_a_home_not_a_blow():
+    found = {
+        f.indicator for f in _RULES_ONLY.scan("He says the missus kicked him out after a row, so he is sofa surfing.")
+    }
+    assert "violence" not in found
+    assert "accommodation_loss" in found
