@@ -38,6 +38,7 @@ from keepsafe.actions.selectors import case_facts_many, known_later_many
 from keepsafe.actions.services.chain import Directory
 from keepsafe.actions.services.dirty import marks_of, record_seen
 from keepsafe.actions.services.notify import notifications, reminder_text
+from keepsafe.core.chunkrows import chunk_rows
 from keepsafe.core.formats import iso_instant
 from keepsafe.people.models import Event, Person
 from keepsafe.workforce.models import Staff
@@ -99,12 +100,7 @@ def reconcile_many(
         marks = marks_of(locked)  # before the facts: a write landing after this keeps the case dirty
         facts = case_facts_many(locked.values(), as_of, rules, open_keys)
         later = known_later_many(locked, as_of)
-        events = {
-            (person_id, external_id): pk
-            for person_id, external_id, pk in Event.objects.filter(person_id__in=list(locked))
-            .order_by("-id")
-            .values_list("person_id", "external_id", "id")
-        }
+        events = {(person_id, external_id): pk for person_id, external_id, pk in chunk_rows(_events_query, locked)}
         writes = _Writes(as_of)
         seen: dict[int, tuple[int, datetime]] = {}
         for pk, person in locked.items():
@@ -128,6 +124,11 @@ def reconcile_many(
         writes.save()
         record_seen(seen)
     return outcome
+
+
+def _events_query(ids: Any) -> models.QuerySet[Any, Any]:
+    """The cases' events by external id, newest first (a new action names its event's id): core/chunkrows.py."""
+    return Event.objects.filter(person_id__in=ids).order_by("-id").values_list("person_id", "external_id", "id")
 
 
 def _next_visit(
