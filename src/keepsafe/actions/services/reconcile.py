@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -345,14 +346,16 @@ def _rows(model: type[models.Model], objs: list[Any]) -> tuple[list[Any], list[t
             obj._prepare_related_fields_for_save(operation_name="bulk_create")
         for column in stamped:
             column.pre_save(obj, add=True)
-    names = [f.attname for f in columns]
-    values = [
-        tuple(
-            (adapt(v) if adapt is not None and v is not None else v)
-            for adapt, v in zip(adapters, (getattr(obj, n) for n in names), strict=True)
-        )
-        for obj in objs
-    ]
+    # Every column's value read at once (attrgetter), then only the columns with an adapter adapted.
+    read = attrgetter(*(f.attname for f in columns))
+    adapted = [(n, adapt) for n, adapt in enumerate(adapters) if adapt is not None]
+    values = []
+    for obj in objs:
+        row = list(read(obj))
+        for n, adapt in adapted:
+            if row[n] is not None:
+                row[n] = adapt(row[n])
+        values.append(tuple(row))
     return columns, values
 
 
