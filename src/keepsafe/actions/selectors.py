@@ -20,8 +20,9 @@ from keepsafe.actions.rules.contact_levels import TIERS, tables_from
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.reviews import SIGNIFICANT_KINDS, significance
 from keepsafe.actions.rules.types import LABELS, ActionType
-from keepsafe.actions.touchpoint_facts import oversight_facts  # issue 15 ("overs")
+from keepsafe.actions.touchpoint_facts import oversight_facts, regions_query  # issue 15 ("overs")
 from keepsafe.core.actor import Actor
+from keepsafe.core.chunkrows import chunk_rows
 from keepsafe.core.formats import iso_instant
 from keepsafe.court.selectors import court_stage_facts_many
 from keepsafe.people.history import day_of, events_known_values, flags_known_values, practitioners_known
@@ -142,32 +143,45 @@ def _event_facts(chunk: Chunk) -> dict[int, Fields]:
     return out
 
 
-def _contact_facts(chunk: Chunk) -> dict[int, Fields]:
-    rows = (
+# Each reader's queries are built by a module-level function of the chunk's ids and the reader's constants, compiled
+# once per sweep instant and run for every chunk (core/chunkrows.py): compiling them per chunk was a large part of a
+# full sweep's own time (docs/performance.md).
+
+
+def _contacts_query(ids: Any, as_of: datetime, since: datetime) -> QuerySet[Any, Any]:
+    return (
         Contact.objects.filter(
-            person_id__in=chunk.ids,
-            at__lte=chunk.as_of,
-            at__gte=chunk.since,
+            person_id__in=ids,
+            at__lte=as_of,
+            at__gte=since,
             outcome__in=["ATTENDED", *ENFORCEABLE_OUTCOMES],
         )
         .order_by("person_id", "-at", "-id")
         .values_list("person_id", "external_id", "type", "at", "outcome")
     )
+
+
+def _contact_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = chunk_rows(_contacts_query, chunk.ids, chunk.as_of, chunk.since)
     return _grouped(((pk, f.ContactFacts(e, t, at, o)) for pk, e, t, at, o in rows), "contacts")
 
 
-def _enforcement_facts(chunk: Chunk) -> dict[int, Fields]:
-    rows = (
-        EnforcementDecisionRecord.objects.filter(person_id__in=chunk.ids, at__lte=chunk.as_of)
+def _enforcement_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    return (
+        EnforcementDecisionRecord.objects.filter(person_id__in=ids, at__lte=as_of)
         .order_by("person_id", "id")
         .values_list("person_id", "contact__external_id", "decision", "at", "id")
     )
+
+
+def _enforcement_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = chunk_rows(_enforcement_query, chunk.ids, chunk.as_of)
     return _grouped(((pk, f.EnforcementFacts(c, d, at, str(ref))) for pk, c, d, at, ref in rows), "enforcement")
 
 
-def _recall_facts_many(chunk: Chunk) -> dict[int, Fields]:
-    rows = (
-        Recall.objects.filter(person_id__in=chunk.ids, considered_at__lte=chunk.as_of)
+def _recalls_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    return (
+        Recall.objects.filter(person_id__in=ids, considered_at__lte=as_of)
         .order_by("person_id", "-considered_at", "-id")
         .values_list(
             "person_id",
@@ -182,6 +196,10 @@ def _recall_facts_many(chunk: Chunk) -> dict[int, Fields]:
             "cancelled_at",
         )
     )
+
+
+def _recall_facts_many(chunk: Chunk) -> dict[int, Fields]:
+    rows = chunk_rows(_recalls_query, chunk.ids, chunk.as_of)
     return _grouped(
         (
             (
@@ -194,9 +212,9 @@ def _recall_facts_many(chunk: Chunk) -> dict[int, Fields]:
     )
 
 
-def _check_facts(chunk: Chunk) -> dict[int, Fields]:
-    rows = (
-        CheckRequest.objects.filter(person_id__in=chunk.ids, requested_at__lte=chunk.as_of)
+def _checks_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    return (
+        CheckRequest.objects.filter(person_id__in=ids, requested_at__lte=as_of)
         .order_by("person_id", "requested_at", "id")
         .values_list(
             "person_id",
@@ -208,6 +226,10 @@ def _check_facts(chunk: Chunk) -> dict[int, Fields]:
             "acted_on_at",
         )
     )
+
+
+def _check_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = chunk_rows(_checks_query, chunk.ids, chunk.as_of)
     return _grouped(
         (
             (
@@ -253,26 +275,34 @@ def _flag_facts(chunk: Chunk) -> dict[int, Fields]:
     return out
 
 
-def _significant_facts(chunk: Chunk) -> dict[int, Fields]:
-    rows = list(
+def _significant_query(ids: Any, as_of: datetime, since: datetime) -> QuerySet[Any, Any]:
+    return (
         Record.objects.filter(
-            person_id__in=chunk.ids,
-            received_at__lte=chunk.as_of,
-            received_at__gte=chunk.since,
+            person_id__in=ids,
+            received_at__lte=as_of,
+            received_at__gte=since,
             kind__in=[*SIGNIFICANT_KINDS, "CALL_OUT"],
         )
         .order_by("person_id", "-occurred_at", "-id")
         .values_list("person_id", "pk", "external_id", "kind", "received_at")
     )
+
+
+def _significant_indicators_query(ids: Any, as_of: datetime, since: datetime) -> QuerySet[Any, Any]:
+    return IndicatorFinding.objects.filter(
+        record__person_id__in=ids,
+        record__received_at__lte=as_of,
+        record__received_at__gte=since,
+        record__kind__in=[*SIGNIFICANT_KINDS, "CALL_OUT"],
+        received_at__lte=as_of,
+    ).values_list("record_id", "indicator")
+
+
+def _significant_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = chunk_rows(_significant_query, chunk.ids, chunk.as_of, chunk.since)
     indicators: dict[int, set[str]] = defaultdict(set)
     if rows:
-        for record_id, indicator in IndicatorFinding.objects.filter(
-            record__person_id__in=chunk.ids,
-            record__received_at__lte=chunk.as_of,
-            record__received_at__gte=chunk.since,
-            record__kind__in=[*SIGNIFICANT_KINDS, "CALL_OUT"],
-            received_at__lte=chunk.as_of,
-        ).values_list("record_id", "indicator"):
+        for record_id, indicator in chunk_rows(_significant_indicators_query, chunk.ids, chunk.as_of, chunk.since):
             indicators[record_id].add(indicator)
     out = []
     for person_id, pk, external_id, kind, received_at in rows:
@@ -286,12 +316,16 @@ def _finding_facts(chunk: Chunk) -> dict[int, Fields]:
     return {pk: {"findings": facts} for pk, facts in findings_known_many(chunk.ids, chunk.as_of).items()}
 
 
-def _release_plan_facts(chunk: Chunk) -> dict[int, Fields]:
-    rows = (
-        ReleasePlanConfirmation.objects.filter(person_id__in=chunk.ids, at__lte=chunk.as_of)
+def _release_plan_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    return (
+        ReleasePlanConfirmation.objects.filter(person_id__in=ids, at__lte=as_of)
         .order_by("person_id", "id")
         .values_list("person_id", "event__external_id", "item", "at", "id")
     )
+
+
+def _release_plan_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = chunk_rows(_release_plan_query, chunk.ids, chunk.as_of)
     return _grouped(((pk, f.ReleasePlanItem(e, item, at, str(ref))) for pk, e, item, at, ref in rows), "release_plan")
 
 
@@ -315,20 +349,9 @@ def contact_level_facts(person_ids: list[int], as_of: datetime) -> dict[int, f.C
     cases. Tier and RoSH are the case's current ones (CaseRisk); flags those in force on the day of `as_of`."""
     default, regions = contact_level_tables()
     day = day_of(as_of)
-    region_of = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "pdu__region__code"))
-    risk = {
-        pid: (tier_v3, tier_v2, level)
-        for pid, tier_v3, tier_v2, level in CaseRisk.objects.filter(person_id__in=person_ids).values_list(
-            "person_id", "tier_v3", "tier_v2", "level"
-        )
-    }
-    abuse = set(
-        Registration.objects.filter(
-            person_id__in=person_ids, type__code__in=DOMESTIC_ABUSE_REGISTRATIONS, start__lte=day
-        )
-        .filter(Q(end__isnull=True) | Q(end__gt=day))
-        .values_list("person_id", flat=True)
-    )
+    region_of = dict(chunk_rows(regions_query, person_ids))
+    risk = {pid: (tier_v3, tier_v2, level) for pid, tier_v3, tier_v2, level in chunk_rows(_case_risk_query, person_ids)}
+    abuse = {pid for (pid,) in chunk_rows(_domestic_abuse_query, person_ids, day)}
     out = {}
     for pid, region in region_of.items():
         tier_v3, tier_v2, level = risk.get(pid, ("", "", None))
@@ -337,6 +360,18 @@ def contact_level_facts(person_ids: list[int], as_of: datetime) -> dict[int, f.C
             table=regions.get(region, default), tier=letter, rosh=level or None, domestic_abuse=pid in abuse
         )
     return out
+
+
+def _case_risk_query(ids: Any) -> QuerySet[Any, Any]:
+    return CaseRisk.objects.filter(person_id__in=ids).values_list("person_id", "tier_v3", "tier_v2", "level")
+
+
+def _domestic_abuse_query(ids: Any, day: date) -> QuerySet[Any, Any]:
+    return (
+        Registration.objects.filter(person_id__in=ids, type__code__in=DOMESTIC_ABUSE_REGISTRATIONS, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gt=day))
+        .values_list("person_id")
+    )
 
 
 # --- end issue 14 ----------------------------------------------------------------------------------------------------
@@ -348,12 +383,16 @@ def _oversight_facts(chunk: Chunk) -> dict[int, Fields]:
 
 
 # --- issue 16 §6 (helper "transfer"): remand periods known by the instant ----------------------------------------
-def _remand_facts(chunk: Chunk) -> dict[int, Fields]:
-    rows = (
-        RemandPeriod.objects.filter(person_id__in=chunk.ids, known_from__lte=chunk.as_of)
+def _remand_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    return (
+        RemandPeriod.objects.filter(person_id__in=ids, known_from__lte=as_of)
         .order_by("person_id", "start", "external_id")
         .values_list("person_id", "external_id", "start", "end", "matter")
     )
+
+
+def _remand_facts(chunk: Chunk) -> dict[int, Fields]:
+    rows = chunk_rows(_remand_query, chunk.ids, chunk.as_of)
     return _grouped(((pk, f.RemandFacts(ext, start, end, matter)) for pk, ext, start, end, matter in rows), "remand")
 
 
@@ -393,16 +432,18 @@ def assessments_known(person: Person, as_of: datetime) -> tuple[f.AssessmentFact
     return assessments_known_many([person.pk], as_of).get(person.pk, ())
 
 
-def assessments_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, tuple[f.AssessmentFacts, ...]]:
-    rows = (
-        Assessment.objects.filter(
-            person_id__in=list(person_ids), status=Assessment.Status.COMPLETE, completed_at__lte=as_of
-        )
+def _assessments_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    return (
+        Assessment.objects.filter(person_id__in=ids, status=Assessment.Status.COMPLETE, completed_at__lte=as_of)
         .order_by("person_id", "-completed_at", "-started_at", "-id")
         .values_list(
             "person_id", "external_id", "completed_at", "countersign_required", "countersigned_at", "recorded_at"
         )
     )
+
+
+def assessments_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, tuple[f.AssessmentFacts, ...]]:
+    rows = chunk_rows(_assessments_query, person_ids, as_of)
     out: dict[int, list[f.AssessmentFacts]] = defaultdict(list)
     for pk, ext, completed, required, countersigned, recorded in rows:
         if completed is not None:
@@ -415,12 +456,16 @@ def findings_known(person: Person, as_of: datetime) -> tuple[f.FindingFacts, ...
     return findings_known_many([person.pk], as_of).get(person.pk, ())
 
 
-def findings_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, tuple[f.FindingFacts, ...]]:
-    rows = (
-        IndicatorFinding.objects.filter(person_id__in=list(person_ids), record__isnull=False, received_at__lte=as_of)
+def _findings_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    return (
+        IndicatorFinding.objects.filter(person_id__in=ids, record__isnull=False, received_at__lte=as_of)
         .order_by("person_id", "occurred_at", "id")
         .values_list("person_id", "record__external_id", "indicator", "received_at")
     )
+
+
+def findings_known_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, tuple[f.FindingFacts, ...]]:
+    rows = chunk_rows(_findings_query, person_ids, as_of)
     out: dict[int, list[f.FindingFacts]] = defaultdict(list)
     for pk, record, indicator, received_at in rows:
         out[pk].append(f.FindingFacts(record, indicator, received_at))

@@ -9,11 +9,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from django.db.models import QuerySet
 
 from keepsafe.actions.rules import facts as f
 from keepsafe.actions.rules.touchpoints import tables_from
-from keepsafe.people.history import day_of
-from keepsafe.people.models import Contact, Person, PersonVersion
+from keepsafe.core.chunkrows import chunk_rows
+from keepsafe.people.history import allocation_versions, day_of
+from keepsafe.people.models import Contact, Person
 from keepsafe.people.rules.vocabulary import ContactType
 from keepsafe.risk.models import CaseRisk, RiskLevelChange
 from keepsafe.workforce.models import Staff
@@ -33,11 +37,7 @@ def allocations_known(people: Iterable[Person], as_of: datetime) -> dict[int, tu
     the unbroken run of versions naming them (a change of PDU alone is no new allocation). A case never versioned
     has its current practitioner with no known allocation instant."""
     people = list(people)
-    versions: dict[int, list[tuple[datetime, datetime, int, int | None]]] = defaultdict(list)
-    for person_id, known_from, recorded_at, pk, practitioner_id in PersonVersion.objects.filter(
-        person_id__in=[p.pk for p in people]
-    ).values_list("person_id", "known_from", "recorded_at", "id", "practitioner_id"):
-        versions[person_id].append((known_from, recorded_at, pk, practitioner_id))
+    versions = allocation_versions([p.pk for p in people])
     out: dict[int, tuple[int | None, datetime | None]] = {}
     for person in people:
         if person.pk not in versions:
@@ -62,27 +62,16 @@ def oversight_facts(people: dict[int, Person], as_of: datetime) -> dict[int, f.O
     ids = list(people)
     default, regions = touchpoint_tables()
     day = day_of(as_of)
-    region_of = dict(Person.objects.filter(pk__in=ids).values_list("pk", "pdu__region__code"))
+    region_of = dict(chunk_rows(regions_query, ids))
     allocation = allocations_known(people.values(), as_of)
-    holders = {pid for pid, _ in allocation.values() if pid is not None}
-    grades = {
-        pk: (grade, qualified)
-        for pk, grade, qualified in Staff.objects.filter(pk__in=holders).values_list("pk", "grade", "qualified_on")
-    }
+    holders = sorted({pid for pid, _ in allocation.values() if pid is not None})
+    grades = {pk: (grade, qualified) for pk, grade, qualified in chunk_rows(_grades_query, holders)} if holders else {}
     changes: dict[int, list[f.RoshChangeFacts]] = defaultdict(list)
-    for person_id, pk, at, previous, new in (
-        RiskLevelChange.objects.filter(person_id__in=ids, at__lte=as_of, effective=True)
-        .order_by("person_id", "at", "id")
-        .values_list("person_id", "pk", "at", "previous", "new")
-    ):
+    for person_id, pk, at, previous, new in chunk_rows(_rosh_changes_query, ids, as_of):
         changes[person_id].append(f.RoshChangeFacts(str(pk), at, previous or None, new))
-    current = dict(CaseRisk.objects.filter(person_id__in=ids).values_list("person_id", "level"))
+    current = dict(chunk_rows(_rosh_query, ids))
     notes: dict[int, list[f.ContactFacts]] = defaultdict(list)
-    for person_id, ext, at in (
-        Contact.objects.filter(person_id__in=ids, type=ContactType.SPO_OVERSIGHT, at__lte=as_of)
-        .order_by("person_id", "at", "id")
-        .values_list("person_id", "external_id", "at")
-    ):
+    for person_id, ext, at in chunk_rows(_oversight_notes_query, ids, as_of):
         notes[person_id].append(f.ContactFacts(ext, ContactType.SPO_OVERSIGHT.value, at, None))
     out = {}
     for pid in ids:
@@ -106,3 +95,35 @@ def oversight_facts(people: dict[int, Person], as_of: datetime) -> dict[int, f.O
             notes=tuple(notes.get(pid, [])),
         )
     return out
+
+
+# The queries above, each compiled once per instant and run for every chunk (core/chunkrows.py).
+
+
+def regions_query(ids: Any) -> QuerySet[Any, Any]:
+    """Each case's region code (the contact levels read it too)."""
+    return Person.objects.filter(pk__in=ids).values_list("pk", "pdu__region__code")
+
+
+def _grades_query(ids: Any) -> QuerySet[Any, Any]:
+    return Staff.objects.filter(pk__in=ids).values_list("pk", "grade", "qualified_on")
+
+
+def _rosh_changes_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    return (
+        RiskLevelChange.objects.filter(person_id__in=ids, at__lte=as_of, effective=True)
+        .order_by("person_id", "at", "id")
+        .values_list("person_id", "pk", "at", "previous", "new")
+    )
+
+
+def _rosh_query(ids: Any) -> QuerySet[Any, Any]:
+    return CaseRisk.objects.filter(person_id__in=ids).values_list("person_id", "level")
+
+
+def _oversight_notes_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    return (
+        Contact.objects.filter(person_id__in=ids, type=ContactType.SPO_OVERSIGHT, at__lte=as_of)
+        .order_by("person_id", "at", "id")
+        .values_list("person_id", "external_id", "at")
+    )

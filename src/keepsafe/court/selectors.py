@@ -7,22 +7,35 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import QuerySet
 
+from keepsafe.core.chunkrows import chunk_rows
 from keepsafe.court.models import AddressAssessment, CourtDate, CourtStage, PreSentenceReport
 from keepsafe.court.rules.stage import AssessedAddress, CourtStageFacts, PreSentenceCheckFacts
 from keepsafe.court.rules.suitability import address_key
 from keepsafe.people.models import Person
+
+_STAGE_FIELDS = ("id", "person_id", "external_id", "court", "opened_at", "closed_at")
+
+
+def _stages_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    """The court stages opened by `as_of`, the columns the facts read (core/chunkrows.py: compiled once)."""
+    return (
+        CourtStage.objects.filter(person_id__in=ids, opened_at__lte=as_of)
+        .order_by("opened_at", "id")
+        .values_list(*_STAGE_FIELDS)
+    )
 
 
 def court_stage_facts_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, tuple[CourtStageFacts, ...]]:
     """Each case's court stages as known at `as_of`, in four queries for any number of cases: the court date known
     then (the newest listing recorded by then), the report and its checks as requested and answered by then, the
     address assessments recorded by then, and the outcome if recorded by then."""
-    stages = list(
-        CourtStage.objects.filter(person_id__in=list(person_ids), opened_at__lte=as_of).order_by("opened_at", "id")
-    )
+    stages = [
+        CourtStage(**dict(zip(_STAGE_FIELDS, row, strict=True))) for row in chunk_rows(_stages_query, person_ids, as_of)
+    ]
     if not stages:
         return {}
     ids = [s.pk for s in stages]

@@ -15,11 +15,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import models
 from django.utils import timezone
 
+from keepsafe.core.chunkrows import chunk_rows
 from keepsafe.people.models import (
     Event,
     EventVersion,
@@ -128,11 +129,7 @@ def practitioners_known(people: Iterable[Person], as_of: datetime) -> dict[int, 
     in one query: the latest version known by then; a never-versioned case as it stands; before anything was
     known, nobody."""
     people = list(people)
-    versions: dict[int, list[tuple[datetime, datetime, int, int | None]]] = defaultdict(list)
-    for person_id, known_from, recorded_at, pk, practitioner_id in PersonVersion.objects.filter(
-        person_id__in=[p.pk for p in people]
-    ).values_list("person_id", "known_from", "recorded_at", "id", "practitioner_id"):
-        versions[person_id].append((known_from, recorded_at, pk, practitioner_id))
+    versions = allocation_versions([p.pk for p in people])
     out: dict[int, int | None] = {}
     for person in people:
         mine = versions.get(person.pk)
@@ -142,6 +139,21 @@ def practitioners_known(people: Iterable[Person], as_of: datetime) -> dict[int, 
         known = [v for v in mine if v[0] <= as_of]
         out[person.pk] = max(known)[3] if known else None
     return out
+
+
+def _allocation_versions_query(ids: Any) -> models.QuerySet[Any, Any]:
+    return PersonVersion.objects.filter(person_id__in=ids).values_list(
+        "person_id", "known_from", "recorded_at", "id", "practitioner_id"
+    )
+
+
+def allocation_versions(person_ids: list[int]) -> dict[int, list[tuple[datetime, datetime, int, int | None]]]:
+    """Each person's allocation versions as (known from, recorded at, id, practitioner id), in the stored order, in one
+    query compiled once (core/chunkrows.py): what `practitioners_known` and the touch points' allocation read."""
+    versions: dict[int, list[tuple[datetime, datetime, int, int | None]]] = defaultdict(list)
+    for person_id, known_from, recorded_at, pk, practitioner_id in chunk_rows(_allocation_versions_query, person_ids):
+        versions[person_id].append((known_from, recorded_at, pk, practitioner_id))
+    return versions
 
 
 def events_as_known(person: Person, as_of: datetime) -> list[Event]:
@@ -213,26 +225,17 @@ def events_known_values(person_ids: Iterable[int], as_of: datetime) -> dict[int,
     licence conditions (by external id) as known then, as plain values, in five queries for any number of people."""
     ids = list(set(person_ids))
     events = _known_values(
-        Event.objects.filter(person_id__in=ids).order_by("id"),
-        EventVersion.objects.filter(event__person_id__in=ids),
-        "person_id",
-        "event_id",
-        EventVersion.VERSIONED,
-        as_of,
+        chunk_rows(_events_query, ids), chunk_rows(_event_versions_query, ids), EventVersion.VERSIONED, as_of
     )
     requirements = _known_values(
-        Requirement.objects.filter(event__person_id__in=ids).order_by("external_id", "id"),
-        RequirementVersion.objects.filter(requirement__event__person_id__in=ids),
-        "event_id",
-        "requirement_id",
+        chunk_rows(_requirements_query, ids),
+        chunk_rows(_requirement_versions_query, ids),
         RequirementVersion.VERSIONED,
         as_of,
     )
     conditions = _known_values(
-        LicenceCondition.objects.filter(event__person_id__in=ids).order_by("external_id", "id"),
-        LicenceConditionVersion.objects.filter(licence_condition__event__person_id__in=ids),
-        "event_id",
-        "licence_condition_id",
+        chunk_rows(_conditions_query, ids),
+        chunk_rows(_condition_versions_query, ids),
         LicenceConditionVersion.VERSIONED,
         as_of,
     )
@@ -251,27 +254,74 @@ def events_known_values(person_ids: Iterable[int], as_of: datetime) -> dict[int,
     return known
 
 
+# The queries behind `events_known_values`, each compiled once (core/chunkrows.py): the stored rows (id, what they
+# belong to, external id, the versioned fields) and their versions (whose row, known from, the versioned fields) in
+# the order versions are picked.
+
+
+def _events_query(ids: Any) -> models.QuerySet[Any, Any]:
+    return (
+        Event.objects.filter(person_id__in=ids)
+        .order_by("id")
+        .values_list("id", "person_id", "external_id", *EventVersion.VERSIONED)
+    )
+
+
+def _event_versions_query(ids: Any) -> models.QuerySet[Any, Any]:
+    return (
+        EventVersion.objects.filter(event__person_id__in=ids)
+        .order_by("known_from", "recorded_at", "id")
+        .values_list("event_id", "known_from", *EventVersion.VERSIONED)
+    )
+
+
+def _requirements_query(ids: Any) -> models.QuerySet[Any, Any]:
+    return (
+        Requirement.objects.filter(event__person_id__in=ids)
+        .order_by("external_id", "id")
+        .values_list("id", "event_id", "external_id", *RequirementVersion.VERSIONED)
+    )
+
+
+def _requirement_versions_query(ids: Any) -> models.QuerySet[Any, Any]:
+    return (
+        RequirementVersion.objects.filter(requirement__event__person_id__in=ids)
+        .order_by("known_from", "recorded_at", "id")
+        .values_list("requirement_id", "known_from", *RequirementVersion.VERSIONED)
+    )
+
+
+def _conditions_query(ids: Any) -> models.QuerySet[Any, Any]:
+    return (
+        LicenceCondition.objects.filter(event__person_id__in=ids)
+        .order_by("external_id", "id")
+        .values_list("id", "event_id", "external_id", *LicenceConditionVersion.VERSIONED)
+    )
+
+
+def _condition_versions_query(ids: Any) -> models.QuerySet[Any, Any]:
+    return (
+        LicenceConditionVersion.objects.filter(licence_condition__event__person_id__in=ids)
+        .order_by("known_from", "recorded_at", "id")
+        .values_list("licence_condition_id", "known_from", *LicenceConditionVersion.VERSIONED)
+    )
+
+
 def _known_values(
-    stored: models.QuerySet[Any],
-    versions: models.QuerySet[Any],
-    parent: str,
-    versioned_by: str,
-    names: tuple[str, ...],
-    as_of: datetime,
+    stored: list[tuple[Any, ...]], versions: list[tuple[Any, ...]], names: tuple[str, ...], as_of: datetime
 ) -> list[KnownValues]:
-    """Each stored row (in `stored`'s order) as known at `as_of`: the latest of its versions known then (by
-    `known_from`, ties by when recorded, then id, as `_latest` picks), the row as it stands if it has no versions,
-    left out if it has versions but none known then. Two queries, reading only the columns needed."""
+    """Each stored row (id, what it belongs to, external id, then `names`; in the order given) as known at `as_of`:
+    the latest of its versions (whose row, known from, then `names`; in the order they became known: by `known_from`,
+    ties by when recorded, then id, as `_latest` picks) known then, the row as it stands if it has no versions, left
+    out if it has versions but none known then."""
     latest: dict[int, tuple[Any, ...]] = {}
     versioned: set[int] = set()
-    for row_of, known_from, *values in versions.order_by("known_from", "recorded_at", "id").values_list(
-        versioned_by, "known_from", *names
-    ):
+    for row_of, known_from, *values in versions:
         versioned.add(row_of)
         if known_from <= as_of:
             latest[row_of] = tuple(values)
     out = []
-    for pk, belongs_to, external_id, *current in stored.values_list("id", parent, "external_id", *names):
+    for pk, belongs_to, external_id, *current in stored:
         if pk in latest:
             chosen = latest[pk]
         elif pk not in versioned:
@@ -356,16 +406,8 @@ def flags_known_values(person_ids: Iterable[int], as_of: datetime) -> dict[int, 
     """`flags_known_many` as plain values, chosen the same way (`_flags_as_known`), in two queries reading only the
     columns the sweep needs. Ordered as the case shows flags."""
     ids = list(set(person_ids))
-    stored = list(
-        Registration.objects.filter(person_id__in=ids)
-        .order_by("id")
-        .values_list("pk", "person_id", "external_id", "type__code", "type__name", "start", "end", "next_review")
-    )
-    entries: list[Any] = list(
-        RegistrationHistory.objects.filter(registration__person_id__in=ids)
-        .order_by("known_from", "at", "id")
-        .values_list("registration_id", "known_from", "action", "start", "end", "next_review", named=True)
-    )
+    stored = chunk_rows(_flags_query, ids)
+    entries: list[Any] = [_FlagEntry(*row) for row in chunk_rows(_flag_entries_query, ids)]
     rows = {row[0]: row for row in stored}
     flags: dict[int, list[KnownFlagValues]] = {pk: [] for pk in ids}
     for reg_id, known, reviews in _flags_as_known(list(rows), entries, as_of):
@@ -377,6 +419,33 @@ def flags_known_values(person_ids: Iterable[int], as_of: datetime) -> dict[int, 
         mine.sort(key=lambda f: f.external_id)
         mine.sort(key=lambda f: f.start, reverse=True)
     return flags
+
+
+def _flags_query(ids: Any) -> models.QuerySet[Any, Any]:
+    return (
+        Registration.objects.filter(person_id__in=ids)
+        .order_by("id")
+        .values_list("pk", "person_id", "external_id", "type__code", "type__name", "start", "end", "next_review")
+    )
+
+
+def _flag_entries_query(ids: Any) -> models.QuerySet[Any, Any]:
+    return (
+        RegistrationHistory.objects.filter(registration__person_id__in=ids)
+        .order_by("known_from", "at", "id")
+        .values_list("registration_id", "known_from", "action", "start", "end", "next_review")
+    )
+
+
+class _FlagEntry(NamedTuple):
+    """A flag history entry as `flags_known_values` reads it (`_flags_as_known` reads these attributes)."""
+
+    registration_id: int
+    known_from: datetime
+    action: str
+    start: date
+    end: date | None
+    next_review: date | None
 
 
 def _flags_as_known(

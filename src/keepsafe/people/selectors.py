@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from keepsafe.audit.models import Outcome
 from keepsafe.audit.services import audit_record
 from keepsafe.core.actor import Actor, Channel, Role
+from keepsafe.core.chunkrows import chunk_rows
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError
 from keepsafe.core.ids import normalise_crn
 from keepsafe.people.models import CaseAccess, Person
@@ -103,11 +105,13 @@ def access_lists(person_ids: Iterable[int]) -> dict[int, AccessLists]:
     ids = list(set(person_ids))
     restricted: dict[int, set[int]] = {pk: set() for pk in ids}
     excluded: dict[int, set[int]] = {pk: set() for pk in ids}
-    for person_id, staff_id, kind in CaseAccess.objects.filter(person_id__in=ids).values_list(
-        "person_id", "staff_id", "kind"
-    ):
+    for person_id, staff_id, kind in chunk_rows(_case_access_query, ids) if ids else ():
         (restricted if kind == CaseAccess.Kind.RESTRICTION else excluded)[person_id].add(staff_id)
     return {pk: (frozenset(restricted[pk]), frozenset(excluded[pk])) for pk in ids}
+
+
+def _case_access_query(ids: Any) -> QuerySet[Any, Any]:
+    return CaseAccess.objects.filter(person_id__in=ids).values_list("person_id", "staff_id", "kind")
 
 
 def staff_may_see(staff_id: int, person: Person) -> bool:

@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 
+from keepsafe.core.chunkrows import chunk_rows
 from keepsafe.people.models import LicenceCondition, LicenceConditionVersion, Person
 from keepsafe.premises.models import ApReferral
 from keepsafe.premises.rules.referral import AP_CONDITION, ApConditionFacts, ApFacts, ApReferralFacts
@@ -36,20 +38,7 @@ def referral_facts(r: ApReferral, as_of: datetime) -> ApReferralFacts:
 def ap_conditions_many(person_ids: list[int], as_of: datetime) -> dict[int, list[ApConditionFacts]]:
     """Licence conditions whose version known at `as_of` is APPROVED_PREMISES, known from the first such version
     of the latest run (a condition changed away and back is known from its change back)."""
-    versions = (
-        LicenceConditionVersion.objects.filter(
-            licence_condition__event__person_id__in=person_ids, known_from__lte=as_of
-        )
-        .order_by("licence_condition_id", "known_from", "id")
-        .values_list(
-            "licence_condition_id",
-            "type",
-            "known_from",
-            "licence_condition__external_id",
-            "licence_condition__event__external_id",
-            "licence_condition__event__person_id",
-        )
-    )
+    versions = chunk_rows(_ap_condition_versions_query, person_ids, as_of)
     current: dict[int, tuple[str, datetime | None, str, str, int]] = {}
     for lc_id, kind, known, lc_ext, event_ext, person_id in versions:
         prev = current.get(lc_id)
@@ -63,12 +52,52 @@ def ap_conditions_many(person_ids: list[int], as_of: datetime) -> dict[int, list
     return out
 
 
+def _ap_condition_versions_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    return (
+        LicenceConditionVersion.objects.filter(licence_condition__event__person_id__in=ids, known_from__lte=as_of)
+        .order_by("licence_condition_id", "known_from", "id")
+        .values_list(
+            "licence_condition_id",
+            "type",
+            "known_from",
+            "licence_condition__external_id",
+            "licence_condition__event__external_id",
+            "licence_condition__event__person_id",
+        )
+    )
+
+
+# The referral columns the facts read (referral_facts), read as values and made into unsaved copies.
+_REFERRAL_FIELDS = (
+    "person_id",
+    "external_id",
+    "premises",
+    "referred_at",
+    "requested_arrival",
+    "emergency",
+    "decision",
+    "decided_at",
+    "place_date",
+    "arrival",
+    "arrival_recorded_at",
+)
+
+
+def _referrals_query(ids: Any, as_of: datetime) -> QuerySet[Any, Any]:
+    return (
+        ApReferral.objects.filter(person_id__in=ids, referred_at__lte=as_of)
+        .order_by("referred_at", "id")
+        .values_list(*_REFERRAL_FIELDS)
+    )
+
+
 def ap_facts_many(person_ids: Iterable[int], as_of: datetime) -> dict[int, ApFacts]:
     """Each case's approved premises facts at `as_of`, in two queries for any number of cases."""
     ids = list(person_ids)
     conditions = ap_conditions_many(ids, as_of)
     referrals: dict[int, list[ApReferralFacts]] = defaultdict(list)
-    for r in ApReferral.objects.filter(person_id__in=ids, referred_at__lte=as_of).order_by("referred_at", "id"):
+    for row in chunk_rows(_referrals_query, ids, as_of):
+        r = ApReferral(**dict(zip(_REFERRAL_FIELDS, row, strict=True)))
         referrals[r.person_id].append(referral_facts(r, as_of))
     return {
         pk: ApFacts(

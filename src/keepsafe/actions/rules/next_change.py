@@ -76,14 +76,39 @@ def _instants(value: object) -> list[datetime]:
 
 
 def _walk(value: object, out: list[datetime]) -> None:
-    if isinstance(value, datetime):
-        out.append(value)
-    elif isinstance(value, tuple | list | frozenset):
-        for item in value:
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        kind = _kind_of(type(value))
+    if kind is _INSTANT:
+        out.append(value)  # type: ignore[arg-type]
+    elif kind is _ITEMS:
+        for item in value:  # type: ignore[attr-defined]
             _walk(item, out)
-    elif not isinstance(value, type) and (names := _field_names(type(value))):
-        for name in names:
+    else:
+        for name in kind:
             _walk(getattr(value, name), out)
+
+
+_INSTANT: tuple[str, ...] = ("<instant>",)
+_ITEMS: tuple[str, ...] = ("<items>",)
+_KINDS: dict[type, tuple[str, ...]] = {}
+
+
+def _kind_of(cls: type) -> tuple[str, ...]:
+    """How `_walk` treats a value of this type, worked out once per type (a dictionary look-up per value instead of
+    three isinstance checks: the walk visits every value of every case, docs/performance.md): an instant (kept), a
+    tuple, list or frozenset (walked item by item), a dataclass (its field names but `as_of`, walked), anything else
+    (no field names: nothing to walk)."""
+    if issubclass(cls, datetime):
+        kind = _INSTANT
+    elif issubclass(cls, tuple | list | frozenset):
+        kind = _ITEMS
+    elif issubclass(cls, type):
+        kind = ()  # a class itself, not an instance
+    else:
+        kind = _field_names(cls)
+    _KINDS[cls] = kind
+    return kind
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}

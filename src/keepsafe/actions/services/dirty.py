@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from keepsafe.actions.models import CaseSweep
+from keepsafe.core.chunkrows import chunk_rows
 
 TABLE = CaseSweep._meta.db_table
 
@@ -29,7 +32,11 @@ def mark_dirty(person_ids: Iterable[int]) -> None:
 
 def marks_of(person_ids: Iterable[int]) -> dict[int, int]:
     """Each case's mark as it stands (0: no row yet), read before a reconcile reads the facts."""
-    return dict(CaseSweep.objects.filter(person_id__in=list(person_ids)).values_list("person_id", "marks"))
+    return dict(chunk_rows(_marks_query, person_ids))
+
+
+def _marks_query(ids: Any) -> QuerySet[Any, Any]:
+    return CaseSweep.objects.filter(person_id__in=ids).values_list("person_id", "marks")
 
 
 def record_seen(seen: dict[int, tuple[int, datetime]]) -> None:

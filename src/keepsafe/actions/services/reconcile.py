@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +39,7 @@ from keepsafe.actions.selectors import case_facts_many, known_later_many
 from keepsafe.actions.services.chain import Directory
 from keepsafe.actions.services.dirty import marks_of, record_seen
 from keepsafe.actions.services.notify import notifications, reminder_text
+from keepsafe.core.chunkrows import chunk_rows
 from keepsafe.core.formats import iso_instant
 from keepsafe.people.models import Event, Person
 from keepsafe.workforce.models import Staff
@@ -99,12 +101,7 @@ def reconcile_many(
         marks = marks_of(locked)  # before the facts: a write landing after this keeps the case dirty
         facts = case_facts_many(locked.values(), as_of, rules, open_keys)
         later = known_later_many(locked, as_of)
-        events = {
-            (person_id, external_id): pk
-            for person_id, external_id, pk in Event.objects.filter(person_id__in=list(locked))
-            .order_by("-id")
-            .values_list("person_id", "external_id", "id")
-        }
+        events = {(person_id, external_id): pk for person_id, external_id, pk in chunk_rows(_events_query, locked)}
         writes = _Writes(as_of)
         seen: dict[int, tuple[int, datetime]] = {}
         for pk, person in locked.items():
@@ -128,6 +125,11 @@ def reconcile_many(
         writes.save()
         record_seen(seen)
     return outcome
+
+
+def _events_query(ids: Any) -> models.QuerySet[Any, Any]:
+    """The cases' events by external id, newest first (a new action names its event's id): core/chunkrows.py."""
+    return Event.objects.filter(person_id__in=ids).order_by("-id").values_list("person_id", "external_id", "id")
 
 
 def _next_visit(
@@ -344,14 +346,16 @@ def _rows(model: type[models.Model], objs: list[Any]) -> tuple[list[Any], list[t
             obj._prepare_related_fields_for_save(operation_name="bulk_create")
         for column in stamped:
             column.pre_save(obj, add=True)
-    names = [f.attname for f in columns]
-    values = [
-        tuple(
-            (adapt(v) if adapt is not None and v is not None else v)
-            for adapt, v in zip(adapters, (getattr(obj, n) for n in names), strict=True)
-        )
-        for obj in objs
-    ]
+    # Every column's value read at once (attrgetter), then only the columns with an adapter adapted.
+    read = attrgetter(*(f.attname for f in columns))
+    adapted = [(n, adapt) for n, adapt in enumerate(adapters) if adapt is not None]
+    values = []
+    for obj in objs:
+        row = list(read(obj))
+        for n, adapt in adapted:
+            if row[n] is not None:
+                row[n] = adapt(row[n])
+        values.append(tuple(row))
     return columns, values
 
 
