@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-12-03.5"
+LEXICON_VERSION = "2026-12-03.6"
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).
@@ -720,6 +720,67 @@ RULES: tuple[Rule, ...] = (
         "~keep _{0,1} her|them in line",
         "gotta|have+to|got+to|has+to hurt|batter|stab|hit people|them|someone",
         "right to hit|stab|hurt|batter|attack",
+    ),
+    _rule(
+        "pro_violence_attitudes.endorses",
+        "he endorses violence or carrying a weapon in his own words: he would do it again, they deserved it, "
+        "everyone carries, it is the only thing people understand",
+        "would|'d|id|will|'ll|'d+not do it|the+same again",
+        "do it again tomorrow|no+bother|no+question",
+        "any|every|anyone|anybody man? would|'d have|of|'ve done the same",
+        "deserved|deserves|deserve everything|worse|whatever _{0,1} she|he|they|coming? got|gets|get|to|coming",
+        "deserved|deserves|deserve to|to+be|to+get|getting die|stabbed|shanked|hurt|battered|beaten|killed|"
+        "smacked|slapped|burned|burnt|done|glassed|hit|kicked",
+        "needs|need|needed a|an _{0,1} slap|slapping|hiding|beating|kicking|clip|smack|battering|hammering|kicking",
+        "needs|needed teaching|to+learn a lesson",
+        "got what was|'s coming",  # "he'll get what's coming" is a threat
+        "never did|hurt _{0,1} me|him|them|anyone|nobody|anybody|kids _{0,1} any? harm",
+        "in case anyone|someone|somebody|anybody|people|they _{0,1} tries|try|starts|start|comes|come|kicks",
+        "for anyone|anybody|whoever|someone who|that tries|starts|comes",
+        "you'd|youd|you|you 'd be mad|stupid|daft not to",
+        "everyone|everybody carries|carrys",
+        "you're|youre|ur|you 're a mug|target if|or|otherwise",
+        "or you 're|you're|youre|ur a mug|target|finished|dead",
+        "only thing|language _{0,3} understand|understands|respect|respects",
+        "violence is the only",
+        "gotta|have+to|got+to|has+to|you+have+to|need+to smash|slap|hurt|batter|stab|hit|do|put _{0,1} them|someone|"
+        "people|him first?",
+        "put|puts them|him|someone on their|his|her arse|back|backside",
+        "put|puts them|him|someone down first",
+        "should|should've|should+have|should+of|ought+to|wants|needs _{0,2} be|get|got|have|of|been stabbed|shanked|"
+        "kicked|battered|burned|burning|killed|finished|beaten|hurt|stabbing|battering",
+        "head kicked in",
+    ),
+    _rule(
+        "callousness.blames_minimises",
+        "he blames the victim, says they deserved it, minimises the harm or denigrates the victim, in his own words",
+        "got|get|gets what she|he|they deserved|deserves|was+coming|had+coming",
+        "deserved|deserves|deserve everything|worse|a+slap|a+smack|what _{0,2} got|gets|get|coming?",
+        "deserved|deserves it",  # not "did nothing to deserve it"
+        "had|has it coming",
+        "was|is|were asking for it",
+        "asks|asked for it !back",
+        "~make me|him|her do it",
+        "look what you made me do",
+        "should|should've|should+have|should+of kept _{0,1} her|his|their|your mouth|gob shut",
+        "only|just slapped|tapped|pushed|grabbed|pushing|touched|restrained|looking",
+        "never|didn't|did+n't hit|hurt her|him|them that hard",
+        "she|wife|partner|he|they bruises|bruised|bruise easy|easily",
+        "no harm done",
+        "he|she|they 'll|will live|survive|be+fine|get+over+it",
+        "'ll|will be fine|live",
+        "never|not _{0,1} said sorry|apologised",
+        "not a flicker of remorse|guilt|regret|emotion",
+        "no|lack+of|little|any acknowledgement|recognition of _{0,3} harm|impact|injuries",
+        "no|lack|lacks|without|little victim|genuine remorse|empathy|regret|guilt|concern",
+        "lying cow",
+        "waste of space",
+        "just|only pictures|images|banter|handbags|looking|messing|a+bit+of+fun|a+joke|a+row|a+push|a+slap",
+        "~push my|his buttons",
+        "~wind him|me up on purpose",
+        "can't|cannot|doesn't|does+not see the harm",
+        "thinks it 's|is funny",
+        "thinks it's funny",
     ),
     _rule(
         "callousness.behaviour",

@@ -679,3 +679,38 @@ def test_kicked_out_is_losing_a_home_not_a_blow():
     }
     assert "violence" not in found
     assert "accommodation_loss" in found
+
+
+# Attitudes and callousness in his own words (lexicon 2026-12-03.6), written from the training corpora's misses.
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ('He said he "would do it again tomorrow".', "pro_violence_attitudes"),
+        ('He said "any man would have done the same".', "pro_violence_attitudes"),
+        ('He keeps a bike chain in his bag "in case anyone starts".', "pro_violence_attitudes"),
+        ('Says the lad "needs a good hiding".', "pro_violence_attitudes"),
+        ('"Everyone carries round here, you\'d be mad not to."', "pro_violence_attitudes"),
+        ('He said violence is "the only language some people understand".', "pro_violence_attitudes"),
+        ('He said his ex "got what she deserved".', "callousness"),
+        ('He said he "never hit her that hard" and she "bruises easy".', "callousness"),
+        ("Not a flicker of remorse in interview.", "callousness"),
+        ('"Look what you made me do," he told her.', "callousness"),
+    ],
+)
+def test_attitudes_and_callousness_in_his_words_are_found(text, indicator):
+    assert indicator in {f.indicator for f in _RULES_ONLY.scan(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("He was moved to another landing for his own safety.", "pro_violence_attitudes"),
+        ("The jury rejected his account that the punch was in self-defence.", "pro_violence_attitudes"),
+        ("She took his phone and he slapped her when she asked for it back.", "callousness"),
+        ("He believes the neighbours are filming him through the walls.", "callousness"),
+        ("The offender accepted that she did nothing to deserve it.", "callousness"),
+        ('The resident said the man who beat him up "will get what\'s coming".', "pro_violence_attitudes"),
+    ],
+)
+def test_attitude_and_callousness_false_alarms_from_the_training_corpora(text, indicator):
+    assert indicator not in {f.indicator for f in _RULES_ONLY.scan(text)}
