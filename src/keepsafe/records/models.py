@@ -63,3 +63,26 @@ class IndicatorFinding(models.Model):
         ]
         indexes = [models.Index(fields=["person", "received_at"], name="finding_person_received")]
         ordering = ["occurred_at", "id"]
+
+
+class ScanState(models.Model):
+    """What the stored findings were last fully built with (one row, pk 1), and the worker's rebuild when they differ
+    from the running scanner (records/services.findings_rebuild_if_stale, docs/indicators.md "After an upgrade").
+
+    `lexicon` and `model` are blank when no full scan is on record (an install upgraded to this version with records
+    already stored). `rebuild_by` is the worker holding the rebuild (blank: none); `rebuild_heartbeat_at` older than
+    the task lease means that worker was lost, and the next one carries on from `rebuild_cursor` (the last person
+    finished) when it rebuilds to the same versions."""
+
+    lexicon = models.CharField(max_length=40, blank=True)
+    model = models.CharField(max_length=80, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    rebuild_by = models.CharField(max_length=40, blank=True)
+    rebuild_lexicon = models.CharField(max_length=40, blank=True)
+    rebuild_model = models.CharField(max_length=80, blank=True)
+    rebuild_cursor = models.BigIntegerField(default=0)
+    rebuild_started_at = models.DateTimeField(null=True, blank=True)
+    rebuild_heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="scanstate_single_row")]

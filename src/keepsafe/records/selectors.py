@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from keepsafe.core.formats import iso_instant
-from keepsafe.people.models import Person
-from keepsafe.records.models import IndicatorFinding
+from keepsafe.people.models import Contact, Person
+from keepsafe.records.models import IndicatorFinding, Record, ScanState
 from keepsafe.records.rules.escalation import Incident, violence_escalation
 from keepsafe.records.rules.indicators import GROUP_OF, INDICATORS
+from keepsafe.records.rules.lexicon import LEXICON_VERSION
 
 PROBATION = "PROBATION"  # the source shown for contact notes, as in the chronology
 
@@ -130,3 +131,41 @@ def indicator_picture(person: Person, as_of: datetime) -> list[IndicatorSummary]
         elif code in by_indicator:
             summaries.append(IndicatorSummary(code, label, GROUP_OF[code], tuple(by_indicator[code])))
     return summaries
+
+
+# --- what the stored findings were built with (docs/indicators.md "After an upgrade") -------------------------------
+@dataclass(frozen=True)
+class ScannerVersions:
+    lexicon: str  # blank: not known (no full scan on record)
+    model: str
+
+    def describe(self) -> str:
+        return f"lexicon {self.lexicon or 'unknown'}, classifier {self.model or 'unknown'}"
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """The stored findings were last fully built by another scanner than the one running: the worker rebuilds them."""
+
+    stored: ScannerVersions
+    running: ScannerVersions
+
+
+def scanner_versions() -> ScannerVersions:
+    """The running scanner: its lexicon and the shipped classifier's version (read without loading the weights)."""
+    from keepsafe.records.rules.classifier import shipped_model_version
+
+    return ScannerVersions(LEXICON_VERSION, shipped_model_version())
+
+
+def findings_staleness() -> Staleness | None:
+    """None when every stored finding was built by the running scanner (as far as the scan state records it). A store
+    with no state row (made by every `migrate`) is stale only if it holds something that was scanned."""
+    running = scanner_versions()
+    row = ScanState.objects.filter(pk=1).values_list("lexicon", "model").first()
+    if row is None:
+        if not Record.objects.exists() and not Contact.objects.exists():
+            return None
+        row = ("", "")
+    stored = ScannerVersions(*row)
+    return None if stored == running else Staleness(stored, running)

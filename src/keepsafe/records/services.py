@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 
 from keepsafe.audit.services import AuditEntry, audit_record, audit_record_many
-from keepsafe.core.actor import Actor
+from keepsafe.core import clock
+from keepsafe.core.actor import Actor, Channel
+from keepsafe.core.dbturns import Turns, retrying
 from keepsafe.core.errors import ValidationError
 from keepsafe.core.signals import announce_case_changed, announce_information_arrived
 from keepsafe.people import services as people_services
@@ -18,7 +23,7 @@ from keepsafe.people.models import Appointment, Contact, Person, Registration
 from keepsafe.people.rules.case_work import Work
 from keepsafe.people.rules.vocabulary import RecordSource
 from keepsafe.people.selectors import case_write_check
-from keepsafe.records.models import IndicatorFinding, Record
+from keepsafe.records.models import IndicatorFinding, Record, ScanState
 from keepsafe.records.rules.civil_orders import (
     CIVIL_ORDER_KIND,
     CivilOrder,
@@ -31,6 +36,9 @@ from keepsafe.records.rules.civil_orders import (
 from keepsafe.records.rules.immutability import changed_fields
 from keepsafe.records.rules.kinds import kind_problem
 from keepsafe.records.rules.lexicon import LEXICON_VERSION
+from keepsafe.records.selectors import scanner_versions
+
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -172,14 +180,21 @@ def findings_store(*, records: Sequence[Record] = (), contacts: Sequence[Contact
     Every path that stores a record or a contact calls this in the same transaction, so a text is never stored
     unscanned. A contact's earlier findings are replaced, because its notes may be corrected.
     """
+    rows = findings_scanned(records=records, contacts=contacts)
+    IndicatorFinding.objects.filter(contact__in=[c.pk for c in contacts]).delete()
+    IndicatorFinding.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def findings_scanned(*, records: Sequence[Record] = (), contacts: Sequence[Contact] = ()) -> list[IndicatorFinding]:
+    """The findings the running scanner makes of these records and contact notes, unsaved (no database access)."""
     # spaCy takes a second to import: loaded when the first text is scanned, not when the service starts.
     from keepsafe.records.rules.scanner import scan_many
 
-    IndicatorFinding.objects.filter(contact__in=[c.pk for c in contacts]).delete()
     # A contact note is probation's own record: known from the moment of the contact.
     sources: list[ScannedText] = [(r, r.text, {"record": r}, r.occurred_at, r.received_at) for r in records]
     sources += [(c, c.notes, {"contact": c}, c.at, c.at) for c in contacts if c.notes.strip()]
-    rows = [
+    return [
         IndicatorFinding(
             person_id=source.person_id,
             occurred_at=occurred,
@@ -198,8 +213,6 @@ def findings_store(*, records: Sequence[Record] = (), contacts: Sequence[Contact
         )
         for f in findings
     ]
-    IndicatorFinding.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
 
 
 @transaction.atomic
@@ -240,13 +253,157 @@ def findings_rescan(*, actor: Actor, person_ids: Sequence[int] | None = None, ch
                 stored += findings_store(**{kind: batch})
                 batch = []
         stored += findings_store(**{kind: batch})
+    running = scanner_versions()
+    if person_ids is None:  # only a full rescan says what the whole store was built with
+        scan_state_ensure()
+        ScanState.objects.filter(pk=1).update(lexicon=running.lexicon, model=running.model, completed_at=clock.now())
     audit_record(
         actor=actor,
         action="INDICATORS_RESCAN",
         crn=None,
-        details={"lexicon": LEXICON_VERSION, "people": len(person_ids) if person_ids is not None else "all"},
+        details={
+            "lexicon": running.lexicon,
+            "model": running.model,
+            "people": len(person_ids) if person_ids is not None else "all",
+        },
     )
     return stored
+
+
+# --- rebuilding findings after an upgrade: the worker, once, in short turns (docs/indicators.md) ---------------------
+REBUILD_CHUNK = 50  # people per write: their texts are scanned before the transaction, so it holds the lock briefly
+
+
+def scan_state_ensure() -> None:
+    """Make the scan state's row if there is none: on a store with nothing scanned yet (a fresh install, a new demo)
+    it records the running scanner, so nothing is stale; on one with records or contacts (an install upgraded to this
+    version) it records no scan, so the worker rebuilds every finding once. Run after every `migrate`."""
+    if ScanState.objects.filter(pk=1).exists():
+        return
+    empty = not Record.objects.exists() and not Contact.objects.exists()
+    running = scanner_versions()
+    defaults: dict[str, Any] = (
+        {"lexicon": running.lexicon, "model": running.model, "completed_at": clock.now()} if empty else {}
+    )
+    ScanState.objects.get_or_create(pk=1, defaults=defaults)
+
+
+class _ClaimLostError(Exception):
+    """Another worker took the rebuild over (this one had stopped reporting for longer than the lease)."""
+
+
+def findings_rebuild_if_stale(
+    *, lease_seconds: int, chunk: int = REBUILD_CHUNK, progress: Callable[[], None] | None = None
+) -> int | None:
+    """Rebuild every finding with the running scanner if the store was last fully scanned with another lexicon or
+    model; returns the findings stored, or None when there was nothing to do (current, or another worker is on it).
+
+    One worker at a time: it claims the rebuild with a conditional update, and keeps the claim alive after each chunk.
+    A claim not renewed within `lease_seconds` (a lost worker) is taken over by the next worker, which carries on from
+    the last person finished. Each chunk's texts are scanned before its transaction; the transaction then replaces the
+    findings of exactly those records and contacts, leaving a record stored or a contact note corrected meanwhile as
+    its own write scanned it (with the same running scanner). Only when every person is done is the new state
+    recorded (and audited, as INDICATORS_RESCAN by the system), so a rebuild that dies part-way leaves it stale."""
+    scan_state_ensure()
+    state = ScanState.objects.get(pk=1)
+    running = scanner_versions()
+    now = clock.now()
+    if (state.lexicon, state.model) == (running.lexicon, running.model):
+        return None
+    if (
+        state.rebuild_by
+        and state.rebuild_heartbeat_at
+        and state.rebuild_heartbeat_at >= now - timedelta(seconds=lease_seconds)
+    ):
+        return None  # a live worker is rebuilding
+    same_target = (state.rebuild_lexicon, state.rebuild_model) == (running.lexicon, running.model)
+    cursor = state.rebuild_cursor if state.rebuild_by and same_target else 0
+    token = uuid.uuid4().hex
+    claimed = ScanState.objects.filter(
+        pk=1, rebuild_by=state.rebuild_by, rebuild_heartbeat_at=state.rebuild_heartbeat_at
+    ).update(
+        rebuild_by=token,
+        rebuild_lexicon=running.lexicon,
+        rebuild_model=running.model,
+        rebuild_cursor=cursor,
+        rebuild_started_at=now,
+        rebuild_heartbeat_at=now,
+    )
+    if not claimed:
+        return None  # another worker claimed it between the read and the update
+    log.warning(
+        "indicator findings were built with lexicon %s, classifier %s: rebuilding with lexicon %s, classifier %s%s",
+        state.lexicon or "unknown",
+        state.model or "unknown",
+        running.lexicon,
+        running.model,
+        " (carrying on where a lost worker stopped)" if cursor else "",
+    )
+    stored, turns = 0, Turns()
+    try:
+        while people := list(Person.objects.filter(pk__gt=cursor).order_by("pk").values_list("pk", flat=True)[:chunk]):
+            records = list(Record.objects.filter(person_id__in=people).order_by("pk"))
+            contacts = list(Contact.objects.filter(person_id__in=people).order_by("pk"))
+            rows = findings_scanned(records=records, contacts=contacts)
+            stored += retrying(
+                partial(_rebuild_write, token, people[-1], records, contacts, rows), what="findings rebuild"
+            )
+            cursor = people[-1]
+            turns.taken()
+            if progress is not None:
+                progress()
+    except _ClaimLostError:
+        log.warning("indicator findings rebuild: another worker took it over")
+        return None
+    with transaction.atomic():
+        if not ScanState.objects.filter(pk=1, rebuild_by=token).update(
+            lexicon=running.lexicon,
+            model=running.model,
+            completed_at=clock.now(),
+            rebuild_by="",
+            rebuild_cursor=0,
+            rebuild_heartbeat_at=None,
+        ):
+            return None
+        audit_record(
+            actor=Actor.system(Channel.SYSTEM),
+            action="INDICATORS_RESCAN",
+            crn=None,
+            details={"lexicon": running.lexicon, "model": running.model, "people": "all", "by": "worker"},
+        )
+    log.info("indicator findings rebuilt: lexicon %s, classifier %s", running.lexicon, running.model)
+    return stored
+
+
+def _rebuild_write(
+    token: str, last: int, records: list[Record], contacts: list[Contact], rows: list[IndicatorFinding]
+) -> int:
+    """One chunk's write: renew the claim and move its cursor, then replace the findings of the records that still
+    exist and the contacts whose notes are as they were scanned."""
+    with transaction.atomic():
+        if not ScanState.objects.filter(pk=1, rebuild_by=token).update(
+            rebuild_cursor=last, rebuild_heartbeat_at=clock.now()
+        ):
+            raise _ClaimLostError
+        live: set[int] = set()
+        for ids in _slices([r.pk for r in records]):
+            live.update(Record.objects.filter(pk__in=ids).values_list("pk", flat=True))
+            IndicatorFinding.objects.filter(record_id__in=ids).delete()
+        scanned = {c.pk: (c.notes, c.at) for c in contacts}
+        unchanged: set[int] = set()
+        for ids in _slices(list(scanned)):
+            now_stored = Contact.objects.filter(pk__in=ids).values_list("pk", "notes", "at")
+            same = [pk for pk, notes, at in now_stored if scanned[pk] == (notes, at)]
+            IndicatorFinding.objects.filter(contact_id__in=same).delete()
+            unchanged.update(same)
+        kept = [f for f in rows if (f.record_id in live if f.record_id is not None else f.contact_id in unchanged)]
+        IndicatorFinding.objects.bulk_create(kept, batch_size=1000)
+    return len(kept)
+
+
+def _slices(ids: list[int], size: int = 1000) -> list[list[int]]:
+    """Ids a thousand at a time: a heavy chunk's records stay within SQLite's limit on a query's parameters."""
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def civil_orders_apply(*, actor: Actor, records: Sequence[Record]) -> list[str]:

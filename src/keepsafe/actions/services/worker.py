@@ -1,9 +1,11 @@
 """The worker's housekeeping between tasks: schedule the periodic sweep and the SPOs' digest, recover tasks and
-sweeps whose worker died, and send waiting email. `keepsafe worker` runs this loop (docs/actions.md)."""
+sweeps whose worker died, rebuild indicator findings once after an upgrade changed the scanner, and send waiting
+email. `keepsafe worker` runs this loop (docs/actions.md)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -20,6 +22,7 @@ from keepsafe.actions.services.dirty import mark_dirty
 from keepsafe.actions.services.notify import deliver
 from keepsafe.actions.services.sweep import period_of, sweep_start
 from keepsafe.core import clock
+from keepsafe.records.services import findings_rebuild_if_stale
 
 log = logging.getLogger(__name__)
 SWEEP_TASK = "keepsafe.actions.tasks.sweep"
@@ -97,9 +100,14 @@ def digest_due(now: datetime) -> bool:
     return is_working_day(local.date()) and local.hour >= settings.KEEPSAFE_DIGEST_HOUR
 
 
-def housekeeping(now: datetime | None = None) -> dict[str, int]:
+def housekeeping(now: datetime | None = None, *, alive: Callable[[], None] | None = None) -> dict[str, int]:
+    """One round's chores. `alive` is called between chunks of a long chore (the findings rebuild), so the worker's
+    heartbeat keeps beating through it."""
     now = now or clock.now()
-    done = {"reaped": reap(now), "scheduled": 0, "digests": 0, "sent": 0}
+    done = {"reaped": reap(now), "scheduled": 0, "digests": 0, "sent": 0, "rebuilt": 0}
+    # After an upgrade changed the lexicon or classifier: every finding rebuilt once, by one worker (records/services).
+    if findings_rebuild_if_stale(lease_seconds=settings.KEEPSAFE_TASK_LEASE_SECONDS, progress=alive) is not None:
+        done["rebuilt"] = 1
     if schedule_sweep(now) is not None:
         done["scheduled"] = 1
     if digest_due(now):

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import numpy as np
 
@@ -350,13 +351,39 @@ class ModelMissingError(RuntimeError):
     pass
 
 
-@cache
-def shipped_model() -> Model:
-    """The weights trained at build time and shipped in the package (`keepsafe indicator-train` writes them)."""
+def _model_path() -> Traversable:
     path = resources.files("keepsafe.records.rules").joinpath(MODEL_FILE)
     if not path.is_file():
         raise ModelMissingError(
             f"keepsafe/records/rules/{MODEL_FILE} is missing: run `keepsafe indicator-train` to build the indicator "
             "classifier (docs/indicators.md)"
         )
-    return Model.from_json(json.loads(path.read_text(encoding="utf-8")))
+    return path
+
+
+@cache
+def shipped_model() -> Model:
+    """The weights trained at build time and shipped in the package (`keepsafe indicator-train` writes them)."""
+    return Model.from_json(json.loads(_model_path().read_text(encoding="utf-8")))
+
+
+VERSION_KEY = '"version":'
+HEAD_BYTES = 65536
+
+
+@cache
+def shipped_model_version() -> str:
+    """The shipped model's version, without loading its weights (ten megabytes, about a second): the file is written
+    with sorted keys, so "version" comes after the short "intercepts" and "thresholds" and before the weights. A file
+    laid out otherwise is read whole."""
+    with _model_path().open("rb") as handle:
+        head = handle.read(HEAD_BYTES).decode("utf-8", errors="ignore")
+    at = head.find(VERSION_KEY)
+    if at >= 0:
+        try:
+            value, _ = json.JSONDecoder().raw_decode(head, at + len(VERSION_KEY))
+        except json.JSONDecodeError:
+            value = None
+        if isinstance(value, str):
+            return value
+    return shipped_model().version

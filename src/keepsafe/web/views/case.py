@@ -36,7 +36,7 @@ from keepsafe.people.rules.vocabulary import (
 from keepsafe.people.selectors import case_team
 from keepsafe.records.models import Record
 from keepsafe.records.rules.indicators import GROUPS
-from keepsafe.records.selectors import indicator_picture
+from keepsafe.records.selectors import findings_staleness, indicator_picture
 from keepsafe.risk.models import CaseRisk
 from keepsafe.risk.selectors import review_signals
 from keepsafe.sharing.rules.agreements import CHECK_LABELS
@@ -170,6 +170,7 @@ def overview(request: HttpRequest, crn: str) -> HttpResponse:
                 (group, [s for s in picture if s.indicator in members]) for group, members in GROUPS.items()
             ],
             "signals": review_signals(person, clock.now()),
+            "findings_rebuilding": findings_staleness(),
             "checks": list(checks_for_case(person)),
             "check_labels": {k.value: v for k, v in CHECK_LABELS.items()},
             "can_request_checks": role in REQUESTERS,
@@ -190,6 +191,7 @@ def chronology_tab(request: HttpRequest, crn: str) -> HttpResponse:
     context.update(
         {
             "items": items,
+            "findings_rebuilding": findings_staleness(),
             "source": source,
             "kind": kind,
             "kinds": kinds,

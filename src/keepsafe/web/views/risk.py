@@ -19,7 +19,7 @@ from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.core.words import code_words
 from keepsafe.people.models import Contact, RegistrationType
 from keepsafe.records.rules.indicators import INDICATORS
-from keepsafe.records.selectors import indicator_picture
+from keepsafe.records.selectors import findings_staleness, indicator_picture
 from keepsafe.risk.models import Assessment, RiskManagementPlan
 from keepsafe.risk.rules.plan import SECTIONS
 from keepsafe.risk.rules.rosh import COMMUNITY_GROUPS, CUSTODY_GROUPS, LEVEL_ORDER
@@ -271,6 +271,7 @@ def analyse_step(request: HttpRequest, crn: str, aid: str) -> HttpResponse:
     context["form"] = form
     # What the records say, next to each question: information that exists must reach the assessor (seeds/001).
     context["found"] = {s.indicator: s for s in indicator_picture(person, clock.now())}
+    context["findings_rebuilding"] = findings_staleness()
     return render(request, "case/assessment_analyse.html", context, status=400 if context["errors"] else 200)
 
 

@@ -2,6 +2,7 @@ import logging
 import signal
 import time
 import uuid
+from functools import partial
 
 from django.conf import settings
 from django.core.management import BaseCommand
@@ -19,7 +20,8 @@ log = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "The durable background worker: runs queued tasks (django-tasks-db), the periodic sweep "
-        "(KEEPSAFE_SWEEP_EVERY_MINUTES), the SPOs' daily digest, recovery of work a lost worker left, and email."
+        "(KEEPSAFE_SWEEP_EVERY_MINUTES), the SPOs' daily digest, recovery of work a lost worker left, the rebuild of "
+        "indicator findings after an upgrade changed the scanner, and email."
     )
 
     def add_arguments(self, parser):
@@ -52,15 +54,16 @@ class Command(BaseCommand):
                 if idle and not DBTaskResult.objects.ready().exists():
                     break
                 continue
-            if done["reaped"] or done["scheduled"]:
+            if done["reaped"] or done["scheduled"] or done["rebuilt"]:
                 self.stdout.write(f"worker {worker_id}: {done}")
             time.sleep(options["interval"])
 
     def round(self, worker_id: str) -> dict[str, int]:
         """Housekeeping, then every queued task."""
         # /health reports the worker DOWN when no worker has beaten for KEEPSAFE_WORKER_HEARTBEAT_MAX_SECONDS.
-        heartbeat.beat(heartbeat.WORKER, {"worker": worker_id})
-        done = housekeeping()
+        beat = partial(heartbeat.beat, heartbeat.WORKER, {"worker": worker_id})
+        beat()
+        done = housekeeping(alive=beat)
         Worker(
             queue_names=["default"],
             interval=0,
