@@ -242,8 +242,9 @@ class Scanner:
                 words_of[n] = []
                 continue
             heading = heading_only(whole.text)
-            if heading is not None and (
-                heading in FORM_HEADINGS or (n + 1 < len(sentences) and form_answer(sentences[n + 1].text)[1])
+            answered_none = n + 1 < len(sentences) and form_answer(sentences[n + 1].text)[1]
+            if (heading is not None and (heading in FORM_HEADINGS or answered_none)) or (
+                answered_none and len(whole.text.split()) <= 8 and _LABEL_LINE.match(whole.text)
             ):
                 # A heading on a line of its own ("Threats:" with the answer below) is the form's text, not evidence.
                 words_of[n] = []
@@ -252,10 +253,16 @@ class Scanner:
             if answer_start:
                 sent = doc[_first_token_at(whole, whole.start_char + answer_start) : whole.end]
                 words_of[n] = [t.lower_ for t in sent if not t.is_space]
+            void = [
+                (whole.start_char + m.start(), whole.start_char + m.end()) for m in _INLINE_NONE.finditer(whole.text)
+            ]
             in_sentence = [
                 (rule, Span(doc, s, e))
                 for rule, s, e in ((self.rules[self.nlp.vocab.strings[m]], s, e) for m, s, e in matches_in[n])
-                if sent.start <= s and e <= sent.end and (order_near[n] or not rule.near_order)
+                if sent.start <= s
+                and e <= sent.end
+                and (order_near[n] or not rule.near_order)
+                and not any(a <= doc[s].idx and doc[e - 1].idx < b for a, b in void)
             ]
             if rules_only and not in_sentence and heading is None:
                 continue
@@ -390,7 +397,7 @@ class Scanner:
             if after(neg_far, span, lx.NEGATION_AFTER_FAR_WINDOW):
                 continue
             if (before(hypo_before, span, lx.HYPOTHETICAL_WINDOW) or after(hypo_after, span, lx.POST_WINDOW)) and not (
-                rule.id in lx.STATED_THREATS and stated
+                (rule.id in lx.STATED_THREATS or rule.requires) and stated
             ):
                 continue
             if rule.indicator in lx.EXPERIENCER_INDICATORS and (
@@ -467,11 +474,18 @@ def _with_nearest(doc: Doc, span: Span, others: Sequence[Span]) -> Span:
 
 # "Heading: answer" at the start of a line: a form's or template's heading of up to six words.
 _HEADING = re.compile(r"\A\s*[A-Za-z][A-Za-z0-9 ,/&'()-]{0,60}?:[ \t]*(?=\S|\Z)")
-_NONE_ANSWER = re.compile(
-    r"\A(?:none(?: known| reported| recorded| identified| disclosed)?|nil(?: known)?|n/?a|no|not known|not applicable|"
-    r"nothing(?: known| to report| of note)?|no concerns?(?: known| noted)?|unknown)[ .;]*\Z",
-    re.IGNORECASE,
+_NONE_WORDS = (
+    r"(?:none(?: known| reported| recorded| identified| disclosed)?|nil(?: known)?|n/?a|no|not known|not applicable|"
+    r"nothing(?: known| to report| of note)?|no concerns?(?: known| noted| identified| raised| reported)?|unknown)"
 )
+_NONE_ANSWER = re.compile(r"\A" + _NONE_WORDS + r"[ .;]*\Z", re.IGNORECASE)
+# "Domestic abuse: N/A. Stalking: Nil." inside one sentence: each heading answered "none" is the form's, not evidence.
+_INLINE_NONE = re.compile(
+    r"(?:^|(?<=[.;]))\s*[A-Za-z][A-Za-z0-9 ,/&'()-]{0,60}?:\s*" + _NONE_WORDS + r"\s*(?=[.;]|\Z)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A line that can only be a label ("Section 3 - Weapons and violence"): short, with no sentence's end.
+_LABEL_LINE = re.compile(r"\A\s*[^.!?:\n]{1,80}?\s*\Z")
 
 
 # Headings Keepsafe writes into a stored text itself (sharing/rules/prison_information.py composes the POM's form
@@ -500,15 +514,21 @@ def form_answer(sentence: str) -> tuple[int, bool]:
     if m and len(sentence[: m.end()].split()) <= 6:
         answer = sentence[m.end() :].strip()
         heading = sentence[: m.end()].strip().rstrip(":").strip().lower()
+        # headings in a row ("Risk of serious harm: Threats: None known") answer with the last one's answer
+        while (inner := _HEADING.match(answer)) and len(answer[: inner.end()].split()) <= 6:
+            answer = answer[inner.end() :].strip()
         return (m.end() if heading in FORM_HEADINGS else 0), bool(_NONE_ANSWER.match(answer))
     return 0, bool(_NONE_ANSWER.match(sentence.strip())) and len(sentence.split()) <= 3
 
 
-_HEADING_ONLY = re.compile(r"\A\s*([A-Za-z][A-Za-z0-9 ,/&'()-]{0,60}?)\s*:\s*\Z")
+_HEADING_ONLY = re.compile(
+    r"\A\s*(?:[A-Za-z][A-Za-z0-9 ,/&'()-]{0,60}?\s*:\s*)*([A-Za-z][A-Za-z0-9 ,/&'()-]{0,60}?)\s*:\s*\Z"
+)
 
 
 def heading_only(sentence: str) -> str | None:
-    """The heading (lower case) when a line is only "Heading:" of up to six words, else None."""
+    """The (last) heading, lower case, when a line is only "Heading:" ("Risk of serious harm: Threats:") of up to six
+    words, else None."""
     m = _HEADING_ONLY.match(sentence)
     if m and len(m[1].split()) <= 6:
         return m[1].strip().lower()

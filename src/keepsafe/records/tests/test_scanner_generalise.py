@@ -714,3 +714,51 @@ def test_attitudes_and_callousness_in_his_words_are_found(text, indicator):
 )
 def test_attitude_and_callousness_false_alarms_from_the_training_corpora(text, indicator):
     assert indicator not in {f.indicator for f in _RULES_ONLY.scan(text)}
+
+
+# The independent try-out's third round (lexicon 2026-12-03.7): texts it wrote, each missed or wrongly found.
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("He has been sending his ex-partner Leanne abusive messages despite the non-mol.", "order_breach"),
+        ("Resident stated that if his missus leaves him he'll burn the house down with her in it.", "domestic_abuse"),
+        ("He leathered a bloke outside the chippy.", "violence"),
+        ("He described leathering a bloke in the pub toilets last weekend.", "violence"),
+        ("Resident has been told he must leave the AP by Friday; no move-on address identified.", "accommodation_loss"),
+        ("He has been threatening to share the images unless she sends more.", "threats"),  # "has been" + -ing: his act
+        ("He told me his missus 'wound him up' so he slapped her.", "violence"),
+    ],
+)
+def test_third_tryout_harm_is_found(text, indicator):
+    assert indicator in {f.indicator for f in _RULES_ONLY.scan(text)}
+    assert indicator in {f.indicator for f in scan(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("He was stabbed in the leg in 2019 and still walks with a limp.", {"violence", "weapons"}),
+        ("He was glassed in a pub in 2021 and has a scar on his face.", {"violence", "weapons"}),
+        ("He was punched by his brother at a family party.", {"violence", "domestic_abuse"}),
+        ("Risk of serious harm: Threats: None known", {"threats"}),
+        ("Risk of serious harm: Threats:\nNone known\nWeapons:\nNone known", {"threats", "weapons"}),
+        ("Weapons: None known. Domestic abuse: N/A. Stalking: Nil.", {"weapons", "domestic_abuse", "stalking"}),
+        ("Section 3 - Weapons and violence\nNo concerns identified.", {"weapons", "violence"}),
+        (
+            "Attended group session on healthy relationships and domestic abuse; discussed coercive control.",
+            {"domestic_abuse"},
+        ),
+        ("Programme session on managing anger; he role-played walking away from a fight.", {"violence"}),
+        ("My mum's going to murder me when she sees my tattoo, he joked.", {"violence", "threats"}),
+    ],
+)
+def test_third_tryout_false_alarms_are_not_raised(text, absent):
+    assert not absent & {f.indicator for f in _RULES_ONLY.scan(text)}
+    assert not absent & {f.indicator for f in scan(text)}
+
+
+def test_his_own_spans_stay_where_the_words_are():
+    # "wound him up" is not a wounding: the violence found is the slap
+    found = [(f.indicator, f.text) for f in _RULES_ONLY.scan("He told me his missus 'wound him up' so he slapped her.")]
+    assert ("violence", "wound him") not in found
+    assert any(indicator == "violence" and "slapped" in text for indicator, text in found)
