@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -822,3 +823,15 @@ def test_a_period_given_as_parameters_is_answered(site):
         )
     assert answer.status_code == 200
     assert (answer.json()["from"], answer.json()["to"]) == ("2026-09-01", "2026-10-31")
+
+
+def test_a_period_date_error_links_to_the_box_at_fault_and_marks_only_it(site):
+    """Try-out round 2 (core/dates.read_date): a month typed as a word linked to the day box and marked all three."""
+    users, _ = site
+    with time_machine.travel(NOW, tick=False):
+        page = client_for(users["aco"]).get("/assurance/equality", PERIOD | {"from-month": "October"})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'href="#from-month"' in html
+    assert "Enter the month of the start date using the digits 0 to 9" in html
+    assert re.findall(r'govuk-input--error" id="(\w+-\w+)"', html) == ["from-month"]
