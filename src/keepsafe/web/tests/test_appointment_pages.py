@@ -265,7 +265,8 @@ def test_booking_refuses_other_digits_and_a_time_the_clocks_skip(ada, changes, f
     html = response.content.decode()
     assert response.status_code == 400
     skipped = "1:30am on 28 March 2027 does not exist in the UK: clocks went forward at 1am"
-    assert f'<a href="#{field}{"-day" if field == "at" else ""}">{message or skipped}</a>' in html
+    box = "".join(f"-{p}" for p in ("day", "year") if field == "at" and f"at-{p}" in changes)  # the box at fault
+    assert f'<a href="#{field}{box}">{message or skipped}</a>' in html
     assert not Appointment.objects.exists()
 
 

@@ -595,6 +595,7 @@ NONSENSE = [
 ]
 
 
+BOX_AT_FAULT = {"not a number": "from-month", "too large month": "to-month", "two-digit year": "to-year"}
 FIGURE_TABLES = ('"actions_action"', '"people_person"', '"risk_', '"assurance_', '"people_personversion"')
 
 
@@ -614,7 +615,8 @@ def test_a_nonsense_period_is_refused_by_field_on_the_page_and_in_every_export(s
     assert sql, why
     assert [q for q in sql if any(t in q for t in FIGURE_TABLES)] == [], why
     assert message in page.content.decode().replace("&#39;", "'"), why
-    assert f'href="#{field}-day"' in page.content.decode(), why  # the error links to its field
+    # The error links to its field: the box at fault, or the day when the whole date is wrong (try-out round 2).
+    assert f'href="#{BOX_AT_FAULT.get(why, field + "-day")}"' in page.content.decode(), why
     # No figures for another period below the error (try-out: the default period's dashboard was shown), and the
     # date boxes keep what was typed (GOV.UK pattern).
     body = page.content.decode()
@@ -807,7 +809,8 @@ def test_a_period_given_as_parameters_is_refused_when_it_is_not_real(site, path,
     body = page.content.decode()
     assert page.status_code == 400, why
     assert "govuk-error-summary" in body, why
-    assert f'<a href="#{field}-day">' in body, why
+    # "twice": the boxes typed hold only a day, so the link goes to the first empty box (the month)
+    assert f'<a href="#{field}-{"month" if why == "twice" else "day"}">' in body, why
     assert message in body, why
     assert 'data-testid="period-refused"' in body, why
     for export in exports:
