@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from keepsafe.actions.models import Action, EnforcementDecisionRecord, Recall
 from keepsafe.actions.rules.policy import DEFAULT_POLICY
@@ -569,13 +569,24 @@ class PersonRow:
     overridden: bool
 
 
+def period_population(people: QuerySet[Person], first: date, last: date) -> QuerySet[Person]:
+    """The period's population: of `people`, those under a sentence at some time in the period (sentenced on or before
+    its last day, not terminated before its first) and born by its last day. A case in the unit now whose sentence
+    began after the period, or ended before it, was not supervised then and is not counted (an independent try-out:
+    a period in 2000 counted every case held now, and a person born after 2000 failed the page with a negative age).
+    A date of birth after the period's end with a sentence in it is a record that cannot be right; it is left out too,
+    rather than given an age band it cannot have."""
+    supervised = Event.objects.filter(person=OuterRef("pk"), sentence_date__lte=last).exclude(terminated__lt=first)
+    return people.filter(Exists(supervised), date_of_birth__lte=last)
+
+
 def equality_rows(actor: Actor, scope: Scope, code: str, first: date, last: date) -> list[PersonRow]:
-    """One row per visible case in the unit with its groups and outcomes in the period, read in a fixed number of
-    queries whatever the number of cases."""
+    """One row per visible case in the unit that belongs to the period's population (`period_population`) with its
+    groups and outcomes in the period, read in a fixed number of queries whatever the number of cases."""
     check_scope(actor, scope, code)
     start, end = clock.start_of(first), clock.start_of(date.fromordinal(last.toordinal() + 1))
     people = list(
-        scope_people(actor, scope, code)
+        period_population(scope_people(actor, scope, code), first, last)
         .select_related("practitioner")
         .only("pk", "date_of_birth", "gender", "ethnicity", "disability", "practitioner__grade")
     )

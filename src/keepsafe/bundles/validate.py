@@ -767,9 +767,13 @@ def _decision_problems(bundle: BundleIn) -> list[tuple[str, str]]:
             if d.contact in decided:
                 problems.append((f"{path}.contact", f"contact {d.contact!r} has more than one decision"))
             if d.at < contact.at:
-                problems.append((f"{path}.at", f"is before the failure to attend ({contact.at.isoformat()})"))
+                problems.append(
+                    (f"{path}.at", f"is before the failure to attend or comply it follows ({contact.at.isoformat()})")
+                )
             earlier = earlier_absences(contact, tuple(contacts.values()), days)
-            if (problem := decision_allowed(d.decision, len(earlier))) is not None:
+            if contact.outcome in ENFORCEABLE_OUTCOMES and (
+                problem := decision_allowed(d.decision, len(earlier), contact.outcome or "")
+            ):
                 problems.append((f"{path}.decision", problem))
             if d.by not in staff:
                 problems.append((f"{path}.by", f"no staff member with code {d.by!r}"))

@@ -36,7 +36,7 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
 from keepsafe.oversight.prioritisation import deprioritised_counts
 from keepsafe.people.models import Contact, Event, Person, Registration
-from keepsafe.people.rules.vocabulary import CUSTODIAL_SENTENCES, SentenceType
+from keepsafe.people.rules.vocabulary import CONTACT_MADE_OUTCOMES, CUSTODIAL_SENTENCES, SentenceType
 from keepsafe.people.selectors import person_visible_queryset
 from keepsafe.risk.rules.tier.v3 import tier_words
 
@@ -121,10 +121,13 @@ def _with_rosh(people: QuerySet[Any], today: date) -> QuerySet[Any]:
 
 
 def _with_contacts(people: QuerySet[Any]) -> QuerySet[Any]:
-    """Next booked appointment and last contact, each one index probe on (person, at) per row."""
+    """Next booked appointment and last attended contact, each one index probe on (person, at) per row. The last
+    contact is the last one he attended (CONTACT_MADE_OUTCOMES, as contact levels count): a failure to attend, an
+    acceptable absence, a rescheduled or an unrecorded appointment is not contact (a try-out: a Video call recorded
+    "Failed to attend" showed as the last contact)."""
     now = clock.now()
     upcoming = Contact.objects.filter(person=OuterRef("pk"), at__gte=now, outcome__isnull=True).order_by("at")
-    past = Contact.objects.filter(person=OuterRef("pk"), at__lt=now).order_by("-at")
+    past = Contact.objects.filter(person=OuterRef("pk"), at__lt=now, outcome__in=CONTACT_MADE_OUTCOMES).order_by("-at")
     return people.annotate(
         next_appointment=Subquery(upcoming.values("at")[:1]), last_contact=Subquery(past.values("at")[:1])
     )

@@ -18,6 +18,7 @@ Pure: no Django; the caller passes the zone. Source: GOV.UK Design System (date 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -54,28 +55,73 @@ def instant_words(value: datetime, zone: tzinfo = LONDON) -> str:
     return f"{time_words(local)} on {day_words(local)}"
 
 
-def date_from_parts(day: str, month: str, year: str, label: str) -> date | str:
-    """A GOV.UK date input's three boxes as a date, or why not, naming the date by `label` ("the start date").
+@dataclass(frozen=True)
+class DateError:
+    """Why a date input's boxes are not a date, and the boxes at fault (GOV.UK date input: highlight, and link the
+    error summary to, only the boxes in error; all three when the whole date is wrong, e.g. 31 February)."""
 
-    Every box must be filled with the digits 0 to 9 only, the year with four of them; the three must make a real date.
-    """
+    message: str
+    parts: tuple[str, ...]  # in DATE_PARTS order, never empty
+
+
+def _joined(parts: list[str]) -> str:
+    return " and ".join(parts) if len(parts) < 3 else f"{parts[0]}, {parts[1]} and {parts[2]}"
+
+
+def read_date(day: str, month: str, year: str, label: str) -> date | DateError:
+    """A GOV.UK date input's three boxes as a date, or why not and which boxes, naming the date by `label`.
+
+    Every box must be filled with the digits 0 to 9 only, the year with four of them, the day from 1 to 31 and the
+    month from 1 to 12; the three must make a real date. When more than one box is wrong, one message names them all
+    ("The date must be a real date: enter the day and month using the digits 0 to 9, like 27 3 2026"), not only the
+    first (a try-out: month "March" and year "26" linked to the day box, and every box was marked)."""
     parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
     if not any(parts.values()):
-        return f"Enter {label}"
+        return DateError(f"Enter {label}", DATE_PARTS)
     missing = [p for p in DATE_PARTS if not parts[p]]
     if missing:
-        return f"{_capital(label)} must include a {' and a '.join(missing)}"
-    for part in DATE_PARTS:
-        if not is_number(parts[part]):
-            whose = "" if label == "the date" else f" of {label}"
-            return f"Enter the {part}{whose} using the digits 0 to 9"
-    if len(parts["year"]) != 4:
-        whose = "" if label == "the date" else f" of {label}"
-        return f"The year{whose} must be 4 digits, like 2026"
+        return DateError(f"{_capital(label)} must include a {' and a '.join(missing)}", tuple(missing))
+    whose = "" if label == "the date" else f" of {label}"
+    letters = [p for p in DATE_PARTS if not is_number(parts[p])]
+    short_year = "year" not in letters and len(parts["year"]) != 4
+    limits = {"day": 31, "month": 12}
+    beyond = [p for p in ("day", "month") if p not in letters and not 1 <= int(parts[p]) <= limits[p]]
+    faults = [p for p in DATE_PARTS if p in letters or p in beyond or (p == "year" and short_year)]
+    if len(faults) == 1:
+        (part,) = faults
+        if letters:
+            return DateError(f"Enter the {part}{whose} using the digits 0 to 9", (part,))
+        if short_year:
+            return DateError(f"The year{whose} must be 4 digits, like 2026", ("year",))
+        return DateError(f"{_capital(label)} must be a real date: the {part} must be from 1 to {limits[part]}", (part,))
+    if faults:
+        reasons = [f"the {_joined(letters)} using the digits 0 to 9"] if letters else []
+        reasons += [f"the {p} from 1 to {limits[p]}" for p in beyond]
+        reasons += ["the year as 4 digits"] if short_year else []
+        why = " and ".join(reasons)
+        return DateError(f"{_capital(label)} must be a real date: enter {why}, like 27 3 2026", tuple(faults))
     try:
         return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except (ValueError, OverflowError):
-        return f"{_capital(label)} must be a real date, like 27 3 2026"
+        return DateError(f"{_capital(label)} must be a real date, like 27 3 2026", DATE_PARTS)
+
+
+def date_from_parts(day: str, month: str, year: str, label: str) -> date | str:
+    """As `read_date`, with only the message when the boxes are not a date."""
+    found = read_date(day, month, year, label)
+    return found.message if isinstance(found, DateError) else found
+
+
+def date_parts_at_fault(day: str | None, month: str | None, year: str | None) -> tuple[str, ...]:
+    """The boxes to mark when a date input has an error: those `read_date` finds at fault, or all three when the boxes
+    make a date and the error is about the date itself ("must be on or after 1 January 1900")."""
+    found = read_date(day or "", month or "", year or "", "the date")
+    return found.parts if isinstance(found, DateError) else DATE_PARTS
+
+
+def date_anchor(name: str, day: str | None, month: str | None, year: str | None) -> str:
+    """The id an error summary links to for date input `name`: its first box at fault ("at-month")."""
+    return f"{name}-{date_parts_at_fault(day, month, year)[0]}"
 
 
 def time_from_text(text: str, label: str) -> time | str:

@@ -67,9 +67,18 @@ def environment(**options: Any) -> jinja2.Environment:
     options["undefined"] = jinja2.ChainableUndefined
     options.setdefault("autoescape", True)
     env = jinja2.Environment(**options)  # noqa: S701 — autoescape is on (set above)
+    from keepsafe.core.dates import date_anchor, date_parts_at_fault
     from keepsafe.web.navigation import nav_items
 
-    env.globals.update({"static": static, "url": _url, "nav_items": nav_items})
+    env.globals.update(
+        {
+            "static": static,
+            "url": _url,
+            "nav_items": nav_items,
+            "date_parts_at_fault": date_parts_at_fault,
+            "date_anchor": date_anchor,
+        }
+    )
     from keepsafe.workforce.selectors import staff_name
 
     env.filters.update(

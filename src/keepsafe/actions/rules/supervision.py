@@ -95,16 +95,33 @@ def earlier_absences(contact: ContactFacts, contacts: tuple[ContactFacts, ...], 
     ]
 
 
-def decision_allowed(decision: str, earlier_absences: int) -> str | None:
-    """A second unacceptable absence within 12 months requires breach or recall consideration (issue 6 §3)."""
+# What the contact was, in words (ENFORCEABLE_OUTCOMES): every title and text about an enforcement decision names the
+# failure it follows — a try-out found "after a failure to attend" and "a further unacceptable absence" on a decision
+# after "Attended — failed to comply".
+FAILURE_WORDS = {"FAILED_TO_ATTEND": "failure to attend", "FAILED_TO_COMPLY": "failure to comply"}
+
+
+def failure_words(outcome: str) -> str:
+    """ "failure to attend" or "failure to comply"; refuses an outcome that calls for no enforcement decision."""
+    if outcome not in FAILURE_WORDS:
+        raise ValueError(f"{outcome!r} is not a failure to attend or to comply")
+    return FAILURE_WORDS[outcome]
+
+
+def further_failure(outcome: str) -> str:
+    """The reason a warning is not enough: "This failure to comply follows another failure to attend or comply within
+    12 months" (the earlier ones counted are of either kind: earlier_absences)."""
+    return f"this {failure_words(outcome)} follows another failure to attend or comply within 12 months"
+
+
+def decision_allowed(decision: str, earlier_absences: int, outcome: str) -> str | None:
+    """A second failure to attend or comply within 12 months requires breach or recall consideration (issue 6 §3);
+    `outcome` is the contact's (FAILED_TO_ATTEND or FAILED_TO_COMPLY), named in the refusal."""
     if decision not in EnforcementDecision.__members__:
         return "choose a warning, breach action or recall consideration"
     if earlier_absences and decision == EnforcementDecision.WARNING:
-        return "this is a further unacceptable absence within 12 months: start breach action or consider recall"
+        return f"{further_failure(outcome)}: start breach action or consider recall"
     return None
-
-
-_FAILURE = {"FAILED_TO_ATTEND": "Failure to attend", "FAILED_TO_COMPLY": "Failure to comply"}
 
 
 def enforcement_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
@@ -121,10 +138,11 @@ def enforcement_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
         earlier = len(earlier_absences(contact, facts.contacts, policy.enforcement_second_absence_days))
         decision = decisions.get(contact.id)
         satisfied = None
-        if decision is not None and decision_allowed(decision.decision, earlier) is None:
+        outcome = contact.outcome or ""
+        if decision is not None and decision_allowed(decision.decision, earlier, outcome) is None:
             satisfied = Evidence("decision", decision.ref, decision.at, f"enforcement decision: {decision.decision}")
         needed = (
-            "A further unacceptable absence within 12 months: record breach action or a recall consideration"
+            f"{further_failure(outcome).capitalize()}: record breach action or a recall consideration"
             if earlier
             else "A recorded decision: warning, breach action, or recall consideration"
         )
@@ -132,7 +150,7 @@ def enforcement_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
             Expected(
                 type=ActionType.ENFORCEMENT_DECISION,
                 key=key,
-                title=f"{_FAILURE[contact.outcome or '']} on {local_date(contact.at):%-d %B %Y}",
+                title=f"{failure_words(outcome).capitalize()} on {local_date(contact.at):%-d %B %Y}",
                 owner=OwnerRole.COM,
                 opens_at=contact.at,
                 due=working_days_after(contact.at, policy.enforcement_working_days),

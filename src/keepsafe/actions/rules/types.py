@@ -51,7 +51,7 @@ LABELS = {
     ActionType.HANDOVER: "Handover from prison to community offender manager",
     ActionType.RELEASE_PLAN: "Release plan",
     ActionType.FIRST_APPOINTMENT: "First appointment",
-    ActionType.ENFORCEMENT_DECISION: "Enforcement decision after a failure to attend",
+    ActionType.ENFORCEMENT_DECISION: "Enforcement decision",  # the title names the failure: to attend or to comply
     ActionType.REQUIREMENT_START: "Start a sentence requirement",
     ActionType.RISK_REVIEW: "Review the risk assessment",
     ActionType.REGISTRATION_REVIEW: "Review a registration",

@@ -14,7 +14,7 @@ from keepsafe.actions.rules.checks import JUSTIFIED_FLAGS, ActedOn, acted_on_pro
 from keepsafe.actions.rules.facts import ContactFacts
 from keepsafe.actions.rules.recall import licence_problem
 from keepsafe.actions.rules.release import ITEM_LABELS, Item, licence_conditions_problem
-from keepsafe.actions.rules.supervision import EnforcementDecision, decision_allowed, earlier_absences
+from keepsafe.actions.rules.supervision import EnforcementDecision, decision_allowed, earlier_absences, failure_words
 from keepsafe.actions.selectors import absences_before, assessments_known, licence_facts
 from keepsafe.actions.services.manage import may_act, refresh
 from keepsafe.actions.services.recall import recall_consider
@@ -38,18 +38,20 @@ def _may_work(actor: Actor, person: Person, work: Work = Work.CASE) -> dict[str,
 
 @transaction.atomic
 def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: str) -> EnforcementDecisionRecord:
-    """A decision after a failure to attend. A further unacceptable absence within 12 months cannot get a warning."""
+    """A decision after a failure to attend or to comply. A further failure within 12 months cannot get a warning."""
     cover = _may_work(actor, contact.person)
     if contact.outcome not in ENFORCEABLE_OUTCOMES:
         raise ValidationError([("contact", "enforcement decisions follow a failure to attend or to comply")])
     if hasattr(contact, "enforcement_decision"):
-        raise ValidationError([("contact", "a decision is already recorded for this absence")])
+        raise ValidationError(
+            [("contact", f"a decision is already recorded for this {failure_words(contact.outcome or '')}")]
+        )
     now = clock.now()
     days = policy().enforcement_second_absence_days
     this = ContactFacts(contact.external_id, contact.type, contact.at, contact.outcome)
     earlier = earlier_absences(this, absences_before(contact, days), days)
     problems = []
-    if (problem := decision_allowed(decision, len(earlier))) is not None:
+    if (problem := decision_allowed(decision, len(earlier), contact.outcome or "")) is not None:
         problems.append(("decision", problem))
     if not notes.strip():
         problems.append(("notes", "record the reasons for the decision"))
@@ -68,12 +70,13 @@ def enforcement_record(*, actor: Actor, contact: Contact, decision: str, notes: 
         events, recalls = licence_facts(contact.person)
         licence = next((e for e, ef in events if licence_problem(ef, recalls, clock.today()) is None), None)
         if licence is not None:
+            failure = failure_words(contact.outcome or "").capitalize()
             recall_consider(
                 actor=actor,
                 person=contact.person,
                 event=licence,
                 reasons=["CONTACT_STOPPED"],
-                concerns=f"Failure to attend on {contact.at:%-d %B %Y}: {notes.strip()}",
+                concerns=f"{failure} on {contact.at:%-d %B %Y}: {notes.strip()}",
             )
     refresh(contact.person_id)
     return record

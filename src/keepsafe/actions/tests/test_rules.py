@@ -24,6 +24,7 @@ from keepsafe.actions.rules.recall import (
 )
 from keepsafe.actions.rules.supervision import decision_allowed
 from keepsafe.actions.rules.types import (
+    LABELS,
     ActionType,
     Escalation,
     ReminderPlan,
@@ -274,9 +275,34 @@ def test_a_failure_to_attend_needs_a_decision_in_two_working_days_and_a_second_o
     warning = f.EnforcementFacts("C2", "WARNING", at("2026-09-02T10:00:00"), "d2")
     facts = case("2026-09-03T12:00:00", contacts=(c1, c2), enforcement=(warning,))
     assert of_type(expected_actions(facts, P), ActionType.ENFORCEMENT_DECISION)[1].satisfied is None
-    assert decision_allowed("WARNING", 1) is not None
-    assert decision_allowed("BREACH", 1) is None
-    assert decision_allowed("WARNING", 0) is None
+    assert decision_allowed("WARNING", 1, "FAILED_TO_ATTEND") is not None
+    assert decision_allowed("BREACH", 1, "FAILED_TO_ATTEND") is None
+    assert decision_allowed("WARNING", 0, "FAILED_TO_ATTEND") is None
+
+
+def test_an_enforcement_decision_names_the_failure_it_follows_to_attend_or_to_comply():
+    """Try-out round 2: after "Attended — failed to comply" the action read "after a failure to attend" and asked about
+    "a further unacceptable absence". Its title, the text of what is needed and the refusal name the failure."""
+    c1 = contact("C1", "2026-11-02T10:00:00")  # failed to attend
+    c2 = contact("C2", "2026-12-01T10:00:00", "FAILED_TO_COMPLY")
+    first, second = of_type(
+        expected_actions(case("2026-12-01T12:00:00", contacts=(c1, c2)), P), ActionType.ENFORCEMENT_DECISION
+    )
+    assert first.title == "Failure to attend on 2 November 2026"
+    assert second.title == "Failure to comply on 1 December 2026"
+    assert second.evidence_needed == (
+        "This failure to comply follows another failure to attend or comply within 12 months: "
+        "record breach action or a recall consideration"
+    )
+    assert "absence" not in second.evidence_needed
+    assert LABELS[ActionType.ENFORCEMENT_DECISION] == "Enforcement decision"  # never "after a failure to attend"
+    refused = decision_allowed("WARNING", 1, "FAILED_TO_COMPLY")
+    assert refused == "this failure to comply follows another failure to attend or comply within 12 months: " + (
+        "start breach action or consider recall"
+    )
+    assert "failure to attend follows" in (decision_allowed("WARNING", 1, "FAILED_TO_ATTEND") or "")
+    with pytest.raises(ValueError, match="not a failure to attend or to comply"):
+        decision_allowed("WARNING", 1, "ATTENDED")
 
 
 def test_acceptable_absences_need_no_enforcement():

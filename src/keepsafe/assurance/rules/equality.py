@@ -32,11 +32,15 @@ def age_on(born: date, day: date) -> int:
 
 
 def age_band(born: date, day: date) -> str:
+    """The age band of someone born on `born`, on `day`. A programming guard, not a user's error: the caller counts only
+    people born by `day` (selectors.period_population); asking for the age of someone not yet born is refused."""
+    if born > day:
+        raise ValueError(f"no age on {day.isoformat()} for someone born on {born.isoformat()}: not yet born")
     age = age_on(born, day)
     for low, high, label in AGE_BANDS:
         if age >= low and (high is None or age <= high):
             return label
-    raise ValueError(f"no age band holds age {age}")  # unreachable: the bands start at 0 and are open-ended
+    raise AssertionError(f"no age band holds age {age}")  # unreachable: the bands start at 0 and are open-ended
 
 
 def disability_group(value: bool | None) -> str:

@@ -347,6 +347,14 @@ def test_age_bands():
     assert equality.age_on(date(2000, 12, 2), date(2026, 12, 1)) == 25
     assert equality.age_band(date(2008, 12, 2), date(2026, 12, 1)) == "Under 18"
     assert equality.age_band(date(1976, 12, 1), date(2026, 12, 1)) == "50 and over"
+    assert equality.age_band(date(2026, 12, 1), date(2026, 12, 1)) == "Under 18"  # born that day: 0
+
+
+def test_no_age_band_for_someone_not_yet_born():
+    """A programming guard (the equality page counts only people born by the period's end): a clear refusal naming
+    both dates, not a band nor the old "no age band holds age -1"."""
+    with pytest.raises(ValueError, match="born on 2026-12-02: not yet born"):
+        equality.age_band(date(2026, 12, 2), date(2026, 12, 1))
 
 
 def test_charts_escape_text_and_refuse_what_they_cannot_show():

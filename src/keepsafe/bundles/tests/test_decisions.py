@@ -107,7 +107,7 @@ def test_every_field_of_the_new_sections_is_checked_with_its_path():
     at = "people[0].enforcement_decisions"
     assert "no contact 'NOPE'" in found[f"{at}[0].contact"]
     assert "not a failure to attend" in found[f"{at}[1].contact"]
-    assert "further unacceptable absence" in found[f"{at}[2].decision"]
+    assert "follows another failure to attend or comply" in found[f"{at}[2].decision"]
     assert "before the failure to attend" in found[f"{at}[3].at"]
     assert "STF9999" in found[f"{at}[3].by"]
     assert "more than one decision" in found[f"{at}[4].contact"]

@@ -11,11 +11,15 @@ from hypothesis import strategies as st
 
 from keepsafe.core.dates import (
     LONDON,
+    DateError,
+    date_anchor,
     date_from_parts,
+    date_parts_at_fault,
     day_words,
     instant_words,
     is_number,
     local_instant,
+    read_date,
     time_from_text,
     time_words,
 )
@@ -53,11 +57,55 @@ def test_a_real_date_in_ascii_digits_is_read(day):
         (("31", "2", "2026"), "The start date must be a real date, like 27 3 2026"),
         (("1", "1", "26"), "The year of the start date must be 4 digits, like 2026"),
         (("1", "1", "２０２６"), "Enter the year of the start date using the digits 0 to 9"),
-        (("1", "99999999999999999999", "2026"), "The start date must be a real date, like 27 3 2026"),
+        (("1", "99999999999999999999", "2026"), "The start date must be a real date: the month must be from 1 to 12"),
     ],
 )
 def test_a_date_that_cannot_be_read_says_why(boxes, reason):
     assert date_from_parts(*boxes, "the start date") == reason
+
+
+@pytest.mark.parametrize(
+    ("boxes", "reason", "parts"),
+    [
+        (("1", "March", "2026"), "Enter the month using the digits 0 to 9", ("month",)),
+        (("1", "3", "26"), "The year must be 4 digits, like 2026", ("year",)),
+        (("32", "3", "2026"), "The date must be a real date: the day must be from 1 to 31", ("day",)),
+        (("1", "13", "2026"), "The date must be a real date: the month must be from 1 to 12", ("month",)),
+        (("", "3", ""), "The date must include a day and a year", ("day", "year")),
+        (
+            ("x", "March", "2026"),
+            "The date must be a real date: enter the day and month using the digits 0 to 9, like 27 3 2026",
+            ("day", "month"),
+        ),
+        (
+            ("1", "March", "26"),
+            "The date must be a real date: enter the month using the digits 0 to 9 and the year as 4 digits, "
+            "like 27 3 2026",
+            ("month", "year"),
+        ),
+        (
+            ("40", "13", "2026"),
+            "The date must be a real date: enter the day from 1 to 31 and the month from 1 to 12, like 27 3 2026",
+            ("day", "month"),
+        ),
+        (("31", "2", "2026"), "The date must be a real date, like 27 3 2026", ("day", "month", "year")),
+        (("", "", ""), "Enter the date", ("day", "month", "year")),
+    ],
+)
+def test_the_boxes_at_fault_are_named_and_only_they_are_marked(boxes, reason, parts):
+    """Try-out round 2: month "March" or year "26" linked the error summary to the day box and marked all three. The
+    error names every box at fault in one message; only those are marked, the first is linked; a whole date that is
+    wrong (31 February) marks all three and links the day."""
+    found = read_date(*boxes, "the date")
+    assert isinstance(found, DateError)
+    assert (found.message, found.parts) == (reason, parts)
+    assert date_parts_at_fault(*boxes) == parts
+    assert date_anchor("at", *boxes) == f"at-{parts[0]}"
+
+
+def test_a_date_that_reads_but_is_refused_for_another_reason_marks_every_box():
+    assert date_parts_at_fault("1", "1", "1899") == ("day", "month", "year")
+    assert date_anchor("from", "1", "1", "1899") == "from-day"
 
 
 def test_a_time_the_clocks_skip_is_refused_saying_so():

@@ -35,7 +35,7 @@ def test_every_step_has_its_own_title_and_bad_input_shows_the_error_summary(bend
         html = bad.content.decode()
         assert _title(html).startswith("Error: Record a court stage")
         assert "There is a problem" in html
-        assert 'href="#court_date-day"' in html
+        assert 'href="#court_date-year"' in html
         assert not CourtStage.objects.exists()
         court_stage_open(
             actor=staff_actor("STF0001"),

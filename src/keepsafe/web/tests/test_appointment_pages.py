@@ -175,6 +175,40 @@ def test_record_a_contact_in_the_past_with_notes(ada):
     assert contact.outcome == "ATTENDED"
 
 
+def _marked(html: str) -> set[str]:
+    """The date boxes marked in error (GOV.UK govuk-input--error)."""
+    return set(re.findall(r'govuk-input--error" id="at-(day|month|year)"', html))
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("boxes", "link", "marked", "message"),
+    [
+        ({"at-month": "March"}, "at-month", {"month"}, "Enter the month using the digits 0 to 9"),
+        ({"at-year": "26"}, "at-year", {"year"}, "The year must be 4 digits, like 2026"),
+        (
+            {"at-day": "x", "at-month": "March"},
+            "at-day",
+            {"day", "month"},
+            "The date must be a real date: enter the day and month using the digits 0 to 9, like 27 3 2026",
+        ),
+        ({"at-day": "31", "at-month": "2"}, "at-day", {"day", "month", "year"}, "The date must be a real date"),
+        ({"at-day": "24"}, "at-day", {"day", "month", "year"}, "must be in the past"),  # the whole date is wrong
+    ],
+)
+def test_a_contact_date_error_links_to_and_marks_only_the_boxes_at_fault(ada, boxes, link, marked, message):
+    """Try-out round 2: month "March" or year "26" linked the error summary to #at-day and marked all three boxes."""
+    data = {"type": "PHONE", "at-day": "20", "at-month": "11", "at-year": "2026", "at-time": "09:15"}
+    data |= {"notes": "Rang him", "outcome": "ATTENDED"} | boxes
+    response = ada.post("/case/X300001/contacts/new", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    assert f'href="#{link}"' in html
+    assert _marked(html) == marked
+    assert not Contact.objects.exists()
+
+
 @time_machine.travel(NOW, tick=False)
 def test_a_contact_asks_what_happened_and_never_assumes_compliance(ada):
     """Try-out: the form had no outcome and saved every contact as "Attended — complied"."""
@@ -231,7 +265,8 @@ def test_booking_refuses_other_digits_and_a_time_the_clocks_skip(ada, changes, f
     html = response.content.decode()
     assert response.status_code == 400
     skipped = "1:30am on 28 March 2027 does not exist in the UK: clocks went forward at 1am"
-    assert f'<a href="#{field}{"-day" if field == "at" else ""}">{message or skipped}</a>' in html
+    box = "".join(f"-{p}" for p in ("day", "year") if field == "at" and f"at-{p}" in changes)  # the box at fault
+    assert f'<a href="#{field}{box}">{message or skipped}</a>' in html
     assert not Appointment.objects.exists()
 
 

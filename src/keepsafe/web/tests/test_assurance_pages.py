@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -594,6 +595,7 @@ NONSENSE = [
 ]
 
 
+BOX_AT_FAULT = {"not a number": "from-month", "too large month": "to-month", "two-digit year": "to-year"}
 FIGURE_TABLES = ('"actions_action"', '"people_person"', '"risk_', '"assurance_', '"people_personversion"')
 
 
@@ -613,7 +615,8 @@ def test_a_nonsense_period_is_refused_by_field_on_the_page_and_in_every_export(s
     assert sql, why
     assert [q for q in sql if any(t in q for t in FIGURE_TABLES)] == [], why
     assert message in page.content.decode().replace("&#39;", "'"), why
-    assert f'href="#{field}-day"' in page.content.decode(), why  # the error links to its field
+    # The error links to its field: the box at fault, or the day when the whole date is wrong (try-out round 2).
+    assert f'href="#{BOX_AT_FAULT.get(why, field + "-day")}"' in page.content.decode(), why
     # No figures for another period below the error (try-out: the default period's dashboard was shown), and the
     # date boxes keep what was typed (GOV.UK pattern).
     body = page.content.decode()
@@ -806,7 +809,8 @@ def test_a_period_given_as_parameters_is_refused_when_it_is_not_real(site, path,
     body = page.content.decode()
     assert page.status_code == 400, why
     assert "govuk-error-summary" in body, why
-    assert f'<a href="#{field}-day">' in body, why
+    # "twice": the boxes typed hold only a day, so the link goes to the first empty box (the month)
+    assert f'<a href="#{field}-{"month" if why == "twice" else "day"}">' in body, why
     assert message in body, why
     assert 'data-testid="period-refused"' in body, why
     for export in exports:
@@ -822,3 +826,15 @@ def test_a_period_given_as_parameters_is_answered(site):
         )
     assert answer.status_code == 200
     assert (answer.json()["from"], answer.json()["to"]) == ("2026-09-01", "2026-10-31")
+
+
+def test_a_period_date_error_links_to_the_box_at_fault_and_marks_only_it(site):
+    """Try-out round 2 (core/dates.read_date): a month typed as a word linked to the day box and marked all three."""
+    users, _ = site
+    with time_machine.travel(NOW, tick=False):
+        page = client_for(users["aco"]).get("/assurance/equality", PERIOD | {"from-month": "October"})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'href="#from-month"' in html
+    assert "Enter the month of the start date using the digits 0 to 9" in html
+    assert re.findall(r'govuk-input--error" id="(\w+-\w+)"', html) == ["from-month"]

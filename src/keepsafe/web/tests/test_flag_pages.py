@@ -151,7 +151,7 @@ def test_bad_input_is_reported_by_field_kept_and_nothing_is_written(site):
         assert "<title>Error: Add a flag" in body
         assert 'href="#start-day"' in body
         assert "The start date must be a real date" in body
-        assert 'href="#end-day"' in body
+        assert 'href="#end-month"' in body  # the box at fault (try-out round 2)
         assert "The end date must include a month" in body
         assert 'href="#level"' in body
         assert "Choose the MAPPA level" in body
@@ -192,7 +192,7 @@ def test_bad_input_is_reported_by_field_kept_and_nothing_is_written(site):
         )
         body = answer.content.decode()
         assert "Choose the type of flag" in body
-        assert 'href="#start-day"' in body
+        assert 'href="#start-year"' in body  # the box at fault: the year is missing (try-out round 2)
         assert case_rows() == before
 
 

@@ -31,7 +31,7 @@ from keepsafe.people.selectors import case_write_check
 from keepsafe.records.services import appointment_outcome_record, contact_add
 from keepsafe.web.views.case import _case
 from keepsafe.web.views.common import actor_of
-from keepsafe.web.views.forms import choice
+from keepsafe.web.views.forms import choice, date_href
 
 TYPE_OPTIONS = [(t.value, CONTACT_TYPE_LABELS[t]) for t in APPOINTMENT_TYPES]
 # Not SPO_OVERSIGHT (issue 15): a manager records it on /oversight, where it closes the touch point it answers.
@@ -74,9 +74,9 @@ def _form(request: HttpRequest, *names: str) -> dict[str, str]:
     return {n: request.POST.get(n, "") for n in names}
 
 
-def _summary(errors: dict[str, str]) -> list[dict[str, str]]:
-    """The error summary: each problem links to its field (the first input of a date)."""
-    return [{"text": r, "href": f"#{f}-day" if f in ("at",) else f"#{f}"} for f, r in errors.items()]
+def _summary(errors: dict[str, str], form: dict[str, str]) -> list[dict[str, str]]:
+    """The error summary: each problem links to its field (a date's first box at fault: forms.date_href)."""
+    return [{"text": r, "href": date_href(f, form) if f == "at" else f"#{f}"} for f, r in errors.items()]
 
 
 def _errors(problems: list[tuple[str, str]]) -> dict[str, str]:
@@ -168,7 +168,7 @@ def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
         {
             "form": form,
             "errors": errors,
-            "page_errors": _summary(errors),
+            "page_errors": _summary(errors, form),
             "clash": clash,
             "type_options": TYPE_OPTIONS,
             "staff_options": options,
@@ -210,7 +210,7 @@ def appointment_reschedule_view(request: HttpRequest, crn: str, appointment: str
             "appointment": booked,
             "form": form,
             "errors": errors,
-            "page_errors": _summary(errors),
+            "page_errors": _summary(errors, form),
             "clash": clash,
             "type_labels": CONTACT_TYPE_LABELS,
             "title": _step_title(clash, "Reschedule an appointment", person),
@@ -240,7 +240,7 @@ def appointment_outcome_view(request: HttpRequest, crn: str, appointment: str) -
             "appointment": booked,
             "form": form,
             "errors": errors,
-            "page_errors": _summary(errors),
+            "page_errors": _summary(errors, form),
             "outcome_options": OUTCOME_OPTIONS,
             "type_labels": CONTACT_TYPE_LABELS,
             "title": f"Record the outcome of an appointment – {person.crn}",
@@ -299,7 +299,7 @@ def contact_new(request: HttpRequest, crn: str) -> HttpResponse:
         {
             "form": form,
             "errors": errors,
-            "page_errors": _summary(errors),
+            "page_errors": _summary(errors, form),
             "type_options": CONTACT_OPTIONS,
             "outcome_options": CONTACT_OUTCOME_OPTIONS,
             "title": f"Record a contact – {person.crn}",

@@ -31,7 +31,7 @@ from keepsafe.people.selectors import case_write_check
 from keepsafe.web.views.case import _case
 from keepsafe.web.views.common import actor_of
 from keepsafe.web.views.flags import date_fields, date_from_form
-from keepsafe.web.views.forms import choice, submit, yes_no
+from keepsafe.web.views.forms import choice, date_href, submit, yes_no
 
 TAB = "case-court"
 # The steps of the tab, in order, with each page's title (issue 14 §7: a unique title per step).
@@ -109,7 +109,7 @@ def court_step(request: HttpRequest, crn: str, verb: str) -> HttpResponse:
             "chosen": chosen,
             "errors": errors,
             "page_errors": [
-                {"text": reason, "href": f"#{field}-day" if field == date_name else f"#{field}"}
+                {"text": reason, "href": date_href(field, request.POST) if field == date_name else f"#{field}"}
                 for field, reason in errors.items()
             ],
             "date_name": date_name,

@@ -33,7 +33,7 @@ from keepsafe.sharing.models import CheckRequest
 from keepsafe.sharing.rules.agreements import CHECK_LABELS, CheckKind
 from keepsafe.web.views.case import _case
 from keepsafe.web.views.common import actor_of
-from keepsafe.web.views.forms import submit
+from keepsafe.web.views.forms import date_href, submit
 
 MAPPA = "MAPP"
 
@@ -60,10 +60,11 @@ def date_fields(form: QueryDict, name: str, default: date | None = None) -> dict
     return {"day": str(default.day), "month": str(default.month), "year": str(default.year)}
 
 
-def _summary(errors: dict[str, str], dates: tuple[str, ...] = ()) -> list[dict[str, str]]:
-    """The error summary: each problem links to its field (a date input's first box)."""
+def _summary(errors: dict[str, str], form: QueryDict, dates: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """The error summary: each problem links to its field (a date input's first box at fault: forms.date_href)."""
     return [
-        {"text": reason, "href": f"#{field}-day" if field in dates else f"#{field}"} for field, reason in errors.items()
+        {"text": reason, "href": date_href(field, form) if field in dates else f"#{field}"}
+        for field, reason in errors.items()
     ]
 
 
@@ -178,7 +179,7 @@ def flag_new(request: HttpRequest, crn: str) -> HttpResponse:
             "start": date_fields(form, "start", clock.today()),
             "end": date_fields(form, "end"),
             "errors": errors,
-            "page_errors": _summary(errors, ("start", "end")),
+            "page_errors": _summary(errors, request.POST, ("start", "end")),
             **_mappa_options(),
         }
     )
@@ -248,7 +249,7 @@ def flag_review(request: HttpRequest, crn: str, registration_id: int) -> HttpRes
             "amend_end": date_fields(form, "amend_end", registration.end),
             "end": date_fields(form, "end", clock.today()),
             "errors": errors,
-            "page_errors": _summary(errors, ("reviewed_on", "amend_end", "end")),
+            "page_errors": _summary(errors, request.POST, ("reviewed_on", "amend_end", "end")),
             **_mappa_options(),
         }
     )
@@ -290,7 +291,7 @@ def flag_end(request: HttpRequest, crn: str, registration_id: int) -> HttpRespon
             "reason": reason,
             "end": date_fields(form, "end", clock.today()),
             "errors": errors,
-            "page_errors": _summary(errors, ("end",)),
+            "page_errors": _summary(errors, request.POST, ("end",)),
             **_mappa_options(),
         }
     )

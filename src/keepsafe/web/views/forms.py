@@ -7,10 +7,11 @@ runs inside a transaction that is always rolled back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from django.db import transaction
 
+from keepsafe.core.dates import date_anchor
 from keepsafe.core.errors import ValidationError
 
 YES_NO = ("yes", "no")
@@ -90,3 +91,10 @@ def yes_no(value: str, name: str, errors: dict[str, str], *, question: str, requ
     if value or required:
         errors[name] = f"Choose yes or no: say {question}"
     return False
+
+
+def date_href(name: str, form: Mapping[str, str]) -> str:
+    """Where an error summary links for date input `name` (boxes name-day, name-month, name-year in `form`): its first
+    box at fault (core/dates.date_anchor), the day box when the whole date is wrong. A try-out: month "March" linked
+    to the day box."""
+    return "#" + date_anchor(name, form.get(f"{name}-day"), form.get(f"{name}-month"), form.get(f"{name}-year"))

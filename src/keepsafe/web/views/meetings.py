@@ -18,7 +18,7 @@ from keepsafe.sharing.rules.meetings import MEETING_LABELS, RESPONSE_LABELS, Mee
 from keepsafe.web.views.case import _case
 from keepsafe.web.views.common import actor_of
 from keepsafe.web.views.flags import date_fields, date_from_form
-from keepsafe.web.views.forms import choice, submit
+from keepsafe.web.views.forms import choice, date_href, submit
 
 TAB = "case-meetings"
 ACTION_ROWS = 3
@@ -134,7 +134,7 @@ def meeting_new(request: HttpRequest, crn: str) -> HttpResponse:
             "rows": rows,
             "errors": errors,
             "page_errors": [
-                {"text": r, "href": f"#{f}-day" if f == "held_on" or f.endswith("-due") else f"#{f}"}
+                {"text": r, "href": date_href(f, post) if f == "held_on" or f.endswith("-due") else f"#{f}"}
                 for f, r in errors.items()
             ],
             "kinds": [(k.value, MEETING_LABELS[k]) for k in MeetingKind],

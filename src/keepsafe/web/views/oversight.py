@@ -33,7 +33,7 @@ from keepsafe.web.views.common import (
     require_role,
 )
 from keepsafe.web.views.flags import date_fields, date_from_form
-from keepsafe.web.views.forms import submit
+from keepsafe.web.views.forms import date_href, submit
 from keepsafe.workforce.models import Staff, Team
 
 MANAGERS = (Role.SPO, Role.HEAD_OF_PDU, Role.REGIONAL_LEADER)
@@ -170,7 +170,8 @@ def pdu_status(request: HttpRequest) -> HttpResponse:
             "applies_from": date_fields(request.POST, "applies_from", clock.today()),
             "errors": errors,
             "page_errors": [
-                {"text": r, "href": f"#{f}-day" if f == "applies_from" else f"#{f}"} for f, r in errors.items()
+                {"text": r, "href": date_href(f, request.POST) if f == "applies_from" else f"#{f}"}
+                for f, r in errors.items()
             ],
             "status_options": [(r.value, RAG_LABELS[r]) for r in Rag],
             "deprioritised": {r.value: deprioritisable_types(r, rules) for r in Rag},

@@ -31,7 +31,7 @@ from keepsafe.sharing.rules.agreements import PartnerKind
 from keepsafe.web.views.case import _case
 from keepsafe.web.views.common import actor_of
 from keepsafe.web.views.flags import date_fields, date_from_form
-from keepsafe.web.views.forms import choice, submit, yes_no
+from keepsafe.web.views.forms import choice, date_href, submit, yes_no
 
 TAB = "case-ap"
 # The steps of the tab with each page's title (a unique title per step).
@@ -114,7 +114,7 @@ def ap_step(request: HttpRequest, crn: str, verb: str) -> HttpResponse:
             "form": form,
             "errors": errors,
             "page_errors": [
-                {"text": reason, "href": f"#{field}-day" if field in dated else f"#{field}"}
+                {"text": reason, "href": date_href(field, request.POST) if field in dated else f"#{field}"}
                 for field, reason in errors.items()
             ],
             "date_name": date_name,

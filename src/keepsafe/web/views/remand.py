@@ -65,7 +65,7 @@ def remand_new(request: HttpRequest, crn: str) -> HttpResponse:
             "start": date_fields(post, "start"),
             "end": date_fields(post, "end"),
             "errors": errors,
-            "page_errors": _summary(errors, DATES),
+            "page_errors": _summary(errors, post, DATES),
         }
     )
     return render(request, "case/remand_new.html", context, status=400 if errors else 200)

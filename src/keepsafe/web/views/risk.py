@@ -18,6 +18,7 @@ from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.core.words import code_words
 from keepsafe.people.models import Contact, RegistrationType
+from keepsafe.people.rules.vocabulary import CONTACT_MADE_OUTCOMES
 from keepsafe.records.rules.indicators import INDICATORS
 from keepsafe.records.selectors import findings_staleness, indicator_picture
 from keepsafe.risk.models import Assessment, RiskManagementPlan
@@ -195,8 +196,12 @@ def risk_tab(request: HttpRequest, crn: str) -> HttpResponse:
     person, context = _case(request, crn, "case-risk")
     actor = actor_of(request)
     summary = risk_summary(person)
+    # The last contact he attended, as contact levels count contact (CONTACT_MADE_OUTCOMES; the caseload's rule too).
     last = (
-        Contact.objects.filter(person=person, at__lt=clock.now()).order_by("-at").values_list("at", flat=True).first()
+        Contact.objects.filter(person=person, at__lt=clock.now(), outcome__in=CONTACT_MADE_OUTCOMES)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
     )
     # One source for the contact expected (issue 14): the region's contact levels, as the CONTACT_LEVEL and HOME_VISIT
     # actions enforce them (actions/rules/contact_levels.py), and the periods still open.

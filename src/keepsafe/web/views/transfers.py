@@ -69,7 +69,7 @@ def case_transfers(request: HttpRequest, crn: str) -> HttpResponse:
             "remand_periods": list(RemandPeriod.objects.filter(person=person)),
             "form": values,
             "errors": errors,
-            "page_errors": _summary(errors),
+            "page_errors": _summary(errors, request.POST),
         }
     )
     return render(request, "case/transfers.html", context, status=400 if errors else 200)
@@ -142,7 +142,7 @@ def transfer_decide_page(request: HttpRequest, crn: str) -> HttpResponse:
             "practitioners": practitioners,
             "form": values,
             "errors": errors,
-            "page_errors": _summary(errors),
+            "page_errors": _summary(errors, request.POST),
         }
     )
     return render(request, "case/transfer_decide.html", context, status=status)

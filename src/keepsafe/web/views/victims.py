@@ -18,7 +18,7 @@ from keepsafe.victims.services import RepresentationInput, representation_outcom
 from keepsafe.web.views.case import _case
 from keepsafe.web.views.common import actor_of
 from keepsafe.web.views.flags import date_fields, date_from_form
-from keepsafe.web.views.forms import choice, submit
+from keepsafe.web.views.forms import choice, date_href, submit
 
 TAB = "case-sentence"
 STEPS = {"new": "Record a victim liaison officer's representation", "outcome": "Record a representation's outcome"}
@@ -97,7 +97,7 @@ def victim_step(request: HttpRequest, crn: str, verb: str) -> HttpResponse:
             "form": form,
             "errors": errors,
             "page_errors": [
-                {"text": reason, "href": f"#{field}-day" if field == date_name else f"#{field}"}
+                {"text": reason, "href": date_href(field, request.POST) if field == date_name else f"#{field}"}
                 for field, reason in errors.items()
             ],
             "date_name": date_name,
