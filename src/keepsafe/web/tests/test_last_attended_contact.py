@@ -67,6 +67,9 @@ def test_the_caseload_shows_and_sorts_by_the_last_attended_contact(site, who, pa
     assert "None attended" in rows[GAMMA]
     assert "2022" not in rows[GAMMA]
     assert list(_rows(newest_first)) == [BETA, ALPHA, GAMMA]  # 15th, 10th, none (a failure to attend is not contact)
+    # the caption names the sort in words, not its key ("sorted by last")
+    assert "Cases, sorted by last attended contact (descending)" in newest_first
+    assert "sorted by name</caption>" in page
 
 
 def test_the_risk_tab_shows_the_last_attended_contact(site):
