@@ -54,7 +54,7 @@ def test_book_fail_to_attend_then_enforcement_decision(site, page, sign_in, asse
     expect(page).to_have_title(re.compile("^" + re.escape("Book an appointment")))
 
     # Bad input: the error summary, "Error:" in the title, the typed input kept, nothing written.
-    page.get_by_label("Office appointment").check()
+    page.get_by_label("Office visit").check()
     page.get_by_label("Location").fill("Manchester North office")
     page.get_by_role("button", name="Book appointment").click()
     expect(page).to_have_title(re.compile("^" + re.escape("Error: ")))
@@ -100,7 +100,7 @@ def test_book_fail_to_attend_then_enforcement_decision(site, page, sign_in, asse
     assert page.locator("[data-action-type=ENFORCEMENT_DECISION]").count() == 0
 
     page.get_by_role("link", name="Chronology", exact=True).click()
-    expect(page.get_by_text("Office appointment: Failed to attend").first).to_be_visible()
+    expect(page.get_by_text("Office visit: Failed to attend").first).to_be_visible()
 
     page.get_by_role("link", name="My diary").click()
     page.get_by_test_id("diary-count").wait_for()
