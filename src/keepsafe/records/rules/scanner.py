@@ -102,8 +102,16 @@ class Scanner:
             )
         # What a sentence of compliance may not gain from the classifier (`lexicon.COMPLIANCE`).
         self.compliance = Matcher(self.nlp.vocab)
+        compliance_specs = []
         for indicator, patterns in lx.COMPLIANCE.items():
-            self.compliance.add(f"COMPLIES:{indicator}", [spec for p in patterns for spec in self._compile(p)])
+            specs = [spec for p in patterns for spec in self._compile(p)]
+            self.compliance.add(f"COMPLIES:{indicator}", specs)
+            compliance_specs += specs
+        # ...run only on a text containing a word one of its patterns starts with, as the rules are
+        starts = [_first_words(spec) for spec in compliance_specs]
+        self.compliance_anchors = (
+            None if any(s is None for s in starts) else frozenset().union(*(s for s in starts if s))
+        )
         for name, patterns in (
             ("NEG_AFTER_FAR", lx.NEGATION_AFTER_FAR),
             ("NEG_BEFORE", lx.NEGATION_BEFORE),
@@ -224,7 +232,7 @@ class Scanner:
                 cues_in[sentence_of[span.start]].setdefault(name, []).append(span)
         words_of = [[t.lower_ for t in sent if not t.is_space] for sent in sentences]
         complies_in: list[set[str]] = [set() for _ in sentences]
-        if not rules_only:
+        if not rules_only and (self.compliance_anchors is None or self.compliance_anchors & words):
             for match_id, start, _ in self.compliance(doc):
                 complies_in[sentence_of[start]].add(self.nlp.vocab.strings[match_id].split(":", 1)[1])
         found_in: list[set[str]] = [set() for _ in sentences]
@@ -253,9 +261,11 @@ class Scanner:
             if answer_start:
                 sent = doc[_first_token_at(whole, whole.start_char + answer_start) : whole.end]
                 words_of[n] = [t.lower_ for t in sent if not t.is_space]
-            void = [
-                (whole.start_char + m.start(), whole.start_char + m.end()) for m in _INLINE_NONE.finditer(whole.text)
-            ]
+            void = (
+                [(whole.start_char + m.start(), whole.start_char + m.end()) for m in _INLINE_NONE.finditer(whole.text)]
+                if ":" in whole.text  # every inline answer follows a heading's colon
+                else []
+            )
             in_sentence = [
                 (rule, Span(doc, s, e))
                 for rule, s, e in ((self.rules[self.nlp.vocab.strings[m]], s, e) for m, s, e in matches_in[n])
