@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
+from pathlib import Path
 
 from keepsafe.cli.tests.commands import run_keepsafe
 
@@ -53,3 +55,33 @@ def test_good_lines_alone_exit_zero():
     done = scan([json.dumps({"id": "a", "text": "He is doing well."}), ""])
     assert done.returncode == 0, done.stderr
     assert [json.loads(line) for line in done.stdout.splitlines()] == [{"id": "a", "findings": []}]
+
+
+KNIFE = json.dumps({"id": "a", "text": "He threatened her with a knife."})
+
+
+def test_scanning_never_opens_the_database(tmp_path: Path):
+    missing = tmp_path / "nowhere" / "keepsafe.sqlite3"
+    done = run_keepsafe(["scan"], [KNIFE], DATABASE_URL=f"sqlite:///{missing}")
+    assert done.returncode == 0, done.stderr
+    assert [f["indicator"] for f in json.loads(done.stdout)["findings"]] == ["threats", "weapons"]
+    assert not missing.exists()  # no check and no query opened it
+
+
+def test_scanning_works_while_the_database_is_busy_being_written(tmp_path: Path):
+    """A demo being seeded holds SQLite's write lock for long stretches: Django's database checks could not begin
+    their JSON probe's transaction, reported fields.E180 (JSONField unsupported) and the scan never ran."""
+    db = tmp_path / "busy.sqlite3"
+    seeder = sqlite3.connect(db, isolation_level=None)
+    try:
+        seeder.execute("PRAGMA journal_mode=WAL")
+        seeder.execute("CREATE TABLE seeding (n INTEGER)")
+        seeder.execute("BEGIN IMMEDIATE")
+        seeder.execute("INSERT INTO seeding VALUES (1)")
+        done = run_keepsafe(["scan"], [KNIFE], timeout=120, DATABASE_URL=f"sqlite:///{db}")
+    finally:
+        seeder.execute("ROLLBACK")
+        seeder.close()
+    assert "E180" not in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert [f["indicator"] for f in json.loads(done.stdout)["findings"]] == ["threats", "weapons"]
