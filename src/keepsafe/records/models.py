@@ -67,12 +67,13 @@ class IndicatorFinding(models.Model):
 
 class ScanState(models.Model):
     """What the stored findings were last fully built with (one row, pk 1), and the worker's rebuild when they differ
-    from the running scanner (records/services.findings_rebuild_if_stale, docs/indicators.md "After an upgrade").
+    from the running scanner (records/services.findings_rebuild_step, a slice a worker round; docs/indicators.md
+    "After an upgrade").
 
     `lexicon` and `model` are blank when no full scan is on record (an install upgraded to this version with records
-    already stored). `rebuild_by` is the worker holding the rebuild (blank: none); `rebuild_heartbeat_at` older than
-    the task lease means that worker was lost, and the next one carries on from `rebuild_cursor` (the last person
-    finished) when it rebuilds to the same versions."""
+    already stored). `rebuild_by` is the worker holding the rebuild (blank: none), which carries on from its cursor
+    each round; `rebuild_heartbeat_at` older than the task lease means that worker was lost, and the next one carries
+    on from `rebuild_cursor` (the last person finished) when it rebuilds to the same versions."""
 
     lexicon = models.CharField(max_length=40, blank=True)
     model = models.CharField(max_length=80, blank=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -36,7 +38,7 @@ from keepsafe.records.rules.civil_orders import (
 from keepsafe.records.rules.immutability import changed_fields
 from keepsafe.records.rules.kinds import kind_problem
 from keepsafe.records.rules.lexicon import LEXICON_VERSION
-from keepsafe.records.selectors import scanner_versions
+from keepsafe.records.selectors import ScannerVersions, scanner_versions
 
 log = logging.getLogger(__name__)
 
@@ -234,44 +236,57 @@ def appointment_outcome_record(*, actor: Actor, appointment: Appointment, **fiel
     return contact
 
 
-@transaction.atomic
-def findings_rescan(*, actor: Actor, person_ids: Sequence[int] | None = None, chunk: int = 2000) -> int:
-    """Rebuild every finding with the current lexicon (after the lexicon changes); returns the number stored."""
-    records = Record.objects.order_by("pk")
-    contacts = Contact.objects.order_by("pk")
+def findings_rescan(
+    *,
+    actor: Actor,
+    person_ids: Sequence[int] | None = None,
+    chunk: int | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> int:
+    """Rebuild the findings of every case (or of `person_ids`) with the running scanner; returns the number stored.
+
+    Chunk by chunk of people, exactly as the worker's rebuild (`_findings_chunk_rebuild`): each chunk's texts are
+    scanned outside any transaction and its findings replaced in one short transaction, pausing between chunks on
+    SQLite (core/dbturns.py); `progress(people done, people in all, findings stored)` is called after each chunk.
+    Idempotent: a rescan interrupted part-way leaves the chunks it finished committed (and, if full, the store still
+    recorded as stale); running it again rescans every case from the first and finishes the job. Only a full rescan
+    that reaches the end records the running scanner in ScanState (ending any rebuild a worker had claimed, as the
+    worker does when it finishes) and is audited, once, as INDICATORS_RESCAN by `actor`."""
+    size = chunk or REBUILD_CHUNK
+    people = Person.objects.order_by("pk")
     if person_ids is not None:
-        records, contacts = records.filter(person_id__in=person_ids), contacts.filter(person_id__in=person_ids)
-        IndicatorFinding.objects.filter(person_id__in=person_ids).delete()
-    else:
-        IndicatorFinding.objects.all().delete()
-    stored = 0
-    for queryset, kind in ((records, "records"), (contacts, "contacts")):
-        batch: list[Any] = []
-        for obj in queryset.iterator(chunk_size=chunk):
-            batch.append(obj)
-            if len(batch) >= chunk:
-                stored += findings_store(**{kind: batch})
-                batch = []
-        stored += findings_store(**{kind: batch})
+        people = people.filter(pk__in=person_ids)
+    ids = list(people.values_list("pk", flat=True))
+    stored, turns = 0, Turns()
+    for start in range(0, len(ids), size):
+        stored += _findings_chunk_rebuild(ids[start : start + size], what="findings rescan")
+        turns.taken()
+        if progress is not None:
+            progress(min(start + size, len(ids)), len(ids), stored)
     running = scanner_versions()
-    if person_ids is None:  # only a full rescan says what the whole store was built with
-        scan_state_ensure()
-        ScanState.objects.filter(pk=1).update(lexicon=running.lexicon, model=running.model, completed_at=clock.now())
-    audit_record(
-        actor=actor,
-        action="INDICATORS_RESCAN",
-        crn=None,
-        details={
-            "lexicon": running.lexicon,
-            "model": running.model,
-            "people": len(person_ids) if person_ids is not None else "all",
-        },
-    )
+    with transaction.atomic():
+        if person_ids is None:  # only a full rescan says what the whole store was built with
+            scan_state_ensure()
+            ScanState.objects.filter(pk=1).update(**_rebuilt_state(running))
+        audit_record(
+            actor=actor,
+            action="INDICATORS_RESCAN",
+            crn=None,
+            details={
+                "lexicon": running.lexicon,
+                "model": running.model,
+                "people": len(ids) if person_ids is not None else "all",
+            },
+        )
     return stored
 
 
-# --- rebuilding findings after an upgrade: the worker, once, in short turns (docs/indicators.md) ---------------------
+# --- rebuilding findings after an upgrade: the worker, a slice each round, in short turns (docs/indicators.md) -------
 REBUILD_CHUNK = 50  # people per write: their texts are scanned before the transaction, so it holds the lock briefly
+REBUILD_SLICE_SECONDS = 1.0  # a worker round rebuilds chunks for about this long, then gets on with its other work
+
+# The claim a worker process holds when its caller names no worker (a test, `housekeeping()` called bare).
+THIS_PROCESS = f"process-{uuid.uuid4().hex[:24]}"
 
 
 def scan_state_ensure() -> None:
@@ -292,78 +307,90 @@ class _ClaimLostError(Exception):
     """Another worker took the rebuild over (this one had stopped reporting for longer than the lease)."""
 
 
-def findings_rebuild_if_stale(
-    *, lease_seconds: int, chunk: int = REBUILD_CHUNK, progress: Callable[[], None] | None = None
-) -> int | None:
-    """Rebuild every finding with the running scanner if the store was last fully scanned with another lexicon or
-    model; returns the findings stored, or None when there was nothing to do (current, or another worker is on it).
+@dataclass(frozen=True)
+class RebuildSlice:
+    """What one worker round did of the rebuild: people rebuilt, findings stored, and whether the rebuild is done."""
 
-    One worker at a time: it claims the rebuild with a conditional update, and keeps the claim alive after each chunk.
-    A claim not renewed within `lease_seconds` (a lost worker) is taken over by the next worker, which carries on from
-    the last person finished. Each chunk's texts are scanned before its transaction; the transaction then replaces the
-    findings of exactly those records and contacts, leaving a record stored or a contact note corrected meanwhile as
-    its own write scanned it (with the same running scanner). Only when every person is done is the new state
-    recorded (and audited, as INDICATORS_RESCAN by the system), so a rebuild that dies part-way leaves it stale."""
+    people: int
+    stored: int
+    finished: bool
+
+
+def findings_rebuild_step(
+    *,
+    lease_seconds: int,
+    worker: str = THIS_PROCESS,
+    chunk: int | None = None,
+    budget_seconds: float | None = None,
+    progress: Callable[[], None] | None = None,
+) -> RebuildSlice | None:
+    """One worker round's slice of the rebuild of every finding with the running scanner, when the store was last
+    fully scanned with another lexicon or model: chunks of `chunk` people (REBUILD_CHUNK) for about `budget_seconds`
+    (REBUILD_SLICE_SECONDS; at least one chunk), so the round's queued tasks, sweep and email wait a second at most.
+    Returns the slice, or None when there was nothing to do (current, or another live worker is on it).
+
+    One worker at a time: it claims the rebuild in its own name (`worker`) with a conditional update, carries on from
+    its cursor in its next rounds, and renews the claim with every chunk. A claim not renewed within `lease_seconds`
+    (a lost worker, or one whose round's tasks ran that long) is taken over by the next worker, which carries on from
+    the last person finished. Each chunk is `_findings_chunk_rebuild`, the same as `keepsafe rescan`. Only when every
+    person is done is the new state recorded (and audited, once, as INDICATORS_RESCAN by the system), so a rebuild
+    that stops part-way leaves the store stale."""
+    size = chunk or REBUILD_CHUNK
+    budget = REBUILD_SLICE_SECONDS if budget_seconds is None else budget_seconds
     scan_state_ensure()
     state = ScanState.objects.get(pk=1)
     running = scanner_versions()
     now = clock.now()
     if (state.lexicon, state.model) == (running.lexicon, running.model):
         return None
-    if (
-        state.rebuild_by
-        and state.rebuild_heartbeat_at
-        and state.rebuild_heartbeat_at >= now - timedelta(seconds=lease_seconds)
-    ):
-        return None  # a live worker is rebuilding
     same_target = (state.rebuild_lexicon, state.rebuild_model) == (running.lexicon, running.model)
     cursor = state.rebuild_cursor if state.rebuild_by and same_target else 0
-    token = uuid.uuid4().hex
-    claimed = ScanState.objects.filter(
-        pk=1, rebuild_by=state.rebuild_by, rebuild_heartbeat_at=state.rebuild_heartbeat_at
-    ).update(
-        rebuild_by=token,
-        rebuild_lexicon=running.lexicon,
-        rebuild_model=running.model,
-        rebuild_cursor=cursor,
-        rebuild_started_at=now,
-        rebuild_heartbeat_at=now,
-    )
-    if not claimed:
-        return None  # another worker claimed it between the read and the update
-    log.warning(
-        "indicator findings were built with lexicon %s, classifier %s: rebuilding with lexicon %s, classifier %s%s",
-        state.lexicon or "unknown",
-        state.model or "unknown",
-        running.lexicon,
-        running.model,
-        " (carrying on where a lost worker stopped)" if cursor else "",
-    )
-    stored, turns = 0, Turns()
+    if not (state.rebuild_by == worker and same_target):  # not this worker's own rebuild, carried on: claim it
+        if (
+            state.rebuild_by
+            and state.rebuild_heartbeat_at
+            and state.rebuild_heartbeat_at >= now - timedelta(seconds=lease_seconds)
+        ):
+            return None  # a live worker is rebuilding
+        claimed = ScanState.objects.filter(
+            pk=1, rebuild_by=state.rebuild_by, rebuild_heartbeat_at=state.rebuild_heartbeat_at
+        ).update(
+            rebuild_by=worker,
+            rebuild_lexicon=running.lexicon,
+            rebuild_model=running.model,
+            rebuild_cursor=cursor,
+            rebuild_started_at=now,
+            rebuild_heartbeat_at=now,
+        )
+        if not claimed:
+            return None  # another worker claimed it between the read and the update
+        log.warning(
+            "indicator findings were built with lexicon %s, classifier %s: rebuilding with lexicon %s, classifier %s%s",
+            state.lexicon or "unknown",
+            state.model or "unknown",
+            running.lexicon,
+            running.model,
+            " (carrying on where a lost worker stopped)" if cursor else "",
+        )
+    started, people_done, stored, turns = time.monotonic(), 0, 0, Turns()
     try:
-        while people := list(Person.objects.filter(pk__gt=cursor).order_by("pk").values_list("pk", flat=True)[:chunk]):
-            records = list(Record.objects.filter(person_id__in=people).order_by("pk"))
-            contacts = list(Contact.objects.filter(person_id__in=people).order_by("pk"))
-            rows = findings_scanned(records=records, contacts=contacts)
-            stored += retrying(
-                partial(_rebuild_write, token, people[-1], records, contacts, rows), what="findings rebuild"
+        people = _people_after(cursor, size)
+        while people:
+            stored += _findings_chunk_rebuild(
+                people, claim=partial(_claim_renew, worker, people[-1]), what="findings rebuild"
             )
-            cursor = people[-1]
+            cursor, people_done = people[-1], people_done + len(people)
             turns.taken()
             if progress is not None:
                 progress()
+            people = _people_after(cursor, size)
+            if people and time.monotonic() - started >= budget:  # the slice's time is up: the rest next round
+                return RebuildSlice(people=people_done, stored=stored, finished=False)
     except _ClaimLostError:
         log.warning("indicator findings rebuild: another worker took it over")
         return None
     with transaction.atomic():
-        if not ScanState.objects.filter(pk=1, rebuild_by=token).update(
-            lexicon=running.lexicon,
-            model=running.model,
-            completed_at=clock.now(),
-            rebuild_by="",
-            rebuild_cursor=0,
-            rebuild_heartbeat_at=None,
-        ):
+        if not ScanState.objects.filter(pk=1, rebuild_by=worker).update(**_rebuilt_state(running)):
             return None
         audit_record(
             actor=Actor.system(Channel.SYSTEM),
@@ -372,19 +399,55 @@ def findings_rebuild_if_stale(
             details={"lexicon": running.lexicon, "model": running.model, "people": "all", "by": "worker"},
         )
     log.info("indicator findings rebuilt: lexicon %s, classifier %s", running.lexicon, running.model)
-    return stored
+    return RebuildSlice(people=people_done, stored=stored, finished=True)
 
 
-def _rebuild_write(
-    token: str, last: int, records: list[Record], contacts: list[Contact], rows: list[IndicatorFinding]
+def _people_after(cursor: int, size: int) -> list[int]:
+    """The next chunk of people to rebuild: the first `size` after the last one done."""
+    return list(Person.objects.filter(pk__gt=cursor).order_by("pk").values_list("pk", flat=True)[:size])
+
+
+def _rebuilt_state(running: ScannerVersions) -> dict[str, Any]:
+    """ScanState once every finding is built by the running scanner: its versions, when, and no rebuild claimed."""
+    return {
+        "lexicon": running.lexicon,
+        "model": running.model,
+        "completed_at": clock.now(),
+        "rebuild_by": "",
+        "rebuild_cursor": 0,
+        "rebuild_heartbeat_at": None,
+    }
+
+
+def _claim_renew(worker: str, last: int) -> None:
+    """In a rebuild chunk's transaction: renew this worker's claim and move its cursor to the chunk's last person."""
+    if not ScanState.objects.filter(pk=1, rebuild_by=worker).update(
+        rebuild_cursor=last, rebuild_heartbeat_at=clock.now()
+    ):
+        raise _ClaimLostError
+
+
+def _findings_chunk_rebuild(people: list[int], *, what: str, claim: Callable[[], None] | None = None) -> int:
+    """Rebuild these people's findings with the running scanner (one chunk of the worker's rebuild or of `keepsafe
+    rescan`); returns the findings stored. Their records and contact notes are read and scanned outside any
+    transaction; then one short transaction (retried while SQLite is locked) runs `claim` (the worker's claim
+    renewal) and replaces the findings of exactly those records and contacts, leaving a record stored or a contact
+    note corrected meanwhile as its own write scanned it (with the same running scanner). Running it twice gives the
+    same findings."""
+    records = list(Record.objects.filter(person_id__in=people).order_by("pk"))
+    contacts = list(Contact.objects.filter(person_id__in=people).order_by("pk"))
+    rows = findings_scanned(records=records, contacts=contacts)
+    return retrying(partial(_chunk_write, claim, records, contacts, rows), what=what)
+
+
+def _chunk_write(
+    claim: Callable[[], None] | None, records: list[Record], contacts: list[Contact], rows: list[IndicatorFinding]
 ) -> int:
-    """One chunk's write: renew the claim and move its cursor, then replace the findings of the records that still
-    exist and the contacts whose notes are as they were scanned."""
+    """One chunk's write: renew the claim (if a worker's), then replace the findings of the records that still exist
+    and the contacts whose notes are as they were scanned."""
     with transaction.atomic():
-        if not ScanState.objects.filter(pk=1, rebuild_by=token).update(
-            rebuild_cursor=last, rebuild_heartbeat_at=clock.now()
-        ):
-            raise _ClaimLostError
+        if claim is not None:
+            claim()
         live: set[int] = set()
         for ids in _slices([r.pk for r in records]):
             live.update(Record.objects.filter(pk__in=ids).values_list("pk", flat=True))

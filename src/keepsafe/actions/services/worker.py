@@ -1,6 +1,6 @@
 """The worker's housekeeping between tasks: schedule the periodic sweep and the SPOs' digest, recover tasks and
-sweeps whose worker died, rebuild indicator findings once after an upgrade changed the scanner, and send waiting
-email. `keepsafe worker` runs this loop (docs/actions.md)."""
+sweeps whose worker died, rebuild indicator findings once after an upgrade changed the scanner (a slice a round),
+and send waiting email. `keepsafe worker` runs this loop (docs/actions.md)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from keepsafe.actions.services.dirty import mark_dirty
 from keepsafe.actions.services.notify import deliver
 from keepsafe.actions.services.sweep import period_of, sweep_start
 from keepsafe.core import clock
-from keepsafe.records.services import findings_rebuild_if_stale
+from keepsafe.records.services import THIS_PROCESS, findings_rebuild_step
 
 log = logging.getLogger(__name__)
 SWEEP_TASK = "keepsafe.actions.tasks.sweep"
@@ -100,14 +100,20 @@ def digest_due(now: datetime) -> bool:
     return is_working_day(local.date()) and local.hour >= settings.KEEPSAFE_DIGEST_HOUR
 
 
-def housekeeping(now: datetime | None = None, *, alive: Callable[[], None] | None = None) -> dict[str, int]:
-    """One round's chores. `alive` is called between chunks of a long chore (the findings rebuild), so the worker's
-    heartbeat keeps beating through it."""
+def housekeeping(
+    now: datetime | None = None, *, alive: Callable[[], None] | None = None, worker: str = THIS_PROCESS
+) -> dict[str, int]:
+    """One round's chores, for the worker named `worker`. `alive` is called between chunks of the findings rebuild,
+    so the worker's heartbeat keeps beating through it. The rebuild does a slice a round (about a second,
+    records/services.findings_rebuild_step) and carries on next round, so the round's queued tasks never wait for
+    the whole of it: `rebuilding` counts the people rebuilt this round, `rebuilt` is 1 in the round that finished."""
     now = now or clock.now()
-    done = {"reaped": reap(now), "scheduled": 0, "digests": 0, "sent": 0, "rebuilt": 0}
+    done = {"reaped": reap(now), "scheduled": 0, "digests": 0, "sent": 0, "rebuilding": 0, "rebuilt": 0}
     # After an upgrade changed the lexicon or classifier: every finding rebuilt once, by one worker (records/services).
-    if findings_rebuild_if_stale(lease_seconds=settings.KEEPSAFE_TASK_LEASE_SECONDS, progress=alive) is not None:
-        done["rebuilt"] = 1
+    rebuild = findings_rebuild_step(lease_seconds=settings.KEEPSAFE_TASK_LEASE_SECONDS, worker=worker, progress=alive)
+    if rebuild is not None:
+        done["rebuilding"] = rebuild.people
+        done["rebuilt"] = int(rebuild.finished)
     if schedule_sweep(now) is not None:
         done["scheduled"] = 1
     if digest_due(now):

@@ -4,10 +4,11 @@ lexicon or classifier: written by a full rescan only, rebuilt by one worker, res
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.checks import Warning
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from keepsafe.audit.models import AuditEvent
 from keepsafe.core import clock
@@ -17,7 +18,13 @@ from keepsafe.records.models import IndicatorFinding, ScanState
 from keepsafe.records.rules.classifier import shipped_model, shipped_model_version
 from keepsafe.records.rules.lexicon import LEXICON_VERSION
 from keepsafe.records.selectors import ScannerVersions, findings_staleness, scanner_versions
-from keepsafe.records.services import findings_rebuild_if_stale, findings_rescan, findings_store, scan_state_ensure
+from keepsafe.records.services import (
+    RebuildSlice,
+    findings_rebuild_step,
+    findings_rescan,
+    findings_store,
+    scan_state_ensure,
+)
 from keepsafe.testing.fixtures import SYSTEM, make_bundle, make_person
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +88,9 @@ def test_a_stale_store_is_rebuilt_once_as_the_system_and_then_left_alone(two_cas
     assert expected
     IndicatorFinding.objects.all().delete()  # what the old scanner missed
     made_stale()
-    assert findings_rebuild_if_stale(lease_seconds=900, chunk=1) == len(expected)
+    assert findings_rebuild_step(lease_seconds=900, chunk=1, budget_seconds=60) == RebuildSlice(
+        people=2, stored=len(expected), finished=True
+    )
     assert findings() == expected
     assert findings_staleness() is None
     events = list(AuditEvent.objects.filter(action="INDICATORS_RESCAN"))
@@ -89,7 +98,7 @@ def test_a_stale_store_is_rebuilt_once_as_the_system_and_then_left_alone(two_cas
         ("SYSTEM", None, "all", LEXICON_VERSION)
     ]
     IndicatorFinding.objects.all().delete()
-    assert findings_rebuild_if_stale(lease_seconds=900) is None  # current: nothing rebuilt
+    assert findings_rebuild_step(lease_seconds=900) is None  # current: nothing rebuilt
     assert not IndicatorFinding.objects.exists()
     assert AuditEvent.objects.filter(action="INDICATORS_RESCAN").count() == 1
 
@@ -98,7 +107,7 @@ def test_a_rebuild_another_worker_is_running_is_left_to_it(two_cases):
     made_stale()
     ScanState.objects.filter(pk=1).update(rebuild_by="another-worker", rebuild_heartbeat_at=clock.now())
     IndicatorFinding.objects.all().delete()
-    assert findings_rebuild_if_stale(lease_seconds=900) is None
+    assert findings_rebuild_step(lease_seconds=900) is None
     assert not IndicatorFinding.objects.exists()
     assert ScanState.objects.get(pk=1).rebuild_by == "another-worker"
 
@@ -120,17 +129,18 @@ def test_a_rebuild_that_dies_part_way_stays_stale_and_the_next_worker_carries_on
 
     monkeypatch.setattr(services, "findings_scanned", dies_at_the_second_chunk)
     with pytest.raises(RuntimeError):
-        findings_rebuild_if_stale(lease_seconds=900, chunk=1)
+        findings_rebuild_step(lease_seconds=900, worker="lost", chunk=1, budget_seconds=60)
     state = ScanState.objects.get(pk=1)
     assert (state.lexicon, state.model) == (OLD["lexicon"], OLD["model"])
     assert state.rebuild_cursor == two_cases[0].pk
     assert {f[0] for f in findings()} == {"X123456"}
     # Within the lease the lost worker's claim still stands; once it has passed, the next worker carries on.
-    assert findings_rebuild_if_stale(lease_seconds=900) is None
+    assert findings_rebuild_step(lease_seconds=900, worker="next") is None
     ScanState.objects.filter(pk=1).update(rebuild_heartbeat_at=clock.now() - timedelta(seconds=901))
     IndicatorFinding.objects.filter(person=two_cases[0]).delete()  # so carrying on is told from starting over
-    stored = findings_rebuild_if_stale(lease_seconds=900)
-    assert stored is not None
+    done = findings_rebuild_step(lease_seconds=900, worker="next")
+    assert done is not None
+    assert (done.people, done.finished) == (1, True)
     assert {f[0] for f in findings()} == {"X654321"}
     assert findings() == [f for f in expected if f[0] == "X654321"]
     assert findings_staleness() is None
@@ -156,10 +166,87 @@ def test_a_contact_note_corrected_while_its_chunk_is_scanned_keeps_the_correctio
         return rows
 
     monkeypatch.setattr(services, "findings_scanned", corrected_meanwhile)
-    findings_rebuild_if_stale(lease_seconds=900, chunk=1)
+    findings_rebuild_step(lease_seconds=900, chunk=1)
     assert list(IndicatorFinding.objects.filter(contact=contact).values_list("indicator", flat=True)) == [
         "substance_misuse"
     ]
+
+
+def test_a_rebuild_goes_a_slice_at_a_time_and_its_worker_carries_on_next_round(two_cases):
+    expected = findings()
+    IndicatorFinding.objects.all().delete()
+    made_stale()
+    first = findings_rebuild_step(lease_seconds=900, worker="w1", chunk=1, budget_seconds=0)
+    assert first == RebuildSlice(people=1, stored=len([f for f in expected if f[0] == "X123456"]), finished=False)
+    state = ScanState.objects.get(pk=1)
+    assert (state.lexicon, state.rebuild_by, state.rebuild_cursor) == (OLD["lexicon"], "w1", two_cases[0].pk)
+    assert {f[0] for f in findings()} == {"X123456"}
+    assert not AuditEvent.objects.filter(action="INDICATORS_RESCAN").exists()
+    assert findings_rebuild_step(lease_seconds=900, worker="w2", chunk=1, budget_seconds=0) is None  # w1's, live
+    last = findings_rebuild_step(lease_seconds=900, worker="w1", chunk=1, budget_seconds=0)
+    assert last is not None
+    assert (last.people, last.finished) == (1, True)
+    assert findings() == expected
+    assert findings_staleness() is None
+    assert AuditEvent.objects.filter(action="INDICATORS_RESCAN").count() == 1
+
+
+def test_a_rescan_in_chunks_gives_the_same_findings_and_reports_its_progress(two_cases):
+    expected = findings()
+    assert {f[0] for f in expected} == {"X123456", "X654321"}
+    IndicatorFinding.objects.all().delete()
+    made_stale()
+    ScanState.objects.filter(pk=1).update(rebuild_by="a-worker", rebuild_cursor=two_cases[0].pk)
+    seen: list[tuple[int, int]] = []
+    stored = findings_rescan(actor=SYSTEM, chunk=1, progress=lambda done, total, _: seen.append((done, total)))
+    assert stored == len(expected)
+    assert findings() == expected
+    assert seen == [(1, 2), (2, 2)]
+    state = ScanState.objects.get(pk=1)  # as the worker leaves it when it finishes: current, no rebuild claimed
+    assert (state.lexicon, state.model, state.rebuild_by, state.rebuild_cursor) == (
+        LEXICON_VERSION,
+        shipped_model().version,
+        "",
+        0,
+    )
+    findings_rescan(actor=SYSTEM, chunk=1)  # again: the same findings, none twice
+    assert findings() == expected
+
+
+def test_a_rescan_interrupted_part_way_keeps_its_finished_chunks_and_a_rerun_completes(two_cases, monkeypatch):
+    from keepsafe.records import services
+
+    expected = findings()
+    IndicatorFinding.objects.all().delete()
+    made_stale()
+    scanned = services.findings_scanned
+    calls = {"n": 0}
+
+    def interrupted_at_the_second_chunk(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return scanned(**kwargs)
+
+    monkeypatch.setattr(services, "findings_scanned", interrupted_at_the_second_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        findings_rescan(actor=SYSTEM, chunk=1)
+    assert findings() == [f for f in expected if f[0] == "X123456"]  # the first chunk's transaction committed
+    assert findings_staleness() is not None
+    assert not AuditEvent.objects.filter(action="INDICATORS_RESCAN").exists()
+    monkeypatch.setattr(services, "findings_scanned", scanned)
+    findings_rescan(actor=SYSTEM, chunk=1)
+    assert findings() == expected
+    assert findings_staleness() is None
+    assert AuditEvent.objects.filter(action="INDICATORS_RESCAN").count() == 1
+
+
+def test_the_rescan_command_prints_its_progress_and_names_an_unknown_crn(two_cases):
+    out = StringIO()
+    call_command("rescan", stdout=out)
+    assert "2 of 2 people rescanned" in out.getvalue()
+    with pytest.raises(CommandError, match="no case with CRN X999999: nothing was rescanned"):
+        call_command("rescan", crn=["X123456", "X999999"])
 
 
 def test_the_system_check_warns_only_while_findings_are_stale():

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         while not stopping["now"]:
             try:
                 done = self.round(worker_id)
-                idle = options["until_idle"] and not any(housekeeping().values())
+                idle = options["until_idle"] and not any(housekeeping(worker=worker_id).values())
             except OperationalError as error:
                 if not is_locked(error):
                     raise
@@ -56,6 +56,8 @@ class Command(BaseCommand):
                 continue
             if done["reaped"] or done["scheduled"] or done["rebuilt"]:
                 self.stdout.write(f"worker {worker_id}: {done}")
+            if done["rebuilding"] and not done["rebuilt"]:
+                continue  # a findings rebuild is part-way: its next slice now, after this round's tasks
             time.sleep(options["interval"])
 
     def round(self, worker_id: str) -> dict[str, int]:
@@ -63,7 +65,7 @@ class Command(BaseCommand):
         # /health reports the worker DOWN when no worker has beaten for KEEPSAFE_WORKER_HEARTBEAT_MAX_SECONDS.
         beat = partial(heartbeat.beat, heartbeat.WORKER, {"worker": worker_id})
         beat()
-        done = housekeeping(alive=beat)
+        done = housekeeping(alive=beat, worker=worker_id)
         Worker(
             queue_names=["default"],
             interval=0,
