@@ -271,12 +271,57 @@ def test_booking_refuses_other_digits_and_a_time_the_clocks_skip(ada, changes, f
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_time_in_the_hour_the_clocks_repeat_is_the_first_in_summer_time(ada):
-    """25 October 2026 01:30 happens twice in London: the first (BST, 00:30 UTC) is taken, as docs/architecture.md
-    says. A contact, so it can be in the past."""
-    data = {"type": "PHONE", "at-day": "25", "at-month": "10", "at-year": "2026", "at-time": "01:30"}
-    assert ada.post("/case/X300001/contacts/new", data | {"notes": "Rang", "outcome": "ATTENDED"}).status_code == 302
-    assert Contact.objects.get().at.isoformat() == "2026-10-25T00:30:00+00:00"
+@pytest.mark.parametrize(
+    ("reading", "utc"), [("first", "2026-10-25T00:30:00+00:00"), ("second", "2026-10-25T01:30:00+00:00")]
+)
+def test_a_time_in_the_hour_the_clocks_repeat_is_asked_about_keeping_every_box(ada, reading, utc):
+    """Try-out: 25 October 2026 01:30 (which happens twice in London) was taken as the first, BST, without asking. It
+    is refused naming both readings, a BST/GMT question appears (only then), nothing typed is lost, and the answer
+    is what is stored. A contact, so it can be in the past."""
+    plain = {"type": "PHONE", "at-day": "24", "at-month": "10", "at-year": "2026", "at-time": "01:30"}
+    plain |= {"notes": "Rang about the hostel", "outcome": "ATTENDED"}
+    form = ada.post("/case/X300001/contacts/new", plain | {"notes": ""}).content.decode()
+    assert 'name="at-clock"' not in form  # a time that happens once is not asked about
+    data = plain | {"at-day": "25"}
+    response = ada.post("/case/X300001/contacts/new", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    message = "1:30am on 25 October 2026 happens twice because the clocks go back: choose 1:30am BST or 1:30am GMT"
+    assert f'<a href="#at-clock">{message}</a>' in html
+    assert "Before or after the clocks go back?" in html
+    assert '<input class="govuk-radios__input" id="at-clock" name="at-clock" type="radio" value="first">' in html
+    assert "1:30am BST, before the clocks go back" in html
+    assert "1:30am GMT, after the clocks go back" in html
+    for name in ("at-day", "at-month", "at-year", "at-time"):
+        assert f'name="{name}" type="text" inputmode="numeric" value="{data[name]}"' in html
+    assert "Rang about the hostel</textarea>" in html
+    assert 'value="PHONE" checked' in html
+    assert not Contact.objects.exists()
+    # Chosen but another box wrong: the question stays, answered.
+    again = ada.post("/case/X300001/contacts/new", data | {"at-clock": reading, "notes": ""}).content.decode()
+    assert f'name="at-clock" type="radio" value="{reading}" checked' in again
+    assert not Contact.objects.exists()
+    assert ada.post("/case/X300001/contacts/new", data | {"at-clock": reading}).status_code == 302
+    assert Contact.objects.get().at.isoformat() == utc
+
+
+@time_machine.travel("2026-10-20T10:00:00Z", tick=False)
+def test_booking_and_rescheduling_in_the_repeated_hour_ask_which(ada):
+    repeated = {"at-day": "25", "at-month": "10", "at-year": "2026", "at-time": "01:30"}
+    html = _book(ada, **repeated).content.decode()
+    assert 'href="#at-clock"' in html
+    assert 'value="Manchester North office"' in html
+    assert not Appointment.objects.exists()
+    assert _book(ada, **repeated, **{"at-clock": "second"}).status_code == 302
+    booked = Appointment.objects.get()
+    assert booked.at.isoformat() == "2026-10-25T01:30:00+00:00"
+    url = f"/case/X300001/appointments/{booked.external_id}/reschedule"
+    moved = ada.post(url, repeated | {"at-time": "01:15", "reason": "He asked"})
+    assert moved.status_code == 400
+    assert "1:15am on 25 October 2026 happens twice" in moved.content.decode()
+    assert ada.post(url, repeated | {"at-time": "01:15", "at-clock": "first", "reason": "He asked"}).status_code == 302
+    booked.refresh_from_db()
+    assert booked.at.isoformat() == "2026-10-25T00:15:00+00:00"
 
 
 @time_machine.travel(NOW, tick=False)
