@@ -166,13 +166,53 @@ def test_record_a_contact_in_the_past_with_notes(ada):
         "/case/X300001/contacts/new", data | {"notes": "Spoke about his housing", "outcome": "ATTENDED"}, follow=True
     )
     page = done.content.decode()
-    assert done.redirect_chain[-1][0] == "/case/X300001/chronology"  # where contacts are listed
+    assert done.redirect_chain[-1][0] == "/case/X300001/appointments"  # the tab the form was opened from
     assert 'data-testid="success-banner"' in page
     assert "Contact recorded" in page
-    assert "Spoke about his housing" in page
+    assert "Spoke about his housing" in ada.get("/case/X300001/chronology").content.decode()
     contact = Contact.objects.get()
     assert (contact.type, contact.notes, contact.staff.code) == ("PHONE", "Spoke about his housing", "STF0001")
     assert contact.outcome == "ATTENDED"
+
+
+def _past(html: str) -> list[tuple[str, str, str]]:
+    """The Appointments tab's Past rows: (kind, id, the row's text with its whitespace closed up)."""
+    table = html.split('data-testid="past-appointments"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(
+        r'data-testid="(appointment|contact)" data-(?:appointment|contact)="([^"]+)">(.*?)</tr>', table, re.S
+    )
+    return [(kind, ident, " ".join(re.sub(r"<[^>]+>", " ", text).split())) for kind, ident, text in rows]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_contact_recorded_from_the_appointments_tab_is_listed_under_past_with_its_outcome(ada):
+    """Try-out: a contact recorded with "Record a contact" on the Appointments tab did not show under Past (only
+    appointments were listed); it is there, newest first among the past appointments, with its outcome."""
+    assert 'data-testid="no-past"' in ada.get("/case/X300001/appointments").content.decode()
+    assert _book(ada, **{"at-day": "24"}).status_code == 302  # tomorrow: upcoming, not past
+    booked = Appointment.objects.get()
+    Appointment.objects.filter(pk=booked.pk).update(at="2026-11-20T10:00:00Z")  # its time has come and gone
+    data = {"type": "HOME_VISIT", "at-day": "22", "at-month": "11", "at-year": "2026", "at-time": "15:00"}
+    done = ada.post(
+        "/case/X300001/contacts/new", data | {"notes": "Not in", "outcome": "FAILED_TO_ATTEND"}, follow=True
+    )
+    assert done.redirect_chain[-1][0] == "/case/X300001/appointments"
+    contact = Contact.objects.get()
+    name = Staff.objects.get(code="STF0001").name
+    assert _past(done.content.decode()) == [
+        (
+            "contact",
+            contact.external_id,
+            f"22 November 2026 at 15:00 Home visit Not booked as an appointment {name} Failed to attend",
+        ),
+        (
+            "appointment",
+            booked.external_id,
+            f"20 November 2026 at 10:00 Office visit Manchester North office {name} Outcome needed Record outcome of "
+            "the appointment on 20 November 2026 at 10:00",
+        ),
+    ]
+    assert "No past appointments" not in done.content.decode()
 
 
 def _marked(html: str) -> set[str]:

@@ -318,9 +318,9 @@ def contact_new(request: HttpRequest, crn: str) -> HttpResponse:
             except ValidationError as exc:
                 errors = _errors(exc.problems)
             else:
-                # Back to the chronology, where the contact is listed (the appointments tab lists appointments only).
+                # Back to the tab the form was opened from, where the contact is listed under Past with its outcome.
                 messages.success(request, "Contact recorded")
-                return redirect("web:case-chronology", crn=person.crn)
+                return redirect("web:case-appointments", crn=person.crn)
     errors = {f: errors[f] for f in CONTACT_FIELDS if f in errors} | errors  # the summary in the page's order
     context.update(
         {
