@@ -55,6 +55,20 @@ def instant_words(value: datetime, zone: tzinfo = LONDON) -> str:
     return f"{time_words(local)} on {day_words(local)}"
 
 
+def date_example(today: date, when: str) -> str:
+    """A date input's hint: "For example, 27 3 2026", a date on the side of `today` the form asks for (`when`:
+    "past" or "future"), so a form asking when a contact happened never shows a date still to come (a try-out found
+    "27 3 2027" on the contact form). Always 27 March, as GOV.UK's pattern writes its example."""
+    this_year = date(today.year, 3, 27)
+    if when == "past":
+        example = this_year if this_year < today else this_year.replace(year=today.year - 1)
+    elif when == "future":
+        example = this_year if this_year > today else this_year.replace(year=today.year + 1)
+    else:
+        raise ValueError(f"when must be 'past' or 'future', got {when!r}")
+    return f"For example, {example.day} {example.month} {example.year}"
+
+
 @dataclass(frozen=True)
 class DateError:
     """Why a date input's boxes are not a date, and the boxes at fault (GOV.UK date input: highlight, and link the

@@ -15,6 +15,7 @@ from keepsafe.core.dates import (
     READINGS,
     DateError,
     date_anchor,
+    date_example,
     date_from_parts,
     date_parts_at_fault,
     day_words,
@@ -240,3 +241,24 @@ def test_a_forms_range_problem_has_no_machine_timestamp():
     assert (
         date_problem(date(1899, 12, 3), When.HAPPENED, now.date()) == "1899-12-03 is before 1900-01-01; check the year"
     )
+
+
+@given(st.dates(min_value=date(1901, 1, 1), max_value=date(9998, 12, 31)))
+def test_a_hints_example_date_is_on_the_side_of_today_the_form_asks_for(today):
+    """A try-out: the contact form (a date in the past) gave "For example, 27 3 2027", a date still to come."""
+    for when, later in (("past", False), ("future", True)):
+        hint = date_example(today, when)
+        day, month, year = (int(n) for n in hint.removeprefix("For example, ").split())
+        example = date(year, month, day)
+        assert (example > today) if later else (example < today)
+        assert abs((example - today).days) <= 366
+
+
+def test_a_hints_example_date_in_words():
+    assert date_example(date(2026, 11, 23), "past") == "For example, 27 3 2026"
+    assert date_example(date(2026, 11, 23), "future") == "For example, 27 3 2027"
+    assert date_example(date(2026, 3, 27), "past") == "For example, 27 3 2025"  # not today itself
+    assert date_example(date(2026, 3, 27), "future") == "For example, 27 3 2027"
+    assert date_example(date(2026, 1, 5), "future") == "For example, 27 3 2026"
+    with pytest.raises(ValueError, match="past"):
+        date_example(date(2026, 1, 5), "soon")

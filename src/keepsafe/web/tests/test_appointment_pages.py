@@ -215,6 +215,28 @@ def test_a_contact_recorded_from_the_appointments_tab_is_listed_under_past_with_
     assert "No past appointments" not in done.content.decode()
 
 
+@time_machine.travel(NOW, tick=False)
+def test_date_hints_give_an_example_on_the_side_of_today_asked_for_and_contact_types_are_in_a_practitioners_order(ada):
+    """Try-outs: the contact form (a past date) gave "For example, 27 3 2027"; its types were in the vocabulary's
+    order, "Other contact" fourth and the video call after it."""
+    contact = ada.get("/case/X300001/contacts/new").content.decode()
+    booking = ada.get("/case/X300001/appointments/new").content.decode()
+    assert '<div class="govuk-hint" id="at-hint">For example, 27 3 2026</div>' in contact  # before 23 November 2026
+    assert '<div class="govuk-hint" id="at-hint">For example, 27 3 2027</div>' in booking  # after it
+    offered = re.findall(r'name="type" type="radio" value="([A-Z_]+)"', contact)
+    assert offered == [
+        "OFFICE_VISIT",
+        "HOME_VISIT",
+        "PHONE",
+        "VIDEO",
+        "PROGRAMME_SESSION",
+        "UNPAID_WORK",
+        "PARTNER_MEETING",
+        "OTHER",
+    ]
+    assert re.findall(r'name="type" type="radio" value="([A-Z_]+)"', booking) == offered[:-1]  # the same order
+
+
 def _marked(html: str) -> set[str]:
     """The date boxes marked in error (GOV.UK govuk-input--error)."""
     return set(re.findall(r'govuk-input--error" id="at-(day|month|year)"', html))

@@ -32,6 +32,7 @@ from keepsafe.people.rules.vocabulary import (
     APPOINTMENT_TYPES,
     CONTACT_TYPE_LABELS,
     OUTCOME_LABELS,
+    RECORDED_CONTACT_TYPES,
     ContactOutcome,
     ContactType,
 )
@@ -42,12 +43,9 @@ from keepsafe.web.views.common import actor_of
 from keepsafe.web.views.forms import choice, date_href
 
 TYPE_OPTIONS = [(t.value, CONTACT_TYPE_LABELS[t]) for t in APPOINTMENT_TYPES]
-# Not SPO_OVERSIGHT (issue 15): a manager records it on /oversight, where it closes the touch point it answers.
-CONTACT_OPTIONS = [
-    (t.value, CONTACT_TYPE_LABELS[t])
-    for t in ContactType
-    if t not in (ContactType.APPOINTMENT, ContactType.SPO_OVERSIGHT)
-]
+# Most common first, "Other contact" last (vocabulary.RECORDED_CONTACT_TYPES); not SPO_OVERSIGHT (issue 15): a manager
+# records it on /oversight, where it closes the touch point it answers.
+CONTACT_OPTIONS = [(t.value, CONTACT_TYPE_LABELS[t]) for t in RECORDED_CONTACT_TYPES]
 OUTCOME_OPTIONS = [(o.value, label) for o, label in OUTCOME_LABELS.items()]
 # What happened at a contact recorded after the event: asked, never assumed (a try-out found every contact saved as
 # "Attended — complied"). Not "Rescheduled by the service": a contact recorded here has taken place; an appointment
