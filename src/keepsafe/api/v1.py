@@ -13,12 +13,14 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import NinjaAPI, Path, Schema
 from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, Field, WithJsonSchema
 
 from keepsafe.audit.services import audit_record
 from keepsafe.core.errors import UnknownIdError, ValidationError
 from keepsafe.core.formats import iso_instant
+from keepsafe.core.jsonlines import DuplicateKeyError, loads
 from keepsafe.sharing.models import PartnerSubmission
 from keepsafe.sharing.rules.agreements import MAX_BATCH
 from keepsafe.sharing.schemas import EXTERNAL_ID_PATTERN, NO_NUL, CheckAnswerIn, PartnerRecordIn
@@ -41,6 +43,14 @@ class PartnerApi(NinjaAPI):
         return schema
 
 
+class StrictJsonParser(Parser):
+    """Every request body is read here, once: as JSON, a key given twice in an object refused (`core.jsonlines.loads`)
+    — json.loads would keep the last value silently (a try-out: `{"kind": "POLICE_CALLOUT", …, "kind": …}`)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return loads(request.body)
+
+
 api = PartnerApi(
     title="Keepsafe partner API",
     version="1",
@@ -49,6 +59,7 @@ api = PartnerApi(
         "checks, under an information sharing agreement. See docs/api.md."
     ),
     auth=PartnerKey(),
+    parser=StrictJsonParser(),
     docs_url=None,  # Swagger UI would load scripts from a CDN; the schema itself is served.
     urls_namespace="api-v1",
 )
@@ -208,6 +219,18 @@ class AgreementOut(Schema):
     answers: list[str]
     valid_from: date
     valid_until: date
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    """Ninja's answer (`{"detail"}`), except that a body refused for a key given twice says which key: ninja reports
+    any body it cannot parse as "Cannot parse request body", the reason kept only as the cause."""
+    cause = exc.__cause__
+    if isinstance(cause, DuplicateKeyError):
+        key = cause.key.replace("\x00", "\\0")[:200]
+        detail = f"the JSON body gives `{key}` more than once in one object: give each key once"
+        return api.create_response(request, {"detail": detail}, status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(KeyRejectedError)

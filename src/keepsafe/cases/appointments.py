@@ -15,20 +15,65 @@ from keepsafe.bundles.exporter import appointment_bundle
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.formats import iso_instant
-from keepsafe.people.models import Appointment, Person
+from keepsafe.people.models import Appointment, Contact, Person
 from keepsafe.people.selectors import person_visible_queryset
 from keepsafe.workforce.models import Staff
 
 
-def appointments_for_case(person: Person, now: datetime) -> tuple[list[Appointment], list[Appointment]]:
-    """Upcoming (booked, not yet happened: soonest first) and past (happened or outcome recorded: newest first).
-    A booked appointment whose time has passed without an outcome is past, and the tab asks for its outcome."""
+@dataclass(frozen=True)
+class PastEntry:
+    """A row of the Appointments tab's Past list: an appointment whose time has come (`booked`: its outcome, or the
+    tab asks for one), or a contact that was never booked (recorded with "Record a contact", or imported)."""
+
+    at: datetime
+    external_id: str
+    type: str
+    location: str
+    staff: str  # the member of staff's name, or "" when not given
+    outcome: str | None
+    absence_reason: str
+    absence_evidence: str
+    booked: bool
+
+
+def appointments_for_case(person: Person, now: datetime) -> tuple[list[Appointment], list[PastEntry]]:
+    """Upcoming (booked, not yet happened: soonest first) and past (newest first): appointments that happened or have
+    an outcome, and every contact not made from an appointment, with its outcome. A booked appointment whose time has
+    passed without an outcome is past, and the tab asks for its outcome. (A try-out recorded a contact from this tab
+    and could not find it here: only appointments were listed.)"""
     rows = list(
         Appointment.objects.filter(person=person).select_related("staff", "contact").prefetch_related("changes")
     )
     upcoming = sorted((a for a in rows if a.outcome is None and a.at > now), key=lambda a: (a.at, a.pk))
-    past = sorted((a for a in rows if a.outcome is not None or a.at <= now), key=lambda a: (a.at, a.pk), reverse=True)
-    return upcoming, past
+    past = [
+        (
+            PastEntry(
+                a.at,
+                a.external_id,
+                a.type,
+                a.location,
+                a.staff.name if a.staff else "",
+                a.outcome,
+                a.absence_reason,
+                a.absence_evidence,
+                booked=True,
+            ),
+            (0, a.pk),
+        )
+        for a in rows
+        if a.outcome is not None or a.at <= now
+    ]
+    unbooked = Contact.objects.filter(person=person, appointment__isnull=True).select_related("staff")
+    past += [
+        (
+            PastEntry(
+                c.at, c.external_id, c.type, "", c.staff.name if c.staff else "", c.outcome, "", "", booked=False
+            ),
+            (1, c.pk),
+        )
+        for c in unbooked
+    ]
+    return upcoming, [entry for entry, _ in sorted(past, key=lambda p: (p[0].at, p[1]), reverse=True)]
 
 
 def appointment_for_case(person: Person, external_id: str) -> Appointment | None:

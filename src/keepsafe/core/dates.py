@@ -8,9 +8,9 @@ timestamp ("2026-12-03 00:00:00+00:00") — a try-out found both on the forms.
   which a try-out found accepted in a date box; they are refused with a reason naming the box.
 - A local wall time that does not exist (the hour the clocks skip in spring, e.g. 1:30am on 29 March 2026 in
   Europe/London) is refused with its reason, never moved silently to another time.
-- A local wall time that happens twice (the hour repeated in autumn, e.g. 1:30am on 25 October 2026) is taken as the
-  first of the two, while summer time is still in force (fold=0, BST in the UK): the earlier instant, so a contact
-  or appointment is never later than the person meant. Documented in docs/architecture.md ("Dates and times").
+- A local wall time that happens twice (the hour repeated in autumn, e.g. 1:30am on 25 October 2026) is refused
+  until the person says which of the two they mean ("1:30am BST", before the clocks go back, or "1:30am GMT", after):
+  a try-out found the first taken silently. Documented in docs/architecture.md ("Dates and times").
 
 Pure: no Django; the caller passes the zone. Source: GOV.UK Design System (date input, error messages; "Dates":
 "5:30pm", "10am", "midday", "midnight").
@@ -53,6 +53,20 @@ def instant_words(value: datetime, zone: tzinfo = LONDON) -> str:
     """An instant as a reader in `zone` sees it: "2:30pm on 3 December 2026"."""
     local = value.astimezone(zone)
     return f"{time_words(local)} on {day_words(local)}"
+
+
+def date_example(today: date, when: str) -> str:
+    """A date input's hint: "For example, 27 3 2026", a date on the side of `today` the form asks for (`when`:
+    "past" or "future"), so a form asking when a contact happened never shows a date still to come (a try-out found
+    "27 3 2027" on the contact form). Always 27 March, as GOV.UK's pattern writes its example."""
+    this_year = date(today.year, 3, 27)
+    if when == "past":
+        example = this_year if this_year < today else this_year.replace(year=today.year - 1)
+    elif when == "future":
+        example = this_year if this_year > today else this_year.replace(year=today.year + 1)
+    else:
+        raise ValueError(f"when must be 'past' or 'future', got {when!r}")
+    return f"For example, {example.day} {example.month} {example.year}"
 
 
 @dataclass(frozen=True)
@@ -139,21 +153,56 @@ def time_from_text(text: str, label: str) -> time | str:
     return time(int(hours), int(minutes))
 
 
-def local_instant(day: date, moment: time, zone: tzinfo) -> datetime | str:
-    """The instant a wall-clock `moment` on `day` names in `zone`, or why there is none.
+# Which of the two readings of a wall time in the hour the clocks repeat: the first (before the clocks go back, fold=0,
+# BST in the UK) or the second (after, fold=1, GMT). A form offers them only when the time it was given happens twice.
+READINGS = ("first", "second")
+
+
+def repeated_readings(day: date, moment: time, zone: tzinfo) -> tuple[datetime, datetime] | None:
+    """The two instants a wall-clock `moment` on `day` names in `zone` when it happens twice (the hour the clocks
+    repeat in autumn), first the earlier; None when it happens once or not at all."""
+    wall = datetime.combine(day, moment)
+    first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset() or not _exists(first, zone) or not _exists(second, zone):
+        return None
+    return first, second
+
+
+def reading_words(instant: datetime) -> str:
+    """One reading of a repeated wall time, named by its zone's abbreviation: "1:30am BST"."""
+    return f"{time_words(instant)} {instant.tzname()}"
+
+
+def local_instant(day: date, moment: time, zone: tzinfo, reading: str = "") -> datetime | str:
+    """The instant a wall-clock `moment` on `day` names in `zone`, or why there is none or more than one.
 
     In the hour the clocks skip in spring the wall time does not exist: refused, saying so. In the hour repeated in
-    autumn it happens twice: the first (fold=0, still summer time) is taken."""
+    autumn it happens twice: `reading` ("first" or "second", READINGS) says which; without one it is refused, naming
+    both ("1:30am on 25 October 2026 happens twice because the clocks go back: choose 1:30am BST or 1:30am GMT").
+    `reading` is ignored for a wall time that happens once. The instant is returned in UTC: an aware datetime in the
+    repeated hour compares unequal to every instant in another zone, even itself (PEP 495), so it never leaves here."""
     wall = datetime.combine(day, moment)
     first = wall.replace(tzinfo=zone, fold=0)
-    # A wall time exists when it survives the round trip through UTC unchanged.
-    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+    if not _exists(first, zone):
         jump = _clocks_forward(first, zone)
         return (
             f"{time_words(moment)} on {day_words(day)} does not exist in the UK: clocks went forward at "
             f"{time_words(jump)}"
         )
-    return first
+    both = repeated_readings(day, moment, zone)
+    if both is None:
+        return first.astimezone(UTC)
+    if reading in READINGS:
+        return both[READINGS.index(reading)].astimezone(UTC)
+    return (
+        f"{time_words(moment)} on {day_words(day)} happens twice because the clocks go back: choose "
+        f"{reading_words(both[0])} or {reading_words(both[1])}"
+    )
+
+
+def _exists(aware: datetime, zone: tzinfo) -> bool:
+    """A wall time exists when it survives the round trip through UTC unchanged."""
+    return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == aware.replace(tzinfo=None)
 
 
 def _clocks_forward(inside: datetime, zone: tzinfo) -> time:

@@ -67,7 +67,8 @@ def environment(**options: Any) -> jinja2.Environment:
     options["undefined"] = jinja2.ChainableUndefined
     options.setdefault("autoescape", True)
     env = jinja2.Environment(**options)  # noqa: S701 — autoescape is on (set above)
-    from keepsafe.core.dates import date_anchor, date_parts_at_fault
+    from keepsafe.core import clock
+    from keepsafe.core.dates import date_anchor, date_example, date_parts_at_fault
     from keepsafe.web.navigation import nav_items
 
     env.globals.update(
@@ -77,6 +78,8 @@ def environment(**options: Any) -> jinja2.Environment:
             "nav_items": nav_items,
             "date_parts_at_fault": date_parts_at_fault,
             "date_anchor": date_anchor,
+            # a date input's "For example, …" on the side of today the form asks for (core/dates.date_example)
+            "date_hint": lambda when: date_example(clock.today(), when),
         }
     )
     from keepsafe.workforce.selectors import staff_name

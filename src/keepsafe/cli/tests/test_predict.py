@@ -378,29 +378,93 @@ def test_a_bad_category_gets_the_same_error_on_every_path():
 
 def test_an_id_that_is_a_structure_is_refused_on_every_path_and_never_echoed():
     """A try-out: an object given as `id` came back whole. The line's error names `id` (the record is named by its
-    line or row), the same words in JSON lines and in an Arrow struct column; a null id is as no id at all."""
+    line or row), the same words in JSON lines and in an Arrow struct column; a line or a row without an id is named
+    by its line or row (an empty cell of a table is no id; a null in a JSON line is refused, as in `keepsafe scan`)."""
     import pyarrow as pa
 
-    error = "must be text or a whole number (the reference the output is matched by), got an object"
+    error = "must be a string or a whole number (not empty, not null), got an object"
     lines = [
         json.dumps({"id": {"crn": "X1"}, **OGRS3_ROW}),
-        json.dumps({"id": None, **OGRS3_ROW}),
+        json.dumps({"id": "P2", **OGRS3_ROW}),
         json.dumps({**OGRS3_ROW, "sex": "X"}),
-        json.dumps({"id": None, **OGRS3_ROW, "sex": "X"}),
+        json.dumps({"id": {"crn": "X1"}, **OGRS3_ROW, "sex": "X"}),
         json.dumps(OGRS3_ROW),
     ]
     for chunk in ("1", "50000"):
         done = run_keepsafe(["predict", "ogrs3", "--chunk-lines", chunk], lines)
         out = [json.loads(line) for line in done.stdout.splitlines()]
         assert out[0] == {"id": None, "line": 1, "field": "id", "error": error}
-        assert out[1] == out[4]
-        assert out[1]["id"] is None
-        assert "band" in out[1]
-        assert {**out[3], "line": 3} == out[2]
-    table = pa.Table.from_pylist([{"id": {"crn": "X1"}, **OGRS3_ROW}, {"id": None, **OGRS3_ROW}])
+        assert out[3] == {"id": None, "line": 4, "field": "id", "error": error}  # the id first
+        assert {**out[1], "id": None} == out[4]
+        assert out[4]["id"] is None
+        assert "band" in out[4]
+        assert out[2]["field"] == "sex"
+    table = pa.Table.from_pylist(
+        [{"id": {"crn": "X1"}, **OGRS3_ROW}, {"id": None, **OGRS3_ROW}, {"id": None, **OGRS3_ROW}]
+    )
     out = _table_out(["--format", "arrow"], _arrow(table))
     assert [(o["id"], o["row"], o["field"], o["error"]) for o in out] == [
         (None, 1, "id", error),
         (None, None, None, None),
+        (None, None, None, None),
     ]
     assert out[1]["band"] is not None
+
+
+@pytest.mark.parametrize(
+    ("id_", "got"), [(1.5, "1.5"), ("", "an empty string"), ("  ", "a string of spaces only"), (None, "null")]
+)
+def test_an_id_of_a_fraction_an_empty_string_or_null_is_refused_by_scan_and_predict_alike(id_, got):
+    """A try-out: `keepsafe scan` and `keepsafe predict` treated an `id` of 1.5, "" or null differently (scan echoed
+    1.5; predict scored "" and null). One rule (`core.jsonlines.line_id`), one error, the id never echoed."""
+    error = f"must be a string or a whole number (not empty, not null), got {got}"
+    expected = {"id": None, "line": 2, "field": "id", "error": error}
+    scanned = run_keepsafe(
+        ["scan"],
+        [json.dumps({"id": "a", "text": "Doing well."}), json.dumps({"id": id_, "text": "Doing well."})],
+        KEEPSAFE_TEST_DB="external",
+    )
+    assert scanned.returncode == 1
+    assert json.loads(scanned.stdout.splitlines()[1]) == expected
+    assert "keepsafe scan: 1 line could not be scanned" in scanned.stderr
+    for name, person in (("ogrs3", OGRS3_ROW), ("snsv", {"sex": "M"})):
+        for chunk in ("1", "50000"):
+            scored = run_keepsafe(
+                ["predict", name, "--chunk-lines", chunk],
+                [json.dumps({"id": "a", **person}), json.dumps({"id": id_, **person})],
+            )
+            assert scored.returncode == 1
+            assert json.loads(scored.stdout.splitlines()[1]) == expected, (name, chunk)
+    table_row = {"id": id_ if isinstance(id_, str) else None, **OGRS3_ROW}
+    if isinstance(id_, str):  # a table's id column is text: "" and "  " given in an Arrow string column
+        import pyarrow as pa
+
+        out = _table_out(["--format", "arrow"], _arrow(pa.Table.from_pylist([{"id": "a", **OGRS3_ROW}, table_row])))
+        assert [(o["id"], o["row"], o["field"], o["error"]) for o in out] == [
+            ("a", None, None, None),
+            (None, 2, "id", error),
+        ]
+
+
+def test_a_key_given_twice_is_refused_naming_it_by_scan_and_predict():
+    """A try-out: a JSON line with a key twice took the last value silently (`json.loads`)."""
+    scanned = run_keepsafe(
+        ["scan"], ['{"id": "a", "text": "Fine.", "text": "He has a knife."}'], KEEPSAFE_TEST_DB="external"
+    )
+    assert scanned.returncode == 1
+    assert json.loads(scanned.stdout) == {
+        "id": None,
+        "line": 1,
+        "field": "text",
+        "error": "`text` is given more than once: give each key once",
+    }
+    line = json.dumps({"id": "a", **OGRS3_ROW})[:-1] + ', "sex": "F"}'
+    for chunk in ("1", "50000"):
+        scored = run_keepsafe(["predict", "ogrs3", "--chunk-lines", chunk], [line])
+        assert scored.returncode == 1
+        assert json.loads(scored.stdout) == {
+            "id": None,
+            "line": 1,
+            "field": "sex",
+            "error": "`sex` is given more than once: give each key once",
+        }

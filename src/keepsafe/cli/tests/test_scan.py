@@ -36,11 +36,12 @@ def test_each_bad_line_gets_its_own_error_and_every_other_line_is_scanned():
     assert len(out) == len(lines)
     assert out[0]["id"] == "a"
     assert [f["indicator"] for f in out[0]["findings"]] == ["threats", "weapons"]
-    needs_id = "missing: each line needs an `id` (a string or a whole number) to match its findings to"
+    needs_id = "missing: each line needs an `id`, a string or a whole number, to match its output to"
+    rule = "must be a string or a whole number (not empty, not null), got"
     assert out[1] == {"id": None, "line": 2, "field": "id", "error": needs_id}
-    assert out[2] == {"id": None, "line": 3, "field": "id", "error": needs_id}
-    assert out[3] == {"id": "", "line": 4, "field": "id", "error": needs_id}
-    assert out[4] == {"id": ["x"], "line": 5, "field": "id", "error": "must be a string or a whole number, got a list"}
+    assert out[2] == {"id": None, "line": 3, "field": "id", "error": f"{rule} null"}
+    assert out[3] == {"id": None, "line": 4, "field": "id", "error": f"{rule} an empty string"}
+    assert out[4] == {"id": None, "line": 5, "field": "id", "error": f"{rule} a list"}  # never echoed
     assert out[5] == {"id": "d", "line": 6, "field": "text", "error": "missing: each line needs the `text` to scan"}
     assert out[6] == {"id": "e", "line": 7, "field": "text", "error": "must be a string, got a number"}
     assert out[7] == {"id": "f", "line": 8, "field": "text", "error": "must be a string, got null"}

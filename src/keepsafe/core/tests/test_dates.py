@@ -1,5 +1,6 @@
-"""core/dates.py: a form's date and time boxes read with the digits 0 to 9 only, times the clocks skip refused, the
-repeated hour taken in summer time, and dates and times in messages written as GOV.UK writes them."""
+"""core/dates.py: a form's date and time boxes read with the digits 0 to 9 only, times the clocks skip refused, a
+time in the repeated hour refused until BST or GMT is chosen, and dates and times in messages written as GOV.UK
+writes them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from hypothesis import strategies as st
 
 from keepsafe.core.dates import (
     LONDON,
+    READINGS,
     DateError,
     date_anchor,
+    date_example,
     date_from_parts,
     date_parts_at_fault,
     day_words,
@@ -20,6 +23,8 @@ from keepsafe.core.dates import (
     is_number,
     local_instant,
     read_date,
+    reading_words,
+    repeated_readings,
     time_from_text,
     time_words,
 )
@@ -117,18 +122,96 @@ def test_a_time_the_clocks_skip_is_refused_saying_so():
     assert local_instant(date(2026, 3, 29), time(2, 0), LONDON) == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
 
 
-def test_a_time_the_clocks_repeat_is_the_first_in_summer_time():
-    first = local_instant(date(2026, 10, 25), time(1, 30), LONDON)
-    assert isinstance(first, datetime)
-    assert first.utcoffset() == timedelta(hours=1)
-    assert first.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+def test_a_time_the_clocks_repeat_is_refused_naming_both_until_one_is_chosen():
+    """Try-out: 1:30am on 25 October 2026 was taken as the first (BST) without asking."""
+    day, moment = date(2026, 10, 25), time(1, 30)
+    assert local_instant(day, moment, LONDON) == (
+        "1:30am on 25 October 2026 happens twice because the clocks go back: choose 1:30am BST or 1:30am GMT"
+    )
+    assert local_instant(day, moment, LONDON, "nonsense") == local_instant(day, moment, LONDON)
+    first, second = local_instant(day, moment, LONDON, "first"), local_instant(day, moment, LONDON, "second")
+    assert first == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert second == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    both = repeated_readings(day, moment, LONDON)
+    assert both is not None
+    assert [r.astimezone(UTC) for r in both] == [first, second]
+    assert [reading_words(r) for r in both] == ["1:30am BST", "1:30am GMT"]
+    # Either side of the repeated hour there is one reading, and a choice is ignored.
+    assert local_instant(day, time(0, 59), LONDON, "second") == datetime(2026, 10, 24, 23, 59, tzinfo=UTC)
+    assert local_instant(day, time(2, 0), LONDON, "first") == datetime(2026, 10, 25, 2, 0, tzinfo=UTC)
+    assert repeated_readings(day, time(2, 0), LONDON) is None
+
+
+def _clock_changes() -> list[datetime]:
+    """Every instant the UK clocks change in 2020..2030: 1am UTC on the last Sunday of March and of October."""
+    changes = []
+    for year in range(2020, 2031):
+        for month in (3, 10):
+            last = date(year, month, 31)
+            changes.append(datetime.combine(last - timedelta(days=(last.weekday() + 1) % 7), time(1), tzinfo=UTC))
+    return changes
+
+
+# Any instant of 2020..2030, and as often one within three hours of a clock change (a uniform draw almost never
+# lands in the one hour a year that happens twice).
+INSTANTS = st.one_of(
+    st.datetimes(
+        min_value=datetime(2020, 1, 1),  # noqa: DTZ001 (bounds of a UTC strategy)
+        max_value=datetime(2030, 12, 31, 23, 59),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
+    st.builds(
+        lambda change, minutes: change + timedelta(minutes=minutes),
+        st.sampled_from(_clock_changes()),
+        st.integers(min_value=-180, max_value=180),
+    ),
+)
+
+
+def test_the_clock_changes_are_where_london_changes_offset():
+    for change in _clock_changes():
+        before, after = (change - timedelta(minutes=1)).astimezone(LONDON), change.astimezone(LONDON)
+        assert before.utcoffset() != after.utcoffset()
+
+
+@given(INSTANTS)
+def test_every_instant_entered_as_london_time_is_read_back_or_asked_about(instant):
+    """Any instant in 2020..2030, typed as the London wall time it shows: accepted as that very instant when the wall
+    time happens once, else refused as happening twice, and then the reading it was in gives it back."""
+    instant = instant.replace(second=0, microsecond=0)
+    local = instant.astimezone(LONDON)
+    found = local_instant(local.date(), local.time(), LONDON)
+    if isinstance(found, str):
+        assert "happens twice because the clocks go back: choose" in found
+        assert local_instant(local.date(), local.time(), LONDON, READINGS[local.fold]) == instant
+    else:
+        assert found == instant
+
+
+@given(INSTANTS.map(lambda i: i.replace(tzinfo=None, second=0, microsecond=0)), st.sampled_from(READINGS))
+def test_every_wall_time_is_accepted_once_or_refused_as_a_gap_or_as_repeated(wall, reading):
+    found = local_instant(wall.date(), wall.time(), LONDON)
+    both = repeated_readings(wall.date(), wall.time(), LONDON)
+    if isinstance(found, str) and both is None:
+        assert "does not exist in the UK: clocks went forward at 1am" in found
+        assert isinstance(local_instant(wall.date(), wall.time(), LONDON, reading), str)
+    elif isinstance(found, str):
+        assert found.endswith(f"choose {reading_words(both[0])} or {reading_words(both[1])}")
+        assert both[1].astimezone(UTC) - both[0].astimezone(UTC) == timedelta(hours=1)
+        chosen = local_instant(wall.date(), wall.time(), LONDON, reading)
+        assert isinstance(chosen, datetime)
+        assert chosen.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) == wall
+    else:
+        assert both is None
+        assert found.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) == wall
+        assert local_instant(wall.date(), wall.time(), LONDON, reading) == found
 
 
 @given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))  # noqa: DTZ001 (wall times)
 def test_every_wall_time_is_either_refused_or_read_back_unchanged(wall):
     found = local_instant(wall.date(), wall.time().replace(second=0, microsecond=0), LONDON)
     if isinstance(found, str):
-        assert "does not exist in the UK: clocks went forward at 1am" in found
+        assert "does not exist in the UK: clocks went forward at 1am" in found or "happens twice" in found
     else:
         assert found.astimezone(LONDON).replace(tzinfo=None) == wall.replace(second=0, microsecond=0)
 
@@ -158,3 +241,24 @@ def test_a_forms_range_problem_has_no_machine_timestamp():
     assert (
         date_problem(date(1899, 12, 3), When.HAPPENED, now.date()) == "1899-12-03 is before 1900-01-01; check the year"
     )
+
+
+@given(st.dates(min_value=date(1901, 1, 1), max_value=date(9998, 12, 31)))
+def test_a_hints_example_date_is_on_the_side_of_today_the_form_asks_for(today):
+    """A try-out: the contact form (a date in the past) gave "For example, 27 3 2027", a date still to come."""
+    for when, later in (("past", False), ("future", True)):
+        hint = date_example(today, when)
+        day, month, year = (int(n) for n in hint.removeprefix("For example, ").split())
+        example = date(year, month, day)
+        assert (example > today) if later else (example < today)
+        assert abs((example - today).days) <= 366
+
+
+def test_a_hints_example_date_in_words():
+    assert date_example(date(2026, 11, 23), "past") == "For example, 27 3 2026"
+    assert date_example(date(2026, 11, 23), "future") == "For example, 27 3 2027"
+    assert date_example(date(2026, 3, 27), "past") == "For example, 27 3 2025"  # not today itself
+    assert date_example(date(2026, 3, 27), "future") == "For example, 27 3 2027"
+    assert date_example(date(2026, 1, 5), "future") == "For example, 27 3 2026"
+    with pytest.raises(ValueError, match="past"):
+        date_example(date(2026, 1, 5), "soon")

@@ -100,3 +100,31 @@ def test_a_suitable_address_with_no_check_relied_on_is_refused_with_every_other_
         assert "request the domestic abuse and safeguarding checks" in summary  # none requested yet
         assert 'value="1 High Street"' in html
         assert not AddressAssessment.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["５", "4, ５", "²", "١٢"])
+def test_childrens_ages_and_a_sentence_length_take_the_digits_0_to_9_only(bendall, at, staff_actor, typed):
+    """A try-out: the ages box used str.isdigit(), which takes a fullwidth "５" (int() reads it as 5) and "²" (which
+    int() cannot read: a server error). Each is refused by its field with what was typed kept; nothing is written."""
+    user = User.objects.create(username="ada", staff=Staff.objects.get(code="STF0001"), role="PRACTITIONER")
+    with at("2027-01-04T10:00:00Z"):
+        client = Client()
+        client.force_login(user)
+        court_stage_open(
+            actor=staff_actor("STF0001"),
+            person=Person.objects.get(crn=CRN),
+            court="Manchester Crown Court",
+            court_date=date(2027, 1, 25),
+            charges=["Assault"],
+        )
+        form = {"address": "1 High Street", "victim": "no", "partner": "no", "conclusion": "UNSUITABLE"}
+        refused = client.post(f"/case/{CRN}/court/address", form | {"children_ages": typed, "reasons": "Too far"})
+        html = refused.content.decode()
+        assert refused.status_code == 400
+        summary = html.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+        assert '<a href="#children_ages">Enter each child&#39;s age as a whole number' in summary
+        assert f'value="{typed}"' in html or f">{typed}<" in html
+        assert not AddressAssessment.objects.exists()
+        outcome = client.post(f"/case/{CRN}/court/outcome", {"length_months": typed.replace("4, ", "")})
+        assert outcome.status_code == 400
+        assert "Enter the length in whole months using the digits 0 to 9, like 24" in outcome.content.decode()

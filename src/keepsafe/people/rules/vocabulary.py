@@ -141,6 +141,11 @@ APPOINTMENT_TYPES = (
     ContactType.UNPAID_WORK,
     ContactType.PARTNER_MEETING,
 )
+# What "Record a contact" offers, in the order a practitioner reaches for them: the booking form's (most common first:
+# office visit, home visit, phone call, video call, then programme session, unpaid work, partner meeting) and "Other
+# contact" last, as GOV.UK puts "Other". A try-out found the enum's order ("Other contact" fourth, video after it).
+# Not APPOINTMENT (a booking's own type) or SPO_OVERSIGHT (a manager records it on /oversight, issue 15).
+RECORDED_CONTACT_TYPES = (*APPOINTMENT_TYPES, ContactType.OTHER)
 CONTACT_TYPE_LABELS = {
     ContactType.APPOINTMENT: "Appointment",
     ContactType.HOME_VISIT: "Home visit",

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from keepsafe.core.jsonlines import WHITESPACE
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.predictors import MAX_SANCTIONS
 from keepsafe.risk.rules.predictors import ogrs3 as model
@@ -28,11 +29,13 @@ JSON_SCALARS = st.one_of(
     st.text(max_size=6),
 )
 IDS = st.one_of(
-    st.text(max_size=12),  # any unicode, lone surrogates included (orjson rejects those: the line goes scalar)
+    # any unicode but not empty or only spaces, lone surrogates included (orjson rejects those: the line goes scalar)
+    st.text(min_size=1, max_size=12).filter(str.strip),
     st.integers(min_value=-(2**65), max_value=2**65),
-    st.none(),
 )
 REFUSED_IDS = st.one_of(  # not text or a whole number: the line's error names `id`, and the id is not echoed
+    st.none(),
+    st.text(alphabet=WHITESPACE, max_size=3),  # empty, or only spaces
     st.lists(st.integers(0, 9), max_size=3),
     st.dictionaries(st.text(max_size=3), st.integers(0, 9), max_size=2),
     st.booleans(),
@@ -86,6 +89,10 @@ def input_line(draw: st.DrawFn) -> str:
         return " " + json.dumps(person) + "  "
     elif kind == 11:
         person["id"] = draw(REFUSED_IDS)
+    elif kind == 12:  # a key given twice (orjson and json.loads both keep the last): refused, naming it
+        field = draw(st.sampled_from([*OGRS3_FIELDS, "offence_category", "id"]))
+        again = json.dumps({field: draw(st.one_of(JSON_SCALARS, st.integers(10, 60), st.sampled_from(["M", "F"])))})
+        return json.dumps(person)[:-1] + ", " + again[1:]
     elif kind == 10:
         person["previous_sanctions"] = draw(
             st.sampled_from([2**63, 2**64, -(2**63) - 1, True, 3.0, MAX_SANCTIONS + 1, 2**62])
@@ -232,7 +239,7 @@ def test_the_command_writes_the_line_by_line_output(chunk: str) -> None:
     assert (status, failures) == (1, 2)
 
 
-@pytest.mark.parametrize("id_", [-(2**63) - 1, 2**64, 12345678901234567890123, "😀 ünïcode", "\ud800", None])
+@pytest.mark.parametrize("id_", [-(2**63) - 1, 2**64, 12345678901234567890123, "😀 ünïcode", "\ud800"])
 def test_ids_orjson_would_read_differently_are_echoed_as_json_loads_reads_them(id_: object) -> None:
     """orjson reads an integer beyond 64 bits as a float and rejects lone surrogates: such lines go line by line."""
     person = {"sex": "M", "age": 30, "age_at_conviction": 29, "age_at_first_sanction": 20, "previous_sanctions": 3}
@@ -270,6 +277,9 @@ PERSON = {"sex": "M", "age": 30, "age_at_conviction": 29, "age_at_first_sanction
         (1.5, "1.5"),
         (3.0, "3.0"),
         (float("nan"), "NaN (not a number)"),
+        (None, "null"),
+        ("", "an empty string"),
+        (" \t", "a string of spaces only"),
     ],
 )
 def test_an_id_that_is_not_text_or_a_whole_number_is_refused_never_echoed(id_: object, got: str) -> None:
@@ -285,13 +295,30 @@ def test_an_id_that_is_not_text_or_a_whole_number_is_refused_never_echoed(id_: o
             "id": None,
             "line": 2,
             "field": "id",
-            "error": f"must be text or a whole number (the reference the output is matched by), got {got}",
+            "error": f"must be a string or a whole number (not empty, not null), got {got}",
         }
 
 
-def test_a_null_id_is_as_no_id() -> None:
-    """A null `id` is treated as absent: the output is the same line, scored or refused (named by its line)."""
+def test_a_key_given_twice_is_refused_naming_it_in_bulk_as_one_by_one() -> None:
+    """A try-out: `{"sex": "M", ..., "sex": "F"}` was scored as F without a word (JSON takes the last value)."""
+    good = json.dumps({"id": "P1", **PERSON, "offence_category": "robbery"})
+    for twice in (', "sex": "F"}', ', "age": 31}', ', "id": "P2"}', ', "offence_category": "robbery"}'):
+        line = good[:-1] + twice
+        out, failures = ogrs3_chunk(ogrs3_line, [good, line, good], 1)
+        assert (out, failures) == reference([good, line, good])
+        key = twice.split('"')[1]
+        assert json.loads(out[1]) == {
+            "id": None,
+            "line": 2,
+            "field": key,
+            "error": f"`{key}` is given more than once: give each key once",
+        }
+
+
+def test_a_line_without_an_id_is_named_by_its_line() -> None:
+    """No `id` at all is allowed (the output's `id` is null); a null `id` is refused like any other bad id."""
     for person in ({**PERSON, "offence_category": "robbery"}, {**PERSON, "offence_category": "burglary_x"}):
         with_null, without = json.dumps({"id": None, **person}), json.dumps(person)
-        assert ogrs3_chunk(ogrs3_line, [with_null], 1) == ogrs3_chunk(ogrs3_line, [without], 1)
-        assert predict_line(ogrs3_line, 1, with_null) == predict_line(ogrs3_line, 1, without)
+        assert json.loads(ogrs3_chunk(ogrs3_line, [without], 1)[0][0])["id"] is None
+        assert json.loads(ogrs3_chunk(ogrs3_line, [with_null], 1)[0][0])["field"] == "id"
+        assert ogrs3_chunk(ogrs3_line, [with_null, without], 1) == reference([with_null, without])

@@ -1,5 +1,7 @@
 """The partner API: idempotent batches with per-item results, keys and agreements, and partners kept apart."""
 
+import json
+
 import pytest
 import time_machine
 from django.core.management import CommandError
@@ -242,3 +244,27 @@ def test_agreements_and_keys_from_the_command_line(imported, capsys):
             "--valid-until",
             "2027-12-31",
         )
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        # the same record's text twice: json.loads would store the second without a word
+        (json.dumps({"records": [CALL_OUT]})[:-3] + ', "text": "Nothing of note."}]}', "text"),
+        ('{"records": [], "records": ' + json.dumps([CALL_OUT]) + "}", "records"),
+    ],
+)
+def test_a_key_given_twice_in_a_body_is_refused_naming_it(partners, api, body, key):
+    """A try-out: a duplicated key in a partner's JSON body took the last value silently."""
+    response = api("POST", "/records", partners["police_key"], body)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": f"the JSON body gives `{key}` more than once in one object: give each key once"
+    }
+    assert not Record.objects.filter(external_id__startswith="GMP-").exists()
+    refused = AuditEvent.objects.filter(action="API_REFUSED").latest("pk")
+    assert refused.details["status"] == 400
+    assert api("POST", "/records", partners["police_key"], "{not json").json() == {
+        "detail": "Cannot parse request body"
+    }
+    assert api("POST", "/records", partners["police_key"], {"records": [CALL_OUT]}).status_code == 200

@@ -166,13 +166,75 @@ def test_record_a_contact_in_the_past_with_notes(ada):
         "/case/X300001/contacts/new", data | {"notes": "Spoke about his housing", "outcome": "ATTENDED"}, follow=True
     )
     page = done.content.decode()
-    assert done.redirect_chain[-1][0] == "/case/X300001/chronology"  # where contacts are listed
+    assert done.redirect_chain[-1][0] == "/case/X300001/appointments"  # the tab the form was opened from
     assert 'data-testid="success-banner"' in page
     assert "Contact recorded" in page
-    assert "Spoke about his housing" in page
+    assert "Spoke about his housing" in ada.get("/case/X300001/chronology").content.decode()
     contact = Contact.objects.get()
     assert (contact.type, contact.notes, contact.staff.code) == ("PHONE", "Spoke about his housing", "STF0001")
     assert contact.outcome == "ATTENDED"
+
+
+def _past(html: str) -> list[tuple[str, str, str]]:
+    """The Appointments tab's Past rows: (kind, id, the row's text with its whitespace closed up)."""
+    table = html.split('data-testid="past-appointments"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(
+        r'data-testid="(appointment|contact)" data-(?:appointment|contact)="([^"]+)">(.*?)</tr>', table, re.S
+    )
+    return [(kind, ident, " ".join(re.sub(r"<[^>]+>", " ", text).split())) for kind, ident, text in rows]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_contact_recorded_from_the_appointments_tab_is_listed_under_past_with_its_outcome(ada):
+    """Try-out: a contact recorded with "Record a contact" on the Appointments tab did not show under Past (only
+    appointments were listed); it is there, newest first among the past appointments, with its outcome."""
+    assert 'data-testid="no-past"' in ada.get("/case/X300001/appointments").content.decode()
+    assert _book(ada, **{"at-day": "24"}).status_code == 302  # tomorrow: upcoming, not past
+    booked = Appointment.objects.get()
+    Appointment.objects.filter(pk=booked.pk).update(at="2026-11-20T10:00:00Z")  # its time has come and gone
+    data = {"type": "HOME_VISIT", "at-day": "22", "at-month": "11", "at-year": "2026", "at-time": "15:00"}
+    done = ada.post(
+        "/case/X300001/contacts/new", data | {"notes": "Not in", "outcome": "FAILED_TO_ATTEND"}, follow=True
+    )
+    assert done.redirect_chain[-1][0] == "/case/X300001/appointments"
+    contact = Contact.objects.get()
+    name = Staff.objects.get(code="STF0001").name
+    assert _past(done.content.decode()) == [
+        (
+            "contact",
+            contact.external_id,
+            f"22 November 2026 at 15:00 Home visit Not booked as an appointment {name} Failed to attend",
+        ),
+        (
+            "appointment",
+            booked.external_id,
+            f"20 November 2026 at 10:00 Office visit Manchester North office {name} Outcome needed Record outcome of "
+            "the appointment on 20 November 2026 at 10:00",
+        ),
+    ]
+    assert "No past appointments" not in done.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_date_hints_give_an_example_on_the_side_of_today_asked_for_and_contact_types_are_in_a_practitioners_order(ada):
+    """Try-outs: the contact form (a past date) gave "For example, 27 3 2027"; its types were in the vocabulary's
+    order, "Other contact" fourth and the video call after it."""
+    contact = ada.get("/case/X300001/contacts/new").content.decode()
+    booking = ada.get("/case/X300001/appointments/new").content.decode()
+    assert '<div class="govuk-hint" id="at-hint">For example, 27 3 2026</div>' in contact  # before 23 November 2026
+    assert '<div class="govuk-hint" id="at-hint">For example, 27 3 2027</div>' in booking  # after it
+    offered = re.findall(r'name="type" type="radio" value="([A-Z_]+)"', contact)
+    assert offered == [
+        "OFFICE_VISIT",
+        "HOME_VISIT",
+        "PHONE",
+        "VIDEO",
+        "PROGRAMME_SESSION",
+        "UNPAID_WORK",
+        "PARTNER_MEETING",
+        "OTHER",
+    ]
+    assert re.findall(r'name="type" type="radio" value="([A-Z_]+)"', booking) == offered[:-1]  # the same order
 
 
 def _marked(html: str) -> set[str]:
@@ -271,12 +333,57 @@ def test_booking_refuses_other_digits_and_a_time_the_clocks_skip(ada, changes, f
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_time_in_the_hour_the_clocks_repeat_is_the_first_in_summer_time(ada):
-    """25 October 2026 01:30 happens twice in London: the first (BST, 00:30 UTC) is taken, as docs/architecture.md
-    says. A contact, so it can be in the past."""
-    data = {"type": "PHONE", "at-day": "25", "at-month": "10", "at-year": "2026", "at-time": "01:30"}
-    assert ada.post("/case/X300001/contacts/new", data | {"notes": "Rang", "outcome": "ATTENDED"}).status_code == 302
-    assert Contact.objects.get().at.isoformat() == "2026-10-25T00:30:00+00:00"
+@pytest.mark.parametrize(
+    ("reading", "utc"), [("first", "2026-10-25T00:30:00+00:00"), ("second", "2026-10-25T01:30:00+00:00")]
+)
+def test_a_time_in_the_hour_the_clocks_repeat_is_asked_about_keeping_every_box(ada, reading, utc):
+    """Try-out: 25 October 2026 01:30 (which happens twice in London) was taken as the first, BST, without asking. It
+    is refused naming both readings, a BST/GMT question appears (only then), nothing typed is lost, and the answer
+    is what is stored. A contact, so it can be in the past."""
+    plain = {"type": "PHONE", "at-day": "24", "at-month": "10", "at-year": "2026", "at-time": "01:30"}
+    plain |= {"notes": "Rang about the hostel", "outcome": "ATTENDED"}
+    form = ada.post("/case/X300001/contacts/new", plain | {"notes": ""}).content.decode()
+    assert 'name="at-clock"' not in form  # a time that happens once is not asked about
+    data = plain | {"at-day": "25"}
+    response = ada.post("/case/X300001/contacts/new", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    message = "1:30am on 25 October 2026 happens twice because the clocks go back: choose 1:30am BST or 1:30am GMT"
+    assert f'<a href="#at-clock">{message}</a>' in html
+    assert "Before or after the clocks go back?" in html
+    assert '<input class="govuk-radios__input" id="at-clock" name="at-clock" type="radio" value="first">' in html
+    assert "1:30am BST, before the clocks go back" in html
+    assert "1:30am GMT, after the clocks go back" in html
+    for name in ("at-day", "at-month", "at-year", "at-time"):
+        assert f'name="{name}" type="text" inputmode="numeric" value="{data[name]}"' in html
+    assert "Rang about the hostel</textarea>" in html
+    assert 'value="PHONE" checked' in html
+    assert not Contact.objects.exists()
+    # Chosen but another box wrong: the question stays, answered.
+    again = ada.post("/case/X300001/contacts/new", data | {"at-clock": reading, "notes": ""}).content.decode()
+    assert f'name="at-clock" type="radio" value="{reading}" checked' in again
+    assert not Contact.objects.exists()
+    assert ada.post("/case/X300001/contacts/new", data | {"at-clock": reading}).status_code == 302
+    assert Contact.objects.get().at.isoformat() == utc
+
+
+@time_machine.travel("2026-10-20T10:00:00Z", tick=False)
+def test_booking_and_rescheduling_in_the_repeated_hour_ask_which(ada):
+    repeated = {"at-day": "25", "at-month": "10", "at-year": "2026", "at-time": "01:30"}
+    html = _book(ada, **repeated).content.decode()
+    assert 'href="#at-clock"' in html
+    assert 'value="Manchester North office"' in html
+    assert not Appointment.objects.exists()
+    assert _book(ada, **repeated, **{"at-clock": "second"}).status_code == 302
+    booked = Appointment.objects.get()
+    assert booked.at.isoformat() == "2026-10-25T01:30:00+00:00"
+    url = f"/case/X300001/appointments/{booked.external_id}/reschedule"
+    moved = ada.post(url, repeated | {"at-time": "01:15", "reason": "He asked"})
+    assert moved.status_code == 400
+    assert "1:15am on 25 October 2026 happens twice" in moved.content.decode()
+    assert ada.post(url, repeated | {"at-time": "01:15", "at-clock": "first", "reason": "He asked"}).status_code == 302
+    booked.refresh_from_db()
+    assert booked.at.isoformat() == "2026-10-25T00:15:00+00:00"
 
 
 @time_machine.travel(NOW, tick=False)

@@ -793,6 +793,19 @@ ISO_NONSENSE = [
     ("fullwidth digits", {"from": "２０２６-01-01"}, "from", "must be written as YYYY-MM-DD using the digits 0 to 9"),
     ("from after to", {"from": "2026-10-01", "to": "2026-09-30"}, "to", "must be the same as or after the start date"),
     ("twice", {"from": "2026-10-01", "from-day": "1"}, "from", "Give the start date once"),
+    # try-out: a repeated parameter silently took the last
+    (
+        "from repeated",
+        {"from": ["2026-01-01", "2026-06-01"]},
+        "from",
+        "Give the start date once: from= is in the address more than once",
+    ),
+    (
+        "to-month repeated",
+        {"to-day": "30", "to-month": ["9", "10"], "to-year": "2026"},
+        "to",
+        "Give the end date once: to-month= is in the address more than once",
+    ),
 ]
 
 

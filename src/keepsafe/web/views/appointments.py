@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from keepsafe.cases.appointments import appointment_for_case, appointments_for_case, diary, staff_choices
 from keepsafe.core import clock
-from keepsafe.core.dates import DATE_PARTS, date_from_parts, local_instant, time_from_text
+from keepsafe.core.dates import (
+    DATE_PARTS,
+    READINGS,
+    date_from_parts,
+    local_instant,
+    reading_words,
+    repeated_readings,
+    time_from_text,
+)
 from keepsafe.core.errors import ValidationError
 from keepsafe.people.appointment_services import appointment_book, appointment_reschedule, new_appointment_id
 from keepsafe.people.models import Person
@@ -24,6 +32,7 @@ from keepsafe.people.rules.vocabulary import (
     APPOINTMENT_TYPES,
     CONTACT_TYPE_LABELS,
     OUTCOME_LABELS,
+    RECORDED_CONTACT_TYPES,
     ContactOutcome,
     ContactType,
 )
@@ -34,25 +43,26 @@ from keepsafe.web.views.common import actor_of
 from keepsafe.web.views.forms import choice, date_href
 
 TYPE_OPTIONS = [(t.value, CONTACT_TYPE_LABELS[t]) for t in APPOINTMENT_TYPES]
-# Not SPO_OVERSIGHT (issue 15): a manager records it on /oversight, where it closes the touch point it answers.
-CONTACT_OPTIONS = [
-    (t.value, CONTACT_TYPE_LABELS[t])
-    for t in ContactType
-    if t not in (ContactType.APPOINTMENT, ContactType.SPO_OVERSIGHT)
-]
+# Most common first, "Other contact" last (vocabulary.RECORDED_CONTACT_TYPES); not SPO_OVERSIGHT (issue 15): a manager
+# records it on /oversight, where it closes the touch point it answers.
+CONTACT_OPTIONS = [(t.value, CONTACT_TYPE_LABELS[t]) for t in RECORDED_CONTACT_TYPES]
 OUTCOME_OPTIONS = [(o.value, label) for o, label in OUTCOME_LABELS.items()]
 # What happened at a contact recorded after the event: asked, never assumed (a try-out found every contact saved as
 # "Attended — complied"). Not "Rescheduled by the service": a contact recorded here has taken place; an appointment
 # the service moves is rescheduled from the Appointments tab.
 CONTACT_OUTCOME_OPTIONS = [(o, label) for o, label in OUTCOME_OPTIONS if o != ContactOutcome.RESCHEDULED]
 TAB = "case-appointments"
-CONTACT_FIELDS = ("type", "at", "at-time", "outcome", "notes")  # "Record a contact", in the order the page asks
+CONTACT_FIELDS = ("type", "at", "at-time", "at-clock", "outcome", "notes")  # "Record a contact", in the page's order
+WHEN_FIELDS = ("at-day", "at-month", "at-year", "at-time", "at-clock")
 
 
-def when_from(post: Any, prefix: str) -> tuple[datetime | None, dict[str, str]]:
+def when_from(post: Any, prefix: str) -> tuple[datetime | None, dict[str, str], list[tuple[str, str]]]:
     """A GOV.UK date input (prefix-day, -month, -year) and a time (prefix-time, 24-hour HH:MM) as a local instant,
-    or the errors saying which part is wrong (core/dates.py: digits 0 to 9 only; a time the clocks skip is refused,
-    a time that happens twice is the first, in summer time)."""
+    or the errors saying which part is wrong (core/dates.py: digits 0 to 9 only; a time the clocks skip is refused).
+
+    A time that happens twice (the hour the clocks go back) is refused until prefix-clock says which: the third item
+    is then the two readings to offer as radios ("1:30am BST, before the clocks go back"), else empty — the page asks
+    the question only when the time typed needs it."""
     boxes = {p: post.get(f"{prefix}-{p}") or "" for p in DATE_PARTS}
     day = date_from_parts(boxes["day"], boxes["month"], boxes["year"], "the date")
     moment = time_from_text(post.get(f"{prefix}-time") or "", "the time")
@@ -62,12 +72,22 @@ def when_from(post: Any, prefix: str) -> tuple[datetime | None, dict[str, str]]:
     if isinstance(moment, str):
         errors[f"{prefix}-time"] = moment
     if isinstance(day, str) or isinstance(moment, str):
-        return None, errors
-    at = local_instant(day, moment, timezone.get_current_timezone())
+        return None, errors, []
+    zone = timezone.get_current_timezone()
+    both = repeated_readings(day, moment, zone)
+    offered = (
+        []
+        if both is None
+        else [
+            (value, f"{reading_words(reading)}, {when} the clocks go back")
+            for value, reading, when in zip(READINGS, both, ("before", "after"), strict=True)
+        ]
+    )
+    at = local_instant(day, moment, zone, post.get(f"{prefix}-clock") or "")
     if isinstance(at, str):
-        errors[f"{prefix}-time"] = at
-        return None, errors
-    return at, errors
+        errors[f"{prefix}-clock" if both else f"{prefix}-time"] = at
+        return None, errors, offered
+    return at, errors, offered
 
 
 def _form(request: HttpRequest, *names: str) -> dict[str, str]:
@@ -138,13 +158,14 @@ def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
     person, context = _case(request, crn, TAB)
     _writer(request, person)
     actor = actor_of(request)
-    form = _form(request, "type", "location", "staff", "at-day", "at-month", "at-year", "at-time")
+    form = _form(request, "type", "location", "staff", *WHEN_FIELDS)
     if request.method == "GET":
         form["staff"] = str(actor.staff_id or "")
     errors: dict[str, str] = {}
     clash: list[datetime] = []
+    clock_options: list[tuple[str, str]] = []
     if request.method == "POST":
-        at, errors = when_from(request.POST, "at")
+        at, errors, clock_options = when_from(request.POST, "at")
         staff_id = int(form["staff"]) if form["staff"].isdigit() else None
         errors, clash, done = _book(
             request,
@@ -170,6 +191,7 @@ def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
             "errors": errors,
             "page_errors": _summary(errors, form),
             "clash": clash,
+            "clock_options": clock_options,
             "type_options": TYPE_OPTIONS,
             "staff_options": options,
             "clash_with": dict(options).get(int(form["staff"]) if form["staff"].isdigit() else 0, "The practitioner"),
@@ -185,11 +207,12 @@ def appointment_reschedule_view(request: HttpRequest, crn: str, appointment: str
     booked = appointment_for_case(person, appointment)
     if booked is None:
         raise Http404
-    form = _form(request, "reason", "at-day", "at-month", "at-year", "at-time")
+    form = _form(request, "reason", *WHEN_FIELDS)
     errors: dict[str, str] = {}
     clash: list[datetime] = []
+    clock_options: list[tuple[str, str]] = []
     if request.method == "POST":
-        at, errors = when_from(request.POST, "at")
+        at, errors, clock_options = when_from(request.POST, "at")
         errors, clash, done = _book(
             request,
             person,
@@ -212,6 +235,7 @@ def appointment_reschedule_view(request: HttpRequest, crn: str, appointment: str
             "errors": errors,
             "page_errors": _summary(errors, form),
             "clash": clash,
+            "clock_options": clock_options,
             "type_labels": CONTACT_TYPE_LABELS,
             "title": _step_title(clash, "Reschedule an appointment", person),
         }
@@ -253,13 +277,14 @@ def contact_new(request: HttpRequest, crn: str) -> HttpResponse:
     person, context = _case(request, crn, TAB)
     _writer(request, person)
     actor = actor_of(request)
-    form = _form(request, "type", "outcome", "notes", "at-day", "at-month", "at-year", "at-time")
+    form = _form(request, "type", "outcome", "notes", *WHEN_FIELDS)
     errors: dict[str, str] = {}
+    clock_options: list[tuple[str, str]] = []
     if request.method == "POST":
-        at, errors = when_from(request.POST, "at")
+        at, errors, clock_options = when_from(request.POST, "at")
         problems = contact_problems(type=form["type"], at=at, now=clock.now(), notes=form["notes"])
         errors = (
-            _errors([p for p in problems if p[0] != "at" or ("at" not in errors and "at-time" not in errors)]) | errors
+            _errors([p for p in problems if p[0] != "at" or not {"at", "at-time", "at-clock"} & errors.keys()]) | errors
         )
         outcome = choice(
             form["outcome"],
@@ -291,9 +316,9 @@ def contact_new(request: HttpRequest, crn: str) -> HttpResponse:
             except ValidationError as exc:
                 errors = _errors(exc.problems)
             else:
-                # Back to the chronology, where the contact is listed (the appointments tab lists appointments only).
+                # Back to the tab the form was opened from, where the contact is listed under Past with its outcome.
                 messages.success(request, "Contact recorded")
-                return redirect("web:case-chronology", crn=person.crn)
+                return redirect("web:case-appointments", crn=person.crn)
     errors = {f: errors[f] for f in CONTACT_FIELDS if f in errors} | errors  # the summary in the page's order
     context.update(
         {
@@ -302,6 +327,7 @@ def contact_new(request: HttpRequest, crn: str) -> HttpResponse:
             "page_errors": _summary(errors, form),
             "type_options": CONTACT_OPTIONS,
             "outcome_options": CONTACT_OUTCOME_OPTIONS,
+            "clock_options": clock_options,
             "title": f"Record a contact – {person.crn}",
         }
     )

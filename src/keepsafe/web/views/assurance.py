@@ -187,7 +187,13 @@ def _day(request: HttpRequest, prefix: str, label: str, latest: date, errors: di
     """The date asked for as `prefix` from 1 January 1900 to `latest`: a GOV.UK date input (prefix-day, prefix-month,
     prefix-year; read by core/dates.py, as every form's date boxes are), or, for a link or a download, the parameter
     `prefix` as YYYY-MM-DD, the form every export writes its dates in. None when left blank; refused, never ignored
-    (a try-out: `?from=2026-02-31` silently gave the default period), with the reason in `errors[prefix]`."""
+    (a try-out: `?from=2026-02-31` silently gave the default period), with the reason in `errors[prefix]`; so is a
+    parameter given twice (`?from=…&from=…`: which one was meant?)."""
+    repeated = [name for name in (prefix, *(f"{prefix}-{p}" for p in DATE_PARTS)) if len(request.GET.getlist(name)) > 1]
+    if repeated:  # a try-out: `?from=2026-01-01&from=2026-06-01` silently took the last
+        names = " and ".join(f"{name}=" for name in repeated)
+        errors[prefix] = f"Give {label.lower()} once: {names} is in the address more than once"
+        return None
     day, month, year = boxes = [request.GET.get(f"{prefix}-{p}", "") for p in DATE_PARTS]
     written = request.GET.get(prefix, "").strip()
     if written and any(b.strip() for b in boxes):

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from keepsafe.core import clock
+from keepsafe.core.dates import is_number
 from keepsafe.core.words import code_words
 from keepsafe.court.models import CourtStage
 from keepsafe.court.rules.suitability import CONCLUSION_LABELS
@@ -64,12 +65,13 @@ def case_court(request: HttpRequest, crn: str) -> HttpResponse:
 
 
 def _ages(text: str, errors: dict[str, str]) -> list[int]:
-    """Children's ages typed as '4, 7'."""
+    """Children's ages typed as '4, 7': the digits 0 to 9 only (`core.dates.is_number`; str.isdigit() also takes
+    "５", which int() reads as 5, and "²", which int() cannot read)."""
     ages: list[int] = []
     for part in text.replace(";", ",").split(","):
         if not part.strip():
             continue
-        if not part.strip().isdigit():
+        if not is_number(part.strip()):
             errors["children_ages"] = "Enter each child's age as a whole number, separated by commas, like 4, 7"
             return []
         ages.append(int(part))
@@ -238,8 +240,8 @@ def _writer(
 
         return propose
     length = form.get("length_months", "").strip()
-    if length and not length.isdigit():
-        errors["length_months"] = "Enter the length in whole months, like 24"
+    if length and not is_number(length):  # the digits 0 to 9 only, as the children's ages
+        errors["length_months"] = "Enter the length in whole months using the digits 0 to 9, like 24"
     requirements: list[tuple[str, str]] = [(r, "") for r in chosen["requirements"]]
     return lambda: _then(
         lambda: court_outcome_record(
@@ -249,7 +251,7 @@ def _writer(
             sentence_date=need_day(),
             offence=form.get("offence", ""),
             offence_category=form.get("offence_category", ""),
-            length_months=int(length) if length.isdigit() else None,
+            length_months=int(length) if is_number(length) else None,
             requirements=requirements,
         ),
         "Court outcome recorded: the sentence is on the case and the court stage is closed",

@@ -3,6 +3,7 @@ import sys
 
 from django.core.management import BaseCommand, CommandError
 
+from keepsafe.core.jsonlines import DuplicateKeyError, LineIdError, line_id, loads
 from keepsafe.core.words import counted
 from keepsafe.records.rules.scanner import scan_many
 
@@ -11,8 +12,9 @@ class Command(BaseCommand):
     help = (
         'Scan JSON lines ({"id": ..., "text": ...}) from standard input for serious-harm indicators; one JSON line '
         "out per line in: the id and its findings (indicator, start, end, text, rule, why). A line that cannot be "
-        "scanned (not a JSON object, no `id`, no `text`) gets its `line`, the `field` and the `error`; every other "
-        "line is still scanned and the exit status is 1."
+        "scanned (not a JSON object, a key given twice, no `id` or one that is not a string or a whole number, no "
+        "`text`) gets its `line`, the `field` and the `error`; every other line is still scanned and the exit "
+        "status is 1."
     )
 
     # Scanning reads standard input and needs no database: Django's checks would open it (and fail with fields.E180
@@ -47,23 +49,22 @@ class Command(BaseCommand):
 
 
 def read_line(line: str) -> tuple[object, str, tuple[str, str] | None]:
-    """One input line → its `id` (None if it has none), its `text`, and the field and why it cannot be scanned (None
-    when it can). The id is checked before the text, so a line with neither is reported for its id."""
+    """One input line → its `id` (None if it has none, or one that cannot be an id: never echoed), its `text`, and
+    the field and why it cannot be scanned (None when it can). The id is checked before the text, so a line with
+    neither is reported for its id; the id by the rule `keepsafe predict` uses too (`core.jsonlines.line_id`)."""
     try:
-        data = json.loads(line)
+        data = loads(line)
+    except DuplicateKeyError as exc:
+        return None, "", (exc.key, str(exc))
     except json.JSONDecodeError as exc:
         return None, "", ("(line)", f"not valid JSON: {exc.msg}")
     if not isinstance(data, dict):
         return None, "", ("(line)", f"each line must be a JSON object, got {json_kind(data)}")
-    item_id, text = data.get("id"), data.get("text")
-    if item_id is None or (isinstance(item_id, str) and not item_id.strip()):
-        return (
-            item_id,
-            "",
-            ("id", "missing: each line needs an `id` (a string or a whole number) to match its findings to"),
-        )
-    if isinstance(item_id, bool) or not isinstance(item_id, str | int):
-        return item_id, "", ("id", f"must be a string or a whole number, got {json_kind(item_id)}")
+    try:
+        item_id = line_id(data, required=True)
+    except LineIdError as exc:
+        return None, "", ("id", exc.reason)
+    text = data.get("text")
     if "text" not in data:
         return item_id, "", ("text", "missing: each line needs the `text` to scan")
     if not isinstance(text, str):

@@ -6,6 +6,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from keepsafe.core.jsonlines import LineIdError, line_id
+
 
 class PredictorInputError(ValueError):
     """An input a predictor cannot score; `field` names it so callers can report `id: field: reason`."""
@@ -88,15 +90,15 @@ def check_sex(value: object) -> None:
 
 
 def record_id(data: Mapping[str, object]) -> str | int | None:
-    """The `id` echoed in a line's output: text or a whole number, as given; none when absent or null (the record is
-    then named by its line or row). Any other value (an object, a list, true, 3.5) is refused naming `id`, and never
-    echoed back (a user try-out saw a whole object come back as the id)."""
-    value = data.get("id")
-    if value is None or type(value) is str or type(value) is int:
-        return value
-    raise PredictorInputError(
-        "id", f"must be text or a whole number (the reference the output is matched by), got {given(value)}"
-    )
+    """The `id` echoed in a line's output, by the rule `keepsafe scan` uses too (`core.jsonlines.line_id`): a string
+    (not empty) or a whole number, as given; none when the line has no `id` (the record is then named by its line or
+    row). Any other value (null, "", an object, a list, true, 1.5) is refused naming `id`, and never echoed back (a
+    user try-out saw a whole object come back as the id; another saw `1.5`, `""` and `null` treated differently by
+    `keepsafe scan` and `keepsafe predict`)."""
+    try:
+        return line_id(data, required=False)
+    except LineIdError as exc:
+        raise PredictorInputError("id", exc.reason) from exc
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
+from keepsafe.core.jsonlines import DuplicateKeyError, loads
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError, record_id
 from keepsafe.risk.rules.predictors.ogrs3 import (
@@ -47,7 +48,13 @@ MIDDLE_2Y = ', "ogrs3_2y": '
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 LONG_DIGITS = re.compile(r"[0-9]{19}")
 DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")  # a run of 19 digits → b"0" * 19
-ID_TYPES = frozenset({str, int, type(None)})  # `record_id`'s: exact types, so true and false are not whole numbers
+
+
+class _NoId:
+    """A line without an `id` (a null `id` is refused: `record_id`)."""
+
+
+NO_ID = _NoId()
 _SLOW = object()  # a line orjson rejects: json.loads decides, as today
 
 
@@ -60,11 +67,14 @@ def predict_line(score: Scorer, number: int, line: str) -> tuple[str | None, boo
     out: dict[str, object] = {"id": None}
     failed = False
     try:
-        data = json.loads(line)
+        data = loads(line)  # a key given twice is refused, naming it (json.loads would keep the last value)
         if not isinstance(data, dict):
             raise PredictorInputError("(line)", "each line must be a JSON object")
         out["id"] = record_id(data)  # an object or a list is refused, never echoed (`id` stays null)
         out.update(score(data))
+    except DuplicateKeyError as exc:
+        out.update({"line": number, "field": exc.key, "error": str(exc)})
+        failed = True
     except json.JSONDecodeError as exc:
         out.update({"line": number, "field": "(line)", "error": f"not valid JSON: {exc.msg}"})
         failed = True
@@ -155,10 +165,12 @@ def _flags(values: list[Any], wanted: str) -> npt.NDArray[np.bool_]:
 
 
 def _echoable(ids: list[Any]) -> npt.NDArray[np.bool_]:
-    """Which ids `record_id` takes (text, a whole number, or none); the others go line by line, which refuses them."""
-    if set(map(type, ids)) <= ID_TYPES:
+    """Which ids `record_id` takes (a string not empty, a whole number, or no `id` at all: NO_ID); the others go line
+    by line, which refuses them."""
+    types = set(map(type, ids))
+    if types <= {int, _NoId} or (types <= {str, int, _NoId} and all(v.strip() for v in ids if type(v) is str)):
         return np.ones(len(ids), dtype=np.bool_)
-    return np.array([type(v) in ID_TYPES for v in ids], dtype=np.bool_)
+    return np.array([type(v) is int or v is NO_ID or (type(v) is str and bool(v.strip())) for v in ids], dtype=np.bool_)
 
 
 def _category_indexes(values: list[Any]) -> npt.NDArray[np.int64]:
@@ -180,8 +192,10 @@ def _ogrs3_fast(rows: list[dict[str, Any]]) -> tuple[list[str], npt.NDArray[np.b
         array, good = _whole_numbers(values)
         arrays.append(array)
         ok &= good
-    ids = list(map(dict.get, rows, repeat("id")))
+    ids = list(map(dict.get, rows, repeat("id"), repeat(NO_ID)))
     ok &= _echoable(ids)
+    if any(v is NO_ID for v in ids):
+        ids = [None if v is NO_ID else v for v in ids]
     male = _flags(sexes, "M")
     ok &= male | _flags(sexes, "F")
     offence = _category_indexes(categories)
@@ -243,19 +257,31 @@ def _parse(texts: Sequence[str]) -> list[Any]:
     return parsed
 
 
-def _plain(parsed: list[Any]) -> list[int]:
-    """Positions of the objects with exactly the OGRS3 inputs and `offence_category` (and perhaps `id`)."""
+def _plain(parsed: list[Any], texts: Sequence[str]) -> list[int]:
+    """Positions of the objects with exactly the OGRS3 inputs and `offence_category` (and perhaps `id`), each key
+    given once. orjson, like json.loads, keeps the last of a key given twice; `predict_line` refuses it. Without a
+    backslash (no escaped quote, no key spelt with escapes) a line's double quotes are exactly those around its keys
+    and its string values, so a line with more than its object accounts for gives a key twice: it goes line by line."""
     if set(map(type, parsed)) == {dict}:
         superset = np.array(list(map(FAST_KEYS.issuperset, parsed)), dtype=np.bool_)
         sizes = np.array(list(map(len, parsed)), dtype=np.int64)
         with_id = np.array(list(map(contains, parsed, repeat("id"))), dtype=np.int64)
         plain: list[int] = np.flatnonzero(superset & (sizes - with_id == 6)).tolist()
-        return plain
-    return [
-        i
-        for i, data in enumerate(parsed)
-        if type(data) is dict and FAST_KEYS.issuperset(data) and len(data) - ("id" in data) == 6
-    ]
+    else:
+        plain = [
+            i
+            for i, data in enumerate(parsed)
+            if type(data) is dict and FAST_KEYS.issuperset(data) and len(data) - ("id" in data) == 6
+        ]
+    return [i for i in plain if _keys_once(texts[i], parsed[i])]
+
+
+def _keys_once(text: str, data: dict[str, Any]) -> bool:
+    """True when `text`, parsed as `data`, is sure to give each key once (see `_plain`); False sends it line by line."""
+    if "\\" in text:
+        return False
+    strings = sum(type(v) is str for v in data.values())
+    return text.count('"') == 2 * (len(data) + strings)
 
 
 def ogrs3_chunk(score: Scorer, lines: Sequence[str], first_number: int) -> tuple[list[str], int]:
@@ -270,7 +296,7 @@ def ogrs3_chunk(score: Scorer, lines: Sequence[str], first_number: int) -> tuple
         numbers = [first_number + i for i, line in enumerate(lines) if line.strip()]
         texts = [lines[number - first_number] for number in numbers]
     parsed = _parse(texts)
-    plain = _plain(parsed)
+    plain = _plain(parsed, texts)
     scored: list[str] = []
     passed: list[int] = []
     if plain:

@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from keepsafe.core.jsonlines import WHITESPACE
 from keepsafe.core.words import counted
 from keepsafe.risk.rules.offence_codes import ogrs3_category
 from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError, record_id
@@ -190,6 +191,20 @@ def _row_input(row: dict[str, Any], text_numbers: bool) -> dict[str, Any]:
     return data
 
 
+BLANK = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]*$"  # RE2: nothing but str.strip()'s spaces
+
+
+def _blank_ids(batch: pa.RecordBatch) -> Bools:
+    """Which rows give an `id` of text that is empty or only spaces (`record_id` refuses it, never echoing it)."""
+    if "id" not in batch.schema.names:
+        return np.zeros(batch.num_rows, dtype=np.bool_)
+    column = _plain(batch.column("id"))
+    kind = column.type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)):
+        return np.zeros(batch.num_rows, dtype=np.bool_)
+    return _filled(pc.match_substring_regex(column, BLANK))
+
+
 def _labels(indexes: Ints, mask: Bools, names: Sequence[str]) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(
         pa.array(indexes.astype(np.int8), mask=mask), pa.array(list(names), pa.string())
@@ -216,6 +231,8 @@ def score_batch(batch: pa.RecordBatch, first_row: int, schema: pa.Schema) -> tup
     ok &= (male | female) & (offence >= 0)
     if "id" in names and not echoable(batch.schema.field("id").type):  # each id given is refused (`record_id`)
         ok &= ~_filled(pc.is_valid(batch.column("id")))
+    blank = _blank_ids(batch)
+    ok &= ~blank  # refused line by line (`record_id`), and not echoed
     ok &= (age >= 10) & (age <= MAX_AGE) & (conviction >= 10) & (conviction <= MAX_AGE)
     ok &= (age >= conviction) & (first >= 0) & (first <= conviction) & (previous >= 0) & (previous <= MAX_SANCTIONS)
 
@@ -246,9 +263,10 @@ def score_batch(batch: pa.RecordBatch, first_row: int, schema: pa.Schema) -> tup
         text_numbers = any(pa.types.is_string(_plain(batch.column(f)).type) for f in INT_FIELDS)
         rows = batch.take(pa.array(failed)).to_pylist()
         for index, row in zip(failed.tolist(), rows, strict=True):
+            data = _row_input(row, text_numbers)  # an empty cell is no id, as a line without one
             try:
-                record_id(row)  # first, as on the JSON lines path
-                out = ogrs3_line(_row_input(row, text_numbers))
+                record_id(data)  # first, as on the JSON lines path
+                out = ogrs3_line(data)
             except PredictorInputError as exc:
                 fields[index], errors[index] = exc.field, exc.reason
                 continue
@@ -261,6 +279,8 @@ def score_batch(batch: pa.RecordBatch, first_row: int, schema: pa.Schema) -> tup
 
     lost = ~scored
     ids = batch.column("id") if "id" in names and echoable(batch.schema.field("id").type) else pa.nulls(n)
+    if blank.any():
+        ids = pc.if_else(pa.array(blank), pa.nulls(n, ids.type), ids)
     row_numbers = np.arange(first_row, first_row + n, dtype=np.int64)
     columns = [
         ids,

@@ -1,0 +1,95 @@
+"""JSON read from people (a JSON line of `keepsafe scan` or `keepsafe predict`, a partner API body): one rule for a
+line's `id`, and a key given twice refused rather than the last value taken silently.
+
+- **The `id` of a JSON line** (`line_id`): a string with something in it other than spaces, or a whole number. Not
+  true or false (Python counts them as whole numbers), not 1.5 or 2.0, not "" or "   ", not null, not a list or an
+  object. A refused id is never echoed back. `keepsafe scan` needs an id on every line (to match findings to their
+  text); `keepsafe predict` takes a line without one (named by its line number). Try-outs found `1.5`, `""` and
+  `null` treated differently by the two commands.
+- **A key given twice** (`loads`): Python's `json.loads` keeps the last value without a word (`{"sex": "M", "sex":
+  "F"}` scored as F). `loads` refuses it naming the key, at any depth.
+
+Pure: no Django. Docs: docs/risk.md (predict), docs/indicators.md (scan), docs/api.md (partner API bodies)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object gives the same key more than once."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"`{key}` is given more than once: give each key once")
+
+
+class LineIdError(ValueError):
+    """A JSON line's `id` is missing where one is needed, or is not one `line_id` takes."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKeyError(key)
+        found[key] = value
+    return found
+
+
+def loads(text: str | bytes) -> Any:
+    """`json.loads`, refusing an object that gives a key twice (DuplicateKeyError, naming it); json.JSONDecodeError
+    for text that is not JSON, as json.loads."""
+    return json.loads(text, object_pairs_hook=_unique)
+
+
+def json_words(value: object) -> str:
+    """A JSON value as the person wrote it, for "got …" in an error: `null`, `true`, `1.5`, `an empty string`,
+    `a list`, `an object` — never Python's words (`None`, `True`)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN (not a number)"  # as written: json.loads accepts NaN
+    if isinstance(value, float) and math.isinf(value):
+        return "a number too large to use"  # 1e400, or Infinity
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return "an empty string" if not value else "a string of spaces only" if not value.strip() else repr(value)
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "an object"
+
+
+ID_RULE = "a string or a whole number"
+# What str.strip() removes: every character whose isspace() is true (core/tests/test_jsonlines.py checks the list), so
+# a table's blank ids can be found in bulk by the same rule.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def line_id(data: Mapping[str, object], *, required: bool) -> str | int | None:
+    """The `id` of a JSON line (an object), by the one rule above: the id as given, or None when the line has none
+    and none is `required`; LineIdError saying why otherwise ("missing: …", "must be a string or a whole number, not
+    empty, got 1.5")."""
+    if "id" not in data:
+        if required:
+            raise LineIdError(f"missing: each line needs an `id`, {ID_RULE}, to match its output to")
+        return None
+    value = data["id"]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip():
+        return value
+    raise LineIdError(f"must be {ID_RULE} (not empty, not null), got {json_words(value)}")

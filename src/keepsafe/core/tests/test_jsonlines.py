@@ -1,0 +1,72 @@
+"""core/jsonlines.py: one rule for a JSON line's `id`, and a key given twice refused naming it."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from keepsafe.core.jsonlines import WHITESPACE, DuplicateKeyError, LineIdError, line_id, loads
+
+
+@pytest.mark.parametrize("value", ["P1", "  P1 ", 0, -7, 2**70, "٣"])
+def test_a_string_with_something_in_it_or_a_whole_number_is_an_id(value):
+    assert line_id({"id": value}, required=True) == value
+    assert line_id({"id": value}, required=False) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "got"),
+    [
+        (None, "null"),
+        ("", "an empty string"),
+        (" \t\u3000", "a string of spaces only"),
+        (1.5, "1.5"),
+        (2.0, "2.0"),
+        (True, "true"),
+        (False, "false"),
+        ([1], "a list"),
+        ({"crn": "X1"}, "an object"),
+        (float("nan"), "NaN (not a number)"),
+    ],
+)
+def test_anything_else_is_refused_saying_what_it_was(value, got):
+    for required in (True, False):
+        with pytest.raises(LineIdError) as refused:
+            line_id({"id": value}, required=required)
+        assert refused.value.reason == f"must be a string or a whole number (not empty, not null), got {got}"
+
+
+def test_no_id_at_all_is_refused_only_where_one_is_needed():
+    assert line_id({"text": "x"}, required=False) is None
+    with pytest.raises(LineIdError, match=r"^missing: each line needs an `id`, a string or a whole number"):
+        line_id({"text": "x"}, required=True)
+
+
+def test_whitespace_is_what_str_strip_removes():
+    assert set(WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('{"sex": "M", "age": 30, "sex": "F"}', "sex"),
+        ('{"a": {"b": 1, "b": 2}}', "b"),
+        ('[{"id": 1}, {"id": 2, "id": 3}]', "id"),
+        ('{"s\\u0065x": "M", "sex": "F"}', "sex"),  # the same key spelt with an escape
+    ],
+)
+def test_a_key_given_twice_is_refused_naming_it(text, key):
+    assert isinstance(json.loads(text), dict | list)  # what json.loads does: takes the last, silently
+    with pytest.raises(DuplicateKeyError) as refused:
+        loads(text)
+    assert refused.value.key == key
+    assert str(refused.value) == f"`{key}` is given more than once: give each key once"
+
+
+def test_json_without_a_repeated_key_reads_as_json_loads_reads_it():
+    text = '{"a": [1, {"b": null}], "c": "d", "e": {"a": 2}}'
+    assert loads(text) == json.loads(text)
+    with pytest.raises(json.JSONDecodeError):
+        loads("{not json")
