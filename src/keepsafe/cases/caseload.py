@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     Case,
@@ -253,9 +253,17 @@ def _row(p: dict[str, Any], today: date) -> CaseloadRow:
 
 
 def caseload(
-    *, viewer: Actor, scope: str, scope_code: str | None, filters: CaseloadFilters, offset: int = 0, limit: int = 200
+    *,
+    viewer: Actor,
+    scope: str,
+    scope_code: str | None,
+    filters: CaseloadFilters,
+    offset: int = 0,
+    limit: int = 200,
+    total: int | None = None,
 ) -> tuple[list[CaseloadRow], int]:
-    """Rows and the total count, for the cases in scope (MY / TEAM / PDU) that the viewer may see."""
+    """Rows and the total count, for the cases in scope (MY / TEAM / PDU) that the viewer may see. `total`, when the
+    caller has it already (`unfiltered_total` of the cases-per-practitioner table), saves counting the scope again."""
     today = clock.today()
     people = person_visible_queryset(viewer=viewer)
     if scope == "MY" and viewer.role is Role.POM:
@@ -270,8 +278,9 @@ def caseload(
     else:
         raise ValueError(f"unknown caseload scope {scope!r}")
     people = _filtered(people, filters, today)
-    total = people.count()
-    ids = list(people.values_list("pk", flat=True)[offset : offset + limit])
+    if total is None:
+        total = people.count()
+    ids = list(people.values_list("pk", flat=True)[offset : offset + limit]) if total > offset else []
     by_id = _page_rows(ids, today)
     rows = [_row(by_id[pk], today) for pk in ids]
     audit_record(
@@ -280,6 +289,14 @@ def caseload(
         details={"scope": scope, "code": scope_code, "crns": [r.crn for r in rows]},
     )
     return rows, total
+
+
+def unfiltered_total(counts: list[dict[str, object]], filters: CaseloadFilters) -> int | None:
+    """A team or PDU caseload's total from its cases per practitioner (the same visible cases in the same scope), when
+    no filter narrows the table; None when one does (the table then counts its own)."""
+    if filters.sentence_type or filters.rosh or filters.setting:
+        return None
+    return sum(cast(int, c["cases"]) for c in counts)
 
 
 def caseload_counts(*, viewer: Actor, scope: str, scope_code: str) -> list[dict[str, object]]:

@@ -183,3 +183,30 @@ def test_the_unread_count_reads_no_notification_body_unless_a_case_is_hidden(imp
     CaseAccess.objects.create(person=first, staff=ada, kind=CaseAccess.Kind.EXCLUSION)
     assert unread_count(ada.pk) == 0
     deliver()  # the outbox withholds what names a hidden case, as it would have
+
+
+@pytest.mark.parametrize(
+    ("path", "counted"),
+    [
+        ("/teams/GMR-MN-1", False),
+        ("/pdus/GMR-MN?sort=-name&page=2", False),
+        ("/pdus/GMR-MN?setting=COMMUNITY", True),
+        ("/teams/GMR-MN-1?rosh=NOT_ASSESSED", True),
+    ],
+)
+def test_an_unfiltered_team_or_pdu_caseload_takes_its_total_from_the_cases_per_practitioner(imported, path, counted):
+    """The cases-per-practitioner table counts the same visible cases in the same scope; with no filter its sum is
+    the total, so the page no longer counts the scope twice. A filter narrows the total, which is then counted."""
+    imported(make_bundle(*_people(55)))
+    client = _client("hana", "STF0100", "HEAD_OF_PDU")
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(path).content.decode()
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert bool(counts) is counted, counts
+    shown = re.search(r'data-testid="caseload-total">(\d+) case', body)
+    assert shown is not None
+    visible = Person.objects.count() if not counted else int(shown.group(1))
+    assert int(shown.group(1)) == visible
+    per_practitioner = sum(int(n) for n in re.findall(r'govuk-table__cell--numeric">(\d+)</td>', body))
+    assert per_practitioner == Person.objects.count()
