@@ -21,6 +21,7 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
 from keepsafe.people.models import Person
+from keepsafe.people.rules.visibility import may_see_case
 from keepsafe.people.selectors import access_lists
 
 PAGE_SIZE = 25
@@ -65,13 +66,21 @@ def _visible(notes: list[Notification]) -> list[tuple[Notification, str]]:
 
 
 def unread_count(staff_id: int) -> int:
-    """The header's unread count: only notifications the recipient may see (counted the way the page lists them)."""
-    notes = list(
-        Notification.objects.filter(_mine(staff_id), read_at__isnull=True).only(
-            "id", "kind", "cases", "parts", "body", "recipient"
-        )
-    )
-    return len(_visible(notes))
+    """The header's unread count: only notifications the recipient may see (counted the way the page lists them).
+    On every page, so it reads only the cases each names; a notification naming a case its recipient may not see
+    (rare) is then read whole and judged as the page judges it (`_visible`: a digest may still show other lines)."""
+    unread = list(Notification.objects.filter(_mine(staff_id), read_at__isnull=True).values_list("pk", "cases"))
+    lists = access_lists({pk for _, cases in unread for pk in cases})
+
+    def sees(person_id: int) -> bool:
+        restricted, excluded = lists.get(person_id, (frozenset(), frozenset()))
+        return may_see_case(is_system=False, viewer_staff_id=staff_id, restricted_to=restricted, excluded=excluded)
+
+    doubtful = [pk for pk, cases in unread if not all(sees(person_id) for person_id in cases)]
+    if not doubtful:
+        return len(unread)
+    notes = list(Notification.objects.filter(pk__in=doubtful).only("id", "kind", "cases", "parts", "body", "recipient"))
+    return len(unread) - len(doubtful) + len(_visible(notes))
 
 
 def _category(note: Notification, action: Action | None) -> str:

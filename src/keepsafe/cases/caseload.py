@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     Case,
@@ -159,52 +159,111 @@ def _filtered(people: QuerySet[Any], filters: CaseloadFilters, today: date) -> Q
     return people.order_by(*order, "crn")
 
 
-def _page_rows(ids: list[int], today: date) -> dict[int, Any]:
-    """Step 2: every column the table shows, for one page of people."""
+def _page_rows(ids: list[int], today: date) -> dict[int, dict[str, Any]]:
+    """Step 2: every column the table shows, for one page of people, as plain values (no model instances).
+
+    Only the lookups that need the database are in SQL (one correlated subquery per column, each an index probe);
+    what follows from them is worked out here: the RoSH level from the assessed level or the registration's code
+    (`rosh_level`, the same rule as `_with_rosh`), the tier's words, custody. Composing the annotated query Django
+    builds for `_with_rosh` took longer than running it (its CASE repeated the registration subquery five times), and
+    a page is at most 50 people, so the rule costs nothing in Python (issue 20 §3)."""
     now = clock.now()
-    people = _with_contacts(_with_rosh(_with_sentence(Person.objects.filter(pk__in=ids)), today))
-    people = people.annotate(tier=F("risk__tier_v3"), tier_v2=F("risk__tier_v2")).select_related("practitioner")
-    by_id = {p.pk: p for p in people}
+    current = _current_event()
+    registration = (
+        Registration.objects.filter(person=OuterRef("pk"), type__group="rosh", start__lte=today)
+        .filter(Q(end__isnull=True) | Q(end__gt=today))
+        .order_by("-start", "-id")
+    )
+    upcoming = Contact.objects.filter(person=OuterRef("pk"), at__gte=now, outcome__isnull=True).order_by("at")
+    past = Contact.objects.filter(person=OuterRef("pk"), at__lt=now, outcome__in=CONTACT_MADE_OUTCOMES).order_by("-at")
+    people = (
+        Person.objects.filter(pk__in=ids)
+        .annotate(
+            current_sentence=Subquery(current.values("sentence_type")[:1]),
+            current_release=Subquery(current.values("release")[:1]),
+            rosh_code=Subquery(registration.values("type__code")[:1]),
+            next_appointment=Subquery(upcoming.values("at")[:1]),
+            last_contact=Subquery(past.values("at")[:1]),
+        )
+        .values(
+            "pk",
+            "crn",
+            "forename",
+            "surname",
+            "practitioner__code",
+            "practitioner__forename",
+            "practitioner__surname",
+            "risk__level",
+            "risk__tier_v3",
+            "risk__tier_v2",
+            "current_sentence",
+            "current_release",
+            "rosh_code",
+            "next_appointment",
+            "last_contact",
+        )
+    )
+    by_id: dict[int, dict[str, Any]] = {p["pk"]: dict(p) for p in people}
     actions = (
         Action.objects.filter(person_id__in=ids, status=Action.Status.OPEN)
         .values("person_id")
         .annotate(total=Count("id"), late=Count("id", filter=Q(due__lt=now)))
     )
     for row in actions:
-        by_id[row["person_id"]].open_actions = row["total"]
-        by_id[row["person_id"]].overdue_actions = row["late"]
+        by_id[row["person_id"]]["open_actions"] = row["total"]
+        by_id[row["person_id"]]["overdue_actions"] = row["late"]
     for person_id, emergency in active_recall_people(ids).items():
-        by_id[person_id].recall = "EMERGENCY" if emergency else "STANDARD"
+        by_id[person_id]["recall"] = "EMERGENCY" if emergency else "STANDARD"
     for person_id, (count, tag) in deprioritised_counts(ids, today).items():
-        by_id[person_id].deprioritised_actions, by_id[person_id].deprioritised_tag = count, tag
+        by_id[person_id]["deprioritised_actions"], by_id[person_id]["deprioritised_tag"] = count, tag
     return by_id
 
 
-def _row(p: Any, today: date) -> CaseloadRow:
-    custodial = p.current_sentence in {s.value for s in CUSTODIAL_SENTENCES}
+def rosh_level(assessed: str | None, registration_code: str | None) -> str | None:
+    """A case's RoSH level: the level set by assessments wins; otherwise the nDelius RoSH registration's; otherwise
+    None (not assessed). The Python form of `_with_rosh`'s `rosh` (tested to agree)."""
+    return assessed or ROSH_BY_REGISTRATION.get(registration_code or "")
+
+
+_CUSTODIAL = frozenset(s.value for s in CUSTODIAL_SENTENCES)
+
+
+def _row(p: dict[str, Any], today: date) -> CaseloadRow:
+    custodial = p["current_sentence"] in _CUSTODIAL
+    release = p["current_release"]
+    tier, tier_v2 = p["risk__tier_v3"], p["risk__tier_v2"]
+    practitioner = p["practitioner__code"]
     return CaseloadRow(
-        crn=p.crn,
-        name=f"{p.surname}, {p.forename}",
-        practitioner=p.practitioner.name if p.practitioner else None,
-        practitioner_code=p.practitioner.code if p.practitioner else None,
-        sentence_type=p.current_sentence,
-        in_custody=custodial and (p.current_release is None or p.current_release > today),
-        rosh=p.rosh,
-        tier=(f"{tier_words(p.tier)} / {p.tier_v2}" if p.tier and p.tier_v2 else None),
-        next_appointment=p.next_appointment,
-        last_contact=p.last_contact,
-        open_actions=getattr(p, "open_actions", 0),
-        overdue_actions=getattr(p, "overdue_actions", 0),
-        recall=getattr(p, "recall", None),
-        deprioritised_actions=getattr(p, "deprioritised_actions", 0),
-        deprioritised_tag=getattr(p, "deprioritised_tag", ""),
+        crn=p["crn"],
+        name=f"{p['surname']}, {p['forename']}",
+        practitioner=f"{p['practitioner__forename']} {p['practitioner__surname']}" if practitioner else None,
+        practitioner_code=practitioner,
+        sentence_type=p["current_sentence"],
+        in_custody=custodial and (release is None or release > today),
+        rosh=rosh_level(p["risk__level"], p["rosh_code"]),
+        tier=(f"{tier_words(tier)} / {tier_v2}" if tier and tier_v2 else None),
+        next_appointment=p["next_appointment"],
+        last_contact=p["last_contact"],
+        open_actions=p.get("open_actions", 0),
+        overdue_actions=p.get("overdue_actions", 0),
+        recall=p.get("recall"),
+        deprioritised_actions=p.get("deprioritised_actions", 0),
+        deprioritised_tag=p.get("deprioritised_tag", ""),
     )
 
 
 def caseload(
-    *, viewer: Actor, scope: str, scope_code: str | None, filters: CaseloadFilters, offset: int = 0, limit: int = 200
+    *,
+    viewer: Actor,
+    scope: str,
+    scope_code: str | None,
+    filters: CaseloadFilters,
+    offset: int = 0,
+    limit: int = 200,
+    total: int | None = None,
 ) -> tuple[list[CaseloadRow], int]:
-    """Rows and the total count, for the cases in scope (MY / TEAM / PDU) that the viewer may see."""
+    """Rows and the total count, for the cases in scope (MY / TEAM / PDU) that the viewer may see. `total`, when the
+    caller has it already (`unfiltered_total` of the cases-per-practitioner table), saves counting the scope again."""
     today = clock.today()
     people = person_visible_queryset(viewer=viewer)
     if scope == "MY" and viewer.role is Role.POM:
@@ -219,8 +278,9 @@ def caseload(
     else:
         raise ValueError(f"unknown caseload scope {scope!r}")
     people = _filtered(people, filters, today)
-    total = people.count()
-    ids = list(people.values_list("pk", flat=True)[offset : offset + limit])
+    if total is None:
+        total = people.count()
+    ids = list(people.values_list("pk", flat=True)[offset : offset + limit]) if total > offset else []
     by_id = _page_rows(ids, today)
     rows = [_row(by_id[pk], today) for pk in ids]
     audit_record(
@@ -229,6 +289,14 @@ def caseload(
         details={"scope": scope, "code": scope_code, "crns": [r.crn for r in rows]},
     )
     return rows, total
+
+
+def unfiltered_total(counts: list[dict[str, object]], filters: CaseloadFilters) -> int | None:
+    """A team or PDU caseload's total from its cases per practitioner (the same visible cases in the same scope), when
+    no filter narrows the table; None when one does (the table then counts its own)."""
+    if filters.sentence_type or filters.rosh or filters.setting:
+        return None
+    return sum(cast(int, c["cases"]) for c in counts)
 
 
 def caseload_counts(*, viewer: Actor, scope: str, scope_code: str) -> list[dict[str, object]]:

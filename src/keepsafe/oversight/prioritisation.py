@@ -92,14 +92,19 @@ def statuses_on(pdu_ids: Iterable[int], day: date) -> dict[int, PduStatus]:
 def deprioritised_tags(actions: Iterable[Action], day: date) -> dict[int, str]:
     """Action id → the tag's words ("Deprioritised (PDU status amber)") for those of these actions (with `person`
     loaded) their case's PDU status deprioritises on `day`; never a safety-critical type. One query."""
+    return deprioritised_tags_of([(a.pk, a.type, a.person.pdu_id) for a in actions], day)
+
+
+def deprioritised_tags_of(actions: Iterable[tuple[int, str, int]], day: date) -> dict[int, str]:
+    """`deprioritised_tags` for (action id, type, the case's PDU id) triples, as a list page reads them. One query."""
     rows = list(actions)
-    statuses = statuses_on({a.person.pdu_id for a in rows}, day)
+    statuses = statuses_on({pdu_id for _, _, pdu_id in rows}, day)
     rules = framework()
     out: dict[int, str] = {}
-    for a in rows:
-        current = statuses.get(a.person.pdu_id)
-        if current is not None and is_deprioritised(a.type, Rag(current.status), rules):
-            out[a.pk] = deprioritised_tag(Rag(current.status))
+    for pk, kind, pdu_id in rows:
+        current = statuses.get(pdu_id)
+        if current is not None and is_deprioritised(kind, Rag(current.status), rules):
+            out[pk] = deprioritised_tag(Rag(current.status))
     return out
 
 

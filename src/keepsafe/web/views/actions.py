@@ -37,7 +37,10 @@ from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.core.words import code_words
-from keepsafe.oversight.prioritisation import deprioritised_tags  # issue 15 §4 (helpers "overs", "alloc2")
+from keepsafe.oversight.prioritisation import (
+    deprioritised_tags,
+    deprioritised_tags_of,
+)  # issue 15 §4 (helpers "overs", "alloc2")
 from keepsafe.people.models import Contact, Event, Requirement
 from keepsafe.people.rules.case_work import WRITER_ROLES
 from keepsafe.people.rules.vocabulary import ENFORCEABLE_OUTCOMES
@@ -80,13 +83,14 @@ def actions_list(request: HttpRequest, scope: str = "mine") -> HttpResponse:
     now = clock.now()
     number = page_number(request)
     # One page in SQL, most severe first then due (issue 14 §4; issue 20 §3: never every open action at once).
-    listed, total = action_lists.page(rows, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, now=now)
-    chart = action_lists.by_type(rows, now)
+    chart = action_lists.by_type(rows, now)  # the counts per type, whose sum is the total (no COUNT of its own)
+    total = action_lists.total(chart)
+    listed = action_lists.page_listed(rows, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, now=now, total=total)
     # A list of actions names cases: which ones were shown is a read of each (issue 11 §9).
     audit_record(
         actor=actor,
         action="ACTIONS_LIST",
-        details={"scope": scope, "page": number, "crns": sorted({r["action"].person.crn for r in listed})},
+        details={"scope": scope, "page": number, "crns": sorted({r["action"].crn for r in listed})},
     )
     widest = max((c["overdue"] + c["open"] for c in chart), default=1)
     return render(
@@ -98,7 +102,9 @@ def actions_list(request: HttpRequest, scope: str = "mine") -> HttpResponse:
             "scope": scope,
             "rows": listed,
             # issue 15 §4 (helper "overs"): work the PDU's prioritisation status deprioritises (never safety-critical)
-            "deprioritised": deprioritised_tags([r["action"] for r in listed], clock.today()),
+            "deprioritised": deprioritised_tags_of(
+                [(r["action"].pk, r["action"].type, r["action"].pdu_id) for r in listed], clock.today()
+            ),
             "total": total,
             "overdue": sum(c["overdue"] for c in chart),
             "chart": chart,

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from keepsafe.cases.caseload import ROSH_BY_REGISTRATION, CaseloadFilters, caseload, caseload_counts
+from keepsafe.cases.caseload import (
+    ROSH_BY_REGISTRATION,
+    CaseloadFilters,
+    caseload,
+    caseload_counts,
+    unfiltered_total,
+)
 from keepsafe.core.actor import Role
 from keepsafe.people.rules.vocabulary import SENTENCE_LABELS, SentenceType
 from keepsafe.web.views.common import PAGE_SIZE, actor_of, page_count, page_number, require_role
@@ -55,7 +61,13 @@ def _render(
     filters = _filters(request)
     page = page_number(request)
     rows, total = caseload(
-        viewer=actor, scope=scope, scope_code=code, filters=filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        viewer=actor,
+        scope=scope,
+        scope_code=code,
+        filters=filters,
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        total=unfiltered_total(counts, filters) if counts is not None else None,  # no second COUNT of the scope
     )
     query = request.GET.copy()
     query.pop("page", None)
