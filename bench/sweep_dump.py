@@ -47,8 +47,10 @@ def main() -> None:
     with open(args.out, "w") as out:
         for at in INSTANTS:
             _, outcome = sweep_everything(as_of=at)
-            out.write(f"=== sweep at {at.isoformat()}: {outcome.created} created, {outcome.closed} closed, "
-                      f"{outcome.cancelled} cancelled, {outcome.reminded} reminded, {outcome.escalated} escalated\n")
+            out.write(
+                f"=== sweep at {at.isoformat()}: {outcome.created} created, {outcome.closed} closed, "
+                f"{outcome.cancelled} cancelled, {outcome.reminded} reminded, {outcome.escalated} escalated\n"
+            )
             for model in (Action, ActionLog, Notification, CaseSweep):
                 columns = [
                     f.attname
