@@ -25,7 +25,6 @@ from keepsafe.actions.rules.facts import (
     EventFacts,
     Expectation,
 )
-from keepsafe.actions.rules.openkeys import keys_starting
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRole
 from keepsafe.people.rules.vocabulary import CONTACT_MADE_OUTCOMES
@@ -146,7 +145,7 @@ def _periods(
     if current is not None and anchor is not None and current - timedelta(days=expected.period_days) >= anchor:
         wanted.insert(0, current - timedelta(days=expected.period_days))
     keys = {f"{prefix}:{start.isoformat()}:{expected.count}/{expected.period_days}": start for start in wanted}
-    for key in sorted(k for k in keys_starting(facts.open_keys, f"{prefix}:") if k not in keys):
+    for key in sorted(k for k in facts.open_keys if k.startswith(f"{prefix}:") and k not in keys):
         out.append(_withdrawn(key, kind, facts, "supervision in the community ended or the period passed", policy))
     for key, start in keys.items():
         end = start + timedelta(days=expected.period_days)

@@ -6,7 +6,6 @@ were received, decisions by when they were made), so `keepsafe sweep --as-of` re
 
 from __future__ import annotations
 
-from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -211,9 +210,7 @@ class CaseFacts:
     findings: tuple[FindingFacts, ...] = ()  # indicator findings in records, received by the instant
     release_plan: tuple[ReleasePlanItem, ...] = ()
     victim_registered: bool = False
-    # Keys of this case's actions still open (a frozenset; rules/openkeys.py's WatchedKeys while the reconciler notes
-    # what each rule reads of them).
-    open_keys: Set[str] = field(default_factory=frozenset)
+    open_keys: frozenset[str] = field(default_factory=frozenset)  # keys of this case's actions still open
     contact_levels: ContactLevelFacts | None = None  # issue 14: None where no expectation applies
     oversight: OversightFacts | None = None  # issue 15 ("overs"): None where no touch point applies
     remand: tuple[RemandFacts, ...] = ()  # issue 16 §6 (helper "transfer"): remand periods known by the instant

@@ -14,7 +14,6 @@ from keepsafe.actions.rules.calendar import end_of_day, start_of_day, working_da
 from keepsafe.actions.rules.checks import release_date
 from keepsafe.actions.rules.common import default_escalations, default_reminders, in_view, terminated_by
 from keepsafe.actions.rules.facts import AssessmentFacts, CaseFacts
-from keepsafe.actions.rules.openkeys import keys_starting
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRole
 
@@ -237,7 +236,7 @@ def registration_review_actions(facts: CaseFacts, policy: Policy) -> list[Expect
             continue
         ended = reg.end is not None and reg.end <= as_of_day
         prefix = f"registration:{reg.id}:"
-        keys = set(keys_starting(facts.open_keys, prefix))
+        keys = {k for k in facts.open_keys if k.startswith(prefix)}
         if reg.next_review is not None and not ended:
             keys.add(prefix + reg.next_review.isoformat())
         for key in sorted(keys):

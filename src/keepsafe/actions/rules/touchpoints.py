@@ -21,7 +21,6 @@ from keepsafe.actions.rules.calendar import end_of_day, local_date, start_of_day
 from keepsafe.actions.rules.checks import release_date
 from keepsafe.actions.rules.common import default_escalations, default_reminders, in_view, terminated_by
 from keepsafe.actions.rules.facts import CaseFacts, OversightFacts, TouchpointTable
-from keepsafe.actions.rules.openkeys import keys_starting
 from keepsafe.actions.rules.policy import Policy
 from keepsafe.actions.rules.types import ActionType, Evidence, Expected, OwnerRole
 
@@ -240,7 +239,7 @@ def touchpoint_actions(facts: CaseFacts, policy: Policy) -> list[Expected]:
 
     # A touch point still open whose trigger no longer stands (a release date moved, a sentence ended, a case no
     # longer held by an NQO): withdrawn with the reason, unless a note since it was opened already closed it.
-    for key in sorted(k for k in keys_starting(facts.open_keys, PREFIX) if k not in wanted):
+    for key in sorted(k for k in facts.open_keys if k.startswith(PREFIX) and k not in wanted):
         out.append(
             _touchpoint(
                 facts,

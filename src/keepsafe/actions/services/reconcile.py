@@ -22,7 +22,7 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 from keepsafe.actions.models import Action, ActionLog, Notification
-from keepsafe.actions.rules.expected import ByRule, expected_again, expected_by_rule
+from keepsafe.actions.rules.expected import expected_actions
 from keepsafe.actions.rules.facts import CaseFacts
 from keepsafe.actions.rules.next_change import next_change_of
 from keepsafe.actions.rules.opened import opened_expected
@@ -110,8 +110,7 @@ def reconcile_many(
         seen: dict[int, tuple[int, datetime]] = {}
         for pk, person in locked.items():
             before = len(writes.created)
-            by_rule = expected_by_rule(facts[pk], rules)
-            derived = by_rule.expected
+            derived = expected_actions(facts[pk], rules)
             for expected in derived:
                 action = existing[pk].get(expected.key)
                 if action is None:
@@ -125,7 +124,7 @@ def reconcile_many(
             for plan in chased:
                 _update(person, existing[pk][plan.key], plan, as_of, directory, outcome, writes)
             created = writes.created[before:]
-            visit = _next_visit(facts[pk], existing[pk], created, rules, chased, by_rule)
+            visit = _next_visit(facts[pk], existing[pk], created, rules, chased, derived)
             seen[pk] = (marks.get(pk, 0), min(visit, later.get(pk, visit)))
         writes.save()
         record_seen(seen)
@@ -143,17 +142,15 @@ def _next_visit(
     created: list[Action],
     rules: Policy,
     chased: list[Expected],
-    derived: ByRule,
+    derived: list[Expected],
 ) -> datetime:
     """When the case next needs a sweep (rules/next_change.py), with the actions as this reconcile leaves them.
-    `derived` is what the rules expected from `facts`, rule by rule: the same again when the open keys are unchanged
-    (the rules are pure); when this reconcile opened or closed an action, only the rules that read one of those keys
-    are applied again (rules/openkeys.py)."""
+    `derived` is what the rules expected from `facts`: the same again when the open keys are unchanged (the rules
+    are pure), so they are applied a second time only when this reconcile opened or closed an action."""
     keys = {key for key, a in stored.items() if a.status == Action.Status.OPEN and a.created_at <= facts.as_of}
     keys |= {a.key for a in created if a.status == Action.Status.OPEN}
     after = replace(facts, open_keys=frozenset(keys))
-    same = after.open_keys == facts.open_keys
-    expected = derived.expected if same else expected_again(derived, after, rules)
+    expected = derived if after.open_keys == facts.open_keys else expected_actions(after, rules)
     return next_change_of(after, [*expected, *chased])
 
 
