@@ -20,7 +20,9 @@ beforehand (`bench/national_region.py`), deleting its actions and notifications 
   cases whose next change came).
 
 It prints each time and its ratio to the floor, and, for the two full sweeps, how long they left SQLite's write lock
-free for others (core/dbturns.py: 0.15 s after each 0.25 s of writing) and the ratio without those pauses.
+free for others (core/dbturns.py: 0.15 s after each 0.25 s of writing) and the ratio without those pauses; then the
+process's CPU time for the floor and the two full sweeps (on a machine shared with other work, wall times move with
+its load far more than CPU times do; the pauses use none).
 `--profile N` also runs the full sweep under cProfile (after the timed runs, from an empty action table again) and
 prints its N most costly functions by own time and by cumulative time (the profiler's overhead inflates that run, so
 it is not one of the timed figures).
@@ -74,16 +76,20 @@ FLOOR = {
 }
 
 
-def floor_pass() -> tuple[float, int]:
+CPU: dict[str, float] = {}  # this process's CPU seconds per timed step (less moved by other sessions than wall time)
+
+
+def floor_pass(name: str = "floor") -> tuple[float, int]:
     from django.db import connection
 
     rows = 0
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with connection.cursor() as cursor:
         for table, columns in FLOOR.items():
             cursor.execute(f"SELECT {columns} FROM {table}")  # noqa: S608 — fixed names above
             while batch := cursor.fetchmany(5000):
                 rows += len(batch)
+    CPU[name] = time.process_time() - cpu
     return time.perf_counter() - started, rows
 
 
@@ -155,16 +161,18 @@ def main() -> None:
     paused = pauses()
     floor_pass()  # warm the cache: every figure below reads from memory
     floor, rows = floor_pass()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     paused[0] = 0.0
     _, full_outcome = sweep_everything(as_of=AS_OF)
     full = time.perf_counter() - started
+    CPU["full"] = time.process_time() - cpu
     full_paused = paused[0]
-    floor_after, rows_after = floor_pass()  # the floor again, now that the actions exist
-    started = time.perf_counter()
+    floor_after, rows_after = floor_pass("floor after")  # the floor again, now that the actions exist
+    started, cpu = time.perf_counter(), time.process_time()
     paused[0] = 0.0
     _, unchanged_outcome = sweep_everything(as_of=AS_OF)
     unchanged = time.perf_counter() - started
+    CPU["unchanged"] = time.process_time() - cpu
     unchanged_paused = paused[0]
     incremental = {}
     if "full" in inspect.signature(sweep_everything).parameters:  # an older checkout has no incremental sweep
@@ -211,6 +219,11 @@ def main() -> None:
             f"incremental sweep, {name}: {seconds:.3f}s = {seconds / floor_after:.2f}x the floor "
             f"({cases} cases visited)"
         )
+    print(
+        f"CPU time of this process: floor {CPU['floor']:.2f}s, full sweep {CPU['full']:.2f}s = "
+        f"{CPU['full'] / CPU['floor']:.1f}x, unchanged sweep {CPU['unchanged']:.2f}s = "
+        f"{CPU['unchanged'] / CPU['floor after']:.1f}x (the pauses are no CPU time)"
+    )
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     if args.profile:
         profile_full_sweep(args.profile)

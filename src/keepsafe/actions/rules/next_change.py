@@ -81,12 +81,18 @@ def _walk(value: object, out: list[datetime]) -> None:
         kind = _kind_of(type(value))
     if kind is _INSTANT:
         out.append(value)  # type: ignore[arg-type]
-    elif kind is _ITEMS:
-        for item in value:  # type: ignore[attr-defined]
-            _walk(item, out)
-    else:
-        for name in kind:
-            _walk(getattr(value, name), out)
+        return
+    # The parts of a tuple or a dataclass, each looked at here before any call: most are strings, dates, numbers
+    # or None, which hold no instant (kind ()), and a call per such value was most of the walk's time.
+    parts = value if kind is _ITEMS else [getattr(value, name) for name in kind]
+    for part in parts:  # type: ignore[attr-defined]
+        found = _KINDS.get(type(part))
+        if found is None:
+            found = _kind_of(type(part))
+        if found is _INSTANT:
+            out.append(part)
+        elif found:
+            _walk(part, out)
 
 
 _INSTANT: tuple[str, ...] = ("<instant>",)

@@ -8,6 +8,7 @@ crash leaves every case of the chunk either fully reconciled or untouched, and r
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 from keepsafe.actions.models import Action, ActionLog, Notification
@@ -76,20 +78,22 @@ def reconcile_case(
 
 
 def reconcile_many(
-    people: Iterable[Person], as_of: datetime, *, directory: Directory | None = None, rules: Policy | None = None
+    people: Iterable[Person] | Iterable[int],
+    as_of: datetime,
+    *,
+    directory: Directory | None = None,
+    rules: Policy | None = None,
 ) -> Outcome:
     """`reconcile_case` for a chunk of cases in one transaction: the facts of all of them read in bulk, the rules
-    applied case by case (pure), the differences written in bulk."""
+    applied case by case (pure), the differences written in bulk. `people` may be their ids (the full sweep's
+    chunks): the people are read as they are locked."""
     rules = rules or policy()
-    people = list(people)
-    directory = directory or Directory.load(people)
+    ids = [p if isinstance(p, int) else int(p.pk) for p in people]
     outcome = Outcome()
     with transaction.atomic():
         # One reconciler per case at a time (PostgreSQL); SQLite serialises writers anyway.
-        locked = {
-            p.pk: p
-            for p in Person.objects.select_for_update(of=("self",)).filter(pk__in=[p.pk for p in people]).order_by("pk")
-        }
+        locked = {p.pk: p for p in Person.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")}
+        directory = directory or Directory.load(list(locked.values()))
         directory.load_access(locked.values())
         existing: dict[int, dict[str, Action]] = {pk: {} for pk in locked}
         for stored in Action.objects.filter(person_id__in=list(locked)).select_related("owner"):
@@ -312,19 +316,45 @@ def _insert_actions(actions: list[Action]) -> None:
                 action._state.db = connection.alias
 
 
-def _once_per_instant(adapt: Callable[[datetime], Any]) -> Callable[[datetime], Any]:
-    """`adapt` remembering its answer per instant within one insert (a chunk's actions and log entries share a few
-    instants: the sweep's, their due dates). Keyed by the zone and fold too: aware datetimes with the same zone compare
-    by wall time alone, so two instants an hour apart in the repeated hour of autumn would otherwise be one key."""
-    seen: dict[tuple[datetime, object, int], Any] = {}
+_ADAPTED_LIMIT = 4096  # instants remembered per connection and zone (a sweep's share a few hundred)
+_adapted: dict[tuple[str, object], dict[tuple[datetime, object, int], Any]] = {}
+
+
+def _once_per_instant(
+    adapt: Callable[[datetime], Any], seen: dict[tuple[datetime, object, int], Any] | None = None
+) -> Callable[[datetime], Any]:
+    """`adapt` remembering its answer per instant in `seen` (by default within one insert; the sweep's inserts share
+    one per connection and zone, `_connection_instants`: a sweep's actions and log entries share a few hundred
+    instants, its own and their due dates, across every chunk). Keyed by the zone and fold too: aware datetimes
+    with the same zone compare by wall time alone, so two instants an hour apart in the repeated hour of autumn
+    would otherwise be one key."""
+    known: dict[tuple[datetime, object, int], Any] = {} if seen is None else seen
 
     def adapted(value: datetime) -> Any:
         key = (value, value.tzinfo, value.fold)
-        if key not in seen:
-            seen[key] = adapt(value)
-        return seen[key]
+        found = known.get(key, known)
+        if found is known:
+            if len(known) >= _ADAPTED_LIMIT:
+                known.clear()
+            found = known[key] = adapt(value)
+        return found
 
     return adapted
+
+
+def _connection_instants() -> dict[tuple[datetime, object, int], Any]:
+    """The instants this connection's datetime adapter has given, kept for the process: its answer depends only on
+    the instant and the connection's zone (part of the key)."""
+    return _adapted.setdefault((connection.alias, connection.timezone), {})
+
+
+def _json_adapter(encoder: type[json.JSONEncoder] | None) -> Callable[[Any], Any]:
+    """The connection's JSON adapter for a column. Django's base one (SQLite's) is `json.dumps(value, cls=encoder)`,
+    which builds an encoder for every value: one encoder with the same (default) options gives the same text."""
+    ops = connection.ops
+    if type(ops).adapt_json_value is not BaseDatabaseOperations.adapt_json_value:
+        return lambda value: ops.adapt_json_value(value, encoder)  # PostgreSQL's: a Jsonb wrapper
+    return (encoder or json.JSONEncoder)().encode
 
 
 def _rows(model: type[models.Model], objs: list[Any]) -> tuple[list[Any], list[tuple[Any, ...]]]:
@@ -335,9 +365,9 @@ def _rows(model: type[models.Model], objs: list[Any]) -> tuple[list[Any], list[t
     adapters: list[Any] = []
     for column in columns:
         if isinstance(column, models.DateTimeField):
-            adapters.append(_once_per_instant(ops.adapt_datetimefield_value))
+            adapters.append(_once_per_instant(ops.adapt_datetimefield_value, _connection_instants()))
         elif isinstance(column, models.JSONField):
-            adapters.append(lambda value, encoder=column.encoder: ops.adapt_json_value(value, encoder))
+            adapters.append(_json_adapter(column.encoder))
         else:
             adapters.append(None)
     stamped = [c for c in columns if getattr(c, "auto_now", False) or getattr(c, "auto_now_add", False)]

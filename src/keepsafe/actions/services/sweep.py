@@ -67,8 +67,9 @@ def sweep_run(run: SweepRun, *, batch: int | None = None, progress: Callable[[in
     rules = policy()
     turns = Turns()
     while True:
-        if run.full:
-            people = list(Person.objects.filter(pk__gt=run.cursor).order_by("pk")[:batch])
+        people: list[int] | list[Person]
+        if run.full:  # ids alone: reconcile_many reads (and locks) the people itself
+            people = list(Person.objects.filter(pk__gt=run.cursor).order_by("pk").values_list("pk", flat=True)[:batch])
         else:
             people = due_people(run.cursor, run.as_of or clock.now(), batch)
         if not people:
@@ -77,11 +78,15 @@ def sweep_run(run: SweepRun, *, batch: int | None = None, progress: Callable[[in
             directory = Directory.load()
         directory.access.clear()  # only this chunk's restriction and exclusion lists are kept
 
-        def one_chunk(people: list[Person] = people, directory: Directory = directory) -> Outcome:
+        last = _pk(people[-1])
+
+        def one_chunk(
+            people: list[int] | list[Person] = people, directory: Directory = directory, last: int = last
+        ) -> Outcome:
             with transaction.atomic():
                 outcome = reconcile_many(people, run.as_of or clock.now(), directory=directory, rules=rules)
                 SweepRun.objects.filter(pk=run.pk).update(
-                    cursor=people[-1].pk, cases=run.cases + len(people), heartbeat_at=clock.now()
+                    cursor=last, cases=run.cases + len(people), heartbeat_at=clock.now()
                 )
             return outcome
 
@@ -92,7 +97,7 @@ def sweep_run(run: SweepRun, *, batch: int | None = None, progress: Callable[[in
         turns.taken()
         if not fixed:
             batch = next_chunk(batch, held)
-        run.cursor, run.cases = people[-1].pk, run.cases + len(people)
+        run.cursor, run.cases = last, run.cases + len(people)
         total.add(outcome)
         if progress is not None:
             progress(run.cases)
@@ -100,6 +105,10 @@ def sweep_run(run: SweepRun, *, batch: int | None = None, progress: Callable[[in
     run.finished_at = clock.now()
     log.info("sweep %s finished: %s cases", run.pk, run.cases)
     return total
+
+
+def _pk(person: int | Person) -> int:
+    return person if isinstance(person, int) else int(person.pk)
 
 
 def due_people(after: int, as_of: datetime, limit: int) -> list[Person]:

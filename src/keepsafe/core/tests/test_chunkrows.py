@@ -78,3 +78,27 @@ def _no_ids(ids: Any) -> QuerySet[Any, Any]:
 
 def _models(ids: Any) -> QuerySet[Any, Any]:
     return Staff.objects.filter(pk__in=ids)
+
+
+def test_sqlite_datetimes_are_made_aware_inline_with_the_values_django_gives(imported, monkeypatch):
+    """A full sweep converts some 80,000 datetimes: SQLite's converter is not called per value, the rows are equal."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's datetime converter")
+    imported(make_bundle(*(make_person(f"X00000{n}") for n in range(1, 4))))
+    ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    ops = type(connection.ops)
+    real = ops.convert_datetimefield_value
+    calls = []
+
+    def counted(self, value, expression, conn):
+        calls.append(value)
+        return real(self, value, expression, conn)
+
+    monkeypatch.setattr(ops, "convert_datetimefield_value", counted)
+    monkeypatch.setattr(chunkrows, "_compiled", {})
+    rows = chunk_rows(_people, ids, since)
+    assert calls == []
+    assert rows == list(_people(ids, since))  # the queryset through the converter: the same aware instants
+    assert len(calls) == len(ids)
+    assert all(at.tzinfo is UTC for _, _, at, _, _ in rows)
