@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-12-03.7"
+LEXICON_VERSION = "2026-12-03.8"
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).
@@ -110,7 +110,7 @@ HARM_VERBS = (
     "~punch|~kick|~headbutt|~stamp|~slap|~strangle|~choke|~throttle|~batter|~beat|~attack|~assault|~hit|~boot|"
     "~smack|~glass|~bottle|~floor|~bite|~drag|~shove|~push|~elbow|~twat|~deck|~grab|~knee|~stab|~slash|~wound|~strike|"
     "~lamp|~leather|~thump|~whack|~scald|~torture|~pummel|~bash|~suffocate|~smother|~rush|~jump|"
-    "~knock|~shank|~chib|~pin|~spit|nutted|nutting|~headbut|head+butted|head+butting|~chin|~spark"
+    "~knock|~shank|~chib|~pin|~spit|nutted|nutting|~headbut|head+butted|head+butting|~chin|~spark|boxed|boxing"
 )
 PERSON = (
     "him|her|them|me|victim|victims|man|woman|male|female|partner|girlfriend|wife|boy|girl|child|son|daughter|"
@@ -864,6 +864,7 @@ NAMES: dict[str, tuple[str, ...]] = {
         "assault|assaults|assaulted|assaulting|murder|murdered|manslaughter|gbh|abh|affray|wounding|stabbed|"
         "strangled|strangulation|fight|fights|fought|brawl|brawls",  # not "fighting": "fighting for custody"
         "headbutt|headbutts|headbutted|nutted|scrap|scraps|punch-up|punch-ups",  # the slang of violence.slang
+        "glassed|glassing|bottled",  # a glass or a bottle to a person
         "actual bodily harm",
         "grievous bodily harm",
     ),
@@ -999,7 +1000,7 @@ IDIOM_KILL_ME = (
 OTHER_PEOPLE = (
     "partner|partners|girlfriend|wife|boyfriend|husband|missus|resident|residents|prisoner|prisoners|inmate|inmates|"
     "cellmate|man|men|male|males|lad|lads|youth|youths|group|gang|dealer|dealers|neighbour|neighbours|stranger|"
-    "strangers|associate|"
+    "strangers|associate|ex|ex-partner|ex-girlfriend|ex-wife|ex-boyfriend|ex-husband|"
     "associates|officer|officers|police|staff|someone|somebody|rival|rivals|peer|peers|people|person|individual|"
     "individuals|guy|guys|bloke|blokes|friend|friends|member|members|others|landlord|doorman|bouncer|bouncers"
 )
@@ -1020,6 +1021,16 @@ BY_OTHERS = (
     + OTHER_PEOPLE
 )
 THEN = "then|allegedly|reportedly|also|repeatedly|again|had|has|have|suddenly|just|who|that"
+# His own family harming him ("His brother punched him", "his mum has hit him with a walking stick"). A child's "dad"
+# or "stepdad" in a children's services record may be the man supervised ("Tyler (14) disclosed his stepdad punched
+# him"), so a father counts only when the record is about the man himself: "he", "PoP" or "Mr" tells it before, or
+# it was in his childhood ("used to", "as a child", "throughout his childhood").
+FAMILY_NOT_FATHER = (
+    "brother|brothers|sister|sisters|mum|mother|mam|mom|nan|nana|gran|grandmother|grandad|grandfather|uncle|aunt|"
+    "auntie|cousin|cousins|stepmum|stepmother|step-mum|step-mother|stepbrother|step-brother"
+)
+FATHER = "dad|father|stepdad|stepfather|step-dad|step-father|old+man"
+CHILDHOOD = "child|childhood|boy|kid|young|younger|growing|teenager|teens|school|regularly|throughout|when+he+was"
 
 
 def _participles(verbs: str) -> str:
@@ -1043,7 +1054,10 @@ def _participles(verbs: str) -> str:
 DONE_TO_PARTICIPLES = _participles(DONE_TO_VERBS)
 DONE_TO_HIM = (
     # "He was stabbed in the leg in 2019", "he was punched by his brother": "he" is the man supervised
-    f"he was|were|got|'s+been|has+been|had+been {THEN}? {DONE_TO_PARTICIPLES}",
+    f"he|himself was|were|got|'s+been|has+been|had+been {THEN}? {DONE_TO_PARTICIPLES}",
+    # "he was bullied and beaten at school": every act the sentence says was done to him
+    f"he|himself was|were|got|'s+been|has+been|had+been {THEN}? {DONE_TO_PARTICIPLES} and|or|then|&|, "
+    f"{DONE_TO_PARTICIPLES}",
     *(f"{others} {THEN}? {DONE_TO_VERBS} him" for others in OTHERS),
     *(f"{others} {THEN}? {DONE_TO_VERBS} him _{{0,3}} with|using _{{0,3}}" for others in OTHERS),
     # "another prisoner threatened to 'wet him up'", "the boyfriend had threatened to batter him"
@@ -1051,7 +1065,23 @@ DONE_TO_HIM = (
     # "threats from other prisoners", "threatening messages he has received from a former associate"
     *(f"threat|threats|threatening _{{0,3}} from|by {others}" for others in OTHERS),
     "~receive|~get _{0,2} threats|threatening|threat",
-    f"was|were|been|being|got|get|gets|getting {DONE_TO_VERBS} _{{0,6}} {BY_OTHERS}",
+    f"was|were|been|being|got|get|gets|getting {DONE_TO_VERBS} _{{0,8}} {BY_OTHERS}",
+    # "the complainant in a robbery", "recorded as the victim of an assault": he was the one harmed
+    "complainant|victim|ip|aggrieved|injured+party in|of _{0,2} robbery|robberies|assault|assaults|attack|attacks|"
+    "stabbing|stabbings|mugging|incident|glassing",
+    f"his {FAMILY_NOT_FATHER} {THEN}? {THEN}? {DONE_TO_VERBS} him",
+    f"his {FAMILY_NOT_FATHER} used+to|would {DONE_TO_VERBS} him",
+    f"he|pop|dp|subject|mr|himself _{{0,4}} his {FATHER} {THEN}? {THEN}? {DONE_TO_VERBS} him",
+    f"his {FATHER} used+to|would {DONE_TO_VERBS} him",
+    f"his {FATHER} {THEN}? {DONE_TO_VERBS} him _{{0,6}} {CHILDHOOD}",
+    # someone else's relative or partner: "the victim's brother threatened him", "her ex's new partner hit him"
+    f"'s {FAMILY_NOT_FATHER}|{FATHER}|{PARTNER}|mate|mates|friend|friends|associate|associates {THEN}? {THEN}? "
+    f"{DONE_TO_VERBS} him",
+    f"'s {FAMILY_NOT_FATHER}|{FATHER}|{PARTNER}|mate|mates|friend|friends|associate|associates {THEN}? {THEN}? "
+    "~threaten to _{0,4} him|his",
+    # "He was the victim of an assault in town and suffered a broken jaw": the injury is his
+    "victim of _{0,12} suffered|sustained|received|needed|required|left+with",
+    "he|and suffered|sustained a|an? fractured|broken|shattered|bleed",
 )
 EXCLUSIONS: dict[str, tuple[str, ...]] = {
     "violence": (
@@ -1067,6 +1097,7 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
         "session|sessions|module|modules|course|programme|workbook|topic|exercise|worksheet|group _{0,1} on|about|"
         "covering|covered|exploring|explored|around|re|regarding|discussing|discussed _{0,6} violence|violent|anger|"
         "fight|fights|fighting|aggression",
+        "take|took|taking|have|had|having a stab at",
         # "kicked him out", "threw her out": made to leave a home (accommodation), not a blow
         "~kick|~throw _{0,1} him|her|them|me|us out",
         f"was|were|been|being|got|getting|is|are {HARM_VERBS} _{{0,3}} by !him|mr|pop|subject|the|su|he|his",
@@ -1077,6 +1108,12 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
         "fight|fights between _{0,3} other|others|two",
         "sexual|sexually|indecent|indecently assault|assaults|assaulted|assaulting",
         "punched|punching|kicked|kicking|hit|smashed a|the|his|her? door|doors|wall|walls|window|windows|car",
+        # a blow to a thing, not a person: "punched the laundry room door", "punching a boxing bag"
+        "~punch|~kick|~headbutt|~smash|~hit|~thump a|the|his|their|at|into|through _{0,2} door|doors|wall|walls|"
+        "window|windows|machine|bag|locker|fridge|tv|television|screen|mirror|cupboard|wardrobe|furniture|bin|bins|"
+        "car|van|fence|gate|shutter",
+        # "play fighting with foam swords"
+        "play|mock|pretend fight|fighting|fights|play-fight|play-fighting",
         # a fight that is not a fight: "fighting for custody", "fighting his addiction", "fighting fit"
         "fight|fights|fighting|fought for|to|fit",
         "fight|fights|fighting|fought his|her|their|the addiction|addictions|demons|urge|urges|cravings|illness|"
@@ -1095,6 +1132,15 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
         "knives|knife _{0,2} kept|stored locked|in+the+office|in+a+locked|in+the+kitchen|in+the+staff",
         "works|worked|working as a|an chef|cook|butcher|kitchen _{0,6} knives|knife",
         "film|films|programme|documentary|game|news _{0,4} stabbing|shooting|knife|gun",
+        # "take a stab at the course": an attempt, not a blade
+        "take|took|taking|have|had|having a stab at",
+        # the blade he harms himself with is a sign for his mental health, not a weapon against others
+        "~cut|~slash|~harm|~hurt|~stab himself|herself|myself _{0,5} razor|razors|blade|blades|knife|knives|glass",
+        "~cut|~slash his|her|my|own arm|arms|wrist|wrists|neck|throat|forearm|forearms|leg|legs|thigh|thighs _{0,3} "
+        "razor|razors|blade|blades|knife|knives|glass",
+        "razor|razors|blade|blades|knife|knives _{0,6} ~cut|~harm|~hurt|~slash|~stab|~end himself|herself|myself|"
+        "his+own|own+throat|his+wrists|his+throat|his+life|own+life",
+        "disposable|safety|shaving|pencil-sharpener razor|razors|blade|blades",
     ),
     "domestic_abuse": (
         *DONE_TO_HIM,
@@ -1113,6 +1159,10 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
     "threats": (
         *DONE_TO_HIM,
         PASSIVE_HARM,
+        # "going to smash his exams": doing well, not a threat
+        "smash|smashing _{0,1} his|her|my|the|their|it? exams|exam|test|tests|interview|course|gym|workout|targets|"
+        "goals|it",
+        "take|took|taking|have|had|having a stab at",
         # idioms: "would kill for a cigarette", "I'd murder a curry", "my mum will kill me if I'm late"
         "would|'d|will|'ll|could kill|murder for|to",
         "would|'d|will|'ll|could murder|kill a|an _{0,1} pint|curry|kebab|brew|butty|breakfast|takeaway|burger|pizza|"
@@ -1123,6 +1173,9 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
         "threat|threats|threatening|threatened to jump|overdose|self-harm",
         "threat|threats|threatening|threatened to kill|harm|hurt|cut himself|herself",
         "threat|threats|threatening|threatened to end|take his|her|own life",
+        # "going to cut his own throat": harm to himself
+        "~cut|~slash|~hurt|~harm|~kill|~end his|her|my|their own _{0,1} throat|wrist|wrists|life|arm|arms|neck|body",
+        "~cut|~slash his|her|my throat|wrist|wrists|arms|forearm|forearms",
     ),
     "disengagement": ("failing|failed|failure to comply with _{0,2} notification",),
     # "NFA" is also police and CPS shorthand for no further action

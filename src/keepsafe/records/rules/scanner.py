@@ -242,6 +242,13 @@ class Scanner:
             for m, _, _ in matches
         )
         order_near = _orders_near(sentences) if needs_order else [False] * len(sentences)
+        # Inline answers of "none" are found over the whole text: a questionnaire's "(... anyone else?) - no" spans
+        # the sentence break spaCy puts after its question mark.
+        voids = (
+            [(m.start(), m.end()) for m in _INLINE_NONE.finditer(doc.text)]
+            if any(sep in doc.text for sep in _INLINE_SEPARATORS)  # every inline answer follows a separator
+            else []
+        )
         for n, whole in enumerate(sentences):
             # Forms are not evidence: a heading Keepsafe (or a partner's form) wrote is not what a person said, and a
             # "None known" answer says nothing was found.
@@ -261,11 +268,10 @@ class Scanner:
             if answer_start:
                 sent = doc[_first_token_at(whole, whole.start_char + answer_start) : whole.end]
                 words_of[n] = [t.lower_ for t in sent if not t.is_space]
-            void = (
-                [(whole.start_char + m.start(), whole.start_char + m.end()) for m in _INLINE_NONE.finditer(whole.text)]
-                if ":" in whole.text  # every inline answer follows a heading's colon
-                else []
-            )
+            void = [(a, b) for a, b in voids if a < whole.end_char and whole.start_char < b]
+            if void:
+                # the words of a heading answered "none" are not the classifier's evidence either
+                words_of[n] = [t.lower_ for t in sent if not t.is_space and not any(a <= t.idx < b for a, b in void)]
             in_sentence = [
                 (rule, Span(doc, s, e))
                 for rule, s, e in ((self.rules[self.nlp.vocab.strings[m]], s, e) for m, s, e in matches_in[n])
@@ -489,11 +495,15 @@ _NONE_WORDS = (
     r"nothing(?: known| to report| of note)?|no concerns?(?: known| noted| identified| raised| reported)?|unknown)"
 )
 _NONE_ANSWER = re.compile(r"\A" + _NONE_WORDS + r"[ .;]*\Z", re.IGNORECASE)
-# "Domestic abuse: N/A. Stalking: Nil." inside one sentence: each heading answered "none" is the form's, not evidence.
+# "Domestic abuse: N/A. Stalking: Nil." inside one sentence: each heading answered "none" is the form's, not evidence;
+# so are a marker list's and a questionnaire's ("Weapons - nil. Violence - nil.", "Q16 (strangled/choked?) - no").
 _INLINE_NONE = re.compile(
-    r"(?:^|(?<=[.;]))\s*[A-Za-z][A-Za-z0-9 ,/&'()-]{0,60}?:\s*" + _NONE_WORDS + r"\s*(?=[.;]|\Z)",
+    r"(?:^|(?<=[.;:]))\s*[A-Za-z][A-Za-z0-9 ,/&'()?-]{0,90}?(?::|[ \t]+[-\u2013\u2014][ \t]+)\s*"
+    + _NONE_WORDS
+    + r"\s*(?=[.;]|\Z)",
     re.IGNORECASE | re.MULTILINE,
 )
+_INLINE_SEPARATORS = (":", " - ", " \u2013 ", " \u2014 ")
 # A line that can only be a label ("Section 3 - Weapons and violence"): short, with no sentence's end.
 _LABEL_LINE = re.compile(r"\A\s*[^.!?:\n]{1,80}?\s*\Z")
 
