@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from keepsafe.core.jsonlines import LineIdError, line_id
+from keepsafe.core.jsonlines import LineIdError, json_words, line_id
 
 
 class PredictorInputError(ValueError):
@@ -33,27 +32,20 @@ def plausible_count(field: str, value: int) -> None:
 
 
 def given(value: object) -> str:
-    """An input value as the person wrote it in JSON, for "got …" in an error: `null`, `true`, `'forty'`, `3.5`, "a
-    list", "an object", "NaN (not a number)", "a number too large to use" (1e400) — never Python's words for them
-    (`None`, `True`, `nan`, `inf`; user try-outs saw "got None" and "got inf").
+    """An input value as the person wrote it in JSON, for "got …" in an error: `null (no value)`, `true`, `'forty'`,
+    `3.5`, "a list", "an object", "NaN (not a number)", "a number too large to use" (1e400) — never Python's words for
+    them (`None`, `True`, `nan`, `inf`; user try-outs saw "got None" and "got inf").
 
-    Keepsafe's wording for `keepsafe predict` errors (docs/risk.md)."""
+    Keepsafe's wording for `keepsafe predict` errors (docs/risk.md): `core.jsonlines.json_words`, with a null said to
+    be no value, a string always quoted, and an Arrow column's bytes named."""
     if value is None:
         return "null (no value)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and math.isnan(value):
-        return "NaN (not a number)"  # as written: json.loads accepts NaN
-    if isinstance(value, float) and math.isinf(value):
-        return "a number too large to use"  # 1e400, or Infinity
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
+    if isinstance(value, str):
+        return repr(value)
     if isinstance(value, bytes | bytearray):
         return "binary data"  # an Arrow binary column
+    if isinstance(value, bool | int | float | list | tuple | dict):
+        return json_words(value)
     return repr(str(value))
 
 
