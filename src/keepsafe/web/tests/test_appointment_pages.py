@@ -439,3 +439,11 @@ def test_diary_day_and_week_list_my_appointments_on_cases_i_may_see(ada):
     event = AuditEvent.objects.filter(action="DIARY_VIEW").order_by("pk").first()
     assert event is not None
     assert event.details["crns"] == ["X300001"]
+
+
+@pytest.mark.parametrize("staff", ["²", "１", "٣"])
+def test_a_staff_choice_in_digits_other_than_0_to_9_is_refused_not_a_server_error(ada, staff):
+    # str.isdigit() takes "²", which int() then refuses: a 500 before; now the choice is simply not a practitioner
+    response = _book(ada, staff=staff)
+    assert response.status_code == 400  # the form again, with its error summary
+    assert "govuk-error-summary" in response.content.decode()

@@ -851,3 +851,10 @@ def test_a_period_date_error_links_to_the_box_at_fault_and_marks_only_it(site):
     assert 'href="#from-month"' in html
     assert "Enter the month of the start date using the digits 0 to 9" in html
     assert re.findall(r'govuk-input--error" id="(\w+-\w+)"', html) == ["from-month"]
+
+
+@pytest.mark.parametrize("audit", ["²", "１"])
+def test_an_audit_number_in_digits_other_than_0_to_9_is_not_found_not_a_server_error(site, audit):
+    users, _ = site
+    response = client_for(users["quality"]).get(f"/assurance/audits?scope=PDU&code=GMR-MN&audit={audit}")
+    assert response.status_code == 404

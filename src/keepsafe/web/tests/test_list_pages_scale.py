@@ -210,3 +210,13 @@ def test_an_unfiltered_team_or_pdu_caseload_takes_its_total_from_the_cases_per_p
     assert int(shown.group(1)) == visible
     per_practitioner = sum(int(n) for n in re.findall(r'govuk-table__cell--numeric">(\d+)</td>', body))
     assert per_practitioner == Person.objects.count()
+
+
+@pytest.mark.parametrize("number", ["²", "１", "٣"])
+def test_notifications_page_and_mark_in_digits_other_than_0_to_9_are_not_a_server_error(imported, number):
+    imported(make_bundle(*_people(1)))
+    ada = _client("ada", "STF0001", "PRACTITIONER")
+    assert ada.get(f"/notifications?page={number}").status_code == 200
+    response = ada.post("/notifications", {"mark": number})
+    assert response.status_code == 200
+    assert "Choose a notification to mark as read" in response.content.decode()

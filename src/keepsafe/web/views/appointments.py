@@ -18,6 +18,7 @@ from keepsafe.core.dates import (
     DATE_PARTS,
     READINGS,
     date_from_parts,
+    is_number,
     local_instant,
     reading_words,
     repeated_readings,
@@ -166,7 +167,7 @@ def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
     clock_options: list[tuple[str, str]] = []
     if request.method == "POST":
         at, errors, clock_options = when_from(request.POST, "at")
-        staff_id = int(form["staff"]) if form["staff"].isdigit() else None
+        staff_id = int(form["staff"]) if is_number(form["staff"]) else None
         errors, clash, done = _book(
             request,
             person,
@@ -194,7 +195,7 @@ def appointment_new(request: HttpRequest, crn: str) -> HttpResponse:
             "clock_options": clock_options,
             "type_options": TYPE_OPTIONS,
             "staff_options": options,
-            "clash_with": dict(options).get(int(form["staff"]) if form["staff"].isdigit() else 0, "The practitioner"),
+            "clash_with": dict(options).get(int(form["staff"]) if is_number(form["staff"]) else 0, "The practitioner"),
             "title": _step_title(clash, "Book an appointment", person),
         }
     )

@@ -27,7 +27,7 @@ from keepsafe.assurance.rules.recall_sampling import REASON_LABELS, Reason
 from keepsafe.assurance.rules.scope import ASSURANCE_ROLES, AUDITORS, SAMPLERS, Scope, default_scope
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
-from keepsafe.core.dates import DATE_PARTS, date_from_parts, day_words
+from keepsafe.core.dates import DATE_PARTS, date_from_parts, day_words, is_number
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from keepsafe.core.ranges import EARLIEST  # issue 11 §4: no date before 1900
 from keepsafe.oversight.rules.workload import format_percent
@@ -571,7 +571,7 @@ def audits(request: HttpRequest) -> HttpResponse:
     audit = None
     audit_id = request.GET.get("audit", "")
     if audit_id:
-        if not audit_id.isdigit():
+        if not is_number(audit_id):
             raise Http404
         try:
             audit = selectors.audit_get(actor, int(audit_id))

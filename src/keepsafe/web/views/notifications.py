@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from keepsafe.actions.inbox import inbox, mark_read
+from keepsafe.core.dates import is_number
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
 from keepsafe.web.views.common import actor_of
 
@@ -25,7 +26,7 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
         ids: list[int] | None
         if choice == "all":
             ids = None
-        elif choice.isdigit():
+        elif is_number(choice):
             ids = [int(choice)]
         else:
             ids = []
@@ -43,7 +44,7 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, text)
                 return redirect(f"{request.path}?show={show if show in ('all', 'unread') else 'all'}")
     page_text = request.GET.get("page", "1")
-    page = int(page_text) if page_text.isdigit() else 1
+    page = int(page_text) if is_number(page_text) else 1
     items, pages, unread = inbox(actor=actor, unread_only=show == "unread", page=page)
     page = min(max(page, 1), pages)
     return render(
