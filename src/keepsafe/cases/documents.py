@@ -27,6 +27,7 @@ from keepsafe.cases.recalls import active_recall
 from keepsafe.cases.selectors import case_summary
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
+from keepsafe.core.dates import clock_words
 from keepsafe.core.errors import NotFoundError, ValidationError
 from keepsafe.core.words import code_words, counted
 from keepsafe.court.selectors import court_date_as_of, court_stages_of
@@ -103,7 +104,7 @@ class Composition:
 
 
 def _when(value: datetime | None) -> str:
-    return timezone.localtime(value).strftime("%-d %B %Y at %H:%M") if value else "Not recorded"
+    return clock_words(timezone.localtime(value)) if value else "Not recorded"
 
 
 def _day(value: date | str | None) -> str:

@@ -49,10 +49,25 @@ def time_words(value: time | datetime) -> str:
     return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
 
 
+def repeated_hour_zone(local: datetime) -> str:
+    """ " BST" or " GMT" when `local` (an aware local time) is in the hour the clocks go back, which happens twice,
+    else "": "25 October 2026 at 01:30 GMT" says which of the two it was (an independent try-out read a move 50
+    minutes earlier as 10 minutes later)."""
+    if local.tzinfo is None or local.replace(fold=1 - local.fold).utcoffset() == local.utcoffset():
+        return ""
+    return f" {local.tzname()}"
+
+
+def clock_words(value: datetime) -> str:
+    """An instant on the local clock as Keepsafe's pages and documents show it: "25 October 2026 at 14:30", with BST
+    or GMT added only in the hour that happens twice."""
+    return f"{value:%-d %B %Y at %H:%M}{repeated_hour_zone(value)}"
+
+
 def instant_words(value: datetime, zone: tzinfo = LONDON) -> str:
     """An instant as a reader in `zone` sees it: "2:30pm on 3 December 2026"."""
     local = value.astimezone(zone)
-    return f"{time_words(local)} on {day_words(local)}"
+    return f"{time_words(local)}{repeated_hour_zone(local)} on {day_words(local)}"
 
 
 def date_example(today: date, when: str) -> str:

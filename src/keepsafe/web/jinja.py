@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from markupsafe import Markup, escape
 
+from keepsafe.core.dates import clock_words
 from keepsafe.core.words import code_words
 
 
@@ -29,7 +30,7 @@ def _date(value: date | datetime | None, fmt: str = "%-d %B %Y") -> str:
 def _datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    return timezone.localtime(value).strftime("%-d %B %Y at %H:%M")
+    return clock_words(timezone.localtime(value))
 
 
 def _due(value: datetime | None) -> str:

@@ -468,3 +468,23 @@ def test_a_key_given_twice_is_refused_naming_it_by_scan_and_predict():
             "field": "sex",
             "error": "`sex` is given more than once: give each key once",
         }
+
+
+def test_predict_never_opens_the_database(tmp_path: Path):
+    # the try-out: while a demo was being seeded, predict failed with Django's fields.E180 and created an empty
+    # database file where it was pointed; scoring needs no database at all
+    missing = tmp_path / "nowhere" / "keepsafe.sqlite3"
+    line = json.dumps(
+        {
+            "id": "x",
+            "sex": "M",
+            "age_at_sentence": 30,
+            "age_at_first_sanction": 18,
+            "sanctions": 3,
+            "offence": "violence",
+            "years_since_first_sanction": 12,
+        }
+    )
+    done = run_keepsafe(["predict", "ogrs3"], [line], timeout=120, DATABASE_URL=f"sqlite:///{missing}")
+    assert "E180" not in done.stderr
+    assert not missing.exists()

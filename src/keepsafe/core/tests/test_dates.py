@@ -262,3 +262,29 @@ def test_a_hints_example_date_in_words():
     assert date_example(date(2026, 1, 5), "future") == "For example, 27 3 2026"
     with pytest.raises(ValueError, match="past"):
         date_example(date(2026, 1, 5), "soon")
+
+
+def test_the_hour_the_clocks_go_back_says_bst_or_gmt_and_no_other_hour_does():
+    from keepsafe.core.dates import LONDON, clock_words
+
+    first = datetime(2026, 10, 25, 0, 30, tzinfo=UTC).astimezone(LONDON)
+    second = datetime(2026, 10, 25, 1, 30, tzinfo=UTC).astimezone(LONDON)
+    assert clock_words(first) == "25 October 2026 at 01:30 BST"
+    assert clock_words(second) == "25 October 2026 at 01:30 GMT"
+    assert instant_words(first) == "1:30am BST on 25 October 2026"
+    assert clock_words(datetime(2026, 10, 25, 2, 30, tzinfo=UTC).astimezone(LONDON)) == "25 October 2026 at 02:30"
+    assert clock_words(datetime(2026, 3, 29, 1, 30, tzinfo=UTC).astimezone(LONDON)) == "29 March 2026 at 02:30"
+
+
+def test_no_two_instants_read_the_same_on_the_clock_across_the_autumn_night():
+    # every minute from 22:00 UTC the night before to 04:00 UTC: the words tell each instant apart
+    from datetime import timedelta
+
+    from keepsafe.core.dates import LONDON, clock_words
+    from keepsafe.web.jinja import _datetime
+
+    start = datetime(2026, 10, 24, 22, 0, tzinfo=UTC)
+    minutes = [start + timedelta(minutes=n) for n in range(6 * 60)]
+    words = [clock_words(m.astimezone(LONDON)) for m in minutes]
+    assert len(set(words)) == len(words)
+    assert [_datetime(m) for m in minutes] == words  # the pages' filter is the same words

@@ -90,6 +90,10 @@ class Command(BaseCommand):
             "the output is in the same format",
         )
 
+    # Scoring reads standard input and needs no database: Django's checks would open it (and fail with fields.E180
+    # while SQLite is busy being seeded), as `keepsafe scan` found before (independent try-out, 4 December).
+    requires_system_checks: list[str] = []
+
     def handle(self, *args, **options):
         name = options["predictor"]
         score = PREDICTORS[name]
