@@ -858,3 +858,13 @@ def test_an_audit_number_in_digits_other_than_0_to_9_is_not_found_not_a_server_e
     users, _ = site
     response = client_for(users["quality"]).get(f"/assurance/audits?scope=PDU&code=GMR-MN&audit={audit}")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("page", ["/assurance", "/assurance/overrides", "/assurance/equality"])
+@pytest.mark.parametrize("repeated", ["format=csv&format=json", "scope=PDU&scope=TEAM", "measure=a&measure=b"])
+def test_a_choice_given_twice_is_refused_by_name_not_the_last_taken(site, page, repeated):
+    users, _ = site
+    response = client_for(users["quality"]).get(f"{page}?from=2026-01-01&{repeated}")
+    assert response.status_code == 400
+    name = repeated.split("=")[0]
+    assert name in response.json()["errors"]

@@ -120,6 +120,10 @@ ROLE_REFUSED = (
 )
 
 
+# The parameters that choose what a dashboard, overrides or equality page answers with.
+ANSWER_CHOICES = ("format", "list", "measure", "scope", "code")
+
+
 def _exported(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
     """An export for a team, PDU or region that does not exist is answered as JSON with 404 (second try-out); one
     refused to the viewer's role or for a unit they may not see, as JSON with 403 and why (a user try-out: a CSV
@@ -127,6 +131,14 @@ def _exported(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequ
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest) -> HttpResponse:
+        # a choice given twice (`?format=csv&format=json`: which was meant?) is refused by name, as a repeated period
+        # is (`_day`), never the last taken (independent try-out, 4 December)
+        repeated = [name for name in ANSWER_CHOICES if len(request.GET.getlist(name)) > 1]
+        if repeated:
+            return JsonResponse(
+                {"errors": {name: f"Give {name}= once: it is in the address more than once" for name in repeated}},
+                status=400,
+            )
         try:
             return view(request)
         except _ExportNotFoundError:
