@@ -76,20 +76,27 @@ def test_a_read_only_role_sees_no_court_step_and_gets_a_403_the_holder_sees_them
         assert not CourtStage.objects.exists()
 
 
+def _practitioner_at_court(staff_actor) -> Client:
+    """Ada signed in, with a court stage open on the case for 25 January 2027."""
+    client = Client()
+    client.force_login(
+        User.objects.create(username="ada", staff=Staff.objects.get(code="STF0001"), role="PRACTITIONER")
+    )
+    court_stage_open(
+        actor=staff_actor("STF0001"),
+        person=Person.objects.get(crn=CRN),
+        court="Manchester Crown Court",
+        court_date=date(2027, 1, 25),
+        charges=["Assault"],
+    )
+    return client
+
+
 def test_a_suitable_address_with_no_check_relied_on_is_refused_with_every_other_problem(bendall, at, staff_actor):
     """Issue 16 try-out: a suitable finding needs a check relied on; a bad yes/no answer is refused by its field, never
     read as "no"; every problem shows at once with what was typed, status 400, nothing written."""
-    user = User.objects.create(username="ada", staff=Staff.objects.get(code="STF0001"), role="PRACTITIONER")
     with at("2027-01-04T10:00:00Z"):
-        client = Client()
-        client.force_login(user)
-        court_stage_open(
-            actor=staff_actor("STF0001"),
-            person=Person.objects.get(crn=CRN),
-            court="Manchester Crown Court",
-            court_date=date(2027, 1, 25),
-            charges=["Assault"],
-        )
+        client = _practitioner_at_court(staff_actor)
         form = {"address": "1 High Street", "victim": "maybe", "partner": "no", "conclusion": "SUITABLE"}
         refused = client.post(f"/case/{CRN}/court/address", form | {"reasons": ""})
         html = refused.content.decode()
@@ -106,17 +113,8 @@ def test_a_suitable_address_with_no_check_relied_on_is_refused_with_every_other_
 def test_childrens_ages_and_a_sentence_length_take_the_digits_0_to_9_only(bendall, at, staff_actor, typed):
     """A try-out: the ages box used str.isdigit(), which takes a fullwidth "５" (int() reads it as 5) and "²" (which
     int() cannot read: a server error). Each is refused by its field with what was typed kept; nothing is written."""
-    user = User.objects.create(username="ada", staff=Staff.objects.get(code="STF0001"), role="PRACTITIONER")
     with at("2027-01-04T10:00:00Z"):
-        client = Client()
-        client.force_login(user)
-        court_stage_open(
-            actor=staff_actor("STF0001"),
-            person=Person.objects.get(crn=CRN),
-            court="Manchester Crown Court",
-            court_date=date(2027, 1, 25),
-            charges=["Assault"],
-        )
+        client = _practitioner_at_court(staff_actor)
         form = {"address": "1 High Street", "victim": "no", "partner": "no", "conclusion": "UNSUITABLE"}
         refused = client.post(f"/case/{CRN}/court/address", form | {"children_ages": typed, "reasons": "Too far"})
         html = refused.content.decode()
