@@ -54,6 +54,9 @@ def test_the_worker_leaves_current_findings_alone(two_cases):
     assert rescans() == []
 
 
+# django_tasks_db's worker closes connections it finds outside autocommit after each task, as a real worker's must be
+# between tasks: on PostgreSQL that closes a test's wrapping transaction, so this test commits as the worker does.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}})
 def test_a_worker_round_runs_its_queued_tasks_and_only_a_slice_of_the_rebuild(two_cases, monkeypatch):
     monkeypatch.setattr(records_services, "REBUILD_CHUNK", 1)  # a chunk a slice: two people, two rounds
