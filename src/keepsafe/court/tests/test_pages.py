@@ -37,13 +37,7 @@ def test_every_step_has_its_own_title_and_bad_input_shows_the_error_summary(bend
         assert "There is a problem" in html
         assert 'href="#court_date-year"' in html
         assert not CourtStage.objects.exists()
-        court_stage_open(
-            actor=staff_actor("STF0001"),
-            person=Person.objects.get(crn=CRN),
-            court="Manchester Crown Court",
-            court_date=date(2027, 1, 25),
-            charges=["Assault"],
-        )
+        _stage_open(staff_actor)
         titles = set()
         for verb in STEPS:
             if verb in ("open", "propose"):
@@ -76,12 +70,8 @@ def test_a_read_only_role_sees_no_court_step_and_gets_a_403_the_holder_sees_them
         assert not CourtStage.objects.exists()
 
 
-def _practitioner_at_court(staff_actor) -> Client:
-    """Ada signed in, with a court stage open on the case for 25 January 2027."""
-    client = Client()
-    client.force_login(
-        User.objects.create(username="ada", staff=Staff.objects.get(code="STF0001"), role="PRACTITIONER")
-    )
+def _stage_open(staff_actor) -> None:
+    """A court stage on the case at Manchester Crown Court on 25 January 2027."""
     court_stage_open(
         actor=staff_actor("STF0001"),
         person=Person.objects.get(crn=CRN),
@@ -89,6 +79,15 @@ def _practitioner_at_court(staff_actor) -> Client:
         court_date=date(2027, 1, 25),
         charges=["Assault"],
     )
+
+
+def _practitioner_at_court(staff_actor) -> Client:
+    """Ada signed in, with a court stage open on the case for 25 January 2027."""
+    client = Client()
+    client.force_login(
+        User.objects.create(username="ada", staff=Staff.objects.get(code="STF0001"), role="PRACTITIONER")
+    )
+    _stage_open(staff_actor)
     return client
 
 
