@@ -15,14 +15,13 @@ from django.db.models import Q
 
 from keepsafe.actions.models import Action, Notification
 from keepsafe.actions.rules.types import ActionType
-from keepsafe.actions.services.notify import visible_body
+from keepsafe.actions.services.notify import recipient_sees, visible_body
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
 from keepsafe.core.errors import ValidationError
 from keepsafe.people.models import Person
-from keepsafe.people.rules.visibility import may_see_case
-from keepsafe.people.selectors import access_lists
+from keepsafe.people.selectors import AccessLists, access_lists
 
 PAGE_SIZE = 25
 WITHHELD_PREFIX = "withheld"
@@ -58,10 +57,12 @@ def _mine(staff_id: int) -> Q:
     return Q(recipient_id=staff_id) & ~Q(error__startswith=WITHHELD_PREFIX)
 
 
-def _visible(notes: list[Notification]) -> list[tuple[Notification, str]]:
+def _visible(notes: list[Notification], lists: dict[int, AccessLists] | None = None) -> list[tuple[Notification, str]]:
     """The notifications their recipient may see, each with the body to show: the outbox's own rule
-    (`notify.visible_body`: a digest without hidden cases' lines, its `cases` then naming only the cases shown)."""
-    lists = access_lists({pk for note in notes for pk in note.cases})
+    (`notify.visible_body`: a digest without hidden cases' lines, its `cases` then naming only the cases shown).
+    `lists`, when the caller has read the cases' access lists already."""
+    if lists is None:
+        lists = access_lists({pk for note in notes for pk in note.cases})
     return [(note, body) for note in notes if (body := visible_body(note, lists)) is not None]
 
 
@@ -71,16 +72,11 @@ def unread_count(staff_id: int) -> int:
     (rare) is then read whole and judged as the page judges it (`_visible`: a digest may still show other lines)."""
     unread = list(Notification.objects.filter(_mine(staff_id), read_at__isnull=True).values_list("pk", "cases"))
     lists = access_lists({pk for _, cases in unread for pk in cases})
-
-    def sees(person_id: int) -> bool:
-        restricted, excluded = lists.get(person_id, (frozenset(), frozenset()))
-        return may_see_case(is_system=False, viewer_staff_id=staff_id, restricted_to=restricted, excluded=excluded)
-
-    doubtful = [pk for pk, cases in unread if not all(sees(person_id) for person_id in cases)]
+    doubtful = [pk for pk, cases in unread if not all(recipient_sees(staff_id, case, lists) for case in cases)]
     if not doubtful:
         return len(unread)
     notes = list(Notification.objects.filter(pk__in=doubtful).only("id", "kind", "cases", "parts", "body", "recipient"))
-    return len(unread) - len(doubtful) + len(_visible(notes))
+    return len(unread) - len(doubtful) + len(_visible(notes, lists))
 
 
 def _category(note: Notification, action: Action | None) -> str:

@@ -157,17 +157,16 @@ def address_problem(address: str) -> str | None:
     return None
 
 
+def recipient_sees(staff_id: int, person_id: int, lists: dict[int, AccessLists]) -> bool:
+    """Whether a notification's recipient may see this case, by the case's access lists (`access_lists`)."""
+    restricted, excluded = lists.get(person_id, (frozenset(), frozenset()))
+    return may_see_case(is_system=False, viewer_staff_id=staff_id, restricted_to=restricted, excluded=excluded)
+
+
 def visible_body(note: Notification, lists: dict[int, AccessLists]) -> str | None:
     """The body to send, or None to withhold it: a digest leaves out the lines for cases its recipient may no longer
     see; any other email naming such a case is withheld."""
-
-    def sees(person_id: int) -> bool:
-        restricted, excluded = lists.get(person_id, (frozenset(), frozenset()))
-        return may_see_case(
-            is_system=False, viewer_staff_id=note.recipient_id, restricted_to=restricted, excluded=excluded
-        )
-
-    hidden = {pk for pk in note.cases if not sees(pk)}
+    hidden = {pk for pk in note.cases if not recipient_sees(note.recipient_id, pk, lists)}
     if not hidden:
         return note.body
     if note.kind != Notification.Kind.DIGEST or not note.parts.get("lines"):
