@@ -98,8 +98,14 @@ class Scanner:
         for indicator, patterns in lx.EXCLUSIONS.items():
             self.exclusions[indicator] = Matcher(self.nlp.vocab)
             self.exclusions[indicator].add(
-                f"EXCLUDE:{indicator}", [spec for p in patterns for spec in self._compile(p)]
+                f"EXCLUDE:{indicator}", [spec for p in patterns if not p.startswith("<!") for spec in self._compile(p)]
             )
+            # "<!and|with another resident hit him": a cue that counts only where the word before it is none of
+            # these ("Obi and another prisoner jumped a lad" is his act too)
+            for p in patterns:
+                if p.startswith("<!"):
+                    first, rest = p.split(" ", 1)
+                    self.exclusions[indicator].add(f"EXCLUDE:{indicator}|not-after:{first[2:]}", self._compile(rest))
         # What a sentence of compliance may not gain from the classifier (`lexicon.COMPLIANCE`).
         self.compliance = Matcher(self.nlp.vocab)
         compliance_specs = []
@@ -216,7 +222,12 @@ class Scanner:
             candidates = {self.rules[self.nlp.vocab.strings[m]].indicator for m, _, _ in matches}
             for matcher in [self.cues, *(m for i, m in self.exclusions.items() if i in candidates)]:
                 for match_id, start, end in matcher(doc):
-                    cues.setdefault(self.nlp.vocab.strings[match_id], []).append(Span(doc, start, end))
+                    name = self.nlp.vocab.strings[match_id]
+                    if "|not-after:" in name:
+                        name, not_after = name.split("|not-after:")
+                        if start > 0 and doc[start - 1].lower_ in not_after.split("|"):
+                            continue
+                    cues.setdefault(name, []).append(Span(doc, start, end))
         sentences = list(doc.sents)
         # Matches and cues by the sentence they start in, so each sentence looks only at its own (a long text was
         # quadratic: every sentence filtered every match of the text).

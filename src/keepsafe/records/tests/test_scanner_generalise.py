@@ -824,3 +824,65 @@ def test_second_recheck_false_alarms_are_not_raised(text, absent):
 )
 def test_second_recheck_harm_is_found(text, indicator):
     assert indicator in {f.indicator for f in scan(text)}
+
+
+# Lexicon 2026-12-04.1: classes of false alarm read off the training corpora's own spurious findings (A to E, H to S;
+# never F or G) and the last try-out's texts. Each case below failed on lexicon 2026-12-03.8.
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # a question asked is not evidence of what it asks about
+        ("Asked directly about weapons, threats and contact with the victim. He denies all of these.", {"weapons"}),
+        ("Supervision: asked re drug use, he says he is clean.", {"substance_misuse"}),
+        # someone plainly else did it, to whomever
+        ("Another resident threatened staff with a chair in the dining room; our PoP was in his room.", {"threats"}),
+        ("A fellow prisoner assaulted an officer on the landing; he was behind his door.", {"violence"}),
+        # his ex's new partner, or the victim's partner, is not his partner
+        ('He threatened to "end" his ex-partner\'s new boyfriend.', {"domestic_abuse"}),
+        ("He hit his partner's new boyfriend with a bottle outside the shop.", {"domestic_abuse"}),
+        # negation by "nil" and by a check's answer
+        ("Nil DA call-outs to the address in the last year.", {"domestic_abuse"}),
+        ("Cell search negative for weapons.", {"weapons"}),
+        # toys and drawings are not weapons; a blade used on himself is his mental health
+        ("Report of a man waving a water pistol at his mates on a hot day.", {"weapons"}),
+        ("School reported Mylo (8) has been drawing knives and guns in his book.", {"weapons"}),
+        ("He used a Stanley blade on himself last night and needed steri-strips.", {"weapons"}),
+        ('The children played a game of "sword fighting" with sticks in the park.', {"violence", "weapons"}),
+    ],
+)
+def test_fourth_recheck_false_alarms_are_not_raised(text, absent):
+    assert not absent & {f.indicator for f in _RULES_ONLY.scan(text)}
+    assert not absent & {f.indicator for f in scan(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        # what the new exclusions must leave standing
+        ("Obi and another prisoner jumped a lad on the stairs.", "violence"),
+        ("CCTV shows him and another male kicking the victim while he was on the floor.", "violence"),
+        ("Mum's partner hit her in front of the children.", "domestic_abuse"),
+        ('Staff found a BB gun in the resident\'s locker which he said he "uses to scare people".', "weapons"),
+        ('The offender sent her a picture of a gun with the message "one for you".', "weapons"),
+        ("When asked about the knife found in his room he said it was for protection.", "weapons"),
+        ("Says he is 3 weeks clean but the test today was non-negative for cocaine.", "substance_misuse"),
+        ("He slashed his cheek with a blade made from a disposable razor.", "weapons"),
+        # slang and relatives as the ones harmed
+        ('He admits he "leathered" his cousin with a bat after an argument.', "violence"),
+        ('He admits he "leathered" his cousin with a bat after an argument.', "weapons"),
+        ("He bottled a bouncer outside the club on Saturday.", "weapons"),
+    ],
+)
+def test_fourth_recheck_harm_is_found(text, indicator):
+    assert indicator in {f.indicator for f in _RULES_ONLY.scan(text)}
+
+
+def test_a_generic_weapon_is_named_as_a_weapon_not_a_firearm():
+    rules = {f.rule for f in _RULES_ONLY.scan("He was seen carrying a weapon in the town centre.")}
+    assert rules == {"weapons.named"}
+
+
+def test_a_cue_not_after_and_still_excludes_at_the_start_of_a_sentence():
+    """The `<!` guard of an exclusion looks at the word before the cue; at a text's first word there is none."""
+    assert not {f.indicator for f in _RULES_ONLY.scan("Another resident punched a member of staff.")} & {"violence"}
+    assert "violence" in {f.indicator for f in _RULES_ONLY.scan("He and another resident punched a member of staff.")}
