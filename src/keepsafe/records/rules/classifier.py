@@ -123,6 +123,19 @@ STOPWORDS = frozenset(
         "/",
     }
 )
+# Words never named as what drove a classifier finding: a practitioner reads the reason, and quote marks, "re" or
+# "states" explain nothing (issue 13 try-out 9). Display only: the features are unchanged.
+NOT_DRIVERS = frozenset(
+    "re while should would could will 'd 'll states stated state notes noted says said reports reported told heard "
+    "new also then when where which who what there here is are am be being not n't no yes very just now today "
+    "yesterday last next".split()
+)
+
+
+def shown_as_driver(word: str) -> bool:
+    return any(c.isalnum() for c in word) and word not in STOPWORDS and word not in NOT_DRIVERS
+
+
 PARTNER_WORDS = frozenset(
     {
         "partner",
@@ -309,7 +322,7 @@ class Model:
             if score[j] >= self.cut_score[j]:  # only a finding the classifier adds needs its words
                 contributions = [float(v[j]) if v is not None else 0.0 for v in per_token]
                 ranked = sorted(
-                    (i for i in range(len(words)) if words[i] not in STOPWORDS), key=lambda i: -contributions[i]
+                    (i for i in range(len(words)) if shown_as_driver(words[i])), key=lambda i: -contributions[i]
                 )
                 top = tuple((words[i], round(contributions[i], 2)) for i in ranked[:3] if contributions[i] > 0)
             probability = 1.0 / (1.0 + math.exp(-min(max(float(score[j]), -700.0), 700.0)))

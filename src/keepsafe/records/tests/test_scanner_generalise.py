@@ -886,3 +886,118 @@ def test_a_cue_not_after_and_still_excludes_at_the_start_of_a_sentence():
     """The `<!` guard of an exclusion looks at the word before the cue; at a text's first word there is none."""
     assert not {f.indicator for f in _RULES_ONLY.scan("Another resident punched a member of staff.")} & {"violence"}
     assert "violence" in {f.indicator for f in _RULES_ONLY.scan("He and another resident punched a member of staff.")}
+
+
+# Lexicon 2026-12-04.2: a record that says the harm it describes is someone else's (`lexicon.NOT_HIS`). Written from
+# the training corpora's spurious findings (37 of them in texts that say so, against one true finding).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "V says her neighbour has been harassing her over parking and has threatened to slash her tyres. Not "
+        "connected to D. Advised to report to police.",
+        "Victim's new partner has been arrested for assaulting her. This is unrelated to our offender, who is in "
+        "custody.",
+        "VLO: victim is being harassed by a different man, a neighbour; she has been signposted to police.",
+        "Intelligence relates to the resident's brother, who is believed to be carrying a machete. Nothing links our "
+        "resident to the weapon.",
+        "Victim raised a 2019 harassment complaint. Police confirm it was a case of mistaken identity; the offender "
+        "was never a suspect.",
+        "Log: police attended re an allegation that the resident had assaulted a woman at the bus station; CCTV "
+        "shows it was a different man.",
+    ],
+)
+def test_harm_the_record_says_is_someone_elses_is_not_found(text):
+    for scanned in (_RULES_ONLY.scan(text), scan(text)):
+        assert not {f.indicator for f in scanned} & lx.NOT_HIS_INDICATORS, scanned
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        # "unrelated" or "not connected" to the case is not "not his"
+        ("While on licence he was arrested for an unrelated assault on his partner.", "violence"),
+        ("He was charged with an assault not connected to this case.", "violence"),
+        # the saying covers the sentence before only when it stands on its own: here it has harm of its own
+        (
+            "He punched his partner on Friday. Separately, her neighbour has threatened her, unrelated to the "
+            "offender.",
+            "violence",
+        ),
+        # a child harmed by someone else is still a child at risk
+        (
+            "Kian (6) was hit with a belt by his mum's friend. This is unrelated to our offender.",
+            "child_safeguarding",
+        ),
+    ],
+)
+def test_harm_the_record_does_not_say_is_someone_elses_still_stands(text, indicator):
+    assert indicator in {f.indicator for f in scan(text)}
+
+
+# Lexicon 2026-12-04.3: the independent try-out 9's findings (its own texts), each generalised to its class.
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        # a negation does not reach across a new clause
+        (
+            "Mr F says he's been feeling really low, not eating, and has thought about taking an overdose.",
+            "mental_health",
+        ),
+        ("She said he did not hit her, he pushed her into the wall.", "violence"),
+        # harm he suffered once does not hide the knife he carries now
+        ("He said he was carrying the knife for his own protection after being stabbed himself last year.", "weapons"),
+        # "'d" before a past form is "had"
+        ("She said he'd punched her in the face.", "violence"),
+        # battery is a charge of violence; "Dom" is the police's domestic
+        ("Court date for the new charge of battery against his partner is 14/7.", "violence"),
+        ("Court date for the new charge of battery against his partner is 14/7.", "domestic_abuse"),
+        ("Dom call out to 4 Acacia Ave. Verbal only.", "domestic_abuse"),
+        # an implied threat
+        ("Partner Amy attended. He later texted me that she's \"lucky I haven't battered her yet\".", "threats"),
+        # a threat is still a threat; a conditional still cancels violence (below)
+        ("He said he'd batter her if she left.", "threats"),
+    ],
+)
+def test_ninth_tryout_harm_is_found(text, indicator):
+    assert indicator in {f.indicator for f in scan(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        (
+            "Reports his brother was stabbed last night in Moss Side; he's upset but won't get involved.",
+            {"violence", "domestic_abuse"},
+        ),
+        ("Mr A was assaulted by another prisoner and taken to healthcare with facial injuries.", {"violence"}),
+        ('Says he\'s "gonna murder" a cheeseburger after the appt lol.', {"threats", "violence"}),
+        ("He has a new job at the abattoir; he uses knives all day for work.", {"weapons"}),
+        ("Does the subject have any contact with children? No - he has no children.", {"child_safeguarding"}),
+        ("Child protection concerns: Not applicable - no children in household.", {"child_safeguarding"}),
+        ("Does he own a weapon? No.", {"weapons"}),
+        ("He was told that any contact with the victim would breach the restraining order.", {"order_breach"}),
+        ("He will be in breach of the restraining order if he contacts her.", {"order_breach"}),
+        ("He said he wants to kill himself.", {"threats"}),
+        ("He said he'd slashed his own wrists with a broken bottle.", {"weapons", "violence"}),
+        ("If he relapses, he may hit her again.", {"violence"}),
+        ("The co-defendant, not this defendant, was in possession of the firearm.", set()),
+    ],
+)
+def test_ninth_tryout_false_alarms_are_not_raised(text, absent):
+    assert not absent & {f.indicator for f in _RULES_ONLY.scan(text)}
+    assert not absent & {f.indicator for f in scan(text)}
+
+
+def test_a_weak_classifier_finding_says_it_is_weak_and_names_words_not_punctuation():
+    model = scanner().model
+    assert model is not None
+    for text in (
+        "\"when I get out I'm gonna do that grass, he's dead\" - heard on the landing.",
+        "He sent her flowers.",
+    ):
+        for f in scan(text):
+            if f.rule.endswith(".classifier"):
+                probability = float(re.search(r"probability (\d\.\d\d)", f.why)[1])
+                assert ("a weak signal" in f.why) == (probability < 0.5), f.why
+                words = re.findall(r"'([^']*)'", f.why.split("weighed most:")[1])
+                assert all(any(c.isalnum() for c in w) for w in words), f.why
