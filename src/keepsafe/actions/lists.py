@@ -12,6 +12,7 @@ from django.db.models import Case, Count, Expression, F, IntegerField, Q, QueryS
 
 from keepsafe.actions.models import Action
 from keepsafe.actions.rules.types import LABELS, SEVERITY_ORDER, ActionType, severity
+from keepsafe.core.pages import shown_offset
 
 
 class _Ranked(Expression):
@@ -59,13 +60,14 @@ def page(
     actions: QuerySet[Action], *, offset: int, limit: int, now: datetime, total: int | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of rows for a list template, and the total (counted unless the caller already has it, e.g. from
-    `by_type`). The page is found with a narrow sort (ids only, so the database orders a column, not every joined
-    row of the scope) and then read by id with what the queryset selects related: the cost of the wide rows is a
-    page's, not the scope's (issue 20 §3)."""
+    `by_type`); an offset past the last row shows the last page (`core.pages`). The page is found with a narrow sort
+    (ids only, so the database orders a column, not every joined row of the scope) and then read by id with what the
+    queryset selects related: the cost of the wide rows is a page's, not the scope's (issue 20 §3)."""
     if total is None:
         total = actions.count()
-    if total <= offset:
+    if not total:
         return [], total
+    offset = shown_offset(offset, limit, total)  # past the last page: the last (core.pages)
     ids = list(ordered(actions).values_list("pk", flat=True)[offset : offset + limit])
     wide = Action.objects.filter(pk__in=ids)
     wide.query.select_related = actions.query.select_related  # the caller's joins (person, owner, …)
@@ -97,8 +99,9 @@ def page_listed(
 ) -> list[dict[str, Any]]:
     """One page of an action list as `ListedAction` rows (the order and cut of `page`): the ids by a narrow sort,
     then the columns shown for those ids, in one query each."""
-    if total <= offset:
+    if not total:
         return []
+    offset = shown_offset(offset, limit, total)  # past the last page: the last, as `page`
     ids = list(ordered(actions).values_list("pk", flat=True)[offset : offset + limit])
     columns = (
         "pk",

@@ -34,6 +34,7 @@ from keepsafe.audit.services import audit_record
 from keepsafe.cases.recalls import active_recall_people
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
+from keepsafe.core.pages import shown_offset
 from keepsafe.oversight.prioritisation import deprioritised_counts
 from keepsafe.people.models import Contact, Event, Person, Registration
 from keepsafe.people.rules.vocabulary import CONTACT_MADE_OUTCOMES, CUSTODIAL_SENTENCES, SentenceType
@@ -263,7 +264,8 @@ def caseload(
     total: int | None = None,
 ) -> tuple[list[CaseloadRow], int]:
     """Rows and the total count, for the cases in scope (MY / TEAM / PDU) that the viewer may see. `total`, when the
-    caller has it already (`unfiltered_total` of the cases-per-practitioner table), saves counting the scope again."""
+    caller has it already (`unfiltered_total` of the cases-per-practitioner table), saves counting the scope again.
+    An `offset` past the last row shows the last page (`core.pages.shown_offset`)."""
     today = clock.today()
     people = person_visible_queryset(viewer=viewer)
     if scope == "MY" and viewer.role is Role.POM:
@@ -280,7 +282,8 @@ def caseload(
     people = _filtered(people, filters, today)
     if total is None:
         total = people.count()
-    ids = list(people.values_list("pk", flat=True)[offset : offset + limit]) if total > offset else []
+    offset = shown_offset(offset, limit, total)  # past the last page: the last (core.pages)
+    ids = list(people.values_list("pk", flat=True)[offset : offset + limit]) if total else []
     by_id = _page_rows(ids, today)
     rows = [_row(by_id[pk], today) for pk in ids]
     audit_record(

@@ -19,6 +19,7 @@ from keepsafe.actions.services.recall import progress
 from keepsafe.audit.services import audit_record
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor
+from keepsafe.core.pages import shown_offset
 from keepsafe.people.models import Person
 from keepsafe.people.selectors import person_visible_queryset
 from keepsafe.workforce.models import Pdu, Region, Staff
@@ -158,6 +159,7 @@ def recalls_awaiting_execution(
         .order_by(F("revoked_at").asc(nulls_last=True), "decided_at", "id")
     )
     total = recalls.count()
+    offset = shown_offset(offset, limit, total)  # past the last page: the last (core.pages)
     page = list(recalls[offset : offset + limit]) if total else []
     rows = [_as_active(r, r.person, now, allocation=True) for r in page]
     audit_record(

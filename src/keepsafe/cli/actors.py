@@ -1,13 +1,16 @@
-"""Who a CLI command acts as: --as-user CODE (a staff code or username), or the audited system user."""
+"""Who a CLI command acts as: --as-user CODE (a staff code or username), or the audited system user; and the CRNs
+and instants commands are given, read by one rule each."""
 
 from __future__ import annotations
 
+import argparse
 from datetime import datetime
 
 from django.core.management import CommandError
 
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Channel
+from keepsafe.core.ids import normalise_crn
 from keepsafe.core.ranges import EARLIEST, PLANNED_YEARS
 from keepsafe.workforce.selectors import actor_for_staff_code
 
@@ -19,6 +22,17 @@ def add_as_user(parser) -> None:
         default=None,
         help="act as this staff code or username (default: the system user, audited as such)",
     )
+
+
+def crn_argument(value: str) -> str:
+    """A CRN given to a command (`keepsafe rescan --crn x123456`, `keepsafe case ' X123456'`) as CRNs are stored: upper
+    case, without spaces (`core.ids.normalise_crn`, as the pages' search reads one). Anything else is refused before
+    the command runs, saying what a CRN is: never looked up as typed (`rescan --crn x123456` found no case, `export
+    --crn x123456` wrote an empty bundle). Every command taking a CRN reads it with this (argparse `type=`)."""
+    crn = normalise_crn(value)
+    if crn is None:
+        raise argparse.ArgumentTypeError(f"{value[:40]!r} is not a CRN: a CRN is a letter and six digits, like X123456")
+    return crn
 
 
 def cli_actor(code: str | None) -> Actor:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("keepsafe.web.urls")),
 ]
 
+handler400 = "keepsafe.web.views.errors.bad_request"
 handler404 = "keepsafe.web.views.errors.not_found"
 handler403 = "keepsafe.web.views.errors.forbidden"
 handler500 = "keepsafe.web.views.errors.server_error"

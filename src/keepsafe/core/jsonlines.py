@@ -1,11 +1,16 @@
 """JSON read from people (a JSON line of `keepsafe scan` or `keepsafe predict`, a partner API body): one rule for a
 line's `id`, and a key given twice refused rather than the last value taken silently.
 
+- **A line is a JSON object** (`line_object`): a line that is JSON but not an object is refused saying what it is
+  ("each line must be a JSON object, got a list"), by `keepsafe scan` and `keepsafe predict` alike (`keepsafe
+  predict` said only "must be a JSON object").
 - **The `id` of a JSON line** (`line_id`): a string with something in it other than spaces, or a whole number. Not
   true or false (Python counts them as whole numbers), not 1.5 or 2.0, not "" or "   ", not null, not a list or an
-  object. A refused id is never echoed back. `keepsafe scan` needs an id on every line (to match findings to their
-  text); `keepsafe predict` takes a line without one (named by its line number). Try-outs found `1.5`, `""` and
-  `null` treated differently by the two commands.
+  object; not a string with a control character in it (NUL, a tab, a line break, escape: Unicode category Cc),
+  which no reader of the output can show or match (an id with a NUL in it was accepted and echoed). A refused id is
+  never echoed back. `keepsafe scan` needs an id on every line (to match findings to their text); `keepsafe predict`
+  takes a line without one (named by its line number). Try-outs found `1.5`, `""` and `null` treated differently by
+  the two commands.
 - **A key given twice** (`loads`): Python's `json.loads` keeps the last value without a word (`{"sex": "M", "sex":
   "F"}` scored as F). `loads` refuses it naming the key, at any depth.
 
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,6 +56,37 @@ def loads(text: str | bytes) -> Any:
     return json.loads(text, object_pairs_hook=_unique)
 
 
+def json_kind(value: object) -> str:
+    """What a JSON value is, in words, for "got …" where the value itself is not repeated: `null`, `true or false`,
+    `a number`, `a string`, `a list`, `an object`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "an object"
+
+
+class NotAnObjectError(ValueError):
+    """A JSON line that is JSON but not an object."""
+
+    def __init__(self, value: object) -> None:
+        self.reason = f"each line must be a JSON object, got {json_kind(value)}"
+        super().__init__(self.reason)
+
+
+def line_object(value: object) -> dict[str, Any]:
+    """A parsed JSON line as the object it must be; NotAnObjectError saying what it is otherwise."""
+    if not isinstance(value, dict):
+        raise NotAnObjectError(value)
+    return value
+
+
 def json_words(value: object) -> str:
     """A JSON value as the person wrote it, for "got …" in an error: `null`, `true`, `1.5`, `an empty string`,
     `a list`, `an object` — never Python's words (`None`, `True`)."""
@@ -79,6 +116,14 @@ WHITESPACE = (
 )
 
 
+# The control characters an id may not contain: Unicode category Cc, U+0000 to U+001F and U+007F to U+009F
+# (core/tests/test_jsonlines.py checks the range against unicodedata). CONTROL_CLASS is the same as a regular
+# expression class, for a table's ids searched in bulk by the same rule (Arrow's RE2 reads it too).
+CONTROL_CLASS = r"\x00-\x1f\x7f-\x9f"
+CONTROL = re.compile(f"[{CONTROL_CLASS}]")
+CONTROL_NAMES = {"\x00": "NUL", "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x1b": "escape"}
+
+
 def line_id(data: Mapping[str, object], *, required: bool) -> str | int | None:
     """The `id` of a JSON line (an object), by the one rule above: the id as given, or None when the line has none
     and none is `required`; LineIdError saying why otherwise ("missing: …", "must be a string or a whole number, not
@@ -91,5 +136,10 @@ def line_id(data: Mapping[str, object], *, required: bool) -> str | int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip():
+        if (at := CONTROL.search(value)) is not None:
+            raise LineIdError(
+                f"must not contain a control character: U+{ord(at.group()):04X} "
+                f"({CONTROL_NAMES.get(at.group(), 'a control character')}) at position {at.start() + 1}"
+            )
         return value
     raise LineIdError(f"must be {ID_RULE} (not empty, not null), got {json_words(value)}")

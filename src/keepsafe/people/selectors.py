@@ -13,6 +13,7 @@ from keepsafe.core.actor import Actor, Channel, Role
 from keepsafe.core.chunkrows import chunk_rows
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError
 from keepsafe.core.ids import normalise_crn
+from keepsafe.core.pages import shown_offset
 from keepsafe.people.models import CaseAccess, Person
 from keepsafe.people.rules.case_work import CaseTeam, Work, WorkDecision, may_work_case
 from keepsafe.people.rules.search import parse as parse_search
@@ -58,7 +59,7 @@ def person_search_page(*, viewer: Actor, query: str, offset: int = 0, limit: int
     """Search by whole or partial CRN, PNC number, date of birth and name words (people.rules.search), one page of
     results and the total. Only cases the viewer may see are ever matched, so nothing leaks by count. On PostgreSQL
     the partial matches use trigram indexes (people/migrations: pg_trgm on CRN, PNC, forename and surname); on
-    SQLite the same LIKE queries scan."""
+    SQLite the same LIKE queries scan. An `offset` past the last match shows the last page (`core.pages`)."""
     text = query.strip()
     if not text:
         return [], 0
@@ -85,7 +86,8 @@ def person_search_page(*, viewer: Actor, query: str, offset: int = 0, limit: int
             people = people.filter(match)
     people = people.order_by("surname", "forename", "crn")
     total = people.count()
-    found = list(people[offset : offset + limit]) if total > offset else []
+    offset = shown_offset(offset, limit, total)  # past the last page: the last (core.pages)
+    found = list(people[offset : offset + limit]) if total else []
     # What was searched for, as typed (issue 11 §9: the audit trail says what each search looked for).
     audit_record(
         actor=viewer,

@@ -446,6 +446,54 @@ def test_an_id_of_a_fraction_an_empty_string_or_null_is_refused_by_scan_and_pred
         ]
 
 
+def test_an_id_with_a_control_character_is_refused_by_scan_and_predict_alike_on_every_path():
+    """An `id` with a NUL in it was scanned or scored and echoed, NUL and all. One rule (`core.jsonlines.line_id`):
+    refused naming the line, `id` and the character, the id never echoed; JSON lines, in chunks or one by one, and a
+    table's id column alike."""
+    import pyarrow as pa
+
+    error = "must not contain a control character: U+0000 (NUL) at position 2"
+    expected = {"id": None, "line": 2, "field": "id", "error": error}
+    scanned = run_keepsafe(
+        ["scan"],
+        [json.dumps({"id": "a", "text": "Doing well."}), json.dumps({"id": "P\x001", "text": "Doing well."})],
+        KEEPSAFE_TEST_DB="external",
+    )
+    assert scanned.returncode == 1
+    assert json.loads(scanned.stdout.splitlines()[1]) == expected
+    for name, person in (("ogrs3", OGRS3_ROW), ("snsv", {"sex": "M"})):
+        for chunk in ("1", "50000"):
+            scored = run_keepsafe(
+                ["predict", name, "--chunk-lines", chunk],
+                [json.dumps({"id": "a", **person}), json.dumps({"id": "P\x001", **person})],
+            )
+            assert scored.returncode == 1
+            assert json.loads(scored.stdout.splitlines()[1]) == expected, (name, chunk)
+    table = pa.Table.from_pylist([{"id": "a", **OGRS3_ROW}, {"id": "P\x1b1", **OGRS3_ROW}])
+    out = _table_out(["--format", "arrow"], _arrow(table))
+    assert [(o["id"], o["row"], o["field"], o["error"]) for o in out] == [
+        ("a", None, None, None),
+        (None, 2, "id", "must not contain a control character: U+001B (escape) at position 2"),
+    ]
+
+
+def test_a_line_that_is_not_an_object_is_refused_saying_what_it_got_by_scan_and_predict_alike():
+    """`keepsafe predict` said "each line must be a JSON object" of a list, a number or a string; `keepsafe scan`
+    said what it got. Both say it now, by one rule (`core.jsonlines.line_object`)."""
+    lines = ["[1, 2]", "42", '"M"']
+    said = [
+        [json.loads(line)["error"] for line in run_keepsafe(args, lines, **env).stdout.splitlines()]
+        for args, env in (
+            (["scan"], {"KEEPSAFE_TEST_DB": "external"}),
+            (["predict", "ogrs3", "--chunk-lines", "1"], {}),
+            (["predict", "ogrs3"], {}),
+            (["predict", "snsv"], {}),
+        )
+    ]
+    expected = [f"each line must be a JSON object, got {got}" for got in ("a list", "a number", "a string")]
+    assert said == [expected] * 4
+
+
 def test_a_key_given_twice_is_refused_naming_it_by_scan_and_predict():
     """A try-out: a JSON line with a key twice took the last value silently (`json.loads`)."""
     scanned = run_keepsafe(

@@ -1,13 +1,24 @@
-"""core/jsonlines.py: one rule for a JSON line's `id`, and a key given twice refused naming it."""
+"""core/jsonlines.py: one rule for a JSON line's `id`, a line that is not an object refused saying what it is, and a
+key given twice refused naming it."""
 
 from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 
 import pytest
 
-from keepsafe.core.jsonlines import WHITESPACE, DuplicateKeyError, LineIdError, line_id, loads
+from keepsafe.core.jsonlines import (
+    CONTROL,
+    WHITESPACE,
+    DuplicateKeyError,
+    LineIdError,
+    NotAnObjectError,
+    line_id,
+    line_object,
+    loads,
+)
 
 
 @pytest.mark.parametrize("value", ["P1", "  P1 ", 0, -7, 2**70, "٣"])
@@ -36,6 +47,53 @@ def test_anything_else_is_refused_saying_what_it_was(value, got):
         with pytest.raises(LineIdError) as refused:
             line_id({"id": value}, required=required)
         assert refused.value.reason == f"must be a string or a whole number (not empty, not null), got {got}"
+
+
+@pytest.mark.parametrize(
+    ("value", "where"),
+    [
+        ("P\x001", "U+0000 (NUL) at position 2"),
+        ("\tP1", "U+0009 (a tab) at position 1"),
+        ("P1\n", "U+000A (a line break) at position 3"),
+        ("P\r1", "U+000D (a carriage return) at position 2"),
+        ("\x1b[31mP1", "U+001B (escape) at position 1"),
+        ("P1\x7f", "U+007F (a control character) at position 3"),
+        ("P\x851", "U+0085 (a control character) at position 2"),
+    ],
+)
+def test_an_id_with_a_control_character_is_refused_saying_which_and_where(value, where):
+    """An id with a NUL (or any control character) in it was taken and echoed: no reader of the output can show or
+    match it. Refused naming the character and its position, never echoing the id."""
+    for required in (True, False):
+        with pytest.raises(LineIdError) as refused:
+            line_id({"id": value}, required=required)
+        assert refused.value.reason == f"must not contain a control character: {where}"
+        assert "P1" not in refused.value.reason
+
+
+def test_the_control_characters_are_unicode_category_cc():
+    controls = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cc"}
+    assert {chr(c) for c in range(sys.maxunicode + 1) if CONTROL.fullmatch(chr(c))} == controls
+    kept = "P 1\u00a0\u2028\u200b\ud800"  # spaces, a zero-width space and a lone surrogate are not Cc: kept as given
+    assert line_id({"id": kept}, required=True) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "got"),
+    [
+        ("[1, 2]", "a list"),
+        ("3", "a number"),
+        ("1.5", "a number"),
+        ('"P1"', "a string"),
+        ("null", "null"),
+        ("true", "true or false"),
+    ],
+)
+def test_a_line_that_is_json_but_not_an_object_is_refused_saying_what_it_is(text, got):
+    with pytest.raises(NotAnObjectError) as refused:
+        line_object(loads(text))
+    assert refused.value.reason == f"each line must be a JSON object, got {got}"
+    assert line_object(loads('{"id": 1}')) == {"id": 1}
 
 
 def test_no_id_at_all_is_refused_only_where_one_is_needed():

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from keepsafe.core.jsonlines import NotAnObjectError, line_object
 from keepsafe.records.rules.indicators import CROSS_RECORD, INDICATORS
 
 
@@ -42,8 +43,10 @@ def read_corpus(lines: Iterable[str]) -> list[CorpusItem]:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise CorpusError(number, "(line)", f"not valid JSON: {exc.msg}") from exc
-        if not isinstance(data, dict):
-            raise CorpusError(number, "(line)", "each line must be a JSON object")
+        try:
+            data = line_object(data)
+        except NotAnObjectError as exc:
+            raise CorpusError(number, "(line)", exc.reason) from exc
         item_id, text, labels = data.get("id"), data.get("text"), data.get("labels")
         if not isinstance(item_id, str) or not item_id:
             raise CorpusError(number, "id", "needs a non-empty string id")

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from keepsafe.core.jsonlines import WHITESPACE
+from keepsafe.core.jsonlines import CONTROL, WHITESPACE
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.predictors import MAX_SANCTIONS
 from keepsafe.risk.rules.predictors import ogrs3 as model
@@ -29,13 +29,15 @@ JSON_SCALARS = st.one_of(
     st.text(max_size=6),
 )
 IDS = st.one_of(
-    # any unicode but not empty or only spaces, lone surrogates included (orjson rejects those: the line goes scalar)
-    st.text(min_size=1, max_size=12).filter(str.strip),
+    # any unicode but not empty or only spaces, lone surrogates included (orjson rejects those: the line goes scalar),
+    # without a control character (refused: REFUSED_IDS)
+    st.text(min_size=1, max_size=12).filter(lambda text: text.strip() and not CONTROL.search(text)),
     st.integers(min_value=-(2**65), max_value=2**65),
 )
 REFUSED_IDS = st.one_of(  # not text or a whole number: the line's error names `id`, and the id is not echoed
     st.none(),
     st.text(alphabet=WHITESPACE, max_size=3),  # empty, or only spaces
+    st.tuples(st.text(max_size=3), st.characters(categories=["Cc"]), st.text(max_size=3)).map("".join),  # NUL, tab…
     st.lists(st.integers(0, 9), max_size=3),
     st.dictionaries(st.text(max_size=3), st.integers(0, 9), max_size=2),
     st.booleans(),
@@ -297,6 +299,39 @@ def test_an_id_that_is_not_text_or_a_whole_number_is_refused_never_echoed(id_: o
             "field": "id",
             "error": f"must be a string or a whole number (not empty, not null), got {got}",
         }
+
+
+@pytest.mark.parametrize(
+    ("id_", "where"), [("P\x001", "U+0000 (NUL) at position 2"), ("P1\t", "U+0009 (a tab) at position 3")]
+)
+def test_an_id_with_a_control_character_is_refused_in_bulk_as_one_by_one(id_: str, where: str) -> None:
+    """An id with a NUL in it was scored and echoed, NUL and all. Refused naming `id` and the character, in bulk as
+    one by one, whatever else is wrong with the line; the id is never echoed."""
+    good = json.dumps({"id": "P1", **PERSON, "offence_category": "robbery"})
+    for other in ({}, {"sex": "X"}):
+        line = json.dumps({"id": id_, **PERSON, "offence_category": "robbery", **other})
+        out, failures = ogrs3_chunk(ogrs3_line, [good, line, good], 1)
+        assert (out, failures) == reference([good, line, good])
+        assert failures == 1
+        assert json.loads(out[1]) == {
+            "id": None,
+            "line": 2,
+            "field": "id",
+            "error": f"must not contain a control character: {where}",
+        }
+
+
+@pytest.mark.parametrize(("line", "got"), [("[1, 2]", "a list"), ("42", "a number"), ('"M"', "a string")])
+def test_a_line_that_is_not_an_object_says_what_it_got(line: str, got: str) -> None:
+    """`keepsafe predict` said only "each line must be a JSON object"; `keepsafe scan` said what it got."""
+    out, failures = ogrs3_chunk(ogrs3_line, [line], 1)
+    assert (out, failures) == reference([line])
+    assert json.loads(out[0]) == {
+        "id": None,
+        "line": 1,
+        "field": "(line)",
+        "error": f"each line must be a JSON object, got {got}",
+    }
 
 
 def test_a_key_given_twice_is_refused_naming_it_in_bulk_as_one_by_one() -> None:

@@ -138,6 +138,21 @@ def test_an_over_long_external_id_is_an_item_error_not_a_server_error(partners, 
     assert not PartnerSubmission.objects.filter(external_id=long_id).exists()
 
 
+@pytest.mark.parametrize("control", ["\t", "\n", "\x1b", "\x7f", "\x85"])
+def test_an_external_id_with_a_control_character_is_an_item_error_naming_it(partners, api, control):
+    """The batch parser's ids follow one pattern (letters, digits, `_.:-`, sharing/schemas.py), so a control character
+    in one is refused as the item's error naming `external_id`, and a NUL anywhere in the body refuses the request
+    (web/middleware.py): the rule `keepsafe scan` and `predict` now follow too (core/jsonlines.py). The other items are
+    stored. A guard: this held before the JSON-lines readers were given the rule."""
+    items = [{**ITEM, "external_id": f"CAD{control}9"}, {**ITEM, "external_id": "OK-1"}]
+    body = api("POST", "/records", partners["police_key"], {"records": items}).json()
+    assert [r["status"] for r in body["results"]] == ["REJECTED", "CREATED"]
+    assert [e["field"] for e in body["results"][0]["errors"]] == ["external_id"]
+    nul = api("POST", "/records", partners["police_key"], {"records": [{**ITEM, "external_id": "CAD\x009"}]})
+    assert nul.status_code == 400
+    assert "contains a NUL character" in nul.json()["detail"]
+
+
 def test_reads_and_refusals_are_audited(partners, api):
     api("GET", "/agreement", partners["police_key"])
     assert AuditEvent.objects.filter(action="PARTNER_AGREEMENT_READ", actor="partner:GMP").exists()

@@ -425,7 +425,9 @@ def test_diary_day_and_week_list_my_appointments_on_cases_i_may_see(ada):
         )
         day = ada.get("/diary?view=day&date=2026-11-25").content.decode()
         week = ada.get("/diary?view=week&date=2026-11-25").content.decode()
-        assert ada.get("/diary?date=not-a-date").status_code == 200
+        refused = ada.get("/diary?date=not-a-date")  # not a date: refused naming it, never today's diary in its place
+        assert refused.status_code == 400
+        assert "date=not-a-date is not a date: give it as YYYY-MM-DD" in refused.content.decode()
         assert 'href="/diary"' in ada.get("/caseload").content.decode()  # in the navigation
         assert day.count('data-testid="diary-row"') == 1
     assert "X300001" in day

@@ -216,7 +216,9 @@ def test_an_unfiltered_team_or_pdu_caseload_takes_its_total_from_the_cases_per_p
 def test_notifications_page_and_mark_in_digits_other_than_0_to_9_are_not_a_server_error(imported, number):
     imported(make_bundle(*_people(1)))
     ada = _client("ada", "STF0001", "PRACTITIONER")
-    assert ada.get(f"/notifications?page={number}").status_code == 200
+    page = ada.get(f"/notifications?page={number}")  # not a page number in the digits 0 to 9: refused, naming it
+    assert page.status_code == 400
+    assert f"page={number} is not a page number" in page.content.decode()
     response = ada.post("/notifications", {"mark": number})
     assert response.status_code == 200
     assert "Choose a notification to mark as read" in response.content.decode()

@@ -211,8 +211,10 @@ def test_action_lists_paginate_and_count_everything(site):
     assert "(page 2)" in second.content.decode().split("</title>")[0]
     # The chart counts the whole list, not one page.
     assert "63 open actions, <strong>11 overdue</strong>" in first  # due at or before now: n = 0..10
-    assert ada.get("/actions?page=99").status_code == 200
-    assert ada.get("/actions?page=abc").status_code == 200
+    past = ada.get("/actions?page=99").content.decode()  # past the last page: the last (core/pages.py)
+    assert past.count('data-action-type="RISK_REVIEW"') == 13
+    assert "(page 2)" in past.split("</title>")[0]
+    assert ada.get("/actions?page=abc").status_code == 400  # not a page number: refused, naming it
 
 
 # --- the regional leader's landing page ------------------------------------------------------------------------------

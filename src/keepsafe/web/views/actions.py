@@ -36,6 +36,7 @@ from keepsafe.cases.recalls import area_regions
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
+from keepsafe.core.pages import shown_page
 from keepsafe.core.words import code_words
 from keepsafe.oversight.prioritisation import (
     deprioritised_tags,
@@ -80,11 +81,12 @@ def actions_list(request: HttpRequest, scope: str = "mine") -> HttpResponse:
         elif actor.role is Role.REGIONAL_LEADER:
             # An ACO above any one team: the PDUs of their area (cases.recalls.area_regions), not the whole country.
             rows = rows.filter(person__pdu__region__in=area_regions(staff))
+    number = page_number(request)  # before any work: `page=abc` is refused (400), never read as page 1
     now = clock.now()
-    number = page_number(request)
     # One page in SQL, most severe first then due (issue 14 §4; issue 20 §3: never every open action at once).
     chart = action_lists.by_type(rows, now)  # the counts per type, whose sum is the total (no COUNT of its own)
     total = action_lists.total(chart)
+    number = shown_page(number, PAGE_SIZE, total)  # past the last page: the last (core.pages)
     listed = action_lists.page_listed(rows, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, now=now, total=total)
     # A list of actions names cases: which ones were shown is a read of each (issue 11 §9).
     audit_record(

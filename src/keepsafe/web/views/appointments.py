@@ -4,7 +4,7 @@ contacts, and my diary. Views are thin: services write, `cases.appointments` rea
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +25,7 @@ from keepsafe.core.dates import (
     time_from_text,
 )
 from keepsafe.core.errors import ValidationError
+from keepsafe.core.ranges import EARLIEST, When, latest_date
 from keepsafe.people.appointment_services import appointment_book, appointment_reschedule, new_appointment_id
 from keepsafe.people.models import Person
 from keepsafe.people.rules.appointments import DoubleBookingError, contact_problems
@@ -40,7 +41,7 @@ from keepsafe.people.rules.vocabulary import (
 from keepsafe.people.selectors import case_write_check
 from keepsafe.records.services import appointment_outcome_record, contact_add
 from keepsafe.web.views.case import _case
-from keepsafe.web.views.common import actor_of
+from keepsafe.web.views.common import actor_of, query_choice, query_day
 from keepsafe.web.views.forms import choice, date_href
 
 TYPE_OPTIONS = [(t.value, CONTACT_TYPE_LABELS[t]) for t in APPOINTMENT_TYPES]
@@ -337,11 +338,12 @@ def contact_new(request: HttpRequest, crn: str) -> HttpResponse:
 
 def diary_view(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    view = "week" if request.GET.get("view") == "week" else "day"
-    try:
-        day = date.fromisoformat(request.GET.get("date") or "") if request.GET.get("date") else clock.today()
-    except ValueError:
-        day = clock.today()
+    # a view or date that is not one is refused by name (`view=banana` and `date=banana` showed today's day)
+    view = query_choice(request, "view", ("day", "week"), "a way to show the diary") or "day"
+    today = clock.today()
+    # the dates Keepsafe holds (core/ranges.py), a week inside them so a week's view and its links stay within them
+    latest = latest_date(When.PLANNED, today) - timedelta(days=7)
+    day = query_day(request, "date", EARLIEST + timedelta(days=7), latest, "today") or today
     start = day - timedelta(days=day.weekday()) if view == "week" else day
     length = 7 if view == "week" else 1
     rows = diary(viewer=actor, start=start, days=length)

@@ -32,7 +32,7 @@ from keepsafe.core.errors import NotFoundError, PermissionDeniedError, Validatio
 from keepsafe.core.ranges import EARLIEST  # issue 11 §4: no date before 1900
 from keepsafe.oversight.rules.workload import format_percent
 from keepsafe.oversight.workload import Workload
-from keepsafe.web.views.common import PAGE_SIZE, actor_of, page_number, query_without_page
+from keepsafe.web.views.common import PAGE_SIZE, actor_of, once_error, page_number, query_without_page, repeated
 from keepsafe.workforce.rules.grades import GRADE_LABELS
 
 DEFAULT_SHARE_PERCENT = 10  # Keepsafe default: one in ten no-recall decisions goes to a second reviewer
@@ -133,12 +133,9 @@ def _exported(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequ
     def wrapped(request: HttpRequest) -> HttpResponse:
         # a choice given twice (`?format=csv&format=json`: which was meant?) is refused by name, as a repeated period
         # is (`_day`), never the last taken (independent try-out, 4 December)
-        repeated = [name for name in ANSWER_CHOICES if len(request.GET.getlist(name)) > 1]
-        if repeated:
-            return JsonResponse(
-                {"errors": {name: f"Give {name}= once: it is in the address more than once" for name in repeated}},
-                status=400,
-            )
+        twice = repeated(request, ANSWER_CHOICES)
+        if twice:
+            return JsonResponse({"errors": {name: once_error(name) for name in twice}}, status=400)
         try:
             return view(request)
         except _ExportNotFoundError:
@@ -201,9 +198,9 @@ def _day(request: HttpRequest, prefix: str, label: str, latest: date, errors: di
     `prefix` as YYYY-MM-DD, the form every export writes its dates in. None when left blank; refused, never ignored
     (a try-out: `?from=2026-02-31` silently gave the default period), with the reason in `errors[prefix]`; so is a
     parameter given twice (`?from=…&from=…`: which one was meant?)."""
-    repeated = [name for name in (prefix, *(f"{prefix}-{p}" for p in DATE_PARTS)) if len(request.GET.getlist(name)) > 1]
-    if repeated:  # a try-out: `?from=2026-01-01&from=2026-06-01` silently took the last
-        names = " and ".join(f"{name}=" for name in repeated)
+    twice = repeated(request, (prefix, *(f"{prefix}-{p}" for p in DATE_PARTS)))
+    if twice:  # a try-out: `?from=2026-01-01&from=2026-06-01` silently took the last
+        names = " and ".join(f"{name}=" for name in twice)
         errors[prefix] = f"Give {label.lower()} once: {names} is in the address more than once"
         return None
     day, month, year = boxes = [request.GET.get(f"{prefix}-{p}", "") for p in DATE_PARTS]

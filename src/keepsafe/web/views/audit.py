@@ -10,7 +10,8 @@ from django.shortcuts import render
 
 from keepsafe.audit.selectors import audit_search
 from keepsafe.core.errors import PermissionDeniedError
-from keepsafe.web.views.common import actor_of
+from keepsafe.core.ids import normalise_crn
+from keepsafe.web.views.common import ISO_DAY, actor_of, query_value, shown_value
 
 EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)  # searchable range; the trail starts long after 1900
 
@@ -19,12 +20,14 @@ def _date(value: str, errors: dict[str, str], name: str) -> date | None:
     if not value:
         return None
     try:
-        day = date.fromisoformat(value)
+        day = date.fromisoformat(value) if ISO_DAY.fullmatch(value) else None
     except ValueError:
-        errors[name] = "Enter a date in the form 2026-11-23"
+        day = None
+    if day is None:
+        errors[name] = f"Enter a date in the form 2026-11-23: {name}={shown_value(value)} is not one"
         return None
     if not EARLIEST <= day <= LATEST:
-        errors[name] = f"Enter a date between {EARLIEST:%-d %B %Y} and {LATEST:%-d %B %Y}"
+        errors[name] = f"Enter a date between {EARLIEST:%-d %B %Y} and {LATEST:%-d %B %Y} ({name}={shown_value(value)})"
         return None
     return day
 
@@ -32,10 +35,15 @@ def _date(value: str, errors: dict[str, str], name: str) -> date | None:
 def audit(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     errors: dict[str, str] = {}
-    crn = request.GET.get("crn", "").strip()[:7]
-    who = request.GET.get("actor", "").strip()[:150]
-    date_from = _date(request.GET.get("from", "").strip(), errors, "from")
-    date_to = _date(request.GET.get("to", "").strip(), errors, "to")
+    # each box once (a parameter given twice is refused by name, common.query_value); a CRN that is not one and a
+    # date that is not one are errors on the form (400), never a search for nothing
+    typed = {name: (query_value(request, name) or "").strip() for name in ("crn", "actor", "from", "to")}
+    crn = normalise_crn(typed["crn"]) or ""
+    if typed["crn"] and not crn:
+        errors["crn"] = f"Enter a CRN, a letter and six digits like X123456: crn={shown_value(typed['crn'])} is not one"
+    who = typed["actor"][:150]
+    date_from = _date(typed["from"], errors, "from")
+    date_to = _date(typed["to"], errors, "to")
     if date_from and date_to and date_to < date_from:
         errors["to"] = "The end date must be the same as or after the start date"
     try:
@@ -54,6 +62,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         {
             "events": list(events[:200]) if not errors else [],
             "errors": errors,
-            "form": {"crn": crn, "actor": who, "from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
+            "form": typed,
         },
+        status=400 if errors else 200,
     )

@@ -43,7 +43,7 @@ from keepsafe.sharing.rules.agreements import CHECK_LABELS
 from keepsafe.sharing.selectors import checks_for_case
 from keepsafe.victims.rules.representations import KIND_LABELS as VICTIM_KIND_LABELS  # issue 16 §7
 from keepsafe.victims.selectors import representations_of, summary_of, victim_prompts  # issue 16 §7
-from keepsafe.web.views.common import actor_of
+from keepsafe.web.views.common import actor_of, query_choice
 
 # Who may ask a partner for a check (an auditor reads; a partner answers).
 REQUESTERS = {Role.PRACTITIONER, Role.SPO, Role.HEAD_OF_PDU, Role.POM}
@@ -182,12 +182,13 @@ def overview(request: HttpRequest, crn: str) -> HttpResponse:
 
 def chronology_tab(request: HttpRequest, crn: str) -> HttpResponse:
     person, context = _case(request, crn, "case-chronology")
-    source = request.GET.get("source") or None
-    kind = request.GET.get("kind") or None
-    items = chronology(person=person, source=source, kind=kind)
     kinds = sorted(
         {*Record.objects.filter(person=person).values_list("kind", flat=True).distinct(), "CONTACT", "REGISTRATION"}
     )
+    # a source or kind the filters do not offer is refused by name: it showed "0 items" as if the case had none
+    source = query_choice(request, "source", ["PROBATION", *(s.value for s in RecordSource)], "a source")
+    kind = query_choice(request, "kind", kinds, "a kind of item on this case")
+    items = chronology(person=person, source=source, kind=kind)
     context.update(
         {
             "items": items,

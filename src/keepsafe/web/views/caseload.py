@@ -7,14 +7,26 @@ from django.shortcuts import redirect, render
 
 from keepsafe.cases.caseload import (
     ROSH_BY_REGISTRATION,
+    SORTS,
     CaseloadFilters,
     caseload,
     caseload_counts,
     unfiltered_total,
 )
 from keepsafe.core.actor import Role
+from keepsafe.core.pages import shown_page
 from keepsafe.people.rules.vocabulary import SENTENCE_LABELS, SentenceType
-from keepsafe.web.views.common import PAGE_SIZE, actor_of, page_count, page_number, require_role
+from keepsafe.web.views.common import (
+    PAGE_SIZE,
+    QueryRefusedError,
+    actor_of,
+    choice_error,
+    page_count,
+    page_number,
+    query_choice,
+    query_value,
+    require_role,
+)
 from keepsafe.workforce.models import Pdu, Team
 
 ROSH_LABELS = {"VERY_HIGH": "Very high", "HIGH": "High", "MEDIUM": "Medium", "LOW": "Low"}
@@ -37,13 +49,30 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("web:search")
 
 
+SETTINGS = ("CUSTODY", "COMMUNITY")
+ROSH_CHOICES = (*ROSH_LABELS, "NOT_ASSESSED")
+
+
 def _filters(request: HttpRequest) -> CaseloadFilters:
-    sort = request.GET.get("sort", "name")
+    """The filters and sort in the address; a value that is none of the page's choices is refused by name (it was not:
+    `sort=banana` sorted by name, `rosh=purple` showed "No cases match", `sentence=banana` every case)."""
+    sort = query_value(request, "sort") or "name"
+    if sort.removeprefix("-") not in SORTS:
+        raise QueryRefusedError(
+            "sort",
+            choice_error(
+                "sort",
+                sort,
+                "a column this list sorts by",
+                SORTS,
+                " (a minus sign before one, like sort=-name, sorts it the other way)",
+            ),
+        )
     return CaseloadFilters(
-        sentence_type=request.GET.get("sentence") or None,
-        rosh=request.GET.get("rosh") or None,
-        setting=request.GET.get("setting") or None,
-        sort=sort.lstrip("-"),
+        sentence_type=query_choice(request, "sentence", (s.value for s in SentenceType), "a sentence type"),
+        rosh=query_choice(request, "rosh", ROSH_CHOICES, "a RoSH level"),
+        setting=query_choice(request, "setting", SETTINGS, "custody or community"),
+        sort=sort.removeprefix("-"),
         descending=sort.startswith("-"),
     )
 
@@ -60,7 +89,7 @@ def _render(
     actor = actor_of(request)
     filters = _filters(request)
     page = page_number(request)
-    rows, total = caseload(
+    rows, total = caseload(  # a page past the last shows the last (core.pages)
         viewer=actor,
         scope=scope,
         scope_code=code,
@@ -69,6 +98,7 @@ def _render(
         limit=PAGE_SIZE,
         total=unfiltered_total(counts, filters) if counts is not None else None,  # no second COUNT of the scope
     )
+    page = shown_page(page, PAGE_SIZE, total)
     query = request.GET.copy()
     query.pop("page", None)
     filter_query = query.copy()
@@ -88,7 +118,7 @@ def _render(
             "pages": page_count(total),
             "query": query.urlencode(),
             "filter_query": filter_query.urlencode(),
-            "sort": request.GET.get("sort", "name"),
+            "sort": ("-" if filters.descending else "") + filters.sort,
             "sentence_options": [(s.value, SENTENCE_LABELS[s]) for s in SentenceType],
             "rosh_options": [*ROSH_LABELS.items(), ("NOT_ASSESSED", "Not assessed")],
             "rosh_labels": ROSH_LABELS,

@@ -11,7 +11,9 @@ from django.shortcuts import redirect, render
 from keepsafe.actions.inbox import inbox, mark_read
 from keepsafe.core.dates import is_number
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
-from keepsafe.web.views.common import actor_of
+from keepsafe.web.views.common import actor_of, page_number, query_choice
+
+SHOW = ("all", "unread")
 
 
 def notifications_page(request: HttpRequest) -> HttpResponse:
@@ -19,7 +21,8 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
     if actor.staff_id is None:
         raise PermissionDeniedError("Only a member of staff has notifications")
     errors: dict[str, str] = {}
-    show = request.GET.get("show", "all")
+    show = query_choice(request, "show", SHOW, "a list of notifications") or "all"
+    page = page_number(request)  # a number past the last page shows the last (actions/inbox.py)
     if request.method == "POST":
         choice = request.POST.get("mark", "")
         read = request.POST.get("as", "read") != "unread"
@@ -42,9 +45,7 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
                 else:
                     text = "Notification marked as " + ("read" if read else "unread")
                 messages.success(request, text)
-                return redirect(f"{request.path}?show={show if show in ('all', 'unread') else 'all'}")
-    page_text = request.GET.get("page", "1")
-    page = int(page_text) if is_number(page_text) else 1
+                return redirect(f"{request.path}?show={show}")
     items, pages, unread = inbox(actor=actor, unread_only=show == "unread", page=page)
     page = min(max(page, 1), pages)
     return render(
@@ -54,7 +55,7 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
             "title": "Notifications" + (f" (page {page} of {pages})" if pages > 1 else ""),
             "items": items,
             "unread": unread,
-            "show": "unread" if show == "unread" else "all",
+            "show": show,
             "page": page,
             "pages": pages,
             "errors": errors,

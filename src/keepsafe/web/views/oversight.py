@@ -14,6 +14,7 @@ from keepsafe.cases.recalls import area_regions
 from keepsafe.core import clock
 from keepsafe.core.actor import Actor, Role
 from keepsafe.core.errors import PermissionDeniedError, ValidationError
+from keepsafe.core.pages import shown_page
 from keepsafe.oversight.models import PduStatus
 from keepsafe.oversight.prioritisation import framework, pdu_status_set, statuses_on
 from keepsafe.oversight.rules.prioritisation import RAG_LABELS, SAFETY_CRITICAL, Rag, deprioritisable_types
@@ -61,6 +62,7 @@ def oversight_page(request: HttpRequest) -> HttpResponse:
     touchpoints = manager_queue(
         viewer=actor, kind="touchpoints", now=now, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
+    number = shown_page(number, PAGE_SIZE, touchpoints.total)  # past the last page: the last (core.pages)
     countersign = manager_queue(viewer=actor, kind="countersign", now=now, limit=PAGE_SIZE)
     return render(
         request,

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from keepsafe.cases.recalls import area_regions, recalls_awaiting_execution, region_overview
 from keepsafe.core import clock
 from keepsafe.core.actor import Role
+from keepsafe.core.pages import shown_page
 from keepsafe.oversight.prioritisation import region_prioritisation  # issue 15 §4 (helper "overs")
 from keepsafe.web.views.common import (
     PAGE_SIZE,
@@ -29,6 +30,7 @@ def region(request: HttpRequest) -> HttpResponse:
     recalls, total = recalls_awaiting_execution(
         viewer=actor, regions=regions, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
+    number = shown_page(number, PAGE_SIZE, total)  # past the last page: the last (core.pages)
     names = ", ".join(r.name for r in regions)
     return render(
         request,

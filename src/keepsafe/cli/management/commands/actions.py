@@ -3,7 +3,7 @@ import json
 from django.core.management import BaseCommand, CommandError
 
 from keepsafe.actions.selectors import action_dict, actions_for_case
-from keepsafe.cli.actors import add_as_user, cli_actor, parse_instant_option
+from keepsafe.cli.actors import add_as_user, cli_actor, crn_argument, parse_instant_option
 from keepsafe.core import clock
 from keepsafe.core.errors import NotFoundError
 from keepsafe.people.selectors import person_get
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "List a case's open safety actions (keys documented in docs/actions.md)."
 
     def add_arguments(self, parser):
-        parser.add_argument("crn")
+        parser.add_argument("crn", type=crn_argument)
         parser.add_argument("--json", action="store_true", help="print JSON (the only format for now)")
         parser.add_argument("--as-of", metavar="INSTANT", default=None, help="as the service had them at this instant")
         parser.add_argument("--all", action="store_true", help="include done and cancelled actions")

@@ -4,7 +4,7 @@ Exit 0 when allocated; 3 with a one-line reason when a guardrail refuses (nothin
 
 from django.core.management import BaseCommand, CommandError
 
-from keepsafe.cli.actors import add_as_user, cli_actor
+from keepsafe.cli.actors import add_as_user, cli_actor, crn_argument
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from keepsafe.oversight.allocation import AllocationRefusedError, allocate
 from keepsafe.oversight.rules.allocation import AllocationReason
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "Allocate or reallocate a case to a community practitioner, through the allocation guardrails."
 
     def add_arguments(self, parser):
-        parser.add_argument("crn")
+        parser.add_argument("crn", type=crn_argument)
         parser.add_argument("--to", required=True, metavar="STAFF", help="the practitioner's staff code")
         parser.add_argument("--reason", required=True, help="one of: " + ", ".join(r.value for r in AllocationReason))
         parser.add_argument("--notes", default="", metavar="TEXT", help="allocation justification notes")

@@ -4,7 +4,7 @@ from datetime import date
 from django.core.management import BaseCommand, CommandError
 
 from keepsafe.audit.selectors import audit_search
-from keepsafe.cli.actors import add_as_user, cli_actor
+from keepsafe.cli.actors import add_as_user, cli_actor, crn_argument
 from keepsafe.core.errors import PermissionDeniedError
 from keepsafe.core.formats import iso_instant
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "Search the audit trail by CRN, staff member and date (auditors only)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--crn")
+        parser.add_argument("--crn", type=crn_argument)
         parser.add_argument("--actor", help="username or staff code")
         parser.add_argument("--from", dest="date_from", type=date.fromisoformat)
         parser.add_argument("--to", dest="date_to", type=date.fromisoformat)

@@ -7,7 +7,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from keepsafe.bundles.exporter import bundle_export
-from keepsafe.cli.actors import add_as_user, cli_actor
+from keepsafe.cli.actors import add_as_user, cli_actor, crn_argument
 from keepsafe.core.words import counted
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
-        parser.add_argument("--crn", action="append", help="only this CRN (repeatable)")
+        parser.add_argument("--crn", action="append", type=crn_argument, help="only this CRN (repeatable)")
         add_as_user(parser)
 
     def handle(self, *args, **options):

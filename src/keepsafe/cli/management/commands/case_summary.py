@@ -3,7 +3,7 @@ import json
 from django.core.management import BaseCommand, CommandError
 
 from keepsafe.cases.selectors import case_summary
-from keepsafe.cli.actors import add_as_user, cli_actor, parse_instant_option
+from keepsafe.cli.actors import add_as_user, cli_actor, crn_argument, parse_instant_option
 from keepsafe.core.errors import NotFoundError
 
 
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Print a case summary (keys documented in docs/case-json.md)."
 
     def add_arguments(self, parser):
-        parser.add_argument("crn")
+        parser.add_argument("crn", type=crn_argument)
         parser.add_argument("--json", action="store_true", help="print JSON (the only format for now)")
         parser.add_argument(
             "--as-of",

@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand, CommandError
 
-from keepsafe.cli.actors import add_as_user, cli_actor
+from keepsafe.cli.actors import add_as_user, cli_actor, crn_argument
 from keepsafe.core.words import counted
 from keepsafe.people.models import Person
 from keepsafe.records.rules.lexicon import LEXICON_VERSION
@@ -15,7 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--crn", action="append", default=None, help="only these cases (repeatable)")
+        parser.add_argument(
+            "--crn", action="append", default=None, type=crn_argument, help="only these cases (repeatable)"
+        )
         add_as_user(parser)
 
     def handle(self, *args, **options):

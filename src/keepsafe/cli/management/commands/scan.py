@@ -3,7 +3,15 @@ import sys
 
 from django.core.management import BaseCommand, CommandError
 
-from keepsafe.core.jsonlines import DuplicateKeyError, LineIdError, line_id, loads
+from keepsafe.core.jsonlines import (
+    DuplicateKeyError,
+    LineIdError,
+    NotAnObjectError,
+    json_kind,
+    line_id,
+    line_object,
+    loads,
+)
 from keepsafe.core.words import counted
 from keepsafe.records.rules.scanner import scan_many
 
@@ -12,9 +20,9 @@ class Command(BaseCommand):
     help = (
         'Scan JSON lines ({"id": ..., "text": ...}) from standard input for serious-harm indicators; one JSON line '
         "out per line in: the id and its findings (indicator, start, end, text, rule, why). A line that cannot be "
-        "scanned (not a JSON object, a key given twice, no `id` or one that is not a string or a whole number, no "
-        "`text`) gets its `line`, the `field` and the `error`; every other line is still scanned and the exit "
-        "status is 1."
+        "scanned (not a JSON object, a key given twice, no `id` or one that is not a string or a whole number, "
+        "an `id` with a control character, no `text`) gets its `line`, the `field` and the `error`; every other "
+        "line is still scanned and the exit status is 1."
     )
 
     # Scanning reads standard input and needs no database: Django's checks would open it (and fail with fields.E180
@@ -51,15 +59,15 @@ class Command(BaseCommand):
 def read_line(line: str) -> tuple[object, str, tuple[str, str] | None]:
     """One input line → its `id` (None if it has none, or one that cannot be an id: never echoed), its `text`, and
     the field and why it cannot be scanned (None when it can). The id is checked before the text, so a line with
-    neither is reported for its id; the id by the rule `keepsafe predict` uses too (`core.jsonlines.line_id`)."""
+    neither is reported for its id; the line and the id by the rules `keepsafe predict` uses too (`core.jsonlines`)."""
     try:
-        data = loads(line)
+        data = line_object(loads(line))
     except DuplicateKeyError as exc:
         return None, "", (exc.key, str(exc))
     except json.JSONDecodeError as exc:
         return None, "", ("(line)", f"not valid JSON: {exc.msg}")
-    if not isinstance(data, dict):
-        return None, "", ("(line)", f"each line must be a JSON object, got {json_kind(data)}")
+    except NotAnObjectError as exc:
+        return None, "", ("(line)", exc.reason)
     try:
         item_id = line_id(data, required=True)
     except LineIdError as exc:
@@ -70,21 +78,6 @@ def read_line(line: str) -> tuple[object, str, tuple[str, str] | None]:
     if not isinstance(text, str):
         return item_id, "", ("text", f"must be a string, got {json_kind(text)}")
     return item_id, text, None
-
-
-def json_kind(value: object) -> str:
-    """What a JSON value is, in words, for an error message."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
 
 
 def finding_json(f) -> dict[str, object]:

@@ -5,7 +5,7 @@ import json
 from django.core.management import BaseCommand, CommandError
 
 from keepsafe.cases.transfers import transfer_request
-from keepsafe.cli.actors import add_as_user, cli_actor
+from keepsafe.cli.actors import add_as_user, cli_actor, crn_argument
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from keepsafe.core.formats import iso_instant
 from keepsafe.people.selectors import person_get
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     help = "Request a case's transfer to another PDU; the receiving head of PDU decides (keepsafe transfer-decide)."
 
     def add_arguments(self, parser):
-        parser.add_argument("crn")
+        parser.add_argument("crn", type=crn_argument)
         parser.add_argument("--to-pdu", required=True, metavar="CODE", help="the receiving PDU's code")
         parser.add_argument("--reason", required=True, help="why the case should move")
         add_as_user(parser)

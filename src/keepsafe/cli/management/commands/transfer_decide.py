@@ -6,7 +6,7 @@ import json
 from django.core.management import BaseCommand
 
 from keepsafe.cases.transfers import transfer_decide
-from keepsafe.cli.actors import add_as_user, cli_actor
+from keepsafe.cli.actors import add_as_user, cli_actor, crn_argument
 from keepsafe.cli.management.commands.transfer import refused
 from keepsafe.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from keepsafe.core.formats import iso_instant
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Accept (naming the receiving practitioner) or reject (with a reason) a case's pending transfer."
 
     def add_arguments(self, parser):
-        parser.add_argument("crn")
+        parser.add_argument("crn", type=crn_argument)
         choice = parser.add_mutually_exclusive_group(required=True)
         choice.add_argument("--accept", action="store_true")
         choice.add_argument("--reject", action="store_true")

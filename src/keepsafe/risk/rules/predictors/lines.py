@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from keepsafe.core.jsonlines import DuplicateKeyError, loads
+from keepsafe.core.jsonlines import CONTROL, DuplicateKeyError, NotAnObjectError, line_object, loads
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError, record_id
 from keepsafe.risk.rules.predictors.ogrs3 import (
@@ -68,8 +68,10 @@ def predict_line(score: Scorer, number: int, line: str) -> tuple[str | None, boo
     failed = False
     try:
         data = loads(line)  # a key given twice is refused, naming it (json.loads would keep the last value)
-        if not isinstance(data, dict):
-            raise PredictorInputError("(line)", "each line must be a JSON object")
+        try:
+            data = line_object(data)  # "…, got a list", as `keepsafe scan` says (core.jsonlines)
+        except NotAnObjectError as exc:
+            raise PredictorInputError("(line)", exc.reason) from exc
         out["id"] = record_id(data)  # an object or a list is refused, never echoed (`id` stays null)
         out.update(score(data))
     except DuplicateKeyError as exc:
@@ -165,12 +167,22 @@ def _flags(values: list[Any], wanted: str) -> npt.NDArray[np.bool_]:
 
 
 def _echoable(ids: list[Any]) -> npt.NDArray[np.bool_]:
-    """Which ids `record_id` takes (a string not empty, a whole number, or no `id` at all: NO_ID); the others go line
-    by line, which refuses them."""
+    """Which ids `record_id` takes (a string not empty and without a control character, a whole number, or no `id` at
+    all: NO_ID); the others go line by line, which refuses them."""
     types = set(map(type, ids))
-    if types <= {int, _NoId} or (types <= {str, int, _NoId} and all(v.strip() for v in ids if type(v) is str)):
+    if types <= {int, _NoId}:
         return np.ones(len(ids), dtype=np.bool_)
-    return np.array([type(v) is int or v is NO_ID or (type(v) is str and bool(v.strip())) for v in ids], dtype=np.bool_)
+    if types <= {str, int, _NoId}:
+        texts = [v for v in ids if type(v) is str]
+        if all(map(str.strip, texts)) and CONTROL.search("".join(texts)) is None:
+            return np.ones(len(ids), dtype=np.bool_)
+    return np.array(
+        [
+            type(v) is int or v is NO_ID or (type(v) is str and bool(v.strip()) and CONTROL.search(v) is None)
+            for v in ids
+        ],
+        dtype=np.bool_,
+    )
 
 
 def _category_indexes(values: list[Any]) -> npt.NDArray[np.int64]:

@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from keepsafe.core.jsonlines import WHITESPACE
+from keepsafe.core.jsonlines import CONTROL_CLASS, WHITESPACE
 from keepsafe.core.words import counted
 from keepsafe.risk.rules.offence_codes import ogrs3_category
 from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError, record_id
@@ -194,15 +194,20 @@ def _row_input(row: dict[str, Any], text_numbers: bool) -> dict[str, Any]:
 BLANK = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]*$"  # RE2: nothing but str.strip()'s spaces
 
 
+CONTROL_IN = f"[{CONTROL_CLASS}]"  # RE2: a control character anywhere (core.jsonlines.line_id refuses such an id)
+
+
 def _blank_ids(batch: pa.RecordBatch) -> Bools:
-    """Which rows give an `id` of text that is empty or only spaces (`record_id` refuses it, never echoing it)."""
+    """Which rows give an `id` of text that `record_id` refuses, never echoing it: empty or only spaces, or with a
+    control character in it."""
     if "id" not in batch.schema.names:
         return np.zeros(batch.num_rows, dtype=np.bool_)
     column = _plain(batch.column("id"))
     kind = column.type
     if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)):
         return np.zeros(batch.num_rows, dtype=np.bool_)
-    return _filled(pc.match_substring_regex(column, BLANK))
+    blank = _filled(pc.match_substring_regex(column, BLANK))
+    return blank | _filled(pc.match_substring_regex(column, CONTROL_IN))
 
 
 def _labels(indexes: Ints, mask: Bools, names: Sequence[str]) -> pa.DictionaryArray:
