@@ -52,8 +52,32 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def loads(text: str | bytes) -> Any:
     """`json.loads`, refusing an object that gives a key twice (DuplicateKeyError, naming it); json.JSONDecodeError
-    for text that is not JSON, as json.loads."""
-    return json.loads(text, object_pairs_hook=_unique)
+    for text that is not JSON, as json.loads, and for JSON nested deeper than the parser can follow (Python's parser
+    recurses: `[[[...]]]` 5,000 deep raised RecursionError, which lost every line of a `keepsafe scan` run)."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply to read", text if isinstance(text, str) else "", 0) from None
+
+
+def decode_error(exc: json.JSONDecodeError) -> str:
+    """Why a line is not JSON, in words, with where ("not valid JSON at column 12: Expecting ',' delimiter")."""
+    why = exc.msg
+    if why.startswith("Invalid control character"):
+        why = "a raw control character (a tab or a line break) inside a string: write it as \\t or \\n"
+    elif why.startswith("Unexpected UTF-8 BOM"):
+        why = "the line starts with a byte order mark: save the file as UTF-8 without one"
+    return f"not valid JSON at column {exc.colno}: {why}" if exc.pos else f"not valid JSON: {why}"
+
+
+def lone_surrogate(value: str) -> int | None:
+    """The position (from 1) of the first lone surrogate in a string (`"\\ud800"` in JSON, or a byte that was not
+    UTF-8 read with surrogateescape): not a Unicode character, which nothing downstream can encode."""
+    at = _SURROGATE.search(value)
+    return None if at is None else at.start() + 1
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def json_kind(value: object) -> str:
@@ -121,6 +145,8 @@ WHITESPACE = (
 # expression class, for a table's ids searched in bulk by the same rule (Arrow's RE2 reads it too).
 CONTROL_CLASS = r"\x00-\x1f\x7f-\x9f"
 CONTROL = re.compile(f"[{CONTROL_CLASS}]")
+# What no id may hold: a control character, or a lone surrogate (not a character at all; JSON's "\\ud800").
+UNECHOABLE = re.compile(f"[{CONTROL_CLASS}\ud800-\udfff]")
 CONTROL_NAMES = {"\x00": "NUL", "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x1b": "escape"}
 
 
@@ -136,6 +162,8 @@ def line_id(data: Mapping[str, object], *, required: bool) -> str | int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip():
+        if (position := lone_surrogate(value)) is not None:
+            raise LineIdError(f"must be Unicode text: a lone surrogate (not a character) at position {position}")
         if (at := CONTROL.search(value)) is not None:
             raise LineIdError(
                 f"must not contain a control character: U+{ord(at.group()):04X} "

@@ -47,7 +47,7 @@ def test_each_bad_line_gets_its_own_error_and_every_other_line_is_scanned():
     assert out[7] == {"id": "f", "line": 8, "field": "text", "error": "must be a string, got null"}
     assert out[8]["line"] == 9
     assert out[8]["field"] == "(line)"
-    assert out[8]["error"].startswith("not valid JSON: ")
+    assert out[8]["error"].startswith("not valid JSON at column 2: ")
     assert out[9] == {"id": None, "line": 10, "field": "(line)", "error": "each line must be a JSON object, got a list"}
     assert out[10] == {"id": 7, "findings": []}
 
@@ -86,3 +86,72 @@ def test_scanning_works_while_the_database_is_busy_being_written(tmp_path: Path)
     assert "E180" not in done.stderr
     assert done.returncode == 0, done.stderr
     assert [f["indicator"] for f in json.loads(done.stdout)["findings"]] == ["threats", "weapons"]
+
+
+def _scan_bytes(data: bytes) -> subprocess.CompletedProcess[bytes]:
+    import os
+    import sys
+
+    keepsafe = str(Path(sys.executable).with_name("keepsafe"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local", "KEEPSAFE_TEST_DB": "external"}
+    return subprocess.run([keepsafe, "scan"], input=data, capture_output=True, env=env, check=False, timeout=300)
+
+
+def _good(n: int) -> bytes:
+    return json.dumps({"id": f"ok{n}", "text": "He threatened her with a knife."}).encode() + b"\n"
+
+
+# Issue 13 try-out 9: input that escaped the per-line handling crashed the command with a traceback and lost every
+# line after it (non-UTF-8 bytes, a lone surrogate), or every line of the run (JSON nested 5,000 deep). Each hostile
+# line, put between good lines in batches bigger than the command's own (256), is that line's error alone.
+HOSTILE = [
+    (b'{"id": "x", "text": "caf\xe9 \xff"}\n', "(line)", "not UTF-8 text: byte 0xE9 at byte 25"),
+    (b'{"id": "x\xff", "text": "He hit her."}\n', "(line)", "not UTF-8 text: byte 0xFF"),
+    (b'{"id": "x", "text": "He stabbed \\ud800 her."}\n', "text", "a lone surrogate (not a character) at position 12"),
+    (b'{"id": "x\\udcff", "text": "He hit her."}\n', "id", "a lone surrogate"),
+    (b"[" * 6000 + b"]" * 6000 + b"\n", "(line)", "not valid JSON: nested too deeply to read"),
+    (b'{"id": "x", "text": "tab\there"}\n', "(line)", "a raw control character"),
+    ('{"id": "x"}'.encode("utf-16") + b"\n", "(line)", "it looks like UTF-16"),
+    (b'{"id": "x", "text": "He hit her."\n', "(line)", "not valid JSON at column 34: Expecting ',' delimiter"),
+]
+
+
+def test_a_hostile_line_is_its_own_error_and_loses_no_other_line():
+    data = b"".join(_good(n) for n in range(300))
+    for n, (line, _, _) in enumerate(HOSTILE):
+        data += line + b"".join(_good(1000 * (n + 1) + k) for k in range(300))
+    done = _scan_bytes(data)
+    assert done.returncode == 1, done.stderr
+    assert b"Traceback" not in done.stderr
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    errors = [o for o in out if "error" in o]
+    assert len([o for o in out if "findings" in o]) == 300 * (len(HOSTILE) + 1)
+    assert all(len(o["findings"]) == 2 for o in out if "findings" in o)
+    assert len(errors) == len(HOSTILE), errors
+    for error, (_, field, why) in zip(errors, HOSTILE, strict=True):
+        assert error["field"] == field, error
+        assert why in error["error"], error
+
+
+def test_a_byte_order_mark_on_the_first_line_is_let_through():
+    done = _scan_bytes(b"\xef\xbb\xbf" + _good(1) + _good(2).replace(b"\n", b"\r\n"))
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["id"] for line in done.stdout.decode().splitlines()] == ["ok1", "ok2"]
+
+
+def test_an_id_given_on_an_earlier_line_is_refused_naming_that_line():
+    done = scan(
+        [
+            json.dumps({"id": "h1", "text": "a"}),
+            json.dumps({"id": "h2", "text": "b"}),
+            json.dumps({"id": "h1", "text": "c"}),
+        ]
+    )
+    assert done.returncode == 1
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert out[2] == {
+        "id": "h1",
+        "line": 3,
+        "field": "id",
+        "error": '"h1" is also the id on line 1: give each line its own id',
+    }

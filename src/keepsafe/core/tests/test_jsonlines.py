@@ -74,8 +74,15 @@ def test_an_id_with_a_control_character_is_refused_saying_which_and_where(value,
 def test_the_control_characters_are_unicode_category_cc():
     controls = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cc"}
     assert {chr(c) for c in range(sys.maxunicode + 1) if CONTROL.fullmatch(chr(c))} == controls
-    kept = "P 1\u00a0\u2028\u200b\ud800"  # spaces, a zero-width space and a lone surrogate are not Cc: kept as given
+    kept = "P 1\u00a0\u2028\u200b"  # spaces and a zero-width space are not Cc: kept as given
     assert line_id({"id": kept}, required=True) == kept
+
+
+def test_an_id_with_a_lone_surrogate_is_refused():
+    """A lone surrogate ("\\ud800" in JSON, or a byte that was not UTF-8) is not a character: nothing downstream can
+    encode it, and `keepsafe scan` echoed it into output strict JSON readers reject (issue 13 try-out 9)."""
+    with pytest.raises(LineIdError, match=r"a lone surrogate .* at position 2"):
+        line_id({"id": "P\ud8001"}, required=True)
 
 
 @pytest.mark.parametrize(

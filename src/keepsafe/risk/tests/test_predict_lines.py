@@ -241,13 +241,26 @@ def test_the_command_writes_the_line_by_line_output(chunk: str) -> None:
     assert (status, failures) == (1, 2)
 
 
-@pytest.mark.parametrize("id_", [-(2**63) - 1, 2**64, 12345678901234567890123, "😀 ünïcode", "\ud800"])
+@pytest.mark.parametrize("id_", [-(2**63) - 1, 2**64, 12345678901234567890123, "😀 ünïcode"])
 def test_ids_orjson_would_read_differently_are_echoed_as_json_loads_reads_them(id_: object) -> None:
     """orjson reads an integer beyond 64 bits as a float and rejects lone surrogates: such lines go line by line."""
     person = {"sex": "M", "age": 30, "age_at_conviction": 29, "age_at_first_sanction": 20, "previous_sanctions": 3}
     lines = [json.dumps({"id": id_, **person, "offence_category": "robbery"}), json.dumps({"id": "next", **person})]
     assert ogrs3_chunk(ogrs3_line, lines, 1) == reference(lines)
     assert json.loads(ogrs3_chunk(ogrs3_line, lines, 1)[0][0])["id"] == id_
+
+
+def test_an_id_with_a_lone_surrogate_is_refused_in_bulk_as_line_by_line() -> None:
+    """A lone surrogate is not a character (core.jsonlines.line_id): the line's error, never echoed, both paths."""
+    person = {"sex": "M", "age": 30, "age_at_conviction": 29, "age_at_first_sanction": 20, "previous_sanctions": 3}
+    lines = [
+        json.dumps({"id": "\ud800", **person, "offence_category": "robbery"}),
+        json.dumps({"id": "next", **person}),
+    ]
+    assert ogrs3_chunk(ogrs3_line, lines, 1) == reference(lines)
+    refused = json.loads(ogrs3_chunk(ogrs3_line, lines, 1)[0][0])
+    assert refused["id"] is None
+    assert "lone surrogate" in refused["error"]
 
 
 def test_float_texts_are_repr_over_the_ogrs3_domain() -> None:

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from keepsafe.core.jsonlines import CONTROL, DuplicateKeyError, NotAnObjectError, line_object, loads
+from keepsafe.core.jsonlines import UNECHOABLE, DuplicateKeyError, NotAnObjectError, line_object, loads
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError, record_id
 from keepsafe.risk.rules.predictors.ogrs3 import (
@@ -174,11 +174,11 @@ def _echoable(ids: list[Any]) -> npt.NDArray[np.bool_]:
         return np.ones(len(ids), dtype=np.bool_)
     if types <= {str, int, _NoId}:
         texts = [v for v in ids if type(v) is str]
-        if all(map(str.strip, texts)) and CONTROL.search("".join(texts)) is None:
+        if all(map(str.strip, texts)) and UNECHOABLE.search("".join(texts)) is None:
             return np.ones(len(ids), dtype=np.bool_)
     return np.array(
         [
-            type(v) is int or v is NO_ID or (type(v) is str and bool(v.strip()) and CONTROL.search(v) is None)
+            type(v) is int or v is NO_ID or (type(v) is str and bool(v.strip()) and UNECHOABLE.search(v) is None)
             for v in ids
         ],
         dtype=np.bool_,
