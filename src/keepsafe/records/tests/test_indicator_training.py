@@ -145,7 +145,7 @@ def _corpus(folder: Path) -> tuple[set[str], set[str]]:
 
 @pytest.mark.parametrize("held", training.HELD_OUT_DIRS, ids=lambda p: p.name)
 def test_held_out_corpora_train_no_model(held: Path):
-    """Corpora F and G (one writer each) are held out from every model, the shipped one too: none of their texts is
+    """Corpora F, G, T and U (one writer each) are held out from every model, the shipped one too: none of their texts is
     among what the trainer reads by default (`EVALUATION_DIRS`, which `keepsafe indicator-train` and the suite's
     leave-one-style-out use), and no held-out directory lies inside one it reads."""
     ids, texts = _corpus(ROOT / held)
@@ -158,10 +158,11 @@ def test_held_out_corpora_train_no_model(held: Path):
     assert held not in training.EVALUATION_DIRS
 
 
-def test_the_held_out_pair_is_f_and_g_and_every_other_written_corpus_trains():
-    """F and G were named the held-out pair before any model learnt from the new corpora (docs/indicators.md); every
-    other written corpus in tests/data trains the shipped model, so none is silently left out of both."""
-    assert {p.name for p in training.HELD_OUT_DIRS} == {"indicator-eval-f", "indicator-eval-g"}
+def test_the_held_out_writers_are_f_g_t_and_u_and_every_other_written_corpus_trains():
+    """F and G were named the held-out pair before any model learnt from the new corpora, T and U were written to be
+    held out (docs/indicators.md); every other written corpus in tests/data trains the shipped model, so none is
+    silently left out of both."""
+    assert {p.name for p in training.HELD_OUT_DIRS} == {f"indicator-eval-{c}" for c in "fgtu"}
     written = {p.name for p in (ROOT / "tests/data").glob("indicator-eval*") if p.is_dir()}
     assert written == {p.name for p in training.EVALUATION_DIRS} | {p.name for p in training.HELD_OUT_DIRS}
 

@@ -46,7 +46,9 @@ TRAINED = sorted(i for i in INDICATORS if i not in CROSS_RECORD)
 EVALUATION_DIRS = tuple(
     Path("tests/data/indicator-eval" + suffix) for suffix in ("", *(f"-{c}" for c in "cdehijklmnopqrs"))
 )
-HELD_OUT_DIRS = (Path("tests/data/indicator-eval-f"), Path("tests/data/indicator-eval-g"))
+# T and U, two more writers, were written on 4 December 2026 to be held out from the start: they had never been
+# scanned before they were added here, and no rule was written after reading them (docs/indicators.md).
+HELD_OUT_DIRS = tuple(Path(f"tests/data/indicator-eval-{letter}") for letter in "fgtu")
 MIN_WEIGHT = 0.02
 SEED = 13
 C = 0.5  # L2 strength: smoother weights generalise better to wordings the corpus lacks
