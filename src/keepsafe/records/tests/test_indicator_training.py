@@ -145,8 +145,8 @@ def _corpus(folder: Path) -> tuple[set[str], set[str]]:
 
 @pytest.mark.parametrize("held", training.HELD_OUT_DIRS, ids=lambda p: p.name)
 def test_held_out_corpora_train_no_model(held: Path):
-    """Corpora F, G, T and U (one writer each) are held out from every model, the shipped one too: none of their texts is
-    among what the trainer reads by default (`EVALUATION_DIRS`, which `keepsafe indicator-train` and the suite's
+    """Corpora F, G, T and U (one writer each) are held out from every model, the shipped one too: none of their texts
+    is among what the trainer reads by default (`EVALUATION_DIRS`, which `keepsafe indicator-train` and the suite's
     leave-one-style-out use), and no held-out directory lies inside one it reads."""
     ids, texts = _corpus(ROOT / held)
     assert len(ids) >= 300, f"{held}: the held-out corpus is there"
