@@ -828,53 +828,42 @@ def test_second_recheck_harm_is_found(text, indicator):
 
 # Lexicon 2026-12-04.1: classes of false alarm read off the training corpora's own spurious findings (A to E, H to S;
 # never F or G) and the last try-out's texts. Each case below failed on lexicon 2026-12-03.8.
-@pytest.mark.parametrize(
-    ("text", "absent"),
-    [
-        # a question asked is not evidence of what it asks about
-        ("Asked directly about weapons, threats and contact with the victim. He denies all of these.", {"weapons"}),
-        ("Supervision: asked re drug use, he says he is clean.", {"substance_misuse"}),
-        # someone plainly else did it, to whomever
-        ("Another resident threatened staff with a chair in the dining room; our PoP was in his room.", {"threats"}),
-        ("A fellow prisoner assaulted an officer on the landing; he was behind his door.", {"violence"}),
-        # his ex's new partner, or the victim's partner, is not his partner
-        ('He threatened to "end" his ex-partner\'s new boyfriend.', {"domestic_abuse"}),
-        ("He hit his partner's new boyfriend with a bottle outside the shop.", {"domestic_abuse"}),
-        # negation by "nil" and by a check's answer
-        ("Nil DA call-outs to the address in the last year.", {"domestic_abuse"}),
-        ("Cell search negative for weapons.", {"weapons"}),
-        # toys and drawings are not weapons; a blade used on himself is his mental health
-        ("Report of a man waving a water pistol at his mates on a hot day.", {"weapons"}),
-        ("School reported Mylo (8) has been drawing knives and guns in his book.", {"weapons"}),
-        ("He used a Stanley blade on himself last night and needed steri-strips.", {"weapons"}),
-        ('The children played a game of "sword fighting" with sticks in the park.', {"violence", "weapons"}),
-    ],
-)
-def test_fourth_recheck_false_alarms_are_not_raised(text, absent):
-    assert not absent & {f.indicator for f in _RULES_ONLY.scan(text)}
-    assert not absent & {f.indicator for f in scan(text)}
+FOURTH_RECHECK_FALSE_ALARMS = [
+    # a question asked is not evidence of what it asks about
+    ("Asked directly about weapons, threats and contact with the victim. He denies all of these.", {"weapons"}),
+    ("Supervision: asked re drug use, he says he is clean.", {"substance_misuse"}),
+    # someone plainly else did it, to whomever
+    ("Another resident threatened staff with a chair in the dining room; our PoP was in his room.", {"threats"}),
+    ("A fellow prisoner assaulted an officer on the landing; he was behind his door.", {"violence"}),
+    # his ex's new partner, or the victim's partner, is not his partner
+    ('He threatened to "end" his ex-partner\'s new boyfriend.', {"domestic_abuse"}),
+    ("He hit his partner's new boyfriend with a bottle outside the shop.", {"domestic_abuse"}),
+    # negation by "nil" and by a check's answer
+    ("Nil DA call-outs to the address in the last year.", {"domestic_abuse"}),
+    ("Cell search negative for weapons.", {"weapons"}),
+    # toys and drawings are not weapons; a blade used on himself is his mental health
+    ("Report of a man waving a water pistol at his mates on a hot day.", {"weapons"}),
+    ("School reported Mylo (8) has been drawing knives and guns in his book.", {"weapons"}),
+    ("He used a Stanley blade on himself last night and needed steri-strips.", {"weapons"}),
+    ('The children played a game of "sword fighting" with sticks in the park.', {"violence", "weapons"}),
+]
 
 
-@pytest.mark.parametrize(
-    ("text", "indicator"),
-    [
-        # what the new exclusions must leave standing
-        ("Obi and another prisoner jumped a lad on the stairs.", "violence"),
-        ("CCTV shows him and another male kicking the victim while he was on the floor.", "violence"),
-        ("Mum's partner hit her in front of the children.", "domestic_abuse"),
-        ('Staff found a BB gun in the resident\'s locker which he said he "uses to scare people".', "weapons"),
-        ('The offender sent her a picture of a gun with the message "one for you".', "weapons"),
-        ("When asked about the knife found in his room he said it was for protection.", "weapons"),
-        ("Says he is 3 weeks clean but the test today was non-negative for cocaine.", "substance_misuse"),
-        ("He slashed his cheek with a blade made from a disposable razor.", "weapons"),
-        # slang and relatives as the ones harmed
-        ('He admits he "leathered" his cousin with a bat after an argument.', "violence"),
-        ('He admits he "leathered" his cousin with a bat after an argument.', "weapons"),
-        ("He bottled a bouncer outside the club on Saturday.", "weapons"),
-    ],
-)
-def test_fourth_recheck_harm_is_found(text, indicator):
-    assert indicator in {f.indicator for f in _RULES_ONLY.scan(text)}
+FOURTH_RECHECK_HARM = [
+    # what the new exclusions must leave standing
+    ("Obi and another prisoner jumped a lad on the stairs.", "violence"),
+    ("CCTV shows him and another male kicking the victim while he was on the floor.", "violence"),
+    ("Mum's partner hit her in front of the children.", "domestic_abuse"),
+    ('Staff found a BB gun in the resident\'s locker which he said he "uses to scare people".', "weapons"),
+    ('The offender sent her a picture of a gun with the message "one for you".', "weapons"),
+    ("When asked about the knife found in his room he said it was for protection.", "weapons"),
+    ("Says he is 3 weeks clean but the test today was non-negative for cocaine.", "substance_misuse"),
+    ("He slashed his cheek with a blade made from a disposable razor.", "weapons"),
+    # slang and relatives as the ones harmed
+    ('He admits he "leathered" his cousin with a bat after an argument.', "violence"),
+    ('He admits he "leathered" his cousin with a bat after an argument.', "weapons"),
+    ("He bottled a bouncer outside the club on Saturday.", "weapons"),
+]
 
 
 def test_a_generic_weapon_is_named_as_a_weapon_not_a_firearm():
@@ -935,55 +924,59 @@ def test_harm_the_record_does_not_say_is_someone_elses_still_stands(text, indica
 
 
 # Lexicon 2026-12-04.3: the independent try-out 9's findings (its own texts), each generalised to its class.
-@pytest.mark.parametrize(
-    ("text", "indicator"),
-    [
-        # a negation does not reach across a new clause
-        (
-            "Mr F says he's been feeling really low, not eating, and has thought about taking an overdose.",
-            "mental_health",
-        ),
-        ("She said he did not hit her, he pushed her into the wall.", "violence"),
-        # harm he suffered once does not hide the knife he carries now
-        ("He said he was carrying the knife for his own protection after being stabbed himself last year.", "weapons"),
-        # "'d" before a past form is "had"
-        ("She said he'd punched her in the face.", "violence"),
-        # battery is a charge of violence; "Dom" is the police's domestic
-        ("Court date for the new charge of battery against his partner is 14/7.", "violence"),
-        ("Court date for the new charge of battery against his partner is 14/7.", "domestic_abuse"),
-        ("Dom call out to 4 Acacia Ave. Verbal only.", "domestic_abuse"),
-        # an implied threat
-        ("Partner Amy attended. He later texted me that she's \"lucky I haven't battered her yet\".", "threats"),
-        # a threat is still a threat; a conditional still cancels violence (below)
-        ("He said he'd batter her if she left.", "threats"),
-    ],
-)
-def test_ninth_tryout_harm_is_found(text, indicator):
+NINTH_TRYOUT_HARM = [
+    # a negation does not reach across a new clause
+    (
+        "Mr F says he's been feeling really low, not eating, and has thought about taking an overdose.",
+        "mental_health",
+    ),
+    ("She said he did not hit her, he pushed her into the wall.", "violence"),
+    # harm he suffered once does not hide the knife he carries now
+    ("He said he was carrying the knife for his own protection after being stabbed himself last year.", "weapons"),
+    # "'d" before a past form is "had"
+    ("She said he'd punched her in the face.", "violence"),
+    # battery is a charge of violence; "Dom" is the police's domestic
+    ("Court date for the new charge of battery against his partner is 14/7.", "violence"),
+    ("Court date for the new charge of battery against his partner is 14/7.", "domestic_abuse"),
+    ("Dom call out to 4 Acacia Ave. Verbal only.", "domestic_abuse"),
+    # an implied threat
+    ("Partner Amy attended. He later texted me that she's \"lucky I haven't battered her yet\".", "threats"),
+    # a threat is still a threat; a conditional still cancels violence (below)
+    ("He said he'd batter her if she left.", "threats"),
+]
+
+
+NINTH_TRYOUT_FALSE_ALARMS = [
+    (
+        "Reports his brother was stabbed last night in Moss Side; he's upset but won't get involved.",
+        {"violence", "domestic_abuse"},
+    ),
+    ("Mr A was assaulted by another prisoner and taken to healthcare with facial injuries.", {"violence"}),
+    ('Says he\'s "gonna murder" a cheeseburger after the appt lol.', {"threats", "violence"}),
+    ("He has a new job at the abattoir; he uses knives all day for work.", {"weapons"}),
+    ("Does the subject have any contact with children? No - he has no children.", {"child_safeguarding"}),
+    ("Child protection concerns: Not applicable - no children in household.", {"child_safeguarding"}),
+    ("Does he own a weapon? No.", {"weapons"}),
+    ("He was told that any contact with the victim would breach the restraining order.", {"order_breach"}),
+    ("He will be in breach of the restraining order if he contacts her.", {"order_breach"}),
+    ("He said he wants to kill himself.", {"threats"}),
+    ("He said he'd slashed his own wrists with a broken bottle.", {"weapons", "violence"}),
+    ("If he relapses, he may hit her again.", {"violence"}),
+    ("The co-defendant, not this defendant, was in possession of the firearm.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "indicator"), FOURTH_RECHECK_HARM + NINTH_TRYOUT_HARM)
+def test_harm_classes_of_4_december_are_found(text, indicator):
+    """What the new exclusions must leave standing (lexicon .1) and try-out 9's misses (lexicon .3), by the shipped
+    scanner."""
     assert indicator in {f.indicator for f in scan(text)}
 
 
-@pytest.mark.parametrize(
-    ("text", "absent"),
-    [
-        (
-            "Reports his brother was stabbed last night in Moss Side; he's upset but won't get involved.",
-            {"violence", "domestic_abuse"},
-        ),
-        ("Mr A was assaulted by another prisoner and taken to healthcare with facial injuries.", {"violence"}),
-        ('Says he\'s "gonna murder" a cheeseburger after the appt lol.', {"threats", "violence"}),
-        ("He has a new job at the abattoir; he uses knives all day for work.", {"weapons"}),
-        ("Does the subject have any contact with children? No - he has no children.", {"child_safeguarding"}),
-        ("Child protection concerns: Not applicable - no children in household.", {"child_safeguarding"}),
-        ("Does he own a weapon? No.", {"weapons"}),
-        ("He was told that any contact with the victim would breach the restraining order.", {"order_breach"}),
-        ("He will be in breach of the restraining order if he contacts her.", {"order_breach"}),
-        ("He said he wants to kill himself.", {"threats"}),
-        ("He said he'd slashed his own wrists with a broken bottle.", {"weapons", "violence"}),
-        ("If he relapses, he may hit her again.", {"violence"}),
-        ("The co-defendant, not this defendant, was in possession of the firearm.", set()),
-    ],
-)
-def test_ninth_tryout_false_alarms_are_not_raised(text, absent):
+@pytest.mark.parametrize(("text", "absent"), FOURTH_RECHECK_FALSE_ALARMS + NINTH_TRYOUT_FALSE_ALARMS)
+def test_false_alarm_classes_of_4_december_are_not_raised(text, absent):
+    """The training corpora's false-alarm classes (lexicon .1) and try-out 9's (lexicon .3): neither the rules nor
+    the shipped scanner raise them."""
     assert not absent & {f.indicator for f in _RULES_ONLY.scan(text)}
     assert not absent & {f.indicator for f in scan(text)}
 
