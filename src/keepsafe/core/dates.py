@@ -28,9 +28,15 @@ DATE_PARTS = ("day", "month", "year")
 ASCII_DIGITS = frozenset("0123456789")
 
 
+# No count, id, age or date part Keepsafe reads has more digits than this; Python refuses to read an integer of more
+# than 4,300 (a ValueError, which was a 500 for `?page=` followed by 5,000 nines).
+MAX_DIGITS = 18
+
+
 def is_number(text: str) -> bool:
-    """True when `text` is one or more of the digits 0 to 9 and nothing else (not "２", "²", "١", "-1" or "1.5")."""
-    return bool(text) and set(text) <= ASCII_DIGITS
+    """True when `text` is one to MAX_DIGITS of the digits 0 to 9 and nothing else (not "２", "²", "١", "-1" or "1.5"),
+    so `int(text)` always reads it."""
+    return 0 < len(text) <= MAX_DIGITS and set(text) <= ASCII_DIGITS
 
 
 def day_words(value: date | datetime) -> str:
@@ -111,10 +117,14 @@ def read_date(day: str, month: str, year: str, label: str) -> date | DateError:
     if missing:
         return DateError(f"{_capital(label)} must include a {' and a '.join(missing)}", tuple(missing))
     whose = "" if label == "the date" else f" of {label}"
-    letters = [p for p in DATE_PARTS if not is_number(parts[p])]
+    letters = [p for p in DATE_PARTS if not set(parts[p]) <= ASCII_DIGITS]
     short_year = "year" not in letters and len(parts["year"]) != 4
     limits = {"day": 31, "month": 12}
-    beyond = [p for p in ("day", "month") if p not in letters and not 1 <= int(parts[p]) <= limits[p]]
+    beyond = [
+        p
+        for p in ("day", "month")
+        if p not in letters and not (is_number(parts[p]) and 1 <= int(parts[p]) <= limits[p])  # 20 nines: beyond
+    ]
     faults = [p for p in DATE_PARTS if p in letters or p in beyond or (p == "year" and short_year)]
     if len(faults) == 1:
         (part,) = faults

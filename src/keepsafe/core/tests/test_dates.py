@@ -49,6 +49,14 @@ def test_a_time_in_other_digits_is_refused(digit):
     assert not is_number(digit)
 
 
+@given(st.text(alphabet="0123456789", min_size=1, max_size=6000))
+def test_a_number_is_one_int_can_always_read(text):
+    """Python refuses to read an integer of more than 4,300 digits (`?page=` and 5,000 nines was a 500)."""
+    assert is_number(text) == (len(text) <= 18)
+    if is_number(text):
+        assert int(text) >= 0
+
+
 @given(st.dates(min_value=date(1000, 1, 1)))
 def test_a_real_date_in_ascii_digits_is_read(day):
     assert date_from_parts(str(day.day), f"{day.month:02d}", f"{day.year:04d}", "the date") == day

@@ -10,7 +10,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest
 
 from keepsafe.core.actor import Actor, Role
-from keepsafe.core.dates import is_number
+from keepsafe.core.dates import ASCII_DIGITS, MAX_DIGITS, is_number
 from keepsafe.workforce.selectors import actor_for_user
 
 
@@ -120,13 +120,17 @@ def page_number(request: HttpRequest) -> int:
     value = query_value(request, "page")
     if value is None:
         return 1
-    if not is_number(value) or int(value) < 1:
+    digits = bool(value) and set(value) <= ASCII_DIGITS
+    # a page number of more digits than any list has pages is past the last page (and Python reads no integer of
+    # more than 4,300 digits): the last page is shown
+    number = (int(value) if is_number(value) else 10**MAX_DIGITS) if digits else 0
+    if number < 1:
         raise QueryRefusedError(
             "page",
             f"page={shown_value(value)} is not a page number: give page= a whole number from 1 in the digits 0 to 9, "
             "or leave page out for the first page",
         )
-    return int(value)
+    return number
 
 
 def page_count(total: int, size: int = PAGE_SIZE) -> int:
