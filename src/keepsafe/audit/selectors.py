@@ -15,6 +15,18 @@ from keepsafe.core.errors import PermissionDeniedError
 AUDIT_READERS = {Role.AUDITOR, Role.ADMINISTRATOR, Role.SYSTEM}
 
 
+def audit_actor_known(*, viewer: Actor, actor: str) -> bool:
+    """Whether any event was made by `actor` (a username or staff code, any case), for an auditor's search to say a
+    name it has never seen is mistyped. False for a viewer who may not search (the search refuses them anyway)."""
+    if viewer.role not in AUDIT_READERS:
+        return False
+    who = actor.strip()
+    return (
+        AuditEvent.objects.filter(actor__iexact=who).exists()
+        or AuditEvent.objects.filter(actor_staff_code__iexact=who).exists()
+    )
+
+
 def audit_search(
     *,
     viewer: Actor,

@@ -50,6 +50,12 @@ def staff_without_accounts() -> list[Staff]:
     return list(Staff.objects.filter(user__isnull=True).select_related("team").order_by("surname", "forename", "code"))
 
 
+def names_someone(code_or_username: str) -> bool:
+    """Whether a staff code or an account's username (any case) belongs to someone Keepsafe knows."""
+    value = code_or_username.strip()
+    return Staff.objects.filter(code__iexact=value).exists() or User.objects.filter(username__iexact=value).exists()
+
+
 def staff_name(code_or_username: str) -> str:
     """Who a stored "by" names, in words (issue 14 §7: people by name, the code beside it): a staff code or an
     account's username → "Forename Surname (CODE)"; anything else (an import's "system") as stored."""

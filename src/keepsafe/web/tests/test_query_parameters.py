@@ -256,3 +256,57 @@ def test_a_page_past_the_last_shows_the_last(site):
 def test_every_role_of_staff_opens_pages():
     """Each page is opened by the first role it answers: every role that signs in is among them."""
     assert {role for _, _, role in USERS} == set(Role) - {Role.PARTNER, Role.SYSTEM}
+
+
+# Try-out 10 (an independent user who had not read the code, 1,600 requests as seven roles): what it found.
+@time_machine.travel(NOW, tick=False)
+def test_try_out_10_a_repeated_choice_on_an_assurance_page_is_the_error_page_and_a_download_gets_json(site):
+    hana = client_for("hana")
+    page = hana.get("/assurance", {"unit": ["PDU:GMR-MN", "PDU:GMR-MN"]})
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")
+    assert "Give unit= once" in page.content.decode()
+    download = hana.get("/assurance", {"format": "json", "measure": ["a", "b"]})
+    assert download.status_code == 400
+    assert download.json() == {"errors": {"measure": "Give measure= once: it is in the address more than once"}}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_try_out_10_an_actor_no_event_was_made_by_is_said_to_be_mistyped(site):
+    auditor = client_for("audrey")
+    auditor.get("/audit")  # an auditor's own search is an event made by them
+    typo = auditor.get("/audit", {"actor": "banana"})
+    assert typo.status_code == 400
+    assert "No event in the audit trail was made by actor=banana" in html.unescape(typo.content.decode())
+    assert auditor.get("/audit", {"actor": "audrey"}).status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_try_out_10_an_impossible_date_and_a_trailing_space_are_said_plainly(site):
+    ada = client_for("ada")
+    body = html.unescape(ada.get("/diary", {"date": "2026-02-30"}).content.decode())
+    assert "date=2026-02-30 is not a real date (no such day in that month)" in body
+    body = html.unescape(client_for("sara").get("/teams/GMR-MN-1", {"sort": "name "}).content.decode())
+    assert 'sort="name " is not a column' in body
+
+
+@time_machine.travel(NOW, tick=False)
+def test_try_out_10_the_diary_offers_no_link_out_of_the_dates_it_answers(site):
+    ada = client_for("ada")
+    first = ada.get("/diary", {"view": "week", "date": "1900-01-08"})
+    assert first.status_code == 200
+    assert 'data-testid="diary-previous"' not in first.content.decode()
+    assert 'data-testid="diary-next"' in first.content.decode()
+    for link in re.findall(r'href="\?view=week&amp;date=([0-9-]+)"', first.content.decode()):
+        assert ada.get("/diary", {"view": "week", "date": link}).status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_try_out_10_each_refusal_has_its_own_title(site):
+    sara = client_for("sara")
+    titles = {
+        re.search(r"<title>(.*?)</title>", sara.get(path, {name: "banana"}).content.decode(), re.S)[1].strip()
+        for path, name in (("/teams/GMR-MN-1", "sort"), ("/teams/GMR-MN-1", "rosh"), ("/caseload", "sort"))
+    }
+    assert len(titles) == 3, titles
+    assert all(t.startswith("Error: There is a problem with the web address /") for t in titles), titles

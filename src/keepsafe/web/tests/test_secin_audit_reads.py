@@ -66,9 +66,11 @@ def test_a_refused_keepsafe_audit_is_audited_on_the_cli_channel(imported):
 def test_the_web_audit_search_is_audited(imported, client):
     imported(make_bundle())
     client.force_login(User.objects.create(username="audrey", role="AUDITOR"))
-    assert client.get("/audit", {"crn": "X123456", "actor": "ada"}).status_code == 200
-    event = AuditEvent.objects.get(action="AUDIT_SEARCH")
-    assert (event.channel, event.details["filters"]["actor"]) == ("WEB", "ada")
+    assert client.get("/audit", {"crn": "X123456", "actor": "audrey"}).status_code == 200
+    # a name no one has is the form's error (try-out 10), and that search is on the trail too
+    assert client.get("/audit", {"crn": "X123456", "actor": "nobody-here"}).status_code == 400
+    events = AuditEvent.objects.filter(action="AUDIT_SEARCH").order_by("id")
+    assert [(e.channel, e.details["filters"]["actor"]) for e in events] == [("WEB", "audrey"), ("WEB", "nobody-here")]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only triggers are PostgreSQL's")

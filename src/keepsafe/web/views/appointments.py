@@ -343,7 +343,8 @@ def diary_view(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     # the dates Keepsafe holds (core/ranges.py), a week inside them so a week's view and its links stay within them
     latest = latest_date(When.PLANNED, today) - timedelta(days=7)
-    day = query_day(request, "date", EARLIEST + timedelta(days=7), latest, "today") or today
+    earliest = EARLIEST + timedelta(days=7)
+    day = query_day(request, "date", earliest, latest, "today") or today
     start = day - timedelta(days=day.weekday()) if view == "week" else day
     length = 7 if view == "week" else 1
     rows = diary(viewer=actor, start=start, days=length)
@@ -361,8 +362,9 @@ def diary_view(request: HttpRequest) -> HttpResponse:
             "day": day,
             "days": days,
             "count": len(rows),
-            "previous": (start - step).isoformat(),
-            "next": (start + step).isoformat(),
+            # no link out of the dates the diary answers (try-out 10: at its ends they led to a 400)
+            "previous": (start - step).isoformat() if start - step >= earliest else None,
+            "next": (start + step).isoformat() if start + step <= latest else None,
             "today": clock.today().isoformat(),
             "type_labels": CONTACT_TYPE_LABELS,
             "outcome_labels": OUTCOME_LABELS,

@@ -32,7 +32,15 @@ from keepsafe.core.errors import NotFoundError, PermissionDeniedError, Validatio
 from keepsafe.core.ranges import EARLIEST  # issue 11 §4: no date before 1900
 from keepsafe.oversight.rules.workload import format_percent
 from keepsafe.oversight.workload import Workload
-from keepsafe.web.views.common import PAGE_SIZE, actor_of, once_error, page_number, query_without_page, repeated
+from keepsafe.web.views.common import (
+    PAGE_SIZE,
+    QueryRefusedError,
+    actor_of,
+    once_error,
+    page_number,
+    query_without_page,
+    repeated,
+)
 from keepsafe.workforce.rules.grades import GRADE_LABELS
 
 DEFAULT_SHARE_PERCENT = 10  # Keepsafe default: one in ten no-recall decisions goes to a second reviewer
@@ -121,7 +129,7 @@ ROLE_REFUSED = (
 
 
 # The parameters that choose what a dashboard, overrides or equality page answers with.
-ANSWER_CHOICES = ("format", "list", "measure", "scope", "code")
+ANSWER_CHOICES = ("format", "list", "measure", "scope", "code", "unit")
 
 
 def _exported(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
@@ -134,8 +142,12 @@ def _exported(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequ
         # a choice given twice (`?format=csv&format=json`: which was meant?) is refused by name, as a repeated period
         # is (`_day`), never the last taken (independent try-out, 4 December)
         twice = repeated(request, ANSWER_CHOICES)
-        if twice:
+        if twice and (_export_asked(request) or "format" in twice):
             return JsonResponse({"errors": {name: once_error(name) for name in twice}}, status=400)
+        if twice:
+            # a page (not a download) answers on the GOV.UK error page, as every list page does (try-out 10: a
+            # repeated `measure` on a page got raw JSON)
+            raise QueryRefusedError(twice[0], once_error(twice[0]))
         try:
             return view(request)
         except _ExportNotFoundError:

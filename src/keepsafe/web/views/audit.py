@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from keepsafe.audit.selectors import audit_search
+from keepsafe.audit.selectors import AUDIT_READERS, audit_actor_known, audit_search
 from keepsafe.core.errors import PermissionDeniedError
 from keepsafe.core.ids import normalise_crn
 from keepsafe.web.views.common import ISO_DAY, actor_of, query_value, shown_value
+from keepsafe.workforce.selectors import names_someone
 
 EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)  # searchable range; the trail starts long after 1900
 
@@ -42,6 +43,13 @@ def audit(request: HttpRequest) -> HttpResponse:
     if typed["crn"] and not crn:
         errors["crn"] = f"Enter a CRN, a letter and six digits like X123456: crn={shown_value(typed['crn'])} is not one"
     who = typed["actor"][:150]
+    if who and actor.role in AUDIT_READERS and not (names_someone(who) or audit_actor_known(viewer=actor, actor=who)):
+        # a name no one has and no event was made by is said to be mistyped, not answered "Latest 0 events"
+        # (try-out 10); a member of staff who has done nothing yet is searched for as any other
+        errors["actor"] = (
+            f"No event in the audit trail was made by actor={shown_value(who)}, and no member of staff or account "
+            "has that name: check the username or staff code"
+        )
     date_from = _date(typed["from"], errors, "from")
     date_to = _date(typed["to"], errors, "to")
     if date_from and date_to and date_to < date_from:

@@ -57,7 +57,9 @@ def shown_value(value: str) -> str:
     """A value from the address as an error message repeats it: control characters written as \\xNN, cut to
     SHOWN_MAX characters (the page escapes it as HTML)."""
     text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in value)
-    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
+    text = text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
+    # a space at either end is invisible in a message: quoted, it shows (try-out 10: "sort=name  is not a column")
+    return f'"{text}"' if text != text.strip() else text
 
 
 def query_value(request: HttpRequest, name: str) -> str | None:
@@ -101,7 +103,9 @@ def query_day(request: HttpRequest, name: str, earliest: date, latest: date, def
         day = date(*(int(g) for g in shape.groups())) if shape else None
     except ValueError:
         day = None
-    if day is None:
+    if day is None and shape:
+        problem = "is not a real date (no such day in that month): give a date that exists, like 2026-03-27"
+    elif day is None:
         problem = "is not a date: give it as YYYY-MM-DD in the digits 0 to 9, like 2026-03-27"
     elif not earliest <= day <= latest:
         problem = f"is outside the dates this page shows: give a date from {earliest:%Y-%m-%d} to {latest:%Y-%m-%d}"
