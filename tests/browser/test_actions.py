@@ -115,7 +115,7 @@ def test_actions_pages_and_the_recall_workflow_are_accessible(site, page, sign_i
     section.get_by_label("Warning").check()
     section.get_by_label("Reasons").fill("First absence: warning letter sent")
     section.get_by_role("button", name="Record decision").click()
-    assert page.locator("[data-action-type=ENFORCEMENT_DECISION]").count() == 0
+    expect(page.locator("[data-action-type=ENFORCEMENT_DECISION]")).to_have_count(0)
 
     # A check's answer cannot be closed with "Noted.": the refusal says why, and the page stays accessible.
     section = page.locator("[data-action-type=DOMESTIC_ABUSE_CHECK]")
@@ -130,7 +130,7 @@ def test_actions_pages_and_the_recall_workflow_are_accessible(site, page, sign_i
         "Police confirm two call-outs to his former partner in 2024; MARAC referral made today."
     )
     section.get_by_role("button", name="Record what was done").click()
-    assert page.locator("[data-action-type=DOMESTIC_ABUSE_CHECK]").count() == 0
+    expect(page.locator("[data-action-type=DOMESTIC_ABUSE_CHECK]")).to_have_count(0)
 
     page.goto(f"{site}/case/A000010/recall")
     expect(page.get_by_text("including during normal working hours")).to_be_visible()
@@ -146,7 +146,7 @@ def test_actions_pages_and_the_recall_workflow_are_accessible(site, page, sign_i
     page.context.clear_cookies()
     sign_in(page, site, "sara")
     page.get_by_role("link", name="Team actions").click()
-    assert page.locator("[data-action-type=RECALL_DECISION]").count() == 1
+    expect(page.locator("[data-action-type=RECALL_DECISION]")).to_have_count(1)
     assert_accessible(page)
     page.goto(f"{site}/case/A000010/recall")
     page.get_by_label("Recall", exact=True).check()

@@ -97,7 +97,7 @@ def test_book_fail_to_attend_then_enforcement_decision(site, page, sign_in, asse
     section.get_by_label("Warning").check()
     section.get_by_label("Reasons").fill("First absence: warning letter sent")
     section.get_by_role("button", name="Record decision").click()
-    assert page.locator("[data-action-type=ENFORCEMENT_DECISION]").count() == 0
+    expect(page.locator("[data-action-type=ENFORCEMENT_DECISION]")).to_have_count(0)
 
     page.get_by_role("link", name="Chronology", exact=True).click()
     expect(page.get_by_text("Office visit: Failed to attend").first).to_be_visible()

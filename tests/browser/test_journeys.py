@@ -327,4 +327,4 @@ def test_risk_information_checks_and_prison_form_are_accessible(site, page, sign
         page.get_by_label(label).fill("None known")
     page.get_by_label("Security intelligence").fill("Intelligence suggests he has access to a firearm.")
     page.get_by_role("button", name="Share with the community offender manager").click()
-    assert page.locator("mark.ks-finding", has_text="firearm").count() == 1
+    expect(page.locator("mark.ks-finding", has_text="firearm")).to_have_count(1)
