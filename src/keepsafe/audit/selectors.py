@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from keepsafe.audit.models import AuditEvent, Outcome
 from keepsafe.audit.services import audit_record
@@ -15,16 +15,18 @@ from keepsafe.core.errors import PermissionDeniedError
 AUDIT_READERS = {Role.AUDITOR, Role.ADMINISTRATOR, Role.SYSTEM}
 
 
+def _made_by(actor: str) -> Q:
+    """Events made by `actor`: the account's username or the member of staff's code, in any case."""
+    who = actor.strip()
+    return Q(actor__iexact=who) | Q(actor_staff_code__iexact=who)
+
+
 def audit_actor_known(*, viewer: Actor, actor: str) -> bool:
     """Whether any event was made by `actor` (a username or staff code, any case), for an auditor's search to say a
     name it has never seen is mistyped. False for a viewer who may not search (the search refuses them anyway)."""
     if viewer.role not in AUDIT_READERS:
         return False
-    who = actor.strip()
-    return (
-        AuditEvent.objects.filter(actor__iexact=who).exists()
-        or AuditEvent.objects.filter(actor_staff_code__iexact=who).exists()
-    )
+    return AuditEvent.objects.filter(_made_by(actor)).exists()
 
 
 def audit_search(
@@ -50,7 +52,7 @@ def audit_search(
     if crn:
         events = events.filter(crn=crn.strip().upper())
     if actor:
-        events = events.filter(actor__iexact=actor.strip()) | events.filter(actor_staff_code__iexact=actor.strip())
+        events = events.filter(_made_by(actor))
     if date_from:
         events = events.filter(at__gte=clock.start_of(date_from))
     if date_to:

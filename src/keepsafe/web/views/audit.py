@@ -11,7 +11,7 @@ from django.shortcuts import render
 from keepsafe.audit.selectors import AUDIT_READERS, audit_actor_known, audit_search
 from keepsafe.core.errors import PermissionDeniedError
 from keepsafe.core.ids import normalise_crn
-from keepsafe.web.views.common import ISO_DAY, actor_of, query_value, shown_value
+from keepsafe.web.views.common import actor_of, iso_day, query_value, shown_value
 from keepsafe.workforce.selectors import names_someone
 
 EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)  # searchable range; the trail starts long after 1900
@@ -20,10 +20,7 @@ EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)  # searchable range; the
 def _date(value: str, errors: dict[str, str], name: str) -> date | None:
     if not value:
         return None
-    try:
-        day = date.fromisoformat(value) if ISO_DAY.fullmatch(value) else None
-    except ValueError:
-        day = None
+    day = iso_day(value)
     if day is None:
         errors[name] = f"Enter a date in the form 2026-11-23: {name}={shown_value(value)} is not one"
         return None

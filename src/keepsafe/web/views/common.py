@@ -91,6 +91,15 @@ def choice_error(name: str, value: str, what: str, choices: Iterable[str], note:
 ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
+def iso_day(value: str) -> date | None:
+    """`value` as a real date written YYYY-MM-DD in the digits 0 to 9; None otherwise (`2026-02-31`, `２０２６-1-1`)."""
+    shape = ISO_DAY.fullmatch(value)
+    try:
+        return date(*(int(g) for g in shape.groups())) if shape else None
+    except ValueError:
+        return None
+
+
 def query_day(request: HttpRequest, name: str, earliest: date, latest: date, default: str) -> date | None:
     """The date `name` as YYYY-MM-DD (the form every link and export writes dates in), from `earliest` to `latest`;
     None when it is not there. Refused when it is not in that form (`date=banana`, `date=２０２６-01-01`), not a real
@@ -98,12 +107,8 @@ def query_day(request: HttpRequest, name: str, earliest: date, latest: date, def
     value = query_value(request, name)
     if value is None:
         return None
-    shape = ISO_DAY.fullmatch(value)
-    try:
-        day = date(*(int(g) for g in shape.groups())) if shape else None
-    except ValueError:
-        day = None
-    if day is None and shape:
+    day = iso_day(value)
+    if day is None and ISO_DAY.fullmatch(value):
         problem = "is not a real date (no such day in that month): give a date that exists, like 2026-03-27"
     elif day is None:
         problem = "is not a date: give it as YYYY-MM-DD in the digits 0 to 9, like 2026-03-27"
