@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CORPORA = tuple(HERE / f"indicator-eval-{letter}" for letter in "cdefghijklmnopqrstu")
+CORPORA = tuple(HERE / f"indicator-eval-{letter}" for letter in "cdefghijklmnopqrstuvwxy")
 
 
 def _corpus_b_builder():

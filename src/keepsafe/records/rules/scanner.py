@@ -23,6 +23,7 @@ from spacy.util import filter_spans
 
 from keepsafe.records.rules import lexicon as lx
 from keepsafe.records.rules.classifier import (
+    PARTNER_WORDS,
     Model,
     context_features,
     reference_features,
@@ -362,6 +363,8 @@ class Scanner:
             findings.append(
                 Finding(indicator, reading.start, reading.end, reading.text, f"{indicator}.classifier", why)
             )
+        if "domestic_abuse" not in {f.indicator for f in findings}:
+            findings += _partner_classified(reading, findings)
         return findings
 
     def _partner_nearby(self, sent: Span, findings: list[Finding], previous: list[list[str]]) -> list[Finding]:
@@ -405,9 +408,16 @@ class Scanner:
         hypo_before, hypo_after = live(within("HYPO_BEFORE")), live(within("HYPO_AFTER"))
         exp_before, exp_after = within("EXP_BEFORE"), within("EXP_AFTER")
 
+        quotes = [t.i for t in sent if t.text in lx.QUOTE_MARKS]
+
         def clear(start: int, end: int, clauses: bool) -> bool:
             # A new clause ends a negation's reach ("not eating, and has thought about taking an overdose"); a
-            # conditional's reaches over its comma ("if he relapses, he may hit her").
+            # conditional's reaches over its comma ("if he relapses, he may hit her"). So does the end of the words
+            # he said: the "no" of "tag or no tag" is his, not a negation of what follows the closing quote.
+            if clauses and quotes:
+                opened = sum(1 for q in quotes if q < start) % 2 == 1
+                if opened and any(start <= q < end for q in quotes):
+                    return False
             return not any(
                 t.lower_ in lx.TERMINATORS
                 or (
@@ -437,6 +447,12 @@ class Scanner:
             and _THREAT_SPEECH.search(sent.text) is not None
             and _THREAT_ADVICE.search(sent.text) is None
         )
+        # ...and so does an attitude he stated ("he believes if someone disrespects you, you have to hurt them").
+        attitude_stated = (
+            any(rule.indicator in lx.STATED_ATTITUDES for rule, _ in candidates)
+            and (_THREAT_SPEECH.search(sent.text) is not None or _ATTITUDE_SPEECH.search(sent.text) is not None)
+            and _THREAT_ADVICE.search(sent.text) is None
+        )
         kept: list[tuple[lx.Rule, Span]] = []
         for rule, span in candidates:
             if any(c.start < span.end and span.start < c.end for c in within(f"EXCLUDE:{rule.indicator}")):
@@ -448,7 +464,10 @@ class Scanner:
             if (
                 before(hypo_before, span, lx.HYPOTHETICAL_WINDOW, clauses=False)
                 or after(hypo_after, span, lx.POST_WINDOW, clauses=False)
-            ) and not ((rule.id in lx.STATED_THREATS or rule.requires) and stated):
+            ) and not (
+                ((rule.id in lx.STATED_THREATS or rule.requires) and stated)
+                or (rule.indicator in lx.STATED_ATTITUDES and attitude_stated)
+            ):
                 continue
             if rule.indicator in lx.EXPERIENCER_INDICATORS and (
                 before(exp_before, span, lx.EXPERIENCER_WINDOW) or after(exp_after, span, 0)
@@ -491,9 +510,45 @@ class Scanner:
                     merged[-1] = (rule, doc[merged[-1][1].start : span.end])
                 else:
                     merged.append((rule_of[(span.start, span.end)], span))
-            for rule, span in merged:
+            for rule, matched_span in merged:
+                span = _threat_said(doc, sent, matched_span) if rule.id in lx.THREAT_WORD_RULES else matched_span
                 findings.append(Finding(indicator, span.start_char, span.end_char, span.text, rule.id, rule.why))
         return findings
+
+
+def _threat_said(doc: Doc, sent: Span, span: Span) -> Span:
+    """A threat named by the word ("threatened", "threatening") runs on to what was threatened: the quoted words
+    (just after it, or just before it: '"I know where you live" - she took it as a threat') or else the rest of its
+    clause ("threatened to put her through the window"). The practitioner reads the threat, not the word for it."""
+    quotes = [t.i for t in sent if t.text in lx.QUOTE_MARKS]
+    pairs = list(zip(quotes[::2], quotes[1::2], strict=False))
+    for opened, closed in pairs:
+        if span.end <= opened <= span.end + lx.THREAT_QUOTE_WINDOW:
+            return doc[span.start : closed + 1]
+    for opened, closed in pairs:
+        if span.start - lx.THREAT_QUOTE_WINDOW <= closed < span.start:
+            return doc[opened : span.end]
+    end = span.end
+    while end < sent.end and doc[end].lower_ not in lx.CLAUSE_ENDS and doc[end].lower_ not in lx.TERMINATORS:
+        end += 1
+    return doc[span.start : max(end, span.end)]
+
+
+def _partner_classified(reading: SentenceReading, findings: Sequence[Finding]) -> list[Finding]:
+    """Harm, a threat or pursuit the classifier found in a sentence naming a partner or former partner is domestic
+    abuse (the taxonomy: "any violence, threat, stalking or pro-violence statement about a partner, former partner or
+    family member in the same sentence"). Family words and "she" after a partner named before were tried and left
+    out: on the training corpora they added more false findings than true ones (docs/indicators.md)."""
+    if not set(reading.words) & PARTNER_WORDS:
+        return []
+    harms = sorted(
+        {f.indicator for f in findings if f.indicator in lx.PARTNER_HARMS and f.rule.endswith(".classifier")}
+    )
+    if not harms:
+        return []
+    rule = lx.PARTNER_CLASSIFIED
+    what = " and ".join(INDICATORS[h].split(":")[0].lower() for h in harms)
+    return [Finding("domestic_abuse", reading.start, reading.end, reading.text, rule.id, f"{rule.why} ({what})")]
 
 
 def _without_repeated_headings(read: Sequence[tuple[bool, list[Finding]]]) -> list[Finding]:
@@ -515,11 +570,12 @@ def _without_repeated_headings(read: Sequence[tuple[bool, list[Finding]]]) -> li
 
 
 def _with_nearest(doc: Doc, span: Span, others: Sequence[Span]) -> Span:
-    """`span` stretched to cover the nearest of `others` (by tokens between them), or `span` if there are none."""
+    """`span` stretched to cover every one of `others` (the harms of its sentence), or `span` if there are none.
+    Until 4 December it covered only the nearest, so "his sister) says he turned up at her flat" was the finding and
+    "punched her twice in the face", the harm done to her, was left out of it."""
     if not others:
         return span
-    nearest = min(others, key=lambda o: max(o.start - span.end, span.start - o.end, 0))
-    return doc[min(span.start, nearest.start) : max(span.end, nearest.end)]
+    return doc[min(span.start, *(o.start for o in others)) : max(span.end, *(o.end for o in others))]
 
 
 # "Heading: answer" at the start of a line: a form's or template's heading of up to six words.
@@ -712,6 +768,7 @@ _ORDER_SOUGHT = re.compile(lx.ORDER_SOUGHT)
 _ORDER_IN_FORCE = re.compile(lx.ORDER_IN_FORCE)
 _THREAT_SPEECH = re.compile(lx.THREAT_SPEECH)
 _THREAT_ADVICE = re.compile(lx.THREAT_ADVICE)
+_ATTITUDE_SPEECH = re.compile(lx.ATTITUDE_SPEECH)
 
 
 @cache

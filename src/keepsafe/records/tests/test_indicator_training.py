@@ -191,3 +191,39 @@ def test_a_rule_finding_whose_words_name_the_harm_is_never_vetoed_in_the_cutoffs
     assert vetoes["weapons"] == 0.0
     unguarded = [training.Example(e.text_id, e.style, e.origin, e.features, e.labels, e.by_rules) for e in examples]
     assert training.choose_cutoffs(unguarded, p)[1]["weapons"] > 0.03
+
+
+def test_cutoffs_are_chosen_on_writers_the_model_scoring_them_never_read(monkeypatch):
+    """Every writer wrote every style, so cut-offs tuned on held-out *styles* were tuned on writers the model had
+    read; the scanner meets new writers. Each inner fold's probabilities come from a model that read none of that
+    fold's writers (corpus letters; A and B together), and the final model reads them all."""
+    scanner = Scanner()
+    synthetic = training.examples(scanner, list(generate(per_style=25, seed=3)), training.SYNTHETIC)
+    texts = [
+        Text(f"{prefix}{t.id}", t.style, "", t.text, t.labels)
+        for prefix in ("", "k-", "m-", "zb-")
+        for t in _evaluation_texts()
+    ]
+    data = [*synthetic, *training.examples(scanner, texts, training.EVALUATION)]
+    assert {training.writer(e) for e in data if e.origin == training.EVALUATION} == {"ab", "k", "m", "zb"}
+    design = training.Design(data)
+    real_fit = training.Design.fit
+    checked: list[set[str]] = []
+
+    def recording_fit(self, rows):
+        fitted = real_fit(self, rows)
+        read = {training.writer(self.data[n]) for n in rows if self.data[n].origin == training.EVALUATION}
+        real_probabilities = fitted.probabilities
+
+        def probabilities(fold):
+            scored = {training.writer(self.data[n]) for n in fold}
+            assert not scored & read, (scored, read)
+            checked.append(scored)
+            return real_probabilities(fold)
+
+        fitted.probabilities = probabilities
+        return fitted
+
+    monkeypatch.setattr(training.Design, "fit", recording_fit)
+    training.train_model(design, design.rows(lambda e: True), "test", training.EVALUATION)
+    assert set().union(*checked) == {"ab", "k", "m", "zb"}  # every writer's texts chose the cut-offs, once held out
