@@ -1,4 +1,4 @@
-"""Build the evaluation corpora written by one annotator each (C to U): `tests/data/indicator-eval-<letter>/`.
+"""Build the evaluation corpora written by one annotator each (C to Z, then ZA...): `tests/data/indicator-eval-<name>/`.
 
 One build for all of them (each annotator adapted corpus C's script; they differed only in their ids and a few
 hard-negative kinds of their own). Reads the hand-written sources in src/<style>.txt (and src/<style>-<n>.txt if
@@ -24,7 +24,8 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CORPORA = tuple(HERE / f"indicator-eval-{letter}" for letter in "cdefghijklmnopqrstuvwxy")
+# One writer each; after Y the letters run out and corpora are named ZA, ZB, ...
+CORPORA = tuple(HERE / f"indicator-eval-{letter}" for letter in (*"cdefghijklmnopqrstuvwxyz", "za", "zb", "zc"))
 
 
 def _corpus_b_builder():

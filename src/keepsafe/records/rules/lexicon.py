@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-12-04.4"
+LEXICON_VERSION = "2026-12-04.5"
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).
@@ -1004,6 +1004,10 @@ PARTNER_NEARBY = Rule(
 # join a harm to a partner only when they found the harm themselves, and the classifier's "voice note to his former
 # partner ... 'I'm going to slit your throat'" or "made 41 calls in one day to his partner's mobile" were threats and
 # stalking with no domestic abuse.
+# Before a partner word, what makes the partner someone else's (`scanner._his_partner_named`): "her new partner"
+# (the victim's, in a victim liaison note), "the victim's partner". "Mr Shaw's partner" and "his new partner" are his.
+NEW_PARTNER = frozenset({"new"})
+VICTIMS = frozenset({"victim", "victims", "complainant", "ip"})
 PARTNER_CLASSIFIED = Rule(
     id="domestic_abuse.partner_classified",
     indicator="domestic_abuse",

@@ -534,12 +534,26 @@ def _threat_said(doc: Doc, sent: Span, span: Span) -> Span:
     return doc[span.start : max(end, span.end)]
 
 
+def _his_partner_named(words: Sequence[str]) -> bool:
+    """A partner word that may be his partner's: not someone else's ("the victim's partner", "Leanne's boyfriend")
+    and not a new one ("her new partner": the victim's, in a victim liaison note)."""
+    for n, word in enumerate(words):
+        if word not in PARTNER_WORDS:
+            continue
+        if n > 1 and words[n - 1] in lx.NEW_PARTNER and words[n - 2] in ("her", "their", "'s", "’s"):
+            continue
+        if n > 1 and words[n - 1] in ("'s", "’s", "s") and words[n - 2] in lx.VICTIMS:
+            continue
+        return True
+    return False
+
+
 def _partner_classified(reading: SentenceReading, findings: Sequence[Finding]) -> list[Finding]:
     """Harm, a threat or pursuit the classifier found in a sentence naming a partner or former partner is domestic
     abuse (the taxonomy: "any violence, threat, stalking or pro-violence statement about a partner, former partner or
     family member in the same sentence"). Family words and "she" after a partner named before were tried and left
     out: on the training corpora they added more false findings than true ones (docs/indicators.md)."""
-    if not set(reading.words) & PARTNER_WORDS:
+    if not _his_partner_named(reading.words):
         return []
     harms = sorted(
         {f.indicator for f in findings if f.indicator in lx.PARTNER_HARMS and f.rule.endswith(".classifier")}

@@ -98,7 +98,7 @@ def test_rescan_rebuilds_every_finding(imported):
     assert kinds == [
         ("domestic_abuse", "Domestic call-out"),
         ("domestic_abuse", "his partner says he threatened"),
-        ("threats", "threatened"),
+        ("threats", "threatened her with a knife"),
         ("weapons", "Improvised blade"),
         ("weapons", "knife"),
     ]

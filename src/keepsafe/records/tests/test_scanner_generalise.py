@@ -327,7 +327,7 @@ def _model(vetoes=None, thresholds=None):
 
 
 def test_the_classifier_vetoes_a_rule_finding_it_finds_too_unlikely_and_keeps_the_rest():
-    text = "He punched the man."
+    text = "He laid into the man."
     assert "violence" in {f.indicator for f in Scanner(model=None).scan(text)}
     # p(violence) = sigmoid(-6 + 3) = 0.047: below a veto of 0.1 the rule's finding goes, above 0.01 it stays.
     assert "violence" not in {f.indicator for f in Scanner(model=_model({"violence": 0.1, "threats": 0.0})).scan(text)}
@@ -369,11 +369,13 @@ def test_the_classifier_never_vetoes_a_finding_whose_words_name_the_harm():
     # emergency recall. Named harm (a knife, "threatened", a domestic call-out, a charge) stays whatever the model says.
     text = "Domestic call-out: his partner says he threatened her with a knife. He was later charged with GBH."
     found = {(f.indicator, f.text) for f in Scanner(model=_vetoes_everything()).scan(text)}
-    assert {("weapons", "knife"), ("threats", "threatened"), ("violence", "GBH")} <= found
+    assert {("weapons", "knife"), ("threats", "threatened her with a knife"), ("violence", "GBH")} <= found
     assert "domestic_abuse" in {indicator for indicator, _ in found}
-    # What the rules inferred from behaviour rather than named can still be vetoed.
-    assert Scanner(model=None).scan("He decked the lad outside the pub.")
-    assert Scanner(model=_vetoes_everything()).scan("He decked the lad outside the pub.") == []
+    # What the rules inferred from behaviour rather than named can still be vetoed; an assault verb with the person it
+    # was done to names the harm (since 4 December: a retrained model vetoed "boxed a man" and "leathered a bloke").
+    assert Scanner(model=None).scan("He laid into the lad outside the pub.")
+    assert Scanner(model=_vetoes_everything()).scan("He laid into the lad outside the pub.") == []
+    assert Scanner(model=_vetoes_everything()).scan("He decked the lad outside the pub.")
 
 
 @pytest.mark.parametrize(
@@ -385,7 +387,8 @@ def test_the_classifier_never_vetoes_a_finding_whose_words_name_the_harm():
         ("weapons", "chair leg", False),
         ("threats", "threatened", True),
         ("violence", "actual bodily harm", True),
-        ("violence", "punched him", False),
+        ("violence", "punched him", True),  # an assault verb with its person (4 December)
+        ("violence", "laid into him", False),
         ("domestic_abuse", "Domestic call-out", True),
         ("child_safeguarding", "Section 47 enquiries", True),
         ("child_safeguarding", "teenage son", False),
@@ -1029,6 +1032,10 @@ def test_harm_the_classifier_found_against_a_named_partner_is_domestic_abuse(tex
         "He denied ever threatening his partner and police took no further action.",
         "His partner phoned to say he is doing well and they are going on holiday.",
         "He was assaulted by his ex-partner's new boyfriend outside the pub.",
+        # someone else's partner: the victim's, or the victim's new one, in a victim liaison note
+        "The victim's partner says the offender stared at her across the car park and then followed them home.",
+        "Jess says since she got a new boyfriend she has had 20 missed calls a night from withheld numbers and her "
+        "new boyfriend was followed home.",
     ],
 )
 def test_a_partner_named_beside_no_harm_of_his_is_not_domestic_abuse(text):
