@@ -25,7 +25,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # One writer each; after Y the letters run out and corpora are named ZA, ZB, ...
-CORPORA = tuple(HERE / f"indicator-eval-{letter}" for letter in (*"cdefghijklmnopqrstuvwxyz", "za", "zb", "zc"))
+CORPORA = tuple(
+    HERE / f"indicator-eval-{letter}"
+    for letter in (*"cdefghijklmnopqrstuvwxyz", "za", "zb", "zc", "zd", "ze", "zf", "zg")
+)
 
 
 def _corpus_b_builder():

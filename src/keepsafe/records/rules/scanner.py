@@ -264,6 +264,9 @@ class Scanner:
         not_his = (
             _not_his(sentences, matches_in, self.rules, self.nlp.vocab.strings) if _NOT_HIS.search(doc.text) else []
         )
+        # Domestic abuse needs a relationship: in a text that names no partner, family member, child or domestic abuse
+        # term at all, the classifier may not add it ("she says he followed her home from the pub": a stranger).
+        unrelated = frozenset() if _RELATIONSHIP.search(doc.text) else frozenset({"domestic_abuse"})
         for n, whole in enumerate(sentences):
             # Forms are not evidence: a heading Keepsafe (or a partner's form) wrote is not what a person said, and a
             # "None known" answer says nothing was found.
@@ -328,7 +331,8 @@ class Scanner:
                 context=(*context, *reference_features(words_of[n], context)),
                 findings=tuple(from_rules),
                 cancelled=frozenset(
-                    ({rule.indicator for rule, _ in in_sentence} | complies_in[n] | someone_elses) - found_in[n]
+                    ({rule.indicator for rule, _ in in_sentence} | complies_in[n] | someone_elses | unrelated)
+                    - found_in[n]
                 ),
                 heading=heading is not None,
             )
@@ -783,6 +787,7 @@ _ORDER_IN_FORCE = re.compile(lx.ORDER_IN_FORCE)
 _THREAT_SPEECH = re.compile(lx.THREAT_SPEECH)
 _THREAT_ADVICE = re.compile(lx.THREAT_ADVICE)
 _ATTITUDE_SPEECH = re.compile(lx.ATTITUDE_SPEECH)
+_RELATIONSHIP = re.compile(lx.RELATIONSHIP)
 
 
 @cache

@@ -1170,3 +1170,19 @@ def test_a_threat_word_runs_only_to_the_end_of_its_clause():
 def test_a_reason_is_a_clause_of_its_own_for_a_negation():
     text = "She asks that he is not allowed in the town as he has threatened her brothers before."
     assert "threats" in {f.indicator for f in _RULES_ONLY.scan(text)}
+
+
+def test_the_classifier_adds_no_domestic_abuse_to_a_text_that_names_no_relationship():
+    """Domestic abuse needs a relationship: a model sure of domestic abuse in every sentence still adds none where the
+    text names no partner, family member, child or domestic abuse term (the victim of a stranger), and does where it
+    does."""
+    always = Model("test", intercepts={"domestic_abuse": 6.0}, thresholds={"domestic_abuse": 0.5}, weights={})
+    sure = Scanner(model=always)
+    stranger = "She told police he followed her home from the pub three nights running."
+    assert "domestic_abuse" not in {f.indicator for f in sure.scan(stranger)}
+    for related in (
+        "His ex says he followed her home from the pub three nights running.",
+        "She told police he followed her home from the pub; the children were with her.",
+        "Non-mol in place. She told police he followed her home from the pub.",
+    ):
+        assert "domestic_abuse.classifier" in {f.rule for f in sure.scan(related)}, related

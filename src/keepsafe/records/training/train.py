@@ -46,7 +46,7 @@ TRAINED = sorted(i for i in INDICATORS if i not in CROSS_RECORD)
 # (docs/indicators.md, "More writers").
 EVALUATION_DIRS = tuple(
     Path("tests/data/indicator-eval" + suffix)
-    for suffix in ("", *(f"-{c}" for c in (*"cdehijklmnopqrsvwxyz", "za", "zb", "zc")))
+    for suffix in ("", *(f"-{c}" for c in (*"cdehijklmnopqrsvwxyz", "za", "zb", "zc", "zd", "ze", "zf", "zg")))
 )
 # T and U, two more writers, were written on 4 December 2026 to be held out from the start: they had never been
 # scanned before they were added here, and no rule was written after reading them (docs/indicators.md).
