@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-12-04.6"
+LEXICON_VERSION = "2026-12-04.7"
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).
@@ -152,7 +152,10 @@ ORDERS = (
     "injunction|"
     "nmo|nmos|shpo|sopo|spo|dapo|dvpo|ro"
 )
-KILL = "kill|murder|stab|shoot|cut|hurt|harm|batter|glass|burn|smash|slash|strangle|petrol|bomb|knife"
+KILL = (
+    "kill|murder|stab|shoot|cut|hurt|harm|batter|glass|burn|smash|slash|strangle|petrol|bomb|knife|"
+    "shank|chib|merk|stripe"  # the street's words for a blade and a killing (try-out 11: "he'll shank anyone")
+)
 
 # Medicines for mental illness by name (BNF chapter 4: antipsychotics, mood stabilisers, antidepressants), so a record
 # saying which one he stopped is read as stopping his medication.
@@ -1017,7 +1020,8 @@ RELATIONSHIP = (
     r"grandmother|grandad|family|relationship|domestic|da|dv|dash|marac|idva|isva|coercive|controlling|control|dvpo|"
     r"dvpn|dapo|clare'?s law|dvds|cohabit\w*|lives with|living with|married|kids|children|child|baby|weans?|bairns?|"
     r"parents?|non-?mol\w*|restraining|refuge|bird|lassie|wifey|other half|in-laws?|aunt\w*|uncle|cousin|niece|"
-    r"nephew|together|split|separated|leave him|left him)s?\b"
+    r"nephew|together|split|separated|leave him|left him|pregnant|argument|argued|arguing|at home|youngest|eldest|"
+    r"his \d+ ?(?:year|yr)s? ?old)s?\b"
 )
 PARTNER_CLASSIFIED = Rule(
     id="domestic_abuse.partner_classified",
@@ -1404,6 +1408,12 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
         "~cut|~slash his|her|my throat|wrist|wrists|arms|forearm|forearms",
     ),
     "disengagement": ("failing|failed|failure to comply with _{0,2} notification",),
+    # Sexual harm he suffered is not his (try-out 11: "he was sexually abused as a child" was raised against him).
+    # Only "he was ...": "the victim of the rape" and "he groomed him" are his victim's.
+    "sexual_harm": (
+        "he|himself was|were|got|'s+been|has+been|had+been _{0,2} sexually? abused|raped|assaulted|groomed|exploited|"
+        "molested|touched",
+    ),
     "substance_misuse": (ASKED_ABOUT,),
     # "NFA" is also police and CPS shorthand for no further action
     "accommodation_loss": (

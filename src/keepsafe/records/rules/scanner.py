@@ -188,17 +188,26 @@ class Scanner:
         sentence end (spaCy refuses a text over its limit, and one pasted document must not stop the rest), its
         findings given at their offsets in the whole text."""
 
-        def pieces() -> Iterator[tuple[str, tuple[int, bool]]]:
-            for text in texts:
-                cut = text_pieces(text)
-                for number, (offset, piece) in enumerate(cut):
-                    yield piece, (offset, number == len(cut) - 1)
+        originals: dict[int, tuple[str, list[int] | None]] = {}
+
+        def pieces() -> Iterator[tuple[str, tuple[int, bool, int]]]:
+            for number, text in enumerate(texts):
+                clean, index = normalised(text)
+                if clean is not text:
+                    originals[number] = (text, index)
+                cut = text_pieces(clean)
+                for piece_number, (offset, piece) in enumerate(cut):
+                    yield piece, (offset, piece_number == len(cut) - 1, number)
 
         found: list[Finding] = []
-        for doc, (offset, last) in self.nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True):
+        for doc, (offset, last, number) in self.nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True):
             findings = self._findings(doc)
             found += [replace(f, start=f.start + offset, end=f.end + offset) for f in findings] if offset else findings
             if last:
+                if number in originals:
+                    # Offsets and words as the person wrote them, hidden characters and curly quotes included.
+                    text, index = originals.pop(number)
+                    found = [_as_written(f, text, index) for f in found]
                 yield sorted(found, key=lambda f: (f.start, f.indicator)) if offset else found
                 found = []
 
@@ -708,6 +717,33 @@ def _first_words(specs: list[TokenSpec]) -> frozenset[str] | None:
 
 
 PIECE_CHARS = 100_000  # a longer text is read in pieces (spaCy's own limit is 1,000,000 characters)
+
+
+# Characters that pasted text carries and a reader does not see (control characters other than tab and line breaks,
+# soft hyphens, zero-width spaces and joiners, word joiners, byte order marks) are read as absent, and curly quotes as
+# straight ones: "He punched\u00ad his partner" and "I’ll stab her" are read as typed (try-out 11, 4 December).
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+_CURLY_CHARS = ("\u2018", "\u2019", "\u201b", "\u2032")
+_CURLY = str.maketrans(dict.fromkeys(_CURLY_CHARS, "'"))
+
+
+def _as_written(finding: Finding, text: str, index: list[int] | None) -> Finding:
+    """A finding made on the text as read, at its place and in its words as written."""
+    start, end = (finding.start, finding.end) if index is None else (index[finding.start], index[finding.end - 1] + 1)
+    return replace(finding, start=start, end=end, text=text[start:end])
+
+
+def normalised(text: str) -> tuple[str, list[int] | None]:
+    """`text` as the scanner reads it (`text` itself when nothing needs changing, the common case), and where each of
+    its characters was in `text` (None when none moved). Curly apostrophes become straight ones in place; invisible
+    characters are dropped, and the index maps every character read back to the one written."""
+    if _INVISIBLE.search(text) is None and not any(c in text for c in _CURLY_CHARS):
+        return text, None
+    straight = text.translate(_CURLY)
+    if _INVISIBLE.search(straight) is None:
+        return straight, None
+    index = [n for n, c in enumerate(straight) if not _INVISIBLE.match(c)]
+    return "".join(straight[n] for n in index), index
 
 
 def text_pieces(text: str, limit: int | None = None) -> list[tuple[int, str]]:

@@ -1186,3 +1186,50 @@ def test_the_classifier_adds_no_domestic_abuse_to_a_text_that_names_no_relations
         "Non-mol in place. She told police he followed her home from the pub.",
     ):
         assert "domestic_abuse.classifier" in {f.rule for f in sure.scan(related)}, related
+
+
+# Try-out 11 (4 December): characters pasted text carries and nobody sees, and curly quotes, lost findings silently.
+_INVISIBLES = ["\u0000", "\u0007", "\u001b", "\u00ad", "\u200b", "\u200d", "\u2060", "\ufeff"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(min_value=0, max_value=60), st.sampled_from(_INVISIBLES)), max_size=6),
+)
+def test_hidden_characters_change_no_finding_and_spans_stay_as_written(insertions):
+    plain = "He punched his partner and threatened her with a knife."
+    text = plain
+    for position, char in sorted(insertions, reverse=True):
+        text = text[:position] + char + text[position:]
+    found = scan(text)
+    assert {f.indicator for f in found} == {f.indicator for f in scan(plain)}
+    for f in found:
+        assert text[f.start : f.end] == f.text
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("He said \u201cI\u2019ll stab her\u201d when she left.", "threats"),
+        ("He\u2019d batter the lad, he told staff.", "threats"),
+        ("He said he\u2019ll shank anyone who grasses.", "threats"),
+    ],
+)
+def test_curly_apostrophes_read_as_straight_ones(text, indicator):
+    found = [f for f in scan(text) if f.indicator == indicator]
+    assert found
+    assert all(text[f.start : f.end] == f.text for f in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("He disclosed he was sexually abused as a child by an uncle.", False),
+        ("He was raped in prison in 2015 and has never told anyone.", False),
+        ("He was convicted of rape in 2015.", True),
+        ("The victim of the rape has asked for an exclusion zone.", True),
+        ("She was raped by him in 2019.", True),
+    ],
+)
+def test_sexual_harm_he_suffered_is_not_his(text, found):
+    assert ("sexual_harm" in {f.indicator for f in _RULES_ONLY.scan(text)}) is found
