@@ -454,17 +454,12 @@ class Scanner:
                 for c in cue_list
             )
 
-        # A threat he stated stands though it was conditional ("he said if she leaves he will kill her").
-        stated = (
-            any(rule.id in lx.STATED_THREATS for rule, _ in candidates)
-            and _THREAT_SPEECH.search(sent.text) is not None
-            and _THREAT_ADVICE.search(sent.text) is None
-        )
-        # ...and so does an attitude he stated ("he believes if someone disrespects you, you have to hurt them").
-        attitude_stated = (
-            any(rule.indicator in lx.STATED_ATTITUDES for rule, _ in candidates)
-            and (_THREAT_SPEECH.search(sent.text) is not None or _ATTITUDE_SPEECH.search(sent.text) is not None)
-            and _THREAT_ADVICE.search(sent.text) is None
+        # A threat he stated stands though it was conditional ("he said if she leaves he will kill her"), and so
+        # does an attitude he stated ("he believes if someone disrespects you, you have to hurt them").
+        said = _THREAT_SPEECH.search(sent.text) is not None and _THREAT_ADVICE.search(sent.text) is None
+        stated = said and any(rule.id in lx.STATED_THREATS for rule, _ in candidates)
+        attitude_stated = any(rule.indicator in lx.STATED_ATTITUDES for rule, _ in candidates) and (
+            said or (_ATTITUDE_SPEECH.search(sent.text) is not None and _THREAT_ADVICE.search(sent.text) is None)
         )
         kept: list[tuple[lx.Rule, Span]] = []
         for rule, span in candidates:
@@ -524,16 +519,18 @@ class Scanner:
                 else:
                     merged.append((rule_of[(span.start, span.end)], span))
             for rule, matched_span in merged:
-                span = _threat_said(doc, sent, matched_span) if rule.id in lx.THREAT_WORD_RULES else matched_span
+                span = (
+                    _threat_said(doc, sent, matched_span, quotes) if rule.id in lx.THREAT_WORD_RULES else matched_span
+                )
                 findings.append(Finding(indicator, span.start_char, span.end_char, span.text, rule.id, rule.why))
         return findings
 
 
-def _threat_said(doc: Doc, sent: Span, span: Span) -> Span:
+def _threat_said(doc: Doc, sent: Span, span: Span, quotes: Sequence[int]) -> Span:
     """A threat named by the word ("threatened", "threatening") runs on to what was threatened: the quoted words
     (just after it, or just before it: '"I know where you live" - she took it as a threat') or else the rest of its
-    clause ("threatened to put her through the window"). The practitioner reads the threat, not the word for it."""
-    quotes = [t.i for t in sent if t.text in lx.QUOTE_MARKS]
+    clause ("threatened to put her through the window"). The practitioner reads the threat, not the word for it.
+    `quotes`: the token positions of the sentence's quote marks."""
     pairs = list(zip(quotes[::2], quotes[1::2], strict=False))
     for opened, closed in pairs:
         if span.end <= opened <= span.end + lx.THREAT_QUOTE_WINDOW:
@@ -737,10 +734,11 @@ def normalised(text: str) -> tuple[str, list[int] | None]:
     """`text` as the scanner reads it (`text` itself when nothing needs changing, the common case), and where each of
     its characters was in `text` (None when none moved). Curly apostrophes become straight ones in place; invisible
     characters are dropped, and the index maps every character read back to the one written."""
-    if _INVISIBLE.search(text) is None and not any(c in text for c in _CURLY_CHARS):
+    invisible = _INVISIBLE.search(text) is not None
+    if not invisible and not any(c in text for c in _CURLY_CHARS):
         return text, None
     straight = text.translate(_CURLY)
-    if _INVISIBLE.search(straight) is None:
+    if not invisible:
         return straight, None
     index = [n for n, c in enumerate(straight) if not _INVISIBLE.match(c)]
     return "".join(straight[n] for n in index), index

@@ -190,8 +190,8 @@ def choose_cutoffs(data: Sequence[Example], p: np.ndarray) -> tuple[dict[str, fl
     return thresholds, vetoes
 
 
-def _style_groups(styles: Sequence[str], folds: int) -> list[list[str]]:
-    ordered = sorted(styles)
+def _groups(names: Sequence[str], folds: int) -> list[list[str]]:
+    ordered = sorted(names)
     return [ordered[k::folds] for k in range(min(folds, len(ordered)))]
 
 
@@ -214,14 +214,12 @@ def train_model(design: Design, rows: np.ndarray, version: str, tuning_origin: s
     the model had already read; the scanner meets new writers, and the cut-offs are now chosen as it will be used."""
     data = design.data
     tuning = [int(n) for n in rows if data[n].origin == tuning_origin]
-    writers = sorted({writer(data[n]) for n in tuning})
+    writer_of = {n: writer(data[n]) for n in tuning}  # once per example, not once per fold
     held: list[int] = []
     probabilities: list[np.ndarray] = []
-    for group in _style_groups(writers, INNER_FOLDS):
-        inner = design.fit(
-            np.array([n for n in rows if not (data[n].origin == tuning_origin and writer(data[n]) in group)], dtype=int)
-        )
-        fold = np.array([n for n in tuning if writer(data[n]) in group], dtype=int)
+    for group in _groups(sorted(set(writer_of.values())), INNER_FOLDS):
+        inner = design.fit(np.array([n for n in rows if writer_of.get(int(n)) not in group], dtype=int))
+        fold = np.array([n for n in tuning if writer_of[n] in group], dtype=int)
         held += fold.tolist()
         probabilities.append(inner.probabilities(fold))
     thresholds, vetoes = choose_cutoffs([data[n] for n in held], np.vstack(probabilities))
