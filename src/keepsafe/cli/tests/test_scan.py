@@ -155,3 +155,52 @@ def test_an_id_given_on_an_earlier_line_is_refused_naming_that_line():
         "field": "id",
         "error": '"h1" is also the id on line 1: give each line its own id',
     }
+
+
+def test_the_same_id_written_as_a_number_and_as_text_is_refused_as_one_id():
+    done = scan([json.dumps({"id": 1, "text": "a"}), json.dumps({"id": "1", "text": "b"})])
+    assert done.returncode == 1
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert out[0] == {"id": 1, "findings": []}
+    assert out[1] == {
+        "id": "1",
+        "line": 2,
+        "field": "id",
+        "error": '"1" is also the id on line 1 (as 1, the same id written another way): give each line its own id',
+    }
+
+
+def test_an_empty_text_is_named_not_reported_as_nothing_found():
+    done = scan(
+        [
+            json.dumps({"id": "blank", "text": ""}),
+            json.dumps({"id": "spaces", "text": " \n\t "}),
+            json.dumps({"id": "invisible", "text": "\u200b\ufeff "}),
+            json.dumps({"id": "real", "text": "He threatened her with a knife."}),
+        ]
+    )
+    assert done.returncode == 1
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    empty = "empty: there is no text to scan (a blank record is not a record without harm)"
+    assert out[0] == {"id": "blank", "line": 1, "field": "text", "error": empty}
+    assert out[1] == {"id": "spaces", "line": 2, "field": "text", "error": empty}
+    assert out[2] == {"id": "invisible", "line": 3, "field": "text", "error": empty}
+    assert [f["indicator"] for f in out[3]["findings"]] == ["threats", "weapons"]
+
+
+def test_old_mac_line_endings_are_line_endings():
+    done = _scan_bytes(b'{"id": "a", "text": "He stabbed her."}\r{"id": "b", "text": "He is well."}\r')
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [o["id"] for o in out] == ["a", "b"]
+    assert out[1]["findings"] == []
+
+
+def test_a_terminal_colour_code_inside_a_word_is_read_as_invisible():
+    text = "He sta\x1b[0mbbed her."
+    done = scan([json.dumps({"id": "ansi", "text": text})])
+    assert done.returncode == 0, done.stderr
+    findings = json.loads(done.stdout)["findings"]
+    assert {f["indicator"] for f in findings} >= {"violence", "weapons"}
+    # offsets and words as written
+    assert all(text[f["start"] : f["end"]] == f["text"] for f in findings)

@@ -311,6 +311,12 @@ class Scanner:
                 continue
             from_rules = self._sentence(doc, whole, in_sentence, cues_in[n]) if in_sentence else []
             from_rules += self._partner_nearby(sent, from_rules, words_of[max(0, n - 2) : n])
+            if n + 1 < len(sentences) and _says_who_she_is(words_of[n + 1]):
+                # ...or named just after ("He kept ringing Jo and turned up at her work. She is his ex."; "He admits
+                # headbutting Ryan. Ryan is his husband.": the name the next sentence starts with stands for "her")
+                who = next((t for t in sentences[n + 1] if not t.is_space), None)
+                named = frozenset({who.lower_}) if who is not None and who.is_title else frozenset()
+                from_rules += self._partner_nearby(sent, from_rules, words_of[n + 1 : n + 2], named)
             if order_near[n]:
                 from_rules += _stalking_near_order(from_rules)
             someone_elses = frozenset(lx.NOT_HIS_INDICATORS) if not_his and not_his[n] else frozenset()
@@ -380,14 +386,17 @@ class Scanner:
             findings += _partner_classified(reading, findings)
         return findings
 
-    def _partner_nearby(self, sent: Span, findings: list[Finding], previous: list[list[str]]) -> list[Finding]:
-        """A partner named in the sentences just before and "her"/"she" harmed in this one is domestic abuse."""
+    def _partner_nearby(
+        self, sent: Span, findings: list[Finding], previous: list[list[str]], named: frozenset[str] = frozenset()
+    ) -> list[Finding]:
+        """A partner named in the sentences just before and "her"/"she" harmed in this one is domestic abuse; so is
+        one named just after, by "she" or by the name the sentence after starts with (`named`)."""
         if any(f.indicator == "domestic_abuse" for f in findings):
             return []
         harms = [f for f in findings if f.indicator in lx.PARTNER_HARMS]
         if not harms or "x:partner" not in context_features(previous):
             return []
-        pronouns = [t for t in sent if t.lower_ in lx.PARTNER_PRONOUNS]
+        pronouns = [t for t in sent if t.lower_ in lx.PARTNER_PRONOUNS or (t.lower_ in named and t.is_title)]
         if not pronouns:
             return []
         rule = lx.PARTNER_NEARBY
@@ -542,6 +551,14 @@ def _threat_said(doc: Doc, sent: Span, span: Span, quotes: Sequence[int]) -> Spa
     while end < sent.end and doc[end].lower_ not in lx.CLAUSE_ENDS and doc[end].lower_ not in lx.TERMINATORS:
         end += 1
     return doc[span.start : max(end, span.end)]
+
+
+def _says_who_she_is(words: Sequence[str]) -> bool:
+    """A short sentence saying who she is to him, after what he did to her ("She is his ex.", "Jo was his girlfriend
+    for two years."): his partner named after the act. Try-out 11 of issue 13."""
+    # a short sentence, or one that says so in its first words ("Amy is his partner and mother of the two children")
+    here = set(words) if len(words) <= 10 else set(words[:6])
+    return "his" in here and bool(here & {"is", "was", "'s", "been"}) and bool(here & PARTNER_WORDS)
 
 
 def _his_partner_named(words: Sequence[str]) -> bool:
@@ -719,7 +736,10 @@ PIECE_CHARS = 100_000  # a longer text is read in pieces (spaCy's own limit is 1
 # Characters that pasted text carries and a reader does not see (control characters other than tab and line breaks,
 # soft hyphens, zero-width spaces and joiners, word joiners, byte order marks) are read as absent, and curly quotes as
 # straight ones: "He punched\u00ad his partner" and "I’ll stab her" are read as typed (try-out 11, 4 December).
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+# ...and a terminal's colour codes whole ("sta\x1b[0mbbed" is "stabbed" on screen; try-out 12): an ANSI CSI sequence
+_INVISIBLE = re.compile(
+    "\x1b\\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]"
+)
 _CURLY_CHARS = ("\u2018", "\u2019", "\u201b", "\u2032")
 _CURLY = str.maketrans(dict.fromkeys(_CURLY_CHARS, "'"))
 
@@ -740,7 +760,8 @@ def normalised(text: str) -> tuple[str, list[int] | None]:
     straight = text.translate(_CURLY)
     if not invisible:
         return straight, None
-    index = [n for n, c in enumerate(straight) if not _INVISIBLE.match(c)]
+    dropped = {n for m in _INVISIBLE.finditer(straight) for n in range(m.start(), m.end())}
+    index = [n for n in range(len(straight)) if n not in dropped]
     return "".join(straight[n] for n in index), index
 
 

@@ -1233,3 +1233,129 @@ def test_curly_apostrophes_read_as_straight_ones(text, indicator):
 )
 def test_sexual_harm_he_suffered_is_not_his(text, found):
     assert ("sexual_harm" in {f.indicator for f in _RULES_ONLY.scan(text)}) is found
+
+
+# Written from the training writers' misses and false findings (4 December, evening): never from F, G, T or U.
+@pytest.mark.parametrize(
+    ("text", "indicator", "found"),
+    [
+        # blades and guns as work, a kitchen, a garden or a licence needs them
+        ("Kitchen worker signed out a cook's knife and returned it at the end of shift.", "weapons", False),
+        ("He came in with a cut to his finger from a filleting knife at work.", "weapons", False),
+        ("Spent the afternoon sharpening the hedge trimmer blades for the allotment group.", "weapons", False),
+        ("Firearms licensing rang about renewing his shotgun certificate for pest control.", "weapons", False),
+        # another person's weapon
+        ("Darnell's mate was found with a zombie knife at his ROTL address; Darnell was not there.", "weapons", False),
+        ("His cellmate was found with a blade in the mattress.", "weapons", False),
+        # ...but not when the words between make it his
+        ("He sent her son a picture of himself holding a machete.", "weapons", True),
+        ("His brother is holding a gun for him.", "weapons", True),
+        ("He and his mate were found with knives in the car.", "weapons", True),
+        ("He held a kitchen knife to her throat.", "weapons", True),
+        # harm done to him, said as notes say it
+        ("Tyrese assaulted in the showers by two lads from a rival postcode.", "violence", False),
+        ("PoP stabbed in the leg outside the chippy, refusing to say who did it.", "violence", False),
+        ("Male charged with threats to kill PoP after a row over money.", "threats", False),
+        ("He stabbed her in the leg outside the chippy.", "violence", True),
+        ("He would smash his mock exam, he said.", "threats", False),
+    ],
+)
+def test_work_tools_other_peoples_weapons_and_harm_done_to_him(text, indicator, found):
+    assert (indicator in {f.indicator for f in _RULES_ONLY.scan(text)}) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ('When charged with ABH he replied "she got what she asked for".', "pro_violence_attitudes"),
+        ('He says the officer "deserved a jugging".', "pro_violence_attitudes"),
+        ("He said \"I've never hit a woman who didn't deserve it\" and laughed.", "pro_violence_attitudes"),
+        ('Jay still says "a slap never killed anyone".', "pro_violence_attitudes"),
+        ("He says you don't let people take liberties.", "pro_violence_attitudes"),
+        ('He told another resident "that\'s how you deal with a snake".', "pro_violence_attitudes"),
+        ('Says his ex "wants stabbing" for taking the kids.', "pro_violence_attitudes"),
+        ("She says \"she's lucky I didn't get her eyes\".", "callousness"),
+        ("He took his wife's bank card and will not give it back.", "domestic_abuse"),
+        ("He smirked when the injuries were read out.", "callousness"),
+        ('About the dog he kicked: "it was a dog, get over it".', "callousness"),
+    ],
+)
+def test_attitudes_callousness_and_control_in_the_words_records_use(text, indicator):
+    assert indicator in {f.indicator for f in _RULES_ONLY.scan(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She has asked for it to stop.",
+        'He told the writer the victim "was lucky I didn\'t have a blade on me".',
+    ],
+)
+def test_asking_for_it_to_stop_and_a_blade_he_did_not_have_are_not_findings(text):
+    found = {f.indicator for f in _RULES_ONLY.scan(text)}
+    assert "pro_violence_attitudes" not in found
+    assert "weapons" not in found
+
+
+def test_a_partner_named_just_after_the_act_makes_it_domestic_abuse():
+    text = "He kept ringing Jo constantly and turned up at her work. She is his ex."
+    found = [f for f in _RULES_ONLY.scan(text) if f.indicator == "domestic_abuse"]
+    assert [f.rule for f in found] == ["domestic_abuse.partner_nearby"]
+    assert "after" in found[0].why
+    # a woman he pursues who is not said to be his partner is stalking, not domestic abuse
+    assert "domestic_abuse" not in {f.indicator for f in _RULES_ONLY.scan(text.replace(" She is his ex.", ""))}
+
+
+# Try-out 12 (a helper that had not read the code, 150 texts of its own): its false alarms and misses, as classes.
+TWELFTH_TRYOUT = [
+    # another person's weapon or violence, the person first
+    ("Cellmate was found with a blade; X denies any knowledge.", "weapons", False),
+    ("His mate pulled a gun during the row; X ran off.", "weapons", False),
+    ("His older brother stabbed someone in 2019; PoP says he's nothing like him.", "violence", False),
+    ("His cousin was charged with robbery; X was interviewed as a witness only.", "violence", False),
+    ("SUBJ's son (15) was found with a zombie knife at school.", "weapons", False),
+    # ...but his own with them, and a relative harmed where, not whom
+    ("He and his brother stabbed a man outside the pub.", "violence", True),
+    ("Mrs Akhtar states her son pushed her down the stairs.", "violence", True),
+    ("SUBJ's 16 yr old nephew stabbed in Woolwich, police think in retaliation.", "violence", True),
+    # a trade's or a hobby's blades and guns; deer stalking is not stalking
+    ("He has a new job at a butcher's, uses boning knives all day.", "weapons", False),
+    ("Angling licence checked; filleting knife in his tackle box.", "weapons", False),
+    ("Holds a certificate for deer stalking; rifle stored in a locked cabinet.", "weapons", False),
+    ("Holds a certificate for deer stalking; rifle stored in a locked cabinet.", "stalking", False),
+    ("He stalked her for months after she left.", "stalking", True),
+    # harm done to him, and a threat to himself, and the gym
+    ("Subject glassed in the face at the Red Lion, refused to give a statement.", "violence", False),
+    ("Beaten up by his dealer's runners last week and robbed of his phone.", "violence", False),
+    ("Threatened to end it all by jumping off the bridge.", "threats", False),
+    ("Keywork: he's smashing it at the gym, hit a new PB on bench.", "violence", False),
+    # a partner named after the act by name; money and papers held
+    ("He admits headbutting Ryan. Ryan is his husband.", "domestic_abuse", True),
+    ("He slapped Nadia in the car. Nadia had been his wife for eleven years.", "domestic_abuse", True),
+    ("Kyle pushed Amy down the stairs. Amy is his partner and mother of the two children.", "domestic_abuse", True),
+    ("Kyle pushed Amy down the stairs. Amy is his partner and mother of the two children.", "violence", True),
+    ("He punched Dean at the pub. Dean is a friend of his brother.", "domestic_abuse", False),
+    ("He has taken out loans in his wife's name and keeps her passport.", "domestic_abuse", True),
+    ("Partner disclosed he makes her hand over her Universal Credit payment.", "domestic_abuse", True),
+    # the children saw it; a social worker seeing the children is not that
+    ("Mum said he'd leathered her again last nite and the kids seen it.", "child_safeguarding", True),
+    ("Children seen alone at school, no marks, they feel safe at his.", "child_safeguarding", False),
+    # gloating and the street's rules as reported
+    ("Said he was lucky he didn't finish the lad off and laughed about it.", "callousness", True),
+    ("She said he gave a thumbs up to his family when the verdict was read.", "callousness", True),
+    ("He says a grass gets what a grass gets.", "pro_violence_attitudes", True),
+    # staff hearing voices is not his mental ill-health
+    ("Staff heard raised voices from room 2.", "mental_health", False),
+]
+
+
+@pytest.mark.parametrize(("text", "indicator", "found"), TWELFTH_TRYOUT)
+def test_the_twelfth_try_outs_classes(text, indicator, found):
+    assert (indicator in {f.indicator for f in _RULES_ONLY.scan(text)}) is found
+
+
+def test_a_blade_named_by_its_use_and_a_charge_of_battery_are_never_vetoed():
+    # the retrained classifier doubted both; the words name the harm
+    assert names_itself("weapons", "stabbed")
+    assert names_itself("violence", "charge of battery")
+    assert "weapons" in indicators("He stabbed his wife in the kitchen.")

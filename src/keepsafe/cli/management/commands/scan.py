@@ -1,5 +1,6 @@
 import json
 import sys
+from collections.abc import Iterable, Iterator
 
 from django.core.management import BaseCommand, CommandError
 
@@ -15,7 +16,7 @@ from keepsafe.core.jsonlines import (
     lone_surrogate,
 )
 from keepsafe.core.words import counted
-from keepsafe.records.rules.scanner import Finding, scan_many, scanner
+from keepsafe.records.rules.scanner import Finding, normalised, scan_many, scanner
 
 
 class Command(BaseCommand):
@@ -23,9 +24,9 @@ class Command(BaseCommand):
         'Scan JSON lines ({"id": ..., "text": ...}, UTF-8) from standard input for serious-harm indicators; one JSON '
         "line out per line in (blank lines are skipped): the id and its findings (indicator, start, end, text, rule, "
         "why). A line that cannot be scanned (not UTF-8, not a JSON object, a key given twice, no `id` or one that is "
-        "not a string or a whole number, an `id` with a control character, an `id` already given on an earlier line, "
-        "no `text`) gets its `line`, the `field` and the `error`; every other line is still scanned and the exit "
-        "status is 1."
+        "not a string or a whole number, an `id` with a control character, an `id` already given on an earlier line "
+        '(1 and "1" are the same id), no `text`, a `text` that is empty or only spaces or characters nobody sees) '
+        "gets its `line`, the `field` and the `error`; every other line is still scanned and the exit status is 1."
     )
 
     # Scanning reads standard input and needs no database: Django's checks would open it (and fail with fields.E180
@@ -35,7 +36,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         failures = 0
         pending: list[tuple[int, object, str]] = []
-        seen: dict[object, int] = {}
+        # ids as written: 1 and "1" name one record to a spreadsheet or a join on text, so they are one id here
+        seen: dict[str, tuple[int, object]] = {}
 
         def refuse(number: int, item_id: object, field: str, error: str) -> None:
             nonlocal failures
@@ -62,7 +64,7 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps({"id": item_id, "findings": [finding_json(f) for f in findings]}))
             pending.clear()
 
-        for number, raw in enumerate(sys.stdin.buffer, start=1):
+        for number, raw in enumerate(input_lines(sys.stdin.buffer), start=1):
             line, unreadable = decoded(raw, first=number == 1)
             if unreadable is not None:
                 flush()
@@ -71,23 +73,43 @@ class Command(BaseCommand):
             if not line.strip():
                 continue
             item_id, text, problem = read_line(line)
-            if problem is None and item_id in seen:
+            earlier = seen.get(str(item_id)) if problem is None else None
+            if earlier is not None:
+                given = (
+                    "" if earlier[1] == item_id else f" (as {json.dumps(earlier[1])}, the same id written another way)"
+                )
                 problem = (
                     "id",
-                    f"{json.dumps(item_id)} is also the id on line {seen[item_id]}: give each line its own id",
+                    f"{json.dumps(item_id)} is also the id on line {earlier[0]}{given}: give each line its own id",
                 )
             if problem is not None:
                 flush()
                 # an id refused is never echoed; one already given is a good id, and names the line
-                refuse(number, item_id if problem[0] != "id" or item_id in seen else None, *problem)
+                refuse(number, item_id if problem[0] != "id" or earlier is not None else None, *problem)
                 continue
-            seen[item_id] = number
+            seen[str(item_id)] = (number, item_id)
             pending.append((number, item_id, text))
             if len(pending) >= 256:
                 flush()
         flush()
         if failures:
             raise CommandError(f"{counted(failures, 'line')} could not be scanned", returncode=1)
+
+
+def input_lines(stream: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of standard input, ended by LF, CRLF or a lone CR (a file saved with old Mac line endings was read
+    as one line, and its records after the first were lost inside that line's error; try-out 12). Inside a JSON
+    string a CR must be written \\r, so a raw one can only be whitespace between tokens, which no JSON-lines writer
+    puts there: splitting at it cuts no record that was readable."""
+    for raw in stream:
+        body = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
+        if b"\r" not in body:
+            yield raw
+            continue
+        pieces = body.split(b"\r")
+        if body.endswith(b"\r"):
+            pieces.pop()  # a CR that ends the last line ends it, and starts no line of its own
+        yield from (piece + b"\n" for piece in pieces)
 
 
 def decoded(raw: bytes, *, first: bool) -> tuple[str, str | None]:
@@ -128,6 +150,10 @@ def read_line(line: str) -> tuple[object, str, tuple[str, str] | None]:
         return item_id, "", ("text", "missing: each line needs the `text` to scan")
     if not isinstance(text, str):
         return item_id, "", ("text", f"must be a string, got {json_kind(text)}")
+    if not normalised(text)[0].strip():
+        # an empty record scanned would read as "nothing found": say it held nothing to scan (characters nobody sees,
+        # a zero-width space or a byte order mark, are nothing too)
+        return item_id, "", ("text", "empty: there is no text to scan (a blank record is not a record without harm)")
     if (position := lone_surrogate(text)) is not None:
         return item_id, "", ("text", f"must be Unicode text: a lone surrogate (not a character) at position {position}")
     return item_id, text, None
