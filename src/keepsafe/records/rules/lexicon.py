@@ -1388,7 +1388,8 @@ HIM_NAMED = "pop|res|d|dp|sos|su|subject|the+offender|our+man"
 # Harm done to him, said without "was" as notes do ("Tyrese assaulted in the showers by two lads", "PoP stabbed in
 # the leg outside the chippy"): a participle followed by where or by whom, never by the person harmed.
 DONE_TO_HIM_NOTED = (
-    f"{DONE_TO_PARTICIPLES} in|on|at|outside|inside|near|during|repeatedly|badly|twice _{{0,5}} by # ?{OTHER_PEOPLE}",
+    # ...by a number of others: "by two lads", "by 3 prisoners"
+    f"{DONE_TO_PARTICIPLES} in|on|at|outside|inside|near|during|repeatedly|badly|twice _{{0,5}} by # {OTHER_PEOPLE}",
     f"{HIM_NAMED}|he|prisoner|resident {DONE_TO_PARTICIPLES} in|through the|his? leg|legs|arm|arms|back|chest|neck|"
     "face|head|stomach|side|thigh|thighs|hand|hands|shoulder|buttock|bum|groin|eye",
     f"{DONE_TO_VERBS} {HIM_NAMED}",
