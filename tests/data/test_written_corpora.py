@@ -43,7 +43,7 @@ def test_the_build_knows_the_eight_styles_and_fourteen_codes():
     assert len(CODES) == 14
     assert "violence_escalation" not in CODES
     assert len(written.STYLES) == 8
-    assert len(written.CORPORA) == 43
+    assert len(written.CORPORA) == 63
 
 
 @pytest.mark.parametrize("directory", CORPORA)

@@ -27,7 +27,11 @@ HERE = Path(__file__).resolve().parent
 # One writer each; after Y the letters run out and corpora are named ZA, ZB, ...
 CORPORA = tuple(
     HERE / f"indicator-eval-{letter}"
-    for letter in (*"cdefghijklmnopqrstuvwxyz", *(f"z{c}" for c in "abcdefghijklmnopqrs"))
+    for letter in (
+        *"cdefghijklmnopqrstuvwxyz",
+        *(f"z{c}" for c in "abcdefghijklmnopqrstuvwxyz"),
+        *(f"y{c}" for c in "abcdefghijklm"),
+    )
 )
 
 

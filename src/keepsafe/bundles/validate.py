@@ -36,6 +36,7 @@ from keepsafe.bundles.victims import victim_problems  # issue 16 §7 (helper "vi
 from keepsafe.core import clock
 from keepsafe.core.errors import ValidationError
 from keepsafe.core.json_paths import nul_paths, unpaired_surrogate_paths
+from keepsafe.core.jsonlines import in_words
 from keepsafe.court.rules.suitability import ADDRESS_REQUIREMENTS, address_key, assessment_problems, proposal_problems
 from keepsafe.oversight.rules.allocation_history import Period, history_problems  # issue 15 ("allochist")
 from keepsafe.oversight.rules.training import published_training
@@ -147,7 +148,9 @@ def _load(raw: bytes | str) -> object:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValidationError([(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")]) from exc
+        raise ValidationError(
+            [(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {in_words(exc.msg)}")]
+        ) from exc
     except RecursionError:
         data, deep = None, True
     else:

@@ -61,13 +61,60 @@ def loads(text: str | bytes) -> Any:
 
 
 def decode_error(exc: json.JSONDecodeError) -> str:
-    """Why a line is not JSON, in words, with where ("not valid JSON at column 12: Expecting ',' delimiter")."""
-    why = exc.msg
-    if why.startswith("Invalid control character"):
-        why = "a raw control character (a tab or a line break) inside a string: write it as \\t or \\n"
-    elif why.startswith("Unexpected UTF-8 BOM"):
-        why = "the line starts with a byte order mark: save the file as UTF-8 without one"
-    return f"not valid JSON at column {exc.colno}: {why}" if exc.pos else f"not valid JSON: {why}"
+    """Why a line is not JSON, in words, with where ("not valid JSON at column 34: a comma or a closing } or ] is
+    missing here ..."), and what to do when the line is a piece of a pretty-printed record (`ONE_PER_LINE`)."""
+    why = in_words(exc.msg)
+    hint = ONE_PER_LINE if _pretty_piece(exc.doc) else ""
+    return (f"not valid JSON at column {exc.colno}: {why}" if exc.pos else f"not valid JSON: {why}") + hint
+
+
+ONE_PER_LINE = (
+    '; each record must be one JSON object on one line ({"id": ..., ...}): a pretty-printed file or a JSON array '
+    "must be written as JSON lines first"
+)
+
+
+def _pretty_piece(line: str) -> bool:
+    """A line that is a piece of a pretty-printed object or array, as a person's export writes one: only a bracket,
+    or a key, its value and a comma (issue 13 try-out 13: one pretty-printed record gave four different errors, none
+    saying what to do)."""
+    bare = line.strip()
+    return (
+        bare in {"{", "}", "[", "]", "},", "}]", "[{", "},{"}
+        or bare.startswith(('"', "[{"))
+        or (bare.endswith(",") and not bare.startswith("{"))
+    )
+
+
+def in_words(message: str) -> str:
+    """The JSON parser's message (`json.JSONDecodeError.msg`) in words a person can act on."""
+    return next((words for start, words in _IN_WORDS if message.startswith(start)), message)
+
+
+# The parser's messages in words a person who exported a spreadsheet can act on (issue 13 try-out 12: "Expecting ','
+# delimiter" was the whole explanation). First match wins; an unlisted message is shown as the parser wrote it.
+_IN_WORDS = (
+    (
+        "Invalid control character",
+        "a raw control character (a tab, a line break, NUL or another) inside a string: write it escaped, as \\t, "
+        "\\n or \\u0000",
+    ),
+    ("Unexpected UTF-8 BOM", "the line starts with a byte order mark: save the file as UTF-8 without one"),
+    (
+        "Expecting ',' delimiter",
+        'a comma or a closing } or ] is missing here (is a quote inside the text not written \\"?)',
+    ),
+    ("Expecting ':' delimiter", "a colon is missing between a key and its value"),
+    (
+        "Expecting property name enclosed in double quotes",
+        'a key in double quotes was expected here (keys need "double quotes", and no comma may come before })',
+    ),
+    ("Expecting value", 'a value was expected here (text needs "double quotes"; a line cannot end after a comma)'),
+    ("Unterminated string", "a string is never closed: its closing double quote is missing"),
+    ("Extra data", "more follows the end of the object: write one object per line"),
+    ("Invalid \\uXXXX escape", "\\u must be followed by four hexadecimal digits"),
+    ("Invalid \\escape", "a backslash starts an escape JSON does not have: write a backslash itself as \\\\"),
+)
 
 
 def lone_surrogate(value: str) -> int | None:
@@ -100,7 +147,10 @@ class NotAnObjectError(ValueError):
     """A JSON line that is JSON but not an object."""
 
     def __init__(self, value: object) -> None:
-        self.reason = f"each line must be a JSON object, got {json_kind(value)}"
+        array_of_objects = isinstance(value, list) and bool(value) and isinstance(value[0], dict)
+        self.reason = f"each line must be a JSON object, got {json_kind(value)}" + (
+            ONE_PER_LINE if array_of_objects else ""
+        )
         super().__init__(self.reason)
 
 
@@ -145,8 +195,17 @@ WHITESPACE = (
 # expression class, for a table's ids searched in bulk by the same rule (Arrow's RE2 reads it too).
 CONTROL_CLASS = r"\x00-\x1f\x7f-\x9f"
 CONTROL = re.compile(f"[{CONTROL_CLASS}]")
-# What no id may hold: a control character, or a lone surrogate (not a character at all; JSON's "\\ud800").
-UNECHOABLE = re.compile(f"[{CONTROL_CLASS}\ud800-\udfff]")
+# Characters nobody sees (Unicode format characters: zero-width spaces and joiners, direction marks, the soft
+# hyphen, a byte order mark): "b12\u200b" prints as "b12" and never matches it in a join (issue 13 try-out 13).
+INVISIBLE_CHARS = "\u00ad\u061c\u180e\ufeff" + "".join(
+    chr(c) for c in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x2070))
+)
+INVISIBLE_CLASS = "".join(f"\\u{ord(c):04x}" for c in INVISIBLE_CHARS)
+INVISIBLE = re.compile(f"[{INVISIBLE_CLASS}]")
+INVISIBLE_NAMES = {"\u200b": "a zero-width space", "\ufeff": "a byte order mark", "\u00ad": "a soft hyphen"}
+# What no id may hold: a control character, a character nobody sees, or a lone surrogate (not a character at all;
+# JSON's "\\ud800").
+UNECHOABLE = re.compile(f"[{CONTROL_CLASS}{INVISIBLE_CLASS}\ud800-\udfff]")
 CONTROL_NAMES = {"\x00": "NUL", "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x1b": "escape"}
 
 
@@ -169,5 +228,33 @@ def line_id(data: Mapping[str, object], *, required: bool) -> str | int | None:
                 f"must not contain a control character: U+{ord(at.group()):04X} "
                 f"({CONTROL_NAMES.get(at.group(), 'a control character')}) at position {at.start() + 1}"
             )
+        if (at := INVISIBLE.search(value)) is not None:
+            raise LineIdError(
+                f"must not contain a character nobody sees: U+{ord(at.group()):04X} "
+                f"({INVISIBLE_NAMES.get(at.group(), 'an invisible formatting character')}) at position "
+                f"{at.start() + 1}; the id would look like one it does not match"
+            )
         return value
     raise LineIdError(f"must be {ID_RULE} (not empty, not null), got {json_words(value)}")
+
+
+def readable_id(line: str) -> object:
+    """The id of a line refused for something else (a key other than `id` given twice, bytes that are not UTF-8), so
+    the person fixing the file can find the record (issue 13 try-out 12: those lines came back with `"id": null`);
+    None when the id itself cannot be read or is not a good id (an id refused is never echoed)."""
+    try:
+        data = json.loads(line.rstrip("\r\n"))
+        item_id = line_id(data, required=True) if isinstance(data, dict) else None
+    except (ValueError, RecursionError, LineIdError):
+        return None
+    return item_id
+
+
+_ID_FIRST = re.compile(r'\A\s*\{\s*"id"\s*:\s*("(?:[^"\\\x00-\x1f]|\\.)*"|-?(?:0|[1-9][0-9]*))\s*,')
+
+
+def id_written_first(line: str) -> object:
+    """The id of a line that is not valid JSON when it opens the line intact (`{"id": "b1", "text": "...` with the
+    closing brace lost), so the record can be found (try-out 13); None otherwise."""
+    m = _ID_FIRST.match(line)
+    return None if m is None else readable_id('{"id": ' + m[1] + "}")

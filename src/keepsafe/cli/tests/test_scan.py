@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 from keepsafe.cli.tests.commands import run_keepsafe
@@ -112,7 +114,11 @@ HOSTILE = [
     (b"[" * 6000 + b"]" * 6000 + b"\n", "(line)", "not valid JSON: nested too deeply to read"),
     (b'{"id": "x", "text": "tab\there"}\n', "(line)", "a raw control character"),
     ('{"id": "x"}'.encode("utf-16") + b"\n", "(line)", "it looks like UTF-16"),
-    (b'{"id": "x", "text": "He hit her."\n', "(line)", "not valid JSON at column 34: Expecting ',' delimiter"),
+    (
+        b'{"id": "x", "text": "He hit her."\n',
+        "(line)",
+        "not valid JSON at column 34: a comma or a closing } or ] is missing here",
+    ),
 ]
 
 
@@ -204,3 +210,72 @@ def test_a_terminal_colour_code_inside_a_word_is_read_as_invisible():
     assert {f["indicator"] for f in findings} >= {"violence", "weapons"}
     # offsets and words as written
     assert all(text[f["start"] : f["end"]] == f["text"] for f in findings)
+
+
+def test_a_line_refused_for_a_repeated_key_or_bad_bytes_still_names_its_id():
+    """Try-out 12: such lines came back with `"id": null`, and the record could not be found in a large file."""
+    done = _scan_bytes(
+        b'{"id": "a1", "text": "He hit her.", "text": "x"}\n'
+        b'{"id": "b2", "text": "caf\xe9"}\n'
+        b'{"id": "c\xff", "text": "x"}\n'
+        b'{"id": "d", "id": "e", "text": "x"}\n'
+    )
+    assert done.returncode == 1
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [(o["id"], o["field"]) for o in out] == [("a1", "text"), ("b2", "(line)"), (None, "(line)"), (None, "id")]
+
+
+def test_broken_json_is_explained_in_words_not_the_parsers():
+    done = scan(['{"id": "x", "text": "He said "no" to her"}', "{'id': 'y', 'text': 'x'}", '{"id": "z", "text": "a'])
+    errors = [json.loads(line)["error"] for line in done.stdout.splitlines()]
+    assert not any("Expecting" in e or "Unterminated" in e for e in errors), errors
+    assert "closing double quote is missing" in errors[2]
+
+
+def test_try_out_13_a_file_argument_a_pretty_printed_file_an_intact_id_and_empty_input(tmp_path: Path):
+    """Try-out 13: `keepsafe scan FILE` was refused by argparse; a pretty-printed record gave four errors none of
+    which said what to do; a broken line whose id opened it intact came back with `"id": null`; an id with a
+    zero-width space was accepted and looked like another; empty input said nothing."""
+    path = tmp_path / "records.jsonl"
+    path.write_text(
+        '{"id": "b1", "text": "He hit her."\n{\n  "id": "b24",\n  "text": "x"\n}\n[{"id": "a", "text": "x"}]\n'
+        '{"id": "zw\u200b", "text": "He hit her."}\n{"id": "ok", "text": "He stabbed her."}\n',
+        encoding="utf-8",
+    )
+    done = run_keepsafe(["scan", str(path)], [], KEEPSAFE_TEST_DB="external")
+    assert done.returncode == 1, done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert out[0]["id"] == "b1"
+    assert all("one JSON object on one line" in o["error"] for o in out[1:6])
+    assert out[6]["field"] == "id"
+    assert "U+200B" in out[6]["error"]
+    assert out[6]["id"] is None
+    assert out[7]["id"] == "ok"
+    assert out[7]["findings"]
+    empty = scan([])
+    assert empty.returncode == 0
+    assert "no records to scan" in empty.stderr
+    missing = run_keepsafe(["scan", str(tmp_path / "nope.jsonl")], [], KEEPSAFE_TEST_DB="external")
+    assert missing.returncode == 2
+    assert "nope.jsonl: cannot read" in missing.stderr
+
+
+def test_try_out_14_dash_is_standard_input_and_a_closed_pipe_is_one_line_not_a_traceback(tmp_path: Path):
+    dash = run_keepsafe(["scan", "-"], [json.dumps({"id": "x", "text": "He hit her."})], KEEPSAFE_TEST_DB="external")
+    assert dash.returncode == 0, dash.stderr
+    assert json.loads(dash.stdout)["id"] == "x"
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps({"id": f"a{n}", "text": "He hit her."}) + "\n" for n in range(3000)))
+    keepsafe = str(Path(sys.executable).with_name("keepsafe"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keepsafe.config.settings.local", "KEEPSAFE_TEST_DB": "external"}
+    process = subprocess.Popen([keepsafe, "scan", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # `| head -1`
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 1
+    assert "Traceback" not in error
+    assert "the output was closed before every line was written" in error
+    nul = scan(['{"id": "n", "text": "a\x00b"}'])
+    assert "NUL" in json.loads(nul.stdout)["error"]

@@ -11,6 +11,7 @@ import pytest
 
 from keepsafe.core.jsonlines import (
     CONTROL,
+    INVISIBLE_CHARS,
     WHITESPACE,
     DuplicateKeyError,
     LineIdError,
@@ -74,8 +75,16 @@ def test_an_id_with_a_control_character_is_refused_saying_which_and_where(value,
 def test_the_control_characters_are_unicode_category_cc():
     controls = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cc"}
     assert {chr(c) for c in range(sys.maxunicode + 1) if CONTROL.fullmatch(chr(c))} == controls
-    kept = "P 1\u00a0\u2028\u200b"  # spaces and a zero-width space are not Cc: kept as given
+    kept = "P 1\u00a0\u2028"  # spaces are not Cc: kept as given
     assert line_id({"id": kept}, required=True) == kept
+
+
+@pytest.mark.parametrize("unseen", ["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e"])
+def test_an_id_with_a_character_nobody_sees_is_refused(unseen):
+    """Try-out 13: "b12\u200b" was accepted and echoed; it prints as "b12" and never matches it in a join."""
+    with pytest.raises(LineIdError, match=r"a character nobody sees: U\+.* at position 4"):
+        line_id({"id": "b12" + unseen}, required=True)
+    assert all(unicodedata.category(c) == "Cf" for c in INVISIBLE_CHARS)
 
 
 def test_an_id_with_a_lone_surrogate_is_refused():

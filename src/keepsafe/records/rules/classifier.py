@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -128,7 +129,11 @@ STOPWORDS = frozenset(
 NOT_DRIVERS = frozenset(
     "re while should would could will 'd 'll states stated state notes noted says said reports reported told heard "
     "new also then when where which who what there here is are am be being not n't no yes very just now today "
-    "yesterday last next".split()
+    "yesterday last next "
+    # ...nor pronouns, auxiliaries and the pieces of "gonna" (try-out 13: "the words that weighed most: 'if', 'you',
+    # 'gon', 'though'")
+    "if you i me my your we our us it its gon na wan though do did does done can get got go going has have had was "
+    "were been this that these those shows claims".split()
 )
 
 
@@ -186,16 +191,41 @@ def word_features(word: str, mark: str) -> list[str]:
     return feats
 
 
-def token_features(words: Sequence[str]) -> list[list[str]]:
-    """The features of each token (lower-cased words), so a score can be traced back to the words behind it."""
+def token_features(words: Sequence[str], names: frozenset[str] = frozenset()) -> list[list[str]]:
+    """The features of each token (lower-cased words), so a score can be traced back to the words behind it. A
+    person's or a place's name (`names`) has none, and no bigram with it: see `proper_names`."""
     marks = scope_marks(words)
     out = []
     for i, w in enumerate(words):
-        feats = word_features(w, marks[i])
-        if i + 1 < len(words):
+        feats = [] if w in names else word_features(w, marks[i])
+        if i + 1 < len(words) and w not in names and words[i + 1] not in names:
             feats.append(f"{marks[i]}b:{w} {words[i + 1]}")
         out.append(feats)
     return out
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def proper_names(texts: Iterable[str], keep: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The words the training texts write only with a capital, never in lower case, after a sentence's first word:
+    the names of the people and places the writers invented ("Jade", "Kwame", "Moss Side"). A name weighs in a model
+    only because a training writer gave it to a victim or a man who offended; in a real record it says nothing of
+    harm, and a reason that gives it as a driving word is nonsense to a practitioner (issue 13 try-outs 12 and 13:
+    "the words that weighed most: 'shannon'"). So names carry no feature (`token_features`), and the model keeps
+    the list so that scanning skips them too. `keep`: capitalised words the rules rely on (`lexicon.NOT_NAMES`)."""
+    title: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for sentence in _SENTENCE_END.split(text):
+            words = _WORD.findall(sentence)
+            for n, w in enumerate(words):
+                if w.islower():
+                    lower.add(w)
+                elif n and w[0].isupper() and w[1:].islower() and len(w) > 1:
+                    title.add(w.lower())
+    return frozenset(title - lower - keep)
 
 
 def context_features(previous: Sequence[Sequence[str]]) -> list[str]:
@@ -268,8 +298,10 @@ class Model:
         thresholds: dict[str, float],
         weights: dict[str, dict[str, float]],
         vetoes: dict[str, float] | None = None,
+        names: frozenset[str] = frozenset(),
     ) -> None:
         self.version, self.intercepts, self.thresholds, self.weights = version, intercepts, thresholds, weights
+        self.names = names  # `proper_names` of the training texts: no features, never a driving word
         self.vetoes = dict.fromkeys(intercepts, 0.0) if vetoes is None else vetoes
         self.indicators = sorted(intercepts)
         column = {ind: j for j, ind in enumerate(self.indicators)}
@@ -305,6 +337,9 @@ class Model:
         marks = scope_marks(words)
         per_token: list[np.ndarray | None] = []
         for i, w in enumerate(words):
+            if w in self.names:
+                per_token.append(None)
+                continue
             vector = self._word_vector(w, marks[i])
             if i + 1 < len(words) and (b := self.row.get(f"{marks[i]}b:{w} {words[i + 1]}")) is not None:
                 vector = self.matrix[b] if vector is None else vector + self.matrix[b]
@@ -336,6 +371,7 @@ class Model:
             "thresholds": self.thresholds,
             "vetoes": self.vetoes,
             "weights": self.weights,
+            "names": sorted(self.names),
         }
 
     @classmethod
@@ -348,12 +384,16 @@ class Model:
         weights = data.get("weights")
         if not isinstance(weights, dict):
             raise ValueError("indicator model: `weights` must be an object")
+        names = data.get("names", [])
+        if not isinstance(names, list):
+            raise ValueError("indicator model: `names` must be a list of words")
         return cls(
             version=str(data.get("version", "")),
             intercepts=floats(data.get("intercepts")),
             thresholds=floats(data.get("thresholds")),
             weights={str(f): floats(w) for f, w in weights.items()},
             vetoes=floats(data["vetoes"]) if "vetoes" in data else None,
+            names=frozenset(str(n) for n in names),
         )
 
 

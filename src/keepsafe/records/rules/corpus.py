@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from keepsafe.core.jsonlines import NotAnObjectError, line_object
+from keepsafe.core.jsonlines import NotAnObjectError, in_words, line_object
 from keepsafe.records.rules.indicators import CROSS_RECORD, INDICATORS
 
 
@@ -42,7 +42,7 @@ def read_corpus(lines: Iterable[str]) -> list[CorpusItem]:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise CorpusError(number, "(line)", f"not valid JSON: {exc.msg}") from exc
+            raise CorpusError(number, "(line)", f"not valid JSON: {in_words(exc.msg)}") from exc
         try:
             data = line_object(data)
         except NotAnObjectError as exc:

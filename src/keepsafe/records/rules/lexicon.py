@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-12-04.8"
+LEXICON_VERSION = "2026-12-04.10"
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).
@@ -259,6 +259,19 @@ RULES: tuple[Rule, ...] = (
         "wounding|wounded _{0,2} him|her|his|a|the|neighbour|man|woman|victim",
         "fight|fights|fighting|fought|brawl|brawling|scuffle|scuffles",
         "affray|wounding|gbh|abh|robbery|arson",
+        # a robbery told by its verb with a blade or a gun held on a person (try-out 12: "robbed a taxi driver at
+        # knifepoint"), and a mugging
+        "~rob|~mug|~hold+up _{0,4} at knifepoint|gunpoint",
+        # a person robbed, named by what they were (try-out 13: "robbed a petrol station cashier"); not "robbed the
+        # empty house"
+        "robbed|robbing|mugged|mugging a|an|the|two|three|another|his|her _{0,2} man|woman|lad|lads|boy|girl|student|"
+        "students|cashier|driver|pensioner|shopkeeper|worker|victim|pedestrian|teenager|youth|courier|rider|"
+        "customer|assistant|attendant|owner|occupant|occupants|granny|elderly|dealer|man's|woman's",
+        # the one harmed named by role, without "by him" ("Street robbery: victim punched and his phone taken")
+        "victim|victims|complainant|ip|occupant|occupants|cashier|shopkeeper|injured+party ~punch|~kick|~stab|~slash|"
+        "~headbutt|~strangle|~strike|~glass !him|her|them|me|back|first|out|he|she",
+        "mugged|mugging a|an|the|his|her|him|them|someone|people|two|three|another _{0,1} man|woman|lad|student|"
+        "pensioner|victim|driver",
         "grievous|actual bodily harm",
         "grabbed _{0,2} by the throat|neck|hair",
         "pushed|shoved her|him|them|the",
@@ -602,6 +615,10 @@ RULES: tuple[Rule, ...] = (
         "voices _{0,2} ~tell|~say",
         "the|his|her voices are|were|get|getting|got|have",
         "a|the voice ~tell|~say",
+        # plain words for an unwell mind (try-out 14: "not been right in the head", "doesn't want to wake up")
+        "not|n't|never _{0,1} right in the head",
+        "not|n't in a good|great|right headspace|head+space|frame+of+mind",
+        "not|n't|never want|wants|wanted to wake up",
         "responding to unseen|internal stimuli",
         "~talk|~shout|~scream to|at himself|herself|the+wall|the+walls",
         # medication for mental illness stopped, refused, not taken
@@ -692,6 +709,14 @@ RULES: tuple[Rule, ...] = (
         "~give _{0,3} a good hiding|kicking|beating|slap|smack",
         "~kick _{0,3} head in",
         "head butt|butted|butting _{0,2} " + PERSON,
+        # what was done, in the street's words (try-out 13: "left him leaking", "laid him out", "dropped a man with
+        # one punch", "used to do people over")
+        "left|leaving|leave him|her|them|someone|a+man|the+man|a+lad|the+lad '? leaking|bleeding|for+dead|"
+        "unconscious|in+a+coma|in+a+mess",
+        "laid|lay|layed him|her|them|someone|a+man|the+man|a+lad|the+lad '? out|flat|spark+out",
+        "dropped|dropping|floored|flattened '? him|her|them|someone|a|the|one|two _{0,4} with _{0,1} a|one|single|the "
+        "punch|headbutt|kick|blow|right|left|hit",
+        "did|done|doing|do him|her|them|someone|people|a+man|the+man|a+lad|the+lad '? over",
     ),
     _rule(
         "weapons.object_used",
@@ -702,6 +727,9 @@ RULES: tuple[Rule, ...] = (
         "armed with _{0,2}",
         "at knifepoint|gunpoint",
         "~wet up",
+        "~wet you|him|her|them|someone|man|lad|people up",
+        "armed robbery|robberies|raid|raids",
+        "left|leaving|leave him|her|them|someone|a+man|the+man|a+lad|the+lad '? leaking",
         "zombie|rambo|flick|stanley|butterfly knife|knives",
         "box cutter|cutters",
         "sawn-off|sawn off|shotty|shotties",
@@ -718,13 +746,21 @@ RULES: tuple[Rule, ...] = (
         "watch|mind your|ur back",
         "know|knows where you|she|he|they live|lives",
         "~do _{0,1} you|him|her|them in",
+        "~do you|him|her|them proper|properly|good|right+up",  # try-out 12: "said he would do him proper"
+        # try-out 13: "will get theirs", "his ex better watch herself", "I'm not done with him"
+        "will|'ll|gonna|going+to get|gets theirs|his|hers",
+        "better|best watch herself|himself|yourself|themselves|yourselves|your+back|her+back|his+back|their+back",
+        "not|n't done with you|him|her|them|ya|u",
         "~wet you|him|her|them up?",
         "~put you|him|her|them in the ground",
         "~end you|him|her|them",
-        "merk|merked|merking|merk'd",
+        # "merked" reports a killing or a beating done ("he merked a lad in 2020": violence); only "get merked",
+        # "be merked" is a threat (try-out 12)
+        "merk|merking|merk'd",
+        "get|gets|getting|be|being merked",
         "~shank|~stab|~cut|~slice|~bury|~finish you|ya|u",
         "~have|~get you|him|her|them done|sorted|seen+to",
-        "bounty|price on _{0,2} head",
+        "bounty|price|money|reward on _{0,2} head",
         "throat-slitting|throat slitting|slitting gesture|gestures",
         "~come for|after you|him|her|them",
         "smash|smashing|kick|kicking _{0,2} face|head|teeth in",  # "kicked his teeth in" is done: violence
@@ -816,6 +852,10 @@ RULES: tuple[Rule, ...] = (
         "won't|cannot|can't ~leave _{0,1} her|him|them alone",
         "~ask|~ask _{0,3} where _{0,2} she|he|they lives|living|is|works|moved",
         "~keep ~turn|~show up",
+        # try-out 13: "kept following her from Rusholme to Levenshulme", "turned up drunk at her mum's"
+        "kept|keeps|keep|keeping following|watching|phoning|ringing|calling|texting|messaging|contacting her",
+        "~turn|~show up _{0,2} at|outside her|his+ex's|the+victim's mum|mum's|mother|mother's|parents|parents'|"
+        "sister|sister's|nan's|work|workplace|school|college|gym|door|house|flat|home|address",
     ),
     _rule(
         "pro_violence_attitudes.reported",
@@ -902,6 +942,15 @@ RULES: tuple[Rule, ...] = (
         "smacked|slapped|burned|burnt|done|glassed|hit|kicked",
         "needs|need|needed a|an _{0,1} slap|slapping|hiding|beating|kicking|clip|smack|battering|hammering|kicking",
         "needs|needed teaching|to+learn a lesson",
+        # the harm as deserved, in the same words as a blow (writers ZP to ZS: "deserves a smack for making me wait",
+        # "I only ever hit people who deserve it", "stabbing someone is just what happens"); the blow inside such
+        # words is the attitude, not an act (`SUBSUMED_BY`)
+        "deserve|deserves|deserved|deserving a|an _{0,1} slap|smack|slapping|hiding|beating|kicking|clip|battering|"
+        "hammering|punch|right+hander|dig|shoeing|kicking",
+        "~hit|~slap|~smack|~punch|~batter|~stab|~hurt|~do people|anyone|those|them|ones|someone who|that deserve|"
+        "deserves|deserved|ask|asks|asked|had+it+coming",
+        "stabbing|stabbed|violence|fighting|hitting|slapping|a+slap|a+beating|getting+hurt|shanking _{0,3} "
+        "is|'s|was _{0,1} just|only what happens|business|part+of+life|part+of+the+game|normal|how+it+is|how+it+works",
         "got what was|'s coming",  # "he'll get what's coming" is a threat
         "never did|hurt _{0,1} me|him|them|anyone|nobody|anybody|kids _{0,1} any? harm",
         "in case anyone|someone|somebody|anybody|people|they _{0,1} tries|try|starts|start|comes|come|kicks",
@@ -912,6 +961,10 @@ RULES: tuple[Rule, ...] = (
         "or you 're|you're|youre|ur a mug|target|finished|dead",
         "only thing|language _{0,3} understand|understands|respect|respects",
         "violence is the only",
+        # try-out 13: "I'd stab anyone who came at me", "fighting is the only way to sort out beef"
+        "would|'d|id|will|'ll stab|hurt|batter|kill|shank|wet|hit|smash|chop|cut anyone|anybody|whoever|any+man",
+        "fighting|fists|violence|force|a+slap|a+beating|a+kicking|a+blade|a+knife is|was|'s|are the only|best|right "
+        "way|answer|language|option|solution|thing",
         "gotta|have+to|got+to|has+to|you+have+to|need+to smash|slap|hurt|batter|stab|hit|do|put _{0,1} them|someone|"
         "people|him first?",
         "put|puts them|him|someone on their|his|her arse|back|backside",
@@ -1000,6 +1053,9 @@ RULES: tuple[Rule, ...] = (
         + " ) _{0,2} was|were|got|has+been|had+been|'s+been hit|punched|kicked|slapped|smacked|beaten|burnt|burned|"
         "bitten|shaken|hurt|injured|assaulted|attacked|strangled|choked|stabbed|thrown|pushed|grabbed|bruised|scalded|"
         "whipped|belted|strapped|abused|assaulted|battered",
+        # ...and harmed by someone named after the age (try-out 13: "Lewis, 14, disclosed that his stepdad 'battered'
+        # him with a belt")
+        "^ ,|( " + "|".join(str(age) for age in range(18)) + f" ,|) _{{0,6}} {HARM_VERBS} '? him|her",
         # "the kids seen it" (seen as saw); not "children seen alone" by a social worker
         "child|children|kids|baby seen it|everything|that|this|him|what|the+lot|the+whole",
         "plo|cin|lado",
@@ -1032,6 +1088,10 @@ NAMES: dict[str, tuple[str, ...]] = {
         "knife|knives|blade|blades|bladed|machete|machetes|cleaver|dagger|sword|swords|shank|shanks|firearm|"
         "firearms|gun|guns|handgun|handguns|shotgun|shotguns|pistol|pistols|rifle|rifles|revolver|ammunition|"
         "crossbow|crossbows|taser|tasers|knuckleduster|knuckledusters|weapon|weapons",
+        "knifepoint|gunpoint",
+        # a blow struck with a thing made or used to hurt ("leathered his cousin with a bat")
+        "with|using a|an|the|his|her bat|hammer|brick|bottle|crowbar|pole|baton|axe|hatchet|screwdriver|spanner|"
+        "wrench|cosh|machete",
         # a blade's use named (try-out 12: "He stabbed his wife" lost its weapon to the classifier's veto)
         "stabbed|stabbing|stabbings|slashed|slashing|glassed|glassing",
     ),
@@ -1039,6 +1099,7 @@ NAMES: dict[str, tuple[str, ...]] = {
         "threat|threats|threaten|threatens|threatened|threatening|kill|murder|stab|shoot",
         # the harm threatened, in the words of the street ("lucky I haven't battered her yet", "wet him up")
         "batter|battered|leather|leathered|slash|glass|merk|merked|wet|shank|chib",
+        "dead man|men",  # "told him he was a dead man"
     ),
     "violence": (
         "assault|assaults|assaulted|assaulting|murder|murdered|manslaughter|gbh|abh|affray|wounding|stabbed|"
@@ -1048,17 +1109,47 @@ NAMES: dict[str, tuple[str, ...]] = {
         # an assault verb with the person it was done to ("boxed a man", "leathered a bloke", "battered her"): the
         # writers of corpora V to Y taught the classifier boxing and "battered sausage", so it doubted these (4 Dec)
         "punched|kicked|battered|leathered|boxed|smacked|slapped|decked|floored|throttled|choked|booted|lamped|"
-        "twatted|bashed|stamped a|an|the|his|her|him|them|another|some|this|that|one|two|three",
+        "twatted|bashed|stamped|merked|shanked|chibbed|robbed|mugged|jumped|punching|kicking|battering|leathering|"
+        "smacking|slapping|decking|flooring|stamping|jumping|bottling|glassing a|an|the|his|her|him|them|another|some|"
+        "this|that|one|two|three|someone|somebody",
+        # an attack named (the classifier retrained on written texts only doubted "no remorse for the attack")
+        "attack|attacks|attacked|attacking",
         "actual bodily harm",
         "grievous bodily harm",
+        "robbery|robberies|mugging|muggings",  # a charge of violence (try-out 13: "Street robbery: victim punched")
         "battery",  # a charge of violence (the retrained classifier doubted "charge of battery against his partner")
     ),
     "domestic_abuse": (
         "domestic abuse|abuser|violence|incident|incidents|assault|assaults|call-out|call-outs|callout|callouts|"
         "related",
         "coercive|marac",
+        # a domestic named by the police's shorthand ("Dom call out to 4 Acacia Ave. Verbal only.")
+        "dom|da|domestic call|calls|call-out|call-outs|callout|callouts|incident|incidents|job|jobs",
+        # the harm and whom it was done to, named together ("threatened his missus", "punched his wife"): the
+        # classifier retrained on written texts only doubted "He threatened his missus" (records tests)
+        "threatened|threatening|threats|assaulted|assaulting|punched|punching|kicked|strangled|strangling|choked|"
+        "stabbed|battered|hit|slapped|headbutted|attacked|raped|beat his|their partner|ex-partner|girlfriend|"
+        "ex-girlfriend|wife|ex-wife|boyfriend|ex-boyfriend|husband|ex-husband|missus|ex|fiancee|mum|mother|dad|father|"
+        "sister|brother|nan|gran|grandmother|stepdaughter|stepson|son|daughter",
     ),
-    "stalking": ("stalk|stalks|stalked|stalking|stalker|harass|harasses|harassed|harassing|harassment",),
+    "stalking": (
+        "stalk|stalks|stalked|stalking|stalker|harass|harasses|harassed|harassing|harassment",
+        # contact with, or a search for, the person the record calls the victim (the classifier retrained on the
+        # last writers vetoed "messaging the victim on social media", "written to the victim despite a no-contact
+        # instruction": the team's corpus, below its stalking floor)
+        "messaging|messaged|texting|texted|contacting|contacted|calling|called|phoning|phoned|emailing|emailed|"
+        "following|followed|watching|watched|find|finding|tracking|tracked|visiting|visited the victim",
+        "written|wrote|writing|sent|sending|posted|posting to the victim",
+        "photos|pictures|images|photographs|posts of the victim",
+        "letter|letters|message|messages|gifts|flowers|cards from him",
+    ),
+    # callousness named by what he did ("He laughed about it in interview", vetoed by the last retraining)
+    "callousness": (
+        "laughed|laughing|laughs|joked|joking|jokes|bragged|bragging|brags|boasted|boasting|boasts about|at",
+        "smirked|smirking|smirks|gloated|gloating|gloats",
+        "no remorse|empathy|regret|guilt",
+        "lack of remorse|empathy|regret|guilt",
+    ),
     "sexual_harm": ("rape|raped|raping|rapes|sexual|sexually|indecent|grooming|groomed",),
     "order_breach": ("breach|breached|breaching",),
     "child_safeguarding": ("child protection", "section 47|s47", "care proceedings"),
@@ -1146,7 +1237,7 @@ NEGATION_BEFORE = (
     "free from|of",
     "ruled out",
     "not guilty of",
-    "acquitted of",
+    "acquitted|cleared _{0,1} of",
     "no longer",
 )
 # Negations after the finding, within POST_WINDOW tokens.
@@ -1174,6 +1265,8 @@ PSEUDO_NEGATION = (
     "no contact instruction|condition",
     "not to contact",
     "not guilty plea",
+    # "not gonna lie", "ain't gonna lie": honestly, not a negation (try-out 13: "I ain't gonna lie I'd stab anyone")
+    "not|n't|aint gonna|going+to lie",
 )
 # Hypothetical or conditional talk: the finding has not happened ("if he were to...").
 HYPOTHETICAL_BEFORE = (
@@ -1352,6 +1445,8 @@ FAMILY_HARMED = (
 DONE_TO_HIM = (
     # "He was stabbed in the leg in 2019", "he was punched by his brother": "he" is the man supervised
     f"he|himself was|were|got|'s+been|has+been|had+been {THEN}? {DONE_TO_PARTICIPLES}",
+    # ...as a health or probation record names him (try-out 13: "A&E: patient had been stabbed in the thigh")
+    f"patient|pop|subject|client|su was|were|got|'s+been|has+been|had+been {THEN}? {DONE_TO_PARTICIPLES}",
     # "he was bullied and beaten at school": every act the sentence says was done to him
     f"he|himself was|were|got|'s+been|has+been|had+been {THEN}? {DONE_TO_PARTICIPLES} and|or|then|&|, "
     f"{DONE_TO_PARTICIPLES}",
@@ -1476,12 +1571,69 @@ WEAPON_AT_WORK = (
     "shotgun|rifle|gun|guns _{0,6} vermin|pest|pests|lamping|clay|clays|pigeons|rabbits|foxes|deer",
     "vermin|pest|lamping|clay|clays _{0,6} shotgun|rifle|gun|guns",
 )
+# "Threatened" of what is not harm to a person: eviction, court, a complaint, leaving; and by those who threaten
+# nobody's safety in the course of their work (writers ZP to ZS: "Landlord threatened him with eviction", "Defence
+# threatened to apply for wasted costs"). A threat to harm is still one: "threatened to evict her by force" keeps
+# "by force" outside the excluded words only when written so; the rules read the verb's object, not intent.
+NOT_HARM_THREATS = (
+    "~threaten|threat|threats _{0,2} with|of eviction|evicting|legal|court|police|arrest|recall|complaint|complaints|"
+    "sack|sacking|dismissal|sanctions|warning|exclusion|suspension|proceedings|bailiffs|possession|prosecution|"
+    "injunction|costs|wasted|homelessness|notice",
+    "~threaten _{0,1} to evict|report|sue|complain|apply|withdraw|adjourn|sack|recall|exclude|suspend|cancel|close|"
+    "discharge|resign|quit|leave|move+out|split+up|appeal|grass",
+    # try-out 14: "threatened to take the landlord to court", "to go to the papers", "to make a complaint"
+    "~threaten _{0,1} to take|taking _{0,4} court|tribunal|papers|press|ombudsman",
+    "~threaten _{0,1} to go|going to the papers|press|police|council|court|ombudsman|media|newspapers",
+    "~threaten _{0,1} to make|lodge|put+in a|an _{0,1} complaint|complaints|appeal",
+    "landlord|landlady|council|defence|prosecution|cps|bench|judge|employer|boss|school|college|jobcentre|dwp|"
+    "bailiffs|bailiff ~threaten|threat|threats",
+)
+# Acquitted of it: no finding of the charge (try-out 13: "The jury acquitted you of the s18 wounding" was violence).
+ACQUITTED = (
+    "acquitted|cleared|acquittal|not+guilty _{0,1} of|on|for _{0,3} wounding|assault|assaults|gbh|abh|murder|"
+    "manslaughter|robbery|affray|s18|s20|s47|rape|possession|possessing|stabbing|attack|battery|having|carrying|sexual|"
+    "threats",
+    "charge|charges|allegation|allegations _{0,6} dropped|discontinued|withdrawn|nfa|nfa'd|dismissed",
+)
+# Tyres, seats and sofas slashed are damage to property, not a blade to a person (try-out 13).
+PROPERTY_SLASHED = (
+    "tyres|tires|tyre|tire|seats|seat|sofa|mattress|curtains|bags|roof _{0,2} slashed|cut|punctured|let+down",
+    "~slash|~puncture _{0,3} tyres|tires|tyre|tire|seats|sofa|mattress|roof|soft-top",
+)
+# Someone else's view of violence is not his attitude (try-out 13: "his mate thinks violence is the answer but he
+# doesn't agree").
+OTHERS_VIEW = (
+    "his|her|their mate|mates|friend|friends|brother|brothers|cousin|peers|associates|co-defendant|dad|father|mum|"
+    "mother|uncle|cellmate|girlfriend|partner thinks|think|thought|believes|believe|believed|feels|feel|reckons|"
+    "reckon _{0,8}",
+)
 EXCLUSIONS: dict[str, tuple[str, ...]] = {
+    "child_safeguarding": (
+        # a plan or a conference that has ended is not a risk now (try-out 14: "Child protection plan ended in March,
+        # no safeguarding concerns")
+        "child protection|cp plan|plans|register|registration _{0,3} ended|closed|removed|ceased|discontinued|finished|"
+        "lifted|stepped+down",
+        "ended|closed|removed|ceased|discontinued|lifted|stepped+down _{0,1} the|his|her|their? child protection|cp "
+        "plan|plans|registration",
+    ),
+    "pro_violence_attitudes": (
+        *OTHERS_VIEW,
+        # "violence is never the answer" (try-out 14) says the opposite of "violence is the answer"
+        "violence|fighting|hitting|force _{0,1} is|'s|was|are never|not|n't|no _{0,2} the? answer|way|solution|option|"
+        "okay|ok|acceptable|right",
+    ),
     "violence": (
         *DONE_TO_HIM,
         *DONE_TO_HIM_NOTED,
+        *ACQUITTED,
+        *PROPERTY_SLASHED,
+        # a belief about fighting is an attitude, not a fight ("Believes fighting is the only way to sort out beef")
+        "fighting|violence is|was|'s the only|best|right way|answer|option|solution",
         *OTHERS_VIOLENCE,
         OTHERS_ACT,
+        # a beat officer walks a beat; "they've murdered me with that fine" is an idiom (writers ZP to ZS)
+        "beat officer|officers|manager|managers|bobby|copper|team|surgery",
+        "murdered|murdering|murder|killed|killing me|us with|on that|the|this|those",
         # a personal best at the gym is not a blow: "hit a new PB on bench"
         "~hit a|his|her|their|new _{0,1} pb|pr|record|target|targets|milestone|high|personal+best",
         PASSIVE_HARM,
@@ -1534,6 +1686,9 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
     "weapons": (
         *DONE_TO_HIM,
         *DONE_TO_HIM_NOTED,
+        FAMILY_HARMED,  # "his brother was stabbed in Peckham" (try-out 13)
+        *ACQUITTED,
+        *PROPERTY_SLASHED,
         *OTHERS_VIOLENCE,
         *WEAPON_NOT_HIS,
         *WEAPON_AT_WORK,
@@ -1567,7 +1722,8 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
         "disposable|safety|shaving|pencil-sharpener razor|razors|blade|blades",
         "razor|razors|blade|blades|knife|knives _{0,3} on himself|herself|myself",
         # toys and pictures of weapons: "a water pistol", "a Nerf gun", "drawing knives and guns in his book"
-        "water|nerf|toy|cap|plastic|pretend|foam pistol|pistols|gun|guns|sword|swords|knife|knives|rifle",
+        "water|nerf|toy|cap|plastic|pretend|foam|pirate|wooden|costume|fancy-dress|dressing-up pistol|pistols|gun|guns|"
+        "sword|swords|knife|knives|rifle",
         "drawing|drawings|drew|draws|drawn of? _{0,2} knife|knives|gun|guns|weapons|swords|sword",
         "sword|swords fighting|fight|fights",
         ASKED_ABOUT,
@@ -1575,6 +1731,7 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
     "domestic_abuse": (
         *DONE_TO_HIM,
         FAMILY_HARMED,
+        *PROPERTY_SLASHED,
         "domestic abuse protection order|orders|notice",
         # a programme's session on the subject is not abuse ("Building Better Relationships session on coercive
         # control")
@@ -1591,10 +1748,15 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
         f"{PARTNER}|{FAMILY_NOT_FATHER}|{FATHER}|neighbour|friend|mate|ex 's new {PARTNER}|bloke|fella|man",
         f"victim|complainant 's {PARTNER}",
         f"new {PARTNER} of _{{0,1}} his|her|the|their {PARTNER}|ex",
+        # his family beside him as the ones who did it, not the ones harmed (try-out 12: "He and his brother
+        # stabbed a man"; "his cousin and him robbed a shop")
+        f"he|him|pop|subject and|& his|their {FAMILY_NOT_FATHER}|{FATHER}|son|sons",
+        f"his {FAMILY_NOT_FATHER}|{FATHER}|son|sons and|& he|him|himself",
     ),
     "threats": (
         *DONE_TO_HIM,
         *DONE_TO_HIM_NOTED,
+        *NOT_HARM_THREATS,
         OTHERS_ACT,
         ASKED_ABOUT,
         PASSIVE_HARM,
@@ -1622,6 +1784,7 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
     # Sexual harm he suffered is not his (try-out 11: "he was sexually abused as a child" was raised against him).
     # Only "he was ...": "the victim of the rape" and "he groomed him" are his victim's.
     "sexual_harm": (
+        *ACQUITTED,
         "he|himself was|were|got|'s+been|has+been|had+been _{0,2} sexually? abused|raped|assaulted|groomed|exploited|"
         "molested|touched",
     ),

@@ -358,12 +358,16 @@ class Scanner:
         covers the sentence and names the words that drove it)."""
         assert self.model is not None
         verdicts = {v.indicator: v for v in self.model.assess(reading.words, reading.context)}
+        # A place where children are, in the same words as an order's breach ("Seen on CCTV outside a primary
+        # school. He is subject to an SHPO."), is a child at risk the classifier may not veto: the order says so.
+        by_order = [f for f in reading.findings if f.indicator == "order_breach"]
         findings = [
             f
             for f in reading.findings
             if f.indicator not in verdicts
             or verdicts[f.indicator].probability >= self.model.vetoes[f.indicator]
             or names_itself(f.indicator, f.text)
+            or (f.indicator == "child_safeguarding" and any(o.start <= f.start and f.end <= o.end for o in by_order))
         ]
         # What the rules saw and cancelled (negated, hypothetical, his own harm, excluded) the classifier may not
         # bring back: the explainable context rules have the last word on "no evidence that he has used drugs".
@@ -373,7 +377,8 @@ class Scanner:
                 continue
             if verdict.probability < self.model.thresholds[indicator]:
                 continue
-            drivers = ", ".join(f"'{w}'" for w, _ in verdict.drivers) or "the sentence as a whole"
+            names = _names_in(reading.text)
+            drivers = ", ".join(f"'{w}'" for w, _ in verdict.drivers if w not in names) or "the sentence as a whole"
             why = (
                 f"the statistical classifier judged this sentence to describe "
                 f"{INDICATORS[indicator].split(':')[0].lower()} (probability {verdict.probability:.2f}"
@@ -494,10 +499,11 @@ class Scanner:
         kept = [
             (rule, span)
             for rule, span in kept
+            # a blow named inside an attitude's words is the attitude ("deserves a smack for making me wait": the
+            # harm verb's object may run past the attitude's last word)
             if not any(
                 other.indicator == lx.SUBSUMED_BY.get(rule.indicator)
-                and other_span.start <= span.start
-                and span.end <= other_span.end
+                and other_span.start <= span.start < other_span.end
                 for other, other_span in kept
             )
         ]
@@ -630,6 +636,8 @@ _NONE_ANSWER = re.compile(r"\A" + _NONE_WORDS + r"[ .;]*\Z", re.IGNORECASE)
 # so are a marker list's and a questionnaire's ("Weapons - nil. Violence - nil.", "Q16 (strangled/choked?) - no").
 _INLINE_NONE = re.compile(
     r"(?:^|(?<=[.;:]))\s*[A-Za-z][A-Za-z0-9 ,/&'()?-]{0,90}?(?::|\?|[ \t]+[-\u2013\u2014][ \t]+)\s*"
+    # a question's answer may be marked as one: "Q. Any self-harm in custody? A. No." (try-out 14)
+    r"(?:(?:A|Ans|Answer)\s*[.:)]\s*)?"
     + _NONE_WORDS
     # the answer may go on: "Any contact with children? No - he has no children"; "Concerns: Not applicable, ..."
     + r"\s*(?=[.;,]|\s+[-\u2013\u2014]\s|\Z)",
@@ -798,6 +806,21 @@ def _orders_near(sentences: Sequence[Span]) -> list[bool]:
 
 
 _NOT_HIS = re.compile(lx.NOT_HIS)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def _names_in(text: str) -> frozenset[str]:
+    """Words written only with a capital after the sentence's first word ("... said Kayden", "at Tesco"): a
+    person's or a place's name. A reason shows the words that weighed most; a name weighs only because a training
+    writer used it, and says nothing a practitioner can check (try-out 12: "the words that weighed most: 'kayden'").
+    Display only: the classifier's features are unchanged."""
+    words = [m.group() for m in _WORD.finditer(text)]
+    lower = {w for w in words if not w[0].isupper()}
+    return frozenset(
+        w.lower() for w in words[1:] if w[0].isupper() and w[1:].islower() and w.lower() not in lower and w != "I"
+    )
+
+
 # A classifier finding below even odds says so in its reason (issue 13 try-out 9: a finding at 0.22 sat beside rule
 # findings as if it weighed the same).
 WEAK_BELOW = 0.5
@@ -855,9 +878,14 @@ def _names(indicator: str) -> re.Pattern[str] | None:
 
 
 def names_itself(indicator: str, text: str) -> bool:
-    """Whether a finding's own words name the harm itself (`lexicon.NAMES`): "knife", "threatened", "GBH"."""
+    """Whether a finding's own words name the harm itself (`lexicon.NAMES`): "knife", "threatened", "GBH". Quote marks
+    are not words: 'he "leathered" his cousin' names the blow as 'he leathered his cousin' does."""
     pattern = _names(indicator)
-    return pattern is not None and pattern.search(text.lower()) is not None
+    return pattern is not None and pattern.search(_UNQUOTED.sub("", text.lower())) is not None
+
+
+# double quotes, and a single quote that is not an apostrophe inside a word ("you're" keeps its own)
+_UNQUOTED = re.compile(r"[\"\u201c\u201d]|(?<![a-z])['\u2018\u2019]|['\u2018\u2019](?![a-z])")
 
 
 @cache

@@ -12,6 +12,7 @@ import pytest
 
 pytest.importorskip("sklearn")
 
+from keepsafe.records.rules.classifier import proper_names, shipped_model, token_features
 from keepsafe.records.rules.scanner import Scanner
 from keepsafe.records.training import train as training
 from keepsafe.records.training.corpus import Text, generate
@@ -227,3 +228,43 @@ def test_cutoffs_are_chosen_on_writers_the_model_scoring_them_never_read(monkeyp
     monkeypatch.setattr(training.Design, "fit", recording_fit)
     training.train_model(design, design.rows(lambda e: True), "test", training.EVALUATION)
     assert set().union(*checked) == {"ab", "k", "m", "zb"}  # every writer's texts chose the cut-offs, once held out
+
+
+def test_the_shipped_model_learns_from_written_texts_only_unless_they_lack_an_indicator(design):
+    """4 December 2026: the synthetic corpus cost F1 on writers held out from training; it still trains where the
+    written texts lack an indicator (the nine texts here have only violence)."""
+    rows = training.training_rows(design, lambda e: True)
+    assert any(design.data[n].origin == training.SYNTHETIC for n in rows)  # the nine texts lack indicators
+    written_only = training.Design(
+        [e for e in design.data if e.origin == training.SYNTHETIC]
+        + [
+            training.Example(f"w-{n}", "s", training.EVALUATION, e.features, e.labels, e.by_rules)
+            for n, e in enumerate(design.data)
+            if e.origin == training.SYNTHETIC
+        ]
+    )
+    rows = training.training_rows(written_only, lambda e: True)
+    assert {written_only.data[n].origin for n in rows} == {training.EVALUATION}
+
+
+def test_names_the_writers_invented_make_no_feature():
+    texts = ["He said Jade was at the flat. Jade is his ex.", "Police attended in Moss Side.", "A jade ring was found."]
+    names = proper_names(texts)
+    assert "side" in names
+    assert "moss" in names
+    assert "jade" not in names  # written in lower case too: a word, kept
+    assert "he" not in names  # the first word of a sentence says nothing
+    features = token_features(["says", "kyle", "hit", "her"], frozenset({"kyle"}))
+    assert features[1] == []
+    assert not any("kyle" in f for token in features for f in token)
+
+
+def test_a_name_in_the_shipped_model_weighs_nothing():
+    model = shipped_model()
+    assert model is not None
+    assert len(model.names) > 1000
+    first, second = sorted(model.names)[:2]
+    one = model.assess([first, "says", "he", "followed", "her", "home"])
+    other = model.assess([second, "says", "he", "followed", "her", "home"])
+    assert [v.probability for v in one] == [v.probability for v in other]
+    assert not any(w in model.names for v in one for w, _ in v.drivers)

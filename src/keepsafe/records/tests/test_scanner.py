@@ -180,7 +180,13 @@ def test_scan_command_reads_and_writes_json_lines():
         ("threats", "threatened her with a knife"),
         ("weapons", "knife"),
     ]
-    assert out[1] == {"id": None, "line": 2, "field": "(line)", "error": "not valid JSON: Expecting value"}
+    assert out[1] == {
+        "id": None,
+        "line": 2,
+        "field": "(line)",
+        "error": 'not valid JSON: a value was expected here (text needs "double quotes"; a line cannot end after a '
+        "comma)",
+    }
     assert out[2] == {"id": "b", "findings": []}
 
 

@@ -23,7 +23,15 @@ from keepsafe.records.rules.classifier import (
     token_features,
 )
 from keepsafe.records.rules.indicators import CROSS_RECORD, INDICATORS
-from keepsafe.records.rules.scanner import FORM_HEADINGS, Scanner, form_answer, names_itself, scan, scanner
+from keepsafe.records.rules.scanner import (
+    FORM_HEADINGS,
+    Scanner,
+    _names_in,
+    form_answer,
+    names_itself,
+    scan,
+    scanner,
+)
 from keepsafe.records.training import paraphrases
 from keepsafe.records.training.corpus import STYLES, compose, generate
 from keepsafe.sharing.rules.prison_information import SECTIONS
@@ -1346,12 +1354,19 @@ TWELFTH_TRYOUT = [
     ("He says a grass gets what a grass gets.", "pro_violence_attitudes", True),
     # staff hearing voices is not his mental ill-health
     ("Staff heard raised voices from room 2.", "mental_health", False),
+    # try-out 12's leftovers: his family beside him did it with him; a robbery at knifepoint and a mugging are
+    # violence; "merked" reports a past act (violence), "get merked" threatens; "do him proper" is a threat
+    ("He and his brother stabbed a man outside the pub.", "domestic_abuse", False),
+    ("His cousin and him robbed a shop in 2018.", "domestic_abuse", False),
+    ("He stabbed his brother during a row at their mum's.", "domestic_abuse", True),
+    ("He robbed a taxi driver at knifepoint.", "violence", True),
+    ("Mugged a student near the uni for his phone.", "violence", True),
+    ("He was mugged at knifepoint last year.", "violence", False),
+    ("He merked a lad from the other estate back in 2020, he says.", "violence", True),
+    ("He merked a lad from the other estate back in 2020, he says.", "threats", False),
+    ("Told the lad he'd get merked if he came back.", "threats", True),
+    ("Said he would do him proper if he saw him again.", "threats", True),
 ]
-
-
-@pytest.mark.parametrize(("text", "indicator", "found"), TWELFTH_TRYOUT)
-def test_the_twelfth_try_outs_classes(text, indicator, found):
-    assert (indicator in {f.indicator for f in _RULES_ONLY.scan(text)}) is found
 
 
 def test_a_blade_named_by_its_use_and_a_charge_of_battery_are_never_vetoed():
@@ -1359,3 +1374,104 @@ def test_a_blade_named_by_its_use_and_a_charge_of_battery_are_never_vetoed():
     assert names_itself("weapons", "stabbed")
     assert names_itself("violence", "charge of battery")
     assert "weapons" in indicators("He stabbed his wife in the kitchen.")
+
+
+def test_a_name_is_never_given_as_a_word_that_drove_a_classifier_finding():
+    # try-out 12: a reason said "the words that weighed most: 'kayden'"; a name weighs only because a training
+    # writer used it
+    assert _names_in("Said Kayden would do Liam proper when he sees Liam at Tesco.") == {"kayden", "liam", "tesco"}
+    assert _names_in("He said I would be fine.") == frozenset()
+    found = [f for t in ("Said Kayden would do Liam proper when he sees Liam.",) for f in scanner().scan(t)]
+    assert all("'kayden'" not in f.why and "'liam'" not in f.why for f in found)
+
+
+# Try-out 13 (a helper that had not read the code, 191 texts of its own): its misses and false alarms, as classes.
+THIRTEENTH_TRYOUT = [
+    # robbery of a person by its verb, a heading or "armed"; the one harmed named by role without "by him"
+    ("He robbed a petrol station cashier.", "violence", True),
+    ("He robbed the empty house next door.", "violence", False),
+    ("Street robbery: victim punched and his phone taken by two males.", "violence", True),
+    ("Victim kicked and his wallet taken by two males.", "violence", True),
+    ("Arrested for the armed robbery of a post office.", "weapons", True),
+    # past violence in the street's words
+    ("Said he 'left him leaking' last year.", "violence", True),
+    ("Said he 'left him leaking' last year.", "weapons", True),
+    ("Bragged that he 'dropped' a man in Croydon with one punch.", "violence", True),
+    ("He dropped him off at the station.", "violence", False),
+    ("Says he 'proper laid him out' back in the day.", "violence", True),
+    ("He laid out the plan for the week.", "violence", False),
+    ("He used to 'do people over' for drug money.", "violence", True),
+    ("Overheard saying he would 'wet him up'.", "weapons", True),
+    # threats in slang with no verb of harm
+    ("Says the lads who jumped him 'will get theirs'.", "threats", True),
+    ("His mother reports he said his ex 'better watch herself'.", "threats", True),
+    ("She said she'd better watch out for the bus.", "threats", False),
+    ("He said he is 'not done with him, believe'.", "threats", True),
+    # attitudes, and someone else's
+    ("Said 'I ain't gonna lie I'd stab anyone who came at me'.", "pro_violence_attitudes", True),
+    ("Believes fighting is the only way to sort out beef.", "pro_violence_attitudes", True),
+    ("Believes fighting is the only way to sort out beef.", "violence", False),
+    ("He said his mate thinks violence is the answer but he doesn't agree with that.", "pro_violence_attitudes", False),
+    # acquitted; tyres; a relative or a patient harmed; a toy
+    ("The jury acquitted you of the s18 wounding.", "violence", False),
+    ("His ex-partner's car tyres were slashed overnight. He denies involvement.", "weapons", False),
+    ("His ex-partner's car tyres were slashed overnight. He denies involvement.", "violence", False),
+    ("His brother was stabbed in Peckham last month.", "weapons", False),
+    ("A&E: patient had been stabbed in the thigh during an altercation.", "violence", False),
+    ("A&E: patient had been stabbed in the thigh during an altercation.", "weapons", False),
+    ("He bought her a toy gun and a pirate sword for her birthday.", "weapons", False),
+    # a child named with an age harmed by someone named after it; pursuit by behaviour
+    ("Lewis, 14, disclosed that his stepdad 'battered' him with a belt last weekend.", "child_safeguarding", True),
+    ("Zainab says Mohammed kept following her from Rusholme to Levenshulme.", "stalking", True),
+    ("Ex-partner Stacey reports he turned up drunk at her mum's.", "stalking", True),
+]
+
+
+# Try-out 14 (a helper that had not read the code, 188 texts of its own): its classes, fixed.
+FOURTEENTH_TRYOUT = [
+    ("He threatened to take the landlord to court.", "threats", False),
+    ("He threatened to go to the papers about the hostel.", "threats", False),
+    ("He threatened to make a complaint about his officer.", "threats", False),
+    ("He threatened to take her to the woods and bury her.", "threats", True),
+    ("Child protection plan ended in March, no safeguarding concerns.", "child_safeguarding", False),
+    ("The children are subject to a child protection plan under neglect.", "child_safeguarding", True),
+    ("He said violence is never the answer.", "pro_violence_attitudes", False),
+    ("He said violence is the answer.", "pro_violence_attitudes", True),
+    ("Q. Any self-harm in custody? A. No.", "mental_health", False),
+    ("Word is he has put money on his head.", "threats", True),
+    ("Not been right in the head since his brother died.", "mental_health", True),
+    ("He says he doesn't want to wake up some days.", "mental_health", True),
+]
+
+
+@pytest.mark.parametrize(("text", "indicator", "found"), [*TWELFTH_TRYOUT, *THIRTEENTH_TRYOUT, *FOURTEENTH_TRYOUT])
+def test_the_try_outs_classes(text, indicator, found):
+    """Try-outs 12 to 14: each text is found (or correctly not found) as the try-out's class says, by the rules."""
+    assert (indicator in {f.indicator for f in _RULES_ONLY.scan(text)}) is found
+
+
+@pytest.mark.parametrize(
+    ("indicator", "words"),
+    [
+        ("violence", "attack"),
+        ("violence", 'leathered" his cousin'),
+        ("violence", "jumped a lad"),
+        ("violence", "robbery"),
+        ("weapons", "with a bat"),
+        ("weapons", "at knifepoint"),
+        ("threats", "dead man"),
+        ("domestic_abuse", "threatened his missus"),
+        ("domestic_abuse", "Dom call"),
+        ("stalking", "messaging the victim"),
+        ("stalking", "written to the victim"),
+        ("callousness", "laughed about"),
+    ],
+)
+def test_words_that_name_the_harm_are_never_vetoed_since_the_night_of_4_december(indicator, words):
+    """The classifier retrained on written texts only vetoed these in the team's own tests and corpus."""
+    assert names_itself(indicator, words)
+
+
+def test_a_place_where_children_are_in_an_orders_breach_is_a_child_at_risk_the_classifier_cannot_veto():
+    found = indicators("Seen on CCTV outside a primary school. He is subject to an SHPO.")
+    assert {"child_safeguarding", "order_breach"} <= found

@@ -53,8 +53,8 @@ class Command(BaseCommand):
         for evaluation_dir in evaluation_dirs:
             if not evaluation_dir.is_dir() or not any(evaluation_dir.glob("*.jsonl")):
                 raise CommandError(f"{evaluation_dir}: no evaluation corpus (*.jsonl) to train on", returncode=2)
-        texts, synthetic, evaluation, held = prepare(options["per_style"], evaluation_dirs)
-        design = Design([*synthetic, *held])
+        texts, synthetic, evaluation, held, names = prepare(options["per_style"], evaluation_dirs)
+        design = Design([*synthetic, *held], names)
         model = shipped(design, options["per_style"])
         write_corpus(texts, options["corpus_dir"])
         target = Path(classifier.__file__).with_name(classifier.MODEL_FILE)

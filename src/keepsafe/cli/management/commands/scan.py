@@ -1,6 +1,10 @@
+import errno
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
 
 from django.core.management import BaseCommand, CommandError
 
@@ -9,11 +13,13 @@ from keepsafe.core.jsonlines import (
     LineIdError,
     NotAnObjectError,
     decode_error,
+    id_written_first,
     json_kind,
     line_id,
     line_object,
     loads,
     lone_surrogate,
+    readable_id,
 )
 from keepsafe.core.words import counted
 from keepsafe.records.rules.scanner import Finding, normalised, scan_many, scanner
@@ -21,10 +27,11 @@ from keepsafe.records.rules.scanner import Finding, normalised, scan_many, scann
 
 class Command(BaseCommand):
     help = (
-        'Scan JSON lines ({"id": ..., "text": ...}, UTF-8) from standard input for serious-harm indicators; one JSON '
-        "line out per line in (blank lines are skipped): the id and its findings (indicator, start, end, text, rule, "
-        "why). A line that cannot be scanned (not UTF-8, not a JSON object, a key given twice, no `id` or one that is "
-        "not a string or a whole number, an `id` with a control character, an `id` already given on an earlier line "
+        'Scan JSON lines ({"id": ..., "text": ...}, UTF-8) from a FILE or standard input for serious-harm '
+        "indicators; one JSON line out per line in (blank lines are skipped): the id and its findings (indicator, "
+        "start, end, text, rule, why); empty input is said on standard error. A line that cannot be scanned (not "
+        "UTF-8, not a JSON object, a key given twice, no `id` or one that is not a string or a whole number, an `id` "
+        "with a control character or one nobody sees, an `id` already given on an earlier line "
         '(1 and "1" are the same id), no `text`, a `text` that is empty or only spaces or characters nobody sees) '
         "gets its `line`, the `field` and the `error`; every other line is still scanned and the exit status is 1."
     )
@@ -33,8 +40,40 @@ class Command(BaseCommand):
     # while SQLite is busy being seeded, as its JSON probe cannot begin a transaction).
     requires_system_checks: list[str] = []
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "file",
+            nargs="?",
+            type=Path,
+            help="a JSON-lines file to scan instead of standard input (`keepsafe scan FILE` and `keepsafe scan < FILE` "
+            "are the same)",
+        )
+
     def handle(self, *args, **options):
+        source = options.get("file")
+        try:
+            if source is not None and str(source) != "-":  # "-" is standard input, as other tools read it
+                try:
+                    stream: BinaryIO = source.open("rb")
+                except OSError as exc:
+                    raise CommandError(f"{source}: cannot read: {exc.strerror}", returncode=2) from exc
+                with stream:
+                    self._scan(stream)
+            else:
+                self._scan(sys.stdin.buffer)
+        except BrokenPipeError:
+            # `keepsafe scan < big.jsonl | head`: the reader stopped; say so in one line, not a traceback (try-out
+            # 14), and write nothing more to the closed pipe
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise CommandError("the output was closed before every line was written", returncode=1) from None
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            raise CommandError(f"cannot write the output: {exc.strerror}", returncode=1) from None
+
+    def _scan(self, stream: BinaryIO) -> None:
         failures = 0
+        lines = 0
         pending: list[tuple[int, object, str]] = []
         # ids as written: 1 and "1" name one record to a spreadsheet or a join on text, so they are one id here
         seen: dict[str, tuple[int, object]] = {}
@@ -64,11 +103,12 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps({"id": item_id, "findings": [finding_json(f) for f in findings]}))
             pending.clear()
 
-        for number, raw in enumerate(input_lines(sys.stdin.buffer), start=1):
+        for number, raw in enumerate(input_lines(stream), start=1):
             line, unreadable = decoded(raw, first=number == 1)
+            lines += unreadable is not None or bool(line.strip())
             if unreadable is not None:
                 flush()
-                refuse(number, None, "(line)", unreadable)
+                refuse(number, readable_id(raw.decode("utf-8", errors="surrogateescape")), "(line)", unreadable)
                 continue
             if not line.strip():
                 continue
@@ -92,6 +132,9 @@ class Command(BaseCommand):
             if len(pending) >= 256:
                 flush()
         flush()
+        if not lines:
+            # nothing in, nothing out: say so, as a file that exported nothing looks like one without harm
+            self.stderr.write("keepsafe scan: no records to scan (the input was empty or only blank lines)")
         if failures:
             raise CommandError(f"{counted(failures, 'line')} could not be scanned", returncode=1)
 
@@ -136,9 +179,9 @@ def read_line(line: str) -> tuple[object, str, tuple[str, str] | None]:
     try:
         data = line_object(loads(line.rstrip("\r\n")))
     except DuplicateKeyError as exc:
-        return None, "", (exc.key, str(exc))
+        return (readable_id(line) if exc.key != "id" else None), "", (exc.key, str(exc))
     except json.JSONDecodeError as exc:
-        return None, "", ("(line)", decode_error(exc))
+        return id_written_first(line), "", ("(line)", decode_error(exc))
     except NotAnObjectError as exc:
         return None, "", ("(line)", exc.reason)
     try:

@@ -21,7 +21,9 @@ from keepsafe.records.training.train import (
     SYNTHETIC,
     Design,
     examples,
+    names_of,
     train_model,
+    training_rows,
 )
 
 
@@ -126,15 +128,14 @@ class Command(BaseCommand):
             raise CommandError("--leave-one-style-out needs texts of at least two styles", returncode=2)
         texts = [Text(i.id, i.style, "", i.text, tuple((a.indicator, a.start, a.end) for a in i.labels)) for i in items]
         base = Scanner()
+        synthetic = list(generate(per_style, seed=SEED))
+        names = names_of([*synthetic, *texts])
         design = Design(
-            [
-                *examples(base, list(generate(per_style, seed=SEED)), SYNTHETIC),
-                *examples(base, texts, EVALUATION),
-            ]
+            [*examples(base, synthetic, SYNTHETIC, names), *examples(base, texts, EVALUATION, names)], names
         )
         findings: dict[str, list[Finding]] = {}
         for style in styles:
-            rows = design.rows(lambda e, held=style: e.origin == SYNTHETIC or e.style != held)  # type: ignore[misc]
+            rows = training_rows(design, lambda e, held=style: e.style != held)  # type: ignore[misc]
             model = train_model(design, rows, f"loso-{style}", EVALUATION)
             scored = [t for t in texts if t.style == style]
             for text, found in zip(scored, Scanner(model=model).scan_many(t.text for t in scored), strict=True):

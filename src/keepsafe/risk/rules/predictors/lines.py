@@ -22,7 +22,16 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from keepsafe.core.jsonlines import UNECHOABLE, DuplicateKeyError, NotAnObjectError, line_object, loads
+from keepsafe.core.jsonlines import (
+    UNECHOABLE,
+    DuplicateKeyError,
+    NotAnObjectError,
+    decode_error,
+    id_written_first,
+    line_object,
+    loads,
+    readable_id,
+)
 from keepsafe.people.rules.vocabulary import OffenceCategory
 from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError, record_id
 from keepsafe.risk.rules.predictors.ogrs3 import (
@@ -75,10 +84,12 @@ def predict_line(score: Scorer, number: int, line: str) -> tuple[str | None, boo
         out["id"] = record_id(data)  # an object or a list is refused, never echoed (`id` stays null)
         out.update(score(data))
     except DuplicateKeyError as exc:
+        # the id, when it is not the key given twice, names the record (as `keepsafe scan` gives it)
+        out.update({"id": readable_id(line) if exc.key != "id" else None})
         out.update({"line": number, "field": exc.key, "error": str(exc)})
         failed = True
     except json.JSONDecodeError as exc:
-        out.update({"line": number, "field": "(line)", "error": f"not valid JSON: {exc.msg}"})
+        out.update({"id": id_written_first(line), "line": number, "field": "(line)", "error": decode_error(exc)})
         failed = True
     except PredictorInputError as exc:
         out.update({"line": number, "field": exc.field, "error": exc.reason})

@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from keepsafe.core.jsonlines import CONTROL_CLASS, WHITESPACE
+from keepsafe.core.jsonlines import CONTROL_CLASS, INVISIBLE_CHARS, WHITESPACE
 from keepsafe.core.words import counted
 from keepsafe.risk.rules.offence_codes import ogrs3_category
 from keepsafe.risk.rules.predictors import MAX_SANCTIONS, PredictorInputError, record_id
@@ -194,12 +194,13 @@ def _row_input(row: dict[str, Any], text_numbers: bool) -> dict[str, Any]:
 BLANK = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]*$"  # RE2: nothing but str.strip()'s spaces
 
 
-CONTROL_IN = f"[{CONTROL_CLASS}]"  # RE2: a control character anywhere (core.jsonlines.line_id refuses such an id)
+# RE2: a control character or one nobody sees anywhere (core.jsonlines.line_id refuses such an id)
+CONTROL_IN = f"[{CONTROL_CLASS}" + "".join(f"\\x{{{ord(c):x}}}" for c in INVISIBLE_CHARS) + "]"
 
 
 def _blank_ids(batch: pa.RecordBatch) -> Bools:
     """Which rows give an `id` of text that `record_id` refuses, never echoing it: empty or only spaces, or with a
-    control character in it."""
+    control character or a character nobody sees in it."""
     if "id" not in batch.schema.names:
         return np.zeros(batch.num_rows, dtype=np.bool_)
     column = _plain(batch.column("id"))
