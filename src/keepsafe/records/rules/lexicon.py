@@ -1128,7 +1128,8 @@ NAMES: dict[str, tuple[str, ...]] = {
         # the harm and whom it was done to, named together ("threatened his missus", "punched his wife"): the
         # classifier retrained on written texts only doubted "He threatened his missus" (records tests)
         "threatened|threatening|threats|assaulted|assaulting|punched|punching|kicked|strangled|strangling|choked|"
-        "stabbed|battered|hit|slapped|headbutted|attacked|raped|beat his|their partner|ex-partner|girlfriend|"
+        "stabbed|battered|hit|slapped|headbutted|attacked|raped|beat|kill|murder|stab|hurt|batter|strangle|shoot|burn "
+        "his|their partner|ex-partner|girlfriend|"
         "ex-girlfriend|wife|ex-wife|boyfriend|ex-boyfriend|husband|ex-husband|missus|ex|fiancee|mum|mother|dad|father|"
         "sister|brother|nan|gran|grandmother|stepdaughter|stepson|son|daughter",
     ),

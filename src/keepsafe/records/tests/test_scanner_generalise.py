@@ -1462,6 +1462,7 @@ def test_the_try_outs_classes(text, indicator, found):
         ("threats", "dead man"),
         ("domestic_abuse", "threatened his missus"),
         ("domestic_abuse", "Dom call"),
+        ("domestic_abuse", "would kill his ex-partner"),  # CI: the POM form's threats answer lost its partner
         ("stalking", "messaging the victim"),
         ("stalking", "written to the victim"),
         ("callousness", "laughed about"),
