@@ -26,6 +26,7 @@ from keepsafe.records.rules.classifier import (
     PARTNER_WORDS,
     Model,
     context_features,
+    proper_names,
     reference_features,
     rule_features,
     shipped_model,
@@ -806,19 +807,14 @@ def _orders_near(sentences: Sequence[Span]) -> list[bool]:
 
 
 _NOT_HIS = re.compile(lx.NOT_HIS)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
 def _names_in(text: str) -> frozenset[str]:
-    """Words written only with a capital after the sentence's first word ("... said Kayden", "at Tesco"): a
-    person's or a place's name. A reason shows the words that weighed most; a name weighs only because a training
+    """The names in a sentence (`classifier.proper_names`: words written only with a capital after its first word,
+    "... said Kayden", "at Tesco"). A reason shows the words that weighed most; a name weighs only because a training
     writer used it, and says nothing a practitioner can check (try-out 12: "the words that weighed most: 'kayden'").
     Display only: the classifier's features are unchanged."""
-    words = [m.group() for m in _WORD.finditer(text)]
-    lower = {w for w in words if not w[0].isupper()}
-    return frozenset(
-        w.lower() for w in words[1:] if w[0].isupper() and w[1:].islower() and w.lower() not in lower and w != "I"
-    )
+    return proper_names([text])
 
 
 # A classifier finding below even odds says so in its reason (issue 13 try-out 9: a finding at 0.22 sat beside rule
