@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-12-04.10"
+LEXICON_VERSION = "2026-12-05.1"  # .1: a partner named by name earlier in the record (scanner._partners_named)
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).
@@ -671,6 +671,9 @@ RULES: tuple[Rule, ...] = (
         "~put|~get _{0,1} hands on _{0,2} " + PERSON,
         "~swing for|at _{0,2} " + PERSON,
         "~knock|~leave _{0,2} " + PERSON + " unconscious|out|senseless",
+        # ...or a person by name, straight after the verb ("he hit Holly", "shoved Stacey into the wall"); not
+        # "Holly's door", and not "rushed Jamie to hospital" (try-out 15)
+        "|".join(v for v in HARM_VERBS.split("|") if v != "~rush") + " ^ !'s|’s",
     ),
     _rule(
         "violence.outcome",
@@ -1196,6 +1199,41 @@ PARTNER_NEARBY = Rule(
     indicator="domestic_abuse",
     why="a partner or former partner named just before or just after is the one harmed, threatened or pursued here",
     patterns=(),
+)
+PARTNER_BY_NAME = Rule(
+    id="domestic_abuse.partner_by_name",
+    indicator="domestic_abuse",
+    why="the record names this person as his partner or former partner, and he harms, threatens or pursues them here",
+    patterns=(),
+)
+# Between the partner named and "her", another woman or girl the record brings in: "her" may be her, so the partner
+# named before is not joined to it ("His partner Jo is at work. His sister Sue came round. He punched her."; try-out
+# 15).
+# Not "mum" or "mother" ("his partner Jo, the mother of his children"), nor "the victim" (often the partner herself).
+OTHER_WOMEN = frozenset(
+    {
+        "woman",
+        "women",
+        "girl",
+        "lady",
+        "female",
+        "sister",
+        "friend",
+        "daughter",
+        "niece",
+        "aunt",
+        "auntie",
+        "cousin",
+        "gran",
+        "nan",
+        "grandmother",
+        "neighbour",
+        "colleague",
+        "barmaid",
+        "waitress",
+        "stepdaughter",
+        "stepmum",
+    }
 )
 # The harm the classifier found in a sentence that names a partner or former partner is domestic abuse too: the rules
 # join a harm to a partner only when they found the harm themselves, and the classifier's "voice note to his former

@@ -18,7 +18,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from keepsafe.records.rules import lexicon as lx
@@ -253,6 +253,8 @@ class Scanner:
             for span in spans:
                 cues_in[sentence_of[span.start]].setdefault(name, []).append(span)
         words_of = [[t.lower_ for t in sent if not t.is_space] for sent in sentences]
+        words_of_all = [list(w) for w in words_of]  # as written, before form headings and "none" answers are blanked
+        partners = _partners_named(sentences) if _PARTNER_WORD.search(doc.text) else []
         complies_in: list[set[str]] = [set() for _ in sentences]
         if not rules_only and (self.compliance_anchors is None or self.compliance_anchors & words):
             for match_id, start, _ in self.compliance(doc):
@@ -318,6 +320,12 @@ class Scanner:
                 who = next((t for t in sentences[n + 1] if not t.is_space), None)
                 named = frozenset({who.lower_}) if who is not None and who.is_title else frozenset()
                 from_rules += self._partner_nearby(sent, from_rules, words_of[n + 1 : n + 2], named)
+            if earlier := [(m, name) for m, name in partners if m < n]:
+                # ...or named by name as his partner anywhere earlier in the record, and harmed here by that name
+                # ("His partner Kayleigh ... Police were called after he punched Kayleigh"; try-out 14 of issue 13)
+                for m in sorted({m for m, _ in earlier}):
+                    named = frozenset(name for k, name in earlier if k == m)
+                    from_rules += self._partner_nearby(sent, from_rules, [words_of_all[m]], named, by_name=True)
             if order_near[n]:
                 from_rules += _stalking_near_order(from_rules)
             someone_elses = frozenset(lx.NOT_HIS_INDICATORS) if not_his and not_his[n] else frozenset()
@@ -368,6 +376,7 @@ class Scanner:
             if f.indicator not in verdicts
             or verdicts[f.indicator].probability >= self.model.vetoes[f.indicator]
             or names_itself(f.indicator, f.text)
+            or f.rule == lx.PARTNER_BY_NAME.id  # named as his partner, harmed by that name: the record says who she is
             or (f.indicator == "child_safeguarding" and any(o.start <= f.start and f.end <= o.end for o in by_order))
         ]
         # What the rules saw and cancelled (negated, hypothetical, his own harm, excluded) the classifier may not
@@ -393,20 +402,39 @@ class Scanner:
         return findings
 
     def _partner_nearby(
-        self, sent: Span, findings: list[Finding], previous: list[list[str]], named: frozenset[str] = frozenset()
+        self,
+        sent: Span,
+        findings: list[Finding],
+        previous: list[list[str]],
+        named: frozenset[str] = frozenset(),
+        by_name: bool = False,
     ) -> list[Finding]:
         """A partner named in the sentences just before and "her"/"she" harmed in this one is domestic abuse; so is
-        one named just after, by "she" or by the name the sentence after starts with (`named`)."""
+        one named just after, by "she" or by the name the sentence after starts with (`named`). `by_name`: only the
+        name stands for the partner (named as his partner further back in the record, where "her" may be anyone)."""
         if any(f.indicator == "domestic_abuse" for f in findings):
             return []
         harms = [f for f in findings if f.indicator in lx.PARTNER_HARMS]
         if not harms or "x:partner" not in context_features(previous):
             return []
-        pronouns = [t for t in sent if t.lower_ in lx.PARTNER_PRONOUNS or (t.lower_ in named and t.is_title)]
+        pronouns = [
+            t
+            for t in sent
+            if (t.lower_ in lx.PARTNER_PRONOUNS and not by_name)
+            # the partner herself, not "Kayleigh's brother"
+            or (t.lower_ in named and t.is_title and not _someone_of(t))
+        ]
         if not pronouns:
             return []
-        rule = lx.PARTNER_NEARBY
         t = pronouns[0]
+        if not by_name:
+            # another woman brought in after the partner was named, or before "her" here: "her" may be her
+            words = [w for sentence in previous for w in sentence]
+            last = max((i for i, w in enumerate(words) if w in PARTNER_WORDS), default=-1)
+            between = {*words[last + 1 :], *(u.lower_ for u in sent if u.i < t.i)}
+            if lx.OTHER_WOMEN & between:
+                return []
+        rule = lx.PARTNER_BY_NAME if by_name else lx.PARTNER_NEARBY
         # The finding runs from "her"/"she" to the nearest harm in the sentence (the harm done to her).
         harm = min(harms, key=lambda f: abs(f.start - t.idx))
         start, end = min(t.idx, harm.start), max(t.idx + len(t.text), harm.end)
@@ -566,6 +594,68 @@ def _says_who_she_is(words: Sequence[str]) -> bool:
     # a short sentence, or one that says so in its first words ("Amy is his partner and mother of the two children")
     here = set(words) if len(words) <= 10 else set(words[:6])
     return "his" in here and bool(here & {"is", "was", "'s", "been"}) and bool(here & PARTNER_WORDS)
+
+
+_PARTNER_WORD = re.compile(r"(?i)\b(?:partner|girl ?friend|boy ?friend|wife|husband|fianc\w*|missus|spouse|ex|gf|bm)\b")
+_NAME_IS = frozenset({"is", "was", "'s", "’s"})
+
+
+def _partners_named(sentences: Sequence[Span]) -> list[tuple[int, str]]:
+    """Who the record names as his partner, and in which sentence: "his partner Kayleigh", "his ex-girlfriend,
+    Jade", "Kayleigh, his partner", "Kayleigh is his wife" (the name in lower case). Only "his": "her new partner
+    Dan" or "Leanne's boyfriend Dan" is someone else's partner."""
+    out: list[tuple[int, str]] = []
+
+    def name_at(token: Token) -> str | None:
+        if token.is_title and token.is_alpha and token.lower_ not in lx.NOT_NAMES and token.lower_ not in _NOT_A_NAME:
+            return token.lower_
+        return None
+
+    for n, sent in enumerate(sentences):
+        tokens = [t for t in sent if not t.is_space]
+        for i, token in enumerate(tokens):
+            word = token.lower_
+            if word not in PARTNER_WORDS:
+                continue
+            if word == "ex" and i + 2 < len(tokens) and tokens[i + 2].lower_ in PARTNER_WORDS:
+                continue  # "ex-partner", three tokens: read at "partner"
+            back = i - 1
+            while back >= 0 and tokens[back].lower_ in ("ex", "-", "former", "long", "term", "current"):
+                back -= 1
+            if back < 0 or tokens[back].lower_ != "his":
+                continue
+            after = i + 1
+            if after < len(tokens) and tokens[after].text == ",":
+                after += 1
+            if after < len(tokens) and (name := name_at(tokens[after])):
+                out.append((n, name))  # "his partner Kayleigh", "his partner, Kayleigh"
+            before = back - 1
+            if before >= 0 and tokens[before].text == ",":
+                before -= 1
+            elif before >= 0 and tokens[before].lower_ in _NAME_IS:
+                before -= 1
+            else:
+                continue
+            if before >= 0 and (name := name_at(tokens[before])):
+                out.append((n, name))  # "Kayleigh, his partner", "Kayleigh is his partner"
+    return out
+
+
+# After a partner's name and "'s", someone else: "he hit Kayleigh's brother" is not harm to her ("Kayleigh's face" is)
+_HER_PEOPLE = frozenset(
+    {"brother", "sister", "mum", "mother", "dad", "father", "friend", "friends", "son", "daughter", "cousin", "new"}
+    | PARTNER_WORDS
+)
+
+
+def _someone_of(token: Token) -> bool:
+    """ "Kayleigh's brother", "Kayleigh's new boyfriend": the name stands for someone else of hers."""
+    doc = token.doc
+    return token.i + 2 < len(doc) and doc[token.i + 1].lower_ in ("'s", "’s") and doc[token.i + 2].lower_ in _HER_PEOPLE
+
+
+# Capitalised words that stand where a name could and are not one
+_NOT_A_NAME = frozenset({"he", "she", "they", "it", "police", "the", "and", "but", "who", "mr", "mrs", "ms", "miss"})
 
 
 def _his_partner_named(words: Sequence[str]) -> bool:

@@ -1441,13 +1441,65 @@ FOURTEENTH_TRYOUT = [
     ("Word is he has put money on his head.", "threats", True),
     ("Not been right in the head since his brother died.", "mental_health", True),
     ("He says he doesn't want to wake up some days.", "mental_health", True),
+    # a partner named as his by name further back, and harmed by that name (5 December)
+    (
+        "His partner Kayleigh has three children. Neighbours heard shouting. Police were called after he punched "
+        "Kayleigh.",
+        "domestic_abuse",
+        True,
+    ),
+    ("He lives with his ex-partner, Jade, and her mother. On 3 May he hit Jade with a belt.", "domestic_abuse", True),
+    (
+        "Kayleigh is his girlfriend. They argued about money. Later he threatened to stab Kayleigh.",
+        "domestic_abuse",
+        True,
+    ),
+    ("His ex, Jade, lives nearby. He sent Jade forty messages and waited outside Jade's work.", "domestic_abuse", True),
+    ("His ex-partner Kayleigh's new boyfriend Dan was at the flat. He punched Dan.", "domestic_abuse", False),
+    ("Her new partner Dan was present at the flat. He punched Dan.", "domestic_abuse", False),
+    ("His partner Kayleigh supports him. His friend said he hit Kayleigh's brother.", "domestic_abuse", False),
+    ("His partner Kayleigh was at work. He punched a man called Steve in the pub.", "domestic_abuse", False),
 ]
 
 
-@pytest.mark.parametrize(("text", "indicator", "found"), [*TWELFTH_TRYOUT, *THIRTEENTH_TRYOUT, *FOURTEENTH_TRYOUT])
+# Try-out 15 (a helper that had not read the code, 64 texts on partners named by name): its classes, fixed.
+FIFTEENTH_TRYOUT = [
+    ("His partner Jo is at work most days. His sister Sue came round. He punched her.", "domestic_abuse", False),
+    ("His partner Jo is at work. He met a woman called Sue in the pub. He punched her.", "domestic_abuse", False),
+    ("His partner Jo is at work most days. He punched her.", "domestic_abuse", True),
+    ("His partner Jo is the mother of his children. He punched her.", "domestic_abuse", True),
+    (
+        "His partner Olivia is a nurse. Her friend Megan was at the flat. He slapped Megan after she swore.",
+        "domestic_abuse",
+        False,
+    ),
+    ("He hit Holly with a hairbrush.", "violence", True),
+    ("CCTV shows him shoving Stacey into the wall.", "violence", True),
+    ("He kicked Priya in the stomach.", "violence", True),
+    ("He knocked Sarah's door at 2am asking for money.", "violence", False),
+    ("He rushed Jamie to hospital after the fall.", "violence", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator", "found"), [*TWELFTH_TRYOUT, *THIRTEENTH_TRYOUT, *FOURTEENTH_TRYOUT, *FIFTEENTH_TRYOUT]
+)
 def test_the_try_outs_classes(text, indicator, found):
-    """Try-outs 12 to 14: each text is found (or correctly not found) as the try-out's class says, by the rules."""
+    """Try-outs 12 to 15: each text is found (or correctly not found) as the try-out's class says, by the rules."""
     assert (indicator in {f.indicator for f in _RULES_ONLY.scan(text)}) is found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kayleigh is his girlfriend. They argued about money. Later he threatened to stab Kayleigh.",
+        "His partner Gemma lives with him. He is on tag. He is not engaging with ETE. He grabbed Gemma by the neck.",
+    ],
+)
+def test_a_partner_named_by_name_and_harmed_by_that_name_is_never_vetoed(text):
+    """The record says who she is: the shipped classifier may not drop the join (try-out 15 found it vetoed)."""
+    found = [f for f in scanner().scan(text) if f.indicator == "domestic_abuse"]
+    assert [f.rule for f in found] == [lx.PARTNER_BY_NAME.id]
 
 
 @pytest.mark.parametrize(
