@@ -254,7 +254,7 @@ class Scanner:
                 cues_in[sentence_of[span.start]].setdefault(name, []).append(span)
         words_of = [[t.lower_ for t in sent if not t.is_space] for sent in sentences]
         words_of_all = [list(w) for w in words_of]  # as written, before form headings and "none" answers are blanked
-        partners = _partners_named(sentences) if _PARTNER_WORD.search(doc.text) else []
+        partners = _partners_named(sentences) if words & PARTNER_WORDS else []
         complies_in: list[set[str]] = [set() for _ in sentences]
         if not rules_only and (self.compliance_anchors is None or self.compliance_anchors & words):
             for match_id, start, _ in self.compliance(doc):
@@ -323,9 +323,9 @@ class Scanner:
             if earlier := [(m, name) for m, name in partners if m < n]:
                 # ...or named by name as his partner anywhere earlier in the record, and harmed here by that name
                 # ("His partner Kayleigh ... Police were called after he punched Kayleigh"; try-out 14 of issue 13)
-                for m in sorted({m for m, _ in earlier}):
-                    named = frozenset(name for k, name in earlier if k == m)
-                    from_rules += self._partner_nearby(sent, from_rules, [words_of_all[m]], named, by_name=True)
+                introduced = [words_of_all[m] for m in sorted({m for m, _ in earlier})]
+                named = frozenset(name for _, name in earlier)
+                from_rules += self._partner_nearby(sent, from_rules, introduced, named, by_name=True)
             if order_near[n]:
                 from_rules += _stalking_near_order(from_rules)
             someone_elses = frozenset(lx.NOT_HIS_INDICATORS) if not_his and not_his[n] else frozenset()
@@ -596,7 +596,6 @@ def _says_who_she_is(words: Sequence[str]) -> bool:
     return "his" in here and bool(here & {"is", "was", "'s", "been"}) and bool(here & PARTNER_WORDS)
 
 
-_PARTNER_WORD = re.compile(r"(?i)\b(?:partner|girl ?friend|boy ?friend|wife|husband|fianc\w*|missus|spouse|ex|gf|bm)\b")
 _NAME_IS = frozenset({"is", "was", "'s", "’s"})
 
 
