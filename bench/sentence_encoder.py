@@ -1,6 +1,7 @@
 """A pretrained sentence encoder, run with numpy: what a sentence means, as 384 numbers (the issue 13 trial).
 
-Used by `bench/indicator_encoder_trial.py` only: the trial found it adds nothing the indicator classifier does not
+Used by `bench/indicator_encoder_trial.py` (and, for its model directory and hashes, by
+`bench/indicator_finetune_trial.py`) only: the trial found it adds nothing the indicator classifier does not
 already have and costs about five times the scanner's time, so Keepsafe does not ship it (docs/indicators.md,
 "A pretrained sentence encoder, tried"). Kept so the trial can be run again, on new writers or another model.
 

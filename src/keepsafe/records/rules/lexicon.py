@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICON_VERSION = "2026-12-05.1"  # .1: a partner named by name earlier in the record (scanner._partners_named)
+LEXICON_VERSION = "2026-12-05.2"  # .2: a last "!word" is a look-ahead, not part of the finding (scanner._looked_ahead)
 
 
 # Irregular verbs the lexicon uses with `~` (base: its other forms).

@@ -67,6 +67,9 @@ class PatternError(ValueError):
     pass
 
 
+THEN_NOT = "|then-not:"  # a rule's match key with the words that may not follow its match
+
+
 @Language.component("keepsafe_line_breaks")
 def _line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: notes and forms are often lines without full stops ("None known")."""
@@ -88,9 +91,21 @@ class Scanner:
         # containing a word one of its patterns can start with (None: a pattern can start anywhere).
         self.rule_matchers: list[tuple[frozenset[str] | None, Matcher]] = []
         for rule in rules:
-            specs = [spec for p in rule.patterns for spec in self._compile(p)]
+            # A pattern's last word "!x|y" is a look-ahead: the word after the match may not be x or y, and the
+            # match may end the text. It is checked after matching (`_looked_ahead`) so that it is not part of the
+            # finding's words ("he punched Dan", not "he punched Dan.") and "she was asking for it" ends a record.
+            plain = [p for p in rule.patterns if not _look_ahead(p)]
+            specs = [spec for p in plain for spec in self._compile(p)]
             matcher = Matcher(self.nlp.vocab)
-            matcher.add(rule.id, specs)
+            self.nlp.vocab.strings.add(rule.id)
+            if specs:
+                matcher.add(rule.id, list(specs))
+            for p in rule.patterns:
+                if _look_ahead(p):
+                    body, last = p.rsplit(" ", 1)
+                    compiled = self._compile(body)
+                    matcher.add(f"{rule.id}{THEN_NOT}{last[1:]}", compiled)
+                    specs += compiled
             starts = [_first_words(s) for s in specs]
             anchors = None if any(s is None for s in starts) else frozenset().union(*(s for s in starts if s))
             self.rule_matchers.append((anchors, matcher))
@@ -131,6 +146,21 @@ class Scanner:
             ("EXP_AFTER", lx.EXPERIENCER_AFTER),
         ):
             self.cues.add(name, [spec for p in patterns for spec in self._compile(p)])
+
+    def _looked_ahead(self, doc: Doc, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """The rules' matches with each look-ahead checked: one whose next word is a forbidden one is dropped, the
+        rest counted as matches of their rule."""
+        strings = self.nlp.vocab.strings
+        kept: dict[tuple[int, int, int], None] = {}
+        for key, start, end in matches:
+            name = strings[key]
+            if THEN_NOT not in name:
+                kept[(key, start, end)] = None
+                continue
+            rule_id, forbidden = name.split(THEN_NOT)
+            if end == len(doc) or doc[end].lower_ not in forbidden.split("|"):
+                kept[(strings[rule_id], start, end)] = None
+        return list(kept)
 
     def _compile(self, pattern: str) -> list[list[TokenSpec]]:
         """One lexicon pattern to spaCy token patterns (several when an alternative spans more than one token)."""
@@ -223,9 +253,10 @@ class Scanner:
         """Each sentence a person wrote (form headings and "None known" answers left out), with what the rules found
         in it and the features the classifier reads. `rules_only`: only sentences where a rule matched."""
         words = {t.lower_ for t in doc}
-        matches = [
-            m for anchors, matcher in self.rule_matchers if anchors is None or anchors & words for m in matcher(doc)
-        ]
+        matches = self._looked_ahead(
+            doc,
+            [m for anchors, matcher in self.rule_matchers if anchors is None or anchors & words for m in matcher(doc)],
+        )
         if not matches and rules_only:
             return
         cues: dict[str, list[Span]] = {}
@@ -793,6 +824,12 @@ def _first_token_at(sent: Span, char: int) -> int:
 
 
 EXACT_START_LIMIT = 60
+
+
+def _look_ahead(pattern: str) -> bool:
+    """Whether a lexicon pattern ends with a look-ahead word ("!x|y", not optional)."""
+    last = pattern.rsplit(" ", 1)[-1]
+    return " " in pattern.strip() and last.startswith("!") and not last.endswith("?")
 
 
 def _exact_start(specs: list[TokenSpec]) -> list[list[TokenSpec]]:

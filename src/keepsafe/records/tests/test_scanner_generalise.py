@@ -1528,3 +1528,29 @@ def test_words_that_name_the_harm_are_never_vetoed_since_the_night_of_4_december
 def test_a_place_where_children_are_in_an_orders_breach_is_a_child_at_risk_the_classifier_cannot_veto():
     found = indicators("Seen on CCTV outside a primary school. He is subject to an SHPO.")
     assert {"child_safeguarding", "order_breach"} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "words"),
+    [
+        # a look-ahead word ("!'s", "!back") is checked, never part of the finding's words
+        ("He punched Dan.", "violence.harm_person", "punched Dan"),
+        ("He punched Kayleigh in the face.", "violence.harm_person", "punched Kayleigh"),
+        # ...and a match that ends the record has nothing after it to check
+        ("He said she was asking for it", "pro_violence_attitudes.blames", "was asking for it"),
+        ("Said he would shank", "threats.stated_intent", "would shank"),
+        ("He punched Dan", "violence.harm_person", "punched Dan"),
+    ],
+)
+def test_a_look_ahead_is_not_part_of_a_findings_words_and_a_match_may_end_the_text(text, rule, words):
+    found = [f.text for f in Scanner().scan(text) if f.rule == rule]
+    assert found == [words]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["He knocked Sarah's door.", "He slapped Sarah’s car.", "He said she asked for it back.", "He shanks himself"],
+)
+def test_a_look_ahead_still_refuses_its_words(text):
+    rules = {"violence.harm_person", "callousness.blames_minimises", "threats.stated_intent"}
+    assert not [f for f in Scanner().scan(text) if f.rule in rules]
