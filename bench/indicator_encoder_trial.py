@@ -129,22 +129,7 @@ def main() -> None:
     def per_text(
         sub: list[t.Example], p: np.ndarray, thresholds: dict[str, float], vetoes: dict[str, float]
     ) -> tuple[float, float, float]:
-        index = {e.text_id: n for n, e in enumerate({e.text_id: e for e in sub}.values())}
-        text_of = np.array([index[e.text_id] for e in sub])
-        tp = fp = fn = 0
-        for column, indicator in enumerate(t.TRAINED):
-            labelled = np.array([indicator in e.labels for e in sub])
-            by_rule = np.array([indicator in e.by_rules for e in sub])
-            named = np.array([indicator in e.named for e in sub])
-            addable = np.array([indicator not in e.cancelled for e in sub])
-            out = named | np.where(
-                by_rule, p[:, column] >= vetoes[indicator], (p[:, column] >= thresholds[indicator]) & addable
-            )
-            gold, emitted, hit = (np.zeros(len(index), bool) for _ in range(3))
-            np.logical_or.at(gold, text_of, labelled)
-            np.logical_or.at(emitted, text_of, out)
-            np.logical_or.at(hit, text_of, out & labelled)
-            tp, fp, fn = tp + int(hit.sum()), fp + int((emitted & ~hit).sum()), fn + int((gold & ~hit).sum())
+        tp, fp, fn = np.sum(list(t.per_text(sub, p, thresholds, vetoes).values()), axis=0)
         precision, recall = tp / (tp + fp), tp / (tp + fn)
         return precision, recall, 2 * precision * recall / (precision + recall)
 

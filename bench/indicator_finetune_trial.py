@@ -212,26 +212,9 @@ def score(work: Path, held_out: bool) -> None:
         return 1 / (1 + np.exp(-((1 - weight) * logit(p) + weight * z)))
 
     def figures(sub: list[Any], p: np.ndarray, cutoffs: tuple[dict[str, float], dict[str, float]]) -> tuple:
-        index = {e.text_id: n for n, e in enumerate({e.text_id: e for e in sub}.values())}
-        text_of = np.array([index[e.text_id] for e in sub])
-        tp = fp = fn = 0
-        recalls = {}
-        thresholds, vetoes = cutoffs
-        for column, indicator in enumerate(t.TRAINED):
-            labelled = np.array([indicator in e.labels for e in sub])
-            by_rule = np.array([indicator in e.by_rules for e in sub])
-            named = np.array([indicator in e.named for e in sub])
-            addable = np.array([indicator not in e.cancelled for e in sub])
-            out = named | np.where(
-                by_rule, p[:, column] >= vetoes[indicator], (p[:, column] >= thresholds[indicator]) & addable
-            )
-            gold, emitted, hit = (np.zeros(len(index), bool) for _ in range(3))
-            np.logical_or.at(gold, text_of, labelled)
-            np.logical_or.at(emitted, text_of, out)
-            np.logical_or.at(hit, text_of, out & labelled)
-            a, b, c = int(hit.sum()), int((emitted & ~hit).sum()), int((gold & ~hit).sum())
-            tp, fp, fn = tp + a, fp + b, fn + c
-            recalls[indicator] = a / max(a + c, 1)
+        counts = t.per_text(sub, p, *cutoffs)
+        tp, fp, fn = np.sum(list(counts.values()), axis=0)
+        recalls = {indicator: a / max(a + c, 1) for indicator, (a, _, c) in counts.items()}
         precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
         return precision, recall, 2 * precision * recall / max(precision + recall, 1e-9), recalls
 

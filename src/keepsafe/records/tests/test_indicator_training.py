@@ -83,6 +83,26 @@ def test_cutoffs_are_the_best_f1_on_the_probabilities_given():
     assert 0.41 < thresholds["violence"] <= 0.62
 
 
+def test_per_text_counts_a_text_once_however_many_of_its_sentences_say_it():
+    # text a: two violent sentences, both found (one true finding, not two); text b: found by a rule the classifier
+    # vetoes, and violent (a miss); text c: added by the classifier, not violent (a false alarm); text d: a rule
+    # finding that names the harm survives the veto
+    violent, none = frozenset({"violence"}), frozenset()
+    examples = [
+        training.Example("a", "s", training.EVALUATION, (), violent, none),
+        training.Example("a", "s", training.EVALUATION, (), violent, none),
+        training.Example("b", "s", training.EVALUATION, (), violent, violent),
+        training.Example("c", "s", training.EVALUATION, (), none, none),
+        training.Example("d", "s", training.EVALUATION, (), violent, violent, none, violent),
+    ]
+    p = np.zeros((5, len(training.TRAINED)))
+    p[:, training.TRAINED.index("violence")] = [0.9, 0.9, 0.01, 0.8, 0.01]
+    cutoffs = ({i: 0.5 for i in training.TRAINED}, {i: 0.05 for i in training.TRAINED})
+    counts = training.per_text(examples, p, *cutoffs)
+    assert counts["violence"] == (2, 1, 1)
+    assert counts["weapons"] == (0, 0, 0)
+
+
 def test_a_rule_finding_the_classifier_finds_unlikely_is_vetoed_when_that_is_better():
     # The rules found violence in all ten sentences; only the first five are violent and the classifier knows it.
     examples = [

@@ -208,6 +208,31 @@ def choose_cutoffs(data: Sequence[Example], p: np.ndarray) -> tuple[dict[str, fl
     return thresholds, vetoes
 
 
+def per_text(
+    data: Sequence[Example], p: np.ndarray, thresholds: Mapping[str, float], vetoes: Mapping[str, float]
+) -> dict[str, tuple[int, int, int]]:
+    """Per indicator, the texts of `data` it is rightly found in, wrongly found in and missed in, counted as `keepsafe
+    scan-corpus` counts, when the classifier gives these probabilities and cuts them at these cut-offs (the trials in
+    bench/ score their variants with it)."""
+    index = {t: n for n, t in enumerate(dict.fromkeys(e.text_id for e in data))}
+    text_of = np.array([index[e.text_id] for e in data], dtype=int)
+    counts: dict[str, tuple[int, int, int]] = {}
+    for column, indicator in enumerate(TRAINED):
+        labelled = np.array([indicator in e.labels for e in data], dtype=bool)
+        by_rule = np.array([indicator in e.by_rules for e in data], dtype=bool)
+        named = np.array([indicator in e.named for e in data], dtype=bool)
+        addable = np.array([indicator not in e.cancelled for e in data], dtype=bool)
+        out = named | np.where(
+            by_rule, p[:, column] >= vetoes[indicator], (p[:, column] >= thresholds[indicator]) & addable
+        )
+        gold, emitted, hit = (np.zeros(len(index), bool) for _ in range(3))
+        np.logical_or.at(gold, text_of, labelled)
+        np.logical_or.at(emitted, text_of, out)
+        np.logical_or.at(hit, text_of, out & labelled)
+        counts[indicator] = (int(hit.sum()), int((emitted & ~hit).sum()), int((gold & ~hit).sum()))
+    return counts
+
+
 def _groups(names: Sequence[str], folds: int) -> list[list[str]]:
     ordered = sorted(names)
     return [ordered[k::folds] for k in range(min(folds, len(ordered)))]
