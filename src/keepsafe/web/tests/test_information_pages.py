@@ -132,3 +132,19 @@ def test_the_review_banner_reads_correctly_when_no_assessment_has_been_completed
     assert 'data-testid="risk-review-signal"' in page
     assert "New information, and no risk assessment has been completed yet:" in page
     assert "since no risk assessment" not in page
+
+
+def test_risk_information_says_the_scanner_does_not_find_everything(site, imported):
+    """Issue 13 is blocked below its targets: a case with no finding must not read as a case with no harm."""
+    quiet = {**CALL_OUT, "id": "POLICE-11", "text": "Attended on time; talked about his new job at the depot."}
+    imported(make_bundle(make_person("X777001", assessments=[], records=[quiet])))
+    client = as_user(site["ada"])
+    limits = re.compile(r'data-testid="finding-limits">\s*(.*?)\s*</p>', re.S)
+    with_findings = limits.search(client.get("/case/X123456").content.decode())
+    without = client.get("/case/X777001").content.decode()
+    assert with_findings
+    assert "does not find everything" in with_findings[1]
+    assert "no finding does not mean no risk" not in with_findings[1]
+    assert "No serious-harm indicators have been found" in without
+    assert (found := limits.search(without))
+    assert "no finding does not mean no risk. Read the records themselves." in found[1]
