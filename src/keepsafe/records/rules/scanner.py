@@ -90,22 +90,30 @@ class Scanner:
         # spaCy's Matcher tries every pattern at every token, so each rule gets its own matcher, run only on texts
         # containing a word one of its patterns can start with (None: a pattern can start anywhere).
         self.rule_matchers: list[tuple[frozenset[str] | None, Matcher]] = []
+        # a look-ahead pattern's match key: its rule's key and the words that may not follow (`_looked_ahead`)
+        self.look_aheads: dict[int, tuple[int, frozenset[str]]] = {}
         for rule in rules:
             # A pattern's last word "!x|y" is a look-ahead: the word after the match may not be x or y, and the
             # match may end the text. It is checked after matching (`_looked_ahead`) so that it is not part of the
             # finding's words ("he punched Dan", not "he punched Dan.") and "she was asking for it" ends a record.
-            plain = [p for p in rule.patterns if not _look_ahead(p)]
-            specs = [spec for p in plain for spec in self._compile(p)]
             matcher = Matcher(self.nlp.vocab)
-            self.nlp.vocab.strings.add(rule.id)
-            if specs:
-                matcher.add(rule.id, list(specs))
+            specs = []
+            plain = []
             for p in rule.patterns:
-                if _look_ahead(p):
-                    body, last = p.rsplit(" ", 1)
-                    compiled = self._compile(body)
-                    matcher.add(f"{rule.id}{THEN_NOT}{last[1:]}", compiled)
-                    specs += compiled
+                if not _look_ahead(p):
+                    plain += self._compile(p)
+                    continue
+                body, last = p.rsplit(" ", 1)
+                key = f"{rule.id}{THEN_NOT}{last[1:]}"
+                matcher.add(key, compiled := self._compile(body))
+                self.look_aheads[self.nlp.vocab.strings[key]] = (
+                    self.nlp.vocab.strings.add(rule.id),
+                    frozenset(last[1:].split("|")),
+                )
+                specs += compiled
+            if plain:
+                matcher.add(rule.id, plain)
+            specs += plain
             starts = [_first_words(s) for s in specs]
             anchors = None if any(s is None for s in starts) else frozenset().union(*(s for s in starts if s))
             self.rule_matchers.append((anchors, matcher))
@@ -150,16 +158,12 @@ class Scanner:
     def _looked_ahead(self, doc: Doc, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """The rules' matches with each look-ahead checked: one whose next word is a forbidden one is dropped, the
         rest counted as matches of their rule."""
-        strings = self.nlp.vocab.strings
         kept: dict[tuple[int, int, int], None] = {}
         for key, start, end in matches:
-            name = strings[key]
-            if THEN_NOT not in name:
+            if (ahead := self.look_aheads.get(key)) is None:
                 kept[(key, start, end)] = None
-                continue
-            rule_id, forbidden = name.split(THEN_NOT)
-            if end == len(doc) or doc[end].lower_ not in forbidden.split("|"):
-                kept[(strings[rule_id], start, end)] = None
+            elif end == len(doc) or doc[end].lower_ not in ahead[1]:
+                kept[(ahead[0], start, end)] = None
         return list(kept)
 
     def _compile(self, pattern: str) -> list[list[TokenSpec]]:
